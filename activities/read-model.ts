@@ -1,0 +1,92 @@
+/**
+ * Writes the workflow's transitions into the PostgreSQL read model. Every write may run twice (a retried
+ * activity, a replayed worker): events are keyed by (application, seq) and rows only move forward in seq.
+ */
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { applications, events, reviews } from '../db/schema/index.js';
+import type { ApplicationInput, ApplicationState, TransitionEvent } from '../workflows/messages.js';
+
+export interface Transition {
+  state: ApplicationState;
+  events: TransitionEvent[];
+}
+
+/** The first row of an application: the API writes it at submission, the workflow makes sure of it. */
+export function applicationRow(input: ApplicationInput): typeof applications.$inferInsert {
+  return {
+    applicationNo: input.applicationNo,
+    itemCode: input.itemCode,
+    centreCode: input.centreCode,
+    leadDepartment: input.leadDepartment,
+    stage: 'submitted',
+    applicant: input.applicant,
+    materials: input.materials,
+    clientReference: input.clientReference,
+    submittedAt: input.submittedAt,
+    lastSeq: 1,
+  };
+}
+
+export async function writeSubmission(db: Db, input: ApplicationInput): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.insert(applications).values(applicationRow(input)).onConflictDoNothing();
+    await tx
+      .insert(events)
+      .values({ applicationNo: input.applicationNo, seq: 1, type: 'submitted', at: input.submittedAt })
+      .onConflictDoNothing();
+  });
+}
+
+export async function writeTransition(db: Db, { state, events: transitionEvents }: Transition): Promise<void> {
+  const applicationNo = state.applicationNo;
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(events)
+      .values(transitionEvents.map((e) => ({ applicationNo, ...e })))
+      .onConflictDoNothing();
+
+    await tx
+      .update(applications)
+      .set({
+        stage: state.stage,
+        materials: state.materials,
+        responsibleOfficer: state.responsibleOfficer ?? null,
+        acceptedAt: state.acceptedAt ?? null,
+        completedAt: state.completedAt ?? null,
+        pickedUpAt: state.pickedUpAt ?? null,
+        closedAt: state.closedAt ?? null,
+        lastSeq: state.seq,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(applications.applicationNo, applicationNo), lt(applications.lastSeq, state.seq)));
+
+    const touched = new Set(transitionEvents.flatMap((e) => (e.department ? [e.department] : [])));
+    for (const review of state.reviews.filter((r) => touched.has(r.department))) {
+      const row = {
+        applicationNo,
+        department: review.department,
+        status: review.status,
+        openedAt: review.openedAt ?? null,
+        decidedAt: review.decidedAt ?? null,
+        decidedBy: review.decidedBy ?? null,
+        reason: review.reason ?? null,
+        lastSeq: state.seq,
+      };
+      await tx
+        .insert(reviews)
+        .values(row)
+        .onConflictDoUpdate({
+          target: [reviews.applicationNo, reviews.department],
+          set: {
+            status: row.status,
+            decidedAt: row.decidedAt,
+            decidedBy: row.decidedBy,
+            reason: row.reason,
+            lastSeq: row.lastSeq,
+          },
+          setWhere: lt(reviews.lastSeq, row.lastSeq),
+        });
+    }
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * The OneWindow HTTP API as a Fastify instance. The server file starts it; tests build it through the
+ * same function and call it with `inject`.
+ */
+import type { Client, Connection } from '@temporalio/client';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Database } from '../db/client.js';
+import { registerErrorHandler } from './errors.js';
+import { registerOpenApi } from './openapi.js';
+import { applicationRoutes } from './routes/applications.js';
+import { healthRoutes } from './routes/health.js';
+import { historyRoutes } from './routes/history.js';
+import { inboxRoutes } from './routes/inbox.js';
+import { windowRoutes } from './routes/window.js';
+
+export interface AppDeps {
+  database: Database;
+  temporal: { client: Client; connection: Connection; taskQueue: string; uiUrl?: string };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+}
+
+export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { logger: false }) {
+  const app = Fastify({ bodyLimit: 1_048_576, ...options }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('deps', deps);
+  registerErrorHandler(app);
+  await registerOpenApi(app);
+  await app.register(healthRoutes);
+  await app.register(applicationRoutes, { prefix: '/v1' });
+  await app.register(windowRoutes, { prefix: '/v1' });
+  await app.register(inboxRoutes, { prefix: '/v1' });
+  await app.register(historyRoutes, { prefix: '/v1' });
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

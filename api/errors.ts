@@ -1,0 +1,84 @@
+/**
+ * One error shape for every 4xx and 5xx: {"error": {"code", "message", "details"}}. A 5xx never carries
+ * internals; a dependency that cannot be reached is a 503 so the caller knows to retry.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+export const errorBody = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.array(z.object({ field: z.string().optional(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: { field?: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} was not found`);
+export const refused = (message: string, code = 'refused') => new HttpError(409, code, message);
+export const invalid = (field: string, message: string) =>
+  new HttpError(400, 'validation_failed', `${field}: ${message}`, [{ field, message }]);
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+
+/** True when the error means Temporal or the database could not be reached, not that the request was wrong. */
+export function isUnavailable(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    const { code, name } = e as { code?: unknown; name?: string };
+    // gRPC 14 UNAVAILABLE and 4 DEADLINE_EXCEEDED (Temporal); SQLSTATE class 08 and 57P0x (PostgreSQL).
+    if (code === 14 || code === 4) return true;
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('57P0'))) return true;
+    if (name === 'ServiceError' && /UNAVAILABLE|DEADLINE|connect/i.test(e.message)) return true;
+    if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Failed to connect/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const details = err.validation.map((v) => ({
+        field: [err.validationContext, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+        message: v.message ?? 'is invalid',
+      }));
+      return reply.status(400).send({
+        error: {
+          code: 'validation_failed',
+          message: details.map((d) => `${d.field}: ${d.message}`).join('; '),
+          details,
+        },
+      });
+    }
+    if (err instanceof HttpError) {
+      return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, details: err.details } });
+    }
+    if (isUnavailable(err)) {
+      request.log.warn({ err }, 'a dependency is unavailable');
+      return reply.status(503).header('retry-after', '5').send({
+        error: { code: 'unavailable', message: 'A service OneWindow depends on is unavailable; nothing was changed. Retry later.' },
+      });
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.status(err.statusCode).send({ error: { code: err.code?.toLowerCase() ?? 'bad_request', message: err.message } });
+    }
+    request.log.error({ err }, 'request failed');
+    return reply.status(500).send({ error: { code: 'internal', message: 'Internal error; it has been logged.' } });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url}` } }),
+  );
+}

@@ -1,0 +1,27 @@
+/** OpenAPI 3 generated from the routes' zod schemas, browsable at /docs. */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'OneWindow API',
+        description:
+          'One window for a region’s government approvals: submit applications, record intake and department decisions, follow every application’s history.',
+        version: '0.1.0',
+      },
+      tags: [
+        { name: 'applications', description: 'Submission and the read model' },
+        { name: 'window', description: 'Decisions recorded at a window' },
+        { name: 'operations', description: 'Health and readiness' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+}

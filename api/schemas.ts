@@ -1,0 +1,144 @@
+/** The API's request and response schemas: validation, types and the OpenAPI document from one source. */
+import { z } from 'zod';
+import { REVIEW_STATUSES, STAGES } from '../workflows/messages.js';
+
+const code = (what: string) => z.string().trim().min(1).max(64).describe(what);
+
+export const officer = z
+  .object({ id: z.string().trim().min(1).max(64), name: z.string().trim().max(100).optional() })
+  .meta({ id: 'Officer', description: 'The officer acting at the window; the record names them.' });
+
+export const applicant = z
+  .object({
+    type: z.enum(['person', 'organisation']),
+    name: z.string().trim().min(1).max(200),
+    idNumber: z
+      .string()
+      .trim()
+      .regex(/^[0-9A-Z]{18}$/, 'must be an 18-character resident ID number or unified social credit code')
+      .describe('居民身份证号 for a person, 统一社会信用代码 for an organisation'),
+    phone: z.string().trim().max(32).optional(),
+  })
+  .meta({ id: 'Applicant' });
+
+export const submission = z
+  .object({
+    itemCode: code('The item (事项) applied for'),
+    centreCode: code('The service centre whose window receives it'),
+    applicant,
+    materials: z.array(z.string().trim().min(1).max(200)).max(100).default([]),
+    clientReference: z
+      .string()
+      .trim()
+      .min(1)
+      .max(128)
+      .optional()
+      .describe('The integrator’s own id; sending it again returns the same application and starts nothing'),
+  })
+  .meta({ id: 'Submission' });
+
+export const applicationNoParams = z.object({ no: z.string().min(1).max(64) });
+
+export const review = z
+  .object({
+    department: z.string(),
+    status: z.enum(REVIEW_STATUSES),
+    openedAt: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    decidedBy: officer.nullable(),
+    reason: z.string().nullable(),
+  })
+  .meta({ id: 'Review' });
+
+export const application = z
+  .object({
+    applicationNo: z.string(),
+    url: z.string(),
+    itemCode: z.string(),
+    centreCode: z.string(),
+    leadDepartment: z.string(),
+    stage: z.enum(STAGES),
+    applicant,
+    materials: z.array(z.string()),
+    clientReference: z.string().nullable(),
+    responsibleOfficer: officer.nullable(),
+    submittedAt: z.string(),
+    acceptedAt: z.string().nullable(),
+    completedAt: z.string().nullable(),
+    pickedUpAt: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    reviews: z.array(review),
+  })
+  .meta({ id: 'Application' });
+
+/** The workflow's own state, as its query returns it (`?live=1`). */
+export const liveState = z
+  .object({
+    applicationNo: z.string(),
+    stage: z.enum(STAGES),
+    seq: z.number(),
+  })
+  .loose()
+  .meta({ id: 'LiveApplicationState' });
+
+export const listQuery = z.object({
+  centre: z.string().optional(),
+  stage: z.enum(STAGES).optional(),
+  item: z.string().optional(),
+  department: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().optional().describe('nextCursor of the previous page'),
+});
+
+export const applicationPage = z
+  .object({ applications: z.array(application.omit({ reviews: true })), nextCursor: z.string().nullable() })
+  .meta({ id: 'ApplicationPage' });
+
+export const intake = z
+  .discriminatedUnion('decision', [
+    z.object({ decision: z.literal('accept'), department: code('Lead department'), officer }),
+    z.object({
+      decision: z.literal('not_accept'),
+      department: code('Lead department'),
+      officer,
+      reason: z.string().trim().min(1).max(1000),
+    }),
+    z.object({
+      decision: z.literal('request_supplement'),
+      department: code('Lead department'),
+      officer,
+      missingMaterials: z.array(z.string().trim().min(1).max(200)).min(1).max(100),
+      reason: z.string().trim().max(1000).optional(),
+    }),
+  ])
+  .meta({ id: 'IntakeDecision', description: 'accept (受理), not_accept (不予受理) or request_supplement (补正)' });
+
+export const supplement = z
+  .object({
+    materials: z.array(z.string().trim().min(1).max(200)).min(1).max(100),
+    note: z.string().trim().max(1000).optional(),
+  })
+  .meta({ id: 'Supplement' });
+
+export const decisionParams = applicationNoParams.extend({ department: z.string().min(1).max(64) });
+
+export const decision = z
+  .object({ officer, decision: z.enum(['approve', 'reject']), reason: z.string().trim().max(1000).optional() })
+  .refine((d) => d.decision !== 'reject' || !!d.reason, { path: ['reason'], message: 'a rejection needs a reason' })
+  .meta({ id: 'ReviewDecision' });
+
+export const pickup = z
+  .object({ officer, recipient: z.string().trim().max(200).optional() })
+  .meta({ id: 'Pickup' });
+
+export const inboxTask = z
+  .object({
+    applicationNo: z.string(),
+    url: z.string(),
+    itemCode: z.string(),
+    centreCode: z.string(),
+    department: z.string(),
+    openedAt: z.string().nullable(),
+    applicantName: z.string(),
+  })
+  .meta({ id: 'InboxTask' });

@@ -1,0 +1,105 @@
+/**
+ * Submission: number the application, start its workflow, write its first row. A client reference
+ * makes it idempotent: the same reference, also after a timeout or a crash half-way, returns the same
+ * application and never starts a second workflow.
+ */
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { FastifyBaseLogger } from 'fastify';
+import type { z } from 'zod';
+import { writeSubmission } from '../activities/read-model.js';
+import type { Db } from '../db/client.js';
+import { allocateApplicationNo, findCentre, findItem, findSubmission, reserveSubmission } from '../db/queries.js';
+import { applicationWorkflow } from '../workflows/application.js';
+import { type ApplicationInput, searchAttributes } from '../workflows/messages.js';
+import { HttpError, invalid, isUnavailable } from './errors.js';
+import type { submission } from './schemas.js';
+
+export interface SubmissionDeps {
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  log: FastifyBaseLogger;
+}
+
+/** The calendar day in China, where every centre is: application numbers count per centre per day. */
+const chinaDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' });
+
+export async function submitApplication(
+  deps: SubmissionDeps,
+  body: z.output<typeof submission>,
+): Promise<{ input: ApplicationInput; replayed: boolean }> {
+  const { db } = deps;
+  if (body.clientReference) {
+    const earlier = await findSubmission(db, body.clientReference);
+    if (earlier) return { input: await resume(deps, earlier.input, body), replayed: true };
+  }
+
+  const [item, centre] = await Promise.all([findItem(db, body.itemCode), findCentre(db, body.centreCode)]);
+  if (!item) throw invalid('body.itemCode', `unknown item ${body.itemCode}`);
+  if (!centre) throw invalid('body.centreCode', `unknown centre ${body.centreCode}`);
+
+  const now = new Date();
+  const input: ApplicationInput = {
+    applicationNo: await allocateApplicationNo(db, centre.code, chinaDay.format(now)),
+    itemCode: item.code,
+    itemName: item.name,
+    centreCode: centre.code,
+    leadDepartment: item.leadDepartment,
+    departments: item.departments,
+    applicant: body.applicant,
+    materials: body.materials,
+    clientReference: body.clientReference,
+    submittedAt: now.toISOString(),
+  };
+
+  if (body.clientReference && !(await reserveSubmission(db, body.clientReference, input))) {
+    // Another request with the same reference won the race: answer with its application.
+    const winner = await findSubmission(db, body.clientReference);
+    return { input: await resume(deps, winner!.input, body), replayed: true };
+  }
+  await start(deps, input, 'FAIL');
+  return { input, replayed: false };
+}
+
+/** A repeated reference: make sure its workflow runs (a crash may have come between reserve and start). */
+async function resume(deps: SubmissionDeps, input: ApplicationInput, body: z.output<typeof submission>) {
+  if (input.itemCode !== body.itemCode || input.centreCode !== body.centreCode || input.applicant.idNumber !== body.applicant.idNumber) {
+    throw new HttpError(
+      409,
+      'client_reference_conflict',
+      `clientReference ${body.clientReference} was already used for application ${input.applicationNo} with a different item, centre or applicant`,
+    );
+  }
+  await start(deps, input, 'USE_EXISTING');
+  return input;
+}
+
+async function start(deps: SubmissionDeps, input: ApplicationInput, conflict: 'FAIL' | 'USE_EXISTING'): Promise<void> {
+  try {
+    await deps.client.workflow.start(applicationWorkflow, {
+      workflowId: input.applicationNo,
+      taskQueue: deps.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: conflict,
+      // An application number is never reused, not even after its workflow has closed.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: searchAttributes.stage, value: 'submitted' },
+        { key: searchAttributes.centre, value: input.centreCode },
+        { key: searchAttributes.item, value: input.itemCode },
+        { key: searchAttributes.departments, value: input.departments },
+      ],
+    });
+  } catch (err) {
+    // Only a repeated reference may find its workflow already there (and perhaps already closed).
+    if (!(conflict === 'USE_EXISTING' && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  try {
+    // The workflow's first activity writes the same row; writing it here too lets the caller read it at once.
+    await writeSubmission(deps.db, input);
+  } catch (err) {
+    // The workflow is durable and will write the row itself: the 201 must not be lost to a database blip.
+    if (!isUnavailable(err)) throw err;
+    deps.log.warn({ err, applicationNo: input.applicationNo }, 'read model not written at submission; the workflow will');
+  }
+}

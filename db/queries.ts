@@ -1,0 +1,123 @@
+/** The read model's queries: what the API lists and shows. */
+import { and, asc, desc, eq, exists, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from './client.js';
+import {
+  applicationCounters,
+  applications,
+  centres,
+  itemDepartments,
+  items,
+  reviews,
+  submissions,
+} from './schema/index.js';
+import type { ApplicationInput } from '../workflows/messages.js';
+
+export type ApplicationRow = typeof applications.$inferSelect;
+export type ReviewRow = typeof reviews.$inferSelect;
+
+export async function findItem(db: Db, code: string) {
+  const [item] = await db.select().from(items).where(eq(items.code, code));
+  if (!item) return undefined;
+  const reviewers = await db
+    .select({ department: itemDepartments.departmentCode })
+    .from(itemDepartments)
+    .where(eq(itemDepartments.itemCode, code))
+    .orderBy(asc(itemDepartments.departmentCode));
+  return { ...item, departments: reviewers.map((r) => r.department) };
+}
+
+export async function findCentre(db: Db, code: string) {
+  const [centre] = await db.select().from(centres).where(eq(centres.code, code));
+  return centre;
+}
+
+export async function findApplication(db: Db, applicationNo: string) {
+  const [row] = await db.select().from(applications).where(eq(applications.applicationNo, applicationNo));
+  if (!row) return undefined;
+  const rows = await db
+    .select()
+    .from(reviews)
+    .where(eq(reviews.applicationNo, applicationNo))
+    .orderBy(asc(reviews.department));
+  return { row, reviews: rows };
+}
+
+export interface ApplicationFilter {
+  centre?: string;
+  stage?: string;
+  item?: string;
+  department?: string;
+  /** Position after which to continue: the last row of the previous page. */
+  after?: { submittedAt: string; applicationNo: string };
+  limit: number;
+}
+
+/** Newest first, keyset-paginated on (submitted_at, application_no) so pages stay stable under inserts. */
+export async function listApplications(db: Db, filter: ApplicationFilter): Promise<ApplicationRow[]> {
+  const conditions: SQL[] = [];
+  if (filter.centre) conditions.push(eq(applications.centreCode, filter.centre));
+  if (filter.stage) conditions.push(eq(applications.stage, filter.stage));
+  if (filter.item) conditions.push(eq(applications.itemCode, filter.item));
+  if (filter.department) {
+    const reviewedBy = db
+      .select({ one: sql`1` })
+      .from(reviews)
+      .where(and(eq(reviews.applicationNo, applications.applicationNo), eq(reviews.department, filter.department)));
+    conditions.push(or(eq(applications.leadDepartment, filter.department), exists(reviewedBy))!);
+  }
+  if (filter.after) {
+    conditions.push(
+      sql`(${applications.submittedAt}, ${applications.applicationNo}) < (${filter.after.submittedAt}::timestamptz, ${filter.after.applicationNo})`,
+    );
+  }
+  return db
+    .select()
+    .from(applications)
+    .where(and(...conditions))
+    .orderBy(desc(applications.submittedAt), desc(applications.applicationNo))
+    .limit(filter.limit);
+}
+
+/** A department's window inbox: its open review tasks, oldest first. */
+export async function openReviewTasks(db: Db, department: string, centre?: string) {
+  return db
+    .select({ review: reviews, application: applications })
+    .from(reviews)
+    .innerJoin(applications, eq(applications.applicationNo, reviews.applicationNo))
+    .where(
+      and(
+        eq(reviews.department, department),
+        eq(reviews.status, 'open'),
+        centre ? eq(applications.centreCode, centre) : undefined,
+      ),
+    )
+    .orderBy(asc(reviews.openedAt), asc(reviews.applicationNo));
+}
+
+/** The next number of the centre's day: <centre>-<yyyymmdd>-<6-digit sequence>. Gaps are possible, repeats are not. */
+export async function allocateApplicationNo(db: Db, centreCode: string, day: string): Promise<string> {
+  const [{ value }] = await db
+    .insert(applicationCounters)
+    .values({ centreCode, day, lastValue: 1 })
+    .onConflictDoUpdate({
+      target: [applicationCounters.centreCode, applicationCounters.day],
+      set: { lastValue: sql`${applicationCounters.lastValue} + 1` },
+    })
+    .returning({ value: applicationCounters.lastValue });
+  return `${centreCode}-${day.replaceAll('-', '')}-${String(value).padStart(6, '0')}`;
+}
+
+export async function findSubmission(db: Db, clientReference: string) {
+  const [row] = await db.select().from(submissions).where(eq(submissions.clientReference, clientReference));
+  return row;
+}
+
+/** Reserves a client reference for an application; returns false when another request holds it already. */
+export async function reserveSubmission(db: Db, clientReference: string, input: ApplicationInput): Promise<boolean> {
+  const inserted = await db
+    .insert(submissions)
+    .values({ clientReference, applicationNo: input.applicationNo, input })
+    .onConflictDoNothing()
+    .returning({ applicationNo: submissions.applicationNo });
+  return inserted.length === 1;
+}

@@ -1,0 +1,24 @@
+/** `npm run api`: the production API process. Scale it independently of the worker. */
+import { buildApp } from '../api/app.js';
+import { openDatabase } from '../db/client.js';
+import { loadConfig } from './config.js';
+import { createLogger, runProcess, temporalClient } from './runtime.js';
+import { registerSearchAttributes } from './temporal.js';
+
+await runProcess(async () => {
+  const config = loadConfig();
+  if (!config.databaseUrl) throw new Error('npm run api needs DATABASE_URL: the embedded database serves `npm start` only');
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const address = config.temporal.address ?? 'localhost:7233';
+  const temporal = temporalClient(config.temporal, address);
+  await registerSearchAttributes(temporal.connection, config.temporal.namespace).catch((err: unknown) =>
+    logger.warn({ err }, 'could not register search attributes (register them with the operator API)'),
+  );
+  const app = await buildApp(
+    { database, temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl: config.temporal.uiUrl } },
+    { loggerInstance: logger },
+  );
+  await app.listen({ port: config.port, host: config.host });
+  return [() => app.close(), () => temporal.connection.close(), () => database.close()];
+});

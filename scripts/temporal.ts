@@ -1,0 +1,152 @@
+/** Everything about reaching Temporal: the CLI's dev server, connection settings, search attributes. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { accessSync, constants, mkdirSync, openSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection, type ConnectionOptions } from '@temporalio/client';
+import { searchAttributes } from '../workflows/messages.js';
+import type { Config } from './config.js';
+
+const projectRoot = path.resolve(import.meta.dirname, '..');
+
+/** The `temporal` CLI: TEMPORAL_CLI_PATH, then `temporal` on PATH, then the project's own install. */
+export function findTemporalCli(configured?: string): string {
+  const candidates = [
+    configured,
+    ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'temporal')),
+    path.join(projectRoot, '.tools', 'py', 'bin', 'temporal'),
+    path.join(projectRoot, '.tools', 'bin', 'temporal'),
+  ];
+  for (const candidate of candidates) {
+    if (candidate && isExecutable(candidate)) return path.resolve(candidate);
+  }
+  throw new Error(
+    'The Temporal CLI was not found (TEMPORAL_CLI_PATH, PATH, .tools/). Run `npm run tools:install`, ' +
+      'or set TEMPORAL_ADDRESS to use a running Temporal server.',
+  );
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `temporal server start-dev`. With a `dbFile` it persists to SQLite (WAL, so the single
+ * connection is not a bottleneck); without one it is in memory, as the tests want.
+ */
+export async function startDevServer(options: {
+  cliPath: string;
+  port: number;
+  uiPort?: number;
+  dbFile?: string;
+  logFile: string;
+  namespace?: string;
+}): Promise<DevServer> {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
+  args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
+  if (options.namespace && options.namespace !== 'default') args.push('--namespace', options.namespace);
+  if (options.dbFile) {
+    mkdirSync(path.dirname(options.dbFile), { recursive: true });
+    args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=1');
+  }
+  mkdirSync(path.dirname(options.logFile), { recursive: true });
+  const out = openSync(options.logFile, 'a');
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', out, out] });
+  const address = `127.0.0.1:${options.port}`;
+  try {
+    await waitForServer(child, address, options.logFile);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return {
+    address,
+    uiUrl: options.uiPort ? `http://localhost:${options.uiPort}` : undefined,
+    stop: () => stopChild(child),
+  };
+}
+
+async function waitForServer(child: ChildProcess, address: string, logFile: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`The Temporal dev server exited with ${child.exitCode}:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+    }
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`The Temporal dev server did not answer at ${address} within 60 s (log: ${logFile})`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Connection settings shared by the client (API) and the worker's native connection. */
+export function connectionOptions(temporal: Config['temporal'], address: string) {
+  const tls = temporal.tls
+    ? temporal.clientCertPath && temporal.clientKeyPath
+      ? { clientCertPair: { crt: readFileSync(temporal.clientCertPath), key: readFileSync(temporal.clientKeyPath) } }
+      : true
+    : undefined;
+  return { address, tls, apiKey: temporal.apiKey } satisfies ConnectionOptions;
+}
+
+/**
+ * Registers OneWindow's search attributes. Idempotent: an attribute that exists is left as it is (a
+ * server started with an existing --db-filename keeps what it had).
+ */
+export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const wanted = Object.values(searchAttributes);
+  const listed = await connection.operatorService.listSearchAttributes({ namespace });
+  const existing = new Set(Object.keys({ ...listed.customAttributes, ...listed.systemAttributes }));
+  const missing = wanted.filter((key) => !existing.has(key.name));
+  if (missing.length === 0) return;
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, indexedValueType(key.type)])),
+  });
+}
+
+// The operator API takes the proto enum: 2 = KEYWORD, 7 = KEYWORD_LIST.
+function indexedValueType(type: string): number {
+  return { KEYWORD: 2, KEYWORD_LIST: 7 }[type] ?? 2;
+}

@@ -1,0 +1,33 @@
+/** `npm run worker`: the production worker process. Scale it independently of the API. */
+import { openDatabase } from '../db/client.js';
+import { loadConfig } from './config.js';
+import { bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess } from './runtime.js';
+
+await runProcess(async () => {
+  const config = loadConfig();
+  if (!config.databaseUrl) throw new Error('npm run worker needs DATABASE_URL: the embedded database serves `npm start` only');
+  const logger = createLogger(config.logLevel);
+  installTemporalRuntime(logger);
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const address = config.temporal.address ?? 'localhost:7233';
+  const { worker, connection } = await createWorker({
+    temporal: config.temporal,
+    address,
+    db: database.db,
+    workflowBundle: await bundleWorkflows(),
+  });
+  const running = worker.run();
+  running.catch((err: unknown) => {
+    logger.fatal({ err }, 'the worker stopped');
+    process.kill(process.pid, 'SIGTERM');
+  });
+  logger.info({ address, taskQueue: config.temporal.taskQueue }, 'worker polling');
+  return [
+    async () => {
+      worker.shutdown(); // finishes the tasks in hand, takes no new ones
+      await running.catch(() => {});
+    },
+    () => connection.close(),
+    () => database.close(),
+  ];
+});

@@ -1,0 +1,230 @@
+/**
+ * One application, from submission to pickup (DOMAIN.md): one window accepts (一口受理), every
+ * department the item needs reviews it in parallel (并联审批), then it is completed (办结) and picked
+ * up (取件). Each transition is written to the read model by an idempotent activity keyed by `seq`.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import {
+  type ApplicationInput,
+  type ApplicationState,
+  type IntakeDecision,
+  type Pickup,
+  type Review,
+  type ReviewDecision,
+  type Stage,
+  type Supplement,
+  type TransitionEvent,
+  CLOSED_STAGES,
+  REFUSALS,
+  decisionUpdate,
+  intakeUpdate,
+  pickupUpdate,
+  searchAttributes,
+  stateQuery,
+  supplementUpdate,
+} from './messages.js';
+
+// The read model must converge whatever happens to the database, so recording retries without end;
+// each try is short so that a stuck connection is abandoned and retried.
+const { recordSubmitted, recordTransition, openReviewTask } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+function refuse(type: string, message: string): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
+  const state: ApplicationState = {
+    applicationNo: input.applicationNo,
+    itemCode: input.itemCode,
+    centreCode: input.centreCode,
+    leadDepartment: input.leadDepartment,
+    stage: 'submitted',
+    materials: input.materials,
+    intakes: [],
+    supplements: [],
+    reviews: [],
+    submittedAt: input.submittedAt,
+    seq: 1,
+  };
+  const now = () => new Date().toISOString();
+
+  function event(type: string, fields: Omit<TransitionEvent, 'seq' | 'type' | 'at'> = {}): TransitionEvent {
+    state.seq += 1;
+    return { seq: state.seq, type, at: now(), ...fields };
+  }
+
+  // Activity arguments are serialized when the activation ends, so each record takes its own copy.
+  const snapshot = (): ApplicationState => JSON.parse(JSON.stringify(state)) as ApplicationState;
+
+  function moveTo(stage: Stage): void {
+    state.stage = stage;
+    if (CLOSED_STAGES.includes(stage)) state.closedAt = now();
+    upsertSearchAttributes([{ key: searchAttributes.stage, value: stage }]);
+  }
+
+  async function record(events: TransitionEvent[]): Promise<ApplicationState> {
+    await recordTransition({ state: snapshot(), events });
+    return state;
+  }
+
+  function requireStage(stage: Stage, action: string): void {
+    if (state.stage === stage) return;
+    const closed = CLOSED_STAGES.includes(state.stage) ? ' and is closed' : '';
+    refuse(REFUSALS.wrongStage, `${action} is not possible: application ${state.applicationNo} is ${state.stage}${closed}`);
+  }
+
+  setHandler(stateQuery, () => state);
+
+  setHandler(
+    intakeUpdate,
+    async (intake: IntakeDecision) => {
+      const at = now();
+      state.intakes.push({ decision: intake.decision, officer: intake.officer, at, ...intakeDetails(intake) });
+      const events = [event(`intake_${intake.decision}`, { actor: intake.officer, data: intakeDetails(intake) })];
+      if (intake.decision === 'accept') {
+        state.acceptedAt = at;
+        state.responsibleOfficer = intake.officer;
+        state.reviews = input.departments.map((department) => ({ department, status: 'open', openedAt: at }));
+        moveTo('in_review');
+      } else {
+        moveTo(intake.decision === 'not_accept' ? 'not_accepted' : 'supplement_requested');
+      }
+      return record(events);
+    },
+    {
+      validator: (intake: IntakeDecision) => {
+        requireStage('submitted', 'Intake');
+        if (intake.department !== state.leadDepartment) {
+          refuse(
+            REFUSALS.notLeadDepartment,
+            `Intake belongs to the lead department ${state.leadDepartment}, not ${intake.department}`,
+          );
+        }
+        if (intake.decision === 'not_accept' && !intake.reason?.trim()) {
+          refuse(REFUSALS.missingReason, 'Not accepting an application needs a reason');
+        }
+        if (intake.decision === 'request_supplement' && !intake.missingMaterials?.length) {
+          refuse(REFUSALS.missingReason, 'A supplement request must list every missing material at once (一次性告知)');
+        }
+      },
+    },
+  );
+
+  setHandler(
+    supplementUpdate,
+    async (supplement: Supplement) => {
+      state.supplements.push({ at: now(), ...supplement });
+      state.materials = [...new Set([...state.materials, ...supplement.materials])];
+      const events = [event('supplement_received', { data: { ...supplement } })];
+      moveTo('submitted');
+      return record(events);
+    },
+    { validator: (_: Supplement) => requireStage('supplement_requested', 'A supplement') },
+  );
+
+  setHandler(
+    decisionUpdate,
+    async (decision: ReviewDecision) => {
+      const review = findReview(decision.department)!;
+      Object.assign(review, {
+        status: decision.decision === 'approve' ? 'approved' : 'rejected',
+        decidedAt: now(),
+        decidedBy: decision.officer,
+        reason: decision.reason,
+      } satisfies Partial<Review>);
+      const events = [
+        event(`review_${review.status}`, {
+          department: review.department,
+          actor: decision.officer,
+          data: decision.reason ? { reason: decision.reason } : undefined,
+        }),
+      ];
+      if (review.status === 'rejected') {
+        // The first rejection ends the application: the other departments' open reviews are withdrawn.
+        for (const other of state.reviews.filter((r) => r.status === 'open')) {
+          other.status = 'withdrawn';
+          other.decidedAt = now();
+          other.reason = `Withdrawn: ${review.department} rejected the application`;
+          events.push(event('review_withdrawn', { department: other.department, data: { reason: other.reason } }));
+        }
+        moveTo('rejected');
+      }
+      return record(events);
+    },
+    {
+      validator: (decision: ReviewDecision) => {
+        requireStage('in_review', 'A review decision');
+        const review = findReview(decision.department);
+        if (!review) {
+          refuse(
+            REFUSALS.unknownDepartment,
+            `Department ${decision.department} does not review application ${state.applicationNo}; ` +
+              `its reviewers are ${state.reviews.map((r) => r.department).join(', ')}`,
+          );
+        }
+        if (review.status !== 'open') {
+          refuse(REFUSALS.alreadyDecided, `Department ${decision.department} has already decided: ${review.status}`);
+        }
+        if (decision.decision === 'reject' && !decision.reason?.trim()) {
+          refuse(REFUSALS.missingReason, 'A rejection needs a reason');
+        }
+      },
+    },
+  );
+
+  setHandler(
+    pickupUpdate,
+    async (pickup: Pickup) => {
+      state.pickedUpAt = now();
+      const events = [event('picked_up', { actor: pickup.officer, data: pickup.recipient ? { recipient: pickup.recipient } : undefined })];
+      moveTo('picked_up');
+      return record(events);
+    },
+    { validator: (_: Pickup) => requireStage('completed', 'Pickup') },
+  );
+
+  function findReview(department: string): Review | undefined {
+    return state.reviews.find((r) => r.department === department);
+  }
+
+  await recordSubmitted(input);
+  await condition(() => state.stage === 'in_review' || state.stage === 'not_accepted');
+
+  if (state.stage === 'in_review') {
+    // Fan out: each department's review task opens at once and waits for that department's decision.
+    await Promise.all(
+      state.reviews.map(async (review) => {
+        const opened = event('review_opened', { department: review.department });
+        await openReviewTask({ state: snapshot(), events: [opened] });
+        await condition(() => review.status !== 'open');
+      }),
+    );
+    if (state.reviews.every((r) => r.status === 'approved')) {
+      state.completedAt = now();
+      const events = [event('completed')];
+      moveTo('completed');
+      await record(events);
+      await condition(() => state.stage === 'picked_up');
+    }
+  }
+
+  await condition(allHandlersFinished);
+  return state;
+}
+
+function intakeDetails(intake: IntakeDecision): { reason?: string; missingMaterials?: string[] } {
+  if (intake.decision === 'not_accept') return { reason: intake.reason };
+  if (intake.decision === 'request_supplement') return { reason: intake.reason, missingMaterials: intake.missingMaterials };
+  return {};
+}

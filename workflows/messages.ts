@@ -1,0 +1,149 @@
+/**
+ * The application workflow's contract: its input, its state and the messages a window sends it.
+ * The API imports these definitions (never their names as strings); this file imports only
+ * workflow-safe modules so both sides may share it.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** The one task queue that the worker polls and the API starts workflows on (overridable per process). */
+export const DEFAULT_TASK_QUEUE = 'onewindow-applications';
+
+/** Where an application is in its life. */
+export const STAGES = [
+  'submitted', // waiting for intake (受理) at the lead department's window
+  'supplement_requested', // intake asked for more material (补正); the applicant must resubmit
+  'in_review', // accepted; the departments review in parallel (并联审批)
+  'completed', // every department approved: completed (办结), waiting for pickup (取件)
+  'picked_up', // the applicant collected the result; the workflow has ended
+  'rejected', // a department rejected it; the other reviews were withdrawn
+  'not_accepted', // intake refused to accept it (不予受理)
+] as const;
+export type Stage = (typeof STAGES)[number];
+export const CLOSED_STAGES: readonly Stage[] = ['picked_up', 'rejected', 'not_accepted'];
+
+export const REVIEW_STATUSES = ['open', 'approved', 'rejected', 'withdrawn'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+/** An officer acting at a window. Authentication comes later; the record names the person now. */
+export interface Officer {
+  id: string;
+  name?: string;
+}
+
+export interface Applicant {
+  type: 'person' | 'organisation';
+  name: string;
+  /** 居民身份证号 for a person, 统一社会信用代码 for an organisation. */
+  idNumber: string;
+  phone?: string;
+}
+
+export interface ApplicationInput {
+  applicationNo: string;
+  itemCode: string;
+  itemName: string;
+  centreCode: string;
+  /** The department whose window takes the application in (受理). */
+  leadDepartment: string;
+  /** Every department that must approve it, reviewing in parallel. */
+  departments: string[];
+  applicant: Applicant;
+  materials: string[];
+  clientReference?: string;
+  submittedAt: string;
+}
+
+export interface Review {
+  department: string;
+  status: ReviewStatus;
+  openedAt?: string;
+  decidedAt?: string;
+  decidedBy?: Officer;
+  reason?: string;
+}
+
+export interface IntakeRecord {
+  decision: IntakeDecision['decision'];
+  officer: Officer;
+  at: string;
+  reason?: string;
+  missingMaterials?: string[];
+}
+
+export interface ApplicationState {
+  applicationNo: string;
+  itemCode: string;
+  centreCode: string;
+  leadDepartment: string;
+  stage: Stage;
+  materials: string[];
+  /** Every intake decision in order: a supplement request is followed by another intake. */
+  intakes: IntakeRecord[];
+  supplements: { at: string; materials: string[]; note?: string }[];
+  reviews: Review[];
+  /** The officer who accepted the application answers for it (首问负责制). */
+  responsibleOfficer?: Officer;
+  submittedAt: string;
+  acceptedAt?: string;
+  completedAt?: string;
+  pickedUpAt?: string;
+  closedAt?: string;
+  /** Sequence number of the last transition: the read model is keyed by it. */
+  seq: number;
+}
+
+/** One transition, as kept in the append-only events table. */
+export interface TransitionEvent {
+  seq: number;
+  type: string;
+  at: string;
+  department?: string;
+  actor?: Officer;
+  data?: Record<string, unknown>;
+}
+
+export type IntakeDecision =
+  | { decision: 'accept'; department: string; officer: Officer }
+  | { decision: 'not_accept'; department: string; officer: Officer; reason: string }
+  | { decision: 'request_supplement'; department: string; officer: Officer; missingMaterials: string[]; reason?: string };
+
+export interface Supplement {
+  materials: string[];
+  note?: string;
+}
+
+export interface ReviewDecision {
+  department: string;
+  officer: Officer;
+  decision: 'approve' | 'reject';
+  reason?: string;
+}
+
+export interface Pickup {
+  officer: Officer;
+  recipient?: string;
+}
+
+export const intakeUpdate = defineUpdate<ApplicationState, [IntakeDecision]>('intake');
+export const supplementUpdate = defineUpdate<ApplicationState, [Supplement]>('supplement');
+export const decisionUpdate = defineUpdate<ApplicationState, [ReviewDecision]>('decision');
+export const pickupUpdate = defineUpdate<ApplicationState, [Pickup]>('pickup');
+export const stateQuery = defineQuery<ApplicationState>('state');
+
+/** The kinds of refusal a window may meet; the API maps each to 409 with the workflow's message. */
+export const REFUSALS = {
+  wrongStage: 'WrongStage',
+  unknownDepartment: 'UnknownDepartment',
+  alreadyDecided: 'AlreadyDecided',
+  notLeadDepartment: 'NotLeadDepartment',
+  missingReason: 'MissingReason',
+} as const;
+
+/** Search attributes registered on the server at start, so `temporal workflow list --query` finds applications. */
+export const searchAttributes = {
+  stage: defineSearchAttributeKey('OneWindowStage', SearchAttributeType.KEYWORD),
+  centre: defineSearchAttributeKey('OneWindowCentre', SearchAttributeType.KEYWORD),
+  item: defineSearchAttributeKey('OneWindowItem', SearchAttributeType.KEYWORD),
+  departments: defineSearchAttributeKey('OneWindowDepartments', SearchAttributeType.KEYWORD_LIST),
+};
