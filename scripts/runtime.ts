@@ -4,7 +4,7 @@ import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import path from 'node:path';
 import { pino } from 'pino';
-import { createActivities } from '../activities/index.js';
+import { type Activities, createActivities } from '../activities/index.js';
 import type { Db } from '../db/client.js';
 import type { Config } from './config.js';
 import { connectionOptions } from './temporal.js';
@@ -60,6 +60,8 @@ export async function createWorker(options: {
   taskQueue?: string;
   db: Db;
   workflowBundle: WorkflowBundle;
+  /** Tests pass activities wrapped around the real ones (to crash after a write, say). */
+  activities?: Activities;
 }) {
   const connection = await NativeConnection.connect(connectionOptions(options.temporal, options.address));
   const worker = await Worker.create({
@@ -67,7 +69,7 @@ export async function createWorker(options: {
     namespace: options.temporal.namespace,
     taskQueue: options.taskQueue ?? options.temporal.taskQueue,
     workflowBundle: options.workflowBundle,
-    activities: createActivities({ db: options.db }),
+    activities: options.activities ?? createActivities({ db: options.db }),
   });
   return { worker, connection };
 }

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STARTUP_DEPARTMENTS, type Stack, officer, startStack, submission } from './support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.close());
+
+describe('the README walk-through over REST', () => {
+  it('takes a joint application from submission through five parallel reviews to pickup, and shows its history', async () => {
+    const { app } = stack;
+    const submitted = await app.inject({ method: 'POST', url: '/v1/applications', payload: submission() });
+    expect(submitted.statusCode).toBe(201);
+    const no = submitted.json().applicationNo as string;
+    expect(no).toMatch(/^450100-\d{8}-\d{6}$/);
+    expect(submitted.headers.location).toBe(`/v1/applications/${no}`);
+    expect(submitted.json().stage).toBe('submitted');
+
+    const accepted = await app.inject({
+      method: 'POST',
+      url: `/v1/applications/${no}/intake`,
+      payload: { decision: 'accept', department: 'market_regulation', officer: officer('w-1') },
+    });
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json()).toMatchObject({ stage: 'in_review', responsibleOfficer: { id: 'w-1' } });
+
+    // Every department's review task is in its inbox at once: the fan-out is parallel.
+    await expect.poll(async () => (await app.inject(`/v1/applications/${no}`)).json().reviews.length).toBe(5);
+    for (const department of STARTUP_DEPARTMENTS) {
+      const inbox = (await app.inject(`/v1/departments/${department}/inbox?centre=450100`)).json();
+      expect(inbox.tasks.map((t: { applicationNo: string }) => t.applicationNo)).toContain(no);
+    }
+
+    const decisions = await Promise.all(
+      STARTUP_DEPARTMENTS.map((department) =>
+        app.inject({
+          method: 'POST',
+          url: `/v1/applications/${no}/reviews/${department}/decision`,
+          payload: { decision: 'approve', officer: officer(`o-${department}`) },
+        }),
+      ),
+    );
+    expect(decisions.map((d) => d.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    await expect.poll(async () => (await app.inject(`/v1/applications/${no}`)).json().stage).toBe('completed');
+
+    const picked = await app.inject({ method: 'POST', url: `/v1/applications/${no}/pickup`, payload: { officer: officer('w-1') } });
+    expect(picked.statusCode).toBe(200);
+    expect(picked.json().stage).toBe('picked_up');
+    const final = picked.json();
+    expect(final.reviews.map((r: { status: string }) => r.status)).toEqual(['approved', 'approved', 'approved', 'approved', 'approved']);
+
+    const timeline = (await app.inject(`/v1/applications/${no}/history?format=timeline`)).json();
+    const lines = timeline.timeline.map((e: { what: string }) => e.what);
+    expect(lines[0]).toBe('workflow applicationWorkflow started (submitted)');
+    expect(lines.filter((l: string) => l.startsWith('activity openReviewTask scheduled'))).toHaveLength(5);
+    expect(lines.at(-1)).toBe('workflow completed');
+
+    const history = (await app.inject(`/v1/applications/${no}/history`)).json();
+    expect(history.events[0].eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
+    expect(history.temporalUiUrl).toContain(`/workflows/${no}`);
+  });
+});
