@@ -73,8 +73,13 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     upsertSearchAttributes([{ key: searchAttributes.stage, value: stage }]);
   }
 
+  // A window may act before the first row is written; its transition must not reach the read model first.
+  let submissionRecorded = false;
+
   async function record(events: TransitionEvent[]): Promise<ApplicationState> {
-    await recordTransition({ state: snapshot(), events });
+    const copy = snapshot();
+    await condition(() => submissionRecorded);
+    await recordTransition({ state: copy, events });
     return state;
   }
 
@@ -199,6 +204,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   }
 
   await recordSubmitted(input);
+  submissionRecorded = true;
   await condition(() => state.stage === 'in_review' || state.stage === 'not_accepted');
 
   if (state.stage === 'in_review') {
