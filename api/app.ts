@@ -31,6 +31,11 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('deps', deps);
   registerErrorHandler(app);
+  // Every log line about an application carries its number.
+  app.addHook('preHandler', async (request) => {
+    const no = (request.params as { no?: string } | undefined)?.no;
+    if (no) request.log = request.log.child({ applicationNo: no });
+  });
   await registerOpenApi(app);
   await app.register(healthRoutes);
   await app.register(applicationRoutes, { prefix: '/v1' });

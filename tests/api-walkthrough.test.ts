@@ -56,6 +56,16 @@ describe('the README walk-through over REST', () => {
     expect(lines.filter((l: string) => l.startsWith('activity openReviewTask scheduled'))).toHaveLength(5);
     expect(lines.at(-1)).toBe('workflow completed');
 
+    // Search attributes let `temporal workflow list --query` and the Temporal UI find it.
+    const query = `OneWindowStage = 'picked_up' AND OneWindowCentre = '450100' AND OneWindowItem = 'company-startup' AND WorkflowId = '${no}'`;
+    await expect
+      .poll(async () => {
+        const found: string[] = [];
+        for await (const w of stack.client.workflow.list({ query })) found.push(w.workflowId);
+        return found;
+      })
+      .toEqual([no]);
+
     const history = (await app.inject(`/v1/applications/${no}/history`)).json();
     expect(history.events[0].eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
     expect(history.temporalUiUrl).toContain(`/workflows/${no}`);
