@@ -57,7 +57,8 @@ export async function submitApplication(
     const winner = await findSubmission(db, body.clientReference);
     return { input: await resume(deps, winner!.input, body), replayed: true };
   }
-  await start(deps, input, 'FAIL');
+  // With a reference, a repeat of this very request may already have started the workflow.
+  await start(deps, input, body.clientReference ? 'USE_EXISTING' : 'FAIL');
   return { input, replayed: false };
 }
 
@@ -91,7 +92,7 @@ async function start(deps: SubmissionDeps, input: ApplicationInput, conflict: 'F
       ],
     });
   } catch (err) {
-    // Only a repeated reference may find its workflow already there (and perhaps already closed).
+    // Only a reserved reference may find its workflow already there (and perhaps already closed).
     if (!(conflict === 'USE_EXISTING' && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
   try {

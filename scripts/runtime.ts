@@ -1,5 +1,5 @@
 /** The pieces every process is built from: logging, the Temporal client, the worker, the API. */
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import path from 'node:path';
@@ -33,9 +33,16 @@ export function installTemporalRuntime(logger: AppLogger): void {
   Runtime.install({ logger: new PinoTemporalLogger(logger.child({ component: 'temporal' })), shutdownSignals: [] });
 }
 
-/** Connects lazily, so the API starts (and answers 503) while Temporal is still unreachable. */
+/**
+ * Connects lazily, so the API starts (and answers 503) while Temporal is still unreachable. Calls are
+ * retried a few times within about a second, not the SDK's default of ten tries over some twenty
+ * seconds: a caller waiting on an HTTP request is better served by a prompt 503 it can retry.
+ */
 export function temporalClient(temporal: Config['temporal'], address: string) {
-  const connection = Connection.lazy(connectionOptions(temporal, address));
+  const connection = Connection.lazy({
+    ...connectionOptions(temporal, address),
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4 }))],
+  });
   const client = new Client({ connection, namespace: temporal.namespace });
   return { connection, client };
 }
