@@ -16,9 +16,10 @@ export interface Transition {
 export function applicationRow(input: ApplicationInput): typeof applications.$inferInsert {
   return {
     applicationNo: input.applicationNo,
-    itemCode: input.itemCode,
+    itemCode: input.item.code,
+    itemVersion: input.item.version,
     centreCode: input.centreCode,
-    leadDepartment: input.leadDepartment,
+    leadDepartment: input.item.department,
     stage: 'submitted',
     applicant: input.applicant,
     materials: input.materials,
@@ -61,11 +62,13 @@ export async function writeTransition(db: Db, { state, events: transitionEvents 
       })
       .where(and(eq(applications.applicationNo, applicationNo), lt(applications.lastSeq, state.seq)));
 
-    const touched = new Set(transitionEvents.flatMap((e) => (e.department ? [e.department] : [])));
-    for (const review of state.reviews.filter((r) => touched.has(r.department))) {
+    const touched = new Set(transitionEvents.flatMap((e) => (e.department ? [`${e.stage}/${e.department}`] : [])));
+    for (const review of state.reviews.filter((r) => touched.has(`${r.stage}/${r.department}`))) {
       const row = {
         applicationNo,
+        stage: review.stage,
         department: review.department,
+        centreCode: review.centreCode,
         status: review.status,
         openedAt: review.openedAt ?? null,
         decidedAt: review.decidedAt ?? null,
@@ -77,7 +80,7 @@ export async function writeTransition(db: Db, { state, events: transitionEvents 
         .insert(reviews)
         .values(row)
         .onConflictDoUpdate({
-          target: [reviews.applicationNo, reviews.department],
+          target: [reviews.applicationNo, reviews.stage, reviews.department],
           set: {
             status: row.status,
             decidedAt: row.decidedAt,

@@ -12,6 +12,8 @@ import { applicationRoutes } from './routes/applications.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { inboxRoutes } from './routes/inbox.js';
+import { itemRoutes } from './routes/items.js';
+import { organisationRoutes } from './routes/organisation.js';
 import { windowRoutes } from './routes/window.js';
 
 export interface AppDeps {
@@ -42,6 +44,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(windowRoutes, { prefix: '/v1' });
   await app.register(inboxRoutes, { prefix: '/v1' });
   await app.register(historyRoutes, { prefix: '/v1' });
+  await app.register(organisationRoutes, { prefix: '/v1' });
+  await app.register(itemRoutes, { prefix: '/v1' });
   return app;
 }
 

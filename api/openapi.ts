@@ -17,6 +17,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'applications', description: 'Submission and the read model' },
         { name: 'window', description: 'Decisions recorded at a window' },
+        { name: 'catalogue', description: 'Items (事项) and their versions; import and export' },
+        { name: 'organisation', description: 'Centres, departments, windows and officers' },
         { name: 'operations', description: 'Health and readiness' },
       ],
     },

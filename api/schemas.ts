@@ -41,7 +41,9 @@ export const applicationNoParams = z.object({ no: z.string().min(1).max(64) });
 
 export const review = z
   .object({
+    stage: z.number().int().describe('Index of the item stage (0-based)'),
     department: z.string(),
+    centreCode: z.string().describe('The centre that decides this review'),
     status: z.enum(REVIEW_STATUSES),
     openedAt: z.string().nullable(),
     decidedAt: z.string().nullable(),
@@ -55,6 +57,7 @@ export const application = z
     applicationNo: z.string(),
     url: z.string(),
     itemCode: z.string(),
+    itemVersion: z.number().int(),
     centreCode: z.string(),
     leadDepartment: z.string(),
     stage: z.enum(STAGES),
@@ -137,7 +140,9 @@ export const inboxTask = z
     url: z.string(),
     itemCode: z.string(),
     centreCode: z.string(),
+    stage: z.number().int(),
     department: z.string(),
+    reviewCentreCode: z.string(),
     openedAt: z.string().nullable(),
     applicantName: z.string(),
   })

@@ -8,7 +8,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import { writeSubmission } from '../activities/read-model.js';
 import type { Db } from '../db/client.js';
-import { allocateApplicationNo, findCentre, findItem, findSubmission, reserveSubmission } from '../db/queries.js';
+import { findCentre, findItemVersion, planStages, snapshotOf } from '../db/catalogue.js';
+import { allocateApplicationNo, findSubmission, reserveSubmission } from '../db/queries.js';
 import { applicationWorkflow } from '../workflows/application.js';
 import { type ApplicationInput, searchAttributes } from '../workflows/messages.js';
 import { HttpError, invalid, isUnavailable } from './errors.js';
@@ -34,18 +35,23 @@ export async function submitApplication(
     if (earlier) return { input: await resume(deps, earlier.input, body), replayed: true };
   }
 
-  const [item, centre] = await Promise.all([findItem(db, body.itemCode), findCentre(db, body.centreCode)]);
+  const [item, centre] = await Promise.all([findItemVersion(db, body.itemCode), findCentre(db, body.centreCode)]);
   if (!item) throw invalid('body.itemCode', `unknown item ${body.itemCode}`);
   if (!centre) throw invalid('body.centreCode', `unknown centre ${body.centreCode}`);
+  if (!item.definition.levels.includes(centre.level)) {
+    throw invalid(
+      'body.centreCode',
+      `item ${body.itemCode} is not taken in at a ${centre.level} centre (only at: ${item.definition.levels.join(', ')})`,
+    );
+  }
 
   const now = new Date();
   const input: ApplicationInput = {
     applicationNo: await allocateApplicationNo(db, centre.code, chinaDay.format(now)),
-    itemCode: item.code,
-    itemName: item.name,
     centreCode: centre.code,
-    leadDepartment: item.leadDepartment,
-    departments: item.departments,
+    // The workflow carries the item as it is now: later catalogue edits never reach it.
+    item: snapshotOf(item.definition, item.version),
+    stages: await planStages(db, item.definition, centre),
     applicant: body.applicant,
     materials: body.materials,
     clientReference: body.clientReference,
@@ -64,7 +70,7 @@ export async function submitApplication(
 
 /** A repeated reference: make sure its workflow runs (a crash may have come between reserve and start). */
 async function resume(deps: SubmissionDeps, input: ApplicationInput, body: z.output<typeof submission>) {
-  if (input.itemCode !== body.itemCode || input.centreCode !== body.centreCode || input.applicant.idNumber !== body.applicant.idNumber) {
+  if (input.item.code !== body.itemCode || input.centreCode !== body.centreCode || input.applicant.idNumber !== body.applicant.idNumber) {
     throw new HttpError(
       409,
       'client_reference_conflict',
@@ -87,8 +93,8 @@ async function start(deps: SubmissionDeps, input: ApplicationInput, conflict: 'F
       typedSearchAttributes: [
         { key: searchAttributes.stage, value: 'submitted' },
         { key: searchAttributes.centre, value: input.centreCode },
-        { key: searchAttributes.item, value: input.itemCode },
-        { key: searchAttributes.departments, value: input.departments },
+        { key: searchAttributes.item, value: input.item.code },
+        { key: searchAttributes.departments, value: [...new Set(input.stages.flatMap((s) => s.reviews.map((r) => r.department)))] },
       ],
     });
   } catch (err) {

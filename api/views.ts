@@ -12,6 +12,7 @@ export function applicationSummary(row: ApplicationRow) {
     applicationNo: row.applicationNo,
     url: applicationUrl(row.applicationNo),
     itemCode: row.itemCode,
+    itemVersion: row.itemVersion,
     centreCode: row.centreCode,
     leadDepartment: row.leadDepartment,
     stage: row.stage as Stage,
@@ -31,7 +32,9 @@ export function applicationView(row: ApplicationRow, reviews: ReviewRow[]) {
   return {
     ...applicationSummary(row),
     reviews: reviews.map((r) => ({
+      stage: r.stage,
       department: r.department,
+      centreCode: r.centreCode,
       status: r.status,
       openedAt: iso(r.openedAt),
       decidedAt: iso(r.decidedAt),

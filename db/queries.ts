@@ -1,35 +1,11 @@
 /** The read model's queries: what the API lists and shows. */
 import { and, asc, desc, eq, exists, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
-import {
-  applicationCounters,
-  applications,
-  centres,
-  itemDepartments,
-  items,
-  reviews,
-  submissions,
-} from './schema/index.js';
+import { applicationCounters, applications, reviews, submissions } from './schema/index.js';
 import type { ApplicationInput } from '../workflows/messages.js';
 
 export type ApplicationRow = typeof applications.$inferSelect;
 export type ReviewRow = typeof reviews.$inferSelect;
-
-export async function findItem(db: Db, code: string) {
-  const [item] = await db.select().from(items).where(eq(items.code, code));
-  if (!item) return undefined;
-  const reviewers = await db
-    .select({ department: itemDepartments.departmentCode })
-    .from(itemDepartments)
-    .where(eq(itemDepartments.itemCode, code))
-    .orderBy(asc(itemDepartments.departmentCode));
-  return { ...item, departments: reviewers.map((r) => r.department) };
-}
-
-export async function findCentre(db: Db, code: string) {
-  const [centre] = await db.select().from(centres).where(eq(centres.code, code));
-  return centre;
-}
 
 export async function findApplication(db: Db, applicationNo: string) {
   const [row] = await db.select().from(applications).where(eq(applications.applicationNo, applicationNo));
@@ -38,7 +14,7 @@ export async function findApplication(db: Db, applicationNo: string) {
     .select()
     .from(reviews)
     .where(eq(reviews.applicationNo, applicationNo))
-    .orderBy(asc(reviews.department));
+    .orderBy(asc(reviews.stage), asc(reviews.department));
   return { row, reviews: rows };
 }
 
@@ -88,7 +64,8 @@ export async function openReviewTasks(db: Db, department: string, centre?: strin
       and(
         eq(reviews.department, department),
         eq(reviews.status, 'open'),
-        centre ? eq(applications.centreCode, centre) : undefined,
+        // The deciding centre: for a reported item (上报件) the parent of the centre that took it in.
+        centre ? eq(reviews.centreCode, centre) : undefined,
       ),
     )
     .orderBy(asc(reviews.openedAt), asc(reviews.applicationNo));

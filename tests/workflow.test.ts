@@ -10,6 +10,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import proto from '@temporalio/proto';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findCentre, findItemVersion, planStages, snapshotOf } from '../db/catalogue.js';
 import { applications, events, reviews } from '../db/schema/index.js';
 import { applicationWorkflow } from '../workflows/application.js';
 import {
@@ -30,23 +31,23 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-function input(overrides: Partial<ApplicationInput> = {}): ApplicationInput {
+/** An application's input as the API makes it: the item's current version, planned at the centre. */
+async function input(itemCode: string, centreCode: string): Promise<ApplicationInput> {
+  const item = (await findItemVersion(stack.db, itemCode))!;
+  const centre = (await findCentre(stack.db, centreCode))!;
   return {
-    applicationNo: `450100-TEST-${randomUUID()}`,
-    itemCode: 'company-startup',
-    itemName: '企业开办',
-    centreCode: '450100',
-    leadDepartment: 'market_regulation',
-    departments: STARTUP_DEPARTMENTS,
+    applicationNo: `${centreCode}-TEST-${randomUUID()}`,
+    centreCode,
+    item: snapshotOf(item.definition, item.version),
+    stages: await planStages(stack.db, item.definition, centre),
     applicant: { type: 'organisation', name: '南宁青禾科技有限公司', idNumber: uniqueIdNumber() },
     materials: ['公司章程'],
     submittedAt: new Date().toISOString(),
-    ...overrides,
   };
 }
 
-async function start(overrides: Partial<ApplicationInput> = {}) {
-  const args = input(overrides);
+async function start(itemCode = 'company-startup', centreCode = '450100') {
+  const args = await input(itemCode, centreCode);
   return stack.client.workflow.start(applicationWorkflow, {
     workflowId: args.applicationNo,
     taskQueue: stack.taskQueue,
@@ -70,9 +71,8 @@ async function expectReadModelMatches(handle: WorkflowHandle) {
   const [row] = await stack.db.select().from(applications).where(eq(applications.applicationNo, handle.workflowId));
   expect(row.stage).toBe(state.stage);
   const reviewRows = await stack.db.select().from(reviews).where(eq(reviews.applicationNo, handle.workflowId)).orderBy(asc(reviews.department));
-  expect(reviewRows.map((r) => [r.department, r.status])).toEqual(
-    [...state.reviews].sort((a, b) => a.department.localeCompare(b.department)).map((r) => [r.department, r.status]),
-  );
+  const key = (r: { stage: number; department: string; status: string }) => `${r.stage}/${r.department}/${r.status}`;
+  expect(reviewRows.map(key).sort()).toEqual(state.reviews.map(key).sort());
   return state;
 }
 
@@ -136,7 +136,7 @@ describe('application workflow', () => {
   });
 
   it('returns to intake after the applicant supplies the missing materials (补正)', async () => {
-    const handle = await start({ itemCode: 'food-business-licence', departments: ['market_regulation'] });
+    const handle = await start('food-business-licence');
     const asked = await handle.executeUpdate(intakeUpdate, {
       args: [{ decision: 'request_supplement', department: 'market_regulation', officer: officer('w-2'), missingMaterials: ['经营场所证明', '食品安全管理制度'] }],
     });
@@ -152,6 +152,40 @@ describe('application workflow', () => {
     await handle.executeUpdate(pickupUpdate, { args: [{ officer: officer('w-2') }] });
     await handle.result();
     await record('supplement', handle);
+  });
+
+  it('opens a stage only when every department of the one before has approved', async () => {
+    const handle = await start('construction-project');
+    await handle.executeUpdate(intakeUpdate, { args: [{ decision: 'accept', department: 'development_reform', officer: officer('w-dr') }] });
+    const plan = [
+      ['development_reform', 'natural_resources'],
+      ['natural_resources', 'housing_construction'],
+      ['housing_construction', 'ecology_environment'],
+      ['housing_construction', 'natural_resources'],
+    ];
+    for (const [stage, departments] of plan.entries()) {
+      await expect.poll(async () => (await handle.query(stateQuery)).reviews.filter((r) => r.status === 'open').length).toBe(departments.length);
+      const state = await handle.query(stateQuery);
+      expect(state.currentStage).toBe(stage);
+      expect(state.reviews.filter((r) => r.status === 'open').map((r) => r.department).sort()).toEqual([...departments].sort());
+      for (const department of departments) await approve(handle, department);
+    }
+    await expect.poll(async () => (await handle.query(stateQuery)).stage).toBe('completed');
+    await expectReadModelMatches(handle);
+    await handle.executeUpdate(pickupUpdate, { args: [{ officer: officer('w-dr') }] });
+    await handle.result();
+    await record('four-stages', handle);
+  });
+
+  it('approves an immediate item at intake, on the spot', async () => {
+    const handle = await start('housing-fund-retirement-withdrawal');
+    await handle.executeUpdate(intakeUpdate, { args: [{ decision: 'accept', department: 'housing_fund', officer: officer('w-hf') }] });
+    await expect.poll(async () => (await handle.query(stateQuery)).stage).toBe('completed');
+    const state = await expectReadModelMatches(handle);
+    expect(state.reviews).toMatchObject([{ department: 'housing_fund', status: 'approved', decidedBy: officer('w-hf') }]);
+    await handle.executeUpdate(pickupUpdate, { args: [{ officer: officer('w-hf') }] });
+    await handle.result();
+    await record('immediate', handle);
   });
 
   it('ends at once when intake does not accept the application (不予受理)', async () => {

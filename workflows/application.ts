@@ -20,6 +20,7 @@ import {
   type Review,
   type ReviewDecision,
   type Stage,
+  type StagePlan,
   type Supplement,
   type TransitionEvent,
   CLOSED_STAGES,
@@ -46,10 +47,14 @@ function refuse(type: string, message: string): never {
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
   const state: ApplicationState = {
     applicationNo: input.applicationNo,
-    itemCode: input.itemCode,
+    itemCode: input.item.code,
+    itemVersion: input.item.version,
+    kind: input.item.kind,
     centreCode: input.centreCode,
-    leadDepartment: input.leadDepartment,
+    leadDepartment: input.item.department,
     stage: 'submitted',
+    currentStage: 0,
+    stageCount: input.stages.length,
     materials: input.materials,
     intakes: [],
     supplements: [],
@@ -100,7 +105,12 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       if (intake.decision === 'accept') {
         state.acceptedAt = at;
         state.responsibleOfficer = intake.officer;
-        state.reviews = input.departments.map((department) => ({ department, status: 'open', openedAt: at }));
+        if (state.kind === 'immediate') {
+          // 即办件: the intake window decides on the spot; accepting it is approving it.
+          const [plan] = input.stages[0].reviews;
+          state.reviews.push({ stage: 0, ...plan, status: 'approved', openedAt: at, decidedAt: at, decidedBy: intake.officer });
+          events.push(event('review_approved', { stage: 0, department: plan.department, actor: intake.officer, data: { onTheSpot: true } }));
+        }
         moveTo('in_review');
       } else {
         moveTo(intake.decision === 'not_accept' ? 'not_accepted' : 'supplement_requested');
@@ -141,7 +151,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   setHandler(
     decisionUpdate,
     async (decision: ReviewDecision) => {
-      const review = findReview(decision.department)!;
+      const review = openStageReview(decision.department)!;
       Object.assign(review, {
         status: decision.decision === 'approve' ? 'approved' : 'rejected',
         decidedAt: now(),
@@ -150,6 +160,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       } satisfies Partial<Review>);
       const events = [
         event(`review_${review.status}`, {
+          stage: review.stage,
           department: review.department,
           actor: decision.officer,
           data: decision.reason ? { reason: decision.reason } : undefined,
@@ -161,7 +172,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
           other.status = 'withdrawn';
           other.decidedAt = now();
           other.reason = `Withdrawn: ${review.department} rejected the application`;
-          events.push(event('review_withdrawn', { department: other.department, data: { reason: other.reason } }));
+          events.push(event('review_withdrawn', { stage: other.stage, department: other.department, data: { reason: other.reason } }));
         }
         moveTo('rejected');
       }
@@ -170,12 +181,20 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     {
       validator: (decision: ReviewDecision) => {
         requireStage('in_review', 'A review decision');
-        const review = findReview(decision.department);
+        const review = openStageReview(decision.department);
         if (!review) {
+          const later = input.stages.findIndex((s, i) => i > state.currentStage && s.reviews.some((r) => r.department === decision.department));
+          if (later >= 0) {
+            refuse(
+              REFUSALS.stageNotOpen,
+              `Department ${decision.department} reviews application ${state.applicationNo} in stage ${later + 1} ` +
+                `(${input.stages[later].name}), which has not opened; stage ${state.currentStage + 1} is under way`,
+            );
+          }
           refuse(
             REFUSALS.unknownDepartment,
             `Department ${decision.department} does not review application ${state.applicationNo}; ` +
-              `its reviewers are ${state.reviews.map((r) => r.department).join(', ')}`,
+              `its reviewers are ${[...new Set(input.stages.flatMap((s) => s.reviews.map((r) => r.department)))].join(', ')}`,
           );
         }
         if (review.status !== 'open') {
@@ -199,8 +218,26 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     { validator: (_: Pickup) => requireStage('completed', 'Pickup') },
   );
 
-  function findReview(department: string): Review | undefined {
-    return state.reviews.find((r) => r.department === department);
+  /** The department's review in the stage under way. */
+  function openStageReview(department: string): Review | undefined {
+    return state.reviews.find((r) => r.department === department && r.stage === state.currentStage);
+  }
+
+  /** Opens every review of a stage at once and waits for each department's decision. */
+  async function reviewStage(index: number, plan: StagePlan): Promise<void> {
+    state.currentStage = index;
+    const opened = plan.reviews.map((p) => {
+      const review: Review = { stage: index, ...p, status: 'open', openedAt: now() };
+      state.reviews.push(review);
+      return review;
+    });
+    await Promise.all(
+      opened.map(async (review) => {
+        const openedEvent = event('review_opened', { stage: index, department: review.department });
+        await openReviewTask({ state: snapshot(), events: [openedEvent] });
+        await condition(() => review.status !== 'open');
+      }),
+    );
   }
 
   await recordSubmitted(input);
@@ -208,15 +245,14 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   await condition(() => state.stage === 'in_review' || state.stage === 'not_accepted');
 
   if (state.stage === 'in_review') {
-    // Fan out: each department's review task opens at once and waits for that department's decision.
-    await Promise.all(
-      state.reviews.map(async (review) => {
-        const opened = event('review_opened', { department: review.department });
-        await openReviewTask({ state: snapshot(), events: [opened] });
-        await condition(() => review.status !== 'open');
-      }),
-    );
-    if (state.reviews.every((r) => r.status === 'approved')) {
+    if (state.kind !== 'immediate') {
+      // Stage after stage; a stage starts when every department of the one before has approved.
+      for (const [index, plan] of input.stages.entries()) {
+        await reviewStage(index, plan);
+        if (state.stage !== 'in_review') break;
+      }
+    }
+    if (state.stage === 'in_review' && state.reviews.every((r) => r.status === 'approved')) {
       state.completedAt = now();
       const events = [event('completed')];
       moveTo('completed');

@@ -39,15 +39,42 @@ export interface Applicant {
   phone?: string;
 }
 
+export type ItemKind = 'immediate' | 'promised' | 'joint' | 'reported';
+
+/** The item as it was when the application was submitted: catalogue edits never reach a running application. */
+export interface ItemSnapshot {
+  code: string;
+  version: number;
+  name: string;
+  /** 即办件 immediate, 承诺件 promised, 联办件 joint, 上报件 reported. */
+  kind: ItemKind;
+  /** The owning department, whose window takes the application in (受理). */
+  department: string;
+  /** A major item is decided by a department leader, not the chief representative. */
+  major: boolean;
+  statutoryLimitDays: number;
+  promisedLimitDays: number;
+}
+
+/** One department's review, placed at the centre that decides it (the parent centre for a reported item). */
+export interface ReviewPlan {
+  department: string;
+  centreCode: string;
+  promisedLimitDays: number;
+}
+
+/** Stages run one after another; the departments of a stage review in parallel (并联审批). */
+export interface StagePlan {
+  name: string;
+  reviews: ReviewPlan[];
+}
+
 export interface ApplicationInput {
   applicationNo: string;
-  itemCode: string;
-  itemName: string;
+  /** The centre whose window takes the application in. */
   centreCode: string;
-  /** The department whose window takes the application in (受理). */
-  leadDepartment: string;
-  /** Every department that must approve it, reviewing in parallel. */
-  departments: string[];
+  item: ItemSnapshot;
+  stages: StagePlan[];
   applicant: Applicant;
   materials: string[];
   clientReference?: string;
@@ -55,7 +82,10 @@ export interface ApplicationInput {
 }
 
 export interface Review {
+  /** Index of the stage in the item's stages. */
+  stage: number;
   department: string;
+  centreCode: string;
   status: ReviewStatus;
   openedAt?: string;
   decidedAt?: string;
@@ -74,9 +104,14 @@ export interface IntakeRecord {
 export interface ApplicationState {
   applicationNo: string;
   itemCode: string;
+  itemVersion: number;
+  kind: ItemKind;
   centreCode: string;
   leadDepartment: string;
   stage: Stage;
+  /** The review stage under way (or last reached), an index into the item's stages. */
+  currentStage: number;
+  stageCount: number;
   materials: string[];
   /** Every intake decision in order: a supplement request is followed by another intake. */
   intakes: IntakeRecord[];
@@ -98,6 +133,8 @@ export interface TransitionEvent {
   seq: number;
   type: string;
   at: string;
+  /** With `department`: which review the event is about. */
+  stage?: number;
   department?: string;
   actor?: Officer;
   data?: Record<string, unknown>;
@@ -137,6 +174,7 @@ export const REFUSALS = {
   unknownDepartment: 'UnknownDepartment',
   alreadyDecided: 'AlreadyDecided',
   notLeadDepartment: 'NotLeadDepartment',
+  stageNotOpen: 'StageNotOpen',
   missingReason: 'MissingReason',
 } as const;
 

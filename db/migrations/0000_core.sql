@@ -2,34 +2,77 @@ CREATE TABLE "centres" (
 	"code" text PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
 	"name_en" text NOT NULL,
+	"division" text NOT NULL,
 	"parent_code" text,
 	"level" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"longitude" double precision NOT NULL,
+	"latitude" double precision NOT NULL,
+	"coordinate_approximate" boolean DEFAULT false NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "departments" (
 	"code" text PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
 	"name_en" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"levels" jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone
 );
 --> statement-breakpoint
-CREATE TABLE "item_departments" (
-	"item_code" text NOT NULL,
+CREATE TABLE "officers" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"role" text NOT NULL,
+	"centre_code" text NOT NULL,
+	"department_code" text,
+	"window_code" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "windows" (
+	"code" text PRIMARY KEY NOT NULL,
+	"centre_code" text NOT NULL,
 	"department_code" text NOT NULL,
-	CONSTRAINT "item_departments_pk" PRIMARY KEY("item_code","department_code")
+	"name" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "catalogue_changes" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"at" timestamp with time zone DEFAULT now() NOT NULL,
+	"actor" jsonb NOT NULL,
+	"entity" text NOT NULL,
+	"key" text NOT NULL,
+	"action" text NOT NULL,
+	"before" jsonb,
+	"after" jsonb,
+	"request_id" text
+);
+--> statement-breakpoint
+CREATE TABLE "item_versions" (
+	"item_code" text NOT NULL,
+	"version" integer NOT NULL,
+	"definition" jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_by" jsonb,
+	CONSTRAINT "item_versions_pk" PRIMARY KEY("item_code","version")
 );
 --> statement-breakpoint
 CREATE TABLE "items" (
 	"code" text PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
 	"name_en" text NOT NULL,
+	"department" text NOT NULL,
 	"kind" text NOT NULL,
-	"lead_department" text NOT NULL,
+	"major" boolean NOT NULL,
 	"statutory_limit_days" integer NOT NULL,
 	"promised_limit_days" integer NOT NULL,
-	"legal_basis" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"current_version" integer NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "application_counters" (
@@ -42,6 +85,7 @@ CREATE TABLE "application_counters" (
 CREATE TABLE "applications" (
 	"application_no" text PRIMARY KEY NOT NULL,
 	"item_code" text NOT NULL,
+	"item_version" integer NOT NULL,
 	"centre_code" text NOT NULL,
 	"lead_department" text NOT NULL,
 	"stage" text NOT NULL,
@@ -71,14 +115,16 @@ CREATE TABLE "events" (
 --> statement-breakpoint
 CREATE TABLE "reviews" (
 	"application_no" text NOT NULL,
+	"stage" integer NOT NULL,
 	"department" text NOT NULL,
+	"centre_code" text NOT NULL,
 	"status" text NOT NULL,
 	"opened_at" timestamp with time zone,
 	"decided_at" timestamp with time zone,
 	"decided_by" jsonb,
 	"reason" text,
 	"last_seq" integer DEFAULT 0 NOT NULL,
-	CONSTRAINT "reviews_pk" PRIMARY KEY("application_no","department")
+	CONSTRAINT "reviews_pk" PRIMARY KEY("application_no","stage","department")
 );
 --> statement-breakpoint
 CREATE TABLE "submissions" (
@@ -88,16 +134,26 @@ CREATE TABLE "submissions" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-ALTER TABLE "item_departments" ADD CONSTRAINT "item_departments_item_code_items_code_fk" FOREIGN KEY ("item_code") REFERENCES "public"."items"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "item_departments" ADD CONSTRAINT "item_departments_department_code_departments_code_fk" FOREIGN KEY ("department_code") REFERENCES "public"."departments"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "items" ADD CONSTRAINT "items_lead_department_departments_code_fk" FOREIGN KEY ("lead_department") REFERENCES "public"."departments"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "officers" ADD CONSTRAINT "officers_centre_code_centres_code_fk" FOREIGN KEY ("centre_code") REFERENCES "public"."centres"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "officers" ADD CONSTRAINT "officers_department_code_departments_code_fk" FOREIGN KEY ("department_code") REFERENCES "public"."departments"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "officers" ADD CONSTRAINT "officers_window_code_windows_code_fk" FOREIGN KEY ("window_code") REFERENCES "public"."windows"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "windows" ADD CONSTRAINT "windows_centre_code_centres_code_fk" FOREIGN KEY ("centre_code") REFERENCES "public"."centres"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "windows" ADD CONSTRAINT "windows_department_code_departments_code_fk" FOREIGN KEY ("department_code") REFERENCES "public"."departments"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "item_versions" ADD CONSTRAINT "item_versions_item_code_items_code_fk" FOREIGN KEY ("item_code") REFERENCES "public"."items"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "items" ADD CONSTRAINT "items_department_departments_code_fk" FOREIGN KEY ("department") REFERENCES "public"."departments"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "applications" ADD CONSTRAINT "applications_item_code_items_code_fk" FOREIGN KEY ("item_code") REFERENCES "public"."items"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "applications" ADD CONSTRAINT "applications_centre_code_centres_code_fk" FOREIGN KEY ("centre_code") REFERENCES "public"."centres"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "events" ADD CONSTRAINT "events_application_no_applications_application_no_fk" FOREIGN KEY ("application_no") REFERENCES "public"."applications"("application_no") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reviews" ADD CONSTRAINT "reviews_application_no_applications_application_no_fk" FOREIGN KEY ("application_no") REFERENCES "public"."applications"("application_no") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "centres_parent_idx" ON "centres" USING btree ("parent_code");--> statement-breakpoint
+CREATE INDEX "officers_centre_department_idx" ON "officers" USING btree ("centre_code","department_code");--> statement-breakpoint
+CREATE UNIQUE INDEX "windows_centre_department_name_uq" ON "windows" USING btree ("centre_code","department_code","name");--> statement-breakpoint
+CREATE INDEX "catalogue_changes_entity_idx" ON "catalogue_changes" USING btree ("entity","key");--> statement-breakpoint
+CREATE INDEX "items_department_idx" ON "items" USING btree ("department");--> statement-breakpoint
+CREATE INDEX "items_kind_idx" ON "items" USING btree ("kind");--> statement-breakpoint
 CREATE INDEX "applications_submitted_idx" ON "applications" USING btree ("submitted_at" DESC NULLS LAST,"application_no" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "applications_centre_idx" ON "applications" USING btree ("centre_code","submitted_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "applications_stage_idx" ON "applications" USING btree ("stage");--> statement-breakpoint
 CREATE INDEX "applications_item_idx" ON "applications" USING btree ("item_code");--> statement-breakpoint
-CREATE INDEX "reviews_inbox_idx" ON "reviews" USING btree ("department","status");--> statement-breakpoint
+CREATE INDEX "reviews_inbox_idx" ON "reviews" USING btree ("department","status","centre_code");--> statement-breakpoint
 CREATE UNIQUE INDEX "submissions_application_uq" ON "submissions" USING btree ("application_no");

@@ -5,7 +5,8 @@
 import { index, integer, jsonb, pgTable, primaryKey, text, date, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Applicant, ApplicationInput, Officer } from '../../workflows/messages.js';
 import { createdAt, instant } from './columns.js';
-import { centres, items } from './catalogue.js';
+import { items } from './catalogue.js';
+import { centres } from './organisation.js';
 
 export const applications = pgTable(
   'applications',
@@ -14,6 +15,8 @@ export const applications = pgTable(
     itemCode: text()
       .notNull()
       .references(() => items.code),
+    /** The catalogue version the application was submitted under, and keeps. */
+    itemVersion: integer().notNull(),
     centreCode: text()
       .notNull()
       .references(() => centres.code),
@@ -47,7 +50,11 @@ export const reviews = pgTable(
     applicationNo: text()
       .notNull()
       .references(() => applications.applicationNo),
+    /** Index of the item's stage this review belongs to; a department may review in several stages. */
+    stage: integer().notNull(),
     department: text().notNull(),
+    /** The centre that decides it: the application's own, or the parent centre for a reported item. */
+    centreCode: text().notNull(),
     status: text({ enum: ['open', 'approved', 'rejected', 'withdrawn'] }).notNull(),
     openedAt: instant(),
     decidedAt: instant(),
@@ -56,8 +63,8 @@ export const reviews = pgTable(
     lastSeq: integer().notNull().default(0),
   },
   (t) => [
-    primaryKey({ name: 'reviews_pk', columns: [t.applicationNo, t.department] }),
-    index('reviews_inbox_idx').on(t.department, t.status),
+    primaryKey({ name: 'reviews_pk', columns: [t.applicationNo, t.stage, t.department] }),
+    index('reviews_inbox_idx').on(t.department, t.status, t.centreCode),
   ],
 );
 

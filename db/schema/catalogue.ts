@@ -1,52 +1,63 @@
-/** The organisation and the item catalogue (事项目录): data, seeded from db/seed, not code. */
-import { integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+/**
+ * The item catalogue (事项目录). Every change to an item is a new version; `items` is the current
+ * version's projection for lists and search, `item_versions` keeps every version whole, and an
+ * application pins the version it was submitted under.
+ */
+import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text } from 'drizzle-orm/pg-core';
+import type { ItemDefinition } from '../item-definition.js';
+import type { Officer } from '../../workflows/messages.js';
 import { createdAt } from './columns.js';
+import { departments } from './organisation.js';
 
-/** A government service centre (政务服务中心), identified by its GB/T 2260 administrative code. */
-export const centres = pgTable('centres', {
-  code: text().primaryKey(),
-  name: text().notNull(),
-  nameEn: text().notNull(),
-  parentCode: text(),
-  level: text({ enum: ['region', 'city', 'county'] }).notNull(),
-  createdAt: createdAt(),
-});
+export const ITEM_KINDS = ['immediate', 'promised', 'joint', 'reported'] as const;
 
-/** A department whose windows sit in the centres' halls. */
-export const departments = pgTable('departments', {
-  code: text().primaryKey(),
-  name: text().notNull(),
-  nameEn: text().notNull(),
-  createdAt: createdAt(),
-});
+export const items = pgTable(
+  'items',
+  {
+    code: text().primaryKey(),
+    name: text().notNull(),
+    nameEn: text().notNull(),
+    department: text()
+      .notNull()
+      .references(() => departments.code),
+    /** 即办件 immediate, 承诺件 promised, 联办件 joint, 上报件 reported. */
+    kind: text({ enum: ITEM_KINDS }).notNull(),
+    major: boolean().notNull(),
+    statutoryLimitDays: integer().notNull(),
+    promisedLimitDays: integer().notNull(),
+    currentVersion: integer().notNull(),
+    updatedAt: createdAt(),
+  },
+  (t) => [index('items_department_idx').on(t.department), index('items_kind_idx').on(t.kind)],
+);
 
-/** An approval item (事项). */
-export const items = pgTable('items', {
-  code: text().primaryKey(),
-  name: text().notNull(),
-  nameEn: text().notNull(),
-  /** 即办件 immediate, 承诺件 promised, 联办件 joint, 上报件 reported. */
-  kind: text({ enum: ['immediate', 'promised', 'joint', 'reported'] }).notNull(),
-  /** The department whose window accepts the application (一口受理). */
-  leadDepartment: text()
-    .notNull()
-    .references(() => departments.code),
-  statutoryLimitDays: integer().notNull(),
-  promisedLimitDays: integer().notNull(),
-  legalBasis: text().notNull(),
-  createdAt: createdAt(),
-});
-
-/** The departments that review an item in parallel (并联审批). */
-export const itemDepartments = pgTable(
-  'item_departments',
+export const itemVersions = pgTable(
+  'item_versions',
   {
     itemCode: text()
       .notNull()
       .references(() => items.code),
-    departmentCode: text()
-      .notNull()
-      .references(() => departments.code),
+    version: integer().notNull(),
+    definition: jsonb().$type<ItemDefinition>().notNull(),
+    createdAt: createdAt(),
+    createdBy: jsonb().$type<Officer>(),
   },
-  (t) => [primaryKey({ name: 'item_departments_pk', columns: [t.itemCode, t.departmentCode] })],
+  (t) => [primaryKey({ name: 'item_versions_pk', columns: [t.itemCode, t.version] })],
+);
+
+/** Every administrative change to the catalogue or the organisation: who, when, what before and after. */
+export const catalogueChanges = pgTable(
+  'catalogue_changes',
+  {
+    id: serial().primaryKey(),
+    at: createdAt(),
+    actor: jsonb().$type<Officer>().notNull(),
+    entity: text({ enum: ['centre', 'department', 'window', 'officer', 'item'] }).notNull(),
+    key: text().notNull(),
+    action: text({ enum: ['create', 'update', 'import'] }).notNull(),
+    before: jsonb(),
+    after: jsonb(),
+    requestId: text(),
+  },
+  (t) => [index('catalogue_changes_entity_idx').on(t.entity, t.key)],
 );

@@ -1,2 +1,3 @@
+export * from './organisation.js';
 export * from './catalogue.js';
 export * from './applications.js';

@@ -1,0 +1,100 @@
+/**
+ * The catalogue as a file: JSON ({"items": [...]}) or CSV (one row an item; levels joined by "|",
+ * materials, fees and stages as JSON). An import is checked whole before anything is written: one bad
+ * row changes nothing, and every bad row is reported.
+ */
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { type ItemDefinition, itemDefinition, unknownDepartments } from '../db/item-definition.js';
+
+export const CSV_COLUMNS = [
+  'code',
+  'officialCode',
+  'name',
+  'nameEn',
+  'department',
+  'kind',
+  'levels',
+  'legalBasis',
+  'statutoryLimitDays',
+  'promisedLimitDays',
+  'major',
+  'materials',
+  'fees',
+  'stages',
+  'source',
+] as const;
+
+export function itemsToCsv(items: ItemDefinition[]): string {
+  return stringify(
+    items.map((item) => ({
+      ...item,
+      levels: item.levels.join('|'),
+      major: String(item.major),
+      materials: JSON.stringify(item.materials),
+      fees: JSON.stringify(item.fees),
+      stages: JSON.stringify(item.stages),
+    })),
+    { header: true, columns: [...CSV_COLUMNS] },
+  );
+}
+
+export interface RowProblem {
+  field: string;
+  message: string;
+}
+
+/** Turns CSV text into raw item objects for validation; a cell that is not valid JSON becomes a problem. */
+export function csvToRawItems(text: string): { rows: unknown[]; problems: RowProblem[] } {
+  const problems: RowProblem[] = [];
+  let records: Record<string, string>[];
+  try {
+    records = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
+  } catch (err) {
+    return { rows: [], problems: [{ field: 'body', message: `not readable as CSV: ${(err as Error).message}` }] };
+  }
+  const rows = records.map((record, i) => {
+    const json = (column: string) => {
+      try {
+        return record[column] ? JSON.parse(record[column]) : undefined;
+      } catch {
+        problems.push({ field: `items[${i}].${column}`, message: 'is not valid JSON' });
+        return undefined;
+      }
+    };
+    return {
+      ...record,
+      officialCode: record.officialCode || undefined,
+      source: record.source || undefined,
+      levels: record.levels ? record.levels.split('|').map((l) => l.trim()) : [],
+      statutoryLimitDays: Number(record.statutoryLimitDays),
+      promisedLimitDays: Number(record.promisedLimitDays),
+      major: record.major === 'true',
+      materials: json('materials'),
+      fees: json('fees'),
+      stages: json('stages'),
+    };
+  });
+  return { rows, problems };
+}
+
+/** Checks every row; returns the valid items only when there is no problem at all. */
+export function validateImport(rows: unknown[], knownDepartments: ReadonlySet<string>, earlier: RowProblem[] = []) {
+  const problems = [...earlier];
+  const items: ItemDefinition[] = [];
+  const codes = new Map<string, number>();
+  rows.forEach((row, i) => {
+    const result = itemDefinition.safeParse(row);
+    if (!result.success) {
+      for (const issue of result.error.issues) problems.push({ field: `items[${i}].${issue.path.join('.')}`, message: issue.message });
+      return;
+    }
+    for (const p of unknownDepartments(result.data, knownDepartments)) problems.push({ field: `items[${i}].${p.path.join('.')}`, message: p.message });
+    const first = codes.get(result.data.code);
+    if (first !== undefined) problems.push({ field: `items[${i}].code`, message: `${result.data.code} also appears at items[${first}]` });
+    codes.set(result.data.code, i);
+    items.push(result.data);
+  });
+  if (rows.length === 0 && problems.length === 0) problems.push({ field: 'items', message: 'contains no item' });
+  return { items, problems };
+}

@@ -1,0 +1,57 @@
+/** Request and response schemas of the catalogue and organisation routes. */
+import { z } from 'zod';
+import { itemDefinition } from '../db/item-definition.js';
+import { CENTRE_LEVELS, OFFICER_ROLES } from '../db/schema/index.js';
+
+export const item = itemDefinition.meta({ id: 'ItemDefinition' });
+
+export const itemView = z
+  .object({ version: z.number().int(), createdAt: z.string(), createdBy: z.object({ id: z.string(), name: z.string().optional() }).nullable(), definition: item })
+  .meta({ id: 'ItemVersion' });
+
+export const itemListQuery = z.object({
+  department: z.string().optional(),
+  kind: z.enum(['immediate', 'promised', 'joint', 'reported']).optional(),
+  level: z.enum(CENTRE_LEVELS).optional(),
+  q: z.string().trim().min(1).max(100).optional().describe('Search in code and names'),
+});
+
+export const centre = z
+  .object({
+    code: z.string().regex(/^\d{6}$/, 'must be a 6-digit GB/T 2260 code'),
+    name: z.string().trim().min(1).max(100),
+    nameEn: z.string().trim().min(1).max(200),
+    division: z.string().trim().min(1).max(100),
+    parentCode: z.string().regex(/^\d{6}$/).nullable(),
+    level: z.enum(CENTRE_LEVELS),
+    longitude: z.number().min(-180).max(180),
+    latitude: z.number().min(-90).max(90),
+    coordinateApproximate: z.boolean().default(false),
+  })
+  .meta({ id: 'Centre' });
+
+export const department = z
+  .object({
+    code: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower-case words joined by underscores'),
+    name: z.string().trim().min(1).max(100),
+    nameEn: z.string().trim().min(1).max(200),
+    levels: z.array(z.enum(CENTRE_LEVELS)).min(1),
+  })
+  .meta({ id: 'Department' });
+
+export const window = z
+  .object({ code: z.string().min(1).max(100), centreCode: z.string(), departmentCode: z.string(), name: z.string().trim().min(1).max(100) })
+  .meta({ id: 'Window' });
+
+export const officer = z
+  .object({
+    id: z.string().min(1).max(100),
+    name: z.string().trim().min(1).max(100),
+    role: z.enum(OFFICER_ROLES),
+    centreCode: z.string(),
+    departmentCode: z.string().nullable().default(null),
+    windowCode: z.string().nullable().default(null),
+  })
+  .meta({ id: 'OfficerRecord' });
+
+export const adminHeaders = z.object({ 'x-officer-id': z.string().optional().describe('The administrator making the change') });

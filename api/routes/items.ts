@@ -1,0 +1,207 @@
+/** The item catalogue: search, versions, administrators' edits, import and export. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { and, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { findItemVersion, listDepartments, listItems, listItemVersions } from '../../db/catalogue.js';
+import { type ItemOutcome, saveItem } from '../../db/catalogue-writes.js';
+import { type ItemDefinition, unknownDepartments } from '../../db/item-definition.js';
+import { catalogueChanges } from '../../db/schema/index.js';
+import { requireAdministrator } from '../administrator.js';
+import { csvToRawItems, itemsToCsv, validateImport } from '../catalogue-io.js';
+import { adminHeaders, item, itemListQuery, itemView } from '../catalogue-schemas.js';
+import { HttpError, errorBody, invalid, notFound } from '../errors.js';
+import { iso } from '../views.js';
+
+const tags = ['catalogue'];
+const codeParams = z.object({ code: z.string().min(1).max(100) });
+const summary = z.object({
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  department: z.string(),
+  kind: z.string(),
+  major: z.boolean(),
+  statutoryLimitDays: z.number(),
+  promisedLimitDays: z.number(),
+  levels: z.array(z.string()),
+  currentVersion: z.number(),
+});
+
+export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
+  const db = app.deps.database.db;
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  const versionView = (v: NonNullable<Awaited<ReturnType<typeof findItemVersion>>>) => ({
+    version: v.version,
+    createdAt: iso(v.createdAt)!,
+    createdBy: v.createdBy ?? null,
+    definition: v.definition,
+  });
+
+  app.get(
+    '/items',
+    { schema: { tags, summary: 'Items, filtered and searched by code or name', querystring: itemListQuery, response: { 200: z.object({ items: z.array(summary) }) } } },
+    async (request) => ({
+      items: (await listItems(db, request.query)).map(({ item: row, definition }) => ({ ...row, levels: definition.levels })),
+    }),
+  );
+
+  app.get(
+    '/items/:code',
+    { schema: { tags, summary: 'The current version of an item', params: codeParams, response: { 200: itemView, 404: errorBody } } },
+    async (request) => {
+      const found = await findItemVersion(db, request.params.code);
+      if (!found) throw notFound(`Item ${request.params.code}`);
+      return versionView(found);
+    },
+  );
+
+  app.get(
+    '/items/:code/versions',
+    { schema: { tags, summary: 'Every version of an item', params: codeParams, response: { 200: z.object({ versions: z.array(itemView.omit({ definition: true })) }), 404: errorBody } } },
+    async (request) => {
+      const versions = await listItemVersions(db, request.params.code);
+      if (versions.length === 0) throw notFound(`Item ${request.params.code}`);
+      return { versions: versions.map((v) => ({ version: v.version, createdAt: iso(v.createdAt)!, createdBy: v.createdBy ?? null })) };
+    },
+  );
+
+  app.get(
+    '/items/:code/versions/:version',
+    {
+      schema: {
+        tags,
+        summary: 'One version of an item: the rules an application submitted under it runs by',
+        params: codeParams.extend({ version: z.coerce.number().int().min(1) }),
+        response: { 200: itemView, 404: errorBody },
+      },
+    },
+    async (request) => {
+      const found = await findItemVersion(db, request.params.code, request.params.version);
+      if (!found) throw notFound(`Version ${request.params.version} of item ${request.params.code}`);
+      return versionView(found);
+    },
+  );
+
+  app.post(
+    '/items',
+    {
+      schema: { tags, summary: 'Create an item (administrators)', headers: adminHeaders, body: item, response: { 201: itemView, 400: errorBody, 403: errorBody, 409: errorBody } },
+    },
+    async (request, reply) => {
+      const actor = await requireAdministrator(db, request);
+      await checkDepartments(request.body);
+      if (await findItemVersion(db, request.body.code)) {
+        throw new HttpError(409, 'item_exists', `Item ${request.body.code} exists; PUT /v1/items/${request.body.code} makes a new version`);
+      }
+      await db.transaction((tx) => saveItem(tx, request.body, actor, 'create'));
+      return reply.status(201).send(versionView((await findItemVersion(db, request.body.code))!));
+    },
+  );
+
+  app.put(
+    '/items/:code',
+    {
+      schema: {
+        tags,
+        summary: 'Change an item: a new version; running applications keep theirs (administrators)',
+        params: codeParams,
+        headers: adminHeaders,
+        body: item,
+        response: { 200: itemView, 400: errorBody, 403: errorBody, 404: errorBody },
+      },
+    },
+    async (request) => {
+      const actor = await requireAdministrator(db, request);
+      if (request.body.code !== request.params.code) throw invalid('body.code', `must equal the code in the path (${request.params.code})`);
+      if (!(await findItemVersion(db, request.params.code))) throw notFound(`Item ${request.params.code}`);
+      await checkDepartments(request.body);
+      await db.transaction((tx) => saveItem(tx, request.body, actor, 'update'));
+      return versionView((await findItemVersion(db, request.params.code))!);
+    },
+  );
+
+  app.get(
+    '/catalogue/export',
+    {
+      schema: {
+        tags,
+        summary: 'The whole catalogue (current versions) as JSON or CSV',
+        querystring: z.object({ format: z.enum(['json', 'csv']).default('json') }),
+      },
+    },
+    async (request, reply) => {
+      const definitions = (await listItems(db, {})).map((row) => row.definition);
+      if (request.query.format === 'csv') {
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="items.csv"').send(itemsToCsv(definitions));
+      }
+      return reply.header('content-disposition', 'attachment; filename="items.json"').send({ items: definitions });
+    },
+  );
+
+  app.post(
+    '/catalogue/import',
+    {
+      schema: {
+        tags,
+        summary: 'Import items from JSON ({"items": [...]}) or CSV (text/csv): all or nothing (administrators)',
+        headers: adminHeaders,
+        body: z.union([z.object({ items: z.array(z.unknown()) }), z.string()]),
+        response: {
+          200: z.object({ created: z.array(z.string()), updated: z.array(z.string()), unchanged: z.array(z.string()) }),
+          400: errorBody,
+          403: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const actor = await requireAdministrator(db, request);
+      const { rows, problems: parseProblems } =
+        typeof request.body === 'string' ? csvToRawItems(request.body) : { rows: request.body.items, problems: [] };
+      const known = new Set((await listDepartments(db)).map((d) => d.code));
+      const { items, problems } = validateImport(rows, known, parseProblems);
+      if (problems.length > 0) {
+        throw new HttpError(400, 'validation_failed', `The import changed nothing: ${problems.length} problem(s) in the rows`, problems);
+      }
+      const result: Record<ItemOutcome, string[]> = { created: [], updated: [], unchanged: [] };
+      await db.transaction(async (tx) => {
+        for (const definition of items) result[(await saveItem(tx, definition, actor, 'import')).outcome].push(definition.code);
+      });
+      return result;
+    },
+  );
+
+  app.get(
+    '/catalogue/changes',
+    {
+      schema: {
+        tags,
+        summary: 'Changes to the catalogue and the organisation, newest first: who, when, before and after',
+        querystring: z.object({
+          entity: z.enum(['centre', 'department', 'window', 'officer', 'item']).optional(),
+          key: z.string().optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
+      },
+    },
+    async (request) => {
+      const { entity, key, limit } = request.query;
+      const rows = await db
+        .select()
+        .from(catalogueChanges)
+        .where(and(entity ? eq(catalogueChanges.entity, entity) : undefined, key ? eq(catalogueChanges.key, key) : undefined))
+        .orderBy(desc(catalogueChanges.id))
+        .limit(limit);
+      return { changes: rows.map((row) => ({ ...row, at: iso(row.at) })) };
+    },
+  );
+
+  /** The schema cannot know the departments: they are data. */
+  async function checkDepartments(definition: ItemDefinition) {
+    const known = new Set((await listDepartments(db)).map((d) => d.code));
+    const details = unknownDepartments(definition, known).map((p) => ({ field: ['body', ...p.path].join('.'), message: p.message }));
+    if (details.length > 0) {
+      throw new HttpError(400, 'validation_failed', details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
+    }
+  }
+};

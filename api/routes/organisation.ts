@@ -1,0 +1,118 @@
+/** The organisation: centres (as a tree), departments, windows and officers; administrators change them. */
+import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { findCentre, listCentres, listDepartments, listOfficers, listWindows } from '../../db/catalogue.js';
+import { type OrganisationEntity, saveOrganisationRecord } from '../../db/catalogue-writes.js';
+import { OFFICER_ROLES } from '../../db/schema/index.js';
+import { requireAdministrator } from '../administrator.js';
+import { adminHeaders, centre, department, officer, window } from '../catalogue-schemas.js';
+import { errorBody, invalid, notFound } from '../errors.js';
+
+type CentreNode = z.output<typeof centre> & { children: CentreNode[] };
+const centreNode: z.ZodType<CentreNode> = z.lazy(() => centre.extend({ children: z.array(centreNode) }));
+const tags = ['organisation'];
+const codeParams = z.object({ code: z.string().min(1).max(100) });
+
+export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
+  const db = app.deps.database.db;
+
+  app.get(
+    '/centres',
+    {
+      schema: {
+        tags,
+        summary: 'Every centre: as a tree under the regional centre, or a flat list with ?flat=1',
+        querystring: z.object({ flat: z.enum(['0', '1']).optional() }),
+        response: { 200: z.object({ centres: z.array(z.union([centreNode, centre])) }) },
+      },
+    },
+    async (request) => {
+      const rows = await listCentres(db);
+      if (request.query.flat === '1') return { centres: rows };
+      const nodes = new Map(rows.map((row) => [row.code, { ...row, children: [] as CentreNode[] }]));
+      const roots: CentreNode[] = [];
+      for (const node of nodes.values()) (node.parentCode ? nodes.get(node.parentCode)?.children : roots)?.push(node);
+      return { centres: roots };
+    },
+  );
+
+  app.get(
+    '/centres/:code',
+    { schema: { tags, params: codeParams, response: { 200: centre, 404: errorBody } } },
+    async (request) => (await findCentre(db, request.params.code)) ?? Promise.reject(notFound(`Centre ${request.params.code}`)),
+  );
+
+  app.get('/departments', { schema: { tags, response: { 200: z.object({ departments: z.array(department) }) } } }, async () => ({
+    departments: await listDepartments(db),
+  }));
+
+  app.get(
+    '/windows',
+    {
+      schema: {
+        tags,
+        querystring: z.object({ centre: z.string().optional(), department: z.string().optional() }),
+        response: { 200: z.object({ windows: z.array(window) }) },
+      },
+    },
+    async (request) => ({ windows: await listWindows(db, request.query) }),
+  );
+
+  app.get(
+    '/officers',
+    {
+      schema: {
+        tags,
+        querystring: z.object({
+          centre: z.string().optional(),
+          department: z.string().optional(),
+          window: z.string().optional(),
+          role: z.enum(OFFICER_ROLES).optional(),
+        }),
+        response: { 200: z.object({ officers: z.array(officer) }) },
+      },
+    },
+    async (request) => ({ officers: await listOfficers(db, request.query) }),
+  );
+
+  putRoute(app, 'centre', '/centres/:code', centre);
+  putRoute(app, 'department', '/departments/:code', department);
+  putRoute(app, 'window', '/windows/:code', window);
+  putRoute(app, 'officer', '/officers/:code', officer);
+};
+
+/** PUT creates or replaces a record; the key in the path must match the body's. */
+function putRoute(app: FastifyInstance, entity: OrganisationEntity, url: string, body: z.ZodObject) {
+  app.withTypeProvider<ZodTypeProvider>().put(
+    url,
+    {
+      schema: {
+        tags,
+        summary: `Create or replace a ${entity} (administrators)`,
+        params: codeParams,
+        headers: adminHeaders,
+        body,
+        response: { 200: body, 201: body, 400: errorBody, 403: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const actor = await requireAdministrator(app.deps.database.db, request);
+      const values = request.body as Record<string, unknown>;
+      const keyField = entity === 'officer' ? 'id' : 'code';
+      if (values[keyField] !== request.params.code) {
+        throw invalid(`body.${keyField}`, `must equal the ${keyField} in the path (${request.params.code})`);
+      }
+      try {
+        const { created, record } = await saveOrganisationRecord(app.deps.database.db, entity, request.params.code, values, actor);
+        return reply.status(created ? 201 : 200).send(record);
+      } catch (err) {
+        // A foreign key names the centre, department or window that does not exist.
+        const pgError = ((err as { cause?: unknown }).cause ?? err) as { code?: string; constraint?: string };
+        const field = pgError.code === '23503' ? pgError.constraint?.match(/_(centre|department|window)_code_/)?.[1] : undefined;
+        if (field) throw invalid(`body.${field}Code`, `unknown ${field} ${String(values[`${field}Code`])}`);
+        throw err;
+      }
+    },
+  );
+}

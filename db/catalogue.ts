@@ -1,0 +1,139 @@
+/** Queries of the organisation and the item catalogue, and the plan an item gives an application. */
+import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from './client.js';
+import { reviewingDepartments, type ItemDefinition } from './item-definition.js';
+import { centres, departments, itemVersions, items, officers, windows } from './schema/index.js';
+import type { ItemSnapshot, StagePlan } from '../workflows/messages.js';
+
+export type CentreRow = typeof centres.$inferSelect;
+
+export async function findCentre(db: Db, code: string): Promise<CentreRow | undefined> {
+  const [centre] = await db.select().from(centres).where(eq(centres.code, code));
+  return centre;
+}
+
+/** The item's current version, or the given one. */
+export async function findItemVersion(db: Db, code: string, version?: number) {
+  const [row] = await db
+    .select({ version: itemVersions.version, definition: itemVersions.definition, createdAt: itemVersions.createdAt, createdBy: itemVersions.createdBy })
+    .from(itemVersions)
+    .innerJoin(items, eq(items.code, itemVersions.itemCode))
+    .where(and(eq(itemVersions.itemCode, code), eq(itemVersions.version, version ?? items.currentVersion)));
+  return row;
+}
+
+export async function listItemVersions(db: Db, code: string) {
+  return db
+    .select({ version: itemVersions.version, createdAt: itemVersions.createdAt, createdBy: itemVersions.createdBy })
+    .from(itemVersions)
+    .where(eq(itemVersions.itemCode, code))
+    .orderBy(asc(itemVersions.version));
+}
+
+export interface ItemFilter {
+  department?: string;
+  kind?: string;
+  /** Matches code or name (Chinese or English), case-insensitively. */
+  q?: string;
+  level?: string;
+}
+
+export async function listItems(db: Db, filter: ItemFilter) {
+  const conditions: (SQL | undefined)[] = [
+    filter.department ? eq(items.department, filter.department) : undefined,
+    filter.kind ? eq(items.kind, filter.kind as 'joint') : undefined,
+    filter.q
+      ? or(ilike(items.code, `%${filter.q}%`), ilike(items.name, `%${filter.q}%`), ilike(items.nameEn, `%${filter.q}%`))
+      : undefined,
+    filter.level ? sql`${itemVersions.definition}->'levels' ? ${filter.level}` : undefined,
+  ];
+  return db
+    .select({ item: items, definition: itemVersions.definition })
+    .from(items)
+    .innerJoin(itemVersions, and(eq(itemVersions.itemCode, items.code), eq(itemVersions.version, items.currentVersion)))
+    .where(and(...conditions))
+    .orderBy(asc(items.code));
+}
+
+export const snapshotOf = (definition: ItemDefinition, version: number): ItemSnapshot => ({
+  code: definition.code,
+  version,
+  name: definition.name,
+  kind: definition.kind,
+  department: definition.department,
+  major: definition.major,
+  statutoryLimitDays: definition.statutoryLimitDays,
+  promisedLimitDays: definition.promisedLimitDays,
+});
+
+/**
+ * Places every review of the item at the centre that decides it: the applying centre, or for a
+ * reported item (上报件) its parent; and where the department has no window at that level, the
+ * nearest centre above that has one.
+ */
+export async function planStages(db: Db, definition: ItemDefinition, centre: CentreRow): Promise<StagePlan[]> {
+  const chain = await ancestry(db, centre);
+  const deciding = definition.kind === 'reported' ? chain.slice(1) : chain;
+  const codes = reviewingDepartments(definition);
+  const levels = new Map(
+    (await db.select({ code: departments.code, levels: departments.levels }).from(departments)).map((d) => [d.code, d.levels]),
+  );
+  const placeOf = (department: string) => {
+    const place = deciding.find((c) => levels.get(department)?.includes(c.level));
+    if (!place) throw new Error(`no centre above ${centre.code} has a window of ${department}`);
+    return place.code;
+  };
+  const placed = new Map(codes.map((code) => [code, placeOf(code)]));
+  return definition.stages.map((stage) => ({
+    name: stage.name,
+    reviews: stage.departments.map((d) => ({ department: d.code, centreCode: placed.get(d.code)!, promisedLimitDays: d.promisedLimitDays })),
+  }));
+}
+
+/** The centre and its ancestors, nearest first. */
+async function ancestry(db: Db, centre: CentreRow): Promise<CentreRow[]> {
+  const chain = [centre];
+  for (let parent = centre.parentCode; parent; ) {
+    const next = await findCentre(db, parent);
+    if (!next) break;
+    chain.push(next);
+    parent = next.parentCode;
+  }
+  return chain;
+}
+
+export async function listCentres(db: Db) {
+  return db.select().from(centres).orderBy(asc(centres.code));
+}
+
+export async function listDepartments(db: Db) {
+  return db.select().from(departments).orderBy(asc(departments.code));
+}
+
+export async function listWindows(db: Db, filter: { centre?: string; department?: string }) {
+  return db
+    .select()
+    .from(windows)
+    .where(
+      and(
+        filter.centre ? eq(windows.centreCode, filter.centre) : undefined,
+        filter.department ? eq(windows.departmentCode, filter.department) : undefined,
+      ),
+    )
+    .orderBy(asc(windows.code));
+}
+
+export async function listOfficers(db: Db, filter: { centre?: string; department?: string; role?: string; window?: string }) {
+  return db
+    .select()
+    .from(officers)
+    .where(
+      and(
+        filter.centre ? eq(officers.centreCode, filter.centre) : undefined,
+        filter.department ? eq(officers.departmentCode, filter.department) : undefined,
+        filter.role ? eq(officers.role, filter.role as 'supervisor') : undefined,
+        filter.window ? eq(officers.windowCode, filter.window) : undefined,
+      ),
+    )
+    .orderBy(asc(officers.id));
+}

@@ -1,0 +1,91 @@
+/**
+ * What an item (事项) is: the one schema that the seed, the administrators' API, the CSV/JSON import
+ * and the versions table share. The rules that span fields (limits, stages) are checked here too.
+ */
+import { z } from 'zod';
+
+export const CODE_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const days = z.number().int().min(0).max(365);
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const itemDefinition = z
+  .object({
+    code: z.string().regex(CODE_PATTERN, 'must be lower-case words joined by hyphens'),
+    officialCode: z.string().trim().max(64).optional(),
+    name: text(200),
+    nameEn: text(300),
+    /** The owning department, whose window takes the application in (一口受理). */
+    department: text(64),
+    kind: z.enum(['immediate', 'promised', 'joint', 'reported']),
+    /** The levels of centre that take it in; a reported item is then decided one level up. */
+    levels: z.array(z.enum(['region', 'city', 'county'])).min(1),
+    legalBasis: text(2000),
+    statutoryLimitDays: days,
+    promisedLimitDays: days,
+    major: z.boolean().default(false),
+    materials: z.array(z.object({ name: text(200), required: z.boolean().default(true) })).max(50).default([]),
+    fees: z.array(z.object({ name: text(200), amount: text(200), basis: text(500) })).max(20).default([]),
+    stages: z
+      .array(
+        z.object({
+          name: text(100),
+          departments: z.array(z.object({ code: text(64), promisedLimitDays: days })).min(1).max(20),
+        }),
+      )
+      .min(1)
+      .max(10),
+    source: z.string().trim().max(2000).optional(),
+  })
+  .superRefine((item, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (item.promisedLimitDays > item.statutoryLimitDays) {
+      issue(['promisedLimitDays'], `must not exceed statutoryLimitDays (${item.statutoryLimitDays})`);
+    }
+    if (item.kind === 'immediate' && item.promisedLimitDays !== 0) {
+      issue(['promisedLimitDays'], 'an immediate item (即办件) is decided the same day: must be 0');
+    }
+    if (item.kind !== 'joint') {
+      const [only] = item.stages;
+      if (item.stages.length !== 1 || only.departments.length !== 1 || only.departments[0].code !== item.department) {
+        issue(['stages'], `a ${item.kind} item has one stage reviewed by its own department ${item.department}`);
+      }
+    } else if (!item.stages[0].departments.some((d) => d.code === item.department)) {
+      issue(['stages', 0, 'departments'], `the lead department ${item.department} must review in the first stage`);
+    }
+    if (item.kind === 'reported' && item.levels.includes('region')) {
+      issue(['levels'], 'a reported item (上报件) is taken in below the regional centre');
+    }
+    let total = 0;
+    item.stages.forEach((stage, s) => {
+      const seen = new Set<string>();
+      stage.departments.forEach((d, i) => {
+        if (seen.has(d.code)) issue(['stages', s, 'departments', i, 'code'], `${d.code} appears twice in this stage`);
+        seen.add(d.code);
+        if (d.promisedLimitDays > item.promisedLimitDays) {
+          issue(['stages', s, 'departments', i, 'promisedLimitDays'], `must not exceed the item's promisedLimitDays (${item.promisedLimitDays})`);
+        }
+      });
+      total += Math.max(...stage.departments.map((d) => d.promisedLimitDays));
+    });
+    if (total > item.promisedLimitDays) {
+      issue(['stages'], `the stages' limits add up to ${total} days, more than promisedLimitDays (${item.promisedLimitDays})`);
+    }
+  });
+
+export type ItemDefinition = z.output<typeof itemDefinition>;
+export type ItemDefinitionInput = z.input<typeof itemDefinition>;
+
+/** Every department an item names must exist; returns the paths and messages of those that do not. */
+export function unknownDepartments(item: ItemDefinition, known: ReadonlySet<string>) {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  if (!known.has(item.department)) problems.push({ path: ['department'], message: `unknown department ${item.department}` });
+  item.stages.forEach((stage, s) =>
+    stage.departments.forEach((d, i) => {
+      if (!known.has(d.code)) problems.push({ path: ['stages', s, 'departments', i, 'code'], message: `unknown department ${d.code}` });
+    }),
+  );
+  return problems;
+}
+
+/** The departments that review an item, in stage order, each once. */
+export const reviewingDepartments = (item: ItemDefinition) => [...new Set(item.stages.flatMap((s) => s.departments.map((d) => d.code)))];

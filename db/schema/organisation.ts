@@ -1,0 +1,82 @@
+/** The organisation: centres in a tree, the departments at their windows, and the officers. */
+import { boolean, doublePrecision, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { createdAt, instant } from './columns.js';
+
+export const CENTRE_LEVELS = ['region', 'city', 'county'] as const;
+export type CentreLevel = (typeof CENTRE_LEVELS)[number];
+
+/** A government service centre (政务服务中心), identified by its GB/T 2260 administrative code. */
+export const centres = pgTable(
+  'centres',
+  {
+    code: text().primaryKey(),
+    name: text().notNull(),
+    nameEn: text().notNull(),
+    /** The administrative division the centre serves, e.g. 兴宁区. */
+    division: text().notNull(),
+    parentCode: text(),
+    level: text({ enum: CENTRE_LEVELS }).notNull(),
+    longitude: doublePrecision().notNull(),
+    latitude: doublePrecision().notNull(),
+    /** True where the position is the parent city's or a polygon's centroid rather than the seat's. */
+    coordinateApproximate: boolean().notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: instant(),
+  },
+  (t) => [index('centres_parent_idx').on(t.parentCode)],
+);
+
+export const departments = pgTable('departments', {
+  code: text().primaryKey(),
+  name: text().notNull(),
+  nameEn: text().notNull(),
+  /** The levels of centre where the department has windows. */
+  levels: jsonb().$type<CentreLevel[]>().notNull(),
+  createdAt: createdAt(),
+  updatedAt: instant(),
+});
+
+/** A window (窗口): one department's counter in one centre's hall. */
+export const windows = pgTable(
+  'windows',
+  {
+    code: text().primaryKey(),
+    centreCode: text()
+      .notNull()
+      .references(() => centres.code),
+    departmentCode: text()
+      .notNull()
+      .references(() => departments.code),
+    name: text().notNull(),
+    createdAt: createdAt(),
+    updatedAt: instant(),
+  },
+  (t) => [uniqueIndex('windows_centre_department_name_uq').on(t.centreCode, t.departmentCode, t.name)],
+);
+
+export const OFFICER_ROLES = [
+  'window_officer', // 窗口工作人员: takes applications in
+  'chief_representative', // 首席代表: decides the department's ordinary items at the window
+  'department_leader', // 部门负责人: decides major items
+  'centre_administrator', // keeps the catalogue and the organisation
+  'supervisor', // 监察: follows alerts and accountability
+] as const;
+export type OfficerRole = (typeof OFFICER_ROLES)[number];
+
+export const officers = pgTable(
+  'officers',
+  {
+    id: text().primaryKey(),
+    name: text().notNull(),
+    role: text({ enum: OFFICER_ROLES }).notNull(),
+    centreCode: text()
+      .notNull()
+      .references(() => centres.code),
+    /** Null for centre administrators and supervisors, who serve the whole centre. */
+    departmentCode: text().references(() => departments.code),
+    windowCode: text().references(() => windows.code),
+    createdAt: createdAt(),
+    updatedAt: instant(),
+  },
+  (t) => [index('officers_centre_department_idx').on(t.centreCode, t.departmentCode)],
+);

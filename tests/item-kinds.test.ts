@@ -1,0 +1,152 @@
+/**
+ * The workflow takes its shape from the catalogue: each kind of item runs end to end over REST on the
+ * real stack, and a catalogue edit never reaches an application already running.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, officer, startStack, submission } from './support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.close());
+
+interface Review {
+  stage: number;
+  department: string;
+  centreCode: string;
+  status: string;
+  decidedBy: { id: string } | null;
+}
+
+async function submit(itemCode: string, centreCode: string) {
+  const res = await stack.app.inject({ method: 'POST', url: '/v1/applications', payload: submission({ itemCode, centreCode }) });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().applicationNo as string;
+}
+
+async function post(url: string, payload: unknown, expected = 200) {
+  const res = await stack.app.inject({ method: 'POST', url, payload });
+  expect(res.statusCode, res.body).toBe(expected);
+  return res.json();
+}
+
+const accept = (no: string, department: string) =>
+  post(`/v1/applications/${no}/intake`, { decision: 'accept', department, officer: officer(`w-${department}`) });
+const approve = (no: string, department: string) =>
+  post(`/v1/applications/${no}/reviews/${department}/decision`, { decision: 'approve', officer: officer(`o-${department}`) });
+const read = async (no: string) => (await stack.app.inject(`/v1/applications/${no}`)).json() as { stage: string; itemVersion: number; reviews: Review[] };
+const openReviews = async (no: string) =>
+  (await read(no)).reviews.filter((r) => r.status === 'open').map((r) => `${r.stage}:${r.department}`).sort();
+
+describe('each kind of item', () => {
+  it('decides an immediate item (即办件) at the intake window on the spot', async () => {
+    const no = await submit('housing-fund-retirement-withdrawal', '450100');
+    const accepted = await accept(no, 'housing_fund');
+    expect(accepted.reviews).toMatchObject([{ stage: 0, department: 'housing_fund', status: 'approved', decidedBy: { id: 'w-housing_fund' } }]);
+    await expect.poll(async () => (await read(no)).stage).toBe('completed');
+  });
+
+  it('has a promised item (承诺件) reviewed by its own department at the same centre', async () => {
+    const no = await submit('food-business-licence', '450100');
+    await accept(no, 'market_regulation');
+    await expect.poll(() => openReviews(no)).toEqual(['0:market_regulation']);
+    expect((await read(no)).reviews[0].centreCode).toBe('450100');
+    await approve(no, 'market_regulation');
+    await expect.poll(async () => (await read(no)).stage).toBe('completed');
+  });
+
+  it('runs a joint item (联办件) stage by stage, each stage’s departments in parallel', async () => {
+    const no = await submit('construction-project', '450100');
+    await accept(no, 'development_reform');
+    const stages = [
+      ['development_reform', 'natural_resources'],
+      ['housing_construction', 'natural_resources'],
+      ['ecology_environment', 'housing_construction'],
+      ['housing_construction', 'natural_resources'],
+    ];
+    for (const [index, departments] of stages.entries()) {
+      await expect.poll(() => openReviews(no)).toEqual(departments.map((d) => `${index}:${d}`));
+      if (index === 0) {
+        // A later stage's department cannot decide before its stage opens.
+        const early = await stack.app.inject({
+          method: 'POST',
+          url: `/v1/applications/${no}/reviews/housing_construction/decision`,
+          payload: { decision: 'approve', officer: officer('o-hc') },
+        });
+        expect(early.statusCode).toBe(409);
+        expect(early.json().error).toMatchObject({ code: 'stage_not_open' });
+        expect(early.json().error.message).toContain('stage 2');
+      }
+      await Promise.all(departments.map((d) => approve(no, d)));
+    }
+    await expect.poll(async () => (await read(no)).stage).toBe('completed');
+    expect((await read(no)).reviews).toHaveLength(8);
+  });
+
+  it('sends a reported item (上报件) taken in at a county to the parent centre’s department', async () => {
+    const no = await submit('farmland-conversion', '450102');
+    await accept(no, 'natural_resources');
+    await expect.poll(async () => (await read(no)).reviews.map((r) => r.centreCode)).toEqual(['450100']);
+    const inbox = async (centre: string) =>
+      ((await stack.app.inject(`/v1/departments/natural_resources/inbox?centre=${centre}`)).json().tasks as { applicationNo: string }[]).map(
+        (t) => t.applicationNo,
+      );
+    expect(await inbox('450100')).toContain(no);
+    expect(await inbox('450102')).not.toContain(no);
+    await approve(no, 'natural_resources');
+    await expect.poll(async () => (await read(no)).stage).toBe('completed');
+  });
+
+  it('refuses an item at a centre level that does not take it in', async () => {
+    const res = await stack.app.inject({ method: 'POST', url: '/v1/applications', payload: submission({ itemCode: 'marriage-registration', centreCode: '450000' }) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details).toEqual([{ field: 'body.centreCode', message: expect.stringContaining('not taken in at a region centre') }]);
+  });
+});
+
+describe('catalogue versions', () => {
+  it('keeps a running application on the item version it was submitted under', async () => {
+    const code = `test-joint-${randomUUID().slice(0, 8)}`;
+    const definition = {
+      code,
+      name: `测试联办事项 ${code}`,
+      nameEn: 'Test joint item',
+      department: 'market_regulation',
+      kind: 'joint',
+      levels: ['city', 'county'],
+      legalBasis: '测试',
+      statutoryLimitDays: 20,
+      promisedLimitDays: 10,
+      materials: [{ name: '申请书', required: true }],
+      stages: [{ name: '并联审批', departments: [{ code: 'market_regulation', promisedLimitDays: 5 }, { code: 'taxation', promisedLimitDays: 5 }] }],
+    };
+    const admin = { 'x-officer-id': '450000-admin' };
+    expect((await stack.app.inject({ method: 'POST', url: '/v1/items', headers: admin, payload: definition })).statusCode).toBe(201);
+
+    const running = await submit(code, '450100');
+    await accept(running, 'market_regulation');
+    await expect.poll(() => openReviews(running)).toEqual(['0:market_regulation', '0:taxation']);
+
+    // The administrator adds a department: version 2. The running application stays on version 1.
+    const changed = {
+      ...definition,
+      stages: [{ name: '并联审批', departments: [...definition.stages[0].departments, { code: 'public_security', promisedLimitDays: 5 }] }],
+    };
+    const put = await stack.app.inject({ method: 'PUT', url: `/v1/items/${code}`, headers: admin, payload: changed });
+    expect(put.json().version).toBe(2);
+
+    await approve(running, 'market_regulation');
+    await approve(running, 'taxation');
+    await expect.poll(async () => (await read(running)).stage).toBe('completed');
+    expect((await read(running)).itemVersion).toBe(1);
+    const v1 = (await stack.app.inject(`/v1/items/${code}/versions/1`)).json();
+    expect(v1.definition.stages[0].departments).toHaveLength(2);
+
+    const later = await submit(code, '450100');
+    expect((await read(later)).itemVersion).toBe(2);
+    await accept(later, 'market_regulation');
+    await expect.poll(() => openReviews(later)).toEqual(['0:market_regulation', '0:public_security', '0:taxation']);
+  });
+});
