@@ -18,7 +18,9 @@ export interface Actor extends Officer {
 export type ItemOutcome = 'created' | 'updated' | 'unchanged';
 
 /** Saves an item: a new item gets version 1, a changed one its next version, an unchanged one nothing. */
-export async function saveItem(tx: Tx, definition: ItemDefinition, actor: Actor, action: 'create' | 'update' | 'import') {
+export async function saveItem(tx: Tx, given: ItemDefinition, actor: Actor, action: 'create' | 'update' | 'import') {
+  // As stored (JSON): a key present with `undefined` and a missing key are the same definition.
+  const definition = JSON.parse(JSON.stringify(given)) as ItemDefinition;
   const [current] = await tx
     .select({ version: items.currentVersion, definition: itemVersions.definition })
     .from(items)

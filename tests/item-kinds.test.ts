@@ -26,7 +26,7 @@ async function submit(itemCode: string, centreCode: string) {
   return res.json().applicationNo as string;
 }
 
-async function post(url: string, payload: unknown, expected = 200) {
+async function post(url: string, payload: object, expected = 200) {
   const res = await stack.app.inject({ method: 'POST', url, payload });
   expect(res.statusCode, res.body).toBe(expected);
   return res.json();

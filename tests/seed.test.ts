@@ -1,0 +1,244 @@
+/**
+ * The seed data and the rules that check it: Guangxi's centres as a tree, the departments, the item
+ * catalogue, and the windows and officers that staffing() derives. Pure: reads db/seed/*.json only.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CODE_PATTERN, type ItemDefinitionInput, itemDefinition } from '../db/item-definition.js';
+import { type Seed, loadSeed, seedProblems, staffing } from '../db/seed.js';
+
+let seed: Seed;
+beforeAll(async () => {
+  seed = await loadSeed();
+});
+
+/** A valid promised item; each test changes what it is about. */
+const promised = (overrides: Partial<ItemDefinitionInput> = {}): ItemDefinitionInput => ({
+  code: 'test-item',
+  name: '测试事项',
+  nameEn: 'Test item',
+  department: 'market_regulation',
+  kind: 'promised',
+  levels: ['city', 'county'],
+  legalBasis: '测试依据',
+  statutoryLimitDays: 20,
+  promisedLimitDays: 10,
+  stages: [{ name: '审查决定', departments: [{ code: 'market_regulation', promisedLimitDays: 10 }] }],
+  ...overrides,
+});
+
+/** The paths of the issues itemDefinition finds, joined by dots. */
+function issuePaths(input: unknown): string[] {
+  const result = itemDefinition.safeParse(input);
+  expect(result.success).toBe(false);
+  return result.success ? [] : result.error.issues.map((issue) => issue.path.join('.'));
+}
+
+describe('loadSeed', () => {
+  it('has 126 centres: the region, 14 cities and 111 counties, as a tree', () => {
+    const byLevel = (level: string) => seed.centres.filter((c) => c.level === level);
+    expect(seed.centres).toHaveLength(126);
+    expect(byLevel('region').map((c) => c.code)).toEqual(['450000']);
+    expect(byLevel('city')).toHaveLength(14);
+    expect(byLevel('county')).toHaveLength(111);
+    expect(new Set(seed.centres.map((c) => c.code)).size).toBe(126);
+
+    const byCode = new Map(seed.centres.map((c) => [c.code, c]));
+    expect(byCode.get('450000')?.parentCode ?? null).toBeNull();
+    for (const city of byLevel('city')) expect(city.parentCode, city.code).toBe('450000');
+    for (const county of byLevel('county')) {
+      expect(byCode.get(county.parentCode ?? '')?.level, county.code).toBe('city');
+    }
+    for (const c of seed.centres) {
+      if (c.parentCode) expect(byCode.has(c.parentCode), c.code).toBe(true);
+      expect(c.longitude, c.code).toBeGreaterThanOrEqual(104);
+      expect(c.longitude, c.code).toBeLessThanOrEqual(112.5);
+      expect(c.latitude, c.code).toBeGreaterThanOrEqual(20.5);
+      expect(c.latitude, c.code).toBeLessThanOrEqual(26.5);
+    }
+  });
+
+  it('has 21 departments', () => {
+    expect(seed.departments).toHaveLength(21);
+    expect(new Set(seed.departments.map((d) => d.code)).size).toBe(21);
+  });
+
+  it('has at least 50 valid items across at least 15 departments', () => {
+    expect(seed.items.length).toBeGreaterThanOrEqual(50);
+    expect(new Set(seed.items.map((i) => i.department)).size).toBeGreaterThanOrEqual(15);
+    const departments = new Set(seed.departments.map((d) => d.code));
+    for (const item of seed.items) {
+      expect(item.code, item.code).toMatch(CODE_PATTERN);
+      expect(departments.has(item.department), item.code).toBe(true);
+      expect(item.promisedLimitDays, item.code).toBeLessThanOrEqual(item.statutoryLimitDays);
+      for (const stage of item.stages) {
+        for (const d of stage.departments) expect(departments.has(d.code), `${item.code}: ${d.code}`).toBe(true);
+      }
+    }
+    expect(new Set(seed.items.map((i) => i.code)).size).toBe(seed.items.length);
+  });
+
+  it('has every kind of item, the company start-up and the construction project', () => {
+    expect(new Set(seed.items.map((i) => i.kind))).toEqual(new Set(['immediate', 'promised', 'joint', 'reported']));
+
+    const startup = seed.items.find((i) => i.code === 'company-startup');
+    expect(startup?.stages).toHaveLength(1);
+    expect(startup?.stages[0].departments.map((d) => d.code)).toEqual([
+      'market_regulation',
+      'public_security',
+      'taxation',
+      'human_resources',
+      'housing_fund',
+    ]);
+
+    const construction = seed.items.find((i) => i.code === 'construction-project');
+    expect(construction?.kind).toBe('joint');
+    expect(construction?.stages).toHaveLength(4);
+  });
+
+  it('finds nothing wrong across records', () => {
+    expect(seedProblems(seed)).toEqual([]);
+  });
+});
+
+describe('itemDefinition', () => {
+  it('accepts a valid item and fills the defaults', () => {
+    const item = itemDefinition.parse(promised());
+    expect(item).toMatchObject({ major: false, materials: [], fees: [] });
+  });
+
+  it('rejects a promised limit longer than the statutory one', () => {
+    expect(issuePaths(promised({ statutoryLimitDays: 5, promisedLimitDays: 10 }))).toContain('promisedLimitDays');
+  });
+
+  it('rejects an immediate item that is not decided the same day', () => {
+    const immediate = promised({
+      kind: 'immediate',
+      promisedLimitDays: 1,
+      stages: [{ name: '即办', departments: [{ code: 'market_regulation', promisedLimitDays: 1 }] }],
+    });
+    expect(issuePaths(immediate)).toContain('promisedLimitDays');
+  });
+
+  it('rejects a non-joint item with two stages', () => {
+    const twoStages = promised({
+      stages: [
+        { name: '一', departments: [{ code: 'market_regulation', promisedLimitDays: 5 }] },
+        { name: '二', departments: [{ code: 'market_regulation', promisedLimitDays: 5 }] },
+      ],
+    });
+    expect(issuePaths(twoStages)).toContain('stages');
+  });
+
+  it('rejects a joint item whose lead department is not in the first stage', () => {
+    const joint = promised({
+      kind: 'joint',
+      stages: [
+        { name: '一', departments: [{ code: 'taxation', promisedLimitDays: 5 }] },
+        { name: '二', departments: [{ code: 'market_regulation', promisedLimitDays: 5 }] },
+      ],
+    });
+    expect(issuePaths(joint)).toContain('stages.0.departments');
+  });
+
+  it('rejects a department twice in one stage', () => {
+    const twice = promised({
+      kind: 'joint',
+      stages: [
+        {
+          name: '并联',
+          departments: [
+            { code: 'market_regulation', promisedLimitDays: 5 },
+            { code: 'market_regulation', promisedLimitDays: 5 },
+          ],
+        },
+      ],
+    });
+    expect(issuePaths(twice)).toContain('stages.0.departments.1.code');
+  });
+
+  it('rejects a code that is not lower-case words joined by hyphens', () => {
+    for (const code of ['Bad_Code', 'two words', '-leading', 'trailing-', 'double--hyphen', '']) {
+      expect(issuePaths(promised({ code })), code).toContain('code');
+    }
+  });
+});
+
+describe('seedProblems', () => {
+  const centre = (code: string, parentCode: string | null, level: 'region' | 'city' | 'county') => ({
+    code,
+    name: `${code}政务服务中心`,
+    nameEn: `Centre ${code}`,
+    division: code,
+    parentCode,
+    level,
+    longitude: 108.3,
+    latitude: 22.8,
+  });
+
+  it('reports an unknown department, an unknown parent centre and a duplicate item code', () => {
+    const small: Seed = {
+      centres: [centre('450000', null, 'region'), centre('450100', '450000', 'city'), centre('450102', '459900', 'county')],
+      departments: [{ code: 'market_regulation', name: '市场监督管理局', nameEn: 'Market Regulation', levels: ['city', 'county'] }],
+      items: [
+        itemDefinition.parse(promised({ code: 'first' })),
+        itemDefinition.parse(promised({ code: 'first', name: '另一个名称' })),
+        itemDefinition.parse(
+          promised({
+            code: 'unknown-department',
+            name: '未知部门事项',
+            department: 'nowhere',
+            stages: [{ name: '审查', departments: [{ code: 'nowhere', promisedLimitDays: 5 }] }],
+          }),
+        ),
+      ],
+    };
+    const problems = seedProblems(small);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^centre 450102: unknown parent 459900/),
+        expect.stringMatching(/^item first: duplicate code first/),
+        expect.stringMatching(/^item unknown-department\.department: unknown department nowhere/),
+        expect.stringMatching(/^item unknown-department\.stages\.0\.departments\.0\.code: unknown department nowhere/),
+      ]),
+    );
+    expect(problems).toHaveLength(4);
+  });
+});
+
+describe('staffing', () => {
+  it('gives every centre an administrator and a supervisor', () => {
+    const { officers } = staffing(seed);
+    for (const c of seed.centres) {
+      for (const role of ['centre_administrator', 'supervisor']) {
+        expect(
+          officers.some((o) => o.centreCode === c.code && o.role === role),
+          `${c.code} ${role}`,
+        ).toBe(true);
+      }
+    }
+    expect(officers.find((o) => o.id === '450000-admin')?.role).toBe('centre_administrator');
+  });
+
+  it("staffs every window with an officer, a chief representative and a leader of the window's department", () => {
+    const { windows, officers } = staffing(seed);
+    expect(windows.length).toBeGreaterThan(seed.centres.length);
+    expect(new Set(windows.map((w) => w.code)).size).toBe(windows.length);
+    const departments = new Map(seed.departments.map((d) => [d.code, d]));
+    const centres = new Map(seed.centres.map((c) => [c.code, c]));
+    for (const w of windows) {
+      // A window only where its department works at the centre's level.
+      expect(departments.get(w.departmentCode)?.levels, w.code).toContain(centres.get(w.centreCode)?.level);
+      const staff = officers.filter((o) => o.windowCode === w.code);
+      for (const role of ['window_officer', 'chief_representative', 'department_leader']) {
+        const found = staff.filter((o) => o.role === role);
+        expect(found.length, `${w.code} ${role}`).toBeGreaterThanOrEqual(1);
+        for (const o of found) {
+          expect(o.departmentCode, o.id).toBe(w.departmentCode);
+          expect(o.centreCode, o.id).toBe(w.centreCode);
+        }
+      }
+    }
+    expect(windows.some((w) => w.code === '450100-market_regulation')).toBe(true);
+    expect(new Set(officers.map((o) => o.id)).size).toBe(officers.length);
+  });
+});
