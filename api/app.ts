@@ -9,6 +9,7 @@ import type { Database } from '../db/client.js';
 import { registerErrorHandler } from './errors.js';
 import { registerOpenApi } from './openapi.js';
 import { applicationRoutes } from './routes/applications.js';
+import { calendarRoutes } from './routes/calendar.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { inboxRoutes } from './routes/inbox.js';
@@ -46,6 +47,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(historyRoutes, { prefix: '/v1' });
   await app.register(organisationRoutes, { prefix: '/v1' });
   await app.register(itemRoutes, { prefix: '/v1' });
+  await app.register(calendarRoutes, { prefix: '/v1' });
   return app;
 }
 

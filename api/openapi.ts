@@ -19,6 +19,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'window', description: 'Decisions recorded at a window' },
         { name: 'catalogue', description: 'Items (事项) and their versions; import and export' },
         { name: 'organisation', description: 'Centres, departments, windows and officers' },
+        { name: 'calendar', description: 'Working days, holidays and due dates' },
         { name: 'operations', description: 'Health and readiness' },
       ],
     },

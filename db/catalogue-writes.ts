@@ -10,7 +10,7 @@ import { itemColumns } from './seed.js';
 import { catalogueChanges, centres, departments, itemVersions, items, officers, windows } from './schema/index.js';
 import type { Officer } from '../workflows/messages.js';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export interface Actor extends Officer {
   requestId?: string;
 }
@@ -75,10 +75,10 @@ export async function saveOrganisationRecord(
   });
 }
 
-async function recordChange(
+export async function recordChange(
   tx: Tx,
   actor: Actor,
-  entity: OrganisationEntity | 'item',
+  entity: OrganisationEntity | 'item' | 'calendar',
   key: string,
   action: 'create' | 'update' | 'import',
   before: unknown,

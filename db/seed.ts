@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from './client.js';
+import { seedCalendar } from './calendar.js';
 import { type ItemDefinition, itemDefinition, unknownDepartments } from './item-definition.js';
 import { centres, departments, itemVersions, items, officers, windows } from './schema/index.js';
 
@@ -102,6 +103,7 @@ export async function seedCatalogue(db: Db): Promise<boolean> {
     for (const rows of chunks(staff.officers)) await tx.insert(officers).values(rows);
     await tx.insert(items).values(seed.items.map((item) => ({ ...itemColumns(item), currentVersion: 1 })));
     await tx.insert(itemVersions).values(seed.items.map((definition) => ({ itemCode: definition.code, version: 1, definition, createdBy: SEED_ACTOR })));
+    await seedCalendar(tx);
   });
   return true;
 }

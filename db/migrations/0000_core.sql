@@ -134,6 +134,22 @@ CREATE TABLE "submissions" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "calendar_days" (
+	"scope" text NOT NULL,
+	"day" date NOT NULL,
+	"kind" text NOT NULL,
+	"name" text NOT NULL,
+	"source" text NOT NULL,
+	CONSTRAINT "calendar_days_pk" PRIMARY KEY("scope","day")
+);
+--> statement-breakpoint
+CREATE TABLE "calendar_years" (
+	"year" integer PRIMARY KEY NOT NULL,
+	"source" text NOT NULL,
+	"loaded_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"loaded_by" jsonb
+);
+--> statement-breakpoint
 ALTER TABLE "officers" ADD CONSTRAINT "officers_centre_code_centres_code_fk" FOREIGN KEY ("centre_code") REFERENCES "public"."centres"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "officers" ADD CONSTRAINT "officers_department_code_departments_code_fk" FOREIGN KEY ("department_code") REFERENCES "public"."departments"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "officers" ADD CONSTRAINT "officers_window_code_windows_code_fk" FOREIGN KEY ("window_code") REFERENCES "public"."windows"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

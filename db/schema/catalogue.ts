@@ -52,7 +52,7 @@ export const catalogueChanges = pgTable(
     id: serial().primaryKey(),
     at: createdAt(),
     actor: jsonb().$type<Officer>().notNull(),
-    entity: text({ enum: ['centre', 'department', 'window', 'officer', 'item'] }).notNull(),
+    entity: text({ enum: ['centre', 'department', 'window', 'officer', 'item', 'calendar'] }).notNull(),
     key: text().notNull(),
     action: text({ enum: ['create', 'update', 'import'] }).notNull(),
     before: jsonb(),

@@ -1,0 +1,32 @@
+/**
+ * The working-day calendar: the State Council's public holidays and adjusted working weekends (调休),
+ * and days off that a centre adds for itself and the centres below it (e.g. Guangxi's 壮族三月三).
+ */
+import { date, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import type { Officer } from '../../workflows/messages.js';
+import { createdAt } from './columns.js';
+
+/** The scope of the State Council's national calendar; other scopes are centre codes. */
+export const NATIONAL = 'CN';
+
+export const calendarDays = pgTable(
+  'calendar_days',
+  {
+    /** `CN` for the national calendar, or the centre whose local day off this is. */
+    scope: text().notNull(),
+    day: date({ mode: 'string' }).notNull(),
+    /** day_off: not worked (holiday); working_day: a weekend that is worked (调休, national only). */
+    kind: text({ enum: ['day_off', 'working_day'] }).notNull(),
+    name: text().notNull(),
+    source: text().notNull(),
+  },
+  (t) => [primaryKey({ name: 'calendar_days_pk', columns: [t.scope, t.day] })],
+);
+
+/** The years whose national holiday notice is loaded; due dates beyond the last one are provisional. */
+export const calendarYears = pgTable('calendar_years', {
+  year: integer().primaryKey(),
+  source: text().notNull(),
+  loadedAt: createdAt(),
+  loadedBy: jsonb().$type<Officer>(),
+});
