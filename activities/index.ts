@@ -4,7 +4,10 @@
  */
 import { log } from '@temporalio/activity';
 import type { Db } from '../db/client.js';
-import type { ApplicationInput } from '../workflows/messages.js';
+import { calendarSnapshot } from '../db/calendar.js';
+import { listOfficers } from '../db/catalogue.js';
+import type { ApplicationInput, Officer } from '../workflows/messages.js';
+import type { CalendarSnapshot } from '../workflows/working-days.js';
 import { type Transition, writeSubmission, writeTransition } from './read-model.js';
 
 export function createActivities({ db }: { db: Db }) {
@@ -21,9 +24,26 @@ export function createActivities({ db }: { db: Db }) {
       });
     },
 
-    /** Opens one department's review task: the row that appears in that department's window inbox. */
-    async openReviewTask(transition: Transition): Promise<void> {
+    /**
+     * Opens one department's review task (the row in that department's window inbox) and names who
+     * answers for it: the department's chief representative at the deciding centre, or for a major
+     * item its leader (DOMAIN.md, authority at the window).
+     */
+    async openReviewTask({ major, ...transition }: Transition & { major: boolean }): Promise<Officer[]> {
       await writeTransition(db, transition);
+      const opened = transition.events[0];
+      const review = transition.state.reviews.find((r) => r.stage === opened.stage && r.department === opened.department)!;
+      const rows = await listOfficers(db, {
+        centre: review.centreCode,
+        department: review.department,
+        role: major ? 'department_leader' : 'chief_representative',
+      });
+      return rows.map((o) => ({ id: o.id, name: o.name }));
+    },
+
+    /** The days a workflow's working-day arithmetic needs, fetched once and kept in its history. */
+    async calendarSnapshot(args: { centreCode: string; from: string; span: number }): Promise<CalendarSnapshot> {
+      return calendarSnapshot(db, args.centreCode, args.from, args.span);
     },
   };
 }

@@ -4,8 +4,8 @@
  */
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { applications, events, reviews } from '../db/schema/index.js';
-import type { ApplicationInput, ApplicationState, TransitionEvent } from '../workflows/messages.js';
+import { alerts, applications, events, reviews } from '../db/schema/index.js';
+import type { AlertLevel, ApplicationInput, ApplicationState, Officer, TransitionEvent } from '../workflows/messages.js';
 
 export interface Transition {
   state: ApplicationState;
@@ -57,10 +57,28 @@ export async function writeTransition(db: Db, { state, events: transitionEvents 
         completedAt: state.completedAt ?? null,
         pickedUpAt: state.pickedUpAt ?? null,
         closedAt: state.closedAt ?? null,
+        warnAt: state.deadlines?.warnAt ?? null,
+        promisedDueAt: state.deadlines?.promisedDue ?? null,
+        statutoryDueAt: state.deadlines?.statutoryDue ?? null,
+        dueProvisional: state.deadlines?.provisional ?? false,
+        supervision: state.supervision,
         lastSeq: state.seq,
         updatedAt: sql`now()`,
       })
       .where(and(eq(applications.applicationNo, applicationNo), lt(applications.lastSeq, state.seq)));
+
+    const raised = transitionEvents.filter((e) => e.type.startsWith('alert_'));
+    if (raised.length > 0) {
+      await tx
+        .insert(alerts)
+        .values(
+          raised.map((e) => {
+            const data = e.data as { level: AlertLevel; centreCode: string; responsible: Officer[] };
+            return { applicationNo, seq: e.seq, at: e.at, stage: e.stage, department: e.department, ...data };
+          }),
+        )
+        .onConflictDoNothing();
+    }
 
     const touched = new Set(transitionEvents.flatMap((e) => (e.department ? [`${e.stage}/${e.department}`] : [])));
     for (const review of state.reviews.filter((r) => touched.has(`${r.stage}/${r.department}`))) {
@@ -74,6 +92,11 @@ export async function writeTransition(db: Db, { state, events: transitionEvents 
         decidedAt: review.decidedAt ?? null,
         decidedBy: review.decidedBy ?? null,
         reason: review.reason ?? null,
+        warnAt: review.deadlines?.warnAt ?? null,
+        promisedDueAt: review.deadlines?.promisedDue ?? null,
+        statutoryDueAt: review.deadlines?.statutoryDue ?? null,
+        responsible: review.responsible ?? null,
+        late: review.late ?? false,
         lastSeq: state.seq,
       };
       await tx
@@ -86,6 +109,8 @@ export async function writeTransition(db: Db, { state, events: transitionEvents 
             decidedAt: row.decidedAt,
             decidedBy: row.decidedBy,
             reason: row.reason,
+            responsible: row.responsible,
+            late: row.late,
             lastSeq: row.lastSeq,
           },
           setWhere: lt(reviews.lastSeq, row.lastSeq),

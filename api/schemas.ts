@@ -1,6 +1,6 @@
 /** The API's request and response schemas: validation, types and the OpenAPI document from one source. */
 import { z } from 'zod';
-import { REVIEW_STATUSES, STAGES } from '../workflows/messages.js';
+import { REVIEW_STATUSES, STAGES, SUPERVISION_LEVELS } from '../workflows/messages.js';
 
 const code = (what: string) => z.string().trim().min(1).max(64).describe(what);
 
@@ -39,6 +39,26 @@ export const submission = z
 
 export const applicationNoParams = z.object({ no: z.string().min(1).max(64) });
 
+const clock = z.object({
+  warnAt: z.string().nullable().describe('Yellow: the warning threshold before the promised limit'),
+  promisedDueAt: z.string().nullable(),
+  statutoryDueAt: z.string().nullable(),
+  remainingMs: z.number().nullable().describe('Until the promised limit while the clock runs; negative when overdue'),
+});
+
+export const alert = z
+  .object({
+    applicationNo: z.string(),
+    url: z.string(),
+    level: z.enum(['yellow', 'red', 'statutory_red']),
+    centreCode: z.string(),
+    department: z.string().nullable(),
+    stage: z.number().nullable(),
+    at: z.string(),
+    responsible: z.array(officer),
+  })
+  .meta({ id: 'Alert' });
+
 export const review = z
   .object({
     stage: z.number().int().describe('Index of the item stage (0-based)'),
@@ -49,6 +69,9 @@ export const review = z
     decidedAt: z.string().nullable(),
     decidedBy: officer.nullable(),
     reason: z.string().nullable(),
+    deadlines: clock,
+    late: z.boolean().describe('Decided after its promised limit'),
+    responsible: z.array(officer),
   })
   .meta({ id: 'Review' });
 
@@ -61,6 +84,7 @@ export const application = z
     centreCode: z.string(),
     leadDepartment: z.string(),
     stage: z.enum(STAGES),
+    supervision: z.enum(SUPERVISION_LEVELS),
     applicant,
     materials: z.array(z.string()),
     clientReference: z.string().nullable(),
@@ -70,7 +94,9 @@ export const application = z
     completedAt: z.string().nullable(),
     pickedUpAt: z.string().nullable(),
     closedAt: z.string().nullable(),
+    deadlines: clock.extend({ provisional: z.boolean() }),
     reviews: z.array(review),
+    alerts: z.array(alert),
   })
   .meta({ id: 'Application' });
 
@@ -94,7 +120,7 @@ export const listQuery = z.object({
 });
 
 export const applicationPage = z
-  .object({ applications: z.array(application.omit({ reviews: true })), nextCursor: z.string().nullable() })
+  .object({ applications: z.array(application.omit({ reviews: true, alerts: true })), nextCursor: z.string().nullable() })
   .meta({ id: 'ApplicationPage' });
 
 export const intake = z

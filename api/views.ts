@@ -1,11 +1,21 @@
-/** Read-model rows as the API shows them: ISO instants, a URL for every application. */
-import type { ApplicationRow, ReviewRow } from '../db/queries.js';
+/** Read-model rows as the API shows them: ISO instants, a URL for every application, remaining time. */
+import type { AlertRow, ApplicationRow, ReviewRow } from '../db/queries.js';
 import { applicationRow } from '../activities/read-model.js';
 import type { ApplicationInput, Stage } from '../workflows/messages.js';
 
 export const applicationUrl = (no: string) => `/v1/applications/${encodeURIComponent(no)}`;
 
 export const iso = (value: string | null): string | null => (value === null ? null : new Date(value).toISOString());
+
+/** The instants of a clock, and how long remains until the promised limit (negative when overdue). */
+function clock(row: { warnAt: string | null; promisedDueAt: string | null; statutoryDueAt: string | null }, running: boolean) {
+  return {
+    warnAt: iso(row.warnAt),
+    promisedDueAt: iso(row.promisedDueAt),
+    statutoryDueAt: iso(row.statutoryDueAt),
+    remainingMs: running && row.promisedDueAt ? Date.parse(row.promisedDueAt) - Date.now() : null,
+  };
+}
 
 export function applicationSummary(row: ApplicationRow) {
   return {
@@ -16,6 +26,7 @@ export function applicationSummary(row: ApplicationRow) {
     centreCode: row.centreCode,
     leadDepartment: row.leadDepartment,
     stage: row.stage as Stage,
+    supervision: row.supervision,
     applicant: row.applicant,
     materials: row.materials,
     clientReference: row.clientReference,
@@ -25,10 +36,24 @@ export function applicationSummary(row: ApplicationRow) {
     completedAt: iso(row.completedAt),
     pickedUpAt: iso(row.pickedUpAt),
     closedAt: iso(row.closedAt),
+    deadlines: { ...clock(row, row.stage === 'in_review'), provisional: row.dueProvisional },
   };
 }
 
-export function applicationView(row: ApplicationRow, reviews: ReviewRow[]) {
+export function alertView(a: AlertRow) {
+  return {
+    applicationNo: a.applicationNo,
+    url: applicationUrl(a.applicationNo),
+    level: a.level,
+    centreCode: a.centreCode,
+    department: a.department,
+    stage: a.stage,
+    at: iso(a.at)!,
+    responsible: a.responsible,
+  };
+}
+
+export function applicationView(row: ApplicationRow, reviews: ReviewRow[], alerts: AlertRow[] = []) {
   return {
     ...applicationSummary(row),
     reviews: reviews.map((r) => ({
@@ -40,7 +65,11 @@ export function applicationView(row: ApplicationRow, reviews: ReviewRow[]) {
       decidedAt: iso(r.decidedAt),
       decidedBy: r.decidedBy,
       reason: r.reason,
+      deadlines: clock(r, r.status === 'open'),
+      late: r.late,
+      responsible: r.responsible ?? [],
     })),
+    alerts: alerts.map(alertView),
   };
 }
 
@@ -55,6 +84,11 @@ export function submittedView(input: ApplicationInput) {
     completedAt: null,
     pickedUpAt: null,
     closedAt: null,
+    warnAt: null,
+    promisedDueAt: null,
+    statutoryDueAt: null,
+    dueProvisional: false,
+    supervision: 'green',
     lastSeq: 1,
     updatedAt: input.submittedAt,
   };

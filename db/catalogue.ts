@@ -64,6 +64,7 @@ export const snapshotOf = (definition: ItemDefinition, version: number): ItemSna
   major: definition.major,
   statutoryLimitDays: definition.statutoryLimitDays,
   promisedLimitDays: definition.promisedLimitDays,
+  warningDays: definition.warningDays ?? 1,
 });
 
 /**

@@ -22,6 +22,8 @@ export const itemDefinition = z
     legalBasis: text(2000),
     statutoryLimitDays: days,
     promisedLimitDays: days,
+    /** Yellow (about to be overdue) is raised this many working days before the promised limit. */
+    warningDays: days.default(1),
     major: z.boolean().default(false),
     materials: z.array(z.object({ name: text(200), required: z.boolean().default(true) })).max(50).default([]),
     fees: z.array(z.object({ name: text(200), amount: text(200), basis: text(500) })).max(20).default([]),

@@ -1,11 +1,12 @@
 /** The read model's queries: what the API lists and shows. */
 import { and, asc, desc, eq, exists, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { applicationCounters, applications, reviews, submissions } from './schema/index.js';
+import { alerts, applicationCounters, applications, reviews, submissions } from './schema/index.js';
 import type { ApplicationInput } from '../workflows/messages.js';
 
 export type ApplicationRow = typeof applications.$inferSelect;
 export type ReviewRow = typeof reviews.$inferSelect;
+export type AlertRow = typeof alerts.$inferSelect;
 
 export async function findApplication(db: Db, applicationNo: string) {
   const [row] = await db.select().from(applications).where(eq(applications.applicationNo, applicationNo));
@@ -15,7 +16,8 @@ export async function findApplication(db: Db, applicationNo: string) {
     .from(reviews)
     .where(eq(reviews.applicationNo, applicationNo))
     .orderBy(asc(reviews.stage), asc(reviews.department));
-  return { row, reviews: rows };
+  const raised = await db.select().from(alerts).where(eq(alerts.applicationNo, applicationNo)).orderBy(asc(alerts.seq));
+  return { row, reviews: rows, alerts: raised };
 }
 
 export interface ApplicationFilter {
@@ -97,4 +99,27 @@ export async function reserveSubmission(db: Db, clientReference: string, input: 
     .onConflictDoNothing()
     .returning({ applicationNo: submissions.applicationNo });
   return inserted.length === 1;
+}
+
+export interface AlertFilter {
+  centre?: string;
+  level?: string;
+  department?: string;
+  limit: number;
+}
+
+/** Supervision alerts, newest first. */
+export async function listAlerts(db: Db, filter: AlertFilter): Promise<AlertRow[]> {
+  return db
+    .select()
+    .from(alerts)
+    .where(
+      and(
+        filter.centre ? eq(alerts.centreCode, filter.centre) : undefined,
+        filter.level ? eq(alerts.level, filter.level as 'red') : undefined,
+        filter.department ? eq(alerts.department, filter.department) : undefined,
+      ),
+    )
+    .orderBy(desc(alerts.at), desc(alerts.seq))
+    .limit(filter.limit);
 }

@@ -25,6 +25,16 @@ describe('the README walk-through over REST', () => {
     expect(accepted.statusCode).toBe(200);
     expect(accepted.json()).toMatchObject({ stage: 'in_review', responsibleOfficer: { id: 'w-1' } });
 
+    // The clocks started at acceptance: the same instants that GET /v1/calendar/due gives.
+    const accepted_ = (await app.inject(`/v1/applications/${no}`)).json();
+    await expect.poll(async () => (await app.inject(`/v1/applications/${no}`)).json().deadlines.promisedDueAt).not.toBeNull();
+    const { deadlines } = (await app.inject(`/v1/applications/${no}`)).json();
+    const due = (days: number) =>
+      app.inject({ url: '/v1/calendar/due', query: { from: accepted_.acceptedAt, workingDays: String(days), centre: '450100' } }).then((r) => r.json().due);
+    expect(deadlines.promisedDueAt).toBe(await due(1));
+    expect(deadlines.statutoryDueAt).toBe(await due(5));
+    expect(deadlines.remainingMs).toBeGreaterThan(0);
+
     // Every department's review task is in its inbox at once: the fan-out is parallel.
     await expect.poll(async () => (await app.inject(`/v1/applications/${no}`)).json().reviews.length).toBe(5);
     for (const department of STARTUP_DEPARTMENTS) {

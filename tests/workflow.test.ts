@@ -252,11 +252,12 @@ describe('application workflow', () => {
     const first = await stack.startWorker((real) => ({
       ...real,
       openReviewTask: async (transition) => {
-        await real.openReviewTask(transition);
+        const responsible = await real.openReviewTask(transition);
         if (transition.events[0].department === 'taxation') {
           crashed = true;
           throw new Error('worker crashed after writing');
         }
+        return responsible;
       },
     }));
     const handle = await start();

@@ -12,8 +12,13 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { WorkingCalendar, chinaDate, spanFor } from './working-days.js';
 import {
+  type Alert,
+  type AlertLevel,
   type ApplicationInput,
+  type Deadlines,
+  SUPERVISION_LEVELS,
   type ApplicationState,
   type IntakeDecision,
   type Pickup,
@@ -35,7 +40,7 @@ import {
 
 // The read model must converge whatever happens to the database, so recording retries without end;
 // each try is short so that a stuck connection is abandoned and retried.
-const { recordSubmitted, recordTransition, openReviewTask } = proxyActivities<Activities>({
+const { recordSubmitted, recordTransition, openReviewTask, calendarSnapshot } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -59,6 +64,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     intakes: [],
     supplements: [],
     reviews: [],
+    supervision: 'green',
+    alerts: [],
     submittedAt: input.submittedAt,
     seq: 1,
   };
@@ -115,7 +122,10 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       } else {
         moveTo(intake.decision === 'not_accept' ? 'not_accepted' : 'supplement_requested');
       }
-      return record(events);
+      await record(events);
+      // The window hears back once the first stage's reviews are open and can be decided.
+      await condition(() => state.stage !== 'in_review' || state.reviews.length > 0);
+      return state;
     },
     {
       validator: (intake: IntakeDecision) => {
@@ -157,6 +167,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         decidedAt: now(),
         decidedBy: decision.officer,
         reason: decision.reason,
+        // A decision after the promised limit is accepted, and stays marked late.
+        late: !!review.deadlines && Date.now() >= Date.parse(review.deadlines.promisedDue),
       } satisfies Partial<Review>);
       const events = [
         event(`review_${review.status}`, {
@@ -223,21 +235,75 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     return state.reviews.find((r) => r.department === department && r.stage === state.currentStage);
   }
 
-  /** Opens every review of a stage at once and waits for each department's decision. */
+  /** Opens every review of a stage at once, each with its own clock, and waits for every decision. */
   async function reviewStage(index: number, plan: StagePlan): Promise<void> {
     state.currentStage = index;
+    const openedAt = now();
+    const calendar = index === 0 ? acceptanceCalendar! : await calendarFrom(openedAt, input.item.promisedLimitDays);
     const opened = plan.reviews.map((p) => {
-      const review: Review = { stage: index, ...p, status: 'open', openedAt: now() };
+      const review: Review = { stage: index, ...p, status: 'open', openedAt };
+      review.deadlines = deadlinesOf(calendar, openedAt, p.promisedLimitDays, state.deadlines!.statutoryDue);
       state.reviews.push(review);
       return review;
     });
     await Promise.all(
       opened.map(async (review) => {
         const openedEvent = event('review_opened', { stage: index, department: review.department });
-        await openReviewTask({ state: snapshot(), events: [openedEvent] });
+        review.responsible = await openReviewTask({ state: snapshot(), events: [openedEvent], major: input.item.major });
+        await watch(review.deadlines!, () => review.status !== 'open', review);
+        // Past statutory red nothing more fires, but the review still waits for its decision.
         await condition(() => review.status !== 'open');
       }),
     );
+  }
+
+  // Time limits (限时办结): the clocks start at acceptance, counted in working days at the centre.
+  let acceptanceCalendar: WorkingCalendar | undefined;
+
+  async function calendarFrom(instant: string, workingDays: number): Promise<WorkingCalendar> {
+    return new WorkingCalendar(await calendarSnapshot({ centreCode: state.centreCode, from: chinaDate(instant), span: spanFor(workingDays) }));
+  }
+
+  function deadlinesOf(calendar: WorkingCalendar, from: string, promisedDays: number, statutoryDue: string): Deadlines {
+    const promised = calendar.due(from, promisedDays);
+    const warnDays = promisedDays - input.item.warningDays;
+    const warn = warnDays > 0 ? calendar.due(from, warnDays) : undefined;
+    return { warnAt: warn?.due, promisedDue: promised.due, statutoryDue, provisional: promised.provisional };
+  }
+
+  /**
+   * Durable timers for one clock: yellow at the warning threshold, red at the promised limit,
+   * statutory red at the statutory limit. Whatever is settled by then (decided, closed) raises nothing.
+   */
+  async function watch(deadlines: Deadlines, settled: () => boolean, review?: Review): Promise<void> {
+    const steps: [AlertLevel, string | undefined][] = [
+      ['yellow', deadlines.warnAt],
+      ['red', deadlines.promisedDue],
+      ['statutory_red', deadlines.statutoryDue],
+    ];
+    for (const [level, at] of steps) {
+      if (!at) continue;
+      if (await condition(settled, Math.max(1, Date.parse(at) - Date.now()))) return;
+      await raise(level, review);
+    }
+  }
+
+  async function raise(level: AlertLevel, review?: Review): Promise<void> {
+    const holding = review ? [review] : state.reviews.filter((r) => r.status === 'open');
+    const responsible = [
+      ...(review ? [] : state.responsibleOfficer ? [state.responsibleOfficer] : []),
+      ...holding.flatMap((r) => r.responsible ?? []),
+    ];
+    const alert: Alert = { level, department: review?.department, stage: review?.stage, at: now(), responsible };
+    state.alerts.push(alert);
+    if (SUPERVISION_LEVELS.indexOf(level) > SUPERVISION_LEVELS.indexOf(state.supervision)) {
+      state.supervision = level;
+      upsertSearchAttributes([{ key: searchAttributes.supervision, value: level }]);
+    }
+    const centreCode = review?.centreCode ?? state.centreCode;
+    await record([
+      event(`alert_${level}`, { stage: review?.stage, department: review?.department, data: { level, centreCode, responsible } }),
+    ]);
   }
 
   await recordSubmitted(input);
@@ -245,6 +311,18 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   await condition(() => state.stage === 'in_review' || state.stage === 'not_accepted');
 
   if (state.stage === 'in_review') {
+    acceptanceCalendar = await calendarFrom(state.acceptedAt!, input.item.statutoryLimitDays);
+    const statutory = acceptanceCalendar.due(state.acceptedAt!, input.item.statutoryLimitDays);
+    state.deadlines = deadlinesOf(acceptanceCalendar, state.acceptedAt!, input.item.promisedLimitDays, statutory.due);
+    state.deadlines.provisional ||= statutory.provisional;
+    upsertSearchAttributes([
+      { key: searchAttributes.supervision, value: state.supervision },
+      { key: searchAttributes.promisedDue, value: new Date(state.deadlines.promisedDue) },
+      { key: searchAttributes.statutoryDue, value: new Date(state.deadlines.statutoryDue) },
+    ]);
+    await record([event('clock_started', { data: { ...state.deadlines } })]);
+    const watching = watch(state.deadlines, () => state.stage !== 'in_review');
+
     if (state.kind !== 'immediate') {
       // Stage after stage; a stage starts when every department of the one before has approved.
       for (const [index, plan] of input.stages.entries()) {
@@ -257,8 +335,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       const events = [event('completed')];
       moveTo('completed');
       await record(events);
-      await condition(() => state.stage === 'picked_up');
     }
+    await watching;
+    if ((state.stage as Stage) === 'completed') await condition(() => state.stage === 'picked_up');
   }
 
   await condition(allHandlersFinished);

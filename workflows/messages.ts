@@ -54,6 +54,8 @@ export interface ItemSnapshot {
   major: boolean;
   statutoryLimitDays: number;
   promisedLimitDays: number;
+  /** Yellow is raised this many working days before the promised limit. */
+  warningDays: number;
 }
 
 /** One department's review, placed at the centre that decides it (the parent centre for a reported item). */
@@ -81,12 +83,43 @@ export interface ApplicationInput {
   submittedAt: string;
 }
 
+/** The supervision levels, in rising gravity (电子监察: green, yellow = about to be overdue, red = overdue). */
+export const SUPERVISION_LEVELS = ['green', 'yellow', 'red', 'statutory_red'] as const;
+export type SupervisionLevel = (typeof SUPERVISION_LEVELS)[number];
+export type AlertLevel = Exclude<SupervisionLevel, 'green'>;
+
+/** The instants a limit ends, counted in working days (workflows/working-days.ts). */
+export interface Deadlines {
+  /** Yellow: the warning threshold before the promised limit; absent when the limit is too short. */
+  warnAt?: string;
+  promisedDue: string;
+  statutoryDue: string;
+  /** True when a due instant falls beyond the published holiday calendar. */
+  provisional: boolean;
+}
+
+export interface Alert {
+  level: AlertLevel;
+  /** The department whose review is late; absent for the application as a whole. */
+  department?: string;
+  stage?: number;
+  at: string;
+  /** Who answers for it: the officer handling it and the department's chief representative or leader. */
+  responsible: Officer[];
+}
+
 export interface Review {
   /** Index of the stage in the item's stages. */
   stage: number;
   department: string;
   centreCode: string;
+  promisedLimitDays: number;
   status: ReviewStatus;
+  deadlines?: Deadlines;
+  /** Who answers for this review while it is open (from the organisation, at opening). */
+  responsible?: Officer[];
+  /** Decided after its promised limit had passed: accepted, but kept marked late. */
+  late?: boolean;
   openedAt?: string;
   decidedAt?: string;
   decidedBy?: Officer;
@@ -117,6 +150,9 @@ export interface ApplicationState {
   intakes: IntakeRecord[];
   supplements: { at: string; materials: string[]; note?: string }[];
   reviews: Review[];
+  deadlines?: Deadlines;
+  supervision: SupervisionLevel;
+  alerts: Alert[];
   /** The officer who accepted the application answers for it (首问负责制). */
   responsibleOfficer?: Officer;
   submittedAt: string;
@@ -184,4 +220,8 @@ export const searchAttributes = {
   centre: defineSearchAttributeKey('OneWindowCentre', SearchAttributeType.KEYWORD),
   item: defineSearchAttributeKey('OneWindowItem', SearchAttributeType.KEYWORD),
   departments: defineSearchAttributeKey('OneWindowDepartments', SearchAttributeType.KEYWORD_LIST),
+  /** green, yellow, red or statutory_red: the worst alert the application has raised. */
+  supervision: defineSearchAttributeKey('OneWindowSupervision', SearchAttributeType.KEYWORD),
+  promisedDue: defineSearchAttributeKey('OneWindowPromisedDue', SearchAttributeType.DATETIME),
+  statutoryDue: defineSearchAttributeKey('OneWindowStatutoryDue', SearchAttributeType.DATETIME),
 };

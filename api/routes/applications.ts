@@ -29,7 +29,7 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
       );
       request.log.info({ applicationNo: input.applicationNo, replayed }, replayed ? 'submission repeated' : 'application submitted');
       const found = await findApplication(db, input.applicationNo).catch(() => undefined);
-      const view = found ? applicationView(found.row, found.reviews) : submittedView(input);
+      const view = found ? applicationView(found.row, found.reviews, found.alerts) : submittedView(input);
       return reply
         .status(201)
         .header('location', applicationUrl(input.applicationNo))
@@ -57,7 +57,7 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
         const state = await temporal.client.workflow.getHandle(no).query(stateQuery);
         return state as typeof state & Record<string, unknown>;
       }
-      return applicationView(found.row, found.reviews);
+      return applicationView(found.row, found.reviews, found.alerts);
     },
   );
 

@@ -82,7 +82,7 @@ async function sendUpdate<Arg>(
   }
   // The update returns once its transition is in the read model, so this read sees it.
   const after = await findApplication(database.db, applicationNo);
-  return applicationView(after!.row, after!.reviews);
+  return applicationView(after!.row, after!.reviews, after!.alerts);
 }
 
 const snakeCase = (type: string) => type.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();

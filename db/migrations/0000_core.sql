@@ -75,6 +75,18 @@ CREATE TABLE "items" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "alerts" (
+	"application_no" text NOT NULL,
+	"seq" integer NOT NULL,
+	"level" text NOT NULL,
+	"centre_code" text NOT NULL,
+	"department" text,
+	"stage" integer,
+	"at" timestamp with time zone NOT NULL,
+	"responsible" jsonb NOT NULL,
+	CONSTRAINT "alerts_pk" PRIMARY KEY("application_no","seq")
+);
+--> statement-breakpoint
 CREATE TABLE "application_counters" (
 	"centre_code" text NOT NULL,
 	"day" date NOT NULL,
@@ -98,6 +110,11 @@ CREATE TABLE "applications" (
 	"completed_at" timestamp with time zone,
 	"picked_up_at" timestamp with time zone,
 	"closed_at" timestamp with time zone,
+	"warn_at" timestamp with time zone,
+	"promised_due_at" timestamp with time zone,
+	"statutory_due_at" timestamp with time zone,
+	"due_provisional" boolean DEFAULT false NOT NULL,
+	"supervision" text DEFAULT 'green' NOT NULL,
 	"last_seq" integer DEFAULT 0 NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -123,6 +140,11 @@ CREATE TABLE "reviews" (
 	"decided_at" timestamp with time zone,
 	"decided_by" jsonb,
 	"reason" text,
+	"warn_at" timestamp with time zone,
+	"promised_due_at" timestamp with time zone,
+	"statutory_due_at" timestamp with time zone,
+	"responsible" jsonb,
+	"late" boolean DEFAULT false NOT NULL,
 	"last_seq" integer DEFAULT 0 NOT NULL,
 	CONSTRAINT "reviews_pk" PRIMARY KEY("application_no","stage","department")
 );
@@ -157,6 +179,7 @@ ALTER TABLE "windows" ADD CONSTRAINT "windows_centre_code_centres_code_fk" FOREI
 ALTER TABLE "windows" ADD CONSTRAINT "windows_department_code_departments_code_fk" FOREIGN KEY ("department_code") REFERENCES "public"."departments"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "item_versions" ADD CONSTRAINT "item_versions_item_code_items_code_fk" FOREIGN KEY ("item_code") REFERENCES "public"."items"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "items" ADD CONSTRAINT "items_department_departments_code_fk" FOREIGN KEY ("department") REFERENCES "public"."departments"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "alerts" ADD CONSTRAINT "alerts_application_no_applications_application_no_fk" FOREIGN KEY ("application_no") REFERENCES "public"."applications"("application_no") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "applications" ADD CONSTRAINT "applications_item_code_items_code_fk" FOREIGN KEY ("item_code") REFERENCES "public"."items"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "applications" ADD CONSTRAINT "applications_centre_code_centres_code_fk" FOREIGN KEY ("centre_code") REFERENCES "public"."centres"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "events" ADD CONSTRAINT "events_application_no_applications_application_no_fk" FOREIGN KEY ("application_no") REFERENCES "public"."applications"("application_no") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -167,9 +190,11 @@ CREATE UNIQUE INDEX "windows_centre_department_name_uq" ON "windows" USING btree
 CREATE INDEX "catalogue_changes_entity_idx" ON "catalogue_changes" USING btree ("entity","key");--> statement-breakpoint
 CREATE INDEX "items_department_idx" ON "items" USING btree ("department");--> statement-breakpoint
 CREATE INDEX "items_kind_idx" ON "items" USING btree ("kind");--> statement-breakpoint
+CREATE INDEX "alerts_centre_at_idx" ON "alerts" USING btree ("centre_code","at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "applications_submitted_idx" ON "applications" USING btree ("submitted_at" DESC NULLS LAST,"application_no" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "applications_centre_idx" ON "applications" USING btree ("centre_code","submitted_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "applications_stage_idx" ON "applications" USING btree ("stage");--> statement-breakpoint
 CREATE INDEX "applications_item_idx" ON "applications" USING btree ("item_code");--> statement-breakpoint
+CREATE INDEX "applications_supervision_idx" ON "applications" USING btree ("centre_code","supervision");--> statement-breakpoint
 CREATE INDEX "reviews_inbox_idx" ON "reviews" USING btree ("department","status","centre_code");--> statement-breakpoint
 CREATE UNIQUE INDEX "submissions_application_uq" ON "submissions" USING btree ("application_no");

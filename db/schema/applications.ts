@@ -2,8 +2,8 @@
  * The read model of every application, written only by the workflow's idempotent activities
  * (and the API's first insert at submission). The workflow is the truth; these rows converge to it.
  */
-import { index, integer, jsonb, pgTable, primaryKey, text, date, uniqueIndex } from 'drizzle-orm/pg-core';
-import type { Applicant, ApplicationInput, Officer } from '../../workflows/messages.js';
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { type Applicant, type ApplicationInput, type Officer, SUPERVISION_LEVELS } from '../../workflows/messages.js';
 import { createdAt, instant } from './columns.js';
 import { items } from './catalogue.js';
 import { centres } from './organisation.js';
@@ -31,6 +31,13 @@ export const applications = pgTable(
     completedAt: instant(),
     pickedUpAt: instant(),
     closedAt: instant(),
+    /** The limits (working days, counted from acceptance) as instants; see workflows/working-days.ts. */
+    warnAt: instant(),
+    promisedDueAt: instant(),
+    statutoryDueAt: instant(),
+    dueProvisional: boolean().notNull().default(false),
+    /** green, yellow, red or statutory_red: the worst alert raised (电子监察). */
+    supervision: text({ enum: SUPERVISION_LEVELS }).notNull().default('green'),
     /** The workflow's sequence number of the transition this row shows; older writes never overwrite newer. */
     lastSeq: integer().notNull().default(0),
     updatedAt: createdAt(),
@@ -40,6 +47,7 @@ export const applications = pgTable(
     index('applications_centre_idx').on(t.centreCode, t.submittedAt.desc()),
     index('applications_stage_idx').on(t.stage),
     index('applications_item_idx').on(t.itemCode),
+    index('applications_supervision_idx').on(t.centreCode, t.supervision),
   ],
 );
 
@@ -60,6 +68,12 @@ export const reviews = pgTable(
     decidedAt: instant(),
     decidedBy: jsonb().$type<Officer>(),
     reason: text(),
+    warnAt: instant(),
+    promisedDueAt: instant(),
+    statutoryDueAt: instant(),
+    responsible: jsonb().$type<Officer[]>(),
+    /** Decided after its promised limit had passed. */
+    late: boolean().notNull().default(false),
     lastSeq: integer().notNull().default(0),
   },
   (t) => [
@@ -83,6 +97,29 @@ export const events = pgTable(
     data: jsonb().$type<Record<string, unknown>>(),
   },
   (t) => [primaryKey({ name: 'events_pk', columns: [t.applicationNo, t.seq] })],
+);
+
+/** A supervision alert (电子监察): a clock reached yellow, red or statutory red. Keyed by the event that raised it. */
+export const alerts = pgTable(
+  'alerts',
+  {
+    applicationNo: text()
+      .notNull()
+      .references(() => applications.applicationNo),
+    seq: integer().notNull(),
+    level: text({ enum: ['yellow', 'red', 'statutory_red'] }).notNull(),
+    /** The centre whose map dot it colours: the deciding centre of the late review, else the application's. */
+    centreCode: text().notNull(),
+    /** Absent when the alert is about the application as a whole. */
+    department: text(),
+    stage: integer(),
+    at: instant().notNull(),
+    responsible: jsonb().$type<Officer[]>().notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'alerts_pk', columns: [t.applicationNo, t.seq] }),
+    index('alerts_centre_at_idx').on(t.centreCode, t.at.desc()),
+  ],
 );
 
 /**

@@ -1,0 +1,27 @@
+/** Supervision alerts (电子监察): the clocks that reached yellow, red or statutory red, newest first. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { listAlerts } from '../../db/queries.js';
+import { errorBody } from '../errors.js';
+import { alert } from '../schemas.js';
+import { alertView } from '../views.js';
+
+export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/alerts',
+    {
+      schema: {
+        tags: ['supervision'],
+        summary: 'Supervision alerts, newest first, by centre, level and department',
+        querystring: z.object({
+          centre: z.string().optional(),
+          level: z.enum(['yellow', 'red', 'statutory_red']).optional(),
+          department: z.string().optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
+        response: { 200: z.object({ alerts: z.array(alert) }), 400: errorBody, 503: errorBody },
+      },
+    },
+    async (request) => ({ alerts: (await listAlerts(app.deps.database.db, request.query)).map(alertView) }),
+  );
+};
