@@ -1,6 +1,6 @@
 /** The API's request and response schemas: validation, types and the OpenAPI document from one source. */
 import { z } from 'zod';
-import { REVIEW_STATUSES, STAGES, SUPERVISION_LEVELS } from '../workflows/messages.js';
+import { CLOCK_STOPS, REVIEW_STATUSES, STAGES, SUPERVISION_LEVELS } from '../workflows/messages.js';
 
 const code = (what: string) => z.string().trim().min(1).max(64).describe(what);
 
@@ -46,6 +46,37 @@ const clock = z.object({
   remainingMs: z.number().nullable().describe('Until the promised limit while the clock runs; negative when overdue'),
 });
 
+const clockStopView = z
+  .object({
+    type: z.enum(CLOCK_STOPS),
+    reason: z.string(),
+    officer,
+    startedAt: z.string(),
+    endedAt: z.string().optional(),
+    workingDays: z.number().int().optional().describe('Working days the clock stood still'),
+    expectedDays: z.number().int().optional(),
+    missingMaterials: z.array(z.string()).optional(),
+    repeatReason: z.string().optional(),
+  })
+  .meta({ id: 'ClockStop' });
+
+export const clockStop = z
+  .object({
+    officer,
+    type: z.enum(CLOCK_STOPS).describe('supplement (补正) or a procedure excluded from the limit by art. 45'),
+    reason: z.string().trim().min(1).max(1000),
+    missingMaterials: z.array(z.string().trim().min(1).max(200)).min(1).max(100).optional(),
+    expectedDays: z.number().int().min(0).max(365).optional().describe('Working days the applicant is told the procedure needs'),
+    repeatReason: z.string().trim().min(1).max(1000).optional().describe('Required for a second supplement request'),
+  })
+  .refine((s) => s.type !== 'supplement' || !!s.missingMaterials, {
+    path: ['missingMaterials'],
+    message: 'a supplement request lists every missing material at once (一次性告知)',
+  })
+  .meta({ id: 'ClockStopRequest' });
+
+export const clockResume = z.object({ officer, note: z.string().trim().max(1000).optional() }).meta({ id: 'ClockResumeRequest' });
+
 export const alert = z
   .object({
     applicationNo: z.string(),
@@ -69,7 +100,8 @@ export const review = z
     decidedAt: z.string().nullable(),
     decidedBy: officer.nullable(),
     reason: z.string().nullable(),
-    deadlines: clock,
+    deadlines: clock.extend({ stoppedDays: z.number().int() }),
+    stops: z.array(clockStopView),
     late: z.boolean().describe('Decided after its promised limit'),
     responsible: z.array(officer),
   })
@@ -94,7 +126,7 @@ export const application = z
     completedAt: z.string().nullable(),
     pickedUpAt: z.string().nullable(),
     closedAt: z.string().nullable(),
-    deadlines: clock.extend({ provisional: z.boolean() }),
+    deadlines: clock.extend({ provisional: z.boolean(), stoppedSince: z.string().nullable(), stoppedDays: z.number().int() }),
     reviews: z.array(review),
     alerts: z.array(alert),
   })

@@ -36,7 +36,12 @@ export function applicationSummary(row: ApplicationRow) {
     completedAt: iso(row.completedAt),
     pickedUpAt: iso(row.pickedUpAt),
     closedAt: iso(row.closedAt),
-    deadlines: { ...clock(row, row.stage === 'in_review'), provisional: row.dueProvisional },
+    deadlines: {
+      ...clock(row, row.stage === 'in_review' && !row.stoppedSince),
+      provisional: row.dueProvisional,
+      stoppedSince: iso(row.stoppedSince),
+      stoppedDays: row.stoppedDays,
+    },
   };
 }
 
@@ -65,7 +70,8 @@ export function applicationView(row: ApplicationRow, reviews: ReviewRow[], alert
       decidedAt: iso(r.decidedAt),
       decidedBy: r.decidedBy,
       reason: r.reason,
-      deadlines: clock(r, r.status === 'open'),
+      deadlines: { ...clock(r, r.status === 'open' && r.stops.every((s) => s.endedAt)), stoppedDays: r.stoppedDays },
+      stops: r.stops,
       late: r.late,
       responsible: r.responsible ?? [],
     })),
@@ -88,6 +94,8 @@ export function submittedView(input: ApplicationInput) {
     promisedDueAt: null,
     statutoryDueAt: null,
     dueProvisional: false,
+    stoppedSince: null,
+    stoppedDays: 0,
     supervision: 'green',
     lastSeq: 1,
     updatedAt: input.submittedAt,

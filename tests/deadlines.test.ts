@@ -16,7 +16,17 @@ import { saveItem } from '../db/catalogue-writes.js';
 import { itemDefinition } from '../db/item-definition.js';
 import { alerts } from '../db/schema/index.js';
 import { applicationWorkflow } from '../workflows/application.js';
-import { type ApplicationInput, decisionUpdate, intakeUpdate, stateQuery } from '../workflows/messages.js';
+import {
+  type ApplicationInput,
+  decisionUpdate,
+  intakeUpdate,
+  resumeClockUpdate,
+  stateQuery,
+  stopClockUpdate,
+  supplementUpdate,
+} from '../workflows/messages.js';
+import { WorkingCalendar, chinaDate } from '../workflows/working-days.js';
+import { calendarSnapshot } from '../db/calendar.js';
 import { registerSearchAttributes } from '../scripts/temporal.js';
 import { officer, uniqueIdNumber } from './support/stack.js';
 
@@ -131,5 +141,57 @@ describe('time limits', () => {
     expect(state.alerts).toEqual([]);
     expect(state.supervision).toBe('green');
     expect(state.reviews[0].late).toBe(false);
+  });
+
+  it('stops the clocks for a supplement (补正) and moves every due instant by the working days stopped', async () => {
+    const handle = await start();
+    const before = (await handle.query(stateQuery)).deadlines!;
+    const stopped = await handle.executeUpdate(stopClockUpdate, {
+      args: [{ department: 'market_regulation', officer: officer('o-1'), type: 'supplement', reason: '材料不全', missingMaterials: ['场所平面图', '健康证明'] }],
+    });
+    expect(stopped.stoppedSince).toBeDefined();
+
+    // Ten calendar days pass while the applicant gathers the materials: past the old limits, nothing fires.
+    await env.sleep(10 * 86_400_000);
+    expect((await handle.query(stateQuery)).alerts).toEqual([]);
+    const resumed = await handle.executeUpdate(supplementUpdate, { args: [{ materials: ['场所平面图', '健康证明'] }] });
+    const review = resumed.reviews[0];
+    const stop = review.stops[0];
+    expect(stop.endedAt).toBeDefined();
+    expect(stop.workingDays).toBeGreaterThanOrEqual(5);
+    expect(resumed.stoppedSince).toBeUndefined();
+    expect(resumed.stoppedDays).toBe(stop.workingDays);
+
+    const snapshot = await calendarSnapshot(database.db, '450100', chinaDate(resumed.acceptedAt!), 120);
+    const calendar = new WorkingCalendar(snapshot);
+    expect(stop.workingDays).toBe(calendar.workingDaysBetween(chinaDate(stop.startedAt), chinaDate(stop.endedAt!)));
+    expect(resumed.deadlines!.promisedDue).toBe(calendar.due(resumed.acceptedAt!, 3 + stop.workingDays!).due);
+    expect(resumed.deadlines!.statutoryDue).toBe(calendar.due(resumed.acceptedAt!, 5 + stop.workingDays!).due);
+    expect(Date.parse(resumed.deadlines!.promisedDue)).toBeGreaterThan(Date.parse(before.promisedDue));
+    expect(review.deadlines!.promisedDue).toBe(resumed.deadlines!.promisedDue);
+
+    // A second supplement request for the same review needs a reason, which supervisors see.
+    const second = { department: 'market_regulation', officer: officer('o-1'), type: 'supplement' as const, reason: '仍缺材料', missingMaterials: ['消防验收意见'] };
+    await expect(handle.executeUpdate(stopClockUpdate, { args: [second] })).rejects.toMatchObject({
+      cause: { type: 'RepeatedSupplement' },
+    });
+    const again = await handle.executeUpdate(stopClockUpdate, { args: [{ ...second, repeatReason: '申请人补交的平面图与现场不符' }] });
+    expect(again.reviews[0].stops[1].repeatReason).toBe('申请人补交的平面图与现场不符');
+  });
+
+  it('stops a review’s clock for an expert review (art. 45) until the window ends it', async () => {
+    const handle = await start();
+    await handle.executeUpdate(stopClockUpdate, {
+      args: [{ department: 'market_regulation', officer: officer('o-2'), type: 'expert_review', reason: '组织专家评审', expectedDays: 5 }],
+    });
+    // The applicant cannot end a procedure by sending materials; the window ends it.
+    await expect(handle.executeUpdate(supplementUpdate, { args: [{ materials: ['x'] }] })).rejects.toMatchObject({ cause: { type: 'WrongStage' } });
+    await env.sleep(3 * 86_400_000);
+    const resumed = await handle.executeUpdate(resumeClockUpdate, { args: [{ department: 'market_regulation', officer: officer('o-2'), note: '专家评审完成' }] });
+    expect(resumed.reviews[0].stops[0]).toMatchObject({ type: 'expert_review', expectedDays: 5 });
+    expect(resumed.reviews[0].stops[0].workingDays).toBeGreaterThanOrEqual(1);
+    await expect(
+      handle.executeUpdate(resumeClockUpdate, { args: [{ department: 'market_regulation', officer: officer('o-2') }] }),
+    ).rejects.toMatchObject({ cause: { type: 'ClockNotStopped' } });
   });
 });

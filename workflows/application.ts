@@ -26,6 +26,8 @@ import {
   type ReviewDecision,
   type Stage,
   type StagePlan,
+  type ClockResumeRequest,
+  type ClockStopRequest,
   type Supplement,
   type TransitionEvent,
   CLOSED_STAGES,
@@ -36,6 +38,8 @@ import {
   searchAttributes,
   stateQuery,
   supplementUpdate,
+  resumeClockUpdate,
+  stopClockUpdate,
 } from './messages.js';
 
 // The read model must converge whatever happens to the database, so recording retries without end;
@@ -66,6 +70,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     reviews: [],
     supervision: 'green',
     alerts: [],
+    stoppedDays: 0,
     submittedAt: input.submittedAt,
     seq: 1,
   };
@@ -115,7 +120,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         if (state.kind === 'immediate') {
           // 即办件: the intake window decides on the spot; accepting it is approving it.
           const [plan] = input.stages[0].reviews;
-          state.reviews.push({ stage: 0, ...plan, status: 'approved', openedAt: at, decidedAt: at, decidedBy: intake.officer });
+          state.reviews.push({ stage: 0, ...plan, status: 'approved', openedAt: at, decidedAt: at, decidedBy: intake.officer, stops: [], stoppedDays: 0 });
           events.push(event('review_approved', { stage: 0, department: plan.department, actor: intake.officer, data: { onTheSpot: true } }));
         }
         moveTo('in_review');
@@ -149,13 +154,21 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   setHandler(
     supplementUpdate,
     async (supplement: Supplement) => {
+      // During review the supplement ends every stop waiting for it, and their clocks run again.
+      const waiting = state.stage === 'in_review' ? state.reviews.filter((r) => activeStop(r)?.type === 'supplement') : [];
+      const resumed = waiting.length > 0 ? await resumeClocks(waiting) : [];
       state.supplements.push({ at: now(), ...supplement });
       state.materials = [...new Set([...state.materials, ...supplement.materials])];
-      const events = [event('supplement_received', { data: { ...supplement } })];
-      moveTo('submitted');
+      const events = [event('supplement_received', { data: { ...supplement } }), ...resumed];
+      if (state.stage === 'supplement_requested') moveTo('submitted');
       return record(events);
     },
-    { validator: (_: Supplement) => requireStage('supplement_requested', 'A supplement') },
+    {
+      validator: (_: Supplement) => {
+        if (state.stage === 'in_review' && state.reviews.some((r) => activeStop(r)?.type === 'supplement')) return;
+        requireStage('supplement_requested', 'A supplement');
+      },
+    },
   );
 
   setHandler(
@@ -220,6 +233,54 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   );
 
   setHandler(
+    stopClockUpdate,
+    async (request: ClockStopRequest) => {
+      const review = openStageReview(request.department)!;
+      const { department: _department, ...stop } = request;
+      review.stops.push({ ...stop, startedAt: now() });
+      state.stoppedSince ??= now();
+      clockVersion += 1;
+      return record([event('clock_stopped', { stage: review.stage, department: review.department, actor: request.officer, data: { ...stop } })]);
+    },
+    {
+      validator: (request: ClockStopRequest) => {
+        requireStage('in_review', 'Stopping the clock');
+        const review = requireOpenReview(request.department);
+        if (activeStop(review)) {
+          refuse(REFUSALS.clockStopped, `The clock of ${request.department}'s review already stands still (${activeStop(review)!.type})`);
+        }
+        if (!request.reason?.trim()) refuse(REFUSALS.missingReason, 'Stopping the clock needs a reason');
+        if (request.type === 'supplement') {
+          if (!request.missingMaterials?.length) {
+            refuse(REFUSALS.missingReason, 'A supplement request must list every missing material at once (一次性告知)');
+          }
+          if (review.stops.some((s) => s.type === 'supplement') && !request.repeatReason?.trim()) {
+            refuse(
+              REFUSALS.repeatedSupplement,
+              `${request.department} has already asked for a supplement: a second request needs repeatReason, which supervisors see`,
+            );
+          }
+        }
+      },
+    },
+  );
+
+  setHandler(
+    resumeClockUpdate,
+    async (request: ClockResumeRequest) => record(await resumeClocks([openStageReview(request.department)!], request)),
+    {
+      validator: (request: ClockResumeRequest) => {
+        requireStage('in_review', 'Restarting the clock');
+        const stop = activeStop(requireOpenReview(request.department));
+        if (!stop) refuse(REFUSALS.clockRunning, `The clock of ${request.department}'s review is running`);
+        if (stop.type === 'supplement') {
+          refuse(REFUSALS.clockRunning, 'A clock stopped for a supplement restarts when the applicant supplies the materials');
+        }
+      },
+    },
+  );
+
+  setHandler(
     pickupUpdate,
     async (pickup: Pickup) => {
       state.pickedUpAt = now();
@@ -235,13 +296,21 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     return state.reviews.find((r) => r.department === department && r.stage === state.currentStage);
   }
 
+  function requireOpenReview(department: string): Review {
+    const review = openStageReview(department);
+    if (!review || review.status !== 'open') {
+      refuse(REFUSALS.unknownDepartment, `Department ${department} has no open review of application ${state.applicationNo}`);
+    }
+    return review;
+  }
+
   /** Opens every review of a stage at once, each with its own clock, and waits for every decision. */
   async function reviewStage(index: number, plan: StagePlan): Promise<void> {
     state.currentStage = index;
     const openedAt = now();
     const calendar = index === 0 ? acceptanceCalendar! : await calendarFrom(openedAt, input.item.promisedLimitDays);
     const opened = plan.reviews.map((p) => {
-      const review: Review = { stage: index, ...p, status: 'open', openedAt };
+      const review: Review = { stage: index, ...p, status: 'open', openedAt, stops: [], stoppedDays: 0 };
       review.deadlines = deadlinesOf(calendar, openedAt, p.promisedLimitDays, state.deadlines!.statutoryDue);
       state.reviews.push(review);
       return review;
@@ -250,7 +319,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       opened.map(async (review) => {
         const openedEvent = event('review_opened', { stage: index, department: review.department });
         review.responsible = await openReviewTask({ state: snapshot(), events: [openedEvent], major: input.item.major });
-        await watch(review.deadlines!, () => review.status !== 'open', review);
+        await watch(() => ({ deadlines: review.deadlines!, stopped: !!activeStop(review) }), () => review.status !== 'open', review);
         // Past statutory red nothing more fires, but the review still waits for its decision.
         await condition(() => review.status !== 'open');
       }),
@@ -259,9 +328,63 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
   // Time limits (限时办结): the clocks start at acceptance, counted in working days at the centre.
   let acceptanceCalendar: WorkingCalendar | undefined;
+  /** Bumped whenever a clock stops or its deadlines move, so that waiting timers re-arm. */
+  let clockVersion = 0;
 
-  async function calendarFrom(instant: string, workingDays: number): Promise<WorkingCalendar> {
-    return new WorkingCalendar(await calendarSnapshot({ centreCode: state.centreCode, from: chinaDate(instant), span: spanFor(workingDays) }));
+  async function calendarFrom(instant: string, workingDays: number, atLeastDays = 0): Promise<WorkingCalendar> {
+    const span = Math.max(spanFor(workingDays), atLeastDays);
+    return new WorkingCalendar(await calendarSnapshot({ centreCode: state.centreCode, from: chinaDate(instant), span }));
+  }
+
+  /** The application's limits from acceptance, lengthened by the working days its clock stood still. */
+  function applicationDeadlines(calendar: WorkingCalendar): Deadlines {
+    const statutory = calendar.due(state.acceptedAt!, input.item.statutoryLimitDays + state.stoppedDays);
+    const deadlines = deadlinesOf(calendar, state.acceptedAt!, input.item.promisedLimitDays + state.stoppedDays, statutory.due);
+    deadlines.provisional ||= statutory.provisional;
+    return deadlines;
+  }
+
+  function publishDeadlines(): void {
+    clockVersion += 1;
+    upsertSearchAttributes([
+      { key: searchAttributes.promisedDue, value: new Date(state.deadlines!.promisedDue) },
+      { key: searchAttributes.statutoryDue, value: new Date(state.deadlines!.statutoryDue) },
+    ]);
+  }
+
+  const activeStop = (review: Review) => review.stops.find((s) => !s.endedAt);
+
+  /**
+   * Restarts the stopped clocks of these reviews (and the application's, when none stays stopped):
+   * every due instant moves by the working days the clock stood still.
+   */
+  async function resumeClocks(reviews: Review[], by?: ClockResumeRequest): Promise<TransitionEvent[]> {
+    const elapsed = Math.round((Date.now() - Date.parse(state.acceptedAt!)) / 86_400_000) + 40;
+    const calendar = await calendarFrom(state.acceptedAt!, input.item.statutoryLimitDays + state.stoppedDays, elapsed);
+    // Everything below happens at once, after the calendar is in hand: no timer sees a half-moved clock.
+    const at = now();
+    const events = reviews.map((review) => {
+      const stop = activeStop(review)!;
+      stop.endedAt = at;
+      stop.workingDays = calendar.workingDaysBetween(chinaDate(stop.startedAt), chinaDate(at));
+      review.stoppedDays += stop.workingDays;
+      return event('clock_resumed', {
+        stage: review.stage,
+        department: review.department,
+        actor: by?.officer,
+        data: { type: stop.type, workingDays: stop.workingDays, note: by?.note },
+      });
+    });
+    if (state.stoppedSince && !state.reviews.some((r) => activeStop(r))) {
+      state.stoppedDays += calendar.workingDaysBetween(chinaDate(state.stoppedSince), chinaDate(at));
+      state.stoppedSince = undefined;
+    }
+    state.deadlines = applicationDeadlines(calendar);
+    for (const review of state.reviews.filter((r) => r.status === 'open')) {
+      review.deadlines = deadlinesOf(calendar, review.openedAt!, review.promisedLimitDays + review.stoppedDays, state.deadlines.statutoryDue);
+    }
+    publishDeadlines();
+    return events;
   }
 
   function deadlinesOf(calendar: WorkingCalendar, from: string, promisedDays: number, statutoryDue: string): Deadlines {
@@ -275,16 +398,30 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
    * Durable timers for one clock: yellow at the warning threshold, red at the promised limit,
    * statutory red at the statutory limit. Whatever is settled by then (decided, closed) raises nothing.
    */
-  async function watch(deadlines: Deadlines, settled: () => boolean, review?: Review): Promise<void> {
-    const steps: [AlertLevel, string | undefined][] = [
-      ['yellow', deadlines.warnAt],
-      ['red', deadlines.promisedDue],
-      ['statutory_red', deadlines.statutoryDue],
-    ];
-    for (const [level, at] of steps) {
-      if (!at) continue;
-      if (await condition(settled, Math.max(1, Date.parse(at) - Date.now()))) return;
-      await raise(level, review);
+  async function watch(clock: () => { deadlines: Deadlines; stopped: boolean }, settled: () => boolean, review?: Review): Promise<void> {
+    const fired = new Set<AlertLevel>();
+    while (!settled()) {
+      if (clock().stopped) {
+        await condition(() => settled() || !clock().stopped);
+        continue;
+      }
+      const { deadlines } = clock();
+      const steps: [AlertLevel, string | undefined][] = [
+        ['yellow', deadlines.warnAt],
+        ['red', deadlines.promisedDue],
+        ['statutory_red', deadlines.statutoryDue],
+      ];
+      const next = steps.find(([level, at]) => at && !fired.has(level));
+      if (!next) return;
+      // The timer is re-armed whenever the clock stops or its deadlines move.
+      const version = clockVersion;
+      const interrupted = await condition(
+        () => settled() || clock().stopped || clockVersion !== version,
+        Math.max(1, Date.parse(next[1]!) - Date.now()),
+      );
+      if (interrupted) continue;
+      fired.add(next[0]);
+      await raise(next[0], review);
     }
   }
 
@@ -312,16 +449,11 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
   if (state.stage === 'in_review') {
     acceptanceCalendar = await calendarFrom(state.acceptedAt!, input.item.statutoryLimitDays);
-    const statutory = acceptanceCalendar.due(state.acceptedAt!, input.item.statutoryLimitDays);
-    state.deadlines = deadlinesOf(acceptanceCalendar, state.acceptedAt!, input.item.promisedLimitDays, statutory.due);
-    state.deadlines.provisional ||= statutory.provisional;
-    upsertSearchAttributes([
-      { key: searchAttributes.supervision, value: state.supervision },
-      { key: searchAttributes.promisedDue, value: new Date(state.deadlines.promisedDue) },
-      { key: searchAttributes.statutoryDue, value: new Date(state.deadlines.statutoryDue) },
-    ]);
+    state.deadlines = applicationDeadlines(acceptanceCalendar);
+    upsertSearchAttributes([{ key: searchAttributes.supervision, value: state.supervision }]);
+    publishDeadlines();
     await record([event('clock_started', { data: { ...state.deadlines } })]);
-    const watching = watch(state.deadlines, () => state.stage !== 'in_review');
+    const watching = watch(() => ({ deadlines: state.deadlines!, stopped: !!state.stoppedSince }), () => state.stage !== 'in_review');
 
     if (state.kind !== 'immediate') {
       // Stage after stage; a stage starts when every department of the one before has approved.

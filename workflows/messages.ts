@@ -108,6 +108,39 @@ export interface Alert {
   responsible: Officer[];
 }
 
+/**
+ * What stops a clock: the applicant supplying missing materials (补正), or a procedure that the
+ * Administrative Licensing Law (art. 45) excludes from the limit.
+ */
+export const CLOCK_STOPS = [
+  'supplement', // 补正
+  'hearing', // 听证
+  'tendering', // 招标
+  'auction', // 拍卖
+  'inspection', // 检验
+  'testing', // 检测
+  'quarantine', // 检疫
+  'appraisal', // 鉴定
+  'expert_review', // 专家评审
+] as const;
+export type ClockStopType = (typeof CLOCK_STOPS)[number];
+
+export interface ClockStop {
+  type: ClockStopType;
+  reason: string;
+  officer: Officer;
+  startedAt: string;
+  endedAt?: string;
+  /** Working days the clock stood still; every due instant moves by them. */
+  workingDays?: number;
+  /** What the applicant is told the procedure needs, in working days. */
+  expectedDays?: number;
+  /** A supplement request lists every missing material at once (一次性告知). */
+  missingMaterials?: string[];
+  /** Why a second supplement request for the same review was needed; flagged to supervisors. */
+  repeatReason?: string;
+}
+
 export interface Review {
   /** Index of the stage in the item's stages. */
   stage: number;
@@ -120,6 +153,8 @@ export interface Review {
   responsible?: Officer[];
   /** Decided after its promised limit had passed: accepted, but kept marked late. */
   late?: boolean;
+  stops: ClockStop[];
+  stoppedDays: number;
   openedAt?: string;
   decidedAt?: string;
   decidedBy?: Officer;
@@ -151,6 +186,9 @@ export interface ApplicationState {
   supplements: { at: string; materials: string[]; note?: string }[];
   reviews: Review[];
   deadlines?: Deadlines;
+  /** Since when the application's clock stands still (some review of the stage is stopped). */
+  stoppedSince?: string;
+  stoppedDays: number;
   supervision: SupervisionLevel;
   alerts: Alert[];
   /** The officer who accepted the application answers for it (首问负责制). */
@@ -193,6 +231,22 @@ export interface ReviewDecision {
   reason?: string;
 }
 
+export interface ClockStopRequest {
+  department: string;
+  officer: Officer;
+  type: ClockStopType;
+  reason: string;
+  missingMaterials?: string[];
+  expectedDays?: number;
+  repeatReason?: string;
+}
+
+export interface ClockResumeRequest {
+  department: string;
+  officer: Officer;
+  note?: string;
+}
+
 export interface Pickup {
   officer: Officer;
   recipient?: string;
@@ -202,6 +256,8 @@ export const intakeUpdate = defineUpdate<ApplicationState, [IntakeDecision]>('in
 export const supplementUpdate = defineUpdate<ApplicationState, [Supplement]>('supplement');
 export const decisionUpdate = defineUpdate<ApplicationState, [ReviewDecision]>('decision');
 export const pickupUpdate = defineUpdate<ApplicationState, [Pickup]>('pickup');
+export const stopClockUpdate = defineUpdate<ApplicationState, [ClockStopRequest]>('stopClock');
+export const resumeClockUpdate = defineUpdate<ApplicationState, [ClockResumeRequest]>('resumeClock');
 export const stateQuery = defineQuery<ApplicationState>('state');
 
 /** The kinds of refusal a window may meet; the API maps each to 409 with the workflow's message. */
@@ -211,6 +267,9 @@ export const REFUSALS = {
   alreadyDecided: 'AlreadyDecided',
   notLeadDepartment: 'NotLeadDepartment',
   stageNotOpen: 'StageNotOpen',
+  clockStopped: 'ClockAlreadyStopped',
+  clockRunning: 'ClockNotStopped',
+  repeatedSupplement: 'RepeatedSupplement',
   missingReason: 'MissingReason',
 } as const;
 

@@ -15,10 +15,22 @@ import {
   decisionUpdate,
   intakeUpdate,
   pickupUpdate,
+  resumeClockUpdate,
+  stopClockUpdate,
   supplementUpdate,
 } from '../../workflows/messages.js';
 import { errorBody, notFound, refused } from '../errors.js';
-import { application, applicationNoParams, decision, decisionParams, intake, pickup, supplement } from '../schemas.js';
+import {
+  application,
+  applicationNoParams,
+  clockResume,
+  clockStop,
+  decision,
+  decisionParams,
+  intake,
+  pickup,
+  supplement,
+} from '../schemas.js';
 import { applicationView } from '../views.js';
 
 const responses = { 200: application, 400: errorBody, 404: errorBody, 409: errorBody, 503: errorBody };
@@ -47,6 +59,34 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) =>
       sendUpdate(app, request.params.no, decisionUpdate, { department: request.params.department, ...request.body }),
+  );
+
+  app.post(
+    '/applications/:no/reviews/:department/clock/stop',
+    {
+      schema: {
+        tags: ['window'],
+        summary: 'Stop a review’s clock: ask for a supplement (补正) or start a procedure excluded from the limit',
+        params: decisionParams,
+        body: clockStop,
+        response: responses,
+      },
+    },
+    async (request) => sendUpdate(app, request.params.no, stopClockUpdate, { department: request.params.department, ...request.body }),
+  );
+
+  app.post(
+    '/applications/:no/reviews/:department/clock/resume',
+    {
+      schema: {
+        tags: ['window'],
+        summary: 'End a procedure and restart the clock; every due instant moves by the working days stopped',
+        params: decisionParams,
+        body: clockResume,
+        response: responses,
+      },
+    },
+    async (request) => sendUpdate(app, request.params.no, resumeClockUpdate, { department: request.params.department, ...request.body }),
   );
 
   app.post(

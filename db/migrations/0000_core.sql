@@ -114,6 +114,8 @@ CREATE TABLE "applications" (
 	"promised_due_at" timestamp with time zone,
 	"statutory_due_at" timestamp with time zone,
 	"due_provisional" boolean DEFAULT false NOT NULL,
+	"stopped_since" timestamp with time zone,
+	"stopped_days" integer DEFAULT 0 NOT NULL,
 	"supervision" text DEFAULT 'green' NOT NULL,
 	"last_seq" integer DEFAULT 0 NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
@@ -145,6 +147,8 @@ CREATE TABLE "reviews" (
 	"statutory_due_at" timestamp with time zone,
 	"responsible" jsonb,
 	"late" boolean DEFAULT false NOT NULL,
+	"stops" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"stopped_days" integer DEFAULT 0 NOT NULL,
 	"last_seq" integer DEFAULT 0 NOT NULL,
 	CONSTRAINT "reviews_pk" PRIMARY KEY("application_no","stage","department")
 );

@@ -3,7 +3,7 @@
  * (and the API's first insert at submission). The workflow is the truth; these rows converge to it.
  */
 import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { type Applicant, type ApplicationInput, type Officer, SUPERVISION_LEVELS } from '../../workflows/messages.js';
+import { type Applicant, type ApplicationInput, type ClockStop, type Officer, SUPERVISION_LEVELS } from '../../workflows/messages.js';
 import { createdAt, instant } from './columns.js';
 import { items } from './catalogue.js';
 import { centres } from './organisation.js';
@@ -36,6 +36,9 @@ export const applications = pgTable(
     promisedDueAt: instant(),
     statutoryDueAt: instant(),
     dueProvisional: boolean().notNull().default(false),
+    /** Since when the clock stands still (补正 or an art. 45 procedure), and the working days it has. */
+    stoppedSince: instant(),
+    stoppedDays: integer().notNull().default(0),
     /** green, yellow, red or statutory_red: the worst alert raised (电子监察). */
     supervision: text({ enum: SUPERVISION_LEVELS }).notNull().default('green'),
     /** The workflow's sequence number of the transition this row shows; older writes never overwrite newer. */
@@ -74,6 +77,8 @@ export const reviews = pgTable(
     responsible: jsonb().$type<Officer[]>(),
     /** Decided after its promised limit had passed. */
     late: boolean().notNull().default(false),
+    stops: jsonb().$type<ClockStop[]>().notNull().default([]),
+    stoppedDays: integer().notNull().default(0),
     lastSeq: integer().notNull().default(0),
   },
   (t) => [
