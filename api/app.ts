@@ -10,6 +10,7 @@ import { registerErrorHandler } from './errors.js';
 import { registerOpenApi } from './openapi.js';
 import { applicationRoutes } from './routes/applications.js';
 import { alertRoutes } from './routes/alerts.js';
+import { statisticsRoutes } from './routes/statistics.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
@@ -50,6 +51,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(itemRoutes, { prefix: '/v1' });
   await app.register(calendarRoutes, { prefix: '/v1' });
   await app.register(alertRoutes, { prefix: '/v1' });
+  await app.register(statisticsRoutes, { prefix: '/v1' });
   return app;
 }
 

@@ -127,6 +127,10 @@ export const application = z
     pickedUpAt: z.string().nullable(),
     closedAt: z.string().nullable(),
     deadlines: clock.extend({ provisional: z.boolean(), stoppedSince: z.string().nullable(), stoppedDays: z.number().int() }),
+    timing: z
+      .object({ workingDays: z.number(), calendarDays: z.number().nullable(), onTime: z.boolean().nullable(), withinStatutory: z.boolean().nullable() })
+      .nullable()
+      .describe('How long the decision took (working days exclude stopped time)'),
     reviews: z.array(review),
     alerts: z.array(alert),
   })

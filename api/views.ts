@@ -36,6 +36,10 @@ export function applicationSummary(row: ApplicationRow) {
     completedAt: iso(row.completedAt),
     pickedUpAt: iso(row.pickedUpAt),
     closedAt: iso(row.closedAt),
+    timing:
+      row.workingDaysTaken === null
+        ? null
+        : { workingDays: row.workingDaysTaken, calendarDays: row.calendarDaysTaken, onTime: row.onTime, withinStatutory: row.withinStatutory },
     deadlines: {
       ...clock(row, row.stage === 'in_review' && !row.stoppedSince),
       provisional: row.dueProvisional,
@@ -96,6 +100,10 @@ export function submittedView(input: ApplicationInput) {
     dueProvisional: false,
     stoppedSince: null,
     stoppedDays: 0,
+    workingDaysTaken: null,
+    calendarDaysTaken: null,
+    onTime: null,
+    withinStatutory: null,
     supervision: 'green',
     lastSeq: 1,
     updatedAt: input.submittedAt,

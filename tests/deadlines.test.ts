@@ -27,6 +27,7 @@ import {
 } from '../workflows/messages.js';
 import { WorkingCalendar, chinaDate } from '../workflows/working-days.js';
 import { calendarSnapshot } from '../db/calendar.js';
+import { efficiency } from '../db/statistics.js';
 import { registerSearchAttributes } from '../scripts/temporal.js';
 import { officer, uniqueIdNumber } from './support/stack.js';
 
@@ -97,6 +98,8 @@ async function expectEventually(check: () => Promise<boolean>) {
   await expect.poll(check, { timeout: 20_000 }).toBe(true);
 }
 
+/** The applications the tests decide, for the statistics test. */
+const decidedIds: string[] = [];
 const ms = (a: string, b: string) => Math.abs(Date.parse(a) - Date.parse(b));
 
 describe('time limits', () => {
@@ -128,6 +131,7 @@ describe('time limits', () => {
       args: [{ department: 'market_regulation', decision: 'approve', officer: officer('o-late') }],
     });
     expect(decided.reviews[0]).toMatchObject({ status: 'approved', late: true });
+    decidedIds.push(handle.workflowId);
     await expectEventually(async () => (await handle.query(stateQuery)).stage === 'completed');
   });
 
@@ -141,6 +145,29 @@ describe('time limits', () => {
     expect(state.alerts).toEqual([]);
     expect(state.supervision).toBe('green');
     expect(state.reviews[0].late).toBe(false);
+    decidedIds.push(handle.workflowId);
+  });
+
+  it('counts the decided applications into the efficiency statistics', async () => {
+    // The first two tests decided one application late (after statutory red) and one at once.
+    const decided = await Promise.all(decidedIds.map((id) => env.client.workflow.getHandle(id).query(stateQuery)));
+    expect(decided.map((s) => !!s.timing)).toEqual([true, true]);
+    const [row] = await efficiency(database.db, { item: itemCode, groupBy: 'item' });
+    const working = decided.map((s) => s.timing!.workingDays);
+    expect(row).toMatchObject({
+      key: itemCode,
+      decided: 2,
+      approved: 2,
+      averageStatutoryDays: 5,
+      averagePromisedDays: 3,
+      averageWorkingDays: (working[0] + working[1]) / 2,
+      onTime: 1,
+      onTimeRate: 0.5,
+      withinStatutory: 1,
+      yellowAlerts: 1,
+      redAlerts: 2,
+    });
+    expect(Math.max(...working)).toBeGreaterThanOrEqual(5); // decided just after the statutory limit ended
   });
 
   it('stops the clocks for a supplement (补正) and moves every due instant by the working days stopped', async () => {

@@ -46,6 +46,18 @@ describe('each kind of item', () => {
     const accepted = await accept(no, 'housing_fund');
     expect(accepted.reviews).toMatchObject([{ stage: 0, department: 'housing_fund', status: 'approved', decidedBy: { id: 'w-housing_fund' } }]);
     await expect.poll(async () => (await read(no)).stage).toBe('completed');
+
+    // Decided on the day it was accepted: zero working days, on time, in the efficiency statistics.
+    const stats = await stack.app.inject({
+      url: '/v1/statistics/efficiency',
+      query: { centre: '450000', item: 'housing-fund-retirement-withdrawal', groupBy: 'item' },
+    });
+    expect(stats.statusCode).toBe(200);
+    expect(stats.json().rows).toEqual([
+      expect.objectContaining({ key: 'housing-fund-retirement-withdrawal', averageStatutoryDays: 3, averageWorkingDays: 0, onTimeRate: 1, speedUp: null }),
+    ]);
+    const bad = await stack.app.inject({ url: '/v1/statistics/efficiency', query: { groupBy: 'week' } });
+    expect(bad.json().error.details[0].field).toBe('querystring.groupBy');
   });
 
   it('has a promised item (承诺件) reviewed by its own department at the same centre', async () => {

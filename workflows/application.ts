@@ -462,11 +462,24 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         if (state.stage !== 'in_review') break;
       }
     }
+    // The clock ends with the decision, approval or rejection: keep how long it took, for the statistics.
+    const decidedAt = now();
+    const elapsedDays = Math.ceil((Date.parse(decidedAt) - Date.parse(state.acceptedAt!)) / 86_400_000) + 40;
+    const calendar = await calendarFrom(state.acceptedAt!, input.item.statutoryLimitDays + state.stoppedDays, elapsedDays);
+    state.timing = {
+      workingDays: Math.max(0, calendar.workingDaysBetween(chinaDate(state.acceptedAt!), chinaDate(decidedAt)) - state.stoppedDays),
+      calendarDays: Math.round((Date.parse(decidedAt) - Date.parse(state.acceptedAt!)) / 8_640_000) / 10,
+      onTime: Date.parse(decidedAt) <= Date.parse(state.deadlines!.promisedDue),
+      withinStatutory: Date.parse(decidedAt) <= Date.parse(state.deadlines!.statutoryDue),
+    };
+    const timed = event('decided', { data: { ...state.timing } });
     if (state.stage === 'in_review' && state.reviews.every((r) => r.status === 'approved')) {
-      state.completedAt = now();
-      const events = [event('completed')];
+      state.completedAt = decidedAt;
+      const events = [timed, event('completed')];
       moveTo('completed');
       await record(events);
+    } else {
+      await record([timed]);
     }
     await watching;
     if ((state.stage as Stage) === 'completed') await condition(() => state.stage === 'picked_up');

@@ -186,6 +186,8 @@ export interface ApplicationState {
   supplements: { at: string; materials: string[]; note?: string }[];
   reviews: Review[];
   deadlines?: Deadlines;
+  /** How long the decision took, counted like the limits (stopped time excluded). */
+  timing?: { workingDays: number; calendarDays: number; onTime: boolean; withinStatutory: boolean };
   /** Since when the application's clock stands still (some review of the stage is stopped). */
   stoppedSince?: string;
   stoppedDays: number;

@@ -2,7 +2,7 @@
  * The read model of every application, written only by the workflow's idempotent activities
  * (and the API's first insert at submission). The workflow is the truth; these rows converge to it.
  */
-import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { type Applicant, type ApplicationInput, type ClockStop, type Officer, SUPERVISION_LEVELS } from '../../workflows/messages.js';
 import { createdAt, instant } from './columns.js';
 import { items } from './catalogue.js';
@@ -36,6 +36,14 @@ export const applications = pgTable(
     promisedDueAt: instant(),
     statutoryDueAt: instant(),
     dueProvisional: boolean().notNull().default(false),
+    /** The item's limits as the application was submitted under them, for the statistics. */
+    statutoryLimitDays: integer().notNull(),
+    promisedLimitDays: integer().notNull(),
+    /** Set at the decision: working days taken (stopped time excluded), calendar days, within the limits. */
+    workingDaysTaken: integer(),
+    calendarDaysTaken: doublePrecision(),
+    onTime: boolean(),
+    withinStatutory: boolean(),
     /** Since when the clock stands still (补正 or an art. 45 procedure), and the working days it has. */
     stoppedSince: instant(),
     stoppedDays: integer().notNull().default(0),

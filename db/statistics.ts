@@ -1,0 +1,75 @@
+/**
+ * Efficiency statistics (the figures the region published: "average statutory limit 22.42 days,
+ * average actual 4.31 days"), from the read model: every decided application (approved or rejected)
+ * of a centre and the centres below it, in a period, grouped by centre, department, item or month.
+ */
+import { and, eq, gte, isNotNull, like, lt, sql, type SQL } from 'drizzle-orm';
+import type { Db } from './client.js';
+import { alerts, applications } from './schema/index.js';
+
+export const GROUPINGS = ['centre', 'department', 'item', 'month'] as const;
+export type Grouping = (typeof GROUPINGS)[number];
+
+export interface StatisticsFilter {
+  /** The centre and every centre below it (GB/T 2260 codes nest: 450000 ⊃ 450100 ⊃ 450102). */
+  centre?: string;
+  department?: string;
+  item?: string;
+  /** Acceptance day range in China time, yyyy-mm-dd, `to` exclusive. */
+  from?: string;
+  to?: string;
+  groupBy: Grouping;
+}
+
+/** The code prefix that every centre under a centre shares: 450000 → 45, 450100 → 4501. */
+export const centrePrefix = (code: string) => code.replace(/(00)+$/, '');
+
+export async function efficiency(db: Db, filter: StatisticsFilter) {
+  const key: Record<Grouping, SQL<string>> = {
+    centre: sql<string>`${applications.centreCode}`,
+    department: sql<string>`${applications.leadDepartment}`,
+    item: sql<string>`${applications.itemCode}`,
+    month: sql<string>`to_char(${applications.acceptedAt} at time zone 'Asia/Shanghai', 'YYYY-MM')`,
+  };
+  const acceptedDay = sql`(${applications.acceptedAt} at time zone 'Asia/Shanghai')::date`;
+  const conditions = [
+    isNotNull(applications.workingDaysTaken),
+    filter.centre ? like(applications.centreCode, `${centrePrefix(filter.centre)}%`) : undefined,
+    filter.department ? eq(applications.leadDepartment, filter.department) : undefined,
+    filter.item ? eq(applications.itemCode, filter.item) : undefined,
+    filter.from ? gte(acceptedDay, sql`${filter.from}::date`) : undefined,
+    filter.to ? lt(acceptedDay, sql`${filter.to}::date`) : undefined,
+  ];
+  const alertCount = (level: 'yellow' | 'red' | 'statutory_red') =>
+    sql<number>`(select count(*) from ${alerts} where ${alerts.applicationNo} = ${applications.applicationNo} and ${alerts.level} = ${level} and ${alerts.department} is null)::int`;
+  const rows = await db
+    .select({
+      key: key[filter.groupBy],
+      decided: sql<number>`count(*)::int`,
+      approved: sql<number>`(count(*) filter (where ${applications.completedAt} is not null))::int`,
+      averageStatutoryDays: sql<number>`avg(${applications.statutoryLimitDays})::float`,
+      averagePromisedDays: sql<number>`avg(${applications.promisedLimitDays})::float`,
+      averageWorkingDays: sql<number>`avg(${applications.workingDaysTaken})::float`,
+      averageCalendarDays: sql<number>`avg(${applications.calendarDaysTaken})::float`,
+      onTime: sql<number>`(count(*) filter (where ${applications.onTime}))::int`,
+      withinStatutory: sql<number>`(count(*) filter (where ${applications.withinStatutory}))::int`,
+      yellowAlerts: sql<number>`sum(${alertCount('yellow')})::int`,
+      redAlerts: sql<number>`sum(${alertCount('red')} + ${alertCount('statutory_red')})::int`,
+    })
+    .from(applications)
+    .where(and(...conditions))
+    .groupBy(key[filter.groupBy])
+    .orderBy(key[filter.groupBy]);
+  return rows.map((r) => ({
+    ...r,
+    averageStatutoryDays: round(r.averageStatutoryDays),
+    averagePromisedDays: round(r.averagePromisedDays),
+    averageWorkingDays: round(r.averageWorkingDays),
+    averageCalendarDays: round(r.averageCalendarDays),
+    /** How many times faster than the law allows: average statutory ÷ average actual working days. */
+    speedUp: r.averageWorkingDays > 0 ? round(r.averageStatutoryDays / r.averageWorkingDays) : null,
+    onTimeRate: round(r.onTime / r.decided, 4),
+  }));
+}
+
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
