@@ -4,7 +4,7 @@
  */
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { alerts, applications, events, reviews } from '../db/schema/index.js';
+import { accountabilityCases, alerts, applications, events, reviews } from '../db/schema/index.js';
 import type { AlertLevel, ApplicationInput, ApplicationState, Officer, TransitionEvent } from '../workflows/messages.js';
 
 export interface Transition {
@@ -26,6 +26,8 @@ export function applicationRow(input: ApplicationInput): typeof applications.$in
     applicant: input.applicant,
     materials: input.materials,
     clientReference: input.clientReference,
+    consultationId: input.consultation?.id,
+    responsibleOfficer: input.consultation?.officer,
     submittedAt: input.submittedAt,
     lastSeq: 1,
   };
@@ -86,6 +88,29 @@ export async function writeTransition(db: Db, { state, events: transitionEvents 
           }),
         )
         .onConflictDoNothing();
+      // A red alert opens an accountability case (责任追究) naming those responsible.
+      const red = raised.filter((e) => (e.data as { level: AlertLevel }).level !== 'yellow');
+      if (red.length > 0) {
+        await tx
+          .insert(accountabilityCases)
+          .values(
+            red.map((e) => {
+              const data = e.data as { level: 'red' | 'statutory_red'; centreCode: string; responsible: Officer[] };
+              return {
+                id: `${applicationNo}/${e.seq}`,
+                applicationNo,
+                alertSeq: e.seq,
+                level: data.level,
+                centreCode: data.centreCode,
+                department: e.department,
+                responsible: data.responsible,
+                status: 'open' as const,
+                openedAt: e.at,
+              };
+            }),
+          )
+          .onConflictDoNothing();
+      }
     }
 
     const touched = new Set(transitionEvents.flatMap((e) => (e.department ? [`${e.stage}/${e.department}`] : [])));

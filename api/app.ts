@@ -10,6 +10,8 @@ import { registerErrorHandler } from './errors.js';
 import { registerOpenApi } from './openapi.js';
 import { applicationRoutes } from './routes/applications.js';
 import { alertRoutes } from './routes/alerts.js';
+import { caseRoutes } from './routes/cases.js';
+import { consultationRoutes } from './routes/consultations.js';
 import { statisticsRoutes } from './routes/statistics.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { healthRoutes } from './routes/health.js';
@@ -52,6 +54,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(calendarRoutes, { prefix: '/v1' });
   await app.register(alertRoutes, { prefix: '/v1' });
   await app.register(statisticsRoutes, { prefix: '/v1' });
+  await app.register(caseRoutes, { prefix: '/v1' });
+  await app.register(consultationRoutes, { prefix: '/v1' });
   return app;
 }
 

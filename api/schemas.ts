@@ -34,6 +34,7 @@ export const submission = z
       .max(128)
       .optional()
       .describe('The integrator’s own id; sending it again returns the same application and starts nothing'),
+    consultationId: z.number().int().positive().optional().describe('The consultation (咨询) this application follows'),
   })
   .meta({ id: 'Submission' });
 
@@ -120,6 +121,7 @@ export const application = z
     applicant,
     materials: z.array(z.string()),
     clientReference: z.string().nullable(),
+    consultationId: z.number().nullable(),
     responsibleOfficer: officer.nullable(),
     submittedAt: z.string(),
     acceptedAt: z.string().nullable(),

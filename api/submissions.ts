@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { writeSubmission } from '../activities/read-model.js';
 import type { Db } from '../db/client.js';
 import { findCentre, findItemVersion, planStages, snapshotOf } from '../db/catalogue.js';
-import { allocateApplicationNo, findSubmission, reserveSubmission } from '../db/queries.js';
+import { allocateApplicationNo, findConsultation, findSubmission, reserveSubmission } from '../db/queries.js';
 import { applicationWorkflow } from '../workflows/application.js';
 import { type ApplicationInput, searchAttributes } from '../workflows/messages.js';
 import { HttpError, invalid, isUnavailable } from './errors.js';
@@ -45,6 +45,9 @@ export async function submitApplication(
     );
   }
 
+  const consultation = body.consultationId ? await findConsultation(db, body.consultationId) : undefined;
+  if (body.consultationId && !consultation) throw invalid('body.consultationId', `unknown consultation ${body.consultationId}`);
+
   const now = new Date();
   const input: ApplicationInput = {
     applicationNo: await allocateApplicationNo(db, centre.code, chinaDay.format(now)),
@@ -55,6 +58,7 @@ export async function submitApplication(
     applicant: body.applicant,
     materials: body.materials,
     clientReference: body.clientReference,
+    consultation: consultation && { id: consultation.id, officer: consultation.officer },
     submittedAt: now.toISOString(),
   };
 

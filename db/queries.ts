@@ -1,7 +1,7 @@
 /** The read model's queries: what the API lists and shows. */
 import { and, asc, desc, eq, exists, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { alerts, applicationCounters, applications, reviews, submissions } from './schema/index.js';
+import { alerts, applicationCounters, applications, consultations, reviews, submissions } from './schema/index.js';
 import type { ApplicationInput } from '../workflows/messages.js';
 
 export type ApplicationRow = typeof applications.$inferSelect;
@@ -122,4 +122,9 @@ export async function listAlerts(db: Db, filter: AlertFilter): Promise<AlertRow[
     )
     .orderBy(desc(alerts.at), desc(alerts.seq))
     .limit(filter.limit);
+}
+
+export async function findConsultation(db: Db, id: number) {
+  const [row] = await db.select().from(consultations).where(eq(consultations.id, id));
+  return row;
 }

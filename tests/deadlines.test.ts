@@ -10,6 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../activities/index.js';
+import { buildApp } from '../api/app.js';
 import { findCentre, findItemVersion, planStages, snapshotOf } from '../db/catalogue.js';
 import { type Database, openDatabase } from '../db/client.js';
 import { saveItem } from '../db/catalogue-writes.js';
@@ -125,6 +126,30 @@ describe('time limits', () => {
       expect.objectContaining({ id: '450100-market_regulation-chief' }),
     ]);
     await expectEventually(async () => (await database.db.select().from(alerts).where(eq(alerts.applicationNo, handle.workflowId))).length === 6);
+
+    // Each red alert opened an accountability case; supervisors take one through its life.
+    const app = await buildApp({ database, temporal: { client: env.client, connection: env.connection, taskQueue } });
+    try {
+      const { cases } = (await app.inject(`/v1/cases?centre=450100&status=open`)).json() as { cases: { id: string; applicationNo: string; responsible: { id: string }[] }[] };
+      const mine = cases.filter((c) => c.applicationNo === handle.workflowId);
+      expect(mine).toHaveLength(4);
+      expect(mine.every((c) => c.responsible.some((o) => o.id === '450100-market_regulation-chief'))).toBe(true);
+      const step = (officerId: string, payload: object) =>
+        app.inject({ method: 'POST', url: `/v1/cases/${encodeURIComponent(mine[0].id)}/steps`, headers: { 'x-officer-id': officerId }, payload });
+      expect((await step('450100-market_regulation-officer', { status: 'explanation_received', note: 'x' })).statusCode).toBe(403);
+      expect((await step('450200-supervisor', { status: 'explanation_received', note: 'x' })).statusCode).toBe(403);
+      expect((await step('450000-supervisor', { status: 'closed', note: '跳过说明', outcome: '批评教育' })).json().error.code).toBe('wrong_case_status');
+      expect((await step('450000-supervisor', { status: 'explanation_received', note: '窗口说明：材料审核积压' })).json().status).toBe('explanation_received');
+      expect((await step('450100-supervisor', { status: 'closed', note: '已核实' })).json().error.details[0].field).toBe('body.outcome');
+      expect((await step('450100-supervisor', { status: 'closed', note: '已核实', outcome: '批评教育' })).json()).toMatchObject({ status: 'closed', outcome: '批评教育' });
+      const closed = (await app.inject(`/v1/cases/${encodeURIComponent(mine[0].id)}`)).json();
+      expect(closed.steps.map((s: { status: string; actor: { id: string } }) => `${s.status} by ${s.actor.id}`)).toEqual([
+        'explanation_received by 450000-supervisor',
+        'closed by 450100-supervisor',
+      ]);
+    } finally {
+      await app.close();
+    }
 
     // Past statutory red the review still waits; a decision now is accepted and stays marked late.
     const decided = await handle.executeUpdate(decisionUpdate, {

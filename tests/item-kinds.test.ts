@@ -118,6 +118,27 @@ describe('each kind of item', () => {
   });
 });
 
+describe('first-inquiry responsibility (首问负责制)', () => {
+  it('keeps the officer who received the consultation first on the record of the application that follows it', async () => {
+    const consulted = await post(
+      '/v1/consultations',
+      { centreCode: '450100', officer: officer('w-first'), channel: 'phone', itemCode: 'food-business-licence', subject: '咨询食品经营许可所需材料' },
+      201,
+    );
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      payload: submission({ itemCode: 'food-business-licence', centreCode: '450100', consultationId: consulted.id }),
+    });
+    expect(res.json()).toMatchObject({ consultationId: consulted.id, responsibleOfficer: { id: 'w-first' } });
+    const accepted = await accept(res.json().applicationNo, 'market_regulation');
+    expect(accepted.responsibleOfficer.id).toBe('w-first');
+
+    const unknown = await stack.app.inject({ method: 'POST', url: '/v1/applications', payload: submission({ consultationId: 999_999 }) });
+    expect(unknown.json().error.details).toEqual([{ field: 'body.consultationId', message: 'unknown consultation 999999' }]);
+  });
+});
+
 describe('catalogue versions', () => {
   it('keeps a running application on the item version it was submitted under', async () => {
     const code = `test-joint-${randomUUID().slice(0, 8)}`;

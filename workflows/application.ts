@@ -71,6 +71,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     supervision: 'green',
     alerts: [],
     stoppedDays: 0,
+    responsibleOfficer: input.consultation?.officer,
     submittedAt: input.submittedAt,
     seq: 1,
   };
@@ -116,7 +117,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       const events = [event(`intake_${intake.decision}`, { actor: intake.officer, data: intakeDetails(intake) })];
       if (intake.decision === 'accept') {
         state.acceptedAt = at;
-        state.responsibleOfficer = intake.officer;
+        // First-inquiry responsibility: the consultation's officer stays first on the record.
+        state.responsibleOfficer ??= intake.officer;
         if (state.kind === 'immediate') {
           // 即办件: the intake window decides on the spot; accepting it is approving it.
           const [plan] = input.stages[0].reviews;

@@ -81,6 +81,8 @@ export interface ApplicationInput {
   materials: string[];
   clientReference?: string;
   submittedAt: string;
+  /** The consultation (咨询) it came from: its officer is the first responsible person (首问负责制). */
+  consultation?: { id: number; officer: Officer };
 }
 
 /** The supervision levels, in rising gravity (电子监察: green, yellow = about to be overdue, red = overdue). */

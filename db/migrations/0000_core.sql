@@ -104,6 +104,7 @@ CREATE TABLE "applications" (
 	"applicant" jsonb NOT NULL,
 	"materials" jsonb NOT NULL,
 	"client_reference" text,
+	"consultation_id" integer,
 	"responsible_officer" jsonb,
 	"submitted_at" timestamp with time zone NOT NULL,
 	"accepted_at" timestamp with time zone,
@@ -182,6 +183,41 @@ CREATE TABLE "calendar_years" (
 	"loaded_by" jsonb
 );
 --> statement-breakpoint
+CREATE TABLE "accountability_cases" (
+	"id" text PRIMARY KEY NOT NULL,
+	"application_no" text NOT NULL,
+	"alert_seq" integer NOT NULL,
+	"level" text NOT NULL,
+	"centre_code" text NOT NULL,
+	"department" text,
+	"responsible" jsonb NOT NULL,
+	"status" text NOT NULL,
+	"outcome" text,
+	"opened_at" timestamp with time zone NOT NULL,
+	"closed_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "case_steps" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"case_id" text NOT NULL,
+	"at" timestamp with time zone DEFAULT now() NOT NULL,
+	"actor" jsonb NOT NULL,
+	"status" text NOT NULL,
+	"note" text NOT NULL,
+	"outcome" text
+);
+--> statement-breakpoint
+CREATE TABLE "consultations" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"centre_code" text NOT NULL,
+	"officer" jsonb NOT NULL,
+	"channel" text NOT NULL,
+	"item_code" text,
+	"subject" text NOT NULL,
+	"inquirer" jsonb,
+	"at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "officers" ADD CONSTRAINT "officers_centre_code_centres_code_fk" FOREIGN KEY ("centre_code") REFERENCES "public"."centres"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "officers" ADD CONSTRAINT "officers_department_code_departments_code_fk" FOREIGN KEY ("department_code") REFERENCES "public"."departments"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "officers" ADD CONSTRAINT "officers_window_code_windows_code_fk" FOREIGN KEY ("window_code") REFERENCES "public"."windows"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -194,6 +230,9 @@ ALTER TABLE "applications" ADD CONSTRAINT "applications_item_code_items_code_fk"
 ALTER TABLE "applications" ADD CONSTRAINT "applications_centre_code_centres_code_fk" FOREIGN KEY ("centre_code") REFERENCES "public"."centres"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "events" ADD CONSTRAINT "events_application_no_applications_application_no_fk" FOREIGN KEY ("application_no") REFERENCES "public"."applications"("application_no") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reviews" ADD CONSTRAINT "reviews_application_no_applications_application_no_fk" FOREIGN KEY ("application_no") REFERENCES "public"."applications"("application_no") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "accountability_cases" ADD CONSTRAINT "accountability_cases_application_no_applications_application_no_fk" FOREIGN KEY ("application_no") REFERENCES "public"."applications"("application_no") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "case_steps" ADD CONSTRAINT "case_steps_case_id_accountability_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."accountability_cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "consultations" ADD CONSTRAINT "consultations_centre_code_centres_code_fk" FOREIGN KEY ("centre_code") REFERENCES "public"."centres"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "centres_parent_idx" ON "centres" USING btree ("parent_code");--> statement-breakpoint
 CREATE INDEX "officers_centre_department_idx" ON "officers" USING btree ("centre_code","department_code");--> statement-breakpoint
 CREATE UNIQUE INDEX "windows_centre_department_name_uq" ON "windows" USING btree ("centre_code","department_code","name");--> statement-breakpoint
@@ -207,4 +246,7 @@ CREATE INDEX "applications_stage_idx" ON "applications" USING btree ("stage");--
 CREATE INDEX "applications_item_idx" ON "applications" USING btree ("item_code");--> statement-breakpoint
 CREATE INDEX "applications_supervision_idx" ON "applications" USING btree ("centre_code","supervision");--> statement-breakpoint
 CREATE INDEX "reviews_inbox_idx" ON "reviews" USING btree ("department","status","centre_code");--> statement-breakpoint
-CREATE UNIQUE INDEX "submissions_application_uq" ON "submissions" USING btree ("application_no");
+CREATE UNIQUE INDEX "submissions_application_uq" ON "submissions" USING btree ("application_no");--> statement-breakpoint
+CREATE INDEX "cases_centre_status_idx" ON "accountability_cases" USING btree ("centre_code","status");--> statement-breakpoint
+CREATE INDEX "case_steps_case_idx" ON "case_steps" USING btree ("case_id");--> statement-breakpoint
+CREATE INDEX "consultations_centre_idx" ON "consultations" USING btree ("centre_code","at" DESC NULLS LAST);

@@ -25,6 +25,8 @@ export const applications = pgTable(
     applicant: jsonb().$type<Applicant>().notNull(),
     materials: jsonb().$type<string[]>().notNull(),
     clientReference: text(),
+    /** The consultation it came from (首问负责制); its officer is the first responsible. */
+    consultationId: integer(),
     responsibleOfficer: jsonb().$type<Officer>(),
     submittedAt: instant().notNull(),
     acceptedAt: instant(),

@@ -2,3 +2,4 @@ export * from './organisation.js';
 export * from './catalogue.js';
 export * from './applications.js';
 export * from './calendar.js';
+export * from './accountability.js';
