@@ -76,6 +76,14 @@ export const clockStop = z
   })
   .meta({ id: 'ClockStopRequest' });
 
+export const extension = z
+  .object({
+    officer: officer.describe('A department leader of the lead department'),
+    reason: z.string().trim().min(1).max(1000),
+    workingDays: z.number().int().min(1).max(15).describe('At most 10 (15 for a joint item), once (art. 42)'),
+  })
+  .meta({ id: 'Extension' });
+
 export const clockResume = z.object({ officer, note: z.string().trim().max(1000).optional() }).meta({ id: 'ClockResumeRequest' });
 
 export const alert = z
@@ -134,6 +142,10 @@ export const application = z
       .nullable()
       .describe('How long the decision took (working days exclude stopped time)'),
     reviews: z.array(review),
+    holdingUp: z
+      .object({ department: z.string(), centreCode: z.string(), promisedDueAt: z.string(), overdue: z.boolean() })
+      .nullable()
+      .describe('The open review nearest to (or furthest past) its promised limit: who holds the application up'),
     alerts: z.array(alert),
   })
   .meta({ id: 'Application' });
@@ -158,7 +170,7 @@ export const listQuery = z.object({
 });
 
 export const applicationPage = z
-  .object({ applications: z.array(application.omit({ reviews: true, alerts: true })), nextCursor: z.string().nullable() })
+  .object({ applications: z.array(application.omit({ reviews: true, alerts: true, holdingUp: true })), nextCursor: z.string().nullable() })
   .meta({ id: 'ApplicationPage' });
 
 export const intake = z

@@ -63,9 +63,19 @@ export function alertView(a: AlertRow) {
   };
 }
 
+/** The critical path: the open review nearest to (or furthest past) its promised limit holds the application up. */
+function holdingUp(reviews: ReviewRow[]) {
+  const open = reviews.filter((r) => r.status === 'open' && r.promisedDueAt && r.stops.every((s) => s.endedAt));
+  const first = open.sort((a, b) => Date.parse(a.promisedDueAt!) - Date.parse(b.promisedDueAt!))[0];
+  return first
+    ? { department: first.department, centreCode: first.centreCode, promisedDueAt: iso(first.promisedDueAt)!, overdue: Date.parse(first.promisedDueAt!) < Date.now() }
+    : null;
+}
+
 export function applicationView(row: ApplicationRow, reviews: ReviewRow[], alerts: AlertRow[] = []) {
   return {
     ...applicationSummary(row),
+    holdingUp: holdingUp(reviews),
     reviews: reviews.map((r) => ({
       stage: r.stage,
       department: r.department,

@@ -1,7 +1,7 @@
 /** The read model's queries: what the API lists and shows. */
 import { and, asc, desc, eq, exists, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { alerts, applicationCounters, applications, consultations, reviews, submissions } from './schema/index.js';
+import { alerts, applicationCounters, applications, consultations, events, reviews, submissions } from './schema/index.js';
 import type { ApplicationInput } from '../workflows/messages.js';
 
 export type ApplicationRow = typeof applications.$inferSelect;
@@ -127,4 +127,23 @@ export async function listAlerts(db: Db, filter: AlertFilter): Promise<AlertRow[
 export async function findConsultation(db: Db, id: number) {
   const [row] = await db.select().from(consultations).where(eq(consultations.id, id));
   return row;
+}
+
+/** Supplement requests repeated for the same review, which supervisors follow. */
+export async function repeatedSupplements(db: Db, centre?: string) {
+  const rows = await db
+    .select({ event: events, centreCode: applications.centreCode })
+    .from(events)
+    .innerJoin(applications, eq(applications.applicationNo, events.applicationNo))
+    .where(and(eq(events.type, 'supplement_repeated'), centre ? eq(applications.centreCode, centre) : undefined))
+    .orderBy(desc(events.at))
+    .limit(500);
+  return rows.map(({ event, centreCode }) => ({
+    applicationNo: event.applicationNo,
+    centreCode,
+    department: event.department,
+    at: new Date(event.at).toISOString(),
+    reason: String(event.data?.reason ?? ''),
+    officer: event.actor,
+  }));
 }

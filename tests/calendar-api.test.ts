@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from './support/stack.js';
+import { type Stack, officer, startStack, submission } from './support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ worker: false });
+  stack = await startStack();
 });
 afterAll(() => stack?.close());
 
@@ -46,6 +46,18 @@ describe('GET /v1/calendar/due', () => {
 
   it('marks a due date beyond the published calendar provisional until the next notice is loaded', async () => {
     expect(await due('2026-12-21T10:00:00+08:00', 10, '450100')).toMatchObject({ lastWorkingDay: '2027-01-04', provisional: true });
+    // A running application whose statutory limit (120 working days) reaches into 2027.
+    const submitted = await stack.app.inject({ method: 'POST', url: '/v1/applications', payload: submission({ itemCode: 'construction-project' }) });
+    const no = submitted.json().applicationNo as string;
+    await stack.app.inject({
+      method: 'POST',
+      url: `/v1/applications/${no}/intake`,
+      payload: { decision: 'accept', department: 'development_reform', officer: officer('w-dr') },
+    });
+    const read = async () => (await stack.app.inject(`/v1/applications/${no}`)).json();
+    await expect.poll(async () => (await read()).deadlines.provisional).toBe(true);
+    const before = (await read()).deadlines.statutoryDueAt as string;
+
     const loaded = await stack.app.inject({
       method: 'PUT',
       url: '/v1/calendar/2027',
@@ -53,7 +65,14 @@ describe('GET /v1/calendar/due', () => {
       payload: { source: 'test notice for 2027', daysOff: [{ date: '2027-01-01', name: '元旦' }, { date: '2027-01-04', name: '测试' }], workingWeekends: [] },
     });
     expect(loaded.statusCode, loaded.body).toBe(200);
+    expect(loaded.json().recalculated).toBeGreaterThanOrEqual(1);
     expect(await due('2026-12-21T10:00:00+08:00', 10, '450100')).toMatchObject({ lastWorkingDay: '2027-01-06', provisional: false });
+    // Its workflow computed its due instants again: no longer provisional, two days off later.
+    await expect.poll(async () => (await read()).deadlines.provisional).toBe(false);
+    const after = (await read()).deadlines.statutoryDueAt as string;
+    const expected = await due((await read()).acceptedAt, 120, '450100');
+    expect(after).toBe(expected.due);
+    expect(Date.parse(after)).toBeGreaterThan(Date.parse(before));
     const year = (await stack.app.inject('/v1/calendar/2027')).json();
     expect(year.published).toBe(true);
     expect(year.days.map((d: { day: string }) => d.day)).toEqual(['2027-01-01', '2027-01-04']);

@@ -29,6 +29,7 @@ import {
 import { WorkingCalendar, chinaDate } from '../workflows/working-days.js';
 import { calendarSnapshot } from '../db/calendar.js';
 import { efficiency } from '../db/statistics.js';
+import { repeatedSupplements } from '../db/queries.js';
 import { registerSearchAttributes } from '../scripts/temporal.js';
 import { officer, uniqueIdNumber } from './support/stack.js';
 
@@ -229,6 +230,7 @@ describe('time limits', () => {
     });
     const again = await handle.executeUpdate(stopClockUpdate, { args: [{ ...second, repeatReason: '申请人补交的平面图与现场不符' }] });
     expect(again.reviews[0].stops[1].repeatReason).toBe('申请人补交的平面图与现场不符');
+    await expectEventually(async () => (await repeatedSupplements(database.db)).some((f) => f.applicationNo === handle.workflowId));
   });
 
   it('stops a review’s clock for an expert review (art. 45) until the window ends it', async () => {

@@ -65,6 +65,25 @@ describe('each kind of item', () => {
     await accept(no, 'market_regulation');
     await expect.poll(() => openReviews(no)).toEqual(['0:market_regulation']);
     expect((await read(no)).reviews[0].centreCode).toBe('450100');
+    await expect.poll(async () => ((await read(no)) as unknown as { holdingUp: { department: string } | null }).holdingUp?.department).toBe(
+      'market_regulation',
+    );
+
+    // A leader of the department may extend the statutory limit once, by at most 10 working days (art. 42).
+    const extend = (officerId: string, workingDays: number) =>
+      stack.app.inject({
+        method: 'POST',
+        url: `/v1/applications/${no}/extension`,
+        payload: { officer: officer(officerId), reason: '需现场核查', workingDays },
+      });
+    expect((await extend('450100-market_regulation-chief', 10)).statusCode).toBe(403);
+    expect((await extend('450100-market_regulation-leader', 11)).json().error.code).toBe('extension_too_long');
+    const before = (await read(no)) as unknown as { acceptedAt: string; deadlines: { statutoryDueAt: string } };
+    const extended = await extend('450100-market_regulation-leader', 10);
+    expect(extended.statusCode, extended.body).toBe(200);
+    const due = await stack.app.inject({ url: '/v1/calendar/due', query: { from: before.acceptedAt, workingDays: '20', centre: '450100' } });
+    expect(extended.json().deadlines.statutoryDueAt).toBe(due.json().due);
+    expect((await extend('450100-market_regulation-leader', 5)).json().error.code).toBe('already_extended');
     await approve(no, 'market_regulation');
     await expect.poll(async () => (await read(no)).stage).toBe('completed');
   });

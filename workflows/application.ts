@@ -27,6 +27,7 @@ import {
   type Stage,
   type StagePlan,
   type ClockResumeRequest,
+  type Extension,
   type ClockStopRequest,
   type Supplement,
   type TransitionEvent,
@@ -40,6 +41,9 @@ import {
   supplementUpdate,
   resumeClockUpdate,
   stopClockUpdate,
+  extendUpdate,
+  maxExtensionDays,
+  recalculateUpdate,
 } from './messages.js';
 
 // The read model must converge whatever happens to the database, so recording retries without end;
@@ -242,7 +246,12 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       review.stops.push({ ...stop, startedAt: now() });
       state.stoppedSince ??= now();
       clockVersion += 1;
-      return record([event('clock_stopped', { stage: review.stage, department: review.department, actor: request.officer, data: { ...stop } })]);
+      const events = [event('clock_stopped', { stage: review.stage, department: review.department, actor: request.officer, data: { ...stop } })];
+      if (stop.repeatReason) {
+        // Flagged to supervisors: a second supplement request breaks the one-notice rule (一次性告知).
+        events.push(event('supplement_repeated', { stage: review.stage, department: review.department, actor: request.officer, data: { reason: stop.repeatReason } }));
+      }
+      return record(events);
     },
     {
       validator: (request: ClockStopRequest) => {
@@ -280,6 +289,37 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         }
       },
     },
+  );
+
+  setHandler(
+    extendUpdate,
+    async (extension: Extension) => {
+      const calendar = await calendarSinceAcceptance(extension.workingDays);
+      state.extension = { ...extension, at: now() };
+      const events = [event('statutory_limit_extended', { actor: extension.officer, data: { ...extension } })];
+      moveDeadlines(calendar);
+      return record(events);
+    },
+    {
+      validator: (extension: Extension) => {
+        requireStage('in_review', 'Extending the limit');
+        if (state.extension) refuse(REFUSALS.alreadyExtended, `The statutory limit was already extended on ${state.extension.at}`);
+        if (!extension.reason?.trim()) refuse(REFUSALS.missingReason, 'An extension needs a reason');
+        const max = maxExtensionDays(state.kind);
+        if (!(extension.workingDays >= 1 && extension.workingDays <= max)) {
+          refuse(REFUSALS.extensionTooLong, `A ${state.kind} item's statutory limit may be extended by 1 to ${max} working days`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    recalculateUpdate,
+    async () => {
+      moveDeadlines(await calendarSinceAcceptance());
+      return record([event('deadlines_recalculated', { data: { ...state.deadlines } })]);
+    },
+    { validator: () => requireStage('in_review', 'Recalculating the limits') },
   );
 
   setHandler(
@@ -340,7 +380,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
   /** The application's limits from acceptance, lengthened by the working days its clock stood still. */
   function applicationDeadlines(calendar: WorkingCalendar): Deadlines {
-    const statutory = calendar.due(state.acceptedAt!, input.item.statutoryLimitDays + state.stoppedDays);
+    const statutoryDays = input.item.statutoryLimitDays + state.stoppedDays + (state.extension?.workingDays ?? 0);
+    const statutory = calendar.due(state.acceptedAt!, statutoryDays);
     const deadlines = deadlinesOf(calendar, state.acceptedAt!, input.item.promisedLimitDays + state.stoppedDays, statutory.due);
     deadlines.provisional ||= statutory.provisional;
     return deadlines;
@@ -360,9 +401,25 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
    * Restarts the stopped clocks of these reviews (and the application's, when none stays stopped):
    * every due instant moves by the working days the clock stood still.
    */
+  /** A calendar from acceptance that reaches past today and the statutory limit (plus `extraDays`). */
+  async function calendarSinceAcceptance(extraDays = 0): Promise<WorkingCalendar> {
+    // Days already elapsed (some stopped) plus everything still to count: enough for any due instant.
+    const elapsed = Math.ceil((Date.now() - Date.parse(state.acceptedAt!)) / 86_400_000);
+    const days = input.item.statutoryLimitDays + state.stoppedDays + (state.extension?.workingDays ?? 0) + extraDays;
+    return calendarFrom(state.acceptedAt!, days, elapsed + spanFor(days));
+  }
+
+  /** Computes every due instant again (after a stop, an extension or a new calendar) and re-arms the timers. */
+  function moveDeadlines(calendar: WorkingCalendar): void {
+    state.deadlines = applicationDeadlines(calendar);
+    for (const review of state.reviews.filter((r) => r.status === 'open')) {
+      review.deadlines = deadlinesOf(calendar, review.openedAt!, review.promisedLimitDays + review.stoppedDays, state.deadlines.statutoryDue);
+    }
+    publishDeadlines();
+  }
+
   async function resumeClocks(reviews: Review[], by?: ClockResumeRequest): Promise<TransitionEvent[]> {
-    const elapsed = Math.round((Date.now() - Date.parse(state.acceptedAt!)) / 86_400_000) + 40;
-    const calendar = await calendarFrom(state.acceptedAt!, input.item.statutoryLimitDays + state.stoppedDays, elapsed);
+    const calendar = await calendarSinceAcceptance();
     // Everything below happens at once, after the calendar is in hand: no timer sees a half-moved clock.
     const at = now();
     const events = reviews.map((review) => {
@@ -381,11 +438,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       state.stoppedDays += calendar.workingDaysBetween(chinaDate(state.stoppedSince), chinaDate(at));
       state.stoppedSince = undefined;
     }
-    state.deadlines = applicationDeadlines(calendar);
-    for (const review of state.reviews.filter((r) => r.status === 'open')) {
-      review.deadlines = deadlinesOf(calendar, review.openedAt!, review.promisedLimitDays + review.stoppedDays, state.deadlines.statutoryDue);
-    }
-    publishDeadlines();
+    moveDeadlines(calendar);
     return events;
   }
 
@@ -466,8 +519,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     }
     // The clock ends with the decision, approval or rejection: keep how long it took, for the statistics.
     const decidedAt = now();
-    const elapsedDays = Math.ceil((Date.parse(decidedAt) - Date.parse(state.acceptedAt!)) / 86_400_000) + 40;
-    const calendar = await calendarFrom(state.acceptedAt!, input.item.statutoryLimitDays + state.stoppedDays, elapsedDays);
+    const calendar = await calendarSinceAcceptance();
     state.timing = {
       workingDays: Math.max(0, calendar.workingDaysBetween(chinaDate(state.acceptedAt!), chinaDate(decidedAt)) - state.stoppedDays),
       calendarDays: Math.round((Date.parse(decidedAt) - Date.parse(state.acceptedAt!)) / 8_640_000) / 10,

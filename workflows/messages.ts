@@ -188,6 +188,8 @@ export interface ApplicationState {
   supplements: { at: string; materials: string[]; note?: string }[];
   reviews: Review[];
   deadlines?: Deadlines;
+  /** The statutory limit extended once by a department leader (延期, Administrative Licensing Law art. 42). */
+  extension?: { officer: Officer; reason: string; workingDays: number; at: string };
   /** How long the decision took, counted like the limits (stopped time excluded). */
   timing?: { workingDays: number; calendarDays: number; onTime: boolean; withinStatutory: boolean };
   /** Since when the application's clock stands still (some review of the stage is stopped). */
@@ -251,6 +253,12 @@ export interface ClockResumeRequest {
   note?: string;
 }
 
+export interface Extension {
+  officer: Officer;
+  reason: string;
+  workingDays: number;
+}
+
 export interface Pickup {
   officer: Officer;
   recipient?: string;
@@ -262,6 +270,12 @@ export const decisionUpdate = defineUpdate<ApplicationState, [ReviewDecision]>('
 export const pickupUpdate = defineUpdate<ApplicationState, [Pickup]>('pickup');
 export const stopClockUpdate = defineUpdate<ApplicationState, [ClockStopRequest]>('stopClock');
 export const resumeClockUpdate = defineUpdate<ApplicationState, [ClockResumeRequest]>('resumeClock');
+export const extendUpdate = defineUpdate<ApplicationState, [Extension]>('extend');
+/** The holiday calendar changed (a new year's notice): due instants are computed again. */
+export const recalculateUpdate = defineUpdate<ApplicationState, []>('recalculate');
+
+/** Art. 42: 20 working days may be extended by 10; a joint item's 45 by 15. */
+export const maxExtensionDays = (kind: ItemKind) => (kind === 'joint' ? 15 : 10);
 export const stateQuery = defineQuery<ApplicationState>('state');
 
 /** The kinds of refusal a window may meet; the API maps each to 409 with the workflow's message. */
@@ -274,6 +288,8 @@ export const REFUSALS = {
   clockStopped: 'ClockAlreadyStopped',
   clockRunning: 'ClockNotStopped',
   repeatedSupplement: 'RepeatedSupplement',
+  alreadyExtended: 'AlreadyExtended',
+  extensionTooLong: 'ExtensionTooLong',
   missingReason: 'MissingReason',
 } as const;
 

@@ -1,7 +1,7 @@
 /** Supervision alerts (电子监察): the clocks that reached yellow, red or statutory red, newest first. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listAlerts } from '../../db/queries.js';
+import { listAlerts, repeatedSupplements } from '../../db/queries.js';
 import { errorBody } from '../errors.js';
 import { alert } from '../schemas.js';
 import { alertView } from '../views.js';
@@ -23,5 +23,24 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => ({ alerts: (await listAlerts(app.deps.database.db, request.query)).map(alertView) }),
+  );
+
+  app.get(
+    '/flags',
+    {
+      schema: {
+        tags: ['supervision'],
+        summary: 'Repeated supplement requests (a breach of 一次性告知 unless justified), newest first',
+        querystring: z.object({ centre: z.string().optional() }),
+        response: {
+          200: z.object({
+            flags: z.array(
+              z.object({ applicationNo: z.string(), centreCode: z.string(), department: z.string().nullable(), at: z.string(), reason: z.string(), officer: z.object({ id: z.string(), name: z.string().optional() }).nullable() }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({ flags: await repeatedSupplements(app.deps.database.db, request.query.centre) }),
   );
 };

@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { findCentre } from '../../db/catalogue.js';
 import { addLocalDaysOff, calendarSnapshot, listCalendar, loadNationalYear } from '../../db/calendar.js';
 import { recordChange } from '../../db/catalogue-writes.js';
+import { and, eq } from 'drizzle-orm';
+import { applications } from '../../db/schema/index.js';
+import { recalculateUpdate } from '../../workflows/messages.js';
 import { WorkingCalendar, chinaDate, spanFor } from '../../workflows/working-days.js';
 import { requireAdministrator } from '../administrator.js';
 import { adminHeaders } from '../catalogue-schemas.js';
@@ -86,7 +89,16 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
           daysOff: z.array(namedDay).max(60),
           workingWeekends: z.array(namedDay).max(30),
         }),
-        response: { 200: z.object({ year: z.number(), daysOff: z.number(), workingWeekends: z.number() }), 400: errorBody, 403: errorBody },
+        response: {
+          200: z.object({
+            year: z.number(),
+            daysOff: z.number(),
+            workingWeekends: z.number(),
+            recalculated: z.number().describe('Running applications whose provisional due instants were computed again'),
+          }),
+          400: errorBody,
+          403: errorBody,
+        },
       },
     },
     async (request) => {
@@ -106,7 +118,21 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
         const before = await loadNationalYear(tx, year, days.map((d) => ({ ...d, source })), source, actor);
         await recordChange(tx, actor, 'calendar', `CN/${year}`, 'update', before, days);
       });
-      return { year, daysOff: daysOff.length, workingWeekends: workingWeekends.length };
+      // Due instants that fell beyond the published calendar are computed again by their workflows.
+      const provisional = await db
+        .select({ no: applications.applicationNo })
+        .from(applications)
+        .where(and(eq(applications.stage, 'in_review'), eq(applications.dueProvisional, true)));
+      let recalculated = 0;
+      for (const { no } of provisional) {
+        try {
+          await app.deps.temporal.client.workflow.getHandle(no).executeUpdate(recalculateUpdate);
+          recalculated += 1;
+        } catch (err) {
+          request.log.warn({ err, applicationNo: no }, 'could not recalculate due instants');
+        }
+      }
+      return { year, daysOff: daysOff.length, workingWeekends: workingWeekends.length, recalculated };
     },
   );
 

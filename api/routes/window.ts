@@ -14,18 +14,21 @@ import {
   type Stage,
   decisionUpdate,
   intakeUpdate,
+  extendUpdate,
   pickupUpdate,
   resumeClockUpdate,
   stopClockUpdate,
   supplementUpdate,
 } from '../../workflows/messages.js';
-import { errorBody, notFound, refused } from '../errors.js';
+import { HttpError, errorBody, notFound, refused } from '../errors.js';
+import { listOfficers } from '../../db/catalogue.js';
 import {
   application,
   applicationNoParams,
   clockResume,
   clockStop,
   decision,
+  extension,
   decisionParams,
   intake,
   pickup,
@@ -87,6 +90,30 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => sendUpdate(app, request.params.no, resumeClockUpdate, { department: request.params.department, ...request.body }),
+  );
+
+  app.post(
+    '/applications/:no/extension',
+    {
+      schema: {
+        tags: ['window'],
+        summary: 'Extend the statutory limit once, with a reason (延期, by a leader of the lead department)',
+        params: applicationNoParams,
+        body: extension,
+        response: { ...responses, 403: errorBody },
+      },
+    },
+    async (request) => {
+      const { database } = app.deps;
+      const found = await findApplication(database.db, request.params.no);
+      const [leader] = await listOfficers(database.db, { department: found?.row.leadDepartment ?? '', role: 'department_leader' }).then((rows) =>
+        rows.filter((o) => o.id === request.body.officer.id),
+      );
+      if (found && !leader) {
+        throw new HttpError(403, 'forbidden', `Only a leader of ${found.row.leadDepartment} may extend the limit; ${request.body.officer.id} is not one`);
+      }
+      return sendUpdate(app, request.params.no, extendUpdate, request.body);
+    },
   );
 
   app.post(
