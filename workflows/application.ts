@@ -181,7 +181,11 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         }
         moveTo('rejected');
       }
-      return record(events);
+      const decisive = state.stage === 'rejected' || (state.currentStage === state.stageCount - 1 && stageApproved());
+      await record(events);
+      // The decision that ends the review answers once the application's outcome is on record too.
+      if (decisive) await condition(() => decisionRecorded);
+      return state;
     },
     {
       validator: (decision: ReviewDecision) => {
@@ -222,6 +226,10 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     },
     { validator: (_: Pickup) => requireStage('completed', 'Pickup') },
   );
+
+  /** Set once the application's decision (completion or rejection, and its timing) is recorded. */
+  let decisionRecorded = false;
+  const stageApproved = () => state.reviews.filter((r) => r.stage === state.currentStage).every((r) => r.status === 'approved');
 
   /** The department's review in the stage under way. */
   function openStageReview(department: string): Review | undefined {
@@ -283,6 +291,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     } else {
       await record([timed]);
     }
+    decisionRecorded = true;
     await watching;
     if ((state.stage as Stage) === 'completed') await condition(() => state.stage === 'picked_up');
   }
