@@ -15,7 +15,7 @@ import { findCentre, findItemVersion, planStages, snapshotOf } from '../db/catal
 import { type Database, openDatabase } from '../db/client.js';
 import { saveItem } from '../db/catalogue-writes.js';
 import { itemDefinition } from '../db/item-definition.js';
-import { alerts } from '../db/schema/index.js';
+import { alerts, centres } from '../db/schema/index.js';
 import { applicationWorkflow } from '../workflows/application.js';
 import {
   type ApplicationInput,
@@ -27,7 +27,7 @@ import {
   supplementUpdate,
 } from '../workflows/messages.js';
 import { WorkingCalendar, chinaDate } from '../workflows/working-days.js';
-import { calendarSnapshot } from '../db/calendar.js';
+import { addLocalDaysOff, calendarSnapshot } from '../db/calendar.js';
 import { efficiency } from '../db/statistics.js';
 import { repeatedSupplements } from '../db/queries.js';
 import { registerSearchAttributes } from '../scripts/temporal.js';
@@ -77,12 +77,12 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function start() {
-  const item = (await findItemVersion(database.db, itemCode))!;
-  const centre = (await findCentre(database.db, '450100'))!;
+async function start(code = itemCode, centreCode = '450100') {
+  const item = (await findItemVersion(database.db, code))!;
+  const centre = (await findCentre(database.db, centreCode))!;
   const input: ApplicationInput = {
-    applicationNo: `450100-DL-${randomUUID()}`,
-    centreCode: '450100',
+    applicationNo: `${centreCode}-DL-${randomUUID()}`,
+    centreCode,
     item: snapshotOf(item.definition, item.version),
     stages: await planStages(database.db, item.definition, centre),
     applicant: { type: 'person', name: '张三', idNumber: uniqueIdNumber() },
@@ -247,5 +247,50 @@ describe('time limits', () => {
     await expect(
       handle.executeUpdate(resumeClockUpdate, { args: [{ department: 'market_regulation', officer: officer('o-2') }] }),
     ).rejects.toMatchObject({ cause: { type: 'ClockNotStopped' } });
+  });
+
+  it('counts 20 working days across the National Day holiday and fires at exactly the expected instants', async () => {
+    // The 2027 notice is not published yet, so a centre of the test's own takes 1–7 October 2027
+    // off, as every National Day is: accepted Thu 30 Sep 2027, the 20 working days run from Fri 8 Oct
+    // to Thu 4 Nov; yellow one working day before; the statutory 30 days end on Thu 18 Nov.
+    const centre = '459930';
+    await database.db
+      .insert(centres)
+      .values({ code: centre, name: '测试县政务服务中心', nameEn: 'Test County', division: '测试县', parentCode: '450100', level: 'county', longitude: 108.3, latitude: 22.8 })
+      .onConflictDoNothing();
+    await database.db.transaction((tx) =>
+      addLocalDaysOff(tx, centre, [1, 2, 3, 4, 5, 6, 7].map((d) => ({ day: `2027-10-0${d}`, name: '国庆节' })), 'test stand-in for the 2027 notice'),
+    );
+    const code = `${itemCode}-nd`;
+    const definition = itemDefinition.parse({
+      code,
+      name: `测试二十日事项 ${code}`,
+      nameEn: 'Test item of 20 working days',
+      department: 'market_regulation',
+      kind: 'promised',
+      levels: ['county'],
+      legalBasis: '《中华人民共和国行政许可法》第四十二条',
+      statutoryLimitDays: 30,
+      promisedLimitDays: 20,
+      stages: [{ name: '审查', departments: [{ code: 'market_regulation', promisedLimitDays: 20 }] }],
+    });
+    await database.db.transaction((tx) => saveItem(tx, definition, { id: 'test' }, 'create'));
+
+    await env.sleep(Date.parse('2027-09-30T02:00:00Z') - (await env.currentTimeMs()));
+    const handle = await start(code, centre);
+    const { deadlines } = await handle.query(stateQuery);
+    expect(deadlines).toMatchObject({
+      warnAt: '2027-11-03T16:00:00.000Z',
+      promisedDue: '2027-11-04T16:00:00.000Z',
+      statutoryDue: '2027-11-18T16:00:00.000Z',
+    });
+
+    await env.sleep(Date.parse('2027-11-19T00:00:00Z') - (await env.currentTimeMs()));
+    await expectEventually(async () => (await handle.query(stateQuery)).alerts.length === 6);
+    const alertsRaised = (await handle.query(stateQuery)).alerts.filter((a) => !a.department);
+    expect(alertsRaised.map((a) => a.level)).toEqual(['yellow', 'red', 'statutory_red']);
+    expect(ms(alertsRaised[0].at, '2027-11-03T16:00:00.000Z')).toBeLessThan(1000);
+    expect(ms(alertsRaised[1].at, '2027-11-04T16:00:00.000Z')).toBeLessThan(1000);
+    expect(ms(alertsRaised[2].at, '2027-11-18T16:00:00.000Z')).toBeLessThan(1000);
   });
 });
