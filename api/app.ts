@@ -13,6 +13,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { caseRoutes } from './routes/cases.js';
 import { consultationRoutes } from './routes/consultations.js';
 import { statisticsRoutes } from './routes/statistics.js';
+import { supervisionRoutes } from './routes/supervision.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
@@ -56,6 +57,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(statisticsRoutes, { prefix: '/v1' });
   await app.register(caseRoutes, { prefix: '/v1' });
   await app.register(consultationRoutes, { prefix: '/v1' });
+  await app.register(supervisionRoutes);
   return app;
 }
 

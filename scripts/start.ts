@@ -62,6 +62,7 @@ await runProcess(async () => {
       'OneWindow is running.',
       `  API:         ${base}/v1/applications`,
       `  API docs:    ${base}/docs`,
+      `  Supervision: ${base}/supervision`,
       `  Temporal UI: ${uiUrl ?? '(not started here)'}`,
       `  Temporal:    ${address} (namespace ${config.temporal.namespace})`,
       `  Database:    ${database.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,

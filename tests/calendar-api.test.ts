@@ -29,7 +29,7 @@ describe('GET /v1/calendar/due', () => {
   });
 
   it('applies a centre’s own day off to it and the centres below it, not to others', async () => {
-    const code = `45${String(Math.floor(Math.random() * 9000) + 1000)}`;
+    const code = `45019${Math.floor(Math.random() * 10)}`; // nests under Nanning; no real county uses 45019x
     const centre = { code, name: `测试中心${code}`, nameEn: 'Test', division: '测试区', parentCode: '450100', level: 'county', longitude: 108.3, latitude: 22.8 };
     const created = await stack.app.inject({ method: 'PUT', url: `/v1/centres/${code}`, headers: admin, payload: centre });
     expect([200, 201]).toContain(created.statusCode);

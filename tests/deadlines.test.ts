@@ -253,7 +253,7 @@ describe('time limits', () => {
     // The 2027 notice is not published yet, so a centre of the test's own takes 1–7 October 2027
     // off, as every National Day is: accepted Thu 30 Sep 2027, the 20 working days run from Fri 8 Oct
     // to Thu 4 Nov; yellow one working day before; the statutory 30 days end on Thu 18 Nov.
-    const centre = '459930';
+    const centre = '450198'; // nests under Nanning (4501xx), unused by any real county
     await database.db
       .insert(centres)
       .values({ code: centre, name: '测试县政务服务中心', nameEn: 'Test County', division: '测试县', parentCode: '450100', level: 'county', longitude: 108.3, latitude: 22.8 })

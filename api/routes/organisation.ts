@@ -8,6 +8,7 @@ import { OFFICER_ROLES } from '../../db/schema/index.js';
 import { requireAdministrator } from '../administrator.js';
 import { adminHeaders, centre, department, officer, window } from '../catalogue-schemas.js';
 import { errorBody, invalid, notFound } from '../errors.js';
+import { centrePrefix } from '../../db/statistics.js';
 
 type CentreNode = z.output<typeof centre> & { children: CentreNode[] };
 const centreNode: z.ZodType<CentreNode> = z.lazy(() => centre.extend({ children: z.array(centreNode) }));
@@ -102,6 +103,11 @@ function putRoute(app: FastifyInstance, entity: OrganisationEntity, url: string,
       const keyField = entity === 'officer' ? 'id' : 'code';
       if (values[keyField] !== request.params.code) {
         throw invalid(`body.${keyField}`, `must equal the ${keyField} in the path (${request.params.code})`);
+      }
+      // GB/T 2260 codes nest (450000 ⊃ 450100 ⊃ 450102): statistics and scopes rely on it.
+      const parent = entity === 'centre' ? (values.parentCode as string | null) : null;
+      if (parent && !request.params.code.startsWith(centrePrefix(parent))) {
+        throw invalid('body.code', `a centre under ${parent} has a code starting with ${centrePrefix(parent)}`);
       }
       try {
         const { created, record } = await saveOrganisationRecord(app.deps.database.db, entity, request.params.code, values, actor);

@@ -245,6 +245,7 @@ CREATE INDEX "applications_centre_idx" ON "applications" USING btree ("centre_co
 CREATE INDEX "applications_stage_idx" ON "applications" USING btree ("stage");--> statement-breakpoint
 CREATE INDEX "applications_item_idx" ON "applications" USING btree ("item_code");--> statement-breakpoint
 CREATE INDEX "applications_supervision_idx" ON "applications" USING btree ("centre_code","supervision");--> statement-breakpoint
+CREATE INDEX "events_at_idx" ON "events" USING btree ("at");--> statement-breakpoint
 CREATE INDEX "reviews_inbox_idx" ON "reviews" USING btree ("department","status","centre_code");--> statement-breakpoint
 CREATE UNIQUE INDEX "submissions_application_uq" ON "submissions" USING btree ("application_no");--> statement-breakpoint
 CREATE INDEX "cases_centre_status_idx" ON "accountability_cases" USING btree ("centre_code","status");--> statement-breakpoint

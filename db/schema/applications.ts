@@ -111,7 +111,7 @@ export const events = pgTable(
     actor: jsonb().$type<Officer>(),
     data: jsonb().$type<Record<string, unknown>>(),
   },
-  (t) => [primaryKey({ name: 'events_pk', columns: [t.applicationNo, t.seq] })],
+  (t) => [primaryKey({ name: 'events_pk', columns: [t.applicationNo, t.seq] }), index('events_at_idx').on(t.at)],
 );
 
 /** A supervision alert (电子监察): a clock reached yellow, red or statutory red. Keyed by the event that raised it. */

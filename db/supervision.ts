@@ -1,0 +1,112 @@
+/**
+ * What the monitoring room shows (电子监察监控平台), from the read model only: every centre with the
+ * worst state of its open applications, and the day's business of a centre (and those below it).
+ */
+import { and, eq, gte, like, lt, sql } from 'drizzle-orm';
+import type { Db } from './client.js';
+import { applications, centres, consultations, events, items } from './schema/index.js';
+import { centrePrefix } from './statistics.js';
+
+const OPEN_STAGES = sql`('submitted', 'supplement_requested', 'in_review')`;
+
+/** Every centre with its open applications counted by supervision level; its colour is the worst. */
+export async function centreMap(db: Db) {
+  const counts = db
+    .select({
+      centreCode: applications.centreCode,
+      open: sql<number>`count(*)::int`.as('open'),
+      yellow: sql<number>`(count(*) filter (where ${applications.supervision} = 'yellow'))::int`.as('yellow'),
+      red: sql<number>`(count(*) filter (where ${applications.supervision} in ('red', 'statutory_red')))::int`.as('red'),
+    })
+    .from(applications)
+    .where(sql`${applications.stage} in ${OPEN_STAGES}`)
+    .groupBy(applications.centreCode)
+    .as('counts');
+  const rows = await db
+    .select({
+      code: centres.code,
+      name: centres.name,
+      nameEn: centres.nameEn,
+      level: centres.level,
+      parentCode: centres.parentCode,
+      longitude: centres.longitude,
+      latitude: centres.latitude,
+      open: sql<number>`coalesce(${counts.open}, 0)`,
+      yellow: sql<number>`coalesce(${counts.yellow}, 0)`,
+      red: sql<number>`coalesce(${counts.red}, 0)`,
+    })
+    .from(centres)
+    .leftJoin(counts, eq(counts.centreCode, centres.code))
+    .orderBy(centres.code);
+  return rows.map((r) => ({ ...r, supervision: r.red > 0 ? 'red' : r.yellow > 0 ? 'yellow' : 'green' }) as const);
+}
+
+/** A day in China as the instants that bound it. */
+const dayBounds = (day: string) => {
+  const start = new Date(Date.parse(`${day}T00:00:00+08:00`));
+  return { start: start.toISOString(), end: new Date(start.getTime() + 86_400_000).toISOString() };
+};
+
+/**
+ * The day's business table (电子表格): per item, what happened that day at each step of an
+ * application's life, and the alerts raised, at the centre and every centre below it.
+ */
+export async function dayBusiness(db: Db, filter: { day: string; centre: string; department?: string; item?: string }) {
+  const { start, end } = dayBounds(filter.day);
+  const prefix = `${centrePrefix(filter.centre)}%`;
+  const count = (...types: string[]) =>
+    sql<number>`(count(*) filter (where ${events.type} in (${sql.join(types.map((t) => sql`${t}`), sql`, `)})))::int`;
+  const happened = await db
+    .select({
+      itemCode: applications.itemCode,
+      application: count('submitted'),
+      acceptance: count('intake_accept'),
+      approval: count('review_approved'),
+      completion: count('completed'),
+      pickup: count('picked_up'),
+      yellow: count('alert_yellow'),
+      red: count('alert_red', 'alert_statutory_red'),
+    })
+    .from(events)
+    .innerJoin(applications, eq(applications.applicationNo, events.applicationNo))
+    .where(
+      and(
+        gte(events.at, start),
+        lt(events.at, end),
+        like(applications.centreCode, prefix),
+        filter.item ? eq(applications.itemCode, filter.item) : undefined,
+        filter.department ? eq(applications.leadDepartment, filter.department) : undefined,
+      ),
+    )
+    .groupBy(applications.itemCode);
+  const consulted = await db
+    .select({ itemCode: consultations.itemCode, consultation: sql<number>`count(*)::int` })
+    .from(consultations)
+    .where(and(gte(consultations.at, start), lt(consultations.at, end), like(consultations.centreCode, prefix)))
+    .groupBy(consultations.itemCode);
+  const codes = [...new Set([...happened.map((h) => h.itemCode), ...consulted.flatMap((c) => (c.itemCode ? [c.itemCode] : []))])];
+  const names = codes.length
+    ? await db.select({ code: items.code, name: items.name, nameEn: items.nameEn, department: items.department }).from(items).where(sql`${items.code} in ${codes}`)
+    : [];
+  const zero = { application: 0, acceptance: 0, approval: 0, completion: 0, pickup: 0, yellow: 0, red: 0 };
+  return names
+    .filter((n) => (!filter.item || n.code === filter.item) && (!filter.department || n.department === filter.department))
+    .map((n) => {
+      const { itemCode: _code, ...counts } = happened.find((h) => h.itemCode === n.code) ?? { itemCode: n.code, ...zero };
+      return {
+        itemCode: n.code,
+        itemName: n.name,
+        itemNameEn: n.nameEn,
+        department: n.department,
+        consultation: consulted.find((c) => c.itemCode === n.code)?.consultation ?? 0,
+        ...counts,
+      };
+    })
+    .sort((a, b) => a.itemCode.localeCompare(b.itemCode));
+}
+
+/** The instant of the read model's latest change: the live page reloads when it moves. */
+export async function lastChange(db: Db): Promise<string | null> {
+  const [row] = await db.select({ at: sql<string | null>`max(${applications.updatedAt})` }).from(applications);
+  return row.at === null ? null : new Date(row.at).toISOString();
+}

@@ -1,0 +1,119 @@
+/**
+ * The dashboard's numbers against a known data set: a centre of the test's own, with read-model rows
+ * written as the workflows would write them, on a day of its own.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applications, centres, consultations, events } from '../db/schema/index.js';
+import { type Stack, startStack, submission } from './support/stack.js';
+
+let stack: Stack;
+const centre = '450299'; // nests under Liuzhou (4502xx), unused by any real county
+const day = '2026-03-10';
+const at = (time: string) => `${day}T${time}+08:00`;
+
+beforeAll(async () => {
+  stack = await startStack();
+  await stack.db
+    .insert(centres)
+    .values({ code: centre, name: '测试监察县政务服务中心', nameEn: 'Test', division: '测试', parentCode: '450200', level: 'county', longitude: 109.4, latitude: 24.3 })
+    .onConflictDoNothing();
+  // Three open applications (green, yellow, red), one closed red one, and what happened on the day.
+  const rows = [
+    { no: 'g', stage: 'in_review', supervision: 'green' },
+    { no: 'y', stage: 'in_review', supervision: 'yellow' },
+    { no: 'r', stage: 'in_review', supervision: 'red' },
+    { no: 'c', stage: 'picked_up', supervision: 'statutory_red' },
+  ] as const;
+  for (const row of rows) {
+    const applicationNo = `${centre}-KNOWN-${row.no}-${randomUUID().slice(0, 8)}`;
+    await stack.db.insert(applications).values({
+      applicationNo,
+      itemCode: 'food-business-licence',
+      itemVersion: 1,
+      centreCode: centre,
+      leadDepartment: 'market_regulation',
+      statutoryLimitDays: 10,
+      promisedLimitDays: 5,
+      stage: row.stage,
+      supervision: row.supervision,
+      applicant: { type: 'person', name: '测试', idNumber: '450100199001011234' },
+      materials: [],
+      submittedAt: at('09:00:00'),
+    });
+    const types = ['submitted', 'intake_accept', ...(row.no === 'c' ? ['review_approved', 'completed', 'picked_up', 'alert_red', 'alert_statutory_red'] : []), ...(row.no === 'y' ? ['alert_yellow'] : [])];
+    await stack.db.insert(events).values(types.map((type, i) => ({ applicationNo, seq: i + 1, type, at: at(`1${i}:00:00`) })));
+  }
+  // An event the day before does not count.
+  await stack.db.insert(consultations).values([
+    { centreCode: centre, officer: { id: 'w' }, channel: 'window', itemCode: 'food-business-licence', subject: 'x', at: at('08:30:00') },
+    { centreCode: centre, officer: { id: 'w' }, channel: 'phone', itemCode: 'food-business-licence', subject: 'y', at: '2026-03-09T20:00:00+08:00' },
+  ]);
+});
+afterAll(() => stack?.close());
+
+describe('supervision data', () => {
+  it('colours each centre by the worst state of its open applications', async () => {
+    const map = (await stack.app.inject('/v1/supervision/map')).json();
+    expect(map.centres.length).toBeGreaterThanOrEqual(126);
+    expect(map.centres.find((c: { code: string }) => c.code === centre)).toMatchObject({ open: 3, yellow: 1, red: 1, supervision: 'red', longitude: 109.4 });
+    expect(map.centres.find((c: { code: string }) => c.code === '450000')).toMatchObject({ level: 'region', parentCode: null });
+  });
+
+  it("counts the day's business per item at a centre and the centres below it", async () => {
+    const own = (await stack.app.inject({ url: '/v1/supervision/day', query: { date: day, centre } })).json();
+    expect(own.rows).toEqual([
+      {
+        itemCode: 'food-business-licence',
+        itemName: '食品经营许可',
+        itemNameEn: 'Food business licence',
+        department: 'market_regulation',
+        consultation: 1,
+        application: 4,
+        acceptance: 4,
+        approval: 1,
+        completion: 1,
+        pickup: 1,
+        yellow: 1,
+        red: 2,
+      },
+    ]);
+    // The parent city's table includes its counties' business.
+    const city = (await stack.app.inject({ url: '/v1/supervision/day', query: { date: day, centre: '450200' } })).json();
+    expect(city.rows.find((r: { itemCode: string }) => r.itemCode === 'food-business-licence')).toMatchObject({ application: 4, red: 2 });
+    const before = (await stack.app.inject({ url: '/v1/supervision/day', query: { date: '2026-03-09', centre } })).json();
+    expect(before.rows).toEqual([expect.objectContaining({ consultation: 1, application: 0 })]);
+  });
+
+  it('pushes a change event to an open stream when an application changes', async () => {
+    await stack.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = stack.app.server.address() as AddressInfo;
+    const controller = new AbortController();
+    const response = await fetch(`http://127.0.0.1:${port}/v1/supervision/stream`, { signal: controller.signal });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const reader = response.body!.getReader();
+    let received = '';
+    const changed = (async () => {
+      while (!received.includes('event: change')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        received += new TextDecoder().decode(value);
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 1500)); // the feed has read the current state
+    await stack.app.inject({ method: 'POST', url: '/v1/applications', payload: submission() });
+    await Promise.race([changed, new Promise((_, reject) => setTimeout(() => reject(new Error(`no change event: ${received}`)), 5000))]);
+    expect(received).toContain('event: change');
+    controller.abort();
+  });
+
+  it('serves the page and its offline map data', async () => {
+    const page = await stack.app.inject('/supervision');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    const map = await stack.app.inject('/supervision/vendor/guangxi.json');
+    expect(map.json().features).toHaveLength(14);
+    expect((await stack.app.inject('/supervision/vendor/echarts.min.js')).statusCode).toBe(200);
+  });
+});
