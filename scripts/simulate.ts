@@ -1,0 +1,132 @@
+/**
+ * `npm run simulate`: a working day across the seeded region, driven through the public REST API of a
+ * running OneWindow (default http://localhost:3000): submissions at the centres, intake decisions,
+ * some supplements (补正), departments deciding after realistic pauses, a few rejections, pickups,
+ * and about one review in ten left open so that, as working days pass, it turns yellow and then red
+ * on the supervision map. Time is compressed: a pause of `--minute-ms` milliseconds stands for a
+ * minute. It stops by itself after `--applications` applications.
+ */
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    api: { type: 'string', default: process.env.ONEWINDOW_API ?? 'http://localhost:3000' },
+    applications: { type: 'string', default: '120' },
+    concurrency: { type: 'string', default: '6' },
+    'minute-ms': { type: 'string', default: '20' },
+    seed: { type: 'string', default: '20261128' },
+  },
+});
+const api = values.api!.replace(/\/$/, '');
+const total = Number(values.applications);
+const minuteMs = Number(values['minute-ms']);
+
+// A small deterministic generator, so that a run can be repeated.
+let state = Number(values.seed) >>> 0;
+const random = () => ((state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
+const pause = (minutes: number) => new Promise((r) => setTimeout(r, minutes * minuteMs));
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = (await res.json()) as T & { error?: { message: string } };
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${json.error?.message ?? ''}`);
+  return json;
+}
+
+interface Centre {
+  code: string;
+  level: 'region' | 'city' | 'county';
+}
+interface Item {
+  code: string;
+  department: string;
+  kind: string;
+  levels: string[];
+}
+interface Application {
+  applicationNo: string;
+  stage: string;
+  reviews: { department: string; status: string; stage: number }[];
+}
+
+const officer = (centre: string, department: string, role: string) => ({ id: `${centre}-${department}-${role}` });
+const idNumber = () => `4501${String(Math.floor(random() * 1e14)).padStart(14, '0')}`;
+
+async function live(centre: Centre, item: Item, n: number): Promise<string> {
+  const submitted = await call<Application>('POST', '/v1/applications', {
+    itemCode: item.code,
+    centreCode: centre.code,
+    applicant: { type: 'person', name: `申请人${n}`, idNumber: idNumber() },
+    materials: ['申请书', '身份证明'],
+    clientReference: `simulate-${values.seed}-${n}`,
+  });
+  const no = submitted.applicationNo;
+  const intake = (body: object) => call<Application>('POST', `/v1/applications/${no}/intake`, { department: item.department, officer: officer(centre.code, item.department, 'officer'), ...body });
+  await pause(5 + random() * 30);
+  if (random() < 0.05) {
+    await intake({ decision: 'not_accept', reason: '不属于本中心受理范围' });
+    return `${no} not_accepted`;
+  }
+  if (random() < 0.12) {
+    await intake({ decision: 'request_supplement', missingMaterials: ['营业场所证明'] });
+    await pause(20 + random() * 60);
+    await call('POST', `/v1/applications/${no}/supplements`, { materials: ['营业场所证明'] });
+  }
+  let application = await intake({ decision: 'accept' });
+  // Departments decide stage by stage, each after its own pause; one review in ten stays open.
+  for (let round = 0; round < 10 && application.stage === 'in_review'; round++) {
+    const open = application.reviews.filter((r) => r.status === 'open');
+    if (open.length === 0) {
+      await pause(1);
+      application = await call<Application>('GET', `/v1/applications/${no}`);
+      continue;
+    }
+    for (const review of open) {
+      await pause(10 + random() * 120);
+      if (random() < 0.1) return `${no} left open at ${review.department}`;
+      const reject = random() < 0.04;
+      application = await call<Application>('POST', `/v1/applications/${no}/reviews/${review.department}/decision`, {
+        officer: officer(centre.code, review.department, 'chief'),
+        decision: reject ? 'reject' : 'approve',
+        reason: reject ? '材料与实际情况不符' : undefined,
+      });
+    }
+  }
+  if (application.stage === 'completed') {
+    await pause(30 + random() * 120);
+    await call('POST', `/v1/applications/${no}/pickup`, { officer: officer(centre.code, item.department, 'officer') });
+  }
+  return `${no} ${application.stage}`;
+}
+
+const [{ centres }, { items }] = await Promise.all([
+  call<{ centres: Centre[] }>('GET', '/v1/centres?flat=1'),
+  call<{ items: Item[] }>('GET', '/v1/items'),
+]);
+let next = 0;
+let done = 0;
+const outcomes: Record<string, number> = {};
+async function worker() {
+  while (next < total) {
+    const n = ++next;
+    const item = pick(items);
+    const centre = pick(centres.filter((c) => item.levels.includes(c.level)));
+    try {
+      const outcome = await live(centre, item, n);
+      const key = outcome.split(' ').slice(1).join(' ').replace(/ at .*/, '');
+      outcomes[key] = (outcomes[key] ?? 0) + 1;
+    } catch (err) {
+      outcomes.failed = (outcomes.failed ?? 0) + 1;
+      console.error(String(err));
+    }
+    done += 1;
+    if (done % 10 === 0) console.log(`${done}/${total} applications`, JSON.stringify(outcomes));
+  }
+}
+await Promise.all(Array.from({ length: Number(values.concurrency) }, worker));
+console.log(`simulated ${done} applications:`, JSON.stringify(outcomes));
