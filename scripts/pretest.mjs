@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm test` runs this first: the tests need a real PostgreSQL server. With DATABASE_URL set, or a
-// server already on 127.0.0.1:5432, there is nothing to do; on Debian as root it installs and starts
-// one (scripts/ensure-postgres.sh); elsewhere it says what to do.
+// `npm test` runs this first: the tests need a real PostgreSQL server and Debian's Chromium. With
+// DATABASE_URL set, or a server already on 127.0.0.1:5432, there is nothing to do for the database;
+// on Debian as root it installs and starts what is missing (scripts/ensure-*.sh); elsewhere it says
+// what to do.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
@@ -15,8 +16,14 @@ const listening = () =>
     socket.once('timeout', () => (socket.destroy(), resolve(false)));
   });
 
+const debianRoot = process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+// The page tests drive Debian's Chromium.
+if (!existsSync('/usr/bin/chromium') && debianRoot) {
+  const { status } = spawnSync('bash', ['scripts/ensure-chromium.sh'], { stdio: 'inherit' });
+  if (status !== 0) process.exit(status ?? 1);
+}
 if (process.env.DATABASE_URL || (await listening())) process.exit(0);
-if (process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+if (debianRoot) {
   const { status } = spawnSync('bash', ['scripts/ensure-postgres.sh'], { stdio: 'inherit' });
   process.exit(status ?? 1);
 }
