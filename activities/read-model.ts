@@ -38,7 +38,7 @@ export async function writeSubmission(db: Db, input: ApplicationInput): Promise<
     await tx.insert(applications).values(applicationRow(input)).onConflictDoNothing();
     await tx
       .insert(events)
-      .values({ applicationNo: input.applicationNo, seq: 1, type: 'submitted', at: input.submittedAt })
+      .values({ applicationNo: input.applicationNo, seq: 1, type: 'submitted', at: input.submittedAt, centreCode: input.centreCode, itemCode: input.item.code })
       .onConflictDoNothing();
   });
 }
@@ -48,7 +48,7 @@ export async function writeTransition(db: Db, { state, events: transitionEvents 
   await db.transaction(async (tx) => {
     await tx
       .insert(events)
-      .values(transitionEvents.map((e) => ({ applicationNo, ...e })))
+      .values(transitionEvents.map((e) => ({ applicationNo, centreCode: state.centreCode, itemCode: state.itemCode, ...e })))
       .onConflictDoNothing();
 
     await tx

@@ -58,7 +58,7 @@ export async function dayBusiness(db: Db, filter: { day: string; centre: string;
     sql<number>`(count(*) filter (where ${events.type} in (${sql.join(types.map((t) => sql`${t}`), sql`, `)})))::int`;
   const happened = await db
     .select({
-      itemCode: applications.itemCode,
+      itemCode: events.itemCode,
       application: count('submitted'),
       acceptance: count('intake_accept'),
       approval: count('review_approved'),
@@ -68,17 +68,15 @@ export async function dayBusiness(db: Db, filter: { day: string; centre: string;
       red: count('alert_red', 'alert_statutory_red'),
     })
     .from(events)
-    .innerJoin(applications, eq(applications.applicationNo, events.applicationNo))
     .where(
       and(
         gte(events.at, start),
         lt(events.at, end),
-        like(applications.centreCode, prefix),
-        filter.item ? eq(applications.itemCode, filter.item) : undefined,
-        filter.department ? eq(applications.leadDepartment, filter.department) : undefined,
+        like(events.centreCode, prefix),
+        filter.item ? eq(events.itemCode, filter.item) : undefined,
       ),
     )
-    .groupBy(applications.itemCode);
+    .groupBy(events.itemCode);
   const consulted = await db
     .select({ itemCode: consultations.itemCode, consultation: sql<number>`count(*)::int` })
     .from(consultations)

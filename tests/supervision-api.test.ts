@@ -43,7 +43,7 @@ beforeAll(async () => {
       submittedAt: at('09:00:00'),
     });
     const types = ['submitted', 'intake_accept', ...(row.no === 'c' ? ['review_approved', 'completed', 'picked_up', 'alert_red', 'alert_statutory_red'] : []), ...(row.no === 'y' ? ['alert_yellow'] : [])];
-    await stack.db.insert(events).values(types.map((type, i) => ({ applicationNo, seq: i + 1, type, at: at(`1${i}:00:00`) })));
+    await stack.db.insert(events).values(types.map((type, i) => ({ applicationNo, seq: i + 1, type, at: at(`1${i}:00:00`), centreCode: centre, itemCode: 'food-business-licence' })));
   }
   // An event the day before does not count.
   await stack.db.insert(consultations).values([

@@ -133,6 +133,8 @@ CREATE TABLE "events" (
 	"seq" integer NOT NULL,
 	"type" text NOT NULL,
 	"at" timestamp with time zone NOT NULL,
+	"centre_code" text NOT NULL,
+	"item_code" text NOT NULL,
 	"department" text,
 	"actor" jsonb,
 	"data" jsonb,
@@ -244,8 +246,8 @@ CREATE INDEX "applications_submitted_idx" ON "applications" USING btree ("submit
 CREATE INDEX "applications_centre_idx" ON "applications" USING btree ("centre_code","submitted_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "applications_stage_idx" ON "applications" USING btree ("stage");--> statement-breakpoint
 CREATE INDEX "applications_item_idx" ON "applications" USING btree ("item_code");--> statement-breakpoint
-CREATE INDEX "applications_supervision_idx" ON "applications" USING btree ("centre_code","supervision");--> statement-breakpoint
-CREATE INDEX "events_at_idx" ON "events" USING btree ("at");--> statement-breakpoint
+CREATE INDEX "applications_open_idx" ON "applications" USING btree ("centre_code","supervision") WHERE "applications"."stage" in ('submitted', 'supplement_requested', 'in_review');--> statement-breakpoint
+CREATE INDEX "events_day_idx" ON "events" USING btree ("at","centre_code","item_code","type");--> statement-breakpoint
 CREATE INDEX "reviews_inbox_idx" ON "reviews" USING btree ("department","status","centre_code");--> statement-breakpoint
 CREATE UNIQUE INDEX "submissions_application_uq" ON "submissions" USING btree ("application_no");--> statement-breakpoint
 CREATE INDEX "cases_centre_status_idx" ON "accountability_cases" USING btree ("centre_code","status");--> statement-breakpoint
