@@ -1,0 +1,197 @@
+/**
+ * The supervision monitoring page (/supervision) in a real browser (Debian's Chromium through
+ * playwright-core) against the real stack served over HTTP: the map's dots and colours, the day's
+ * table, an application's detail, and a live update through the event stream.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, officer, startStack, submission, uniqueIdNumber } from './support/stack.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.resolve(import.meta.dirname, '.tmp/screenshots');
+const COLOURS: Record<string, string> = { green: '#2e7d32', yellow: '#f9a825', red: '#c62828' };
+const ITEM = 'food-business-licence';
+
+interface MapCentre {
+  code: string;
+  longitude: number;
+  latitude: number;
+  supervision: 'green' | 'yellow' | 'red';
+}
+
+const chinaToday = () =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+
+let stack: Stack;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  mkdirSync(SHOTS, { recursive: true });
+  stack = await startStack();
+  await stack.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+/** What the tests read of the page's globals (the project's TypeScript has no DOM library). */
+interface PageGlobals {
+  __supervision: {
+    centres: unknown[];
+    chart: {
+      getOption(): { geo: { zoom?: number }[]; series: { type: string; data: { code: string; itemStyle: { color: string } }[] }[] };
+      convertToPixel(finder: object, value: number[]): number[];
+    };
+  };
+  __notReloaded?: boolean;
+  localStorage: { removeItem(key: string): void };
+}
+
+/** The page's map: each dot's centre code, colour and series type, as ECharts holds them. */
+function mapDots(page: Page) {
+  return page.evaluate(() =>
+    (globalThis as unknown as PageGlobals).__supervision.chart
+      .getOption()
+      .series.flatMap((s) => s.data.map((d) => ({ code: d.code, colour: d.itemStyle.color, type: s.type }))),
+  );
+}
+
+const text = (page: Page, testid: string) => page.locator(`[data-testid="${testid}"]`).first().textContent();
+
+async function apiMap(): Promise<MapCentre[]> {
+  return (await stack.app.inject('/v1/supervision/map')).json().centres;
+}
+
+describe('the supervision page', () => {
+  it('shows the map, the day table and a live application detail', { timeout: 180_000 }, async () => {
+    // An application at Nanning, accepted: its promised clock is running.
+    const idNumber = uniqueIdNumber();
+    const body = submission({ itemCode: ITEM, applicant: { type: 'person', name: '韦小芳', idNumber } });
+    const submitted = await stack.app.inject({ method: 'POST', url: '/v1/applications', payload: body });
+    expect(submitted.statusCode).toBe(201);
+    const no = submitted.json().applicationNo as string;
+    const accepted = await stack.app.inject({
+      method: 'POST',
+      url: `/v1/applications/${no}/intake`,
+      payload: { decision: 'accept', department: 'market_regulation', officer: officer('w-page') },
+    });
+    expect(accepted.statusCode).toBe(200);
+    await expect.poll(async () => (await stack.app.inject(`/v1/applications/${no}`)).json().deadlines.promisedDueAt).not.toBeNull();
+
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(`${base}/supervision`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    expect(await page.title()).toBe('广西政务服务电子监察');
+    await page.waitForSelector('[data-testid="live"][data-state="live"]', { timeout: 10_000 });
+
+    // A dot per centre, coloured by the centre's supervision state; red ones blink (effectScatter).
+    const centres = await page.evaluate(() => (globalThis as unknown as PageGlobals).__supervision.centres.length);
+    expect(centres).toBeGreaterThanOrEqual(126);
+    await expect
+      .poll(async () => {
+        const [dots, expected] = await Promise.all([mapDots(page), apiMap()]);
+        return {
+          count: dots.length,
+          codes: new Set(dots.map((d) => d.code)).size,
+          wrong: expected.filter((c) => dots.find((d) => d.code === c.code)?.colour !== COLOURS[c.supervision]).map((c) => c.code),
+          redNotBlinking: dots.filter((d) => d.colour === COLOURS.red && d.type !== 'effectScatter').map((d) => d.code),
+        };
+      })
+      .toEqual({ count: centres, codes: centres, wrong: [], redNotBlinking: [] });
+
+    // Zoomed in on Nanning (a test centre may lie a few pixels away), a click on its dot selects it for the table.
+    const nanning = (await apiMap()).find((c) => c.code === '450100')!;
+    const nanningAt = () =>
+      page.evaluate(
+        (point) => (globalThis as unknown as PageGlobals).__supervision.chart.convertToPixel({ geoIndex: 0 }, point),
+        [nanning.longitude, nanning.latitude],
+      );
+    const box = (await page.locator('[data-testid="map"]').boundingBox())!;
+    const [x0, y0] = await nanningAt();
+    await page.mouse.move(box.x + x0, box.y + y0);
+    const zoom = () => page.evaluate(() => (globalThis as unknown as PageGlobals).__supervision.chart.getOption().geo[0].zoom ?? 1);
+    for (let i = 0; i < 15; i++) await page.mouse.wheel(0, -400);
+    await expect.poll(zoom).toBeGreaterThan(4.1); // every wheel step handled (×1.1 each), none left to come
+    const [x, y] = await nanningAt();
+    await page.mouse.click(box.x + x, box.y + y);
+    await expect.poll(() => text(page, 'day-centre')).toMatch(/^南宁市政务服务中心/);
+    await page.click('[data-testid="map-reset"]');
+    await expect.poll(zoom).toBe(1);
+    await page.fill('[data-testid="day-date"]', chinaToday());
+    const row = page.locator(`[data-testid="day-row-${ITEM}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.textContent()).toContain('食品经营许可');
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(600); // the map's transition back to the whole region, for the screenshot
+    await page.screenshot({ path: path.join(SHOTS, 'supervision-1920-overview.png') });
+
+    // Its applications, then the detail of ours: number, masked ID, a running countdown, the timeline.
+    await row.click();
+    await page.locator(`[data-testid="application-${no}"]`).click();
+    const detail = page.locator('[data-testid="detail"]');
+    await detail.waitFor();
+    await expect.poll(() => text(page, 'detail-no')).toBe(no);
+    await page.locator('[data-testid="timeline"] li').first().waitFor({ timeout: 10_000 });
+    const masked = `${idNumber.slice(0, 4)}${'*'.repeat(idNumber.length - 8)}${idNumber.slice(-4)}`;
+    expect(await page.locator('[data-testid="masked-id"]').textContent()).toBe(masked);
+    expect(await detail.textContent()).not.toContain(idNumber);
+    const countdown = page.locator('[data-testid="countdown"]');
+    expect(await countdown.textContent()).toMatch(/^\d+天 \d\d:\d\d:\d\d$/);
+    const before = Number(await countdown.getAttribute('data-remaining-ms'));
+    await expect.poll(async () => Number(await countdown.getAttribute('data-remaining-ms'))).toBeLessThanOrEqual(before - 900);
+    expect(await page.locator('[data-testid="timeline"]').textContent()).toContain('intake');
+    await page.screenshot({ path: path.join(SHOTS, 'supervision-1920-detail.png') });
+
+    // The market regulation review approves it: the open detail shows 办结 through the event stream.
+    await page.evaluate(() => ((globalThis as unknown as PageGlobals).__notReloaded = true));
+    const decided = await stack.app.inject({
+      method: 'POST',
+      url: `/v1/applications/${no}/reviews/market_regulation/decision`,
+      payload: { decision: 'approve', officer: officer('o-page') },
+    });
+    expect(decided.statusCode).toBe(200);
+    await page.waitForSelector('[data-testid="detail"] .stage[data-stage="completed"]', { timeout: 5_000 });
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__notReloaded)).toBe(true);
+    expect(await page.locator('[data-testid="detail"] .stage[data-stage="completed"]').textContent()).toBe('已办结');
+
+    // English, kept across a reload.
+    await page.click('[data-testid="lang-switch"]');
+    await page.waitForSelector('text=Electronic map');
+    expect(await page.locator('[data-testid="detail"] .stage[data-stage="completed"]').textContent()).toBe('completed');
+    expect(await page.locator('[data-testid="live"]').textContent()).toContain('live');
+    // Reloaded by the event stream and relabelled: still a dot per centre.
+    expect((await mapDots(page)).length).toBeGreaterThanOrEqual(centres);
+    await page.screenshot({ path: path.join(SHOTS, 'supervision-1920-english.png') });
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.locator('h1').textContent()).toBe('Guangxi government service electronic supervision');
+
+    // A laptop screen: the panels stack and the page scrolls.
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).localStorage.removeItem('onewindow.supervision.lang'));
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.screenshot({ path: path.join(SHOTS, 'supervision-1366-laptop.png'), fullPage: true });
+    const [mapBox, tableBox] = await Promise.all([
+      page.locator('[data-testid="map"]').boundingBox(),
+      page.locator('[data-testid="day-table"]').boundingBox(),
+    ]);
+    expect(tableBox!.y).toBeGreaterThan(mapBox!.y + mapBox!.height);
+
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
