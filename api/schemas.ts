@@ -162,6 +162,7 @@ export const liveState = z
 
 export const listQuery = z.object({
   centre: z.string().optional(),
+  within: z.enum(['0', '1']).optional().describe('1: the centre and every centre below it, as the day’s table counts'),
   stage: z.enum(STAGES).optional(),
   item: z.string().optional(),
   department: z.string().optional(),

@@ -1,5 +1,6 @@
 /** The read model's queries: what the API lists and shows. */
-import { and, asc, desc, eq, exists, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, like, or, sql, type SQL } from 'drizzle-orm';
+import { centrePrefix } from './statistics.js';
 import type { Db } from './client.js';
 import { alerts, applicationCounters, applications, consultations, events, reviews, submissions } from './schema/index.js';
 import type { ApplicationInput } from '../workflows/messages.js';
@@ -22,6 +23,8 @@ export async function findApplication(db: Db, applicationNo: string) {
 
 export interface ApplicationFilter {
   centre?: string;
+  /** With `centre`: also the centres below it (GB/T 2260 codes nest). */
+  within?: boolean;
   stage?: string;
   item?: string;
   department?: string;
@@ -33,7 +36,9 @@ export interface ApplicationFilter {
 /** Newest first, keyset-paginated on (submitted_at, application_no) so pages stay stable under inserts. */
 export async function listApplications(db: Db, filter: ApplicationFilter): Promise<ApplicationRow[]> {
   const conditions: SQL[] = [];
-  if (filter.centre) conditions.push(eq(applications.centreCode, filter.centre));
+  if (filter.centre) {
+    conditions.push(filter.within ? like(applications.centreCode, `${centrePrefix(filter.centre)}%`) : eq(applications.centreCode, filter.centre));
+  }
   if (filter.stage) conditions.push(eq(applications.stage, filter.stage));
   if (filter.item) conditions.push(eq(applications.itemCode, filter.item));
   if (filter.department) {

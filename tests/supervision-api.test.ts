@@ -82,6 +82,11 @@ describe('supervision data', () => {
     // The parent city's table includes its counties' business.
     const city = (await stack.app.inject({ url: '/v1/supervision/day', query: { date: day, centre: '450200' } })).json();
     expect(city.rows.find((r: { itemCode: string }) => r.itemCode === 'food-business-licence')).toMatchObject({ application: 4, red: 2 });
+    // A row of the city's table opens the applications of the city and the centres below it.
+    const listed = (await stack.app.inject({ url: '/v1/applications', query: { centre: '450200', within: '1', item: 'food-business-licence', limit: '200' } })).json();
+    expect(listed.applications.filter((a: { centreCode: string }) => a.centreCode === centre)).toHaveLength(4);
+    const cityOnly = (await stack.app.inject({ url: '/v1/applications', query: { centre: '450200', item: 'food-business-licence', limit: '200' } })).json();
+    expect(cityOnly.applications.every((a: { centreCode: string }) => a.centreCode === '450200')).toBe(true);
     const before = (await stack.app.inject({ url: '/v1/supervision/day', query: { date: '2026-03-09', centre } })).json();
     expect(before.rows).toEqual([expect.objectContaining({ consultation: 1, application: 0 })]);
   });

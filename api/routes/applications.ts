@@ -72,8 +72,8 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { limit, cursor, ...filters } = request.query;
-      const rows = await listApplications(db, { ...filters, after: decodeCursor(cursor), limit: limit + 1 });
+      const { limit, cursor, within, ...filters } = request.query;
+      const rows = await listApplications(db, { ...filters, within: within === '1', after: decodeCursor(cursor), limit: limit + 1 });
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {

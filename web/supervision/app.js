@@ -700,7 +700,7 @@ function loadApplications() {
   if (!item) return Promise.resolve();
   const centre = state.selectedCentre;
   return applicationLoads(
-    () => getJSON(`/v1/applications?centre=${encodeURIComponent(centre)}&item=${encodeURIComponent(item)}&limit=50`),
+    () => getJSON(`/v1/applications?centre=${encodeURIComponent(centre)}&within=1&item=${encodeURIComponent(item)}&limit=50`),
     (body, error) => {
       state.applicationsError = error;
       state.applications = body?.applications ?? (error ? [] : null);
