@@ -22,20 +22,31 @@ const decode = (payload: { data?: string } | undefined): unknown => {
   }
 };
 
+type Payloads = { payloads?: { data?: string }[] };
+
+/** The few attributes of history events (as JSON) that the timeline reads. */
+interface EventAttributes {
+  workflowType?: { name?: string };
+  activityType?: { name?: string };
+  input?: Payloads;
+  scheduledEventId?: string;
+  acceptedRequest?: { input?: { name?: string; args?: Payloads } };
+}
+
 /** Takes the history as JSON (historyToJSON) and keeps the events that mean something to a person. */
 export function timeline(history: { events?: JsonEvent[] }): TimelineEntry[] {
   const activities = new Map<string, string>();
   const entries: TimelineEntry[] = [];
   for (const e of history.events ?? []) {
     const type = e.eventType.replace(/^EVENT_TYPE_/, '');
-    const attrs = (e[Object.keys(e).find((k) => k.endsWith('EventAttributes')) ?? ''] ?? {}) as Record<string, any>;
+    const attrs = (e[Object.keys(e).find((k) => k.endsWith('EventAttributes')) ?? ''] ?? {}) as EventAttributes;
     let what: string | undefined;
     switch (type) {
       case 'WORKFLOW_EXECUTION_STARTED':
         what = `workflow ${attrs.workflowType?.name} started (submitted)`;
         break;
       case 'ACTIVITY_TASK_SCHEDULED': {
-        const name = attrs.activityType?.name as string;
+        const name = attrs.activityType?.name ?? 'unknown';
         activities.set(e.eventId, name);
         const arg = decode(attrs.input?.payloads?.[0]) as { events?: { type: string; department?: string }[] } | undefined;
         const recorded = arg?.events?.map((ev) => (ev.department ? `${ev.type} (${ev.department})` : ev.type)).join(', ');
@@ -51,7 +62,7 @@ export function timeline(history: { events?: JsonEvent[] }): TimelineEntry[] {
         break;
       case 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED': {
         const request = attrs.acceptedRequest?.input;
-        const arg = decode(request?.args?.payloads?.[0]) as Record<string, any> | undefined;
+        const arg = decode(request?.args?.payloads?.[0]) as { department?: string; decision?: string; officer?: { id?: string } } | undefined;
         const detail = [arg?.department, arg?.decision, arg?.officer?.id && `by ${arg.officer.id}`].filter(Boolean).join(' ');
         what = `update ${request?.name} accepted${detail ? `: ${detail}` : ''}`;
         break;
