@@ -1,5 +1,6 @@
 /** The API's request and response schemas: validation, types and the OpenAPI document from one source. */
 import { z } from 'zod';
+import { isCreditCode, isResidentId } from './identity.js';
 import { CLOCK_STOPS, REVIEW_STATUSES, STAGES, SUPERVISION_LEVELS } from '../workflows/messages.js';
 
 const code = (what: string) => z.string().trim().min(1).max(64).describe(what);
@@ -15,11 +16,27 @@ export const applicant = z
     idNumber: z
       .string()
       .trim()
+      .toUpperCase()
       .regex(/^[0-9A-Z]{18}$/, 'must be an 18-character resident ID number or unified social credit code')
-      .describe('居民身份证号 for a person, 统一社会信用代码 for an organisation'),
+      .describe('居民身份证号 for a person, 统一社会信用代码 for an organisation; the check character is verified'),
     phone: z.string().trim().max(32).optional(),
   })
+  .superRefine((a, ctx) => {
+    const valid = a.type === 'person' ? isResidentId(a.idNumber) : isCreditCode(a.idNumber);
+    if (!valid && /^[0-9A-Z]{18}$/.test(a.idNumber)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['idNumber'],
+        message: a.type === 'person' ? 'is not a valid resident ID number (date or check digit)' : 'is not a valid unified social credit code (check character)',
+      });
+    }
+  })
   .meta({ id: 'Applicant' });
+
+/** As shown: in lists the number is masked. */
+const applicantView = z
+  .object({ type: z.enum(['person', 'organisation']), name: z.string(), idNumber: z.string(), phone: z.string().optional() })
+  .meta({ id: 'ApplicantView' });
 
 export const submission = z
   .object({
@@ -126,7 +143,7 @@ export const application = z
     leadDepartment: z.string(),
     stage: z.enum(STAGES),
     supervision: z.enum(SUPERVISION_LEVELS),
-    applicant,
+    applicant: applicantView,
     materials: z.array(z.string()),
     clientReference: z.string().nullable(),
     consultationId: z.number().nullable(),

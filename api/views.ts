@@ -1,6 +1,7 @@
 /** Read-model rows as the API shows them: ISO instants, a URL for every application, remaining time. */
 import type { AlertRow, ApplicationRow, ReviewRow } from '../db/queries.js';
 import { applicationRow } from '../activities/read-model.js';
+import { maskIdNumber } from './identity.js';
 import type { ApplicationInput, Stage } from '../workflows/messages.js';
 
 export const applicationUrl = (no: string) => `/v1/applications/${encodeURIComponent(no)}`;
@@ -15,6 +16,12 @@ function clock(row: { warnAt: string | null; promisedDueAt: string | null; statu
     statutoryDueAt: iso(row.statutoryDueAt),
     remainingMs: running && row.promisedDueAt ? Date.parse(row.promisedDueAt) - Date.now() : null,
   };
+}
+
+/** In lists and on the dashboard the applicant's number is masked; the application's own view shows it. */
+export function applicationListing(row: ApplicationRow) {
+  const summary = applicationSummary(row);
+  return { ...summary, applicant: { ...summary.applicant, idNumber: maskIdNumber(summary.applicant.idNumber) } };
 }
 
 export function applicationSummary(row: ApplicationRow) {

@@ -7,6 +7,7 @@
  * minute. It stops by itself after `--applications` applications.
  */
 import { parseArgs } from 'node:util';
+import { residentIdCheck } from '../api/identity.js';
 
 const { values } = parseArgs({
   options: {
@@ -55,7 +56,11 @@ interface Application {
 }
 
 const officer = (centre: string, department: string, role: string) => ({ id: `${centre}-${department}-${role}` });
-const idNumber = () => `4501${String(Math.floor(random() * 1e14)).padStart(14, '0')}`;
+/** A valid resident ID number: born 1960–1999 in Nanning, with its check character. */
+const idNumber = () => {
+  const first17 = `450102${1960 + Math.floor(random() * 40)}0${1 + Math.floor(random() * 9)}1${Math.floor(random() * 9)}${String(Math.floor(random() * 1000)).padStart(3, '0')}`;
+  return first17 + residentIdCheck(first17);
+};
 
 async function live(centre: Centre, item: Item, n: number): Promise<string> {
   const submitted = await call<Application>('POST', '/v1/applications', {

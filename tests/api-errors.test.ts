@@ -20,7 +20,7 @@ import {
   startStack,
   submission,
   testConfig,
-  uniqueIdNumber,
+  uniqueCreditCode,
 } from './support/stack.js';
 
 let stack: Stack;
@@ -282,7 +282,7 @@ describe('idempotent submission', () => {
     const otherItem = await post('/v1/applications', { ...body, itemCode: 'food-business-licence' });
     expect(expectError(otherItem, 409, 'client_reference_conflict').message).toContain(no);
 
-    const otherApplicant = await post('/v1/applications', { ...body, applicant: { ...body.applicant, idNumber: uniqueIdNumber() } });
+    const otherApplicant = await post('/v1/applications', { ...body, applicant: { ...body.applicant, idNumber: uniqueCreditCode() } });
     expectError(otherApplicant, 409, 'client_reference_conflict');
 
     expect(await applicationRowsOf(body.applicant.idNumber)).toEqual([{ applicationNo: no }]);

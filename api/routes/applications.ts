@@ -5,7 +5,7 @@ import { stateQuery } from '../../workflows/messages.js';
 import { errorBody, invalid, notFound } from '../errors.js';
 import { application, applicationNoParams, applicationPage, listQuery, liveState, submission } from '../schemas.js';
 import { submitApplication } from '../submissions.js';
-import { applicationSummary, applicationUrl, applicationView, submittedView } from '../views.js';
+import { applicationListing, applicationUrl, applicationView, submittedView } from '../views.js';
 import { z } from 'zod';
 
 export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -77,7 +77,7 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {
-        applications: page.map(applicationSummary),
+        applications: page.map(applicationListing),
         nextCursor: rows.length > limit && last ? encodeCursor(last.submittedAt, last.applicationNo) : null,
       };
     },

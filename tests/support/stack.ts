@@ -9,6 +9,7 @@ import { inject } from 'vitest';
 import { type Activities, createActivities } from '../../activities/index.js';
 import { type App, buildApp } from '../../api/app.js';
 import { type Database, type Db, openDatabase } from '../../db/client.js';
+import { creditCodeCheck, residentIdCheck } from '../../api/identity.js';
 import { loadConfig } from '../../scripts/config.js';
 import { createWorker, temporalClient } from '../../scripts/runtime.js';
 
@@ -89,16 +90,27 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<St
   };
 }
 
-/** A valid-looking, unique 18-character ID number, so tests never share an applicant. */
+let serial = Math.floor(Math.random() * 1000);
+
+/** A valid, unique resident ID number (born 1990–1999 in Nanning), so tests never share an applicant. */
 export function uniqueIdNumber(): string {
-  return `4501${String(Date.now()).slice(-10)}${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
+  serial += 1;
+  const birth = `199${serial % 10}0${1 + (serial % 9)}1${serial % 9}`;
+  const first17 = `450102${birth}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
+  return first17 + residentIdCheck(first17);
+}
+
+/** A valid, unique unified social credit code of a Guangxi company. */
+export function uniqueCreditCode(): string {
+  const body = `91450100${Array.from({ length: 9 }, () => '0123456789ABCDEFGHJKLMNPQRTUWXY'[Math.floor(Math.random() * 31)]).join('')}`;
+  return body + creditCodeCheck(body);
 }
 
 export function submission(overrides: Record<string, unknown> = {}) {
   return {
     itemCode: 'company-startup',
     centreCode: '450100',
-    applicant: { type: 'organisation', name: '南宁青禾科技有限公司', idNumber: uniqueIdNumber() },
+    applicant: { type: 'organisation', name: '南宁青禾科技有限公司', idNumber: uniqueCreditCode() },
     materials: ['公司章程', '股东身份证明'],
     ...overrides,
   };
