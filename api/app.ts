@@ -6,7 +6,12 @@ import type { Client, Connection } from '@temporalio/client';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../db/client.js';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { registerAudit } from './audit.js';
 import { registerErrorHandler } from './errors.js';
+import { auditRoutes } from './routes/audit.js';
 import { registerOpenApi } from './openapi.js';
 import { applicationRoutes } from './routes/applications.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -25,6 +30,12 @@ import { windowRoutes } from './routes/window.js';
 export interface AppDeps {
   database: Database;
   temporal: { client: Client; connection: Connection; taskQueue: string; uiUrl?: string };
+  security?: {
+    /** Origins allowed to call the API from a browser; none by default (same origin only). */
+    corsOrigins?: string[];
+    /** Requests per minute per client address; 0 switches the limit off. */
+    rateLimitPerMinute?: number;
+  };
 }
 
 declare module 'fastify' {
@@ -39,6 +50,13 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('deps', deps);
   registerErrorHandler(app);
+  // Security headers; the page and /docs load only their own scripts, which a CSP would also allow,
+  // but Swagger UI's inline bootstrap would not: the CSP is left to the reverse proxy.
+  await app.register(helmet, { contentSecurityPolicy: false });
+  await app.register(cors, { origin: deps.security?.corsOrigins ?? false });
+  const perMinute = deps.security?.rateLimitPerMinute ?? 1000;
+  if (perMinute > 0) await app.register(rateLimit, { max: perMinute, timeWindow: '1 minute' });
+  registerAudit(app);
   // Every log line about an application carries its number.
   app.addHook('preHandler', async (request) => {
     const no = (request.params as { no?: string } | undefined)?.no;
@@ -58,6 +76,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(caseRoutes, { prefix: '/v1' });
   await app.register(consultationRoutes, { prefix: '/v1' });
   await app.register(supervisionRoutes);
+  await app.register(auditRoutes, { prefix: '/v1' });
   return app;
 }
 

@@ -16,7 +16,7 @@ await runProcess(async () => {
     logger.warn({ err }, 'could not register search attributes (register them with the operator API)'),
   );
   const app = await buildApp(
-    { database, temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl: config.temporal.uiUrl } },
+    { database, security: config.security, temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl: config.temporal.uiUrl } },
     { loggerInstance: logger },
   );
   await app.listen({ port: config.port, host: config.host });

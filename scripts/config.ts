@@ -26,6 +26,8 @@ const env = z.object({
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_UI_URL: optional.pipe(z.url().optional()),
+  CORS_ORIGINS: optional.transform((v) => v?.split(',').map((o) => o.trim()).filter(Boolean)),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1000),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -46,6 +48,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
+    security: { corsOrigins: e.CORS_ORIGINS, rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE },
     temporal: {
       /** Unset: `npm start` runs the Temporal dev server itself. */
       address: e.TEMPORAL_ADDRESS,

@@ -50,7 +50,7 @@ await runProcess(async () => {
   });
 
   const app = await buildApp(
-    { database, temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl } },
+    { database, security: config.security, temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl } },
     { loggerInstance: logger },
   );
   await app.listen({ port: config.port, host: config.host });

@@ -220,6 +220,18 @@ CREATE TABLE "consultations" (
 	"at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "audit_log" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"at" timestamp with time zone NOT NULL,
+	"actor" jsonb NOT NULL,
+	"action" text NOT NULL,
+	"target" text NOT NULL,
+	"status" integer NOT NULL,
+	"request_id" text NOT NULL,
+	"prev_hash" text NOT NULL,
+	"hash" text NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "officers" ADD CONSTRAINT "officers_centre_code_centres_code_fk" FOREIGN KEY ("centre_code") REFERENCES "public"."centres"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "officers" ADD CONSTRAINT "officers_department_code_departments_code_fk" FOREIGN KEY ("department_code") REFERENCES "public"."departments"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "officers" ADD CONSTRAINT "officers_window_code_windows_code_fk" FOREIGN KEY ("window_code") REFERENCES "public"."windows"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

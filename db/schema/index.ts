@@ -3,3 +3,4 @@ export * from './catalogue.js';
 export * from './applications.js';
 export * from './calendar.js';
 export * from './accountability.js';
+export * from './audit.js';

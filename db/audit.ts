@@ -1,0 +1,34 @@
+/** Appending to the audit trail and checking its chain. */
+import { createHash } from 'node:crypto';
+import { asc, desc, sql } from 'drizzle-orm';
+import type { Db } from './client.js';
+import { auditLog } from './schema/index.js';
+
+export type AuditEntry = Omit<typeof auditLog.$inferInsert, 'id' | 'prevHash' | 'hash'>;
+const GENESIS = '0'.repeat(64);
+// One lock for the whole trail: appends are serialized so that each row names its true predecessor.
+const AUDIT_LOCK = 4_205_011;
+
+export const entryHash = (prevHash: string, e: AuditEntry) =>
+  createHash('sha256').update(JSON.stringify([prevHash, new Date(e.at).toISOString(), e.actor, e.action, e.target, e.status, e.requestId])).digest('hex');
+
+export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`);
+    const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
+    const prevHash = last?.hash ?? GENESIS;
+    await tx.insert(auditLog).values({ ...entry, prevHash, hash: entryHash(prevHash, entry) });
+  });
+}
+
+/** Walks the chain from the first row; names the first row that was altered, or after which one was removed. */
+export async function verifyAudit(db: Db): Promise<{ rows: number; problem?: string }> {
+  const rows = await db.select().from(auditLog).orderBy(asc(auditLog.id));
+  let prevHash = GENESIS;
+  for (const row of rows) {
+    if (row.prevHash !== prevHash) return { rows: rows.length, problem: `row ${row.id}: the row before it was removed or altered (chain broken)` };
+    if (entryHash(row.prevHash, row) !== row.hash) return { rows: rows.length, problem: `row ${row.id} was altered (its hash does not match its content)` };
+    prevHash = row.hash;
+  }
+  return { rows: rows.length };
+}
