@@ -134,6 +134,8 @@ describe('time limits', () => {
       const { cases } = (await app.inject(`/v1/cases?centre=450100&status=open`)).json() as { cases: { id: string; applicationNo: string; responsible: { id: string }[] }[] };
       const mine = cases.filter((c) => c.applicationNo === handle.workflowId);
       expect(mine).toHaveLength(4);
+      const ofApplication = (await app.inject({ url: '/v1/cases', query: { application: handle.workflowId } })).json().cases;
+      expect(ofApplication.map((c: { id: string }) => c.id).sort()).toEqual(mine.map((c) => c.id).sort());
       expect(mine.every((c) => c.responsible.some((o) => o.id === '450100-market_regulation-chief'))).toBe(true);
       const step = (officerId: string, payload: object) =>
         app.inject({ method: 'POST', url: `/v1/cases/${encodeURIComponent(mine[0].id)}/steps`, headers: { 'x-officer-id': officerId }, payload });

@@ -179,6 +179,10 @@ describe('the supervision page', () => {
     await page.waitForSelector('body[data-ready="true"]');
     expect(await page.locator('h1').textContent()).toBe('Guangxi government service electronic supervision');
 
+    // The efficiency panel groups by item too: the approved application's item is among the rows.
+    await page.selectOption('[data-testid="efficiency-group"]', 'item');
+    await page.waitForSelector(`[data-testid="efficiency"] tr[data-key="${ITEM}"]`, { timeout: 5000 });
+
     // A laptop screen: the panels stack and the page scrolls.
     await page.setViewportSize({ width: 1366, height: 768 });
     await page.evaluate(() => (globalThis as unknown as PageGlobals).localStorage.removeItem('onewindow.supervision.lang'));

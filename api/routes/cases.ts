@@ -53,12 +53,16 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['supervision'],
         summary: 'Accountability cases, newest first, of a centre and the centres below it',
-        querystring: z.object({ centre: z.string().regex(/^\d{6}$/).optional(), status: z.enum(CASE_STATUSES).optional() }),
+        querystring: z.object({
+          centre: z.string().regex(/^\d{6}$/).optional(),
+          status: z.enum(CASE_STATUSES).optional(),
+          application: z.string().optional().describe('The cases of one application'),
+        }),
         response: { 200: z.object({ cases: z.array(caseView) }), 400: errorBody },
       },
     },
     async (request) => {
-      const { centre, status } = request.query;
+      const { centre, status, application } = request.query;
       const rows = await db
         .select()
         .from(accountabilityCases)
@@ -66,6 +70,7 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
           and(
             centre ? like(accountabilityCases.centreCode, `${centrePrefix(centre)}%`) : undefined,
             status ? eq(accountabilityCases.status, status) : undefined,
+            application ? eq(accountabilityCases.applicationNo, application) : undefined,
           ),
         )
         .orderBy(desc(accountabilityCases.openedAt), desc(accountabilityCases.id))

@@ -51,7 +51,11 @@ const DICT = {
     alertsTitle: '预警信息',
     casesTitle: '责任追究案件（待处理）',
     efficiencyTitle: '行政效能统计',
-    eff_key: '中心',
+    eff_key: '分组',
+    group_centre: '按中心',
+    group_department: '按部门',
+    group_item: '按事项',
+    group_month: '按月份',
     eff_decided: '办结',
     eff_statutory: '平均法定时限',
     eff_working: '平均实际用时',
@@ -95,6 +99,7 @@ const DICT = {
     r_stops: '停表',
     late: '逾期',
     alertsOfApp: '预警与问责',
+    caseOf: '问责案件',
     timelineTitle: '流程时间线',
     temporalUi: '在 Temporal UI 中查看工作流',
     loading: '加载中…',
@@ -165,7 +170,11 @@ const DICT = {
     alertsTitle: 'Alerts',
     casesTitle: 'Open accountability cases',
     efficiencyTitle: 'Efficiency',
-    eff_key: 'Centre',
+    eff_key: 'Group',
+    group_centre: 'By centre',
+    group_department: 'By department',
+    group_item: 'By item',
+    group_month: 'By month',
     eff_decided: 'Decided',
     eff_statutory: 'Avg statutory',
     eff_working: 'Avg actual',
@@ -209,6 +218,7 @@ const DICT = {
     r_stops: 'Stops',
     late: 'late',
     alertsOfApp: 'Alerts and accountability',
+    caseOf: 'Accountability case',
     timelineTitle: 'Timeline',
     temporalUi: 'Open the workflow in the Temporal UI',
     loading: 'Loading…',
@@ -810,21 +820,23 @@ function loadDetail() {
   const path = `/v1/applications/${encodeURIComponent(no)}`;
   return detailLoads(
     async () => {
-      const [detail, history] = await Promise.all([
+      const [detail, history, cases] = await Promise.all([
         getJSON(path),
         getJSON(`${path}/history?format=timeline`).catch((error) => ({ error })),
+        getJSON(`/v1/cases?application=${encodeURIComponent(no)}`).catch(() => ({ cases: [] })),
       ]);
       if (!state.items.has(detail.itemCode)) {
         const item = await getJSON(`/v1/items/${encodeURIComponent(detail.itemCode)}`).catch(() => null);
         if (item) state.items.set(detail.itemCode, { name: item.name, nameEn: item.nameEn });
       }
-      return { detail, history };
+      return { detail, history, cases: cases.cases };
     },
     (result, error) => {
       if (no !== state.detailNo) return;
       state.detailError = error;
       if (result) {
         state.detail = result.detail;
+        state.detailCases = result.cases;
         state.timeline = result.history.error ? null : result.history.timeline;
         state.timelineError = result.history.error ?? null;
         state.temporalUiUrl = result.history.error ? null : result.history.temporalUiUrl;
@@ -938,6 +950,13 @@ function renderDetail() {
     reviews,
     el('h3', {}, t('alertsOfApp')),
     alerts,
+    el(
+      'ul',
+      { class: 'feed', testid: 'detail-cases' },
+      ...(state.detailCases ?? []).map((c) =>
+        el('li', { class: `feed-item level-${c.level}` }, `${t('caseOf')} · ${t(`level_${c.level}`)} · ${c.status}${c.outcome ? ` · ${c.outcome}` : ''}`),
+      ),
+    ),
     el('h3', {}, t('timelineTitle')),
     state.temporalUiUrl ? el('p', {}, el('a', { href: state.temporalUiUrl, target: '_blank', rel: 'noopener', testid: 'temporal-link' }, t('temporalUi'), ' ↗')) : '',
     state.timelineError ? el('p', { class: 'error' }, t('loadFailed', { message: state.timelineError.message })) : '',
@@ -1087,7 +1106,7 @@ function renderEfficiency() {
 const efficiencyLoads = latest();
 function loadEfficiency() {
   return efficiencyLoads(
-    () => getJSON(`/v1/statistics/efficiency?groupBy=centre&centre=${REGION}`),
+    () => getJSON(`/v1/statistics/efficiency?groupBy=${$('efficiency-group').value}&centre=${REGION}`),
     (body, error) => {
       showError('efficiency-error', error);
       if (body) state.efficiency = body.rows;
@@ -1175,6 +1194,7 @@ async function start() {
     renderDay();
   });
   $('detail-close').addEventListener('click', closeDetail);
+  $('efficiency-group').addEventListener('change', () => void loadEfficiency());
   $('map-reset').addEventListener('click', () => chart?.setOption({ geo: { center: null, zoom: 1 } }));
   document.addEventListener('keydown', (e) => e.key === 'Escape' && !$('detail').hidden && closeDetail());
   $('lang-switch').addEventListener('click', () => {
