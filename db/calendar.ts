@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { and, between, eq, inArray, max, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { findCentre } from './catalogue.js';
+import { ancestry, findCentre } from './catalogue.js';
 import { NATIONAL, calendarDays, calendarYears } from './schema/index.js';
 import { addDays, type CalendarSnapshot } from '../workflows/working-days.js';
 import type { Officer } from '../workflows/messages.js';
@@ -65,13 +65,8 @@ export async function seedCalendar(tx: Tx): Promise<void> {
  * off of the centre and every centre above it, for `span` calendar days.
  */
 export async function calendarSnapshot(db: Db, centreCode: string, from: string, span: number): Promise<CalendarSnapshot> {
-  const scopes = [NATIONAL];
-  for (let code: string | null = centreCode; code; ) {
-    const centre = await findCentre(db, code);
-    if (!centre) break;
-    scopes.push(centre.code);
-    code = centre.parentCode;
-  }
+  const centre = await findCentre(db, centreCode);
+  const scopes = [NATIONAL, ...(centre ? (await ancestry(db, centre)).map((c) => c.code) : [])];
   const to = addDays(from, span);
   const rows = await db
     .select({ day: calendarDays.day, kind: calendarDays.kind })

@@ -7,6 +7,9 @@ import type { ItemSnapshot, StagePlan } from '../workflows/messages.js';
 
 export type CentreRow = typeof centres.$inferSelect;
 
+/** The code prefix that every centre under a centre shares (GB/T 2260 codes nest): 450000 → 45, 450100 → 4501. */
+export const centrePrefix = (code: string) => code.replace(/(00)+$/, '');
+
 export async function findCentre(db: Db, code: string): Promise<CentreRow | undefined> {
   const [centre] = await db.select().from(centres).where(eq(centres.code, code));
   return centre;
@@ -92,7 +95,7 @@ export async function planStages(db: Db, definition: ItemDefinition, centre: Cen
 }
 
 /** The centre and its ancestors, nearest first. */
-async function ancestry(db: Db, centre: CentreRow): Promise<CentreRow[]> {
+export async function ancestry(db: Db, centre: CentreRow): Promise<CentreRow[]> {
   const chain = [centre];
   for (let parent = centre.parentCode; parent; ) {
     const next = await findCentre(db, parent);
@@ -101,6 +104,11 @@ async function ancestry(db: Db, centre: CentreRow): Promise<CentreRow[]> {
     parent = next.parentCode;
   }
   return chain;
+}
+
+export async function findOfficer(db: Db, id: string) {
+  const [officer] = await db.select().from(officers).where(eq(officers.id, id));
+  return officer;
 }
 
 export async function listCentres(db: Db) {

@@ -1,6 +1,6 @@
 /** The read model's queries: what the API lists and shows. */
 import { and, asc, desc, eq, exists, like, or, sql, type SQL } from 'drizzle-orm';
-import { centrePrefix } from './statistics.js';
+import { centrePrefix } from './catalogue.js';
 import type { Db } from './client.js';
 import { alerts, applicationCounters, applications, consultations, events, reviews, submissions } from './schema/index.js';
 import type { ApplicationInput } from '../workflows/messages.js';

@@ -4,6 +4,7 @@
  * of a centre and the centres below it, in a period, grouped by centre, department, item or month.
  */
 import { and, eq, gte, isNotNull, like, lt, sql, type SQL } from 'drizzle-orm';
+import { centrePrefix } from './catalogue.js';
 import type { Db } from './client.js';
 import { alerts, applications } from './schema/index.js';
 
@@ -21,8 +22,6 @@ export interface StatisticsFilter {
   groupBy: Grouping;
 }
 
-/** The code prefix that every centre under a centre shares: 450000 → 45, 450100 → 4501. */
-export const centrePrefix = (code: string) => code.replace(/(00)+$/, '');
 
 export async function efficiency(db: Db, filter: StatisticsFilter) {
   const key: Record<Grouping, SQL<string>> = {

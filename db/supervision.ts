@@ -5,7 +5,7 @@
 import { and, eq, gte, like, lt, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { applications, centres, consultations, events, items } from './schema/index.js';
-import { centrePrefix } from './statistics.js';
+import { centrePrefix } from './catalogue.js';
 
 const OPEN_STAGES = sql`('submitted', 'supplement_requested', 'in_review')`;
 

@@ -6,7 +6,7 @@ import { and, asc, desc, eq, like } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CASE_STATUSES, accountabilityCases, caseSteps } from '../../db/schema/index.js';
-import { centrePrefix } from '../../db/statistics.js';
+import { centrePrefix } from '../../db/catalogue.js';
 import { requireRole } from '../administrator.js';
 import { adminHeaders } from '../catalogue-schemas.js';
 import { HttpError, errorBody, notFound } from '../errors.js';

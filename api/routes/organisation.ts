@@ -2,13 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findCentre, listCentres, listDepartments, listOfficers, listWindows } from '../../db/catalogue.js';
+import { centrePrefix, findCentre, listCentres, listDepartments, listOfficers, listWindows } from '../../db/catalogue.js';
 import { type OrganisationEntity, saveOrganisationRecord } from '../../db/catalogue-writes.js';
 import { OFFICER_ROLES } from '../../db/schema/index.js';
 import { requireAdministrator } from '../administrator.js';
 import { adminHeaders, centre, department, officer, window } from '../catalogue-schemas.js';
 import { errorBody, invalid, notFound } from '../errors.js';
-import { centrePrefix } from '../../db/statistics.js';
 
 type CentreNode = z.output<typeof centre> & { children: CentreNode[] };
 const centreNode: z.ZodType<CentreNode> = z.lazy(() => centre.extend({ children: z.array(centreNode) }));

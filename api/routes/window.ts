@@ -21,7 +21,7 @@ import {
   supplementUpdate,
 } from '../../workflows/messages.js';
 import { HttpError, errorBody, notFound, refused } from '../errors.js';
-import { listOfficers } from '../../db/catalogue.js';
+import { findOfficer } from '../../db/catalogue.js';
 import {
   application,
   applicationNoParams,
@@ -106,9 +106,8 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { database } = app.deps;
       const found = await findApplication(database.db, request.params.no);
-      const [leader] = await listOfficers(database.db, { department: found?.row.leadDepartment ?? '', role: 'department_leader' }).then((rows) =>
-        rows.filter((o) => o.id === request.body.officer.id),
-      );
+      const named = await findOfficer(database.db, request.body.officer.id);
+      const leader = named?.role === 'department_leader' && named.departmentCode === found?.row.leadDepartment;
       if (found && !leader) {
         throw new HttpError(403, 'forbidden', `Only a leader of ${found.row.leadDepartment} may extend the limit; ${request.body.officer.id} is not one`);
       }
