@@ -26,6 +26,7 @@ export function applicationRow(input: ApplicationInput): typeof applications.$in
     applicant: input.applicant,
     materials: input.materials,
     clientReference: input.clientReference,
+    submittedBy: input.submittedBy ?? null,
     consultationId: input.consultation?.id,
     responsibleOfficer: input.consultation?.officer,
     submittedAt: input.submittedAt,

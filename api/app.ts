@@ -10,6 +10,8 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { registerAudit } from './audit.js';
+import { type AuthConfig, registerAuth } from './auth.js';
+import { integratorRoutes } from './routes/integrators.js';
 import { registerErrorHandler } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { registerOpenApi } from './openapi.js';
@@ -30,11 +32,15 @@ import { windowRoutes } from './routes/window.js';
 export interface AppDeps {
   database: Database;
   temporal: { client: Client; connection: Connection; taskQueue: string; uiUrl?: string };
+  /** How staff tokens are verified (api/auth.ts). */
+  auth: AuthConfig;
   security?: {
     /** Origins allowed to call the API from a browser; none by default (same origin only). */
     corsOrigins?: string[];
-    /** Requests per minute per client address; 0 switches the limit off. */
+    /** Requests per minute of a caller without credentials, per address; 0 switches the limits off. */
     rateLimitPerMinute?: number;
+    /** Requests per minute per integrator key or staff member. */
+    rateLimitPerKeyPerMinute?: number;
   };
 }
 
@@ -45,7 +51,8 @@ declare module 'fastify' {
 }
 
 export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { logger: false }) {
-  const app = Fastify({ bodyLimit: 1_048_576, ...options }).withTypeProvider<ZodTypeProvider>();
+  // 64 KiB is ample for any application or decision; the catalogue import sets its own, larger limit.
+  const app = Fastify({ bodyLimit: 65_536, ...options }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('deps', deps);
@@ -54,8 +61,18 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   // but Swagger UI's inline bootstrap would not: the CSP is left to the reverse proxy.
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cors, { origin: deps.security?.corsOrigins ?? false });
+  await registerAuth(app, deps.auth);
+  // Counted after authentication: per key or staff member when the caller is known, else per address.
   const perMinute = deps.security?.rateLimitPerMinute ?? 1000;
-  if (perMinute > 0) await app.register(rateLimit, { max: perMinute, timeWindow: '1 minute' });
+  const perKey = deps.security?.rateLimitPerKeyPerMinute ?? 3000;
+  if (perMinute > 0) {
+    await app.register(rateLimit, {
+      hook: 'preHandler',
+      timeWindow: '1 minute',
+      keyGenerator: (request) => request.identity?.id ?? `address:${request.ip}`,
+      max: (request) => (request.identity ? perKey : perMinute),
+    });
+  }
   registerAudit(app);
   // Every log line about an application carries its number.
   app.addHook('preHandler', async (request) => {
@@ -77,6 +94,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(consultationRoutes, { prefix: '/v1' });
   await app.register(supervisionRoutes);
   await app.register(auditRoutes, { prefix: '/v1' });
+  await app.register(integratorRoutes, { prefix: '/v1' });
   return app;
 }
 

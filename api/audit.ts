@@ -1,9 +1,11 @@
 /**
  * Writes every state-changing request that succeeded to the audit trail, before its answer leaves:
- * who (the officer named in the request, else the calling system's address), what, on what, when.
+ * who (the authenticated officer or integrator key, and the address), what, on what, when, and the
+ * centre it concerns, which decides which supervisors may read it.
  */
 import type { FastifyInstance } from 'fastify';
 import { appendAudit } from '../db/audit.js';
+import { actorOf } from './auth.js';
 
 const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -16,12 +18,12 @@ export function registerAudit(app: FastifyInstance): void {
       const created = JSON.parse(payload) as { applicationNo?: string; code?: string; id?: string | number };
       target = String(created.applicationNo ?? created.code ?? created.id ?? '');
     }
-    const header = request.headers['x-officer-id'];
-    const officer = (request.body as { officer?: { id: string; name?: string } } | undefined)?.officer;
-    const actor = typeof header === 'string' ? { id: header } : officer ? { id: officer.id, name: officer.name } : { id: 'integrator', ip: request.ip };
+    // An application number begins with its centre's code; anything else concerns the actor's centre.
+    const centreCode = /^(\d{6})-\d{8}-\d+(\/|$)/.exec(target)?.[1] ?? (request.identity?.kind === 'staff' ? request.identity.officer.centreCode : undefined);
     await appendAudit(app.deps.database.db, {
       at: new Date().toISOString(),
-      actor,
+      actor: actorOf(request),
+      centreCode,
       action: `${request.method} ${request.routeOptions.url ?? request.url}`,
       target: target || '-',
       status: reply.statusCode,

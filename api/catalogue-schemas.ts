@@ -53,5 +53,3 @@ export const officer = z
     windowCode: z.string().nullable().default(null),
   })
   .meta({ id: 'OfficerRecord' });
-
-export const adminHeaders = z.object({ 'x-officer-id': z.string().optional().describe('The administrator making the change') });

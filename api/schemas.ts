@@ -6,8 +6,14 @@ import { CLOCK_STOPS, REVIEW_STATUSES, STAGES, SUPERVISION_LEVELS } from '../wor
 const code = (what: string) => z.string().trim().min(1).max(64).describe(what);
 
 export const officer = z
-  .object({ id: z.string().trim().min(1).max(64), name: z.string().trim().max(100).optional() })
-  .meta({ id: 'Officer', description: 'The officer acting at the window; the record names them.' });
+  .object({
+    id: z.string().trim().min(1).max(64),
+    name: z.string().trim().max(100).optional(),
+    role: z.string().optional(),
+    centreCode: z.string().optional(),
+    departmentCode: z.string().nullable().optional(),
+  })
+  .meta({ id: 'Officer', description: 'An officer as the record names them: the authenticated caller who acted.' });
 
 export const applicant = z
   .object({
@@ -80,7 +86,6 @@ const clockStopView = z
 
 export const clockStop = z
   .object({
-    officer,
     type: z.enum(CLOCK_STOPS).describe('supplement (补正) or a procedure excluded from the limit by art. 45'),
     reason: z.string().trim().min(1).max(1000),
     missingMaterials: z.array(z.string().trim().min(1).max(200)).min(1).max(100).optional(),
@@ -95,13 +100,12 @@ export const clockStop = z
 
 export const extension = z
   .object({
-    officer: officer.describe('A department leader of the lead department'),
     reason: z.string().trim().min(1).max(1000),
     workingDays: z.number().int().min(1).max(15).describe('At most 10 (15 for a joint item), once (art. 42)'),
   })
   .meta({ id: 'Extension' });
 
-export const clockResume = z.object({ officer, note: z.string().trim().max(1000).optional() }).meta({ id: 'ClockResumeRequest' });
+export const clockResume = z.object({ note: z.string().trim().max(1000).optional() }).meta({ id: 'ClockResumeRequest' });
 
 export const alert = z
   .object({
@@ -193,17 +197,15 @@ export const applicationPage = z
 
 export const intake = z
   .discriminatedUnion('decision', [
-    z.object({ decision: z.literal('accept'), department: code('Lead department'), officer }),
+    z.object({ decision: z.literal('accept'), department: code('Lead department') }),
     z.object({
       decision: z.literal('not_accept'),
       department: code('Lead department'),
-      officer,
       reason: z.string().trim().min(1).max(1000),
     }),
     z.object({
       decision: z.literal('request_supplement'),
       department: code('Lead department'),
-      officer,
       missingMaterials: z.array(z.string().trim().min(1).max(200)).min(1).max(100),
       reason: z.string().trim().max(1000).optional(),
     }),
@@ -220,12 +222,12 @@ export const supplement = z
 export const decisionParams = applicationNoParams.extend({ department: z.string().min(1).max(64) });
 
 export const decision = z
-  .object({ officer, decision: z.enum(['approve', 'reject']), reason: z.string().trim().max(1000).optional() })
+  .object({ decision: z.enum(['approve', 'reject']), reason: z.string().trim().max(1000).optional() })
   .refine((d) => d.decision !== 'reject' || !!d.reason, { path: ['reason'], message: 'a rejection needs a reason' })
   .meta({ id: 'ReviewDecision' });
 
 export const pickup = z
-  .object({ officer, recipient: z.string().trim().max(200).optional() })
+  .object({ recipient: z.string().trim().max(200).optional() })
   .meta({ id: 'Pickup' });
 
 export const inboxTask = z

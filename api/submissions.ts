@@ -27,9 +27,12 @@ const chinaDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' })
 
 export async function submitApplication(
   deps: SubmissionDeps,
-  body: z.output<typeof submission>,
+  request: z.output<typeof submission>,
+  submittedBy: string,
 ): Promise<{ input: ApplicationInput; replayed: boolean }> {
   const { db } = deps;
+  // Client references are the submitter's own: two integrators may use the same one.
+  const body = request.clientReference ? { ...request, clientReference: `${submittedBy}/${request.clientReference}` } : request;
   if (body.clientReference) {
     const earlier = await findSubmission(db, body.clientReference);
     if (earlier) return { input: await resume(deps, earlier.input, body), replayed: true };
@@ -57,7 +60,8 @@ export async function submitApplication(
     stages: await planStages(db, item.definition, centre),
     applicant: body.applicant,
     materials: body.materials,
-    clientReference: body.clientReference,
+    clientReference: request.clientReference,
+    submittedBy,
     consultation: consultation && { id: consultation.id, officer: consultation.officer },
     submittedAt: now.toISOString(),
   };
@@ -78,7 +82,7 @@ async function resume(deps: SubmissionDeps, input: ApplicationInput, body: z.out
     throw new HttpError(
       409,
       'client_reference_conflict',
-      `clientReference ${body.clientReference} was already used for application ${input.applicationNo} with a different item, centre or applicant`,
+      `clientReference ${input.clientReference} was already used for application ${input.applicationNo} with a different item, centre or applicant`,
     );
   }
   await start(deps, input, 'USE_EXISTING');

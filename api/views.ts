@@ -107,6 +107,7 @@ export function submittedView(input: ApplicationInput) {
     ...applicationRow(input),
     stage: 'submitted',
     clientReference: input.clientReference ?? null,
+    submittedBy: input.submittedBy ?? null,
     consultationId: input.consultation?.id ?? null,
     responsibleOfficer: input.consultation?.officer ?? null,
     acceptedAt: null,

@@ -9,8 +9,14 @@ const GENESIS = '0'.repeat(64);
 // One lock for the whole trail: appends are serialized so that each row names its true predecessor.
 const AUDIT_LOCK = 4_205_011;
 
-export const entryHash = (prevHash: string, e: AuditEntry) =>
-  createHash('sha256').update(JSON.stringify([prevHash, new Date(e.at).toISOString(), e.actor, e.action, e.target, e.status, e.requestId])).digest('hex');
+/** The hash covers every field; the centre only where there is one, so rows written before it existed still verify. */
+export const entryHash = (prevHash: string, e: AuditEntry) => {
+  // jsonb keeps its own key order: hash the actor's keys sorted, as written and as read back.
+  const actor = Object.fromEntries(Object.entries(e.actor).sort(([a], [b]) => a.localeCompare(b)));
+  const fields = [prevHash, new Date(e.at).toISOString(), actor, e.action, e.target, e.status, e.requestId];
+  if (e.centreCode) fields.push(e.centreCode);
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+};
 
 export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
   await db.transaction(async (tx) => {

@@ -8,7 +8,7 @@ import type { ItemSnapshot, StagePlan } from '../workflows/messages.js';
 export type CentreRow = typeof centres.$inferSelect;
 
 /** The code prefix that every centre under a centre shares (GB/T 2260 codes nest): 450000 → 45, 450100 → 4501. */
-export const centrePrefix = (code: string) => code.replace(/(00)+$/, '');
+export { centrePrefix } from '../workflows/authority.js';
 
 export async function findCentre(db: Db, code: string): Promise<CentreRow | undefined> {
   const [centre] = await db.select().from(centres).where(eq(centres.code, code));

@@ -28,6 +28,8 @@ export interface ApplicationFilter {
   stage?: string;
   item?: string;
   department?: string;
+  /** Only what this caller submitted (`integrator:<key id>` or `officer:<id>`). */
+  submittedBy?: string;
   /** Position after which to continue: the last row of the previous page. */
   after?: { submittedAt: string; applicationNo: string };
   limit: number;
@@ -40,6 +42,7 @@ export async function listApplications(db: Db, filter: ApplicationFilter): Promi
     conditions.push(filter.within ? like(applications.centreCode, `${centrePrefix(filter.centre)}%`) : eq(applications.centreCode, filter.centre));
   }
   if (filter.stage) conditions.push(eq(applications.stage, filter.stage));
+  if (filter.submittedBy) conditions.push(eq(applications.submittedBy, filter.submittedBy));
   if (filter.item) conditions.push(eq(applications.itemCode, filter.item));
   if (filter.department) {
     const reviewedBy = db
@@ -120,7 +123,7 @@ export async function listAlerts(db: Db, filter: AlertFilter): Promise<AlertRow[
     .from(alerts)
     .where(
       and(
-        filter.centre ? eq(alerts.centreCode, filter.centre) : undefined,
+        filter.centre ? like(alerts.centreCode, `${centrePrefix(filter.centre)}%`) : undefined,
         filter.level ? eq(alerts.level, filter.level as 'red') : undefined,
         filter.department ? eq(alerts.department, filter.department) : undefined,
       ),
@@ -140,7 +143,7 @@ export async function repeatedSupplements(db: Db, centre?: string) {
     .select({ event: events, centreCode: applications.centreCode })
     .from(events)
     .innerJoin(applications, eq(applications.applicationNo, events.applicationNo))
-    .where(and(eq(events.type, 'supplement_repeated'), centre ? eq(applications.centreCode, centre) : undefined))
+    .where(and(eq(events.type, 'supplement_repeated'), centre ? like(applications.centreCode, `${centrePrefix(centre)}%`) : undefined))
     .orderBy(desc(events.at))
     .limit(500);
   return rows.map(({ event, centreCode }) => ({

@@ -2,7 +2,7 @@
 import { buildApp } from '../api/app.js';
 import { openDatabase } from '../db/client.js';
 import { loadConfig } from './config.js';
-import { createLogger, runProcess, temporalClient } from './runtime.js';
+import { authConfig, createLogger, runProcess, temporalClient } from './runtime.js';
 import { registerSearchAttributes } from './temporal.js';
 
 await runProcess(async () => {
@@ -16,7 +16,7 @@ await runProcess(async () => {
     logger.warn({ err }, 'could not register search attributes (register them with the operator API)'),
   );
   const app = await buildApp(
-    { database, security: config.security, temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl: config.temporal.uiUrl } },
+    { database, auth: authConfig(config, { localSecret: false }), security: config.security, temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl: config.temporal.uiUrl } },
     { loggerInstance: logger },
   );
   await app.listen({ port: config.port, host: config.host });

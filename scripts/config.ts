@@ -28,6 +28,13 @@ const env = z.object({
   TEMPORAL_UI_URL: optional.pipe(z.url().optional()),
   CORS_ORIGINS: optional.transform((v) => v?.split(',').map((o) => o.trim()).filter(Boolean)),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1000),
+  RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().min(0).default(3000),
+  AUTH_JWT_SECRET: optional.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  AUTH_JWT_PUBLIC_KEY: optional,
+  AUTH_JWT_ALGORITHM: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA']).default('RS256'),
+  AUTH_JWKS_URL: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  AUTH_JWT_ISSUER: z.string().min(1).default('onewindow'),
+  AUTH_JWT_AUDIENCE: z.string().min(1).default('onewindow'),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -48,7 +55,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
-    security: { corsOrigins: e.CORS_ORIGINS, rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE },
+    security: {
+      corsOrigins: e.CORS_ORIGINS,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      rateLimitPerKeyPerMinute: e.RATE_LIMIT_PER_KEY_PER_MINUTE,
+    },
+    /** Staff tokens: a shared secret (local tokens), an identity provider's public key, or its JWKS. */
+    auth: {
+      secret: e.AUTH_JWT_SECRET,
+      // A PEM in one environment line may carry its newlines as \n.
+      publicKey: e.AUTH_JWT_PUBLIC_KEY?.replaceAll('\\n', '\n'),
+      algorithm: e.AUTH_JWT_ALGORITHM,
+      jwksUrl: e.AUTH_JWKS_URL,
+      issuer: e.AUTH_JWT_ISSUER,
+      audience: e.AUTH_JWT_AUDIENCE,
+    },
     temporal: {
       /** Unset: `npm start` runs the Temporal dev server itself. */
       address: e.TEMPORAL_ADDRESS,

@@ -2,6 +2,8 @@
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { type Activities, createActivities } from '../activities/index.js';
@@ -9,8 +11,50 @@ import type { Db } from '../db/client.js';
 import type { Config } from './config.js';
 import { connectionOptions } from './temporal.js';
 
+/**
+ * Credentials never reach a log line; applicants' numbers are masked wherever a log line carries them
+ * (a request's own log lines, an activity's input, an error's details).
+ */
 export function createLogger(level: Config['logLevel']) {
-  return pino({ level, base: { service: 'onewindow' } });
+  return pino({
+    level,
+    base: { service: 'onewindow' },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'key', 'secret', 'token'],
+      censor: '[redacted]',
+    },
+    serializers: {
+      // The live stream's token rides in its query string: keep it out of the request line.
+      req: (req: { method: string; url: string; id?: string }) => ({ method: req.method, url: req.url.replace(/access_token=[^&]*/, 'access_token=[redacted]'), id: req.id }),
+    },
+    formatters: { log: maskNumbers },
+  });
+}
+
+/** An 18-character 居民身份证号 or 统一社会信用代码: letters and digits, at least one digit. */
+const NUMBER = /\b(?=[0-9A-Z]*\d)([0-9A-Z]{4})[0-9A-Z]{10}([0-9A-Z]{4})\b/g;
+
+/** Masks every ID number or credit code anywhere in a log line's fields, as lists show them. */
+export function maskNumbers(fields: Record<string, unknown>): Record<string, unknown> {
+  const text = JSON.stringify(fields);
+  if (!/[0-9A-Z]{18}/.test(text)) return fields;
+  return JSON.parse(text.replace(NUMBER, '$1**********$2')) as Record<string, unknown>;
+}
+
+/**
+ * The staff-token configuration. `npm start` and `npm run token`, run without one, share a secret made
+ * once in the data folder; a production API refuses to start without one.
+ */
+export function authConfig(config: Config, options: { localSecret: boolean }): Config['auth'] {
+  const { auth } = config;
+  if (auth.secret || auth.publicKey || auth.jwksUrl) return auth;
+  if (!options.localSecret) throw new Error('Set AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY or AUTH_JWKS_URL: staff sign in with tokens');
+  const file = path.join(config.dataDir, 'auth-secret');
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return { ...auth, secret: readFileSync(file, 'utf8').trim() };
 }
 export type AppLogger = ReturnType<typeof createLogger>;
 

@@ -8,7 +8,7 @@ import { buildApp } from '../api/app.js';
 import { openDatabase } from '../db/client.js';
 import { seedCatalogue } from '../db/seed.js';
 import { loadConfig } from './config.js';
-import { bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess, temporalClient } from './runtime.js';
+import { authConfig, bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess, temporalClient } from './runtime.js';
 import { findTemporalCli, registerSearchAttributes, startDevServer } from './temporal.js';
 
 await runProcess(async () => {
@@ -50,7 +50,7 @@ await runProcess(async () => {
   });
 
   const app = await buildApp(
-    { database, security: config.security, temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl } },
+    { database, auth: authConfig(config, { localSecret: true }), security: config.security, temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl } },
     { loggerInstance: logger },
   );
   await app.listen({ port: config.port, host: config.host });
@@ -66,6 +66,7 @@ await runProcess(async () => {
       `  Temporal UI: ${uiUrl ?? '(not started here)'}`,
       `  Temporal:    ${address} (namespace ${config.temporal.namespace})`,
       `  Database:    ${database.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
+      '  Sign in:     npm run token -- 450000-supervisor   (any officer id; see README, "Who may do what")',
       'Stop with Ctrl+C.',
       '',
     ].join('\n'),

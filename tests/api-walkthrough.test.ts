@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STARTUP_DEPARTMENTS, type Stack, officer, startStack, submission } from './support/stack.js';
+import { STARTUP_DEPARTMENTS, type Stack, chiefOf, startStack, submission, windowOf } from './support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -9,58 +9,51 @@ afterAll(() => stack?.close());
 
 describe('the README walk-through over REST', () => {
   it('takes a joint application from submission through five parallel reviews to pickup, and shows its history', async () => {
-    const { app } = stack;
-    const submitted = await app.inject({ method: 'POST', url: '/v1/applications', payload: submission() });
+    const { integrator } = stack;
+    const window = stack.as(windowOf('market_regulation'));
+    const submitted = await integrator({ method: 'POST', url: '/v1/applications', payload: submission() });
     expect(submitted.statusCode).toBe(201);
     const no = submitted.json().applicationNo as string;
     expect(no).toMatch(/^450100-\d{8}-\d{6}$/);
     expect(submitted.headers.location).toBe(`/v1/applications/${no}`);
     expect(submitted.json().stage).toBe('submitted');
 
-    const accepted = await app.inject({
-      method: 'POST',
-      url: `/v1/applications/${no}/intake`,
-      payload: { decision: 'accept', department: 'market_regulation', officer: officer('w-1') },
-    });
+    const accepted = await window({ method: 'POST', url: `/v1/applications/${no}/intake`, payload: { decision: 'accept', department: 'market_regulation' } });
     expect(accepted.statusCode).toBe(200);
-    expect(accepted.json()).toMatchObject({ stage: 'in_review', responsibleOfficer: { id: 'w-1' } });
+    expect(accepted.json()).toMatchObject({ stage: 'in_review', responsibleOfficer: { id: windowOf('market_regulation'), role: 'window_officer' } });
 
     // The clocks started at acceptance: the same instants that GET /v1/calendar/due gives.
-    const accepted_ = (await app.inject(`/v1/applications/${no}`)).json();
-    await expect.poll(async () => (await app.inject(`/v1/applications/${no}`)).json().deadlines.promisedDueAt).not.toBeNull();
-    const { deadlines } = (await app.inject(`/v1/applications/${no}`)).json();
+    const accepted_ = (await integrator(`/v1/applications/${no}`)).json();
+    await expect.poll(async () => (await integrator(`/v1/applications/${no}`)).json().deadlines.promisedDueAt).not.toBeNull();
+    const { deadlines } = (await integrator(`/v1/applications/${no}`)).json();
     const due = (days: number) =>
-      app.inject({ url: '/v1/calendar/due', query: { from: accepted_.acceptedAt, workingDays: String(days), centre: '450100' } }).then((r) => r.json().due);
+      integrator({ url: '/v1/calendar/due', query: { from: accepted_.acceptedAt, workingDays: String(days), centre: '450100' } }).then((r) => r.json().due);
     expect(deadlines.promisedDueAt).toBe(await due(1));
     expect(deadlines.statutoryDueAt).toBe(await due(5));
     expect(deadlines.remainingMs).toBeGreaterThan(0);
 
     // Every department's review task is in its inbox at once: the fan-out is parallel.
-    await expect.poll(async () => (await app.inject(`/v1/applications/${no}`)).json().reviews.length).toBe(5);
+    await expect.poll(async () => (await integrator(`/v1/applications/${no}`)).json().reviews.length).toBe(5);
     for (const department of STARTUP_DEPARTMENTS) {
-      const inbox = (await app.inject(`/v1/departments/${department}/inbox?centre=450100`)).json();
+      const inbox = (await stack.as(windowOf(department))(`/v1/departments/${department}/inbox?centre=450100`)).json();
       expect(inbox.tasks.map((t: { applicationNo: string }) => t.applicationNo)).toContain(no);
     }
 
     const decisions = await Promise.all(
       STARTUP_DEPARTMENTS.map((department) =>
-        app.inject({
-          method: 'POST',
-          url: `/v1/applications/${no}/reviews/${department}/decision`,
-          payload: { decision: 'approve', officer: officer(`o-${department}`) },
-        }),
+        stack.as(chiefOf(department))({ method: 'POST', url: `/v1/applications/${no}/reviews/${department}/decision`, payload: { decision: 'approve' } }),
       ),
     );
     expect(decisions.map((d) => d.statusCode)).toEqual([200, 200, 200, 200, 200]);
-    await expect.poll(async () => (await app.inject(`/v1/applications/${no}`)).json().stage).toBe('completed');
+    await expect.poll(async () => (await integrator(`/v1/applications/${no}`)).json().stage).toBe('completed');
 
-    const picked = await app.inject({ method: 'POST', url: `/v1/applications/${no}/pickup`, payload: { officer: officer('w-1') } });
+    const picked = await window({ method: 'POST', url: `/v1/applications/${no}/pickup`, payload: {} });
     expect(picked.statusCode).toBe(200);
     expect(picked.json().stage).toBe('picked_up');
     const final = picked.json();
     expect(final.reviews.map((r: { status: string }) => r.status)).toEqual(['approved', 'approved', 'approved', 'approved', 'approved']);
 
-    const timeline = (await app.inject(`/v1/applications/${no}/history?format=timeline`)).json();
+    const timeline = (await window(`/v1/applications/${no}/history?format=timeline`)).json();
     const lines = timeline.timeline.map((e: { what: string }) => e.what);
     expect(lines[0]).toBe('workflow applicationWorkflow started (submitted)');
     expect(lines.filter((l: string) => l.startsWith('activity openReviewTask scheduled'))).toHaveLength(5);
@@ -76,7 +69,7 @@ describe('the README walk-through over REST', () => {
       })
       .toEqual([no]);
 
-    const history = (await app.inject(`/v1/applications/${no}/history`)).json();
+    const history = (await window(`/v1/applications/${no}/history`)).json();
     expect(history.events[0].eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
     expect(history.temporalUiUrl).toContain(`/workflows/${no}`);
   });

@@ -26,7 +26,8 @@ import {
   stateQuery,
   supplementUpdate,
 } from './messages.js';
-import { refuse } from './refuse.js';
+import { authorise, refuse } from './refuse.js';
+import { actsFor, mayDecide } from './authority.js';
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
   const state: ApplicationState = {
@@ -121,6 +122,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
             `Intake belongs to the lead department ${state.leadDepartment}, not ${intake.department}`,
           );
         }
+        authorise(actsFor(intake.officer, state.leadDepartment, input.centreCode));
         if (intake.decision === 'not_accept' && !intake.reason?.trim()) {
           refuse(REFUSALS.missingReason, 'Not accepting an application needs a reason');
         }
@@ -206,6 +208,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
               `its reviewers are ${[...new Set(input.stages.flatMap((s) => s.reviews.map((r) => r.department)))].join(', ')}`,
           );
         }
+        authorise(mayDecide(decision.officer, review, input.item.major));
         if (review.status !== 'open') {
           refuse(REFUSALS.alreadyDecided, `Department ${decision.department} has already decided: ${review.status}`);
         }
@@ -224,7 +227,12 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       moveTo('picked_up');
       return record(events);
     },
-    { validator: (_: Pickup) => requireStage('completed', 'Pickup') },
+    {
+      validator: (pickup: Pickup) => {
+        requireStage('completed', 'Pickup');
+        authorise(actsFor(pickup.officer, state.leadDepartment, input.centreCode));
+      },
+    },
   );
 
   /** Set once the application's decision (completion or rejection, and its timing) is recorded. */

@@ -27,7 +27,8 @@ import {
   searchAttributes,
   stopClockUpdate,
 } from './messages.js';
-import { refuse } from './refuse.js';
+import { authorise, refuse } from './refuse.js';
+import { actsFor, mayExtend } from './authority.js';
 import { WorkingCalendar, chinaDate, spanFor } from './working-days.js';
 
 /** What the clocks need of the workflow that owns the application's state. */
@@ -229,6 +230,7 @@ export function createClocks(ctx: ClockContext) {
         validator: (request: ClockStopRequest) => {
           requireStage('in_review', 'Stopping the clock');
           const review = requireOpenReview(request.department);
+          authorise(actsFor(request.officer, review.department, review.centreCode));
           if (activeStop(review)) {
             refuse(REFUSALS.clockStopped, `The clock of ${request.department}'s review already stands still (${activeStop(review)!.type})`);
           }
@@ -254,7 +256,9 @@ export function createClocks(ctx: ClockContext) {
       {
         validator: (request: ClockResumeRequest) => {
           requireStage('in_review', 'Restarting the clock');
-          const stop = activeStop(requireOpenReview(request.department));
+          const review = requireOpenReview(request.department);
+          authorise(actsFor(request.officer, review.department, review.centreCode));
+          const stop = activeStop(review);
           if (!stop) refuse(REFUSALS.clockRunning, `The clock of ${request.department}'s review is running`);
           if (stop.type === 'supplement') {
             refuse(REFUSALS.clockRunning, 'A clock stopped for a supplement restarts when the applicant supplies the materials');
@@ -275,6 +279,7 @@ export function createClocks(ctx: ClockContext) {
       {
         validator: (extension: Extension) => {
           requireStage('in_review', 'Extending the limit');
+          authorise(mayExtend(extension.officer, state.leadDepartment, input.centreCode));
           if (state.extension) refuse(REFUSALS.alreadyExtended, `The statutory limit was already extended on ${state.extension.at}`);
           if (!extension.reason?.trim()) refuse(REFUSALS.missingReason, 'An extension needs a reason');
           const max = maxExtensionDays(state.kind);

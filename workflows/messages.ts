@@ -25,10 +25,16 @@ export const CLOSED_STAGES: readonly Stage[] = ['picked_up', 'rejected', 'not_ac
 export const REVIEW_STATUSES = ['open', 'approved', 'rejected', 'withdrawn'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
-/** An officer acting at a window. Authentication comes later; the record names the person now. */
+/**
+ * An officer as the API authenticated them: the role, centre and department come from the organisation
+ * and let the workflow's validators check their authority again (workflows/authority.ts).
+ */
 export interface Officer {
   id: string;
   name?: string;
+  role?: string;
+  centreCode?: string;
+  departmentCode?: string | null;
 }
 
 export interface Applicant {
@@ -80,6 +86,8 @@ export interface ApplicationInput {
   applicant: Applicant;
   materials: string[];
   clientReference?: string;
+  /** Who submitted it: `integrator:<key id>` or `officer:<id>` (absent before authentication). */
+  submittedBy?: string;
   submittedAt: string;
   /** The consultation (咨询) it came from: its officer is the first responsible person (首问负责制). */
   consultation?: { id: number; officer: Officer };
@@ -291,6 +299,8 @@ export const REFUSALS = {
   alreadyExtended: 'AlreadyExtended',
   extensionTooLong: 'ExtensionTooLong',
   missingReason: 'MissingReason',
+  /** The acting officer may not do this (workflows/authority.ts); the API answers 403. */
+  notAuthorised: 'NotAuthorised',
 } as const;
 
 /** Search attributes registered on the server at start, so `temporal workflow list --query` finds applications. */

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listAlerts, repeatedSupplements } from '../../db/queries.js';
 import { errorBody } from '../errors.js';
+import { OVERSIGHT, scopeCentre } from '../auth.js';
 import { alert } from '../schemas.js';
 import { alertView } from '../views.js';
 
@@ -12,17 +13,20 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['supervision'],
-        summary: 'Supervision alerts, newest first, by centre, level and department',
+        summary: 'Supervision alerts, newest first, of a centre and those below it (the caller’s own by default), by level and department',
         querystring: z.object({
           centre: z.string().optional(),
           level: z.enum(['yellow', 'red', 'statutory_red']).optional(),
           department: z.string().optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
-        response: { 200: z.object({ alerts: z.array(alert) }), 400: errorBody, 503: errorBody },
-      },
+        response: { 200: z.object({ alerts: z.array(alert) }), 400: errorBody, 401: errorBody, 403: errorBody, 503: errorBody },
+      }, config: { access: OVERSIGHT },
     },
-    async (request) => ({ alerts: (await listAlerts(app.deps.database.db, request.query)).map(alertView) }),
+    async (request) => {
+      const centre = scopeCentre(request, request.query.centre, 'read alerts');
+      return { alerts: (await listAlerts(app.deps.database.db, { ...request.query, centre })).map(alertView) };
+    },
   );
 
   app.get(
@@ -39,8 +43,8 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
             ),
           }),
         },
-      },
+      }, config: { access: OVERSIGHT },
     },
-    async (request) => ({ flags: await repeatedSupplements(app.deps.database.db, request.query.centre) }),
+    async (request) => ({ flags: await repeatedSupplements(app.deps.database.db, scopeCentre(request, request.query.centre, 'read flags')) }),
   );
 };

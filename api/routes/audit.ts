@@ -1,10 +1,10 @@
 /** The audit trail, newest first, for supervisors. */
-import { desc, lt } from 'drizzle-orm';
+import { and, desc, like, lt } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditLog } from '../../db/schema/index.js';
-import { requireRole } from '../administrator.js';
-import { adminHeaders } from '../catalogue-schemas.js';
+import { staffOf } from '../auth.js';
+import { centrePrefix } from '../../workflows/authority.js';
 import { errorBody } from '../errors.js';
 import { iso } from '../views.js';
 
@@ -14,8 +14,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['supervision'],
-        summary: 'Every state-changing request, newest first, with the hash chain that proves nothing was altered (supervisors)',
-        headers: adminHeaders,
+        summary: 'Every state-changing request at the supervisor’s centre and those below it, newest first, with the hash chain that proves nothing was altered',
         querystring: z.object({ before: z.coerce.number().int().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
         response: {
           200: z.object({
@@ -23,7 +22,8 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
               z.object({
                 id: z.number(),
                 at: z.string(),
-                actor: z.object({ id: z.string(), name: z.string().optional(), ip: z.string().optional() }),
+                actor: z.object({ id: z.string(), kind: z.enum(['officer', 'integrator']).optional(), name: z.string().optional(), role: z.string().optional(), ip: z.string().optional() }),
+                centreCode: z.string().nullable(),
                 action: z.string(),
                 target: z.string(),
                 status: z.number(),
@@ -36,14 +36,20 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
           400: errorBody,
           403: errorBody,
         },
-      },
+      }, config: { access: ['supervisor'] },
     },
     async (request) => {
-      await requireRole(app.deps.database.db, request, 'supervisor', 'read the audit trail');
+      const scope = centrePrefix(staffOf(request).centreCode);
       const rows = await app.deps.database.db
         .select()
         .from(auditLog)
-        .where(request.query.before ? lt(auditLog.id, request.query.before) : undefined)
+        .where(
+          and(
+            request.query.before ? lt(auditLog.id, request.query.before) : undefined,
+            // Supervisors read their centre's and those below it; the region's read everything.
+            scope.length > 2 ? like(auditLog.centreCode, `${scope}%`) : undefined,
+          ),
+        )
         .orderBy(desc(auditLog.id))
         .limit(request.query.limit);
       return { entries: rows.map((r) => ({ ...r, at: iso(r.at)! })) };

@@ -12,8 +12,7 @@ import { and, eq } from 'drizzle-orm';
 import { applications } from '../../db/schema/index.js';
 import { recalculateUpdate } from '../../workflows/messages.js';
 import { WorkingCalendar, chinaDate, spanFor } from '../../workflows/working-days.js';
-import { requireAdministrator } from '../administrator.js';
-import { adminHeaders } from '../catalogue-schemas.js';
+import { recordedActor, requireCentre, requireRegion } from '../auth.js';
 import { errorBody, invalid, notFound } from '../errors.js';
 
 const tags = ['calendar'];
@@ -45,7 +44,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
           }),
           400: errorBody,
         },
-      },
+      }, config: { access: 'public' },
     },
     async (request) => {
       const { from, workingDays, centre } = request.query;
@@ -71,7 +70,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
             days: z.array(z.object({ scope: z.string(), day: z.string(), kind: z.string(), name: z.string(), source: z.string() })),
           }),
         },
-      },
+      }, config: { access: 'public' },
     },
     async (request) => ({ year: request.params.year, ...(await listCalendar(db, request.params.year, request.query.centre)) }),
   );
@@ -83,7 +82,6 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Load a year’s State Council holiday notice, replacing that year’s national days (administrators)',
         params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
-        headers: adminHeaders,
         body: z.object({
           source: z.string().trim().min(1).max(500).describe('The notice, e.g. 国务院办公厅关于2027年部分节假日安排的通知'),
           daysOff: z.array(namedDay).max(60),
@@ -99,10 +97,11 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
           400: errorBody,
           403: errorBody,
         },
-      },
+      }, config: { access: ['centre_administrator'] },
     },
     async (request) => {
-      const actor = await requireAdministrator(db, request);
+      requireRegion(request, 'load the national calendar');
+      const actor = recordedActor(request);
       const { year } = request.params;
       const { source, daysOff, workingWeekends } = request.body;
       for (const [field, list] of Object.entries({ daysOff, workingWeekends })) {
@@ -143,15 +142,15 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Add local days off of a centre; they count for it and the centres below it (administrators)',
         params: z.object({ code: z.string() }),
-        headers: adminHeaders,
         body: z.object({ source: z.string().trim().min(1).max(500), days: z.array(namedDay).min(1).max(30) }),
         response: { 200: z.object({ centre: z.string(), added: z.number() }), 400: errorBody, 403: errorBody, 404: errorBody },
-      },
+      }, config: { access: ['centre_administrator'] },
     },
     async (request) => {
-      const actor = await requireAdministrator(db, request);
       const { code } = request.params;
       if (!(await findCentre(db, code))) throw notFound(`Centre ${code}`);
+      requireCentre(request, code, 'add days off');
+      const actor = recordedActor(request);
       const days = request.body.days.map((d) => ({ day: d.date, name: d.name }));
       await db.transaction(async (tx) => {
         await addLocalDaysOff(tx, code, days, request.body.source);

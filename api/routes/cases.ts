@@ -7,8 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CASE_STATUSES, accountabilityCases, caseSteps } from '../../db/schema/index.js';
 import { centrePrefix } from '../../db/catalogue.js';
-import { requireRole } from '../administrator.js';
-import { adminHeaders } from '../catalogue-schemas.js';
+import { OVERSIGHT, recordedActor, requireCentre, scopeCentre } from '../auth.js';
 import { HttpError, errorBody, notFound } from '../errors.js';
 import { applicationUrl, iso } from '../views.js';
 
@@ -59,16 +58,17 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
           application: z.string().optional().describe('The cases of one application'),
         }),
         response: { 200: z.object({ cases: z.array(caseView) }), 400: errorBody },
-      },
+      }, config: { access: OVERSIGHT },
     },
     async (request) => {
-      const { centre, status, application } = request.query;
+      const { status, application } = request.query;
+      const centre = scopeCentre(request, request.query.centre, 'read accountability cases');
       const rows = await db
         .select()
         .from(accountabilityCases)
         .where(
           and(
-            centre ? like(accountabilityCases.centreCode, `${centrePrefix(centre)}%`) : undefined,
+            like(accountabilityCases.centreCode, `${centrePrefix(centre)}%`),
             status ? eq(accountabilityCases.status, status) : undefined,
             application ? eq(accountabilityCases.applicationNo, application) : undefined,
           ),
@@ -81,10 +81,11 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/cases/:id',
-    { schema: { tags: ['supervision'], params: z.object({ id: z.string() }), response: { 200: caseView, 404: errorBody } } },
+    { schema: { tags: ['supervision'], params: z.object({ id: z.string() }), response: { 200: caseView, 404: errorBody } }, config: { access: OVERSIGHT } },
     async (request) => {
       const [row] = await db.select().from(accountabilityCases).where(eq(accountabilityCases.id, request.params.id));
       if (!row) throw notFound(`Case ${request.params.id}`);
+      requireCentre(request, row.centreCode, `read case ${row.id}`);
       const steps = await db.select().from(caseSteps).where(eq(caseSteps.caseId, row.id)).orderBy(asc(caseSteps.id));
       return { ...view(row), steps: steps.map((s) => ({ ...s, at: iso(s.at)! })) };
     },
@@ -97,7 +98,6 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['supervision'],
         summary: 'Move a case on: explanation_received, then closed with an outcome (supervisors)',
         params: z.object({ id: z.string() }),
-        headers: adminHeaders,
         body: z
           .object({
             status: z.enum(['explanation_received', 'closed']),
@@ -106,17 +106,15 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
           })
           .refine((b) => b.status !== 'closed' || !!b.outcome, { path: ['outcome'], message: 'closing a case needs an outcome' }),
         response: { 200: caseView, 400: errorBody, 403: errorBody, 404: errorBody, 409: errorBody },
-      },
+      }, config: { access: ['supervisor'] },
     },
     async (request) => {
-      const { officer: supervisor, actor } = await requireRole(db, request, 'supervisor', 'handle accountability cases');
+      const actor = recordedActor(request);
       const { status, note, outcome } = request.body;
       return db.transaction(async (tx) => {
         const [row] = await tx.select().from(accountabilityCases).where(eq(accountabilityCases.id, request.params.id)).for('update');
         if (!row) throw notFound(`Case ${request.params.id}`);
-        if (!row.centreCode.startsWith(centrePrefix(supervisor.centreCode))) {
-          throw new HttpError(403, 'forbidden', `Case ${row.id} belongs to centre ${row.centreCode}, outside supervisor ${supervisor.id}'s centre`);
-        }
+        requireCentre(request, row.centreCode, `handle case ${row.id}`);
         if (NEXT[row.status] !== status) {
           throw new HttpError(409, 'wrong_case_status', `Case ${row.id} is ${row.status}; it can move only to ${NEXT[row.status] ?? 'nothing (closed)'}`);
         }

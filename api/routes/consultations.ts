@@ -3,26 +3,27 @@
  * an inquiry, at the window, by phone or online, is recorded; an application that follows it names
  * that officer first.
  */
-import { desc, eq } from 'drizzle-orm';
+import { desc, like } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findCentre } from '../../db/catalogue.js';
 import { consultations } from '../../db/schema/index.js';
 import { errorBody, invalid } from '../errors.js';
+import { STAFF, WINDOW_STAFF, forbidden, scopeCentre, staffOf } from '../auth.js';
+import { centrePrefix } from '../../workflows/authority.js';
 import { officer } from '../schemas.js';
 import { iso } from '../views.js';
 
 const consultation = z
   .object({
     centreCode: z.string().regex(/^\d{6}$/),
-    officer,
     channel: z.enum(['window', 'phone', 'online']),
     itemCode: z.string().max(100).optional(),
     subject: z.string().trim().min(1).max(2000),
     inquirer: z.object({ name: z.string().trim().min(1).max(100), phone: z.string().trim().max(32).optional() }).optional(),
   })
   .meta({ id: 'Consultation' });
-const consultationView = consultation.extend({ id: z.number(), at: z.string(), itemCode: z.string().nullable(), inquirer: consultation.shape.inquirer.nullable() });
+const consultationView = consultation.extend({ officer, id: z.number(), at: z.string(), itemCode: z.string().nullable(), inquirer: consultation.shape.inquirer.nullable() });
 
 export const consultationRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.deps.database.db;
@@ -35,12 +36,15 @@ export const consultationRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['window'],
         summary: 'Record a consultation and the officer who first received it (首问负责制)',
         body: consultation,
-        response: { 201: consultationView, 400: errorBody },
-      },
+        response: { 201: consultationView, 400: errorBody, 401: errorBody, 403: errorBody },
+      }, config: { access: WINDOW_STAFF },
     },
     async (request, reply) => {
       if (!(await findCentre(db, request.body.centreCode))) throw invalid('body.centreCode', `unknown centre ${request.body.centreCode}`);
-      const [row] = await db.insert(consultations).values(request.body).returning();
+      const officer = staffOf(request);
+      if (officer.centreCode !== request.body.centreCode) throw forbidden(`${officer.id} receives consultations at centre ${officer.centreCode} only`);
+      // The officer who first received it is the one signed in.
+      const [row] = await db.insert(consultations).values({ ...request.body, officer: { id: officer.id, name: officer.name } }).returning();
       return reply.status(201).send(view(row));
     },
   );
@@ -53,14 +57,14 @@ export const consultationRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Consultations of a centre, newest first',
         querystring: z.object({ centre: z.string().optional() }),
         response: { 200: z.object({ consultations: z.array(consultationView) }) },
-      },
+      }, config: { access: STAFF },
     },
     async (request) => ({
       consultations: (
         await db
           .select()
           .from(consultations)
-          .where(request.query.centre ? eq(consultations.centreCode, request.query.centre) : undefined)
+          .where(like(consultations.centreCode, `${centrePrefix(scopeCentre(request, request.query.centre, 'read consultations'))}%`))
           .orderBy(desc(consultations.id))
           .limit(500)
       ).map(view),

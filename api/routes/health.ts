@@ -12,10 +12,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/healthz', { schema: { tags: ['operations'], response: { 200: ok } } }, async () => ({ status: 'ok' as const }));
+  app.get('/healthz', { schema: { tags: ['operations'], response: { 200: ok } }, config: { access: 'public' } }, async () => ({ status: 'ok' as const }));
 
   /** Ready when both Temporal and the database answer; otherwise 503 naming the one that does not. */
-  app.get('/readyz', { schema: { tags: ['operations'], response: { 200: ok, 503: errorBody } } }, async () => {
+  app.get('/readyz', { schema: { tags: ['operations'], response: { 200: ok, 503: errorBody } }, config: { access: 'public' } }, async () => {
     const { database, temporal } = app.deps;
     const checks = await Promise.allSettled([
       withTimeout(database.ping(), 3_000),

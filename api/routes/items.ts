@@ -6,9 +6,9 @@ import { findItemVersion, listDepartments, listItems, listItemVersions } from '.
 import { type ItemOutcome, saveItem } from '../../db/catalogue-writes.js';
 import { type ItemDefinition, unknownDepartments } from '../../db/item-definition.js';
 import { catalogueChanges } from '../../db/schema/index.js';
-import { requireAdministrator } from '../administrator.js';
+import { STAFF, recordedActor, requireRegion } from '../auth.js';
 import { csvToRawItems, itemsToCsv, validateImport } from '../catalogue-io.js';
-import { adminHeaders, item, itemListQuery, itemView } from '../catalogue-schemas.js';
+import { item, itemListQuery, itemView } from '../catalogue-schemas.js';
 import { HttpError, errorBody, invalid, notFound } from '../errors.js';
 import { iso } from '../views.js';
 
@@ -40,7 +40,7 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/items',
-    { schema: { tags, summary: 'Items, filtered and searched by code or name', querystring: itemListQuery, response: { 200: z.object({ items: z.array(summary) }) } } },
+    { schema: { tags, summary: 'Items, filtered and searched by code or name', querystring: itemListQuery, response: { 200: z.object({ items: z.array(summary) }) } }, config: { access: 'public' } },
     async (request) => ({
       items: (await listItems(db, request.query)).map(({ item: row, definition }) => ({ ...row, levels: definition.levels })),
     }),
@@ -48,7 +48,7 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/items/:code',
-    { schema: { tags, summary: 'The current version of an item', params: codeParams, response: { 200: itemView, 404: errorBody } } },
+    { schema: { tags, summary: 'The current version of an item', params: codeParams, response: { 200: itemView, 404: errorBody } }, config: { access: 'public' } },
     async (request) => {
       const found = await findItemVersion(db, request.params.code);
       if (!found) throw notFound(`Item ${request.params.code}`);
@@ -58,7 +58,7 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/items/:code/versions',
-    { schema: { tags, summary: 'Every version of an item', params: codeParams, response: { 200: z.object({ versions: z.array(itemView.omit({ definition: true })) }), 404: errorBody } } },
+    { schema: { tags, summary: 'Every version of an item', params: codeParams, response: { 200: z.object({ versions: z.array(itemView.omit({ definition: true })) }), 404: errorBody } }, config: { access: 'public' } },
     async (request) => {
       const versions = await listItemVersions(db, request.params.code);
       if (versions.length === 0) throw notFound(`Item ${request.params.code}`);
@@ -74,7 +74,7 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'One version of an item: the rules an application submitted under it runs by',
         params: codeParams.extend({ version: z.coerce.number().int().min(1) }),
         response: { 200: itemView, 404: errorBody },
-      },
+      }, config: { access: 'public' },
     },
     async (request) => {
       const found = await findItemVersion(db, request.params.code, request.params.version);
@@ -86,10 +86,11 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/items',
     {
-      schema: { tags, summary: 'Create an item (administrators)', headers: adminHeaders, body: item, response: { 201: itemView, 400: errorBody, 403: errorBody, 409: errorBody } },
+      schema: { tags, summary: 'Create an item (administrators)', body: item, response: { 201: itemView, 400: errorBody, 403: errorBody, 409: errorBody } }, config: { access: ['centre_administrator'] },
     },
     async (request, reply) => {
-      const actor = await requireAdministrator(db, request);
+      requireRegion(request, 'change the catalogue');
+      const actor = recordedActor(request);
       await checkDepartments(request.body);
       if (await findItemVersion(db, request.body.code)) {
         throw new HttpError(409, 'item_exists', `Item ${request.body.code} exists; PUT /v1/items/${request.body.code} makes a new version`);
@@ -106,13 +107,13 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Change an item: a new version; running applications keep theirs (administrators)',
         params: codeParams,
-        headers: adminHeaders,
         body: item,
         response: { 200: itemView, 400: errorBody, 403: errorBody, 404: errorBody },
-      },
+      }, config: { access: ['centre_administrator'] },
     },
     async (request) => {
-      const actor = await requireAdministrator(db, request);
+      requireRegion(request, 'change the catalogue');
+      const actor = recordedActor(request);
       if (request.body.code !== request.params.code) throw invalid('body.code', `must equal the code in the path (${request.params.code})`);
       if (!(await findItemVersion(db, request.params.code))) throw notFound(`Item ${request.params.code}`);
       await checkDepartments(request.body);
@@ -128,7 +129,7 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'The whole catalogue (current versions) as JSON or CSV',
         querystring: z.object({ format: z.enum(['json', 'csv']).default('json') }),
-      },
+      }, config: { access: 'public' },
     },
     async (request, reply) => {
       const definitions = (await listItems(db, {})).map((row) => row.definition);
@@ -145,17 +146,17 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Import items from JSON ({"items": [...]}) or CSV (text/csv): all or nothing (administrators)',
-        headers: adminHeaders,
         body: z.union([z.object({ items: z.array(z.unknown()) }), z.string()]),
         response: {
           200: z.object({ created: z.array(z.string()), updated: z.array(z.string()), unchanged: z.array(z.string()) }),
           400: errorBody,
           403: errorBody,
         },
-      },
+      }, config: { access: ['centre_administrator'] },
     },
     async (request) => {
-      const actor = await requireAdministrator(db, request);
+      requireRegion(request, 'change the catalogue');
+      const actor = recordedActor(request);
       const { rows, problems: parseProblems } =
         typeof request.body === 'string' ? csvToRawItems(request.body) : { rows: request.body.items, problems: [] };
       const known = new Set((await listDepartments(db)).map((d) => d.code));
@@ -182,7 +183,7 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
           key: z.string().optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
-      },
+      }, config: { access: STAFF },
     },
     async (request) => {
       const { entity, key, limit } = request.query;

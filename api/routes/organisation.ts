@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { centrePrefix, findCentre, listCentres, listDepartments, listOfficers, listWindows } from '../../db/catalogue.js';
 import { type OrganisationEntity, saveOrganisationRecord } from '../../db/catalogue-writes.js';
 import { OFFICER_ROLES } from '../../db/schema/index.js';
-import { requireAdministrator } from '../administrator.js';
-import { adminHeaders, centre, department, officer, window } from '../catalogue-schemas.js';
+import { STAFF, recordedActor, requireCentre, requireRegion } from '../auth.js';
+import { centre, department, officer, window } from '../catalogue-schemas.js';
 import { errorBody, invalid, notFound } from '../errors.js';
 
 type CentreNode = z.output<typeof centre> & { children: CentreNode[] };
@@ -25,7 +25,7 @@ export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Every centre: as a tree under the regional centre, or a flat list with ?flat=1',
         querystring: z.object({ flat: z.enum(['0', '1']).optional() }),
         response: { 200: z.object({ centres: z.array(z.union([centreNode, centre])) }) },
-      },
+      }, config: { access: 'public' },
     },
     async (request) => {
       const rows = await listCentres(db);
@@ -39,11 +39,11 @@ export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/centres/:code',
-    { schema: { tags, params: codeParams, response: { 200: centre, 404: errorBody } } },
+    { schema: { tags, params: codeParams, response: { 200: centre, 404: errorBody } }, config: { access: 'public' } },
     async (request) => (await findCentre(db, request.params.code)) ?? Promise.reject(notFound(`Centre ${request.params.code}`)),
   );
 
-  app.get('/departments', { schema: { tags, response: { 200: z.object({ departments: z.array(department) }) } } }, async () => ({
+  app.get('/departments', { schema: { tags, response: { 200: z.object({ departments: z.array(department) }) } }, config: { access: 'public' } }, async () => ({
     departments: await listDepartments(db),
   }));
 
@@ -54,7 +54,7 @@ export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         querystring: z.object({ centre: z.string().optional(), department: z.string().optional() }),
         response: { 200: z.object({ windows: z.array(window) }) },
-      },
+      }, config: { access: 'public' },
     },
     async (request) => ({ windows: await listWindows(db, request.query) }),
   );
@@ -71,7 +71,7 @@ export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
           role: z.enum(OFFICER_ROLES).optional(),
         }),
         response: { 200: z.object({ officers: z.array(officer) }) },
-      },
+      }, config: { access: STAFF },
     },
     async (request) => ({ officers: await listOfficers(db, request.query) }),
   );
@@ -91,14 +91,17 @@ function putRoute(app: FastifyInstance, entity: OrganisationEntity, url: string,
         tags,
         summary: `Create or replace a ${entity} (administrators)`,
         params: codeParams,
-        headers: adminHeaders,
         body,
-        response: { 200: body, 201: body, 400: errorBody, 403: errorBody },
+        response: { 200: body, 201: body, 400: errorBody, 401: errorBody, 403: errorBody },
       },
+      config: { access: ['centre_administrator'] },
     },
     async (request, reply) => {
-      const actor = await requireAdministrator(app.deps.database.db, request);
       const values = request.body as Record<string, unknown>;
+      // Departments serve the whole region; a centre, its windows and its officers are kept by its administrators or those above.
+      if (entity === 'department') requireRegion(request, 'change the departments');
+      else requireCentre(request, entity === 'centre' ? request.params.code : String(values.centreCode), `change the organisation`);
+      const actor = recordedActor(request);
       const keyField = entity === 'officer' ? 'id' : 'code';
       if (values[keyField] !== request.params.code) {
         throw invalid(`body.${keyField}`, `must equal the ${keyField} in the path (${request.params.code})`);

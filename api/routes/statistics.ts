@@ -1,4 +1,5 @@
 /** Efficiency statistics per centre, department, item or month. */
+import { OVERSIGHT, scopeCentre } from '../auth.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { GROUPINGS, efficiency } from '../../db/statistics.js';
@@ -38,8 +39,11 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
           to: z.iso.date().optional().describe('Day after the last acceptance day'),
         }),
         response: { 200: z.object({ groupBy: z.enum(GROUPINGS), rows: z.array(row) }), 400: errorBody, 503: errorBody },
-      },
+      }, config: { access: OVERSIGHT },
     },
-    async (request) => ({ groupBy: request.query.groupBy, rows: await efficiency(app.deps.database.db, request.query) }),
+    async (request) => ({
+      groupBy: request.query.groupBy,
+      rows: await efficiency(app.deps.database.db, { ...request.query, centre: scopeCentre(request, request.query.centre, 'read statistics') }),
+    }),
   );
 };

@@ -2,6 +2,8 @@
  * The supervision centre: its page at /supervision, and the JSON it reads: the map of centres, the
  * day's business table, and a stream of change notices (server-sent events) for the live page.
  */
+import { OVERSIGHT, scopeCentre, staffOf } from '../auth.js';
+import { withinCentre } from '../../workflows/authority.js';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -59,9 +61,9 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   await app.register(fastifyStatic, { root: pageRoot, prefix: '/supervision/', index: ['index.html'] });
-  app.get('/supervision', { schema: { hide: true } }, (_request, reply) => reply.sendFile('index.html', pageRoot));
+  app.get('/supervision', { schema: { hide: true }, config: { access: 'public' } }, (_request, reply) => reply.sendFile('index.html', pageRoot));
   for (const [file, location] of Object.entries(vendor)) {
-    app.get(`/supervision/vendor/${file}`, { schema: { hide: true } }, (_request, reply) =>
+    app.get(`/supervision/vendor/${file}`, { schema: { hide: true }, config: { access: 'public' } }, (_request, reply) =>
       reply.header('cache-control', 'public, max-age=86400').sendFile(path.basename(location), path.dirname(location)),
     );
   }
@@ -73,9 +75,13 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['supervision'],
         summary: 'Every centre at its position, coloured by the worst state of its open applications',
         response: { 200: z.object({ generatedAt: z.string(), centres: z.array(mapCentre) }), 503: errorBody },
-      },
+      }, config: { access: OVERSIGHT },
     },
-    async () => ({ generatedAt: new Date().toISOString(), centres: await centreMap(db) }),
+    async (request) => {
+      // The supervisor's own centre and those below it.
+      const scope = staffOf(request).centreCode;
+      return { generatedAt: new Date().toISOString(), centres: (await centreMap(db)).filter((c) => withinCentre(scope, c.code)) };
+    },
   );
 
   app.get(
@@ -86,22 +92,23 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "The day's business per item at a centre and the centres below it: each step's count and the alerts",
         querystring: z.object({
           date: z.iso.date().optional().describe('The day in China (default today)'),
-          centre: z.string().regex(/^\d{6}$/).default('450000'),
+          centre: z.string().regex(/^\d{6}$/).optional().describe('The caller’s own centre by default'),
           department: z.string().optional(),
           item: z.string().optional(),
         }),
         response: { 200: z.object({ date: z.string(), centre: z.string(), rows: z.array(dayRow) }), 400: errorBody, 503: errorBody },
-      },
+      }, config: { access: OVERSIGHT },
     },
     async (request) => {
       const day = request.query.date ?? chinaToday();
-      return { date: day, centre: request.query.centre, rows: await dayBusiness(db, { ...request.query, day }) };
+      const centre = scopeCentre(request, request.query.centre, "read the day's business");
+      return { date: day, centre, rows: await dayBusiness(db, { ...request.query, centre, day }) };
     },
   );
 
   app.get(
     '/v1/supervision/stream',
-    { schema: { tags: ['supervision'], summary: 'Server-sent events: a `change` event whenever the read model changes' } },
+    { schema: { tags: ['supervision'], summary: 'Server-sent events: a `change` event whenever the read model changes' }, config: { access: OVERSIGHT } },
     (request, reply) => {
       reply.hijack();
       const res = reply.raw;

@@ -5,12 +5,15 @@
  */
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { findApplication } from '../../db/queries.js';
+import { findItemVersion } from '../../db/catalogue.js';
 import {
   type ApplicationState,
   CLOSED_STAGES,
+  type Officer,
+  REFUSALS,
   type Stage,
   decisionUpdate,
   intakeUpdate,
@@ -20,8 +23,10 @@ import {
   stopClockUpdate,
   supplementUpdate,
 } from '../../workflows/messages.js';
-import { HttpError, errorBody, notFound, refused } from '../errors.js';
-import { findOfficer } from '../../db/catalogue.js';
+import { errorBody, notFound, refused } from '../errors.js';
+import { WINDOW_STAFF, actingOfficer, forbidden } from '../auth.js';
+import { sightOf } from '../application-access.js';
+import { actsFor, mayDecide, mayExtend } from '../../workflows/authority.js';
 import {
   application,
   applicationNoParams,
@@ -36,32 +41,50 @@ import {
 } from '../schemas.js';
 import { applicationView } from '../views.js';
 
-const responses = { 200: application, 400: errorBody, 404: errorBody, 409: errorBody, 503: errorBody };
+const responses = { 200: application, 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 503: errorBody };
 
 export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/applications/:no/intake',
     {
-      schema: { tags: ['window'], summary: 'Intake: accept, not accept, or ask for supplementary materials', params: applicationNoParams, body: intake, response: responses },
+      schema: { tags: ['window'], summary: 'Intake: accept, not accept, or ask for supplementary materials (the lead department’s window)', params: applicationNoParams, body: intake, response: responses },
+      config: { access: WINDOW_STAFF },
     },
-    async (request) => sendUpdate(app, request.params.no, intakeUpdate, request.body),
+    async (request) =>
+      sendUpdate(app, request, request.params.no, intakeUpdate, (found, officer) => {
+        authorise(actsFor(officer, found.row.leadDepartment, found.row.centreCode));
+        return { ...request.body, officer };
+      }),
   );
 
   app.post(
     '/applications/:no/supplements',
     {
-      schema: { tags: ['window'], summary: 'The applicant’s supplementary materials; returns the application to intake', params: applicationNoParams, body: supplement, response: responses },
+      schema: { tags: ['window'], summary: 'The applicant’s supplementary materials, from the submitting integrator or a handling window; returns the application to intake', params: applicationNoParams, body: supplement, response: responses },
+      config: { access: ['integrator', ...WINDOW_STAFF] },
     },
-    async (request) => sendUpdate(app, request.params.no, supplementUpdate, request.body),
+    async (request) =>
+      sendUpdate(app, request, request.params.no, supplementUpdate, (found) => {
+        if (sightOf(request.identity, found.row, found.reviews) !== 'whole') {
+          throw forbidden(`Only the submitter or a window handling application ${found.row.applicationNo} may hand in its supplement`);
+        }
+        return request.body;
+      }),
   );
 
   app.post(
     '/applications/:no/reviews/:department/decision',
     {
-      schema: { tags: ['window'], summary: 'A department’s decision: approve, or reject with a reason', params: decisionParams, body: decision, response: responses },
+      schema: { tags: ['window'], summary: 'A department’s decision: approve, or reject with a reason (its chief representative; a leader for a major item)', params: decisionParams, body: decision, response: responses },
+      config: { access: ['chief_representative', 'department_leader'] },
     },
     async (request) =>
-      sendUpdate(app, request.params.no, decisionUpdate, { department: request.params.department, ...request.body }),
+      sendUpdate(app, request, request.params.no, decisionUpdate, async (found, officer) => {
+        const review = reviewOf(found, request.params.department);
+        const item = await findItemVersion(app.deps.database.db, found.row.itemCode, found.row.itemVersion);
+        if (review) authorise(mayDecide(officer, review, item?.definition.major ?? true));
+        return { department: request.params.department, ...request.body, officer };
+      }),
   );
 
   app.post(
@@ -74,8 +97,14 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
         body: clockStop,
         response: responses,
       },
+      config: { access: WINDOW_STAFF },
     },
-    async (request) => sendUpdate(app, request.params.no, stopClockUpdate, { department: request.params.department, ...request.body }),
+    async (request) =>
+      sendUpdate(app, request, request.params.no, stopClockUpdate, (found, officer) => {
+        const review = reviewOf(found, request.params.department);
+        if (review) authorise(actsFor(officer, review.department, review.centreCode));
+        return { department: request.params.department, ...request.body, officer };
+      }),
   );
 
   app.post(
@@ -88,8 +117,14 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
         body: clockResume,
         response: responses,
       },
+      config: { access: WINDOW_STAFF },
     },
-    async (request) => sendUpdate(app, request.params.no, resumeClockUpdate, { department: request.params.department, ...request.body }),
+    async (request) =>
+      sendUpdate(app, request, request.params.no, resumeClockUpdate, (found, officer) => {
+        const review = reviewOf(found, request.params.department);
+        if (review) authorise(actsFor(officer, review.department, review.centreCode));
+        return { department: request.params.department, ...request.body, officer };
+      }),
   );
 
   app.post(
@@ -100,46 +135,66 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Extend the statutory limit once, with a reason (延期, by a leader of the lead department)',
         params: applicationNoParams,
         body: extension,
-        response: { ...responses, 403: errorBody },
+        response: responses,
       },
+      config: { access: ['department_leader'] },
     },
-    async (request) => {
-      const { database } = app.deps;
-      const found = await findApplication(database.db, request.params.no);
-      const named = await findOfficer(database.db, request.body.officer.id);
-      const leader = named?.role === 'department_leader' && named.departmentCode === found?.row.leadDepartment;
-      if (found && !leader) {
-        throw new HttpError(403, 'forbidden', `Only a leader of ${found.row.leadDepartment} may extend the limit; ${request.body.officer.id} is not one`);
-      }
-      return sendUpdate(app, request.params.no, extendUpdate, request.body);
-    },
+    async (request) =>
+      sendUpdate(app, request, request.params.no, extendUpdate, (found, officer) => {
+        authorise(mayExtend(officer, found.row.leadDepartment, found.row.centreCode));
+        return { ...request.body, officer };
+      }),
   );
 
   app.post(
     '/applications/:no/pickup',
     {
       schema: { tags: ['window'], summary: 'The applicant collected the result; the application ends', params: applicationNoParams, body: pickup, response: responses },
+      config: { access: WINDOW_STAFF },
     },
-    async (request) => sendUpdate(app, request.params.no, pickupUpdate, request.body),
+    async (request) =>
+      sendUpdate(app, request, request.params.no, pickupUpdate, (found, officer) => {
+        authorise(actsFor(officer, found.row.leadDepartment, found.row.centreCode));
+        return { ...request.body, officer };
+      }),
   );
 };
 
+type Found = NonNullable<Awaited<ReturnType<typeof findApplication>>>;
+
+/** The review a department is deciding now; the workflow names the problem when there is none. */
+const reviewOf = (found: Found, department: string) => found.reviews.find((r) => r.department === department && r.status === 'open');
+
+function authorise(problem: string | undefined): void {
+  if (problem) throw forbidden(problem);
+}
+
+/**
+ * Sends a window's update to the application's workflow. `authorise` checks the caller against the
+ * application and builds the update's argument, naming the authenticated officer; the workflow checks
+ * the officer again in its validator.
+ */
 async function sendUpdate<Arg>(
   app: FastifyInstance,
+  request: FastifyRequest,
   applicationNo: string,
   update: UpdateDefinition<ApplicationState, [Arg]>,
-  arg: Arg,
+  authorise: (found: Found, officer: Officer) => Arg | Promise<Arg>,
 ) {
   const { database, temporal } = app.deps;
   const found = await findApplication(database.db, applicationNo);
   if (!found) throw notFound(`Application ${applicationNo}`);
+  if (request.identity?.kind === 'integrator' && found.row.submittedBy !== request.identity.id) throw notFound(`Application ${applicationNo}`);
   if (CLOSED_STAGES.includes(found.row.stage as Stage)) {
     throw refused(`Application ${applicationNo} is ${found.row.stage} and closed; nothing can change it`, 'application_closed');
   }
+  const officer = request.identity?.kind === 'staff' ? actingOfficer(request.identity.officer) : { id: request.identity!.id };
+  const arg = await authorise(found, officer);
   try {
     await temporal.client.workflow.getHandle(applicationNo).executeUpdate(update, { args: [arg] });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      if (err.cause.type === REFUSALS.notAuthorised) throw forbidden(err.cause.message);
       throw refused(err.cause.message, snakeCase(err.cause.type ?? 'refused'));
     }
     // The workflow closed between our read and the update.

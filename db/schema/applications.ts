@@ -26,6 +26,8 @@ export const applications = pgTable(
     applicant: jsonb().$type<Applicant>().notNull(),
     materials: jsonb().$type<string[]>().notNull(),
     clientReference: text(),
+    /** Who submitted it: `integrator:<key id>` or `officer:<id>`; an integrator sees only its own. */
+    submittedBy: text(),
     /** The consultation it came from (首问负责制); its officer is the first responsible. */
     consultationId: integer(),
     responsibleOfficer: jsonb().$type<Officer>(),
@@ -59,6 +61,7 @@ export const applications = pgTable(
   (t) => [
     index('applications_submitted_idx').on(t.submittedAt.desc(), t.applicationNo.desc()),
     index('applications_centre_idx').on(t.centreCode, t.submittedAt.desc()),
+    index('applications_submitted_by_idx').on(t.submittedBy, t.submittedAt.desc()),
     index('applications_stage_idx').on(t.stage),
     index('applications_item_idx').on(t.itemCode),
     // The supervision map counts only the open applications: a small part of a year's million.

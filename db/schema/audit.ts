@@ -5,15 +5,26 @@
 import { bigserial, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { instant } from './columns.js';
 
+/** The authenticated caller: an officer, an integrator's key, or (for a failed sign-in) nobody but an address. */
+export interface AuditActor {
+  id: string;
+  kind?: 'officer' | 'integrator';
+  name?: string;
+  role?: string;
+  ip?: string;
+}
+
 export const auditLog = pgTable('audit_log', {
   id: bigserial({ mode: 'number' }).primaryKey(),
   at: instant().notNull(),
-  actor: jsonb().$type<{ id: string; name?: string; ip?: string }>().notNull(),
+  actor: jsonb().$type<AuditActor>().notNull(),
   /** The route, e.g. `POST /v1/applications/:no/intake`. */
   action: text().notNull(),
   /** What it acted on: the route's parameters, or the application a submission created. */
   target: text().notNull(),
   status: integer().notNull(),
+  /** The centre the change concerns (the application's, else the actor's): supervisors read their own and below. */
+  centreCode: text(),
   requestId: text().notNull(),
   prevHash: text().notNull(),
   hash: text().notNull(),

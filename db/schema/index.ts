@@ -4,3 +4,4 @@ export * from './applications.js';
 export * from './calendar.js';
 export * from './accountability.js';
 export * from './audit.js';
+export * from './security.js';

@@ -7,7 +7,11 @@ import type { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { type Activities, createActivities } from '../../activities/index.js';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type App, buildApp } from '../../api/app.js';
+import { issueToken, newApiKey } from '../../api/auth.js';
+import { apiKeys } from '../../db/schema/index.js';
+import type { Officer } from '../../workflows/messages.js';
 import { type Database, type Db, openDatabase } from '../../db/client.js';
 import { creditCodeCheck, residentIdCheck } from '../../api/identity.js';
 import { loadConfig } from '../../scripts/config.js';
@@ -17,8 +21,17 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** `app.inject` as one caller: every request carries their credentials. */
+export type Inject = (options: InjectOptions | string) => Promise<LightMyRequestResponse>;
+
 export interface Stack {
   app: App;
+  /** Requests as a staff member, with a token for the officer id (see windowOf, chiefOf, leaderOf). */
+  as(officerId: string): Inject;
+  /** Requests as the stack's integrator, whose key is bound to the whole region (450000). */
+  integrator: Inject & { key: string; keyId: string };
+  /** A signed staff token, as `npm run token` makes one. */
+  token(officerId: string, ttl?: string | number): Promise<string>;
   database: Database;
   db: Db;
   client: Client;
@@ -36,8 +49,26 @@ try {
   // already installed in this process
 }
 
+/** The test run's signing secret; production reads AUTH_JWT_SECRET (or a key or JWKS) from the environment. */
+export const TEST_JWT_SECRET = 'onewindow-tests-only-secret-0123456789abcdef';
+
 export function testConfig(env: Record<string, string> = {}) {
-  return loadConfig({ TEMPORAL_ADDRESS: inject('temporalAddress'), DATABASE_URL: inject('databaseUrl'), ...env });
+  return loadConfig({ TEMPORAL_ADDRESS: inject('temporalAddress'), DATABASE_URL: inject('databaseUrl'), AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env });
+}
+
+/** Creates an integrator key straight in the database (the API's POST /v1/integrators does the same). */
+export async function createKey(db: Db, centres: string[], name = 'Test portal') {
+  const { id, key, secretHash } = newApiKey();
+  await db.insert(apiKeys).values({ id, name, centres, secretHash, createdBy: { id: 'tests' } });
+  return { id, key };
+}
+
+/** Binds requests to one set of credentials. */
+export function caller(app: App, headers: () => Promise<Record<string, string>>): Inject {
+  return async (options) => {
+    const opts = typeof options === 'string' ? { url: options } : options;
+    return app.inject({ ...opts, headers: { ...(opts.headers as Record<string, string> | undefined), ...(await headers()) } });
+  };
 }
 
 export async function startStack(options: { worker?: boolean } = {}): Promise<Stack> {
@@ -71,9 +102,21 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<St
   }
 
   const worker = options.worker === false ? { stop: async () => {} } : await startWorker();
-  const app = await buildApp({ database, temporal: { ...temporal, taskQueue, uiUrl: 'http://localhost:8233' } });
+  const app = await buildApp({ database, auth: config.auth, temporal: { ...temporal, taskQueue, uiUrl: 'http://localhost:8233' } });
+  const tokens = new Map<string, Promise<string>>();
+  const token = (officerId: string, ttl: string | number = '1h') => issueToken(config.auth, officerId, ttl);
+  const as = (officerId: string) =>
+    caller(app, async () => {
+      if (!tokens.has(officerId)) tokens.set(officerId, token(officerId));
+      return { authorization: `Bearer ${await tokens.get(officerId)!}` };
+    });
+  const { id: keyId, key } = await createKey(database.db, ['450000']);
+  const integrator = Object.assign(caller(app, async () => ({ 'x-api-key': key })), { key, keyId });
   return {
     app,
+    as,
+    integrator,
+    token,
     database,
     db: database.db,
     client: temporal.client,
@@ -116,7 +159,24 @@ export function submission(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export const officer = (id: string) => ({ id, name: `Officer ${id}` });
+const KINDS = { officer: 'window_officer', chief: 'chief_representative', leader: 'department_leader' } as const;
+
+/** Seeded staff: every department's window at a centre has an officer, a chief representative and a leader. */
+export const windowOf = (department: string, centre = '450100') => `${centre}-${department}-officer`;
+export const chiefOf = (department: string, centre = '450100') => `${centre}-${department}-chief`;
+export const leaderOf = (department: string, centre = '450100') => `${centre}-${department}-leader`;
+export const supervisorOf = (centre = '450000') => `${centre}-supervisor`;
+export const adminOf = (centre = '450000') => `${centre}-admin`;
+
+/**
+ * An officer as the API passes them to a workflow, for tests that send updates to a workflow directly:
+ * a seeded id gives its role, centre and department; any other id gives an officer without authority.
+ */
+export function officer(id: string): Officer {
+  const seeded = /^(\d{6})-(.+)-(officer|chief|leader)$/.exec(id);
+  if (!seeded) return { id, name: `Officer ${id}` };
+  return { id, name: `Officer ${id}`, role: KINDS[seeded[3] as keyof typeof KINDS], centreCode: seeded[1], departmentCode: seeded[2] };
+}
 
 /** The five departments of the seeded company start-up item, which review in parallel. */
 export const STARTUP_DEPARTMENTS = ['housing_fund', 'human_resources', 'market_regulation', 'public_security', 'taxation'];

@@ -1,0 +1,207 @@
+/**
+ * Who is calling. Staff carry a signed bearer token (JWT) whose subject is their officer id; their
+ * role, centre and department come from the organisation, never from the token. Integrators carry an
+ * API key (`X-API-Key: ow_<id>_<secret>`), bound to centres. Every route under /v1 declares who may
+ * call it (`config.access`); a route without a declaration stops the API from starting. What a caller
+ * may touch within that (their centre, their department) is checked by the route with the helpers below.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type JWTPayload, type JWTVerifyGetKey, SignJWT, createRemoteJWKSet, errors as joseErrors, importSPKI, jwtVerify } from 'jose';
+import type { Db } from '../db/client.js';
+import { findOfficer } from '../db/catalogue.js';
+import { type OfficerRole, apiKeys } from '../db/schema/index.js';
+import { centrePrefix, withinCentre } from '../workflows/authority.js';
+import type { Officer } from '../workflows/messages.js';
+import { HttpError } from './errors.js';
+
+export interface AuthConfig {
+  /** HS256 shared secret (at least 32 characters): local tokens from `npm run token`. */
+  secret?: string;
+  /** PEM public key (SPKI) of an identity provider, with its algorithm (RS256 by default). */
+  publicKey?: string;
+  algorithm?: string;
+  /** JWKS endpoint of an identity provider; its keys rotate without a restart. */
+  jwksUrl?: string;
+  issuer: string;
+  audience: string;
+}
+
+export type StaffOfficer = Required<Pick<Officer, 'id' | 'name' | 'role' | 'centreCode'>> & { role: OfficerRole; departmentCode: string | null };
+export type Identity =
+  | { kind: 'staff'; id: string; officer: StaffOfficer }
+  | { kind: 'integrator'; id: string; key: { id: string; name: string; centres: string[] } };
+
+export type Role = OfficerRole | 'integrator';
+/** Who may call a route: anyone, or the listed roles (each then checked for scope by the route). */
+export type Access = 'public' | readonly Role[];
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    identity?: Identity;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+export const STAFF: readonly OfficerRole[] = ['window_officer', 'chief_representative', 'department_leader', 'centre_administrator', 'supervisor'];
+export const WINDOW_STAFF: readonly OfficerRole[] = ['window_officer', 'chief_representative', 'department_leader'];
+export const OVERSIGHT: readonly OfficerRole[] = ['supervisor', 'centre_administrator'];
+
+const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message);
+export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
+
+/** Builds the token verifier for the configured key; none configured means no staff can sign in. */
+export async function tokenVerifier(config: AuthConfig): Promise<(token: string) => Promise<JWTPayload>> {
+  const options = { issuer: config.issuer, audience: config.audience, requiredClaims: ['sub', 'exp'] };
+  if (config.jwksUrl) {
+    const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.jwksUrl));
+    return async (token) => (await jwtVerify(token, jwks, options)).payload;
+  }
+  if (config.publicKey) {
+    const algorithm = config.algorithm ?? 'RS256';
+    const key = await importSPKI(config.publicKey, algorithm);
+    return async (token) => (await jwtVerify(token, key, { ...options, algorithms: [algorithm] })).payload;
+  }
+  if (config.secret) {
+    const key = new TextEncoder().encode(config.secret);
+    return async (token) => (await jwtVerify(token, key, { ...options, algorithms: ['HS256'] })).payload;
+  }
+  return async () => {
+    throw unauthorized('This API accepts no staff tokens: configure AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY or AUTH_JWKS_URL');
+  };
+}
+
+/** A local token for an officer (development, tests, `npm run token`), signed with the shared secret. */
+export async function issueToken(config: AuthConfig, officerId: string, ttl: string | number = '8h'): Promise<string> {
+  if (!config.secret) throw new Error('Local tokens need AUTH_JWT_SECRET; with an identity provider, ask it for a token');
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(officerId)
+    .setIssuer(config.issuer)
+    .setAudience(config.audience)
+    .setIssuedAt()
+    .setExpirationTime(ttl)
+    .sign(new TextEncoder().encode(config.secret));
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/** A new key: the whole key is returned once; only the hash of its secret is stored. */
+export function newApiKey(): { id: string; key: string; secretHash: string } {
+  const id = randomBytes(6).toString('hex');
+  const secret = randomBytes(32).toString('base64url');
+  return { id, key: `ow_${id}_${secret}`, secretHash: sha256(secret) };
+}
+
+async function integratorFor(db: Db, key: string): Promise<Identity> {
+  const match = /^ow_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/.exec(key);
+  if (!match) throw unauthorized('X-API-Key is not a OneWindow key (ow_<id>_<secret>)');
+  const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.id, match[1]), isNull(apiKeys.revokedAt)));
+  const expected = Buffer.from(row?.secretHash ?? '0'.repeat(64), 'hex');
+  // Compared in constant time, also when the key id is unknown.
+  if (!timingSafeEqual(expected, Buffer.from(sha256(match[2]), 'hex')) || !row) {
+    throw unauthorized('The API key is unknown or has been revoked');
+  }
+  return { kind: 'integrator', id: `integrator:${row.id}`, key: { id: row.id, name: row.name, centres: row.centres } };
+}
+
+async function staffFor(db: Db, verify: (token: string) => Promise<JWTPayload>, token: string): Promise<Identity> {
+  let payload: JWTPayload;
+  try {
+    payload = await verify(token);
+  } catch (err) {
+    if (err instanceof joseErrors.JWTExpired) throw unauthorized('The token has expired');
+    if (err instanceof HttpError) throw err;
+    throw unauthorized('The token is not valid (signature, issuer, audience or form)');
+  }
+  const officer = await findOfficer(db, payload.sub!);
+  if (!officer) throw unauthorized(`The token names officer ${payload.sub}, who is not in the organisation`);
+  const { id, name, role, centreCode, departmentCode } = officer;
+  return { kind: 'staff', id: `officer:${id}`, officer: { id, name, role, centreCode, departmentCode } };
+}
+
+/**
+ * Resolves the caller on every request and enforces the route's declared access: 401 without valid
+ * credentials, 403 for a role the route does not admit. Runs before the body is parsed or validated.
+ */
+export async function registerAuth(app: FastifyInstance, config: AuthConfig): Promise<void> {
+  const verify = await tokenVerifier(config);
+  const db = app.deps.database.db;
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/v1') && route.config?.access === undefined) {
+      throw new Error(`Route ${String(route.method)} ${route.url} does not declare who may call it (config.access)`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const apiKey = request.headers['x-api-key'];
+    const authorization = request.headers.authorization;
+    // EventSource cannot send headers: the live stream alone may carry the token in its query.
+    const streamToken = request.routeOptions.url === '/v1/supervision/stream' ? (request.query as { access_token?: string }).access_token : undefined;
+    if (typeof apiKey === 'string' && apiKey) request.identity = await integratorFor(db, apiKey.trim());
+    else if (authorization) {
+      const [scheme, token] = authorization.split(' ');
+      if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthorized('Authorization must be "Bearer <token>"');
+      request.identity = await staffFor(db, verify, token);
+    } else if (streamToken) request.identity = await staffFor(db, verify, streamToken);
+
+    const access = request.routeOptions.config?.access;
+    if (access === undefined || access === 'public') return;
+    if (!request.identity) throw unauthorized('This route needs a staff token (Authorization: Bearer) or an integrator key (X-API-Key)');
+    const role = roleOf(request.identity);
+    if (!access.includes(role)) throw forbidden(`A ${role.replace('_', ' ')} may not ${request.method} ${request.routeOptions.url}`);
+  });
+}
+
+export const roleOf = (identity: Identity): Role => (identity.kind === 'staff' ? identity.officer.role : 'integrator');
+
+/** The authenticated officer; the route's access list has already admitted only staff. */
+export function staffOf(request: FastifyRequest): StaffOfficer {
+  if (request.identity?.kind !== 'staff') throw forbidden('Only staff may do this');
+  return request.identity.officer;
+}
+
+/** The officer, refused unless the centre is theirs or below theirs. */
+export function requireCentre(request: FastifyRequest, centreCode: string, what: string): StaffOfficer {
+  const officer = staffOf(request);
+  if (!withinCentre(officer.centreCode, centreCode)) {
+    throw forbidden(`${officer.id} of centre ${officer.centreCode} may not ${what} at centre ${centreCode}`);
+  }
+  return officer;
+}
+
+/** The centre a supervisor's or administrator's query covers: theirs unless they name one within it. */
+export function scopeCentre(request: FastifyRequest, asked: string | undefined, what: string): string {
+  const officer = staffOf(request);
+  if (!asked) return officer.centreCode;
+  requireCentre(request, asked, what);
+  return asked;
+}
+
+/** Who the audit trail and the records name: the authenticated caller. */
+export function actorOf(request: FastifyRequest) {
+  const identity = request.identity;
+  if (!identity) return { id: 'anonymous', ip: request.ip };
+  if (identity.kind === 'integrator') return { id: identity.id, kind: 'integrator' as const, name: identity.key.name, ip: request.ip };
+  return { id: identity.officer.id, kind: 'officer' as const, name: identity.officer.name, role: identity.officer.role, ip: request.ip };
+}
+
+/** The acting officer as the workflow records it and its validators check it. */
+export const actingOfficer = (officer: StaffOfficer): Officer => ({ ...officer });
+
+/** The regional catalogue (items, departments, the national calendar) is kept at the regional centre. */
+export function requireRegion(request: FastifyRequest, what: string): StaffOfficer {
+  const officer = staffOf(request);
+  if (centrePrefix(officer.centreCode).length > 2) throw forbidden(`Only an administrator of the regional centre may ${what}; ${officer.id} serves ${officer.centreCode}`);
+  return officer;
+}
+
+/** The actor a catalogue or case change records. */
+export function recordedActor(request: FastifyRequest) {
+  const officer = staffOf(request);
+  return { id: officer.id, name: officer.name, requestId: request.id };
+}
