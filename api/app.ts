@@ -12,6 +12,7 @@ import rateLimit from '@fastify/rate-limit';
 import { registerAudit } from './audit.js';
 import { type AuthConfig, registerAuth } from './auth.js';
 import { integratorRoutes } from './routes/integrators.js';
+import { meRoutes } from './routes/me.js';
 import { registerErrorHandler } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { registerOpenApi } from './openapi.js';
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(supervisionRoutes);
   await app.register(auditRoutes, { prefix: '/v1' });
   await app.register(integratorRoutes, { prefix: '/v1' });
+  await app.register(meRoutes, { prefix: '/v1' });
   return app;
 }
 

@@ -7,7 +7,6 @@
 import type { FastifyRequest } from 'fastify';
 import { actsFor, withinCentre } from '../workflows/authority.js';
 import { type Identity, OVERSIGHT, forbidden } from './auth.js';
-import { notFound } from './errors.js';
 
 interface Handled {
   applicationNo: string;
@@ -31,10 +30,9 @@ export function sightOf(identity: Identity | undefined, application: Handled, re
   return undefined;
 }
 
-/** The caller's sight of the application, or the refusal: an integrator hears 404 for what is not theirs. */
+/** The caller's sight of the application, or a 403 (numbers are sequential: hiding one behind a 404 would hide nothing). */
 export function requireSight(request: FastifyRequest, application: Handled, reviews: { department: string; centreCode: string }[]): Sight {
   const sight = sightOf(request.identity, application, reviews);
   if (sight) return sight;
-  if (request.identity?.kind === 'integrator') throw notFound(`Application ${application.applicationNo}`);
   throw forbidden(`Application ${application.applicationNo} is neither handled nor supervised by ${request.identity?.id ?? 'the caller'}`);
 }

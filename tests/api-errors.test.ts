@@ -16,11 +16,13 @@ import { freePort } from '../scripts/temporal.js';
 import {
   STARTUP_DEPARTMENTS,
   type Stack,
-  officer,
+  caller,
+  chiefOf,
   startStack,
   submission,
   testConfig,
   uniqueCreditCode,
+  windowOf,
 } from './support/stack.js';
 
 let stack: Stack;
@@ -55,8 +57,12 @@ interface Page {
   nextCursor: string | null;
 }
 
-const get = (url: string) => stack.app.inject({ method: 'GET', url }) as Promise<Reply>;
-const post = (url: string, payload: object) => stack.app.inject({ method: 'POST', url, payload }) as Promise<Reply>;
+/** Reads and submissions as the stack's integrator (bound to the whole region), which sees what it submitted. */
+const get = (url: string) => stack.integrator({ method: 'GET', url }) as Promise<Reply>;
+const post = (url: string, payload: object) => stack.integrator({ method: 'POST', url, payload }) as Promise<Reply>;
+/** Requests as a seeded officer. */
+const getAs = (officerId: string, url: string) => stack.as(officerId)({ method: 'GET', url }) as Promise<Reply>;
+const postAs = (officerId: string, url: string, payload: object) => stack.as(officerId)({ method: 'POST', url, payload }) as Promise<Reply>;
 
 /** Asserts the status and the one error shape, and returns the error. */
 function expectError(res: Reply, status: number, code: string): ErrorBody['error'] {
@@ -94,16 +100,18 @@ async function submit(overrides: Record<string, unknown> = {}): Promise<string> 
   return (res.json() as View).applicationNo;
 }
 
-const intake = (no: string, payload: object) => post(`/v1/applications/${no}/intake`, payload);
-const accept = (no: string, department = 'market_regulation') =>
-  intake(no, { decision: 'accept', department, officer: officer('w-1') });
+/** Intake by the lead department's window (market_regulation at 450100 unless another officer is named). */
+const intake = (no: string, payload: object, by = windowOf('market_regulation')) => postAs(by, `/v1/applications/${no}/intake`, payload);
+/** Accepts naming `department` as the lead department, sent by the market_regulation window of `centre`. */
+const accept = (no: string, department = 'market_regulation', centre = '450100') =>
+  intake(no, { decision: 'accept', department }, windowOf('market_regulation', centre));
+/** A decision by the department's chief representative at 450100. */
 const decide = (no: string, department: string, decision: 'approve' | 'reject', reason?: string) =>
-  post(`/v1/applications/${no}/reviews/${department}/decision`, {
+  postAs(chiefOf(department), `/v1/applications/${no}/reviews/${department}/decision`, {
     decision,
-    officer: officer(`o-${department}`),
     ...(reason ? { reason } : {}),
   });
-const pickup = (no: string) => post(`/v1/applications/${no}/pickup`, { officer: officer('w-1') });
+const pickup = (no: string) => postAs(windowOf('market_regulation'), `/v1/applications/${no}/pickup`, {});
 
 const historyLength = async (no: string) => (await stack.client.workflow.getHandle(no).fetchHistory()).events?.length ?? 0;
 
@@ -251,12 +259,17 @@ describe('idempotent submission', () => {
         ],
       },
     });
-    const app = await buildApp({ database: stack.database, temporal: { client, connection: stack.connection, taskQueue: stack.taskQueue } });
+    const app = await buildApp({
+      database: stack.database,
+      auth: testConfig().auth,
+      temporal: { client, connection: stack.connection, taskQueue: stack.taskQueue },
+    });
+    const integrator = caller(app, async () => ({ 'x-api-key': stack.integrator.key }));
     try {
       const body = submission({ clientReference: `ref-${randomUUID()}` });
-      const first = app.inject({ method: 'POST', url: '/v1/applications', payload: body }) as Promise<Reply>;
+      const first = integrator({ method: 'POST', url: '/v1/applications', payload: body }) as Promise<Reply>;
       await firstReachedStart;
-      const repeat = (await app.inject({ method: 'POST', url: '/v1/applications', payload: body })) as Reply;
+      const repeat = (await integrator({ method: 'POST', url: '/v1/applications', payload: body })) as Reply;
       const original = await first;
 
       expect(repeat.statusCode, JSON.stringify(repeat.json())).toBe(201);
@@ -313,9 +326,14 @@ describe('validation', () => {
   });
 
   it('refuses an unknown centre with 400 naming body.centreCode, recording nothing', async () => {
-    const body = submission({ centreCode: '999999' });
+    // Within the region the key is bound to (45…), but no such centre.
+    const body = submission({ centreCode: '459999' });
     expectInvalid(await post('/v1/applications', body), 'body.centreCode');
     expect(await applicationRowsOf(body.applicant.idNumber)).toEqual([]);
+    // Outside every centre of the key, the caller hears 403 first.
+    const outside = submission({ centreCode: '999999' });
+    expectError(await post('/v1/applications', outside), 403, 'forbidden');
+    expect(await applicationRowsOf(outside.applicant.idNumber)).toEqual([]);
   });
 
   it('refuses a reject decision without a reason with 400 naming body.reason', async () => {
@@ -330,11 +348,11 @@ describe('validation', () => {
   it('refuses an intake request_supplement without missingMaterials with 400 naming body.missingMaterials', async () => {
     const no = await submitted();
     expectInvalid(
-      await intake(no, { decision: 'request_supplement', department: 'market_regulation', officer: officer('w-1') }),
+      await intake(no, { decision: 'request_supplement', department: 'market_regulation' }),
       'body.missingMaterials',
     );
     expectInvalid(
-      await intake(no, { decision: 'request_supplement', department: 'market_regulation', officer: officer('w-1'), missingMaterials: [] }),
+      await intake(no, { decision: 'request_supplement', department: 'market_regulation', missingMaterials: [] }),
       'body.missingMaterials',
     );
     expect((await view(no)).stage).toBe('submitted');
@@ -356,7 +374,7 @@ describe('not found', () => {
 
   it('answers 404 not_found for an unknown application on GET, history, intake, decision and pickup', async () => {
     expectError(await get(`/v1/applications/${unknown}`), 404, 'not_found');
-    expectError(await get(`/v1/applications/${unknown}/history`), 404, 'not_found');
+    expectError(await getAs(windowOf('market_regulation'), `/v1/applications/${unknown}/history`), 404, 'not_found');
     expectError(await accept(unknown), 404, 'not_found');
     expectError(await decide(unknown, 'taxation', 'approve'), 404, 'not_found');
     expectError(await pickup(unknown), 404, 'not_found');
@@ -376,7 +394,8 @@ describe('refusals: 409 with the workflow’s reason, and nothing changes', () =
     expect(error.message).toContain('submitted');
   });
 
-  it('refuses intake by a department that is not the lead department with not_lead_department', async () => {
+  it('refuses intake naming a department that is not the lead department with not_lead_department', async () => {
+    // Sent by the lead department's own window, so only the workflow's rule on the department refuses it.
     const no = await submitted();
     const error = await expectRefusal(no, () => accept(no, 'taxation'), 'not_lead_department');
     expect(error.message).toContain('market_regulation');
@@ -422,7 +441,7 @@ describe('rejection', () => {
   it('rejects with the reason, withdraws every other review and takes the application out of their inboxes', async () => {
     const no = await inReview();
     const inbox = async (department: string) =>
-      ((await get(`/v1/departments/${department}/inbox?centre=450100`)).json() as { tasks: { applicationNo: string }[] }).tasks.map(
+      ((await getAs(windowOf(department), `/v1/departments/${department}/inbox?centre=450100`)).json() as { tasks: { applicationNo: string }[] }).tasks.map(
         (t) => t.applicationNo,
       );
     expect(await inbox('public_security')).toContain(no);
@@ -450,7 +469,6 @@ describe('supplement (补正)', () => {
     const asked = await intake(no, {
       decision: 'request_supplement',
       department: 'market_regulation',
-      officer: officer('w-1'),
       missingMaterials: ['股东身份证明', '住所证明'],
     });
     expect(asked.statusCode).toBe(200);
@@ -487,7 +505,7 @@ describe('list and pagination', () => {
     expect(seen.map((a) => a.applicationNo).filter((no) => mine.includes(no))).toEqual([...mine].reverse());
 
     const [acceptedNo] = mine;
-    expect((await accept(acceptedNo)).statusCode).toBe(200);
+    expect((await accept(acceptedNo, 'market_regulation', '450200')).statusCode).toBe(200);
     const inReviewList = await listed(`${filter}&stage=in_review`);
     expect(inReviewList).toContain(acceptedNo);
     expect(inReviewList.filter((no) => mine.includes(no))).toEqual([acceptedNo]);
@@ -501,11 +519,11 @@ describe('list and pagination', () => {
 describe('a dependency that is down', () => {
   it('answers 503 unavailable quickly and records nothing when Temporal cannot be reached; /readyz names temporal', async () => {
     const temporal = temporalClient(testConfig().temporal, `127.0.0.1:${await freePort()}`);
-    const app = await buildApp({ database: stack.database, temporal: { ...temporal, taskQueue: stack.taskQueue } });
+    const app = await buildApp({ database: stack.database, auth: testConfig().auth, temporal: { ...temporal, taskQueue: stack.taskQueue } });
     try {
       const body = submission();
       const started = Date.now();
-      const res = (await app.inject({ method: 'POST', url: '/v1/applications', payload: body })) as Reply;
+      const res = (await app.inject({ method: 'POST', url: '/v1/applications', payload: body, headers: { 'x-api-key': stack.integrator.key } })) as Reply;
       const took = Date.now() - started;
       expectError(res, 503, 'unavailable');
       expect(res.headers['retry-after']).toBe('5');
@@ -527,10 +545,13 @@ describe('a dependency that is down', () => {
     const database = await openDatabase({ url: `postgres://postgres:postgres@127.0.0.1:${await freePort()}/x`, dataDir: '' });
     const app = await buildApp({
       database,
+      auth: testConfig().auth,
       temporal: { client: stack.client, connection: stack.connection, taskQueue: stack.taskQueue },
     });
     try {
-      expectError((await app.inject({ method: 'GET', url: '/v1/applications' })) as Reply, 503, 'unavailable');
+      // The caller's key cannot even be looked up: 503, not 401.
+      const headers = { 'x-api-key': stack.integrator.key };
+      expectError((await app.inject({ method: 'GET', url: '/v1/applications', headers })) as Reply, 503, 'unavailable');
       const ready = (await app.inject({ method: 'GET', url: '/readyz' })) as Reply;
       const error = expectError(ready, 503, 'unavailable');
       expect(error.details?.map((d) => d.field)).toEqual(['database']);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, officer, startStack, submission } from './support/stack.js';
+import { type Inject, type Stack, adminOf, startStack, submission, windowOf } from './support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -7,7 +7,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const admin = { 'x-officer-id': '450000-admin' };
+/** Requests as the regional centre's administrator. */
+const admin: Inject = (options) => stack.as(adminOf())(options);
 const due = async (from: string, workingDays: number, centre: string) => {
   const res = await stack.app.inject({ url: '/v1/calendar/due', query: { from, workingDays: String(workingDays), centre } });
   expect(res.statusCode, res.body).toBe(200);
@@ -31,12 +32,11 @@ describe('GET /v1/calendar/due', () => {
   it('applies a centre’s own day off to it and the centres below it, not to others', async () => {
     const code = `45019${Math.floor(Math.random() * 10)}`; // nests under Nanning; no real county uses 45019x
     const centre = { code, name: `测试中心${code}`, nameEn: 'Test', division: '测试区', parentCode: '450100', level: 'county', longitude: 108.3, latitude: 22.8 };
-    const created = await stack.app.inject({ method: 'PUT', url: `/v1/centres/${code}`, headers: admin, payload: centre });
+    const created = await admin({ method: 'PUT', url: `/v1/centres/${code}`, payload: centre });
     expect([200, 201]).toContain(created.statusCode);
-    const added = await stack.app.inject({
+    const added = await admin({
       method: 'POST',
       url: `/v1/calendar/centres/${code}/days-off`,
-      headers: admin,
       payload: { source: 'test notice', days: [{ date: '2026-06-03', name: '测试休息日' }] },
     });
     expect(added.statusCode, added.body).toBe(200);
@@ -47,21 +47,22 @@ describe('GET /v1/calendar/due', () => {
   it('marks a due date beyond the published calendar provisional until the next notice is loaded', async () => {
     expect(await due('2026-12-21T10:00:00+08:00', 10, '450100')).toMatchObject({ lastWorkingDay: '2027-01-04', provisional: true });
     // A running application whose statutory limit (120 working days) reaches into 2027.
-    const submitted = await stack.app.inject({ method: 'POST', url: '/v1/applications', payload: submission({ itemCode: 'construction-project' }) });
+    const submitted = await stack.integrator({ method: 'POST', url: '/v1/applications', payload: submission({ itemCode: 'construction-project' }) });
+    expect(submitted.statusCode, submitted.body).toBe(201);
     const no = submitted.json().applicationNo as string;
-    await stack.app.inject({
+    const intake = await stack.as(windowOf('development_reform'))({
       method: 'POST',
       url: `/v1/applications/${no}/intake`,
-      payload: { decision: 'accept', department: 'development_reform', officer: officer('w-dr') },
+      payload: { decision: 'accept', department: 'development_reform' },
     });
-    const read = async () => (await stack.app.inject(`/v1/applications/${no}`)).json();
+    expect(intake.statusCode, intake.body).toBe(200);
+    const read = async () => (await stack.integrator(`/v1/applications/${no}`)).json();
     await expect.poll(async () => (await read()).deadlines.provisional).toBe(true);
     const before = (await read()).deadlines.statutoryDueAt as string;
 
-    const loaded = await stack.app.inject({
+    const loaded = await admin({
       method: 'PUT',
       url: '/v1/calendar/2027',
-      headers: admin,
       payload: { source: 'test notice for 2027', daysOff: [{ date: '2027-01-01', name: '元旦' }, { date: '2027-01-04', name: '测试' }], workingWeekends: [] },
     });
     expect(loaded.statusCode, loaded.body).toBe(200);
@@ -89,9 +90,15 @@ describe('GET /v1/calendar/due', () => {
 
   it('lets only administrators load a notice, and only for its own year', async () => {
     const notice = { source: 'x', daysOff: [{ date: '2028-01-01', name: '元旦' }], workingWeekends: [] };
-    const officer = await stack.app.inject({ method: 'PUT', url: '/v1/calendar/2028', headers: { 'x-officer-id': '450100-market_regulation-officer' }, payload: notice });
+    const anonymous = await stack.app.inject({ method: 'PUT', url: '/v1/calendar/2028', payload: notice });
+    expect(anonymous.statusCode).toBe(401);
+    const officer = await stack.as(windowOf('market_regulation'))({ method: 'PUT', url: '/v1/calendar/2028', payload: notice });
     expect(officer.statusCode).toBe(403);
-    const wrongYear = await stack.app.inject({ method: 'PUT', url: '/v1/calendar/2029', headers: admin, payload: notice });
+    // The national calendar is the regional centre's: a city's administrator may not load it.
+    const cityAdmin = await stack.as(adminOf('450100'))({ method: 'PUT', url: '/v1/calendar/2028', payload: notice });
+    expect(cityAdmin.statusCode).toBe(403);
+    expect((await stack.app.inject('/v1/calendar/2028')).json().published).toBe(false);
+    const wrongYear = await admin({ method: 'PUT', url: '/v1/calendar/2029', payload: notice });
     expect(wrongYear.statusCode).toBe(400);
     expect(wrongYear.json().error.details).toEqual([{ field: 'body.daysOff.0.date', message: '2028-01-01 is not in 2029' }]);
   });

@@ -10,7 +10,7 @@ import { loadSeed } from '../db/seed.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../api/catalogue-io.js';
 import { type ItemDefinitionInput, itemDefinition } from '../db/item-definition.js';
-import { type Stack, startStack } from './support/stack.js';
+import { type Stack, adminOf, startStack } from './support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -68,15 +68,18 @@ interface Change {
 
 type InjectOptions = { method: 'GET' | 'POST' | 'PUT'; url: string; payload?: string | object; headers?: Record<string, string> };
 
-const ADMIN = '450000-admin';
+const ADMIN = adminOf();
+const CITY_ADMIN = adminOf('450100');
 const WINDOW_OFFICER = '450100-market_regulation-officer';
 
+/** Without credentials. */
 const inject = (options: InjectOptions) => stack.app.inject(options) as Promise<Reply>;
 const get = (url: string) => inject({ method: 'GET', url });
-/** Injects as the regional centre's administrator (or `officer`). */
-const admin = (options: InjectOptions, officer = ADMIN) => inject({ ...options, headers: { 'x-officer-id': officer, ...options.headers } });
-const getJson = async <T>(url: string): Promise<T> => {
-  const res = await get(url);
+/** Injects signed in as the regional centre's administrator (or `officer`). */
+const admin = (options: InjectOptions, officer = ADMIN) => stack.as(officer)(options) as Promise<Reply>;
+/** A 200 answer's body: anonymously for public reads, or signed in as `officer` for staff-only ones. */
+const getJson = async <T>(url: string, officer?: string): Promise<T> => {
+  const res = officer ? await admin({ method: 'GET', url }, officer) : await get(url);
   expect(res.statusCode, res.body).toBe(200);
   return res.json() as T;
 };
@@ -135,7 +138,7 @@ async function createItem(item: object): Promise<ItemVersion> {
 
 const currentVersion = async (code: string) => (await getJson<ItemVersion>(`/v1/items/${code}`)).version;
 const changesOf = async (entity: string, key: string) =>
-  (await getJson<{ changes: Change[] }>(`/v1/catalogue/changes?entity=${entity}&key=${encodeURIComponent(key)}`)).changes;
+  (await getJson<{ changes: Change[] }>(`/v1/catalogue/changes?entity=${entity}&key=${encodeURIComponent(key)}`, ADMIN)).changes;
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -187,14 +190,17 @@ describe('the organisation', () => {
     );
     expect(windows).toEqual([expect.objectContaining({ code: '450100-market_regulation', centreCode: '450100', departmentCode: 'market_regulation' })]);
 
+    // The officers are listed to staff only.
+    expectError(await get('/v1/officers?centre=450100&role=chief_representative'), 401, 'unauthorized');
     const { officers } = await getJson<{ officers: { id: string; role: string; centreCode: string }[] }>(
       '/v1/officers?centre=450100&role=chief_representative',
+      WINDOW_OFFICER,
     );
     expect(officers.length).toBeGreaterThan(0);
     expect(officers.every((o) => o.role === 'chief_representative' && o.centreCode === '450100')).toBe(true);
     expect(officers.map((o) => o.id)).toContain('450100-market_regulation-chief');
 
-    expectInvalid(await get('/v1/officers?role=bogus'), 'querystring.role');
+    expectInvalid(await admin({ method: 'GET', url: '/v1/officers?role=bogus' }, WINDOW_OFFICER), 'querystring.role');
   });
 });
 
@@ -234,11 +240,13 @@ describe('reading items', () => {
 });
 
 describe("administrators' item writes", () => {
-  it('needs an administrator named in x-officer-id', async () => {
+  it('needs a signed-in administrator of the regional centre', async () => {
     const item = newItem();
-    expectInvalid(await inject({ method: 'POST', url: '/v1/items', payload: item }), 'headers.x-officer-id');
+    expectError(await inject({ method: 'POST', url: '/v1/items', payload: item }), 401, 'unauthorized');
     expectError(await admin({ method: 'POST', url: '/v1/items', payload: item }, WINDOW_OFFICER), 403, 'forbidden');
-    expectError(await admin({ method: 'POST', url: '/v1/items', payload: item }, `nobody-${randomUUID()}`), 403, 'forbidden');
+    // A token whose subject is no officer of the organisation signs nobody in.
+    expectError(await admin({ method: 'POST', url: '/v1/items', payload: item }, `nobody-${randomUUID()}`), 401, 'unauthorized');
+    expectError(await admin({ method: 'POST', url: '/v1/items', payload: item }, CITY_ADMIN), 403, 'forbidden');
     expectError(await get(`/v1/items/${item.code}`), 404, 'not_found');
   });
 
@@ -340,7 +348,9 @@ describe("administrators' organisation writes", () => {
     );
     expectInvalid(await admin({ method: 'PUT', url: `/v1/windows/${uniqueCode()}`, payload: { ...window, centreCode: '450100' } }), 'body.code');
     expect(await changesOf('window', code)).toEqual([]);
-    expectError(await inject({ method: 'PUT', url: `/v1/windows/${code}`, payload: window, headers: { 'x-officer-id': WINDOW_OFFICER } }), 403, 'forbidden');
+    expectError(await admin({ method: 'PUT', url: `/v1/windows/${code}`, payload: { ...window, centreCode: '450100' } }, WINDOW_OFFICER), 403, 'forbidden');
+    expectError(await inject({ method: 'PUT', url: `/v1/windows/${code}`, payload: { ...window, centreCode: '450100' } }), 401, 'unauthorized');
+    expect(await changesOf('window', code)).toEqual([]);
   });
 
   it('creates an officer and a department', async () => {
@@ -349,7 +359,7 @@ describe("administrators' organisation writes", () => {
     const created = await admin({ method: 'PUT', url: `/v1/officers/${id}`, payload: officer });
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json()).toEqual(officer);
-    const { officers } = await getJson<{ officers: { id: string }[] }>('/v1/officers?centre=450100&role=supervisor');
+    const { officers } = await getJson<{ officers: { id: string }[] }>('/v1/officers?centre=450100&role=supervisor', ADMIN);
     expect(officers.map((o) => o.id)).toContain(id);
 
     const code = `test_${randomUUID().replaceAll('-', '_')}`;
@@ -360,6 +370,33 @@ describe("administrators' organisation writes", () => {
     const { departments } = await getJson<{ departments: { code: string }[] }>('/v1/departments');
     expect(departments.map((d) => d.code)).toContain(code);
     expect((await changesOf('department', code)).map((c) => c.action)).toEqual(['create']);
+  });
+
+  it("lets a city's administrator keep its own officers, but not another city's nor the catalogue", async () => {
+    const id = uniqueCode();
+    const officer = { id, name: `测试人员 ${id}`, role: 'window_officer', centreCode: '450100', departmentCode: 'commerce', windowCode: null };
+    const created = await admin({ method: 'PUT', url: `/v1/officers/${id}`, payload: officer }, CITY_ADMIN);
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toEqual(officer);
+    const changes = await changesOf('officer', id);
+    expect(changes.map((c) => [c.action, c.actor.id])).toEqual([['create', CITY_ADMIN]]);
+
+    const elsewhere = uniqueCode();
+    const liuzhou = { ...officer, id: elsewhere, name: `测试人员 ${elsewhere}`, centreCode: '450200' };
+    expectError(await admin({ method: 'PUT', url: `/v1/officers/${elsewhere}`, payload: liuzhou }, CITY_ADMIN), 403, 'forbidden');
+    // Nor by moving one of its own officers to another city.
+    expectError(await admin({ method: 'PUT', url: `/v1/officers/${id}`, payload: { ...officer, centreCode: '450200' } }, CITY_ADMIN), 403, 'forbidden');
+    const { officers } = await getJson<{ officers: { id: string; centreCode: string }[] }>('/v1/officers?centre=450200', ADMIN);
+    expect(officers.map((o) => o.id)).not.toContain(elsewhere);
+    expect(await changesOf('officer', elsewhere)).toEqual([]);
+    expect((await changesOf('officer', id)).map((c) => c.action)).toEqual(['create']);
+
+    // Items are the region's: a city's administrator may not change one.
+    const item = newItem();
+    await createItem(item);
+    expectError(await admin({ method: 'PUT', url: `/v1/items/${item.code}`, payload: withPromised(item, 5) }, CITY_ADMIN), 403, 'forbidden');
+    expect(await currentVersion(item.code)).toBe(1);
+    expect((await changesOf('item', item.code)).map((c) => c.action)).toEqual(['create']);
   });
 });
 

@@ -11,6 +11,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../activities/index.js';
 import { buildApp } from '../api/app.js';
+import { issueToken } from '../api/auth.js';
 import { findCentre, findItemVersion, planStages, snapshotOf } from '../db/catalogue.js';
 import { type Database, openDatabase } from '../db/client.js';
 import { saveItem } from '../db/catalogue-writes.js';
@@ -31,7 +32,7 @@ import { addLocalDaysOff, calendarSnapshot } from '../db/calendar.js';
 import { efficiency } from '../db/statistics.js';
 import { repeatedSupplements } from '../db/queries.js';
 import { registerSearchAttributes } from '../scripts/temporal.js';
-import { officer, uniqueIdNumber } from './support/stack.js';
+import { caller, chiefOf, officer, supervisorOf, testConfig, uniqueIdNumber, windowOf } from './support/stack.js';
 
 let env: TestWorkflowEnvironment;
 let database: Database;
@@ -90,7 +91,7 @@ async function start(code = itemCode, centreCode = '450100') {
     submittedAt: new Date().toISOString(),
   };
   const handle = await env.client.workflow.start(applicationWorkflow, { workflowId: input.applicationNo, taskQueue, args: [input] });
-  await handle.executeUpdate(intakeUpdate, { args: [{ decision: 'accept', department: 'market_regulation', officer: officer('w-dl') }] });
+  await handle.executeUpdate(intakeUpdate, { args: [{ decision: 'accept', department: 'market_regulation', officer: officer(windowOf('market_regulation', centreCode)) }] });
   await expectEventually(async () => (await handle.query(stateQuery)).reviews.length === 1);
   return handle;
 }
@@ -129,23 +130,26 @@ describe('time limits', () => {
     await expectEventually(async () => (await database.db.select().from(alerts).where(eq(alerts.applicationNo, handle.workflowId))).length === 6);
 
     // Each red alert opened an accountability case; supervisors take one through its life.
-    const app = await buildApp({ database, temporal: { client: env.client, connection: env.connection, taskQueue } });
+    const { auth } = testConfig();
+    const app = await buildApp({ database, auth, temporal: { client: env.client, connection: env.connection, taskQueue } });
     try {
-      const { cases } = (await app.inject(`/v1/cases?centre=450100&status=open`)).json() as { cases: { id: string; applicationNo: string; responsible: { id: string }[] }[] };
+      const as = (officerId: string) => caller(app, async () => ({ authorization: `Bearer ${await issueToken(auth, officerId, '1h')}` }));
+      const supervisor = as(supervisorOf('450100'));
+      const { cases } = (await supervisor(`/v1/cases?centre=450100&status=open`)).json() as { cases: { id: string; applicationNo: string; responsible: { id: string }[] }[] };
       const mine = cases.filter((c) => c.applicationNo === handle.workflowId);
       expect(mine).toHaveLength(4);
-      const ofApplication = (await app.inject({ url: '/v1/cases', query: { application: handle.workflowId } })).json().cases;
+      const ofApplication = (await supervisor({ url: '/v1/cases', query: { application: handle.workflowId } })).json().cases;
       expect(ofApplication.map((c: { id: string }) => c.id).sort()).toEqual(mine.map((c) => c.id).sort());
       expect(mine.every((c) => c.responsible.some((o) => o.id === '450100-market_regulation-chief'))).toBe(true);
       const step = (officerId: string, payload: object) =>
-        app.inject({ method: 'POST', url: `/v1/cases/${encodeURIComponent(mine[0].id)}/steps`, headers: { 'x-officer-id': officerId }, payload });
+        as(officerId)({ method: 'POST', url: `/v1/cases/${encodeURIComponent(mine[0].id)}/steps`, payload });
       expect((await step('450100-market_regulation-officer', { status: 'explanation_received', note: 'x' })).statusCode).toBe(403);
       expect((await step('450200-supervisor', { status: 'explanation_received', note: 'x' })).statusCode).toBe(403);
       expect((await step('450000-supervisor', { status: 'closed', note: '跳过说明', outcome: '批评教育' })).json().error.code).toBe('wrong_case_status');
       expect((await step('450000-supervisor', { status: 'explanation_received', note: '窗口说明：材料审核积压' })).json().status).toBe('explanation_received');
       expect((await step('450100-supervisor', { status: 'closed', note: '已核实' })).json().error.details[0].field).toBe('body.outcome');
       expect((await step('450100-supervisor', { status: 'closed', note: '已核实', outcome: '批评教育' })).json()).toMatchObject({ status: 'closed', outcome: '批评教育' });
-      const closed = (await app.inject(`/v1/cases/${encodeURIComponent(mine[0].id)}`)).json();
+      const closed = (await supervisor(`/v1/cases/${encodeURIComponent(mine[0].id)}`)).json();
       expect(closed.steps.map((s: { status: string; actor: { id: string } }) => `${s.status} by ${s.actor.id}`)).toEqual([
         'explanation_received by 450000-supervisor',
         'closed by 450100-supervisor',
@@ -156,7 +160,7 @@ describe('time limits', () => {
 
     // Past statutory red the review still waits; a decision now is accepted and stays marked late.
     const decided = await handle.executeUpdate(decisionUpdate, {
-      args: [{ department: 'market_regulation', decision: 'approve', officer: officer('o-late') }],
+      args: [{ department: 'market_regulation', decision: 'approve', officer: officer(chiefOf('market_regulation')) }],
     });
     expect(decided.reviews[0]).toMatchObject({ status: 'approved', late: true });
     decidedIds.push(handle.workflowId);
@@ -165,7 +169,7 @@ describe('time limits', () => {
 
   it('raises nothing for a review decided before its limits', async () => {
     const handle = await start();
-    await handle.executeUpdate(decisionUpdate, { args: [{ department: 'market_regulation', decision: 'approve', officer: officer('o-1') }] });
+    await handle.executeUpdate(decisionUpdate, { args: [{ department: 'market_regulation', decision: 'approve', officer: officer(chiefOf('market_regulation')) }] });
     const { deadlines } = await handle.query(stateQuery);
     await env.sleep(Date.parse(deadlines!.statutoryDue) - Date.now() + 60_000);
     const state = await handle.query(stateQuery);
@@ -202,7 +206,7 @@ describe('time limits', () => {
     const handle = await start();
     const before = (await handle.query(stateQuery)).deadlines!;
     const stopped = await handle.executeUpdate(stopClockUpdate, {
-      args: [{ department: 'market_regulation', officer: officer('o-1'), type: 'supplement', reason: '材料不全', missingMaterials: ['场所平面图', '健康证明'] }],
+      args: [{ department: 'market_regulation', officer: officer(windowOf('market_regulation')), type: 'supplement', reason: '材料不全', missingMaterials: ['场所平面图', '健康证明'] }],
     });
     expect(stopped.stoppedSince).toBeDefined();
 
@@ -226,7 +230,7 @@ describe('time limits', () => {
     expect(review.deadlines!.promisedDue).toBe(resumed.deadlines!.promisedDue);
 
     // A second supplement request for the same review needs a reason, which supervisors see.
-    const second = { department: 'market_regulation', officer: officer('o-1'), type: 'supplement' as const, reason: '仍缺材料', missingMaterials: ['消防验收意见'] };
+    const second = { department: 'market_regulation', officer: officer(windowOf('market_regulation')), type: 'supplement' as const, reason: '仍缺材料', missingMaterials: ['消防验收意见'] };
     await expect(handle.executeUpdate(stopClockUpdate, { args: [second] })).rejects.toMatchObject({
       cause: { type: 'RepeatedSupplement' },
     });
@@ -238,16 +242,16 @@ describe('time limits', () => {
   it('stops a review’s clock for an expert review (art. 45) until the window ends it', async () => {
     const handle = await start();
     await handle.executeUpdate(stopClockUpdate, {
-      args: [{ department: 'market_regulation', officer: officer('o-2'), type: 'expert_review', reason: '组织专家评审', expectedDays: 5 }],
+      args: [{ department: 'market_regulation', officer: officer(windowOf('market_regulation')), type: 'expert_review', reason: '组织专家评审', expectedDays: 5 }],
     });
     // The applicant cannot end a procedure by sending materials; the window ends it.
     await expect(handle.executeUpdate(supplementUpdate, { args: [{ materials: ['x'] }] })).rejects.toMatchObject({ cause: { type: 'WrongStage' } });
     await env.sleep(3 * 86_400_000);
-    const resumed = await handle.executeUpdate(resumeClockUpdate, { args: [{ department: 'market_regulation', officer: officer('o-2'), note: '专家评审完成' }] });
+    const resumed = await handle.executeUpdate(resumeClockUpdate, { args: [{ department: 'market_regulation', officer: officer(windowOf('market_regulation')), note: '专家评审完成' }] });
     expect(resumed.reviews[0].stops[0]).toMatchObject({ type: 'expert_review', expectedDays: 5 });
     expect(resumed.reviews[0].stops[0].workingDays).toBeGreaterThanOrEqual(1);
     await expect(
-      handle.executeUpdate(resumeClockUpdate, { args: [{ department: 'market_regulation', officer: officer('o-2') }] }),
+      handle.executeUpdate(resumeClockUpdate, { args: [{ department: 'market_regulation', officer: officer(windowOf('market_regulation')) }] }),
     ).rejects.toMatchObject({ cause: { type: 'ClockNotStopped' } });
   });
 

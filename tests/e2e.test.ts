@@ -9,12 +9,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type AuthConfig, issueToken } from '../api/auth.js';
 import { freePort } from '../scripts/temporal.js';
-import { STARTUP_DEPARTMENTS, officer, submission } from './support/stack.js';
+import { STARTUP_DEPARTMENTS, adminOf, chiefOf, submission, windowOf } from './support/stack.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 const POLL_MS = 200;
+/** The child's signing secret: the test signs staff tokens with it, as `npm run token` would. */
+const AUTH: AuthConfig = { secret: 'onewindow-e2e-tests-only-secret-0123456789', issuer: 'onewindow', audience: 'onewindow' };
 
 interface Started {
   child: ChildProcess;
@@ -111,10 +114,14 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-async function http(base: string, method: 'GET' | 'POST', url: string, body?: unknown) {
+/** Credentials for a request: a staff bearer token or an integrator's key. */
+type Credentials = { authorization: string } | { 'x-api-key': string } | Record<string, never>;
+const staff = async (officerId: string): Promise<Credentials> => ({ authorization: `Bearer ${await issueToken(AUTH, officerId, '1h')}` });
+
+async function http(base: string, method: 'GET' | 'POST' | 'DELETE', url: string, credentials: Credentials, body?: unknown) {
   const res = await fetch(`${base}${url}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...credentials, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(30_000),
   });
@@ -153,6 +160,7 @@ describe('npm start, end to end', () => {
         TEMPORAL_DEV_PORT: String(devPort),
         TEMPORAL_UI_PORT: String(uiPort),
         DATA_DIR: dataDir,
+        AUTH_JWT_SECRET: AUTH.secret!,
       };
       const base = `http://127.0.0.1:${port}`;
 
@@ -163,30 +171,40 @@ describe('npm start, end to end', () => {
         expect(first.stdout(), first.output()).toContain('OneWindow is running.');
         expect(first.stdout(), first.output()).toContain(`http://localhost:${port}/docs`);
 
-        const submitted = await http(base, 'POST', '/v1/applications', submission());
+        // The region's administrator issues an integrator's key; the key is shown once, in the answer.
+        const admin = await staff(adminOf());
+        const created = await http(base, 'POST', '/v1/integrators', admin, { name: 'E2E portal', centres: ['450000'] });
+        expect(created.status, created.text).toBe(201);
+        expect(created.json.key).toMatch(/^ow_[0-9a-f]{12}_/);
+        const integrator: Credentials = { 'x-api-key': created.json.key };
+        const keyId = created.json.id as string;
+
+        const anonymous = await http(base, 'POST', '/v1/applications', {}, submission());
+        expect(anonymous.status, anonymous.text).toBe(401);
+        expect(anonymous.json.error.code).toBe('unauthorized');
+
+        const submitted = await http(base, 'POST', '/v1/applications', integrator, submission());
         expect(submitted.status, submitted.text).toBe(201);
         const no = submitted.json.applicationNo as string;
         expect(no).toMatch(/^450100-\d{8}-\d{6}$/);
 
-        const accepted = await http(base, 'POST', `/v1/applications/${no}/intake`, {
+        const window = await staff(windowOf('market_regulation'));
+        const accepted = await http(base, 'POST', `/v1/applications/${no}/intake`, window, {
           decision: 'accept',
           department: 'market_regulation',
-          officer: officer('w-1'),
         });
         expect(accepted.status, accepted.text).toBe(200);
         expect(accepted.json.stage).toBe('in_review');
+        expect(accepted.json.responsibleOfficer).toMatchObject({ id: windowOf('market_regulation') });
 
         const decisions = await Promise.all(
-          STARTUP_DEPARTMENTS.map((department) =>
-            http(base, 'POST', `/v1/applications/${no}/reviews/${department}/decision`, {
-              decision: 'approve',
-              officer: officer(`o-${department}`),
-            }),
+          STARTUP_DEPARTMENTS.map(async (department) =>
+            http(base, 'POST', `/v1/applications/${no}/reviews/${department}/decision`, await staff(chiefOf(department)), { decision: 'approve' }),
           ),
         );
         expect(decisions.map((d) => d.status), decisions.map((d) => d.text).join('\n')).toEqual([200, 200, 200, 200, 200]);
         await expect
-          .poll(async () => (await http(base, 'GET', `/v1/applications/${no}`)).json.stage, { timeout: 30_000, interval: POLL_MS })
+          .poll(async () => (await http(base, 'GET', `/v1/applications/${no}`, integrator)).json.stage, { timeout: 30_000, interval: POLL_MS })
           .toBe('completed');
 
         // Graceful shutdown before pickup: exit 0, and the dev server it started is gone with it.
@@ -201,25 +219,36 @@ describe('npm start, end to end', () => {
         await waitReady(second, base);
         expect(second.stdout(), second.output()).toContain('OneWindow is running.');
 
-        const read = await http(base, 'GET', `/v1/applications/${no}`);
+        // The key and the tokens still work: the key is in the database, the secret in the environment.
+        const read = await http(base, 'GET', `/v1/applications/${no}`, integrator);
         expect(read.status, read.text).toBe(200);
         expect(read.json.stage).toBe('completed');
         expect(read.json.reviews).toHaveLength(5);
         expect(read.json.reviews.map((r: { department: string }) => r.department).sort()).toEqual([...STARTUP_DEPARTMENTS].sort());
         expect(read.json.reviews.map((r: { status: string }) => r.status)).toEqual(Array(5).fill('approved'));
 
-        const live = await http(base, 'GET', `/v1/applications/${no}?live=1`);
+        const live = await http(base, 'GET', `/v1/applications/${no}?live=1`, integrator);
         expect(live.status, live.text).toBe(200);
         expect(live.json).toMatchObject({ applicationNo: no, stage: 'completed' });
         expect(live.json.reviews.map((r: { status: string }) => r.status)).toEqual(Array(5).fill('approved'));
 
-        const picked = await http(base, 'POST', `/v1/applications/${no}/pickup`, { officer: officer('w-1') });
+        const picked = await http(base, 'POST', `/v1/applications/${no}/pickup`, window, {});
         expect(picked.status, picked.text).toBe(200);
         expect(picked.json.stage).toBe('picked_up');
 
-        const timeline = await http(base, 'GET', `/v1/applications/${no}/history?format=timeline`);
+        const timeline = await http(base, 'GET', `/v1/applications/${no}/history?format=timeline`, window);
         expect(timeline.status, timeline.text).toBe(200);
         expect(timeline.json.timeline.at(-1).what).toBe('workflow completed');
+
+        // A revoked key is refused at once.
+        const revoked = await http(base, 'DELETE', `/v1/integrators/${keyId}`, admin);
+        expect(revoked.status, revoked.text).toBe(200);
+        expect(revoked.json.revokedAt).not.toBeNull();
+        const refused = await http(base, 'GET', `/v1/applications/${no}`, integrator);
+        expect(refused.status, refused.text).toBe(401);
+        expect(refused.json.error.code).toBe('unauthorized');
+        const refusedSubmission = await http(base, 'POST', '/v1/applications', integrator, submission());
+        expect(refusedSubmission.status, refusedSubmission.text).toBe(401);
 
         const stoppedAgain = await terminate(second);
         expect(stoppedAgain, second.output()).toEqual({ code: 0, signal: null });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCreditCode, isResidentId, maskIdNumber } from '../api/identity.js';
-import { type Stack, startStack, submission, uniqueCreditCode, uniqueIdNumber } from './support/stack.js';
+import { type Stack, startStack, submission, supervisorOf, uniqueCreditCode, uniqueIdNumber, windowOf } from './support/stack.js';
 
 describe('identity numbers', () => {
   it('accepts the standards’ own examples and refuses a wrong check character or an impossible birth date', () => {
@@ -26,7 +26,7 @@ describe('applicants over the API', () => {
   afterAll(() => stack?.close());
 
   it('refuses an ID number whose check character is wrong, naming the field', async () => {
-    const res = await stack.app.inject({
+    const res = await stack.integrator({
       method: 'POST',
       url: '/v1/applications',
       payload: submission({ itemCode: 'food-business-licence', applicant: { type: 'person', name: '张三', idNumber: '110105194912310021' } }),
@@ -37,18 +37,44 @@ describe('applicants over the API', () => {
     ]);
   });
 
-  it('masks the applicant’s number in lists and shows it whole on the application itself', async () => {
+  it('shows the applicant’s number whole to those handling the application, masked to a supervisor and in lists', async () => {
     const idNumber = uniqueIdNumber();
-    const created = await stack.app.inject({
+    const created = await stack.integrator({
       method: 'POST',
       url: '/v1/applications',
       payload: submission({ itemCode: 'food-business-licence', applicant: { type: 'person', name: '李四', idNumber } }),
     });
+    expect(created.statusCode, created.body).toBe(201);
     const no = created.json().applicationNo as string;
-    expect((await stack.app.inject(`/v1/applications/${no}`)).json().applicant.idNumber).toBe(idNumber);
-    const list = (await stack.app.inject({ url: '/v1/applications', query: { centre: '450100', item: 'food-business-licence', limit: '200' } })).json();
-    const listed = list.applications.find((a: { applicationNo: string }) => a.applicationNo === no);
-    expect(listed.applicant.idNumber).toBe(maskIdNumber(idNumber));
-    expect(listed.applicant.idNumber).not.toContain(idNumber.slice(4, 14));
+    const masked = maskIdNumber(idNumber);
+    expect(masked).not.toBe(idNumber);
+
+    // Those who handle it: the submitting integrator, and the lead department's window at the centre.
+    expect((await stack.integrator(`/v1/applications/${no}`)).json().applicant.idNumber).toBe(idNumber);
+    const window = await stack.as(windowOf('market_regulation'))(`/v1/applications/${no}`);
+    expect(window.statusCode, window.body).toBe(200);
+    expect(window.json().applicant.idNumber).toBe(idNumber);
+
+    // A supervisor of the centre above reads the same application with the number masked.
+    const supervised = await stack.as(supervisorOf('450000'))(`/v1/applications/${no}`);
+    expect(supervised.statusCode, supervised.body).toBe(200);
+    expect(supervised.json().applicationNo).toBe(no);
+    expect(supervised.json().applicant.idNumber).toBe(masked);
+    expect(supervised.body).not.toContain(idNumber.slice(4, 14));
+
+    // Lists mask it for everyone, the submitter included.
+    const query = { centre: '450100', item: 'food-business-licence', limit: '200' };
+    for (const [who, list] of [
+      ['integrator', stack.integrator],
+      ['window', stack.as(windowOf('market_regulation'))],
+      ['supervisor', stack.as(supervisorOf('450000'))],
+    ] as const) {
+      const res = await list({ url: '/v1/applications', query });
+      expect(res.statusCode, `${who}: ${res.body}`).toBe(200);
+      const listed = res.json().applications.find((a: { applicationNo: string }) => a.applicationNo === no);
+      expect(listed, who).toBeDefined();
+      expect(listed.applicant.idNumber, who).toBe(masked);
+      expect(listed.applicant.idNumber, who).not.toContain(idNumber.slice(4, 14));
+    }
   });
 });

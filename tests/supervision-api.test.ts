@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications, centres, consultations, events } from '../db/schema/index.js';
-import { type Stack, startStack, submission } from './support/stack.js';
+import { type Stack, adminOf, startStack, submission, supervisorOf, windowOf } from './support/stack.js';
 
 let stack: Stack;
 const centre = '450299'; // nests under Liuzhou (4502xx), unused by any real county
@@ -55,14 +55,18 @@ afterAll(() => stack?.close());
 
 describe('supervision data', () => {
   it('colours each centre by the worst state of its open applications', async () => {
-    const map = (await stack.app.inject('/v1/supervision/map')).json();
+    // The regional supervisor's map holds every centre.
+    const map = (await stack.as(supervisorOf())('/v1/supervision/map')).json();
     expect(map.centres.length).toBeGreaterThanOrEqual(126);
     expect(map.centres.find((c: { code: string }) => c.code === centre)).toMatchObject({ open: 3, yellow: 1, red: 1, supervision: 'red', longitude: 109.4 });
     expect(map.centres.find((c: { code: string }) => c.code === '450000')).toMatchObject({ level: 'region', parentCode: null });
   });
 
   it("counts the day's business per item at a centre and the centres below it", async () => {
-    const own = (await stack.app.inject({ url: '/v1/supervision/day', query: { date: day, centre } })).json();
+    // Liuzhou's supervisor (450200) oversees the test county below it.
+    const supervisor = stack.as(supervisorOf('450200'));
+    const own = (await supervisor({ url: '/v1/supervision/day', query: { date: day, centre } })).json();
+    expect(own.centre).toBe(centre);
     expect(own.rows).toEqual([
       {
         itemCode: 'food-business-licence',
@@ -80,22 +84,87 @@ describe('supervision data', () => {
       },
     ]);
     // The parent city's table includes its counties' business.
-    const city = (await stack.app.inject({ url: '/v1/supervision/day', query: { date: day, centre: '450200' } })).json();
+    const city = (await supervisor({ url: '/v1/supervision/day', query: { date: day, centre: '450200' } })).json();
     expect(city.rows.find((r: { itemCode: string }) => r.itemCode === 'food-business-licence')).toMatchObject({ application: 4, red: 2 });
     // A row of the city's table opens the applications of the city and the centres below it.
-    const listed = (await stack.app.inject({ url: '/v1/applications', query: { centre: '450200', within: '1', item: 'food-business-licence', limit: '200' } })).json();
+    const listed = (await supervisor({ url: '/v1/applications', query: { centre: '450200', within: '1', item: 'food-business-licence', limit: '200' } })).json();
     expect(listed.applications.filter((a: { centreCode: string }) => a.centreCode === centre)).toHaveLength(4);
-    const cityOnly = (await stack.app.inject({ url: '/v1/applications', query: { centre: '450200', item: 'food-business-licence', limit: '200' } })).json();
+    const cityOnly = (await supervisor({ url: '/v1/applications', query: { centre: '450200', item: 'food-business-licence', limit: '200' } })).json();
     expect(cityOnly.applications.every((a: { centreCode: string }) => a.centreCode === '450200')).toBe(true);
-    const before = (await stack.app.inject({ url: '/v1/supervision/day', query: { date: '2026-03-09', centre } })).json();
+    const before = (await supervisor({ url: '/v1/supervision/day', query: { date: '2026-03-09', centre } })).json();
     expect(before.rows).toEqual([expect.objectContaining({ consultation: 1, application: 0 })]);
+  });
+
+  it("is for supervisors and administrators, scoped to their centre and those below it (their own by default)", async () => {
+    const dashboard = ['/v1/supervision/map', '/v1/supervision/day', '/v1/alerts', '/v1/flags', '/v1/cases', '/v1/statistics/efficiency'];
+    for (const url of dashboard) {
+      const anonymous = await stack.app.inject(url);
+      expect(anonymous.statusCode, url).toBe(401);
+      expect(anonymous.json().error.code, url).toBe('unauthorized');
+      const window = await stack.as(windowOf('market_regulation'))(url);
+      expect(window.statusCode, url).toBe(403);
+      expect(window.json().error.code, url).toBe('forbidden');
+      expect((await stack.integrator(url)).statusCode, url).toBe(403);
+    }
+
+    // A city's supervisor sees on the map only the city and its counties.
+    const nanning = (await stack.as(supervisorOf('450100'))('/v1/supervision/map')).json();
+    const codes = nanning.centres.map((c: { code: string }) => c.code);
+    expect(codes).toContain('450100');
+    expect(codes.length).toBeGreaterThan(1);
+    expect(codes.every((code: string) => code.startsWith('4501'))).toBe(true);
+    expect(codes).not.toContain(centre);
+    const liuzhou = (await stack.as(supervisorOf('450200'))('/v1/supervision/map')).json();
+    expect(liuzhou.centres.every((c: { code: string }) => c.code.startsWith('4502'))).toBe(true);
+    expect(liuzhou.centres.find((c: { code: string }) => c.code === centre)).toMatchObject({ open: 3, supervision: 'red' });
+    // So does the city's administrator.
+    const liuzhouAdmin = (await stack.as(adminOf('450200'))('/v1/supervision/map')).json();
+    expect(liuzhouAdmin.centres.map((c: { code: string }) => c.code)).toEqual(liuzhou.centres.map((c: { code: string }) => c.code));
+
+    // The day's table covers the caller's own centre unless they name one within it.
+    const ownCentre = await stack.as(supervisorOf('450200'))({ url: '/v1/supervision/day', query: { date: day } });
+    expect(ownCentre.statusCode).toBe(200);
+    expect(ownCentre.json().centre).toBe('450200');
+    expect(ownCentre.json().rows.find((r: { itemCode: string }) => r.itemCode === 'food-business-licence')).toMatchObject({ application: 4 });
+    const byAdmin = await stack.as(adminOf('450200'))({ url: '/v1/supervision/day', query: { date: day, centre } });
+    expect(byAdmin.statusCode).toBe(200);
+    expect(byAdmin.json().rows).toEqual([expect.objectContaining({ itemCode: 'food-business-licence', application: 4 })]);
+    const outside = await stack.as(supervisorOf('450100'))({ url: '/v1/supervision/day', query: { date: day, centre } });
+    expect(outside.statusCode).toBe(403);
+    expect(outside.json().error.code).toBe('forbidden');
+    // Nanning's own table does not hold the business of a Liuzhou county.
+    const nanningDay = (await stack.as(supervisorOf('450100'))({ url: '/v1/supervision/day', query: { date: day } })).json();
+    expect(nanningDay.centre).toBe('450100');
+    expect(nanningDay.rows.find((r: { itemCode: string }) => r.itemCode === 'food-business-licence')).toBeUndefined();
+    // Nor may a county's supervisor read its parent city's.
+    expect((await stack.as(supervisorOf('450102'))({ url: '/v1/supervision/day', query: { date: day, centre: '450100' } })).statusCode).toBe(403);
+
+    // Alerts, flags, cases and statistics: the same scope.
+    for (const url of ['/v1/alerts', '/v1/flags', '/v1/cases', '/v1/statistics/efficiency']) {
+      expect((await stack.as(supervisorOf('450200'))(url)).statusCode, url).toBe(200);
+      expect((await stack.as(supervisorOf('450200'))({ url, query: { centre } })).statusCode, url).toBe(200);
+      expect((await stack.as(adminOf('450200'))({ url, query: { centre } })).statusCode, url).toBe(200);
+      expect((await stack.as(supervisorOf())({ url, query: { centre } })).statusCode, url).toBe(200);
+      const refused = await stack.as(supervisorOf('450100'))({ url, query: { centre } });
+      expect(refused.statusCode, url).toBe(403);
+      expect(refused.json().error.code, url).toBe('forbidden');
+      expect((await stack.as(supervisorOf('450200'))({ url, query: { centre: '450000' } })).statusCode, url).toBe(403);
+    }
+    const statistics = (await stack.as(supervisorOf('450100'))({ url: '/v1/statistics/efficiency', query: { groupBy: 'centre' } })).json();
+    expect(statistics.rows.every((r: { key: string }) => r.key.startsWith('4501'))).toBe(true);
   });
 
   it('pushes a change event to an open stream when an application changes', async () => {
     await stack.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = stack.app.server.address() as AddressInfo;
     const controller = new AbortController();
-    const response = await fetch(`http://127.0.0.1:${port}/v1/supervision/stream`, { signal: controller.signal });
+    // Without credentials the stream is refused; EventSource sends no headers, so the page passes its token in the query.
+    const anonymous = await fetch(`http://127.0.0.1:${port}/v1/supervision/stream`);
+    expect(anonymous.status).toBe(401);
+    await anonymous.body?.cancel();
+    const token = await stack.token(supervisorOf());
+    const response = await fetch(`http://127.0.0.1:${port}/v1/supervision/stream?access_token=${encodeURIComponent(token)}`, { signal: controller.signal });
+    expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const reader = response.body!.getReader();
     let received = '';
@@ -107,7 +176,7 @@ describe('supervision data', () => {
       }
     })();
     await new Promise((r) => setTimeout(r, 1500)); // the feed has read the current state
-    await stack.app.inject({ method: 'POST', url: '/v1/applications', payload: submission() });
+    expect((await stack.integrator({ method: 'POST', url: '/v1/applications', payload: submission() })).statusCode).toBe(201);
     await Promise.race([changed, new Promise((_, reject) => setTimeout(() => reject(new Error(`no change event: ${received}`)), 5000))]);
     expect(received).toContain('event: change');
     controller.abort();

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, officer, startStack, submission, uniqueIdNumber } from './support/stack.js';
+import { type Stack, chiefOf, startStack, submission, supervisorOf, uniqueIdNumber, windowOf } from './support/stack.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve(import.meta.dirname, '.tmp/screenshots');
@@ -68,7 +68,7 @@ function mapDots(page: Page) {
 const text = (page: Page, testid: string) => page.locator(`[data-testid="${testid}"]`).first().textContent();
 
 async function apiMap(): Promise<MapCentre[]> {
-  return (await stack.app.inject('/v1/supervision/map')).json().centres;
+  return (await stack.as(supervisorOf())('/v1/supervision/map')).json().centres;
 }
 
 describe('the supervision page', () => {
@@ -76,24 +76,29 @@ describe('the supervision page', () => {
     // An application at Nanning, accepted: its promised clock is running.
     const idNumber = uniqueIdNumber();
     const body = submission({ itemCode: ITEM, applicant: { type: 'person', name: '韦小芳', idNumber } });
-    const submitted = await stack.app.inject({ method: 'POST', url: '/v1/applications', payload: body });
+    const submitted = await stack.integrator({ method: 'POST', url: '/v1/applications', payload: body });
     expect(submitted.statusCode).toBe(201);
     const no = submitted.json().applicationNo as string;
-    const accepted = await stack.app.inject({
+    const accepted = await stack.as(windowOf('market_regulation'))({
       method: 'POST',
       url: `/v1/applications/${no}/intake`,
-      payload: { decision: 'accept', department: 'market_regulation', officer: officer('w-page') },
+      payload: { decision: 'accept', department: 'market_regulation' },
     });
     expect(accepted.statusCode).toBe(200);
-    await expect.poll(async () => (await stack.app.inject(`/v1/applications/${no}`)).json().deadlines.promisedDueAt).not.toBeNull();
+    await expect.poll(async () => (await stack.integrator(`/v1/applications/${no}`)).json().deadlines.promisedDueAt).not.toBeNull();
 
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    // Signed out, the page asks for a token; the regional supervisor's opens it on the whole region.
     await page.goto(`${base}/supervision`);
+    await page.waitForSelector('[data-testid="signin"]:not([hidden])');
+    await page.fill('[data-testid="signin-token"]', await stack.token(supervisorOf()));
+    await page.click('[data-testid="signin-submit"]');
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    expect(await text(page, 'whoami')).toContain(supervisorOf());
     expect(await page.title()).toBe('广西政务服务电子监察');
     await page.waitForSelector('[data-testid="live"][data-state="live"]', { timeout: 10_000 });
 
@@ -157,10 +162,10 @@ describe('the supervision page', () => {
 
     // The market regulation review approves it: the open detail shows 办结 through the event stream.
     await page.evaluate(() => ((globalThis as unknown as PageGlobals).__notReloaded = true));
-    const decided = await stack.app.inject({
+    const decided = await stack.as(chiefOf('market_regulation'))({
       method: 'POST',
       url: `/v1/applications/${no}/reviews/market_regulation/decision`,
-      payload: { decision: 'approve', officer: officer('o-page') },
+      payload: { decision: 'approve' },
     });
     expect(decided.statusCode).toBe(200);
     await page.waitForSelector('[data-testid="detail"] .stage[data-stage="completed"]', { timeout: 5_000 });
@@ -196,6 +201,28 @@ describe('the supervision page', () => {
     expect(tableBox!.y).toBeGreaterThan(mapBox!.y + mapBox!.height);
 
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('covers only the signed-in supervisor’s centre, and turns away a bad or expired token', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    // A link may carry the token once; the page keeps it for the tab and drops it from the address.
+    await page.goto(`${base}/supervision#token=${await stack.token(supervisorOf('450100'))}`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    expect(page.url()).toBe(`${base}/supervision`);
+    const codes = (await mapDots(page)).map((d) => d.code);
+    expect(codes).toContain('450100');
+    expect(codes.length).toBeGreaterThan(1);
+    expect(codes.filter((c) => !c.startsWith('4501'))).toEqual([]);
+    expect(await text(page, 'day-centre')).toMatch(/^南宁市政务服务中心/);
+
+    await page.click('[data-testid="sign-out"]');
+    await page.waitForSelector('[data-testid="signin"]:not([hidden])');
+    await page.fill('[data-testid="signin-token"]', await stack.token(supervisorOf(), -60));
+    await page.click('[data-testid="signin-submit"]');
+    await expect.poll(() => text(page, 'signin-error')).toContain('expired');
+    expect(await page.locator('body[data-ready="true"]').count()).toBe(0);
     await context.close();
   });
 });

@@ -21,7 +21,7 @@ import {
   stateQuery,
   supplementUpdate,
 } from '../workflows/messages.js';
-import { STARTUP_DEPARTMENTS, type Stack, officer, startStack, uniqueIdNumber } from './support/stack.js';
+import { STARTUP_DEPARTMENTS, type Stack, chiefOf, leaderOf, officer, startStack, uniqueIdNumber, windowOf } from './support/stack.js';
 
 const EventType = proto.temporal.api.enums.v1.EventType;
 
@@ -55,10 +55,13 @@ async function start(itemCode = 'company-startup', centreCode = '450100') {
   });
 }
 
+/** The company start-up item's lead window, which accepts it and hands the licence over. */
+const WINDOW = windowOf('market_regulation');
 const accept = (handle: WorkflowHandle) =>
-  handle.executeUpdate(intakeUpdate, { args: [{ decision: 'accept', department: 'market_regulation', officer: officer('w-1') }] });
-const approve = (handle: WorkflowHandle, department: string) =>
-  handle.executeUpdate(decisionUpdate, { args: [{ department, decision: 'approve', officer: officer(`o-${department}`) }] });
+  handle.executeUpdate(intakeUpdate, { args: [{ decision: 'accept', department: 'market_regulation', officer: officer(WINDOW) }] });
+/** A department's decision, by its chief representative unless another officer is named (a major item needs its leader). */
+const approve = (handle: WorkflowHandle, department: string, by = chiefOf(department)) =>
+  handle.executeUpdate(decisionUpdate, { args: [{ department, decision: 'approve', officer: officer(by) }] });
 
 /** The read model converges to the workflow: one event per sequence number, 1..seq, no gaps, no repeats. */
 async function expectReadModelMatches(handle: WorkflowHandle) {
@@ -103,11 +106,11 @@ describe('application workflow', () => {
     await Promise.all(STARTUP_DEPARTMENTS.map((d) => approve(handle, d)));
     await expect.poll(async () => (await handle.query(stateQuery)).stage).toBe('completed');
 
-    await handle.executeUpdate(pickupUpdate, { args: [{ officer: officer('w-1'), recipient: '张三' }] });
+    await handle.executeUpdate(pickupUpdate, { args: [{ officer: officer(WINDOW), recipient: '张三' }] });
     const result = await handle.result();
     expect(result.stage).toBe('picked_up');
-    expect(result.responsibleOfficer).toEqual(officer('w-1'));
-    expect(result.reviews.every((r) => r.status === 'approved' && r.decidedBy?.id === `o-${r.department}`)).toBe(true);
+    expect(result.responsibleOfficer).toEqual(officer(WINDOW));
+    expect(result.reviews.every((r) => r.status === 'approved' && r.decidedBy?.id === chiefOf(r.department))).toBe(true);
     await expectReadModelMatches(handle);
     await record('all-approve', handle);
   });
@@ -117,7 +120,7 @@ describe('application workflow', () => {
     await accept(handle);
     await approve(handle, 'taxation');
     const after = await handle.executeUpdate(decisionUpdate, {
-      args: [{ department: 'public_security', decision: 'reject', reason: '法定代表人身份核验未通过', officer: officer('o-ps') }],
+      args: [{ department: 'public_security', decision: 'reject', reason: '法定代表人身份核验未通过', officer: officer(chiefOf('public_security')) }],
     });
     expect(after.stage).toBe('rejected');
     const status = Object.fromEntries(after.reviews.map((r) => [r.department, r.status]));
@@ -138,7 +141,7 @@ describe('application workflow', () => {
   it('returns to intake after the applicant supplies the missing materials (补正)', async () => {
     const handle = await start('food-business-licence');
     const asked = await handle.executeUpdate(intakeUpdate, {
-      args: [{ decision: 'request_supplement', department: 'market_regulation', officer: officer('w-2'), missingMaterials: ['经营场所证明', '食品安全管理制度'] }],
+      args: [{ decision: 'request_supplement', department: 'market_regulation', officer: officer(WINDOW), missingMaterials: ['经营场所证明', '食品安全管理制度'] }],
     });
     expect(asked.stage).toBe('supplement_requested');
     const resubmitted = await handle.executeUpdate(supplementUpdate, { args: [{ materials: ['经营场所证明', '食品安全管理制度'] }] });
@@ -149,14 +152,14 @@ describe('application workflow', () => {
     await expect.poll(async () => (await handle.query(stateQuery)).stage).toBe('completed');
     const state = await expectReadModelMatches(handle);
     expect(state.intakes.map((i) => i.decision)).toEqual(['request_supplement', 'accept']);
-    await handle.executeUpdate(pickupUpdate, { args: [{ officer: officer('w-2') }] });
+    await handle.executeUpdate(pickupUpdate, { args: [{ officer: officer(WINDOW) }] });
     await handle.result();
     await record('supplement', handle);
   });
 
   it('opens a stage only when every department of the one before has approved', async () => {
     const handle = await start('construction-project');
-    await handle.executeUpdate(intakeUpdate, { args: [{ decision: 'accept', department: 'development_reform', officer: officer('w-dr') }] });
+    await handle.executeUpdate(intakeUpdate, { args: [{ decision: 'accept', department: 'development_reform', officer: officer(windowOf('development_reform')) }] });
     const plan = [
       ['development_reform', 'natural_resources'],
       ['natural_resources', 'housing_construction'],
@@ -168,22 +171,23 @@ describe('application workflow', () => {
       const state = await handle.query(stateQuery);
       expect(state.currentStage).toBe(stage);
       expect(state.reviews.filter((r) => r.status === 'open').map((r) => r.department).sort()).toEqual([...departments].sort());
-      for (const department of departments) await approve(handle, department);
+      // A major item: each department's leader decides.
+      for (const department of departments) await approve(handle, department, leaderOf(department));
     }
     await expect.poll(async () => (await handle.query(stateQuery)).stage).toBe('completed');
     await expectReadModelMatches(handle);
-    await handle.executeUpdate(pickupUpdate, { args: [{ officer: officer('w-dr') }] });
+    await handle.executeUpdate(pickupUpdate, { args: [{ officer: officer(windowOf('development_reform')) }] });
     await handle.result();
     await record('four-stages', handle);
   });
 
   it('approves an immediate item at intake, on the spot', async () => {
     const handle = await start('housing-fund-retirement-withdrawal');
-    await handle.executeUpdate(intakeUpdate, { args: [{ decision: 'accept', department: 'housing_fund', officer: officer('w-hf') }] });
+    await handle.executeUpdate(intakeUpdate, { args: [{ decision: 'accept', department: 'housing_fund', officer: officer(windowOf('housing_fund')) }] });
     await expect.poll(async () => (await handle.query(stateQuery)).stage).toBe('completed');
     const state = await expectReadModelMatches(handle);
-    expect(state.reviews).toMatchObject([{ department: 'housing_fund', status: 'approved', decidedBy: officer('w-hf') }]);
-    await handle.executeUpdate(pickupUpdate, { args: [{ officer: officer('w-hf') }] });
+    expect(state.reviews).toMatchObject([{ department: 'housing_fund', status: 'approved', decidedBy: officer(windowOf('housing_fund')) }]);
+    await handle.executeUpdate(pickupUpdate, { args: [{ officer: officer(windowOf('housing_fund')) }] });
     await handle.result();
     await record('immediate', handle);
   });
@@ -191,7 +195,7 @@ describe('application workflow', () => {
   it('ends at once when intake does not accept the application (不予受理)', async () => {
     const handle = await start();
     await handle.executeUpdate(intakeUpdate, {
-      args: [{ decision: 'not_accept', department: 'market_regulation', officer: officer('w-3'), reason: '不属于本机关职权范围' }],
+      args: [{ decision: 'not_accept', department: 'market_regulation', officer: officer(WINDOW), reason: '不属于本机关职权范围' }],
     });
     const result = await handle.result();
     expect(result.stage).toBe('not_accepted');
@@ -216,8 +220,13 @@ describe('application workflow', () => {
     let snapshot = await before();
     expect((await refusal(approve(handle, 'taxation'))).type).toBe('WrongStage');
     expect(
-      (await refusal(handle.executeUpdate(intakeUpdate, { args: [{ decision: 'accept', department: 'taxation', officer: officer('x') }] }))).type,
+      (await refusal(handle.executeUpdate(intakeUpdate, { args: [{ decision: 'accept', department: 'taxation', officer: officer(windowOf('taxation')) }] }))).type,
     ).toBe('NotLeadDepartment');
+    // Intake is the lead department's window at the application's centre, and an officer the organisation knows.
+    const intakeBy = (id: string) => handle.executeUpdate(intakeUpdate, { args: [{ decision: 'accept', department: 'market_regulation', officer: officer(id) }] });
+    for (const id of ['w-1', windowOf('taxation'), windowOf('market_regulation', '450102')]) {
+      expect((await refusal(intakeBy(id))).type).toBe('NotAuthorised');
+    }
     expect(await before()).toEqual(snapshot);
 
     await accept(handle);
@@ -232,13 +241,19 @@ describe('application workflow', () => {
     expect(stranger.type).toBe('UnknownDepartment');
     expect(stranger.message).toContain('health does not review');
     expect(
-      (await refusal(handle.executeUpdate(decisionUpdate, { args: [{ department: 'housing_fund', decision: 'reject', officer: officer('x') }] }))).type,
+      (await refusal(handle.executeUpdate(decisionUpdate, { args: [{ department: 'housing_fund', decision: 'reject', officer: officer(chiefOf('housing_fund')) }] }))).type,
     ).toBe('MissingReason');
-    expect((await refusal(handle.executeUpdate(pickupUpdate, { args: [{ officer: officer('w-1') }] }))).type).toBe('WrongStage');
+    // A decision is the reviewing department's chief representative or leader, at the review's centre.
+    for (const id of [windowOf('housing_fund'), chiefOf('taxation'), chiefOf('housing_fund', '450000'), 'o-hf']) {
+      const refused = await refusal(approve(handle, 'housing_fund', id));
+      expect(refused.type).toBe('NotAuthorised');
+      expect(refused.message).toContain(id);
+    }
+    expect((await refusal(handle.executeUpdate(pickupUpdate, { args: [{ officer: officer(WINDOW) }] }))).type).toBe('WrongStage');
     expect(await before()).toEqual(snapshot);
 
     await handle.executeUpdate(decisionUpdate, {
-      args: [{ department: 'housing_fund', decision: 'reject', reason: '缴存信息不符', officer: officer('o-hf') }],
+      args: [{ department: 'housing_fund', decision: 'reject', reason: '缴存信息不符', officer: officer(chiefOf('housing_fund')) }],
     });
     await handle.result();
     // A closed application's workflow is gone: the server itself refuses any further update.

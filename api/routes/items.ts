@@ -143,6 +143,8 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/catalogue/import',
     {
+      // A whole catalogue of several thousand items fits; every other route keeps the 64 KiB default.
+      bodyLimit: 8 * 1_048_576,
       schema: {
         tags,
         summary: 'Import items from JSON ({"items": [...]}) or CSV (text/csv): all or nothing (administrators)',

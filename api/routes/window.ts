@@ -66,6 +66,7 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) =>
       sendUpdate(app, request, request.params.no, supplementUpdate, (found) => {
         if (sightOf(request.identity, found.row, found.reviews) !== 'whole') {
+          // The submitting integrator, or a window that handles it.
           throw forbidden(`Only the submitter or a window handling application ${found.row.applicationNo} may hand in its supplement`);
         }
         return request.body;
@@ -184,7 +185,6 @@ async function sendUpdate<Arg>(
   const { database, temporal } = app.deps;
   const found = await findApplication(database.db, applicationNo);
   if (!found) throw notFound(`Application ${applicationNo}`);
-  if (request.identity?.kind === 'integrator' && found.row.submittedBy !== request.identity.id) throw notFound(`Application ${applicationNo}`);
   if (CLOSED_STAGES.includes(found.row.stage as Stage)) {
     throw refused(`Application ${applicationNo} is ${found.row.stage} and closed; nothing can change it`, 'application_closed');
   }

@@ -1,5 +1,7 @@
 // OneWindow supervision monitoring page (电子监察): a plain browser module, no build step.
 // Reads the JSON API of the same origin; ECharts is loaded before this module as the global `echarts`.
+// A supervisor signs in with a staff token (from the identity provider, or `npm run token` locally),
+// pasted into the sign-in form or passed once as /supervision#token=…; it is kept for the tab only.
 
 const echarts = globalThis.echarts;
 
@@ -7,6 +9,7 @@ const COLOURS = { green: '#2e7d32', yellow: '#f9a825', red: '#c62828' };
 const REGION = '450000';
 const TZ = 'Asia/Shanghai';
 const LANG_KEY = 'onewindow.supervision.lang';
+const TOKEN_KEY = 'onewindow.supervision.token';
 
 // ---------------------------------------------------------------------------------------------------
 // Labels, in Chinese (default) and English.
@@ -14,6 +17,11 @@ const LANG_KEY = 'onewindow.supervision.lang';
 const DICT = {
   zh: {
     title: '广西政务服务电子监察',
+    signInTitle: '登录',
+    signInHint: '粘贴监察员或管理员的令牌（本地：npm run token -- 450000-supervisor）',
+    signIn: '登录',
+    signOut: '退出',
+    signInFailed: '令牌无效或已过期：{message}',
     live: '实时',
     reconnecting: '重连中',
     switchTo: 'English',
@@ -223,6 +231,11 @@ const DICT = {
     temporalUi: 'Open the workflow in the Temporal UI',
     loading: 'Loading…',
     loadFailed: 'Could not load: {message}',
+    signInTitle: 'Sign in',
+    signInHint: 'Paste a supervisor’s or administrator’s token (locally: npm run token -- 450000-supervisor)',
+    signIn: 'Sign in',
+    signOut: 'Sign out',
+    signInFailed: 'The token is not valid or has expired: {message}',
     tipOpen: 'open',
     tipYellow: 'yellow',
     tipRed: 'red',
@@ -276,6 +289,8 @@ const state = {
   departments: new Map(),
   items: new Map(),
   selectedCentre: REGION,
+  /** The signed-in officer (GET /v1/me); the page covers their centre and those below it. */
+  me: null,
   date: todayInChina(),
   day: null,
   dayError: null,
@@ -369,8 +384,19 @@ const departmentName = (code) => (code ? (localName(state.departments.get(code))
 const itemName = (code) => localName(state.items.get(code)) ?? code;
 const officerName = (o) => (o ? (o.name ? `${o.name} (${o.id})` : o.id) : '—');
 
+function storedToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
 async function getJSON(url) {
-  const response = await fetch(url, { headers: { accept: 'application/json' } });
+  const token = storedToken();
+  const headers = { accept: 'application/json', ...(token && url.startsWith('/v1/') ? { authorization: `Bearer ${token}` } : {}) };
+  const response = await fetch(url, { headers });
+  if (response.status === 401) signOut(t('signInFailed', { message: response.statusText }));
   let body;
   try {
     body = await response.json();
@@ -682,7 +708,7 @@ function loadDay() {
 }
 
 function selectCentre(code) {
-  if (!state.centreByCode.has(code) && code !== REGION) return;
+  if (!state.centreByCode.has(code) && code !== scope()) return;
   state.selectedCentre = code;
   state.selectedItem = null;
   state.applications = null;
@@ -1106,7 +1132,7 @@ function renderEfficiency() {
 const efficiencyLoads = latest();
 function loadEfficiency() {
   return efficiencyLoads(
-    () => getJSON(`/v1/statistics/efficiency?groupBy=${$('efficiency-group').value}&centre=${REGION}`),
+    () => getJSON(`/v1/statistics/efficiency?groupBy=${$('efficiency-group').value}&centre=${scope()}`),
     (body, error) => {
       showError('efficiency-error', error);
       if (body) state.efficiency = body.rows;
@@ -1136,7 +1162,8 @@ function scheduleRefresh() {
 }
 
 function connectStream() {
-  const source = new EventSource('/v1/supervision/stream');
+  // EventSource sends no headers: the stream alone takes the token in its query.
+  const source = new EventSource(`/v1/supervision/stream?access_token=${encodeURIComponent(storedToken() ?? '')}`);
   let opened = false;
   source.onopen = () => {
     state.live = true;
@@ -1169,9 +1196,66 @@ function renderAll() {
   renderEfficiency();
 }
 
+/** The signed-in officer's centre: everything the page shows lies within it. */
+const scope = () => state.me?.officer?.centreCode ?? REGION;
+
+function signOut(message) {
+  try {
+    sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // nothing kept
+  }
+  location.hash = message ? `signin=${encodeURIComponent(message)}` : '';
+  location.reload();
+}
+
+/** Resolves with the signed-in officer; until then the sign-in form is shown. */
+async function signIn() {
+  const fromLink = /(?:^#|&)token=([^&]+)/.exec(location.hash)?.[1];
+  if (fromLink) {
+    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(fromLink));
+    history.replaceState(null, '', location.pathname);
+  }
+  const form = $('signin');
+  const message = /signin=([^&]+)/.exec(location.hash)?.[1];
+  for (;;) {
+    if (storedToken()) {
+      const response = await fetch('/v1/me', { headers: { authorization: `Bearer ${storedToken()}` } });
+      const body = await response.json().catch(() => ({}));
+      if (response.ok) {
+        form.hidden = true;
+        return body;
+      }
+      sessionStorage.removeItem(TOKEN_KEY);
+      $('signin-error').textContent = t('signInFailed', { message: body?.error?.message ?? response.status });
+      $('signin-error').hidden = false;
+    } else if (message) {
+      $('signin-error').textContent = decodeURIComponent(message);
+      $('signin-error').hidden = false;
+    }
+    form.hidden = false;
+    await new Promise((resolve) =>
+      form.addEventListener(
+        'submit',
+        (event) => {
+          event.preventDefault();
+          sessionStorage.setItem(TOKEN_KEY, $('signin-token').value.trim());
+          resolve();
+        },
+        { once: true },
+      ),
+    );
+  }
+}
+
 async function start() {
   window.__supervision = { chart: undefined, centres: [], state, refresh: refreshAll };
   renderStatic();
+  state.me = await signIn();
+  state.selectedCentre = scope();
+  $('whoami').textContent = `${state.me.officer.name} (${state.me.officer.id})`;
+  $('sign-out').hidden = false;
+  $('sign-out').addEventListener('click', () => signOut());
   setInterval(() => {
     renderClock();
     for (const node of document.querySelectorAll('.countdown[data-due]')) tickOne(node);

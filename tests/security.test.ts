@@ -1,0 +1,418 @@
+/**
+ * Who may do what: every route × every kind of caller, against the real stack. Each cell is allowed
+ * (any answer but 401/403) or refused (401 without valid credentials, 403 for a role or scope the
+ * rules exclude, always with the common error body), and a refused request changes nothing. The
+ * table must name every route the API serves: a new route without a row fails here.
+ */
+import type { AddressInfo } from 'node:net';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { applications } from '../db/schema/index.js';
+import {
+  type Inject,
+  type Stack,
+  adminOf,
+  caller,
+  chiefOf,
+  createKey,
+  leaderOf,
+  startStack,
+  submission,
+  supervisorOf,
+  windowOf,
+} from './support/stack.js';
+
+const WHO = [
+  'anonymous',
+  'expired',
+  'forged',
+  'revokedKey',
+  'integrator',
+  'otherIntegrator',
+  'window',
+  'chief',
+  'leader',
+  'otherDepartment',
+  'otherCentre',
+  'supervisor',
+  'otherSupervisor',
+  'admin',
+  'otherAdmin',
+] as const;
+type Who = (typeof WHO)[number];
+
+/** Callers without valid credentials: refused everywhere but on public routes, where bad credentials still are. */
+const INVALID: Who[] = ['expired', 'forged', 'revokedKey'];
+const EVERYONE: Who[] = WHO.filter((w) => w !== 'anonymous' && !INVALID.includes(w));
+const STAFF: Who[] = EVERYONE.filter((w) => w !== 'integrator' && w !== 'otherIntegrator');
+/** The lead department's window staff at the application's centre (Nanning, 450100). */
+const LEAD: Who[] = ['window', 'chief', 'leader'];
+const OVERSIGHT: Who[] = ['supervisor', 'otherSupervisor', 'admin', 'otherAdmin'];
+const PUBLIC = 'public' as const;
+
+let stack: Stack;
+let as: Record<Who, Inject>;
+let credentials: Record<Who, () => Promise<Record<string, string>>>;
+let base: string;
+const run = Math.random().toString(36).slice(2, 8);
+
+beforeAll(async () => {
+  stack = await startStack();
+  await stack.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
+  const bearer = (token: string) => async () => ({ authorization: `Bearer ${token}` });
+  const staff = async (id: string) => bearer(await stack.token(id));
+  const forged = await new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(adminOf())
+    .setIssuer('onewindow')
+    .setAudience('onewindow')
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode('not-the-secret-of-this-api-0123456789abcdef'));
+  const revoked = await createKey(stack.db, ['450000'], 'Revoked portal');
+  const revoking = await stack.as(adminOf())({ method: 'DELETE', url: `/v1/integrators/${revoked.id}` });
+  expect(revoking.statusCode).toBe(200);
+  const other = await createKey(stack.db, ['450200'], 'Liuzhou portal');
+  credentials = {
+    anonymous: async () => ({}),
+    expired: bearer(await stack.token(supervisorOf(), Math.floor(Date.now() / 1000) - 60)),
+    forged: bearer(forged),
+    revokedKey: async () => ({ 'x-api-key': revoked.key }),
+    integrator: async () => ({ 'x-api-key': stack.integrator.key }),
+    otherIntegrator: async () => ({ 'x-api-key': other.key }),
+    window: await staff(windowOf('market_regulation')),
+    chief: await staff(chiefOf('market_regulation')),
+    leader: await staff(leaderOf('market_regulation')),
+    otherDepartment: await staff(chiefOf('education')),
+    otherCentre: await staff(chiefOf('market_regulation', '450200')),
+    supervisor: await staff(supervisorOf()),
+    otherSupervisor: await staff(supervisorOf('450200')),
+    admin: await staff(adminOf()),
+    otherAdmin: await staff(adminOf('450200')),
+  };
+  as = Object.fromEntries(WHO.map((who) => [who, caller(stack.app, credentials[who])])) as Record<Who, Inject>;
+});
+afterAll(() => stack?.close());
+
+// ---- Applications in the stage each route needs, submitted by the stack's integrator at 450100.
+
+async function submitted(itemCode = 'company-startup'): Promise<string> {
+  const res = await stack.integrator({ method: 'POST', url: '/v1/applications', payload: submission({ itemCode }) });
+  expect(res.statusCode).toBe(201);
+  return res.json().applicationNo;
+}
+
+async function intake(no: string, payload: object): Promise<string> {
+  const res = await as.window({ method: 'POST', url: `/v1/applications/${no}/intake`, payload: { department: 'market_regulation', ...payload } });
+  expect(res.statusCode).toBe(200);
+  return no;
+}
+
+/** Waits until the workflow's background writes (reviews opened, deadlines) are in the read model. */
+async function settled(no: string): Promise<string> {
+  let last = '';
+  for (;;) {
+    const pending = (await stack.client.workflow.getHandle(no).describe()).raw.pendingActivities?.length ?? 0;
+    const now = JSON.stringify(await applicationState(no));
+    if (now === last && pending === 0) return no;
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const inReview = async () => settled(await intake(await submitted(), { decision: 'accept' }));
+const supplementRequested = async () => intake(await submitted(), { decision: 'request_supplement', missingMaterials: ['章程'] });
+async function completed(): Promise<string> {
+  const no = await intake(await submitted('individual-business-registration'), { decision: 'accept' });
+  await expect.poll(async () => (await applicationState(no)).stage).toBe('completed');
+  return settled(no);
+}
+async function stopped(): Promise<string> {
+  const no = await inReview();
+  const res = await as.window({
+    method: 'POST',
+    url: `/v1/applications/${no}/reviews/market_regulation/clock/stop`,
+    payload: { type: 'hearing', reason: '听证' },
+  });
+  expect(res.statusCode).toBe(200);
+  return settled(no);
+}
+
+/** What a refused request must leave as it was: the read model's row and the workflow's history. */
+async function applicationState(no: string) {
+  const [row] = await stack.db.select({ lastSeq: applications.lastSeq, stage: applications.stage }).from(applications).where(eq(applications.applicationNo, no));
+  // Timers and activities go on in the background; what a request could add is an accepted update.
+  const history = await stack.client.workflow.getHandle(no).fetchHistory();
+  const updates = history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
+  return { ...row, updates };
+}
+
+// ---- The table.
+
+interface Row {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** The route as registered, e.g. /v1/applications/:no. */
+  route: string;
+  allowed: readonly Who[] | typeof PUBLIC;
+  /** Makes what the request acts on; called afresh for each caller the row allows on a write. */
+  fixture?: () => Promise<string>;
+  url?: (id: string) => string;
+  body?: (id: string) => unknown;
+  /** What a refused request must not change. */
+  state?: (id: string) => Promise<unknown>;
+  /** Server-sent events: asked over HTTP, read up to the status. */
+  stream?: boolean;
+}
+
+const unique = (prefix: string) => `${prefix}_${run}_${Math.random().toString(36).slice(2, 6)}`;
+const sharedApplication = { promise: undefined as Promise<string> | undefined };
+const readFixture = () => (sharedApplication.promise ??= inReview());
+const itemBody = async (code: string) => {
+  const current = (await as.anonymous('/v1/items/individual-business-registration')).json().definition;
+  return { ...current, code, name: `安全测试事项 ${code}`, nameEn: `Security test item ${code}` };
+};
+const itemState = async (code: string) => (await as.anonymous(`/v1/items/${code}`)).statusCode;
+
+const TABLE: Row[] = [
+  // Applications.
+  { method: 'POST', route: '/v1/applications', allowed: ['integrator', ...LEAD, 'otherDepartment'], body: () => submission() },
+  { method: 'GET', route: '/v1/applications', allowed: EVERYONE },
+  { method: 'GET', route: '/v1/applications/:no', allowed: ['integrator', ...LEAD, 'supervisor', 'admin'], fixture: readFixture },
+  { method: 'GET', route: '/v1/applications/:no/history', allowed: [...LEAD, 'supervisor', 'admin'], fixture: readFixture },
+  { method: 'POST', route: '/v1/applications/:no/intake', allowed: LEAD, fixture: submitted, body: () => ({ decision: 'accept', department: 'market_regulation' }) },
+  { method: 'POST', route: '/v1/applications/:no/supplements', allowed: ['integrator', ...LEAD], fixture: supplementRequested, body: () => ({ materials: ['章程'] }) },
+  {
+    method: 'POST',
+    route: '/v1/applications/:no/reviews/:department/decision',
+    allowed: ['chief', 'leader'],
+    fixture: inReview,
+    url: (no) => `/v1/applications/${no}/reviews/market_regulation/decision`,
+    body: () => ({ decision: 'approve' }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/applications/:no/reviews/:department/clock/stop',
+    allowed: LEAD,
+    fixture: inReview,
+    url: (no) => `/v1/applications/${no}/reviews/market_regulation/clock/stop`,
+    body: () => ({ type: 'hearing', reason: '听证' }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/applications/:no/reviews/:department/clock/resume',
+    allowed: LEAD,
+    fixture: stopped,
+    url: (no) => `/v1/applications/${no}/reviews/market_regulation/clock/resume`,
+    body: () => ({ note: '听证结束' }),
+  },
+  { method: 'POST', route: '/v1/applications/:no/extension', allowed: ['leader'], fixture: inReview, body: () => ({ reason: '需现场核查', workingDays: 5 }) },
+  { method: 'POST', route: '/v1/applications/:no/pickup', allowed: LEAD, fixture: completed, body: () => ({}) },
+  {
+    method: 'GET',
+    route: '/v1/departments/:department/inbox',
+    allowed: [...LEAD, 'supervisor'],
+    url: () => '/v1/departments/market_regulation/inbox?centre=450100',
+  },
+  { method: 'POST', route: '/v1/consultations', allowed: [...LEAD, 'otherDepartment'], body: () => ({ centreCode: '450100', channel: 'window', subject: '如何办理营业执照' }) },
+  { method: 'GET', route: '/v1/consultations', allowed: STAFF },
+
+  // Catalogue and organisation: reads are public, writes need the right administrator.
+  { method: 'GET', route: '/v1/items', allowed: PUBLIC },
+  { method: 'GET', route: '/v1/items/:code', allowed: PUBLIC, url: () => '/v1/items/company-startup' },
+  { method: 'GET', route: '/v1/items/:code/versions', allowed: PUBLIC, url: () => '/v1/items/company-startup/versions' },
+  { method: 'GET', route: '/v1/items/:code/versions/:version', allowed: PUBLIC, url: () => '/v1/items/company-startup/versions/1' },
+  {
+    method: 'POST',
+    route: '/v1/items',
+    allowed: ['admin'],
+    fixture: async () => unique('sec-item').replaceAll('_', '-'),
+    url: () => '/v1/items',
+    body: itemBody,
+    state: itemState,
+  },
+  {
+    method: 'PUT',
+    route: '/v1/items/:code',
+    allowed: ['admin'],
+    fixture: async () => 'individual-business-deregistration',
+    body: async (code) => ({ ...(await as.anonymous(`/v1/items/${code}`)).json().definition }),
+    state: async (code) => (await as.anonymous(`/v1/items/${code}/versions`)).json().versions.length,
+  },
+  { method: 'GET', route: '/v1/catalogue/export', allowed: PUBLIC },
+  {
+    method: 'POST',
+    route: '/v1/catalogue/import',
+    allowed: ['admin'],
+    fixture: async () => unique('sec-import').replaceAll('_', '-'),
+    url: () => '/v1/catalogue/import',
+    body: async (code) => ({ items: [await itemBody(code)] }),
+    state: itemState,
+  },
+  { method: 'GET', route: '/v1/catalogue/changes', allowed: STAFF },
+  { method: 'GET', route: '/v1/centres', allowed: PUBLIC },
+  { method: 'GET', route: '/v1/centres/:code', allowed: PUBLIC, url: () => '/v1/centres/450100' },
+  { method: 'GET', route: '/v1/departments', allowed: PUBLIC },
+  { method: 'GET', route: '/v1/windows', allowed: PUBLIC, url: () => '/v1/windows?centre=450100' },
+  { method: 'GET', route: '/v1/officers', allowed: STAFF, url: () => '/v1/officers?centre=450100&department=market_regulation' },
+  {
+    method: 'PUT',
+    route: '/v1/centres/:code',
+    allowed: ['admin'],
+    fixture: async () => `4501${90 + Math.floor(Math.random() * 10)}`,
+    body: (code) => ({ code, name: `安全测试中心${code}`, nameEn: `Test centre ${code}`, division: '测试区', parentCode: '450100', level: 'county', longitude: 108.3, latitude: 22.8 }),
+  },
+  {
+    method: 'PUT',
+    route: '/v1/departments/:code',
+    allowed: ['admin'],
+    fixture: async () => unique('sec_dept'),
+    body: (code) => ({ code, name: '安全测试局', nameEn: 'Security test bureau', levels: ['city'] }),
+    state: async (code) => (await as.anonymous('/v1/departments')).json().departments.some((d: { code: string }) => d.code === code),
+  },
+  {
+    method: 'PUT',
+    route: '/v1/windows/:code',
+    allowed: ['admin'],
+    fixture: async () => unique('450100-sec-window'),
+    // Forestry: other test files count the market regulation windows and officers at 450100.
+    body: (code) => ({ code, centreCode: '450100', departmentCode: 'forestry', name: '安全测试窗口' }),
+    state: async (code) => (await as.anonymous('/v1/windows?centre=450100')).json().windows.some((w: { code: string }) => w.code === code),
+  },
+  {
+    method: 'PUT',
+    route: '/v1/officers/:code',
+    allowed: ['admin'],
+    fixture: async () => unique('450100-sec-officer'),
+    body: (id) => ({ id, name: '安全测试人员', role: 'window_officer', centreCode: '450100', departmentCode: 'forestry' }),
+    state: async (id) => (await as.admin('/v1/officers?centre=450100')).json().officers.some((o: { id: string }) => o.id === id),
+  },
+  { method: 'GET', route: '/v1/calendar/due', allowed: PUBLIC, url: () => '/v1/calendar/due?from=2026-03-02T01:00:00Z&workingDays=5&centre=450100' },
+  { method: 'GET', route: '/v1/calendar/:year', allowed: PUBLIC, url: () => '/v1/calendar/2026' },
+  {
+    method: 'PUT',
+    route: '/v1/calendar/:year',
+    allowed: ['admin'],
+    url: () => '/v1/calendar/2091',
+    body: () => ({ source: '安全测试', daysOff: [{ date: '2091-01-01', name: '元旦' }], workingWeekends: [] }),
+    state: async () => (await as.anonymous('/v1/calendar/2091')).json(),
+  },
+  {
+    method: 'POST',
+    route: '/v1/calendar/centres/:code/days-off',
+    allowed: ['admin'],
+    url: () => '/v1/calendar/centres/450100/days-off',
+    body: () => ({ source: '安全测试', days: [{ date: '2091-06-01', name: '测试休息日' }] }),
+    state: async () => (await as.anonymous('/v1/calendar/2091?centre=450100')).json(),
+  },
+
+  // Supervision: supervisors and administrators, each within their own centre.
+  { method: 'GET', route: '/v1/alerts', allowed: OVERSIGHT },
+  { method: 'GET', route: '/v1/alerts', allowed: ['supervisor', 'admin'], url: () => '/v1/alerts?centre=450100' },
+  { method: 'GET', route: '/v1/flags', allowed: OVERSIGHT },
+  { method: 'GET', route: '/v1/statistics/efficiency', allowed: OVERSIGHT },
+  { method: 'GET', route: '/v1/statistics/efficiency', allowed: ['supervisor', 'admin'], url: () => '/v1/statistics/efficiency?centre=450100' },
+  { method: 'GET', route: '/v1/cases', allowed: OVERSIGHT },
+  { method: 'GET', route: '/v1/cases', allowed: ['supervisor', 'admin'], url: () => '/v1/cases?centre=450100' },
+  // No red alert has opened a case here: the allowed hear 404, the others are refused before the lookup.
+  { method: 'GET', route: '/v1/cases/:id', allowed: OVERSIGHT, url: () => '/v1/cases/no-such-case' },
+  {
+    method: 'POST',
+    route: '/v1/cases/:id/steps',
+    allowed: ['supervisor', 'otherSupervisor'],
+    url: () => '/v1/cases/no-such-case/steps',
+    body: () => ({ status: 'explanation_received', note: '已说明' }),
+  },
+  { method: 'GET', route: '/v1/audit', allowed: ['supervisor', 'otherSupervisor'] },
+  { method: 'GET', route: '/v1/supervision/map', allowed: OVERSIGHT },
+  { method: 'GET', route: '/v1/supervision/day', allowed: OVERSIGHT },
+  { method: 'GET', route: '/v1/supervision/day', allowed: ['supervisor', 'admin'], url: () => '/v1/supervision/day?centre=450100' },
+  { method: 'GET', route: '/v1/supervision/stream', allowed: OVERSIGHT, stream: true },
+
+  // Integrators' keys, and who the caller is.
+  {
+    method: 'POST',
+    route: '/v1/integrators',
+    allowed: ['admin'],
+    body: () => ({ name: `Portal ${run}`, centres: ['450100'] }),
+  },
+  { method: 'GET', route: '/v1/integrators', allowed: ['admin', 'otherAdmin'] },
+  {
+    method: 'DELETE',
+    route: '/v1/integrators/:id',
+    allowed: ['admin'],
+    fixture: async () => (await createKey(stack.db, ['450100'], `Revocable ${run}`)).id,
+    state: async (id) => (await as.admin('/v1/integrators')).json().keys.find((k: { id: string }) => k.id === id)?.revokedAt,
+  },
+  { method: 'GET', route: '/v1/me', allowed: EVERYONE },
+  { method: 'GET', route: '/healthz', allowed: PUBLIC },
+  { method: 'GET', route: '/readyz', allowed: PUBLIC },
+];
+
+function expected(row: Row, who: Who): 'allowed' | 401 | 403 {
+  if (INVALID.includes(who)) return 401;
+  if (row.allowed === PUBLIC) return 'allowed';
+  if (who === 'anonymous') return 401;
+  return row.allowed.includes(who) ? 'allowed' : 403;
+}
+
+async function send(row: Row, who: Who, id: string) {
+  const url = row.url ? row.url(id) : row.route.replace(/:no|:code|:id/, id);
+  if (row.stream) {
+    const headers = await credentials[who]();
+    const abort = new AbortController();
+    const res = await fetch(`${base}${url}`, { headers, signal: abort.signal });
+    const body = res.status === 200 ? undefined : await res.json();
+    abort.abort();
+    return { status: res.status, body };
+  }
+  const payload = row.body ? await row.body(id) : undefined;
+  const res = await as[who]({ method: row.method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
+  return { status: res.statusCode, body: res.statusCode >= 400 ? res.json() : undefined };
+}
+
+describe('who may do what', () => {
+  it('names every route the API serves', async () => {
+    const served = Object.entries((stack.app.swagger() as { paths: Record<string, object> }).paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    const covered = new Set(TABLE.map((r) => `${r.method} ${r.route}`));
+    expect(served.filter((r) => !covered.has(r))).toEqual([]);
+    expect([...covered].filter((r) => !served.includes(r))).toEqual([]);
+  });
+
+  for (const row of TABLE) {
+    it(`${row.method} ${row.url ? row.url('…') : row.route}`, { timeout: 120_000 }, async () => {
+      const writes = row.method !== 'GET';
+      const shared = row.fixture ? await row.fixture() : '';
+      const problems: string[] = [];
+      for (const who of WHO) {
+        const want = expected(row, who);
+        // An allowed write acts: give it its own application (or record) so the next caller finds the same stage.
+        const id = writes && want === 'allowed' && row.fixture ? await row.fixture() : shared;
+        const probe = writes && want !== 'allowed' ? probeFor(row, id) : undefined;
+        const before = await probe?.();
+        const { status, body } = await send(row, who, id);
+        const got = status === 401 || status === 403 ? status : 'allowed';
+        if (got !== want) problems.push(`${who}: expected ${want}, got ${status} ${JSON.stringify(body?.error ?? '')}`);
+        if (got !== 'allowed') {
+          expect(body, `${who} ${status}`).toMatchObject({ error: { code: status === 401 ? 'unauthorized' : 'forbidden', message: expect.any(String) } });
+          expect(JSON.stringify(body)).not.toMatch(/stack|at .*\.ts|select /i);
+          if (probe) expect(await probe(), `${who}: a refused ${row.method} changed something`).toEqual(before);
+        } else if (status >= 500) problems.push(`${who}: ${status}`);
+      }
+      expect(problems).toEqual([]);
+    });
+  }
+});
+
+/** How to see that a refused write changed nothing: the application's state, or the row's own probe. */
+function probeFor(row: Row, id: string): (() => Promise<unknown>) | undefined {
+  if (row.state) return () => row.state!(id);
+  if (row.route.startsWith('/v1/applications/:no')) return () => applicationState(id);
+  if (row.route === '/v1/applications') return async () => (await stack.integrator('/v1/applications?limit=1')).json().applications[0]?.applicationNo;
+  if (row.route === '/v1/consultations') return async () => (await as.admin('/v1/consultations?limit=1')).json().consultations[0]?.id;
+  if (row.route === '/v1/integrators') return async () => (await as.admin('/v1/integrators')).json().keys.length;
+  if (row.route === '/v1/centres/:code') return async () => (await as.anonymous(`/v1/centres/${id}`)).statusCode;
+  return undefined;
+}
