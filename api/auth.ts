@@ -132,8 +132,17 @@ export async function registerAuth(app: FastifyInstance, config: AuthConfig): Pr
   const db = app.deps.database.db;
 
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/v1') && route.config?.access === undefined) {
+    const access = route.config?.access;
+    if (route.url.startsWith('/v1') && access === undefined) {
       throw new Error(`Route ${String(route.method)} ${route.url} does not declare who may call it (config.access)`);
+    }
+    // The OpenAPI document says which credentials each route takes, and who may use them.
+    if (route.schema && access && access !== 'public') {
+      const schemes: Record<string, string[]>[] = [];
+      if (access.some((r) => r !== 'integrator')) schemes.push({ staffToken: [] });
+      if (access.includes('integrator')) schemes.push({ integratorKey: [] });
+      const who = `Who: ${access.map((r) => r.replace('_', ' ')).join(', ')}.`;
+      route.schema = { ...route.schema, security: schemes, description: [route.schema.description, who].filter(Boolean).join('\n\n') };
     }
   });
 

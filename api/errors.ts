@@ -63,6 +63,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
       });
     }
     if (err instanceof HttpError) {
+      // RFC 6750: say which credentials would do.
+      if (err.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="onewindow"');
       return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, details: err.details } });
     }
     if (isUnavailable(err)) {

@@ -14,6 +14,12 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           'One window for a region’s government approvals: submit applications, record intake and department decisions, follow every application’s history.',
         version: '0.1.0',
       },
+      components: {
+        securitySchemes: {
+          staffToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A staff token whose subject is an officer id (`npm run token -- <officer-id>` locally)' },
+          integratorKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An integrator key from POST /v1/integrators, shown once' },
+        },
+      },
       tags: [
         { name: 'applications', description: 'Submission and the read model' },
         { name: 'window', description: 'Decisions recorded at a window' },
@@ -22,6 +28,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'calendar', description: 'Working days, holidays and due dates' },
         { name: 'supervision', description: 'Alerts of the electronic supervision (电子监察)' },
         { name: 'operations', description: 'Health and readiness' },
+        { name: 'integrators', description: 'API keys of portals and other systems (administrators)' },
+        { name: 'identity', description: 'Who the caller is' },
       ],
     },
     transform: jsonSchemaTransform,

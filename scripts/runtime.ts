@@ -5,7 +5,7 @@ import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBun
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pino } from 'pino';
+import { type DestinationStream, pino } from 'pino';
 import { type Activities, createActivities } from '../activities/index.js';
 import type { Db } from '../db/client.js';
 import type { Config } from './config.js';
@@ -13,32 +13,28 @@ import { connectionOptions } from './temporal.js';
 
 /**
  * Credentials never reach a log line; applicants' numbers are masked wherever a log line carries them
- * (a request's own log lines, an activity's input, an error's details).
+ * (a request's own log lines, an activity's input, an error's message): every finished line is masked
+ * on its way out, whatever produced it.
  */
-export function createLogger(level: Config['logLevel']) {
-  return pino({
-    level,
-    base: { service: 'onewindow' },
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'key', 'secret', 'token'],
-      censor: '[redacted]',
+export function createLogger(level: Config['logLevel'], destination: DestinationStream = pino.destination({ dest: 1, sync: true })) {
+  return pino(
+    {
+      level,
+      base: { service: 'onewindow' },
+      redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[redacted]' },
     },
-    serializers: {
-      // The live stream's token rides in its query string: keep it out of the request line.
-      req: (req: { method: string; url: string; id?: string }) => ({ method: req.method, url: req.url.replace(/access_token=[^&]*/, 'access_token=[redacted]'), id: req.id }),
-    },
-    formatters: { log: maskNumbers },
-  });
+    { write: (line: string) => destination.write(maskLine(line)) },
+  );
 }
 
 /** An 18-character 居民身份证号 or 统一社会信用代码: letters and digits, at least one digit. */
 const NUMBER = /\b(?=[0-9A-Z]*\d)([0-9A-Z]{4})[0-9A-Z]{10}([0-9A-Z]{4})\b/g;
+/** The live stream's token rides in its query string; a bearer token may appear in an error's text. */
+const TOKEN = /(access_token=|Bearer )[A-Za-z0-9._~+/=-]+/g;
 
-/** Masks every ID number or credit code anywhere in a log line's fields, as lists show them. */
-export function maskNumbers(fields: Record<string, unknown>): Record<string, unknown> {
-  const text = JSON.stringify(fields);
-  if (!/[0-9A-Z]{18}/.test(text)) return fields;
-  return JSON.parse(text.replace(NUMBER, '$1**********$2')) as Record<string, unknown>;
+/** Masks ID numbers and credit codes as lists show them, and drops tokens, in one finished log line. */
+export function maskLine(line: string): string {
+  return line.replace(NUMBER, '$1**********$2').replace(TOKEN, '$1[redacted]');
 }
 
 /**

@@ -5,9 +5,16 @@
  * and about one review in ten left open so that, as working days pass, it turns yellow and then red
  * on the supervision map. Time is compressed: a pause of `--minute-ms` milliseconds stands for a
  * minute. It stops by itself after `--applications` applications.
+ *
+ * It signs in as the officers each step needs, with tokens signed by the same secret as the API
+ * (AUTH_JWT_SECRET, or the one `npm start` keeps in the data folder), and submits as an integrator
+ * whose key it asks the regional administrator for (or ONEWINDOW_API_KEY, when set).
  */
 import { parseArgs } from 'node:util';
+import { issueToken } from '../api/auth.js';
 import { residentIdCheck } from '../api/identity.js';
+import { loadConfig } from './config.js';
+import { authConfig } from './runtime.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,10 +35,21 @@ const random = () => ((state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
 const pause = (minutes: number) => new Promise((r) => setTimeout(r, minutes * minuteMs));
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+const auth = authConfig(loadConfig(), { localSecret: true });
+const tokens = new Map<string, Promise<string>>();
+/** Credentials: an officer's token, or the integrator's key. */
+type As = { officer: string } | { key: string } | undefined;
+async function credentials(as: As): Promise<Record<string, string>> {
+  if (!as) return {};
+  if ('key' in as) return { 'x-api-key': as.key };
+  if (!tokens.has(as.officer)) tokens.set(as.officer, issueToken(auth, as.officer, '12h'));
+  return { authorization: `Bearer ${await tokens.get(as.officer)!}` };
+}
+
+async function call<T>(method: string, path: string, body?: unknown, as?: As): Promise<T> {
   const res = await fetch(`${api}${path}`, {
     method,
-    headers: body ? { 'content-type': 'application/json' } : {},
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(await credentials(as)) },
     body: body ? JSON.stringify(body) : undefined,
   });
   const json = (await res.json()) as T & { error?: { message: string } };
@@ -52,10 +70,11 @@ interface Item {
 interface Application {
   applicationNo: string;
   stage: string;
-  reviews: { department: string; status: string; stage: number }[];
+  reviews: { department: string; centreCode: string; status: string; stage: number }[];
 }
 
-const officer = (centre: string, department: string, role: string) => ({ id: `${centre}-${department}-${role}` });
+/** A seeded officer at a department's window: officer, chief (representative) or leader. */
+const officer = (centre: string, department: string, role: string) => ({ officer: `${centre}-${department}-${role}` });
 /** A valid resident ID number: born 1960–1999 in Nanning, with its check character. */
 const idNumber = () => {
   const first17 = `450102${1960 + Math.floor(random() * 40)}0${1 + Math.floor(random() * 9)}1${Math.floor(random() * 9)}${String(Math.floor(random() * 1000)).padStart(3, '0')}`;
@@ -69,9 +88,10 @@ async function live(centre: Centre, item: Item, n: number): Promise<string> {
     applicant: { type: 'person', name: `申请人${n}`, idNumber: idNumber() },
     materials: ['申请书', '身份证明'],
     clientReference: `simulate-${values.seed}-${n}`,
-  });
+  }, integrator);
   const no = submitted.applicationNo;
-  const intake = (body: object) => call<Application>('POST', `/v1/applications/${no}/intake`, { department: item.department, officer: officer(centre.code, item.department, 'officer'), ...body });
+  const window = officer(centre.code, item.department, 'officer');
+  const intake = (body: object) => call<Application>('POST', `/v1/applications/${no}/intake`, { department: item.department, ...body }, window);
   await pause(5 + random() * 30);
   if (random() < 0.05) {
     await intake({ decision: 'not_accept', reason: '不属于本中心受理范围' });
@@ -80,7 +100,7 @@ async function live(centre: Centre, item: Item, n: number): Promise<string> {
   if (random() < 0.12) {
     await intake({ decision: 'request_supplement', missingMaterials: ['营业场所证明'] });
     await pause(20 + random() * 60);
-    await call('POST', `/v1/applications/${no}/supplements`, { materials: ['营业场所证明'] });
+    await call('POST', `/v1/applications/${no}/supplements`, { materials: ['营业场所证明'] }, integrator);
   }
   let application = await intake({ decision: 'accept' });
   // Departments decide stage by stage, each after its own pause; one review in ten stays open.
@@ -88,23 +108,25 @@ async function live(centre: Centre, item: Item, n: number): Promise<string> {
     const open = application.reviews.filter((r) => r.status === 'open');
     if (open.length === 0) {
       await pause(1);
-      application = await call<Application>('GET', `/v1/applications/${no}`);
+      application = await call<Application>('GET', `/v1/applications/${no}`, undefined, integrator);
       continue;
     }
     for (const review of open) {
       await pause(10 + random() * 120);
       if (random() < 0.1) return `${no} left open at ${review.department}`;
       const reject = random() < 0.04;
-      application = await call<Application>('POST', `/v1/applications/${no}/reviews/${review.department}/decision`, {
-        officer: officer(centre.code, review.department, 'chief'),
-        decision: reject ? 'reject' : 'approve',
-        reason: reject ? '材料与实际情况不符' : undefined,
-      });
+      // The leader decides: a chief representative may not decide a major item. A reported item is decided above.
+      application = await call<Application>(
+        'POST',
+        `/v1/applications/${no}/reviews/${review.department}/decision`,
+        { decision: reject ? 'reject' : 'approve', reason: reject ? '材料与实际情况不符' : undefined },
+        officer(review.centreCode, review.department, 'leader'),
+      );
     }
   }
   if (application.stage === 'completed') {
     await pause(30 + random() * 120);
-    await call('POST', `/v1/applications/${no}/pickup`, { officer: officer(centre.code, item.department, 'officer') });
+    await call('POST', `/v1/applications/${no}/pickup`, {}, window);
   }
   return `${no} ${application.stage}`;
 }
@@ -113,6 +135,9 @@ const [{ centres }, { items }] = await Promise.all([
   call<{ centres: Centre[] }>('GET', '/v1/centres?flat=1'),
   call<{ items: Item[] }>('GET', '/v1/items'),
 ]);
+const integrator: As = process.env.ONEWINDOW_API_KEY
+  ? { key: process.env.ONEWINDOW_API_KEY }
+  : { key: (await call<{ key: string }>('POST', '/v1/integrators', { name: `npm run simulate ${new Date().toISOString()}`, centres: ['450000'] }, { officer: '450000-admin' })).key };
 let next = 0;
 let done = 0;
 const outcomes: Record<string, number> = {};

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCreditCode, isResidentId, maskIdNumber } from '../api/identity.js';
-import { type Stack, startStack, submission, supervisorOf, uniqueCreditCode, uniqueIdNumber, windowOf } from './support/stack.js';
+import { buildApp } from '../api/app.js';
+import { createLogger } from '../scripts/runtime.js';
+import { type Stack, startStack, submission, supervisorOf, testConfig, uniqueCreditCode, uniqueIdNumber, windowOf } from './support/stack.js';
 
 describe('identity numbers', () => {
   it('accepts the standards’ own examples and refuses a wrong check character or an impossible birth date', () => {
@@ -76,5 +78,41 @@ describe('applicants over the API', () => {
       expect(listed.applicant.idNumber, who).toBe(masked);
       expect(listed.applicant.idNumber, who).not.toContain(idNumber.slice(4, 14));
     }
+  });
+});
+
+describe('logs', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ worker: false });
+  });
+  afterAll(() => stack?.close());
+
+  it('never carry a credential or a whole ID number', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
+    const idNumber = uniqueIdNumber();
+    const creditCode = uniqueCreditCode();
+    const token = await stack.token(supervisorOf());
+
+    // An activity's input, an error's details: numbers anywhere in a line's fields are masked.
+    logger.info({ input: { applicant: { idNumber } }, note: `applicant ${creditCode}` }, 'submitted');
+    // A request through the API with the same logger: its credentials stay out of the log.
+    const app = await buildApp(
+      { database: stack.database, auth: testConfig().auth, temporal: { client: stack.client, connection: stack.connection, taskQueue: stack.taskQueue } },
+      { loggerInstance: logger },
+    );
+    // (The live stream takes its token in the query: request lines drop it whatever the route.)
+    await app.inject({ url: `/v1/me?access_token=${token}`, headers: { authorization: `Bearer ${token}` } });
+    await app.inject({ url: '/v1/me', headers: { authorization: `Bearer ${token}`, 'x-api-key': stack.integrator.key } });
+    logger.info({ req: { headers: { authorization: `Bearer ${token}`, 'x-api-key': stack.integrator.key } } }, 'a request logged whole');
+    await app.close();
+
+    const all = lines.join('');
+    expect(lines.length).toBeGreaterThan(3);
+    expect(all).not.toContain('"level":50'); // and logging itself never failed
+    expect(all).toContain(maskIdNumber(idNumber));
+    expect(all).toContain(maskIdNumber(creditCode));
+    for (const secret of [idNumber, creditCode, token, stack.integrator.key]) expect(all).not.toContain(secret);
   });
 });
