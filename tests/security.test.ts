@@ -293,8 +293,10 @@ const TABLE: Row[] = [
     method: 'PUT',
     route: '/v1/calendar/:year',
     allowed: ['admin'],
+    // A day outside the year: the regional administrator is let through and hears 400, so no year is loaded
+    // (loading one would recompute other test files' running applications).
     url: () => '/v1/calendar/2091',
-    body: () => ({ source: '安全测试', daysOff: [{ date: '2091-01-01', name: '元旦' }], workingWeekends: [] }),
+    body: () => ({ source: '安全测试', daysOff: [{ date: '2090-01-01', name: '元旦' }], workingWeekends: [] }),
     state: async () => (await as.anonymous('/v1/calendar/2091')).json(),
   },
   {
