@@ -3,7 +3,7 @@
  * same function and call it with `inject`.
  */
 import type { Client, Connection } from '@temporalio/client';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../db/client.js';
 import cors from '@fastify/cors';
@@ -13,7 +13,7 @@ import { registerAudit } from './audit.js';
 import { type AuthConfig, registerAuth } from './auth.js';
 import { integratorRoutes } from './routes/integrators.js';
 import { meRoutes } from './routes/me.js';
-import { registerErrorHandler } from './errors.js';
+import { HttpError, registerErrorHandler } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { registerOpenApi } from './openapi.js';
 import { applicationRoutes } from './routes/applications.js';
@@ -62,10 +62,10 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   // but Swagger UI's inline bootstrap would not: the CSP is left to the reverse proxy.
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cors, { origin: deps.security?.corsOrigins ?? false });
-  await registerAuth(app, deps.auth);
   // Counted after authentication: per key or staff member when the caller is known, else per address.
   const perMinute = deps.security?.rateLimitPerMinute ?? 1000;
   const perKey = deps.security?.rateLimitPerKeyPerMinute ?? 3000;
+  let signInFailed: ((request: FastifyRequest) => Promise<void>) | undefined;
   if (perMinute > 0) {
     await app.register(rateLimit, {
       hook: 'preHandler',
@@ -73,7 +73,14 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
       keyGenerator: (request) => request.identity?.id ?? `address:${request.ip}`,
       max: (request) => (request.identity ? perKey : perMinute),
     });
+    // Credentials that fail count against the address as well, so keys and tokens cannot be tried at speed.
+    const failures = app.createRateLimit({ keyGenerator: (request) => `address:${request.ip}`, max: perMinute });
+    signInFailed = async (request) => {
+      const limit = await failures(request);
+      if (!limit.isAllowed && limit.isExceeded) throw new HttpError(429, 'rate_limited', `Too many failed sign-ins from this address; retry in ${Math.ceil(limit.ttlInSeconds)} s`);
+    };
   }
+  await registerAuth(app, deps.auth, signInFailed);
   registerAudit(app);
   // Every log line about an application carries its number.
   app.addHook('preHandler', async (request) => {

@@ -18,8 +18,11 @@ export function registerAudit(app: FastifyInstance): void {
       const created = JSON.parse(payload) as { applicationNo?: string; code?: string; id?: string | number };
       target = String(created.applicationNo ?? created.code ?? created.id ?? '');
     }
-    // An application number begins with its centre's code; anything else concerns the actor's centre.
-    const centreCode = /^(\d{6})-\d{8}-\d+(\/|$)/.exec(target)?.[1] ?? (request.identity?.kind === 'staff' ? request.identity.officer.centreCode : undefined);
+    // The centre the route named, else the application's (its number begins with its centre's code), else the actor's.
+    const centreCode =
+      request.auditCentre ??
+      /^(\d{6})-\d{8}-\d+(\/|$)/.exec(target)?.[1] ??
+      (request.identity?.kind === 'staff' ? request.identity.officer.centreCode : undefined);
     await appendAudit(app.deps.database.db, {
       at: new Date().toISOString(),
       actor: actorOf(request),

@@ -40,6 +40,8 @@ export type Access = 'public' | readonly Role[];
 declare module 'fastify' {
   interface FastifyRequest {
     identity?: Identity;
+    /** The centre a change concerns, when it is neither an application's nor the actor's own (api/audit.ts). */
+    auditCentre?: string;
   }
   interface FastifyContextConfig {
     access?: Access;
@@ -127,7 +129,11 @@ async function staffFor(db: Db, verify: (token: string) => Promise<JWTPayload>, 
  * Resolves the caller on every request and enforces the route's declared access: 401 without valid
  * credentials, 403 for a role the route does not admit. Runs before the body is parsed or validated.
  */
-export async function registerAuth(app: FastifyInstance, config: AuthConfig): Promise<void> {
+export async function registerAuth(
+  app: FastifyInstance,
+  config: AuthConfig,
+  signInFailed?: (request: FastifyRequest) => Promise<void>,
+): Promise<void> {
   const verify = await tokenVerifier(config);
   const db = app.deps.database.db;
 
@@ -151,12 +157,17 @@ export async function registerAuth(app: FastifyInstance, config: AuthConfig): Pr
     const authorization = request.headers.authorization;
     // EventSource cannot send headers: the live stream alone may carry the token in its query.
     const streamToken = request.routeOptions.url === '/v1/supervision/stream' ? (request.query as { access_token?: string }).access_token : undefined;
-    if (typeof apiKey === 'string' && apiKey) request.identity = await integratorFor(db, apiKey.trim());
-    else if (authorization) {
-      const [scheme, token] = authorization.split(' ');
-      if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthorized('Authorization must be "Bearer <token>"');
-      request.identity = await staffFor(db, verify, token);
-    } else if (streamToken) request.identity = await staffFor(db, verify, streamToken);
+    try {
+      if (typeof apiKey === 'string' && apiKey) request.identity = await integratorFor(db, apiKey.trim());
+      else if (authorization) {
+        const [scheme, token] = authorization.split(' ');
+        if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthorized('Authorization must be "Bearer <token>"');
+        request.identity = await staffFor(db, verify, token);
+      } else if (streamToken) request.identity = await staffFor(db, verify, streamToken);
+    } catch (err) {
+      if (err instanceof HttpError && err.statusCode === 401) await signInFailed?.(request);
+      throw err;
+    }
 
     const access = request.routeOptions.config?.access;
     if (access === undefined || access === 'public') return;

@@ -50,6 +50,9 @@ export async function submitApplication(
 
   const consultation = body.consultationId ? await findConsultation(db, body.consultationId) : undefined;
   if (body.consultationId && !consultation) throw invalid('body.consultationId', `unknown consultation ${body.consultationId}`);
+  if (consultation && consultation.centreCode !== centre.code) {
+    throw invalid('body.consultationId', `consultation ${consultation.id} was received at centre ${consultation.centreCode}, not ${centre.code}`);
+  }
 
   const now = new Date();
   const input: ApplicationInput = {

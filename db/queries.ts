@@ -28,6 +28,8 @@ export interface ApplicationFilter {
   stage?: string;
   item?: string;
   department?: string;
+  /** Only what a department handles at a centre: takes in there, or reviews there. */
+  handledBy?: { department: string; centre: string };
   /** Only what this caller submitted (`integrator:<key id>` or `officer:<id>`). */
   submittedBy?: string;
   /** Position after which to continue: the last row of the previous page. */
@@ -43,6 +45,14 @@ export async function listApplications(db: Db, filter: ApplicationFilter): Promi
   }
   if (filter.stage) conditions.push(eq(applications.stage, filter.stage));
   if (filter.submittedBy) conditions.push(eq(applications.submittedBy, filter.submittedBy));
+  if (filter.handledBy) {
+    const { department, centre } = filter.handledBy;
+    const reviewedThere = db
+      .select({ one: sql`1` })
+      .from(reviews)
+      .where(and(eq(reviews.applicationNo, applications.applicationNo), eq(reviews.department, department), eq(reviews.centreCode, centre)));
+    conditions.push(or(and(eq(applications.centreCode, centre), eq(applications.leadDepartment, department)), exists(reviewedThere))!);
+  }
   if (filter.item) conditions.push(eq(applications.itemCode, filter.item));
   if (filter.department) {
     const reviewedBy = db

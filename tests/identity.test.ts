@@ -96,7 +96,7 @@ describe('logs', () => {
     const token = await stack.token(supervisorOf());
 
     // An activity's input, an error's details: numbers anywhere in a line's fields are masked.
-    logger.info({ input: { applicant: { idNumber } }, note: `applicant ${creditCode}` }, 'submitted');
+    logger.info({ input: { applicant: { idNumber } }, note: `applicant ${creditCode}`, key: `id_${idNumber}` }, 'submitted');
     // A request through the API with the same logger: its credentials stay out of the log.
     const app = await buildApp(
       { database: stack.database, auth: testConfig().auth, temporal: { client: stack.client, connection: stack.connection, taskQueue: stack.taskQueue } },

@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { buildApp } from '../api/app.js';
 import { applications } from '../db/schema/index.js';
+import { supplementUpdate } from '../workflows/messages.js';
 import {
   type Inject,
   type Stack,
@@ -17,9 +19,11 @@ import {
   chiefOf,
   createKey,
   leaderOf,
+  officer,
   startStack,
   submission,
   supervisorOf,
+  testConfig,
   windowOf,
 } from './support/stack.js';
 
@@ -418,3 +422,81 @@ function probeFor(row: Row, id: string): (() => Promise<unknown>) | undefined {
   if (row.route === '/v1/centres/:code') return async () => (await as.anonymous(`/v1/centres/${id}`)).statusCode;
   return undefined;
 }
+
+describe('scopes in detail', () => {
+  it('keeps an administrator from taking over another centre’s officer or window by moving it', async () => {
+    const county = stack.as(adminOf('450102'));
+    const before = (await as.admin('/v1/officers?centre=450000&role=supervisor')).json().officers;
+    for (const [url, payload] of [
+      ['/v1/officers/450000-supervisor', { id: '450000-supervisor', name: '冒名', role: 'window_officer', centreCode: '450102' }],
+      ['/v1/windows/450100-taxation', { code: '450100-taxation', centreCode: '450102', departmentCode: 'taxation', name: '冒名窗口' }],
+    ] as const) {
+      const res = await county({ method: 'PUT', url, payload });
+      expect(res.statusCode, url).toBe(403);
+    }
+    expect((await as.admin('/v1/officers?centre=450000&role=supervisor')).json().officers).toEqual(before);
+    expect((await as.anonymous('/v1/windows?centre=450100&department=taxation')).json().windows).toEqual([
+      expect.objectContaining({ code: '450100-taxation', centreCode: '450100' }),
+    ]);
+  });
+
+  it('lets only the submitter or the lead department’s window hand in a supplement, and the workflow checks again', async () => {
+    const no = await supplementRequested();
+    const taxation = await stack.as(windowOf('taxation'))({ method: 'POST', url: `/v1/applications/${no}/supplements`, payload: { materials: ['章程'] } });
+    expect(taxation.statusCode).toBe(403);
+    // Straight to the workflow, past the API: its validator refuses the same officer.
+    const handle = stack.client.workflow.getHandle(no);
+    await expect(handle.executeUpdate(supplementUpdate, { args: [{ materials: ['章程'], officer: officer(windowOf('taxation')) }] })).rejects.toMatchObject({
+      cause: { type: 'NotAuthorised' },
+    });
+    await expect(handle.executeUpdate(supplementUpdate, { args: [{ materials: ['章程'], officer: { id: 'integrator:someone-else' } }] })).rejects.toMatchObject({
+      cause: { type: 'NotAuthorised' },
+    });
+    expect((await stack.integrator({ method: 'POST', url: `/v1/applications/${no}/supplements`, payload: { materials: ['章程'] } })).statusCode).toBe(200);
+  });
+
+  it('refuses a consultation received at another centre as an application’s first inquiry', async () => {
+    const liuzhou = await stack.as(windowOf('market_regulation', '450200'))({
+      method: 'POST',
+      url: '/v1/consultations',
+      payload: { centreCode: '450200', channel: 'phone', subject: '开办企业咨询' },
+    });
+    expect(liuzhou.statusCode).toBe(201);
+    const res = await stack.integrator({ method: 'POST', url: '/v1/applications', payload: submission({ consultationId: liuzhou.json().id }) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details[0].field).toBe('body.consultationId');
+    // A window reads its own centre's consultations only.
+    expect((await as.window('/v1/consultations?centre=450200')).statusCode).toBe(403);
+    expect((await as.window('/v1/consultations')).json().consultations.every((c: { centreCode: string }) => c.centreCode === '450100')).toBe(true);
+  });
+
+  it('lists to a window what its department takes in or reviews at its centre', async () => {
+    const no = await readFixture();
+    const listed = async (officerId: string) =>
+      (await stack.as(officerId)('/v1/applications?limit=200')).json().applications.map((a: { applicationNo: string }) => a.applicationNo);
+    expect(await listed(windowOf('taxation'))).toContain(no); // reviews it at 450100
+    expect(await listed(windowOf('market_regulation'))).toContain(no); // takes it in
+    expect(await listed(windowOf('education'))).not.toContain(no);
+    expect(await listed(windowOf('taxation', '450102'))).not.toContain(no);
+  });
+
+  it('files a change under the centre it concerns, for that centre’s supervisors', async () => {
+    const res = await as.admin({ method: 'POST', url: '/v1/calendar/centres/450102/days-off', payload: { source: '安全测试', days: [{ date: '2092-03-03', name: '测试' }] } });
+    expect(res.statusCode).toBe(200);
+    const entries = (await stack.as(supervisorOf('450102'))('/v1/audit?limit=50')).json().entries;
+    expect(entries).toContainEqual(expect.objectContaining({ action: 'POST /v1/calendar/centres/:code/days-off', target: '450102', centreCode: '450102', actor: expect.objectContaining({ id: adminOf() }) }));
+  });
+
+  it('counts failed sign-ins against the address', async () => {
+    const app = await buildApp({
+      database: stack.database,
+      auth: testConfig().auth,
+      temporal: { client: stack.client, connection: stack.connection, taskQueue: stack.taskQueue },
+      security: { rateLimitPerMinute: 3 },
+    });
+    const guesses = [];
+    for (let i = 0; i < 5; i++) guesses.push((await app.inject({ url: '/v1/me', headers: { 'x-api-key': `ow_${'0'.repeat(12)}_${'A'.repeat(43)}` } })).statusCode);
+    await app.close();
+    expect(guesses).toEqual([401, 401, 401, 429, 429]);
+  });
+});

@@ -27,7 +27,7 @@ import {
   supplementUpdate,
 } from './messages.js';
 import { authorise, refuse } from './refuse.js';
-import { actsFor, mayDecide } from './authority.js';
+import { actsFor, mayDecide, mayHandIn } from './authority.js';
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
   const state: ApplicationState = {
@@ -146,7 +146,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       return record(events);
     },
     {
-      validator: (_: Supplement) => {
+      validator: (supplement: Supplement) => {
+        authorise(mayHandIn(supplement.officer, input.submittedBy, state.leadDepartment, input.centreCode));
         if (state.stage === 'in_review' && state.reviews.some((r) => clocks.activeStop(r)?.type === 'supplement')) return;
         requireStage('supplement_requested', 'A supplement');
       },

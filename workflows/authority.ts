@@ -40,3 +40,10 @@ export function mayExtend(officer: Officer, leadDepartment: string, centreCode: 
   if (officer.role !== 'department_leader') return `only a leader of ${leadDepartment} may extend the limit; ${officer.id} is a ${officer.role}`;
   return undefined;
 }
+
+/** A supplement is handed in by whoever submitted the application, or at the lead department's window. */
+export function mayHandIn(officer: Officer | undefined, submittedBy: string | undefined, leadDepartment: string, centreCode: string): string | undefined {
+  if (!officer) return 'a supplement names who hands it in';
+  if (submittedBy !== undefined && (officer.id === submittedBy || `officer:${officer.id}` === submittedBy)) return undefined;
+  return actsFor(officer, leadDepartment, centreCode);
+}

@@ -236,6 +236,8 @@ export type IntakeDecision =
 export interface Supplement {
   materials: string[];
   note?: string;
+  /** Who hands it in: the submitting integrator (`integrator:<key id>`) or a window of the lead department. */
+  officer?: Officer;
 }
 
 export interface ReviewDecision {

@@ -117,7 +117,8 @@ function listScope(request: FastifyRequest, centre: string | undefined, within: 
     return centre ? { centre: scopeCentre(request, centre, 'list applications'), within } : { centre: officer.centreCode, within: true };
   }
   if (centre && centre !== officer.centreCode) throw forbidden(`${officer.id} lists the applications of centre ${officer.centreCode} only`);
-  return { centre: officer.centreCode, within: false, department: officer.departmentCode ?? undefined };
+  // What their department takes in or reviews at their centre (a reported item is reviewed a level up).
+  return { centre: undefined, within: false, handledBy: { department: officer.departmentCode ?? '', centre: officer.centreCode } };
 }
 
 function encodeCursor(submittedAt: string, applicationNo: string): string {

@@ -150,6 +150,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       const { code } = request.params;
       if (!(await findCentre(db, code))) throw notFound(`Centre ${code}`);
       requireCentre(request, code, 'add days off');
+      request.auditCentre = code;
       const actor = recordedActor(request);
       const days = request.body.days.map((d) => ({ day: d.date, name: d.name }));
       await db.transaction(async (tx) => {

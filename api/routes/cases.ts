@@ -115,6 +115,7 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
         const [row] = await tx.select().from(accountabilityCases).where(eq(accountabilityCases.id, request.params.id)).for('update');
         if (!row) throw notFound(`Case ${request.params.id}`);
         requireCentre(request, row.centreCode, `handle case ${row.id}`);
+        request.auditCentre = row.centreCode;
         if (NEXT[row.status] !== status) {
           throw new HttpError(409, 'wrong_case_status', `Case ${row.id} is ${row.status}; it can move only to ${NEXT[row.status] ?? 'nothing (closed)'}`);
         }

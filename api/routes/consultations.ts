@@ -3,13 +3,14 @@
  * an inquiry, at the window, by phone or online, is recorded; an application that follows it names
  * that officer first.
  */
-import { desc, like } from 'drizzle-orm';
+import { desc, eq, like } from 'drizzle-orm';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findCentre } from '../../db/catalogue.js';
 import { consultations } from '../../db/schema/index.js';
 import { errorBody, invalid } from '../errors.js';
-import { STAFF, WINDOW_STAFF, forbidden, scopeCentre, staffOf } from '../auth.js';
+import { OVERSIGHT, STAFF, WINDOW_STAFF, forbidden, scopeCentre, staffOf } from '../auth.js';
 import { centrePrefix } from '../../workflows/authority.js';
 import { officer } from '../schemas.js';
 import { iso } from '../views.js';
@@ -64,10 +65,18 @@ export const consultationRoutes: FastifyPluginAsyncZod = async (app) => {
         await db
           .select()
           .from(consultations)
-          .where(like(consultations.centreCode, `${centrePrefix(scopeCentre(request, request.query.centre, 'read consultations'))}%`))
+          .where(consultationScope(request, request.query.centre))
           .orderBy(desc(consultations.id))
           .limit(500)
       ).map(view),
     }),
   );
 };
+
+/** A window reads its own centre's consultations; supervisors and administrators their centre's and those below. */
+function consultationScope(request: FastifyRequest, asked: string | undefined) {
+  const officer = staffOf(request);
+  if (OVERSIGHT.includes(officer.role)) return like(consultations.centreCode, `${centrePrefix(scopeCentre(request, asked, 'read consultations'))}%`);
+  if (asked && asked !== officer.centreCode) throw forbidden(`${officer.id} reads the consultations of centre ${officer.centreCode} only`);
+  return eq(consultations.centreCode, officer.centreCode);
+}

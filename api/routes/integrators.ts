@@ -50,6 +50,7 @@ export const integratorRoutes: FastifyPluginAsyncZod = async (app) => {
         if (!(await findCentre(db, code))) throw invalid(`body.centres.${i}`, `unknown centre ${code}`);
         requireCentre(request, code, 'bind a key');
       }
+      request.auditCentre = centres[0];
       const { id, key, secretHash } = newApiKey();
       const { id: by, name: byName } = actorOf(request);
       const [row] = await db.insert(apiKeys).values({ id, name, centres: [...new Set(centres)], secretHash, createdBy: { id: by, name: byName } }).returning();
@@ -90,6 +91,7 @@ export const integratorRoutes: FastifyPluginAsyncZod = async (app) => {
       const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, request.params.id));
       if (!row) throw notFound(`Key ${request.params.id}`);
       for (const code of row.centres) requireCentre(request, code, 'revoke a key bound');
+      request.auditCentre = row.centres[0];
       if (row.revokedAt) throw refused(`Key ${row.id} was already revoked on ${iso(row.revokedAt)}`, 'already_revoked');
       const { id, name } = actorOf(request);
       const [revoked] = await db.update(apiKeys).set({ revokedAt: new Date().toISOString(), revokedBy: { id, name } }).where(eq(apiKeys.id, row.id)).returning();

@@ -2,7 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { centrePrefix, findCentre, listCentres, listDepartments, listOfficers, listWindows } from '../../db/catalogue.js';
+import { centrePrefix, findCentre, findOfficer, listCentres, listDepartments, listOfficers, listWindows } from '../../db/catalogue.js';
+import type { Db } from '../../db/client.js';
+import { windows } from '../../db/schema/index.js';
+import { eq } from 'drizzle-orm';
 import { type OrganisationEntity, saveOrganisationRecord } from '../../db/catalogue-writes.js';
 import { OFFICER_ROLES } from '../../db/schema/index.js';
 import { STAFF, recordedActor, requireCentre, requireRegion } from '../auth.js';
@@ -100,7 +103,14 @@ function putRoute(app: FastifyInstance, entity: OrganisationEntity, url: string,
       const values = request.body as Record<string, unknown>;
       // Departments serve the whole region; a centre, its windows and its officers are kept by its administrators or those above.
       if (entity === 'department') requireRegion(request, 'change the departments');
-      else requireCentre(request, entity === 'centre' ? request.params.code : String(values.centreCode), `change the organisation`);
+      else {
+        const centreCode = entity === 'centre' ? request.params.code : String(values.centreCode);
+        requireCentre(request, centreCode, 'change the organisation');
+        // Nor may an administrator take over another centre's window or officer by moving it to theirs.
+        const existing = await currentCentreOf(app.deps.database.db, entity, request.params.code);
+        if (existing) requireCentre(request, existing, 'change the organisation');
+        request.auditCentre = centreCode;
+      }
       const actor = recordedActor(request);
       const keyField = entity === 'officer' ? 'id' : 'code';
       if (values[keyField] !== request.params.code) {
@@ -123,4 +133,11 @@ function putRoute(app: FastifyInstance, entity: OrganisationEntity, url: string,
       }
     },
   );
+}
+
+/** The centre an existing window or officer belongs to now. */
+async function currentCentreOf(db: Db, entity: OrganisationEntity, code: string): Promise<string | undefined> {
+  if (entity === 'officer') return (await findOfficer(db, code))?.centreCode;
+  if (entity === 'window') return (await db.select({ centreCode: windows.centreCode }).from(windows).where(eq(windows.code, code)))[0]?.centreCode;
+  return undefined;
 }

@@ -25,8 +25,8 @@ import {
 } from '../../workflows/messages.js';
 import { errorBody, notFound, refused } from '../errors.js';
 import { WINDOW_STAFF, actingOfficer, forbidden } from '../auth.js';
-import { sightOf } from '../application-access.js';
-import { actsFor, mayDecide, mayExtend } from '../../workflows/authority.js';
+import { requireSight } from '../application-access.js';
+import { actsFor, mayDecide, mayExtend, mayHandIn } from '../../workflows/authority.js';
 import {
   application,
   applicationNoParams,
@@ -60,16 +60,13 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/applications/:no/supplements',
     {
-      schema: { tags: ['window'], summary: 'The applicant’s supplementary materials, from the submitting integrator or a handling window; returns the application to intake', params: applicationNoParams, body: supplement, response: responses },
+      schema: { tags: ['window'], summary: 'The applicant’s supplementary materials, from the submitting integrator or the lead department’s window; returns the application to intake', params: applicationNoParams, body: supplement, response: responses },
       config: { access: ['integrator', ...WINDOW_STAFF] },
     },
     async (request) =>
-      sendUpdate(app, request, request.params.no, supplementUpdate, (found) => {
-        if (sightOf(request.identity, found.row, found.reviews) !== 'whole') {
-          // The submitting integrator, or a window that handles it.
-          throw forbidden(`Only the submitter or a window handling application ${found.row.applicationNo} may hand in its supplement`);
-        }
-        return request.body;
+      sendUpdate(app, request, request.params.no, supplementUpdate, (found, officer) => {
+        authorise(mayHandIn(officer, found.row.submittedBy ?? undefined, found.row.leadDepartment, found.row.centreCode));
+        return { ...request.body, officer };
       }),
   );
 
@@ -185,6 +182,8 @@ async function sendUpdate<Arg>(
   const { database, temporal } = app.deps;
   const found = await findApplication(database.db, applicationNo);
   if (!found) throw notFound(`Application ${applicationNo}`);
+  // Only those who may see it hear anything more of it, even that it is closed.
+  requireSight(request, found.row, found.reviews);
   if (CLOSED_STAGES.includes(found.row.stage as Stage)) {
     throw refused(`Application ${applicationNo} is ${found.row.stage} and closed; nothing can change it`, 'application_closed');
   }
