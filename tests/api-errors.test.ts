@@ -106,8 +106,8 @@ const intake = (no: string, payload: object, by = windowOf('market_regulation'))
 const accept = (no: string, department = 'market_regulation', centre = '450100') =>
   intake(no, { decision: 'accept', department }, windowOf('market_regulation', centre));
 /** A decision by the department's chief representative at 450100. */
-const decide = (no: string, department: string, decision: 'approve' | 'reject', reason?: string) =>
-  postAs(chiefOf(department), `/v1/applications/${no}/reviews/${department}/decision`, {
+const decide = (no: string, department: string, decision: 'approve' | 'reject', reason?: string, by = chiefOf(department)) =>
+  postAs(by, `/v1/applications/${no}/reviews/${department}/decision`, {
     decision,
     ...(reason ? { reason } : {}),
   });
@@ -390,7 +390,9 @@ describe('not found', () => {
 describe('refusals: 409 with the workflow’s reason, and nothing changes', () => {
   it('refuses a decision before intake with wrong_stage', async () => {
     const no = await submitted();
-    const error = await expectRefusal(no, () => decide(no, 'taxation', 'approve'), 'wrong_stage');
+    // Taxation does not handle it before intake (403); the lead department's chief hears the workflow's reason.
+    expect((await decide(no, 'taxation', 'approve')).statusCode).toBe(403);
+    const error = await expectRefusal(no, () => decide(no, 'market_regulation', 'approve'), 'wrong_stage');
     expect(error.message).toContain('submitted');
   });
 
@@ -417,7 +419,9 @@ describe('refusals: 409 with the workflow’s reason, and nothing changes', () =
 
   it('refuses a decision by a department not on the application with unknown_department', async () => {
     const no = await inReview();
-    const error = await expectRefusal(no, () => decide(no, 'health', 'approve'), 'unknown_department');
+    // Health does not handle it at all (403); asked by a chief who does, the workflow names the reviewers.
+    expect((await decide(no, 'health', 'approve')).statusCode).toBe(403);
+    const error = await expectRefusal(no, () => decide(no, 'health', 'approve', undefined, chiefOf('market_regulation')), 'unknown_department');
     expect(error.message).toContain('health');
   });
 

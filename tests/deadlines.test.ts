@@ -213,7 +213,7 @@ describe('time limits', () => {
     // Ten calendar days pass while the applicant gathers the materials: past the old limits, nothing fires.
     await env.sleep(10 * 86_400_000);
     expect((await handle.query(stateQuery)).alerts).toEqual([]);
-    const resumed = await handle.executeUpdate(supplementUpdate, { args: [{ materials: ['场所平面图', '健康证明'] }] });
+    const resumed = await handle.executeUpdate(supplementUpdate, { args: [{ materials: ['场所平面图', '健康证明'], officer: officer(windowOf('market_regulation')) }] });
     const review = resumed.reviews[0];
     const stop = review.stops[0];
     expect(stop.endedAt).toBeDefined();
@@ -245,7 +245,7 @@ describe('time limits', () => {
       args: [{ department: 'market_regulation', officer: officer(windowOf('market_regulation')), type: 'expert_review', reason: '组织专家评审', expectedDays: 5 }],
     });
     // The applicant cannot end a procedure by sending materials; the window ends it.
-    await expect(handle.executeUpdate(supplementUpdate, { args: [{ materials: ['x'] }] })).rejects.toMatchObject({ cause: { type: 'WrongStage' } });
+    await expect(handle.executeUpdate(supplementUpdate, { args: [{ materials: ['x'], officer: officer(windowOf('market_regulation')) }] })).rejects.toMatchObject({ cause: { type: 'WrongStage' } });
     await env.sleep(3 * 86_400_000);
     const resumed = await handle.executeUpdate(resumeClockUpdate, { args: [{ department: 'market_regulation', officer: officer(windowOf('market_regulation')), note: '专家评审完成' }] });
     expect(resumed.reviews[0].stops[0]).toMatchObject({ type: 'expert_review', expectedDays: 5 });

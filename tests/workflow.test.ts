@@ -144,7 +144,7 @@ describe('application workflow', () => {
       args: [{ decision: 'request_supplement', department: 'market_regulation', officer: officer(WINDOW), missingMaterials: ['经营场所证明', '食品安全管理制度'] }],
     });
     expect(asked.stage).toBe('supplement_requested');
-    const resubmitted = await handle.executeUpdate(supplementUpdate, { args: [{ materials: ['经营场所证明', '食品安全管理制度'] }] });
+    const resubmitted = await handle.executeUpdate(supplementUpdate, { args: [{ materials: ['经营场所证明', '食品安全管理制度'], officer: officer(windowOf('market_regulation')) }] });
     expect(resubmitted.stage).toBe('submitted');
     expect(resubmitted.materials).toEqual(['公司章程', '经营场所证明', '食品安全管理制度']);
     await accept(handle);

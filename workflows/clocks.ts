@@ -22,6 +22,7 @@ import {
   SUPERVISION_LEVELS,
   extendUpdate,
   maxExtensionDays,
+  recalculateSignal,
   recalculateUpdate,
   resumeClockUpdate,
   searchAttributes,
@@ -290,14 +291,15 @@ export function createClocks(ctx: ClockContext) {
       },
     );
 
-    setHandler(
-      recalculateUpdate,
-      async () => {
-        moveDeadlines(await calendarSinceAcceptance());
-        return record([event('deadlines_recalculated', { data: { ...state.deadlines } })]);
-      },
-      { validator: () => requireStage('in_review', 'Recalculating the limits') },
-    );
+    const recalculate = async () => {
+      moveDeadlines(await calendarSinceAcceptance());
+      return record([event('deadlines_recalculated', { data: { ...state.deadlines } })]);
+    };
+    setHandler(recalculateUpdate, recalculate, { validator: () => requireStage('in_review', 'Recalculating the limits') });
+    setHandler(recalculateSignal, async () => {
+      // A signal has no validator: one that arrives after the review ended changes nothing.
+      if (state.stage === 'in_review') await recalculate();
+    });
   }
 
   return {

@@ -3,7 +3,7 @@
  * The API imports these definitions (never their names as strings); this file imports only
  * workflow-safe modules so both sides may share it.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 /** The one task queue that the worker polls and the API starts workflows on (overridable per process). */
@@ -283,6 +283,11 @@ export const resumeClockUpdate = defineUpdate<ApplicationState, [ClockResumeRequ
 export const extendUpdate = defineUpdate<ApplicationState, [Extension]>('extend');
 /** The holiday calendar changed (a new year's notice): due instants are computed again. */
 export const recalculateUpdate = defineUpdate<ApplicationState, []>('recalculate');
+/**
+ * The same as a signal, which the API sends: it is durable at once and needs no worker to answer, so
+ * loading a year's notice never waits on thousands of running applications.
+ */
+export const recalculateSignal = defineSignal('recalculateDeadlines');
 
 /** Art. 42: 20 working days may be extended by 10; a joint item's 45 by 15. */
 export const maxExtensionDays = (kind: ItemKind) => (kind === 'joint' ? 15 : 10);

@@ -10,7 +10,7 @@ import { addLocalDaysOff, calendarSnapshot, listCalendar, loadNationalYear } fro
 import { recordChange } from '../../db/catalogue-writes.js';
 import { and, eq } from 'drizzle-orm';
 import { applications } from '../../db/schema/index.js';
-import { recalculateUpdate } from '../../workflows/messages.js';
+import { recalculateSignal } from '../../workflows/messages.js';
 import { WorkingCalendar, chinaDate, spanFor } from '../../workflows/working-days.js';
 import { recordedActor, requireCentre, requireRegion } from '../auth.js';
 import { errorBody, invalid, notFound } from '../errors.js';
@@ -92,7 +92,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
             year: z.number(),
             daysOff: z.number(),
             workingWeekends: z.number(),
-            recalculated: z.number().describe('Running applications whose provisional due instants were computed again'),
+            recalculated: z.number().describe('Running applications with provisional due instants, each asked (durably) to compute them again'),
           }),
           400: errorBody,
           403: errorBody,
@@ -125,10 +125,11 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       let recalculated = 0;
       for (const { no } of provisional) {
         try {
-          await app.deps.temporal.client.workflow.getHandle(no).executeUpdate(recalculateUpdate);
+          await app.deps.temporal.client.workflow.getHandle(no).signal(recalculateSignal);
           recalculated += 1;
         } catch (err) {
-          request.log.warn({ err, applicationNo: no }, 'could not recalculate due instants');
+          // Closed in the meantime: nothing left to recompute.
+          request.log.warn({ err, applicationNo: no }, 'could not ask for due instants to be recalculated');
         }
       }
       return { year, daysOff: daysOff.length, workingWeekends: workingWeekends.length, recalculated };
