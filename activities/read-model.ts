@@ -27,6 +27,7 @@ export function applicationRow(input: ApplicationInput): typeof applications.$in
     materials: input.materials,
     clientReference: input.clientReference,
     submittedBy: input.submittedBy ?? null,
+    plannedReviews: input.stages.flatMap((s) => s.reviews.map(({ department, centreCode }) => ({ department, centreCode }))),
     consultationId: input.consultation?.id,
     responsibleOfficer: input.consultation?.officer,
     submittedAt: input.submittedAt,

@@ -13,6 +13,7 @@ interface Handled {
   centreCode: string;
   leadDepartment: string;
   submittedBy: string | null;
+  plannedReviews?: { department: string; centreCode: string }[] | null;
 }
 
 export type Sight = 'whole' | 'masked';
@@ -22,7 +23,9 @@ export function sightOf(identity: Identity | undefined, application: Handled, re
   if (application.submittedBy === identity.id) return 'whole';
   if (identity.kind === 'integrator') return undefined;
   const { officer } = identity;
-  const handles = [{ department: application.leadDepartment, centreCode: application.centreCode }, ...reviews].some(
+  // The plan is in the row from submission on; the review rows follow as the workflow opens them.
+  const handling = [{ department: application.leadDepartment, centreCode: application.centreCode }, ...(application.plannedReviews ?? []), ...reviews];
+  const handles = handling.some(
     (r) => actsFor(officer, r.department, r.centreCode) === undefined,
   );
   if (handles) return 'whole';

@@ -108,6 +108,7 @@ export function submittedView(input: ApplicationInput) {
     stage: 'submitted',
     clientReference: input.clientReference ?? null,
     submittedBy: input.submittedBy ?? null,
+    plannedReviews: applicationRow(input).plannedReviews ?? null,
     consultationId: input.consultation?.id ?? null,
     responsibleOfficer: input.consultation?.officer ?? null,
     acceptedAt: null,

@@ -47,11 +47,8 @@ export async function listApplications(db: Db, filter: ApplicationFilter): Promi
   if (filter.submittedBy) conditions.push(eq(applications.submittedBy, filter.submittedBy));
   if (filter.handledBy) {
     const { department, centre } = filter.handledBy;
-    const reviewedThere = db
-      .select({ one: sql`1` })
-      .from(reviews)
-      .where(and(eq(reviews.applicationNo, applications.applicationNo), eq(reviews.department, department), eq(reviews.centreCode, centre)));
-    conditions.push(or(and(eq(applications.centreCode, centre), eq(applications.leadDepartment, department)), exists(reviewedThere))!);
+    const reviewsThere = sql`${applications.plannedReviews} @> ${JSON.stringify([{ department, centreCode: centre }])}::jsonb`;
+    conditions.push(or(and(eq(applications.centreCode, centre), eq(applications.leadDepartment, department)), reviewsThere)!);
   }
   if (filter.item) conditions.push(eq(applications.itemCode, filter.item));
   if (filter.department) {

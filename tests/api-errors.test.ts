@@ -390,9 +390,8 @@ describe('not found', () => {
 describe('refusals: 409 with the workflow’s reason, and nothing changes', () => {
   it('refuses a decision before intake with wrong_stage', async () => {
     const no = await submitted();
-    // Taxation does not handle it before intake (403); the lead department's chief hears the workflow's reason.
-    expect((await decide(no, 'taxation', 'approve')).statusCode).toBe(403);
-    const error = await expectRefusal(no, () => decide(no, 'market_regulation', 'approve'), 'wrong_stage');
+    // Taxation reviews it (the plan says so from submission on): the workflow gives the reason.
+    const error = await expectRefusal(no, () => decide(no, 'taxation', 'approve'), 'wrong_stage');
     expect(error.message).toContain('submitted');
   });
 

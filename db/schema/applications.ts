@@ -28,6 +28,11 @@ export const applications = pgTable(
     clientReference: text(),
     /** Who submitted it: `integrator:<key id>` or `officer:<id>`; an integrator sees only its own. */
     submittedBy: text(),
+    /**
+     * Every review the item plans, stage by stage, at its deciding centre: known at submission, so a
+     * department may see what it will review before its task is written (api/application-access.ts).
+     */
+    plannedReviews: jsonb().$type<{ department: string; centreCode: string }[]>(),
     /** The consultation it came from (首问负责制); its officer is the first responsible. */
     consultationId: integer(),
     responsibleOfficer: jsonb().$type<Officer>(),

@@ -28,13 +28,25 @@ export default async function setup(project: TestProject) {
   const tmp = path.resolve(import.meta.dirname, '../.tmp');
   mkdirSync(tmp, { recursive: true });
 
-  const [server, databaseUrl, bundle] = await Promise.all([
+  const started = await Promise.allSettled([
     freePort().then((port) =>
       startDevServer({ cliPath: findTemporalCli(process.env.TEMPORAL_CLI_PATH), port, logFile: path.join(tmp, 'temporal.log') }),
     ),
     createDatabase(),
     bundleWorkflows(),
   ]);
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    // Leave nothing running behind a setup that failed (PostgreSQL down, say).
+    if (started[0].status === 'fulfilled') await started[0].value.stop();
+    if (started[1].status === 'fulfilled') await dropDatabase(started[1].value);
+    throw failed.reason;
+  }
+  const [server, databaseUrl, bundle] = started.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [
+    Awaited<ReturnType<typeof startDevServer>>,
+    string,
+    Awaited<ReturnType<typeof bundleWorkflows>>,
+  ];
   const connection = await Connection.connect({ address: server.address });
   await registerSearchAttributes(connection, 'default');
   await connection.close();

@@ -1,0 +1,350 @@
+/**
+ * `npm run faults`: nothing is lost or doubled whatever fails. A worker process, an API process, a
+ * Temporal dev server and a PostgreSQL cluster of the run's own (loopback only) carry a steady load of
+ * company start-ups (five departments in parallel) driven over REST by simulated windows that retry
+ * what was not answered, while the run kills the worker with SIGKILL in the middle of fan-outs, stops
+ * and restarts the dev server (its SQLite file kept), stops PostgreSQL for a while, and sends the same
+ * decision twice at once and conflicting decisions from two windows at once.
+ *
+ * Afterwards every application must have reached the state it reaches without faults, the read model
+ * must equal each workflow's final state, no review, event, decision or alert may be doubled, and the
+ * API must have answered 503, never another 5xx or a false success. It prints a summary and exits 1 on
+ * any mismatch. `--short` is the bounded version CI runs.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, openSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { and, count, eq } from 'drizzle-orm';
+import { issueToken } from '../api/auth.js';
+import { residentIdCheck } from '../api/identity.js';
+import { openDatabase } from '../db/client.js';
+import { alerts, applications, events, reviews } from '../db/schema/index.js';
+import { seedCatalogue } from '../db/seed.js';
+import type { ApplicationState } from '../workflows/messages.js';
+import { createCluster } from './faults/postgres.js';
+import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from './temporal.js';
+
+const { values } = parseArgs({
+  options: {
+    short: { type: 'boolean', default: false },
+    applications: { type: 'string' },
+    'pg-outage-s': { type: 'string' },
+    'worker-kills': { type: 'string' },
+  },
+});
+const short = values.short!;
+const total = Number(values.applications ?? (short ? 24 : 120));
+const outageMs = Number(values['pg-outage-s'] ?? 30) * 1000;
+const workerKills = Number(values['worker-kills'] ?? (short ? 2 : 4));
+const DEPARTMENTS = ['housing_fund', 'human_resources', 'market_regulation', 'public_security', 'taxation'];
+const CENTRE = '450100';
+const root = path.resolve(import.meta.dirname, '..');
+const dir = path.join(os.tmpdir(), `onewindow-faults-${process.pid}`);
+const secret = `faults-${process.pid}-0123456789abcdefghijklmnop`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (message: string) => console.log(`[faults ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+// ---- The processes under test.
+
+const [pgPort, temporalPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(dir, { recursive: true });
+const cluster = createCluster(path.join(dir, 'pg'), pgPort);
+cluster.start();
+const database = await openDatabase({ url: cluster.url, dataDir: '' });
+await database.migrate();
+await seedCatalogue(database.db);
+
+const cliPath = findTemporalCli(process.env.TEMPORAL_CLI_PATH);
+const devServer = { stop: async () => {} };
+async function startTemporal() {
+  Object.assign(devServer, await startDevServer({ cliPath, port: temporalPort, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') }));
+}
+await startTemporal();
+const address = `127.0.0.1:${temporalPort}`;
+const connection = await Connection.connect({ address });
+await registerSearchAttributes(connection, 'default');
+const client = new Client({ connection });
+
+const env = {
+  ...process.env,
+  DATABASE_URL: cluster.url,
+  TEMPORAL_ADDRESS: address,
+  TEMPORAL_TASK_QUEUE: 'onewindow-faults',
+  AUTH_JWT_SECRET: secret,
+  PORT: String(apiPort),
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_PER_MINUTE: '0',
+  DATA_DIR: dir,
+};
+
+/** A process of ours, in its own group so that SIGKILL reaches tsx's node child too; restarted if it dies. */
+function supervise(script: string) {
+  let child: ChildProcess | undefined;
+  let wanted = true;
+  const start = () => {
+    const out = openSync(path.join(dir, `${path.basename(script, '.ts')}.log`), 'a');
+    child = spawn(path.join(root, 'node_modules/.bin/tsx'), [script], { cwd: root, env, stdio: ['ignore', out, out], detached: true });
+    child.once('exit', () => {
+      if (wanted) setTimeout(start, 1000); // as systemd would
+    });
+  };
+  start();
+  return {
+    kill9: () => child?.pid && process.kill(-child.pid, 'SIGKILL'),
+    stop: async () => {
+      wanted = false;
+      if (child?.pid && child.exitCode === null) {
+        const exited = new Promise((r) => child!.once('exit', r));
+        process.kill(-child.pid, 'SIGTERM');
+        await Promise.race([exited, sleep(15_000)]);
+        if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+      }
+    },
+  };
+}
+const worker = supervise('scripts/worker.ts');
+const api = supervise('scripts/api.ts');
+
+// ---- The windows: REST callers that retry what was not answered, and keep every answer.
+
+const base = `http://127.0.0.1:${apiPort}`;
+const statuses: Record<string, number> = {};
+const mismatches: string[] = [];
+let dependencyDown = false;
+const during = { outage: 0, outageOther: 0 };
+
+async function call(method: string, url: string, credentials: Record<string, string>, body?: unknown) {
+  for (let attempt = 0; ; attempt++) {
+    let status = 0;
+    let json: { error?: { code: string; message: string } } & Record<string, unknown> = {};
+    try {
+      const res = await fetch(`${base}${url}`, {
+        method,
+        headers: { ...credentials, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(20_000),
+      });
+      status = res.status;
+      json = (await res.json()) as typeof json;
+    } catch {
+      status = 0; // not answered: the process is restarting, or the answer was lost
+    }
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    if (dependencyDown && status !== 0) during[status === 503 ? 'outage' : 'outageOther'] += status >= 500 ? 1 : 0;
+    if (status >= 500 && status !== 503) mismatches.push(`${method} ${url}: ${status} ${json.error?.message ?? ''}`);
+    if (status !== 0 && status !== 503 && status !== 429) return { status, json };
+    if (attempt > 400) throw new Error(`${method} ${url}: no answer after ${attempt} tries`);
+    await sleep(Math.min(2000, 250 * (attempt + 1)));
+  }
+}
+
+const bearer = async (officer: string) => ({ authorization: `Bearer ${await issueToken({ secret, issuer: 'onewindow', audience: 'onewindow' }, officer, '2h')}` });
+const window = await bearer(`${CENTRE}-market_regulation-officer`);
+const chiefs = Object.fromEntries(await Promise.all(DEPARTMENTS.map(async (d) => [d, await bearer(`${CENTRE}-${d}-chief`)] as const)));
+const leaders = Object.fromEntries(await Promise.all(DEPARTMENTS.map(async (d) => [d, await bearer(`${CENTRE}-${d}-leader`)] as const)));
+await waitForApi();
+const created = await call('POST', '/v1/integrators', await bearer('450000-admin'), { name: 'fault run', centres: [CENTRE] });
+const integrator = { 'x-api-key': created.json.key as string };
+
+async function waitForApi() {
+  for (let i = 0; i < 240; i++) {
+    const ok = await fetch(`${base}/readyz`).then((r) => r.ok).catch(() => false);
+    if (ok) return;
+    await sleep(500);
+  }
+  throw new Error('the API did not become ready');
+}
+
+interface Expectation {
+  no: string;
+  /** Departments whose decision was answered 200, with the decision. */
+  decided: Map<string, string>;
+  conflict?: boolean;
+}
+const expectations: Expectation[] = [];
+
+/** One application's life at the windows. Every 5th sends a decision twice at once; every 7th, two windows conflict. */
+async function application(n: number): Promise<void> {
+  const first17 = `450102199${n % 10}0${1 + (n % 9)}1${n % 9}${String(n % 1000).padStart(3, '0')}`;
+  const submitted = await call('POST', '/v1/applications', integrator, {
+    itemCode: 'company-startup',
+    centreCode: CENTRE,
+    applicant: { type: 'person', name: `申请人${n}`, idNumber: first17 + residentIdCheck(first17) },
+    materials: ['公司章程'],
+    clientReference: `faults-${n}`,
+  });
+  if (submitted.status !== 201) return void mismatches.push(`submission ${n}: ${submitted.status}`);
+  const no = submitted.json.applicationNo as string;
+  const expectation: Expectation = { no, decided: new Map(), conflict: n % 7 === 3 };
+  expectations.push(expectation);
+  const intake = await call('POST', `/v1/applications/${no}/intake`, window, { decision: 'accept', department: 'market_regulation' });
+  // A retried intake whose first try landed hears wrong_stage: the application is in review all the same.
+  if (intake.status !== 200 && intake.json.error?.code !== 'wrong_stage') mismatches.push(`${no} intake: ${intake.status}`);
+
+  await Promise.all(
+    DEPARTMENTS.map(async (department) => {
+      const url = `/v1/applications/${no}/reviews/${department}/decision`;
+      if (expectation.conflict && department === 'taxation') {
+        // Two windows at once: the chief approves, the leader rejects. Exactly one may succeed.
+        const [a, b] = await Promise.all([
+          call('POST', url, chiefs[department], { decision: 'approve' }),
+          call('POST', url, leaders[department], { decision: 'reject', reason: '材料不符' }),
+        ]);
+        const won = [a.status === 200 && 'approved', b.status === 200 && 'rejected'].filter(Boolean) as string[];
+        if (won.length > 1) mismatches.push(`${no}: both conflicting decisions were answered 200`);
+        if (won.length === 1) expectation.decided.set(department, won[0]);
+        return;
+      }
+      const twice = n % 5 === 0 && department === 'housing_fund' ? 2 : 1;
+      const answers = await Promise.all(Array.from({ length: twice }, () => call('POST', url, chiefs[department], { decision: 'approve' })));
+      for (const answer of answers) {
+        if (answer.status === 200) expectation.decided.set(department, 'approved');
+        // A repeat (or a retry of a try that landed) hears already_decided; once rejected elsewhere, the review is withdrawn.
+        else if (!['already_decided', 'application_closed', 'wrong_stage'].includes(answer.json.error?.code ?? '')) {
+          mismatches.push(`${no} ${department}: ${answer.status} ${answer.json.error?.code}`);
+        }
+      }
+    }),
+  );
+  // The read model may lag behind the workflow while the database is down: wait for the outcome.
+  let after = await call('GET', `/v1/applications/${no}`, integrator);
+  for (let i = 0; i < 300 && !['completed', 'rejected'].includes(after.json.stage as string); i++) {
+    await sleep(1000);
+    after = await call('GET', `/v1/applications/${no}`, integrator);
+  }
+  if (after.json.stage === 'completed') {
+    const picked = await call('POST', `/v1/applications/${no}/pickup`, window, {});
+    if (picked.status !== 200 && picked.json.error?.code !== 'application_closed') mismatches.push(`${no} pickup: ${picked.status}`);
+  }
+}
+
+// ---- Load and faults, at the same time.
+
+const faults: string[] = [];
+const loadMs = short ? 60_000 : 150_000;
+const load = (async () => {
+  const running: Promise<void>[] = [];
+  for (let n = 1; n <= total; n++) {
+    running.push(application(n).catch((err: unknown) => void mismatches.push(`application ${n}: ${String(err)}`)));
+    await sleep(loadMs / total);
+  }
+  await Promise.all(running);
+})();
+
+const schedule = (async () => {
+  const step = loadMs / (workerKills + 3);
+  for (let k = 0; k < workerKills; k++) {
+    await sleep(step / 2);
+    worker.kill9();
+    faults.push('worker SIGKILL');
+    log(`worker killed (${k + 1}/${workerKills})`);
+  }
+  await sleep(step / 2);
+  log('Temporal dev server stopping');
+  dependencyDown = true;
+  await devServer.stop();
+  await sleep(3000);
+  await startTemporal();
+  dependencyDown = false;
+  faults.push('Temporal dev server restart');
+  log('Temporal dev server restarted');
+  await sleep(step / 2);
+  log(`PostgreSQL stopping for ${outageMs / 1000} s`);
+  dependencyDown = true;
+  cluster.stop();
+  await sleep(outageMs);
+  cluster.start();
+  dependencyDown = false;
+  faults.push(`PostgreSQL stopped ${outageMs / 1000} s`);
+  log('PostgreSQL started again');
+})();
+
+await Promise.all([load, schedule]);
+log(`load done: ${expectations.length} applications; waiting for every workflow to finish`);
+
+// ---- Checks: every workflow finished as without faults, and the read model says the same, once.
+
+let checked = 0;
+const deadline = Date.now() + 300_000;
+for (const expectation of expectations) {
+  const { no } = expectation;
+  const handle = client.workflow.getHandle(no);
+  let state: ApplicationState;
+  try {
+    const left = Math.max(1000, deadline - Date.now());
+    state = await Promise.race([handle.result() as Promise<ApplicationState>, sleep(left).then(() => Promise.reject(new Error('not finished')))]);
+  } catch (err) {
+    const { status } = await handle.describe().catch(() => ({ status: { name: 'unknown' } }));
+    const open = (await handle.query<ApplicationState>('state').catch(() => undefined))?.stage;
+    mismatches.push(`${no}: ${String(err)} (workflow ${status.name}, stage ${open})`);
+    continue;
+  }
+  checked += 1;
+  const rejectedBy = [...expectation.decided].find(([, d]) => d === 'rejected')?.[0];
+  const expectedStage = rejectedBy ? 'rejected' : 'picked_up';
+  if (state.stage !== expectedStage) mismatches.push(`${no}: stage ${state.stage}, expected ${expectedStage}`);
+  for (const [department, decision] of expectation.decided) {
+    const review = state.reviews.find((r) => r.department === department);
+    if (review?.status !== decision) mismatches.push(`${no} ${department}: answered ${decision}, workflow says ${review?.status}`);
+  }
+  await expectReadModel(no, state);
+}
+
+async function expectReadModel(no: string, state: ApplicationState) {
+  const db = database.db;
+  // The last writes may still be retrying after the outage.
+  for (let i = 0; i < 120; i++) {
+    const [row] = await db.select().from(applications).where(eq(applications.applicationNo, no));
+    if (row?.stage === state.stage && row.lastSeq === state.seq) break;
+    await sleep(1000);
+  }
+  const [row] = await db.select().from(applications).where(eq(applications.applicationNo, no));
+  if (row?.stage !== state.stage) mismatches.push(`${no}: read model stage ${row?.stage}, workflow ${state.stage}`);
+  if (row?.lastSeq !== state.seq) mismatches.push(`${no}: read model at event ${row?.lastSeq}, workflow at ${state.seq}`);
+  const [{ n: eventRows }] = await db.select({ n: count() }).from(events).where(eq(events.applicationNo, no));
+  if (eventRows !== state.seq) mismatches.push(`${no}: ${eventRows} events in the read model, ${state.seq} in the workflow`);
+  const reviewRows = await db.select().from(reviews).where(eq(reviews.applicationNo, no));
+  if (reviewRows.length !== state.reviews.length) mismatches.push(`${no}: ${reviewRows.length} review tasks, workflow has ${state.reviews.length}`);
+  for (const review of state.reviews) {
+    const rowOf = reviewRows.find((r) => r.department === review.department && r.stage === review.stage);
+    if (rowOf?.status !== review.status) mismatches.push(`${no} ${review.department}: read model ${rowOf?.status}, workflow ${review.status}`);
+    const decisions = await db
+      .select({ n: count() })
+      .from(events)
+      .where(and(eq(events.applicationNo, no), eq(events.department, review.department), eq(events.type, `review_${review.status}`)));
+    if (['approved', 'rejected'].includes(review.status) && decisions[0].n !== 1) mismatches.push(`${no} ${review.department}: ${decisions[0].n} decision events`);
+  }
+  const alertRows = await db.select().from(alerts).where(eq(alerts.applicationNo, no));
+  const keys = alertRows.map((a) => `${a.level}/${a.department ?? ''}/${a.stage ?? ''}`);
+  if (new Set(keys).size !== keys.length) mismatches.push(`${no}: an alert fired twice (${keys.join(', ')})`);
+}
+
+if (during.outage === 0) mismatches.push('no request was answered 503 while a dependency was down: the outage went unnoticed');
+
+console.log(
+  [
+    '',
+    'Fault run summary',
+    `  applications:      ${expectations.length} submitted, ${checked} checked (of ${total})`,
+    `  faults injected:   ${faults.length} (${faults.join('; ')})`,
+    `  answers:           ${Object.entries(statuses).map(([s, n]) => `${s === '0' ? 'no answer' : s}×${n}`).join(', ')}`,
+    `  while down:        ${during.outage} × 503, ${during.outageOther} × other 5xx`,
+    `  mismatches:        ${mismatches.length}`,
+    ...mismatches.slice(0, 30).map((m) => `    - ${m}`),
+    '',
+  ].join('\n'),
+);
+
+await Promise.all([worker.stop(), api.stop()]);
+await connection.close();
+await database.close();
+await devServer.stop();
+cluster.stop();
+if (mismatches.length === 0) rmSync(dir, { recursive: true, force: true });
+else console.log(`logs kept in ${dir}`);
+process.exit(mismatches.length === 0 ? 0 : 1);
