@@ -47,7 +47,33 @@ export function isUnavailable(err: unknown): boolean {
   return false;
 }
 
+/** The path of the first string in a request part that holds a NUL character, which no text column can store. */
+function nulIn(value: unknown, at: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? at : undefined;
+  if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      const found = nulIn(inner, `${at}.${key}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function isDataException(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    const { code } = e as { code?: unknown };
+    if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return false;
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
+      const field = nulIn(value, part);
+      if (field) throw invalid(field, 'contains a NUL character');
+    }
+  });
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const details = err.validation.map((v) => ({
@@ -66,6 +92,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
       // RFC 6750: say which credentials would do.
       if (err.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="onewindow"');
       return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, details: err.details } });
+    }
+    if (isDataException(err)) {
+      // SQLSTATE class 22: a value from the request that the database cannot hold (range, encoding).
+      return reply.status(400).send({ error: { code: 'validation_failed', message: 'A value in the request is out of range or cannot be stored' } });
     }
     if (isUnavailable(err)) {
       request.log.warn({ err }, 'a dependency is unavailable');

@@ -15,6 +15,7 @@ import { temporalClient } from '../scripts/runtime.js';
 import { freePort } from '../scripts/temporal.js';
 import {
   STARTUP_DEPARTMENTS,
+  adminOf,
   type Stack,
   caller,
   chiefOf,
@@ -579,5 +580,28 @@ describe('OpenAPI', () => {
         '/v1/departments/{department}/inbox',
       ]),
     );
+  });
+});
+
+describe('inputs found by Schemathesis (npm run fuzz)', () => {
+  it('answers 400, never 500, to values the database cannot store', async () => {
+    const admin = stack.as(adminOf());
+    const nul = await stack.app.inject('/v1/items?department=a%00b');
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().error.details).toEqual([{ field: 'querystring.department', message: 'contains a NUL character' }]);
+    const nulBody = await stack.integrator({ method: 'POST', url: '/v1/applications', payload: submission({ materials: ['章程\u0000'] }) });
+    expect(nulBody.statusCode).toBe(400);
+    expect(nulBody.json().error.details[0].field).toBe('body.materials.0');
+    expect((await stack.app.inject('/v1/items/company-startup/versions/9007199254740990')).statusCode).toBe(400);
+    const twice = [{ date: '2093-05-04', name: '测试' }, { date: '2093-05-04', name: '测试' }];
+    const daysOff = await admin({ method: 'POST', url: '/v1/calendar/centres/450100/days-off', payload: { source: 'fuzz', days: twice } });
+    expect(daysOff.statusCode).toBe(400);
+    expect(daysOff.json().error.details[0]).toMatchObject({ field: 'body.days', message: 'names a day more than once' });
+    const both = await admin({
+      method: 'PUT',
+      url: '/v1/calendar/2093',
+      payload: { source: 'fuzz', daysOff: twice.slice(1), workingWeekends: twice.slice(1) },
+    });
+    expect(both.statusCode).toBe(400);
   });
 });

@@ -18,6 +18,13 @@ import { errorBody, invalid, notFound } from '../errors.js';
 const tags = ['calendar'];
 const day = z.iso.date();
 const namedDay = z.object({ date: day, name: z.string().trim().min(1).max(100) });
+/** A list of days, each at most once. */
+const days = (max: number, min = 0) =>
+  z
+    .array(namedDay)
+    .min(min)
+    .max(max)
+    .refine((list) => new Set(list.map((d) => d.date)).size === list.length, { message: 'names a day more than once' });
 
 export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.deps.database.db;
@@ -84,8 +91,11 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
         params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
         body: z.object({
           source: z.string().trim().min(1).max(500).describe('The notice, e.g. 国务院办公厅关于2027年部分节假日安排的通知'),
-          daysOff: z.array(namedDay).max(60),
-          workingWeekends: z.array(namedDay).max(30),
+          daysOff: days(60),
+          workingWeekends: days(30),
+        }).refine((b) => !b.daysOff.some((d) => b.workingWeekends.some((w) => w.date === d.date)), {
+          path: ['workingWeekends'],
+          message: 'names a day that daysOff names too',
         }),
         response: {
           200: z.object({
@@ -143,7 +153,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Add local days off of a centre; they count for it and the centres below it (administrators)',
         params: z.object({ code: z.string() }),
-        body: z.object({ source: z.string().trim().min(1).max(500), days: z.array(namedDay).min(1).max(30) }),
+        body: z.object({ source: z.string().trim().min(1).max(500), days: days(30, 1) }),
         response: { 200: z.object({ centre: z.string(), added: z.number() }), 400: errorBody, 403: errorBody, 404: errorBody },
       }, config: { access: ['centre_administrator'] },
     },

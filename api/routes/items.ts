@@ -72,7 +72,7 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'One version of an item: the rules an application submitted under it runs by',
-        params: codeParams.extend({ version: z.coerce.number().int().min(1) }),
+        params: codeParams.extend({ version: z.coerce.number().int().min(1).max(2_147_483_647) }),
         response: { 200: itemView, 404: errorBody },
       }, config: { access: 'public' },
     },
