@@ -35,6 +35,7 @@ const env = z.object({
   AUTH_JWKS_URL: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
   AUTH_JWT_ISSUER: z.string().min(1).default('onewindow'),
   AUTH_JWT_AUDIENCE: z.string().min(1).default('onewindow'),
+  WORKER_METRICS_ADDRESS: optional.pipe(z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional()),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -54,6 +55,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
+    /** Where the worker serves the Temporal SDK's Prometheus metrics, e.g. 0.0.0.0:9464; unset: not served. */
+    workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
     databaseUrl: e.DATABASE_URL,
     security: {
       corsOrigins: e.CORS_ORIGINS,

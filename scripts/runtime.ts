@@ -69,8 +69,13 @@ class PinoTemporalLogger implements Logger {
 }
 
 /** Once per process, before any worker: our logger, and no signal handlers of the SDK's (we shut down in order). */
-export function installTemporalRuntime(logger: AppLogger): void {
-  Runtime.install({ logger: new PinoTemporalLogger(logger.child({ component: 'temporal' })), shutdownSignals: [] });
+export function installTemporalRuntime(logger: AppLogger, metricsAddress?: string): void {
+  Runtime.install({
+    logger: new PinoTemporalLogger(logger.child({ component: 'temporal' })),
+    shutdownSignals: [],
+    // The SDK's own metrics (task latencies, slots, sticky cache, polls) for Prometheus at /metrics.
+    ...(metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } } : {}),
+  });
 }
 
 /**

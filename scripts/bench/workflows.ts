@@ -117,3 +117,18 @@ function validateDecision(status: Status | undefined, department: string): void 
   if (status === 'pending') refuse(BENCH_REFUSALS.notOpenYet, `The review task of ${department} is not open yet`);
   if (status === 'approved') refuse(BENCH_REFUSALS.decided, `Department ${department} has already decided`);
 }
+
+/**
+ * The engine's ceiling for `npm run bench` (scripts/bench/throughput.ts): an application's shape and
+ * nothing else. It waits for k decisions sent as updates, with no activity and no database.
+ */
+export async function updatesOnly(k: number): Promise<number> {
+  const decided = new Set<string>();
+  setHandler(decideUpdate, (department: string) => {
+    decided.add(department);
+    return department;
+  });
+  await condition(() => decided.size >= k);
+  await condition(allHandlersFinished);
+  return decided.size;
+}
