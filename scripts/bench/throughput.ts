@@ -75,6 +75,7 @@ const env = {
   LOG_LEVEL: 'warn',
   RATE_LIMIT_PER_MINUTE: '0',
 };
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 const children: ChildProcess[] = ['scripts/worker.ts', 'scripts/api.ts'].map((script) =>
   spawn(path.join(root, 'node_modules/.bin/tsx'), [script], { cwd: root, env, stdio: ['ignore', openSync(path.join(out, `${path.basename(script, '.ts')}.log`), 'w'), 'inherit'] }),
 );
@@ -101,14 +102,15 @@ const chiefs = Object.fromEntries(await Promise.all(DEPARTMENTS.map(async (d) =>
 
 /** An item whose one stage has k departments reviewing in parallel, made through the administrators' API. */
 async function benchItem(k: number): Promise<string> {
-  const { json } = await call('GET', '/v1/items/food-business-licence', {});
+  // One department: a promised item (食品经营许可); several: a joint one (企业开办), one stage of k.
+  const { json } = await call('GET', `/v1/items/${k === 1 ? 'food-business-licence' : 'company-startup'}`, {});
   const code = `bench-parallel-${k}`;
   const definition = {
     ...(json.definition as object),
     code,
     name: `并联审批基准 ${k}`,
     nameEn: `Benchmark, ${k} parallel departments`,
-    stages: [{ name: '并联审批', departments: DEPARTMENTS.slice(0, k).map((d) => ({ code: d, promisedLimitDays: 5 })) }],
+    stages: [{ name: '并联审批', departments: DEPARTMENTS.slice(0, k).map((d) => ({ code: d, promisedLimitDays: (json.definition as { promisedLimitDays: number }).promisedLimitDays })) }],
   };
   await call('POST', '/v1/items', regional, definition);
   return code;
