@@ -75,9 +75,16 @@ const env = {
   LOG_LEVEL: 'warn',
   RATE_LIMIT_PER_MINUTE: '0',
 };
-process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+// tsx runs the script in a child node process: signal the whole group, also when the bench fails.
+const stopChildren = (signal: NodeJS.Signals) => children.forEach((child) => child.pid && child.exitCode === null && process.kill(-child.pid, signal));
+process.on('exit', () => stopChildren('SIGKILL'));
 const children: ChildProcess[] = ['scripts/worker.ts', 'scripts/api.ts'].map((script) =>
-  spawn(path.join(root, 'node_modules/.bin/tsx'), [script], { cwd: root, env, stdio: ['ignore', openSync(path.join(out, `${path.basename(script, '.ts')}.log`), 'w'), 'inherit'] }),
+  spawn(path.join(root, 'node_modules/.bin/tsx'), [script], {
+    cwd: root,
+    env,
+    stdio: ['ignore', openSync(path.join(out, `${path.basename(script, '.ts')}.log`), 'w'), 'inherit'],
+    detached: true,
+  }),
 );
 const base = `http://127.0.0.1:${apiPort}`;
 for (let i = 0; ; i++) {
@@ -218,7 +225,7 @@ console.log(
 ceilingWorker.shutdown();
 await ceilingRunning;
 await nativeConnection.close();
-for (const child of children) child.kill('SIGTERM');
+stopChildren('SIGTERM');
 await sleep(3000);
 await connection.close();
 await devServer.stop();
