@@ -195,6 +195,10 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         requireStage('in_review', 'A review decision');
         const review = openStageReview(decision.department);
         if (!review) {
+          if (input.stages[state.currentStage]?.reviews.some((r) => r.department === decision.department)) {
+            // Accepted a moment ago: the stage's review tasks are still being opened. Retry shortly.
+            refuse(REFUSALS.reviewNotOpen, `The review task of ${decision.department} is being opened; decide once it is in the inbox`);
+          }
           const later = input.stages.findIndex((s, i) => i > state.currentStage && s.reviews.some((r) => r.department === decision.department));
           if (later >= 0) {
             refuse(

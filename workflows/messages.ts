@@ -300,6 +300,8 @@ export const REFUSALS = {
   alreadyDecided: 'AlreadyDecided',
   notLeadDepartment: 'NotLeadDepartment',
   stageNotOpen: 'StageNotOpen',
+  /** The department reviews this stage, but its task is not open yet (just accepted): retry shortly. */
+  reviewNotOpen: 'ReviewNotOpen',
   clockStopped: 'ClockAlreadyStopped',
   clockRunning: 'ClockNotStopped',
   repeatedSupplement: 'RepeatedSupplement',

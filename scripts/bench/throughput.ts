@@ -123,6 +123,20 @@ async function benchItem(k: number): Promise<string> {
   return code;
 }
 
+/** A window decides once the review task is open: a decision a moment too early hears review_not_open. */
+async function decide(no: string, department: string): Promise<{ ms: number }> {
+  const started = performance.now();
+  for (;;) {
+    try {
+      await call('POST', `/v1/applications/${no}/reviews/${department}/decision`, chiefs[department], { decision: 'approve' });
+      return { ms: performance.now() - started };
+    } catch (err) {
+      if (!String(err).includes('review_not_open')) throw err;
+      await sleep(50);
+    }
+  }
+}
+
 const percentile = (list: number[], p: number) => {
   const sorted = [...list].sort((a, b) => a - b);
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
@@ -154,7 +168,7 @@ async function oneWindow(k: number) {
     await call('POST', `/v1/applications/${no}/intake`, window, { decision: 'accept', department: 'market_regulation' });
     await Promise.all(
       DEPARTMENTS.slice(0, k).map(async (d) => {
-        const decided = await call('POST', `/v1/applications/${no}/reviews/${d}/decision`, chiefs[d], { decision: 'approve' });
+        const decided = await decide(no, d);
         latency.decide.push(decided.ms);
       }),
     );
