@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type JWTPayload, type JWTVerifyGetKey, SignJWT, createRemoteJWKSet, errors as joseErrors, importSPKI, jwtVerify } from 'jose';
 import type { Db } from '../db/client.js';
 import { findOfficer } from '../db/catalogue.js';
-import { type OfficerRole, apiKeys } from '../db/schema/index.js';
+import { OFFICER_ROLES, type OfficerRole, apiKeys } from '../db/schema/index.js';
 import { centrePrefix, withinCentre } from '../workflows/authority.js';
 import type { Officer } from '../workflows/messages.js';
 import { HttpError } from './errors.js';
@@ -48,7 +48,7 @@ declare module 'fastify' {
   }
 }
 
-export const STAFF: readonly OfficerRole[] = ['window_officer', 'chief_representative', 'department_leader', 'centre_administrator', 'supervisor'];
+export const STAFF: readonly OfficerRole[] = OFFICER_ROLES;
 export const WINDOW_STAFF: readonly OfficerRole[] = ['window_officer', 'chief_representative', 'department_leader'];
 export const OVERSIGHT: readonly OfficerRole[] = ['supervisor', 'centre_administrator'];
 
@@ -209,9 +209,6 @@ export function actorOf(request: FastifyRequest) {
   if (identity.kind === 'integrator') return { id: identity.id, kind: 'integrator' as const, name: identity.key.name, ip: request.ip };
   return { id: identity.officer.id, kind: 'officer' as const, name: identity.officer.name, role: identity.officer.role, ip: request.ip };
 }
-
-/** The acting officer as the workflow records it and its validators check it. */
-export const actingOfficer = (officer: StaffOfficer): Officer => ({ ...officer });
 
 /** The regional catalogue (items, departments, the national calendar) is kept at the regional centre. */
 export function requireRegion(request: FastifyRequest, what: string): StaffOfficer {

@@ -103,12 +103,13 @@ export function applicationView(row: ApplicationRow, reviews: ReviewRow[], alert
 
 /** What the read model will hold once the workflow has written it: shown when the database missed the first write. */
 export function submittedView(input: ApplicationInput) {
+  const first = applicationRow(input);
   const row: ApplicationRow = {
-    ...applicationRow(input),
+    ...first,
     stage: 'submitted',
     clientReference: input.clientReference ?? null,
     submittedBy: input.submittedBy ?? null,
-    plannedReviews: applicationRow(input).plannedReviews ?? null,
+    plannedReviews: first.plannedReviews ?? null,
     consultationId: input.consultation?.id ?? null,
     responsibleOfficer: input.consultation?.officer ?? null,
     acceptedAt: null,

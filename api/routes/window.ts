@@ -24,7 +24,7 @@ import {
   supplementUpdate,
 } from '../../workflows/messages.js';
 import { errorBody, notFound, refused } from '../errors.js';
-import { WINDOW_STAFF, actingOfficer, forbidden } from '../auth.js';
+import { WINDOW_STAFF, forbidden } from '../auth.js';
 import { requireSight } from '../application-access.js';
 import { actsFor, mayDecide, mayExtend, mayHandIn } from '../../workflows/authority.js';
 import {
@@ -78,10 +78,9 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) =>
       sendUpdate(app, request, request.params.no, decisionUpdate, async (found, officer) => {
-        const review = reviewOf(found, request.params.department);
-        const item = await findItemVersion(app.deps.database.db, found.row.itemCode, found.row.itemVersion);
-        if (review) authorise(mayDecide(officer, review, item?.definition.major ?? true));
-        return { department: request.params.department, ...request.body, officer };
+        const major = (await findItemVersion(app.deps.database.db, found.row.itemCode, found.row.itemVersion))?.definition.major ?? true;
+        const rule = (who: Officer, department: string, centreCode: string) => mayDecide(who, { department, centreCode }, major);
+        return { ...forReview(found, officer, request.params.department, rule), ...request.body };
       }),
   );
 
@@ -98,11 +97,10 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: WINDOW_STAFF },
     },
     async (request) =>
-      sendUpdate(app, request, request.params.no, stopClockUpdate, (found, officer) => {
-        const review = reviewOf(found, request.params.department);
-        if (review) authorise(actsFor(officer, review.department, review.centreCode));
-        return { department: request.params.department, ...request.body, officer };
-      }),
+      sendUpdate(app, request, request.params.no, stopClockUpdate, (found, officer) => ({
+        ...forReview(found, officer, request.params.department, actsFor),
+        ...request.body,
+      })),
   );
 
   app.post(
@@ -118,11 +116,10 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: WINDOW_STAFF },
     },
     async (request) =>
-      sendUpdate(app, request, request.params.no, resumeClockUpdate, (found, officer) => {
-        const review = reviewOf(found, request.params.department);
-        if (review) authorise(actsFor(officer, review.department, review.centreCode));
-        return { department: request.params.department, ...request.body, officer };
-      }),
+      sendUpdate(app, request, request.params.no, resumeClockUpdate, (found, officer) => ({
+        ...forReview(found, officer, request.params.department, actsFor),
+        ...request.body,
+      })),
   );
 
   app.post(
@@ -163,6 +160,13 @@ type Found = NonNullable<Awaited<ReturnType<typeof findApplication>>>;
 /** The review a department is deciding now; the workflow names the problem when there is none. */
 const reviewOf = (found: Found, department: string) => found.reviews.find((r) => r.department === department && r.status === 'open');
 
+/** Checks the officer against the department's open review (when the read model has it) and names them in the update. */
+function forReview(found: Found, officer: Officer, department: string, rule: (officer: Officer, department: string, centreCode: string) => string | undefined) {
+  const review = reviewOf(found, department);
+  if (review) authorise(rule(officer, review.department, review.centreCode));
+  return { department, officer };
+}
+
 function authorise(problem: string | undefined): void {
   if (problem) throw forbidden(problem);
 }
@@ -187,7 +191,7 @@ async function sendUpdate<Arg>(
   if (CLOSED_STAGES.includes(found.row.stage as Stage)) {
     throw refused(`Application ${applicationNo} is ${found.row.stage} and closed; nothing can change it`, 'application_closed');
   }
-  const officer = request.identity?.kind === 'staff' ? actingOfficer(request.identity.officer) : { id: request.identity!.id };
+  const officer: Officer = request.identity?.kind === 'staff' ? request.identity.officer : { id: request.identity!.id };
   const arg = await authorise(found, officer);
   try {
     await temporal.client.workflow.getHandle(applicationNo).executeUpdate(update, { args: [arg] });
