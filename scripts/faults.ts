@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { and, count, eq } from 'drizzle-orm';
 import { issueToken } from '../api/auth.js';
 import { residentIdCheck } from '../api/identity.js';
@@ -25,6 +26,8 @@ import { alerts, applications, events, reviews } from '../db/schema/index.js';
 import { seedCatalogue } from '../db/seed.js';
 import type { ApplicationState } from '../workflows/messages.js';
 import { createCluster } from './faults/postgres.js';
+import { replayFailures } from './replay.js';
+import { bundleWorkflows } from './runtime.js';
 import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from './temporal.js';
 
 const { values } = parseArgs({
@@ -68,6 +71,7 @@ const address = `127.0.0.1:${temporalPort}`;
 const connection = await Connection.connect({ address });
 await registerSearchAttributes(connection, 'default');
 const client = new Client({ connection });
+Runtime.install({ logger: new DefaultLogger('WARN') }); // the replay check's worker
 
 const env = {
   ...process.env,
@@ -332,6 +336,11 @@ async function expectReadModel(no: string, state: ApplicationState) {
   if (new Set(keys).size !== keys.length) mismatches.push(`${no}: an alert fired twice (${keys.join(', ')})`);
 }
 
+// Each history, crashes and restarts included, must replay against today's code: a worker that picks
+// an application up from its history must reach the same state.
+const replayed = await replayFailures(client, expectations.map((e) => e.no), await bundleWorkflows());
+mismatches.push(...replayed.map((failure) => `replay ${failure}`));
+
 if (during.outage === 0) mismatches.push('no request was answered 503 while a dependency was down: the outage went unnoticed');
 
 console.log(
@@ -342,6 +351,7 @@ console.log(
     `  faults injected:   ${faults.length} (${faults.join('; ')})`,
     `  answers:           ${Object.entries(statuses).map(([s, n]) => `${s === '0' ? 'no answer' : s}×${n}`).join(', ')}`,
     `  while down:        ${during.outage} × 503, ${during.outageOther} × other 5xx`,
+    `  histories replayed: ${expectations.length}, ${replayed.length} non-deterministic`,
     `  mismatches:        ${mismatches.length}`,
     ...mismatches.slice(0, 30).map((m) => `    - ${m}`),
     '',

@@ -4,7 +4,7 @@
  * up (取件). Each transition is written to the read model by an idempotent activity keyed by `seq`.
  */
 import { allHandlersFinished, condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { openReviewTask, recordSubmitted, recordTransition } from './proxies.js';
+import { activities } from './proxies.js';
 import { createClocks } from './clocks.js';
 import {
   type ApplicationInput,
@@ -30,6 +30,7 @@ import { authorise, refuse } from './refuse.js';
 import { actsFor, mayDecide, mayHandIn } from './authority.js';
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
+  const { recordSubmitted, recordTransition, openReviewTask, calendarSnapshot } = activities();
   const state: ApplicationState = {
     applicationNo: input.applicationNo,
     itemCode: input.item.code,
@@ -85,7 +86,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
   setHandler(stateQuery, () => state);
 
-  const clocks = createClocks({ state, input, now, event, record, requireStage, requireOpenReview, openStageReview });
+  const clocks = createClocks({ state, input, now, event, record, calendarSnapshot, requireStage, requireOpenReview, openStageReview });
   clocks.registerHandlers();
 
   setHandler(

@@ -5,7 +5,7 @@
  * the statutory limit (art. 42). Used by the application workflow, which owns the state.
  */
 import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { calendarSnapshot } from './proxies.js';
+import type { Activities } from '../activities/index.js';
 import {
   type Alert,
   type AlertLevel,
@@ -39,13 +39,14 @@ export interface ClockContext {
   now(): string;
   event(type: string, fields?: Omit<TransitionEvent, 'seq' | 'type' | 'at'>): TransitionEvent;
   record(events: TransitionEvent[]): Promise<ApplicationState>;
+  calendarSnapshot: Activities['calendarSnapshot'];
   requireStage(stage: Stage, action: string): void;
   requireOpenReview(department: string): Review;
   openStageReview(department: string): Review | undefined;
 }
 
 export function createClocks(ctx: ClockContext) {
-  const { state, input, now, event, record, requireStage, requireOpenReview, openStageReview } = ctx;
+  const { state, input, now, event, record, calendarSnapshot, requireStage, requireOpenReview, openStageReview } = ctx;
   let acceptanceCalendar: WorkingCalendar | undefined;
   /** Bumped whenever a clock stops or its deadlines move, so that waiting timers re-arm. */
   let clockVersion = 0;
