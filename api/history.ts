@@ -31,6 +31,9 @@ interface EventAttributes {
   input?: Payloads;
   scheduledEventId?: string;
   acceptedRequest?: { input?: { name?: string; args?: Payloads } };
+  markerName?: string;
+  details?: { data?: Payloads };
+  failure?: unknown;
 }
 
 /** Takes the history as JSON (historyToJSON) and keeps the events that mean something to a person. */
@@ -60,6 +63,14 @@ export function timeline(history: { events?: JsonEvent[] }): TimelineEntry[] {
       case 'ACTIVITY_TASK_TIMED_OUT':
         what = `activity ${activities.get(String(attrs.scheduledEventId))} ${type === 'ACTIVITY_TASK_FAILED' ? 'failed' : 'timed out'}`;
         break;
+      case 'MARKER_RECORDED': {
+        // A local activity (every activity since the local-activities patch) leaves one marker when it is done.
+        if (attrs.markerName !== 'core_local_activity') break;
+        const data = decode(attrs.details?.data?.payloads?.[0]) as { activity_type?: string; attempt?: number } | undefined;
+        const tries = data?.attempt && data.attempt > 1 ? ` after ${data.attempt} tries` : '';
+        what = `activity ${data?.activity_type ?? 'unknown'} ${attrs.failure ? 'failed' : 'completed'}${tries}`;
+        break;
+      }
       case 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED': {
         const request = attrs.acceptedRequest?.input;
         const arg = decode(request?.args?.payloads?.[0]) as { department?: string; decision?: string; officer?: { id?: string } } | undefined;

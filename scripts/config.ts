@@ -9,6 +9,9 @@ const optional = z
   .optional()
   .transform((v) => (v?.trim() ? v.trim() : undefined));
 
+const wholeNumber = (min: number, max: number) =>
+  z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(min).max(max)).optional();
+
 const env = z.object({
   PORT: port.default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -36,6 +39,9 @@ const env = z.object({
   AUTH_JWT_ISSUER: z.string().min(1).default('onewindow'),
   AUTH_JWT_AUDIENCE: z.string().min(1).default('onewindow'),
   WORKER_METRICS_ADDRESS: optional.pipe(z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional()),
+  WORKER_MAX_CACHED_WORKFLOWS: optional.pipe(wholeNumber(0, 1_000_000)),
+  WORKER_WORKFLOW_THREADS: optional.pipe(wholeNumber(1, 64)),
+  WORKFLOW_BUNDLE: optional,
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -57,6 +63,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     logLevel: e.LOG_LEVEL,
     /** Where the worker serves the Temporal SDK's Prometheus metrics, e.g. 0.0.0.0:9464; unset: not served. */
     workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
+    worker: {
+      /** Workflows kept in memory between their tasks; unset: the SDK's default, from the heap size. */
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      /** Threads that run workflow code; unset: the SDK's default (1). */
+      workflowThreads: e.WORKER_WORKFLOW_THREADS,
+      /** A bundle made by `npm run build:workflows`; unset: the worker bundles the workflows as it starts. */
+      bundlePath: e.WORKFLOW_BUNDLE && path.resolve(e.WORKFLOW_BUNDLE),
+    },
     databaseUrl: e.DATABASE_URL,
     security: {
       corsOrigins: e.CORS_ORIGINS,

@@ -4,6 +4,7 @@ import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DestinationStream, pino } from 'pino';
 import { type Activities, createActivities } from '../activities/index.js';
@@ -92,8 +93,12 @@ export function temporalClient(temporal: Config['temporal'], address: string) {
   return { connection, client };
 }
 
-/** Bundles the workflow code once; workers and tests share the result. */
-export async function bundleWorkflows(): Promise<WorkflowBundle> {
+/**
+ * The workflow code as one bundle: read from `bundlePath` (made ahead by `npm run build:workflows`),
+ * or bundled now, which takes several seconds; workers and tests share the result.
+ */
+export async function bundleWorkflows(bundlePath?: string): Promise<WorkflowBundle> {
+  if (bundlePath) return { code: await readFile(bundlePath, 'utf8') };
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.resolve(import.meta.dirname, '../workflows/index.ts'),
     // ESM sources import './x.js' for './x.ts'.
@@ -112,6 +117,7 @@ export async function createWorker(options: {
   taskQueue?: string;
   db: Db;
   workflowBundle: WorkflowBundle;
+  tuning?: Config['worker'];
   /** Tests pass activities wrapped around the real ones (to crash after a write, say). */
   activities?: Activities;
 }) {
@@ -122,6 +128,9 @@ export async function createWorker(options: {
     taskQueue: options.taskQueue ?? options.temporal.taskQueue,
     workflowBundle: options.workflowBundle,
     activities: options.activities ?? createActivities({ db: options.db }),
+    // Unset keys must stay absent: the SDK spreads the options over its defaults.
+    ...(options.tuning?.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.tuning.maxCachedWorkflows }),
+    ...(options.tuning?.workflowThreads !== undefined && { workflowThreadPoolSize: options.tuning.workflowThreads }),
   });
   return { worker, connection };
 }

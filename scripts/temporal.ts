@@ -37,6 +37,8 @@ function isExecutable(file: string): boolean {
 
 export interface DevServer {
   address: string;
+  /** The server's process, to measure it. */
+  pid?: number;
   uiUrl?: string;
   stop(): Promise<void>;
 }
@@ -72,6 +74,7 @@ export async function startDevServer(options: {
   }
   return {
     address,
+    pid: child.pid,
     uiUrl: options.uiPort ? `http://localhost:${options.uiPort}` : undefined,
     stop: () => stopChild(child),
   };
@@ -81,7 +84,10 @@ async function waitForServer(child: ChildProcess, address: string, logFile: stri
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`The Temporal dev server exited with ${child.exitCode}:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+      // A Go panic ends with its stack: name the lines that say why first.
+      const output = readFileSync(logFile, 'utf8');
+      const why = output.split('\n').filter((line) => /panic|error|fatal|unable/i.test(line)).slice(0, 8).join('\n');
+      throw new Error(`The Temporal dev server exited with ${child.exitCode}:\n${why}\n...\n${output.slice(-1500)}`);
     }
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });

@@ -14,7 +14,8 @@ await runProcess(async () => {
     temporal: config.temporal,
     address,
     db: database.db,
-    workflowBundle: await bundleWorkflows(),
+    workflowBundle: await bundleWorkflows(config.worker.bundlePath),
+    tuning: config.worker,
   });
   const running = worker.run();
   running.catch((err: unknown) => {

@@ -67,6 +67,11 @@ export const applications = pgTable(
     index('applications_submitted_idx').on(t.submittedAt.desc(), t.applicationNo.desc()),
     index('applications_centre_idx').on(t.centreCode, t.submittedAt.desc()),
     index('applications_submitted_by_idx').on(t.submittedBy, t.submittedAt.desc()),
+    // A window's list: what its department takes in at its centre, or reviews there (planned_reviews @>).
+    index('applications_centre_lead_idx').on(t.centreCode, t.leadDepartment),
+    index('applications_planned_reviews_idx').using('gin', t.plannedReviews.op('jsonb_path_ops')),
+    // A centre and those below it: centre_code LIKE '4501%', which a plain index serves only in the C collation.
+    index('applications_centre_prefix_idx').on(t.centreCode.op('text_pattern_ops')),
     index('applications_stage_idx').on(t.stage),
     index('applications_item_idx').on(t.itemCode),
     // The supervision map counts only the open applications: a small part of a year's million.

@@ -1,0 +1,226 @@
+/**
+ * The stack the end-to-end benchmarks run against, every process on this machine: a fresh database on
+ * the PostgreSQL server of DATABASE_URL, a Temporal dev server, `npm run worker` and `npm run api` as
+ * their own processes (reading the workflow bundle made ahead), and REST callers for an integrator, the
+ * market regulation window and each department's chief at 450100.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { issueToken } from '../../api/auth.js';
+import { residentIdCheck } from '../../api/identity.js';
+import { openDatabase } from '../../db/client.js';
+import { seedCatalogue } from '../../db/seed.js';
+import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../temporal.js';
+
+export const DEPARTMENTS = ['market_regulation', 'taxation', 'public_security', 'human_resources', 'housing_fund'];
+export const root = path.resolve(import.meta.dirname, '../..');
+export const out = path.join(root, 'bench-results');
+export const log = (m: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
+
+export const percentile = (list: number[], p: number) => {
+  const sorted = [...list].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
+};
+export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+export const summary = (list: number[]) => ({ p50: round(percentile(list, 50)), p99: round(percentile(list, 99)) });
+
+/** Runs `one` `count` times, at most `concurrency` at once. */
+export async function pool(count: number, concurrency: number, one: (i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await one(next++);
+    }),
+  );
+}
+
+export function machine() {
+  const cli = execFileSync(findTemporalCli(process.env.TEMPORAL_CLI_PATH), ['--version']).toString().trim();
+  return { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version, temporalCli: cli };
+}
+
+/** Resident memory of a process and its children, in MiB (Linux /proc). */
+export function rssMiB(pid: number | undefined): number {
+  if (!pid) return 0;
+  const own = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    // a kernel without the children file: the process alone
+  }
+  return round(own + children.reduce((sum, child) => sum + rssMiB(Number(child)), 0));
+}
+
+export async function startBenchStack(options: { profile?: boolean; temporalDbFile?: string; env?: Record<string, string> } = {}) {
+  mkdirSync(out, { recursive: true });
+  const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+  const dbName = `onewindow_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${dbName}`);
+  const dbUrl = new URL(serverUrl);
+  dbUrl.pathname = `/${dbName}`;
+  const database = await openDatabase({ url: dbUrl.toString(), dataDir: '' });
+  await database.migrate();
+  await seedCatalogue(database.db);
+  await database.close();
+
+  const devServer = await startDevServer({
+    cliPath: findTemporalCli(process.env.TEMPORAL_CLI_PATH),
+    port: await freePort(),
+    dbFile: options.temporalDbFile,
+    logFile: path.join(out, 'temporal.log'),
+  });
+  const connection = await Connection.connect({ address: devServer.address });
+  await registerSearchAttributes(connection, 'default');
+  const client = new Client({ connection });
+
+  // The worker reads the bundle made ahead, as production does (npm run build:workflows).
+  const bundle = path.join(out, 'workflow-bundle.js');
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-workflows.ts', bundle], { cwd: root, stdio: 'ignore' });
+  const apiPort = await freePort();
+  const secret = `bench-${process.pid}-0123456789abcdefghijklmnopqrstu`;
+  const env = {
+    ...process.env,
+    DATABASE_URL: dbUrl.toString(),
+    TEMPORAL_ADDRESS: devServer.address,
+    AUTH_JWT_SECRET: secret,
+    PORT: String(apiPort),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '0',
+    RATE_LIMIT_PER_KEY_PER_MINUTE: '0',
+    WORKFLOW_BUNDLE: bundle,
+    ...options.env,
+  };
+  const children: ChildProcess[] = [];
+  // Signal each process's whole group, also when the bench fails.
+  const signal = (sig: NodeJS.Signals) => children.forEach((child) => child.pid && child.exitCode === null && process.kill(-child.pid, sig));
+  process.on('exit', () => signal('SIGKILL'));
+  for (const script of ['scripts/worker.ts', 'scripts/api.ts']) {
+    // --profile: each process writes a V8 CPU profile into bench-results/profiles when it exits.
+    const profile = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(out, 'profiles')}`] : [];
+    children.push(
+      spawn(process.execPath, [...profile, '--import', 'tsx', script], {
+        cwd: root,
+        env,
+        stdio: ['ignore', openSync(path.join(out, `${path.basename(script, '.ts')}.log`), 'w'), 'inherit'],
+        detached: true,
+      }),
+    );
+  }
+  const [worker, api] = children;
+  const base = `http://127.0.0.1:${apiPort}`;
+  for (let i = 0; ; i++) {
+    if (await fetch(`${base}/readyz`).then((r) => r.ok).catch(() => false)) break;
+    if (i > 240) throw new Error('the API did not start');
+    await sleep(500);
+  }
+
+  async function call(method: string, url: string, headers: Record<string, string>, body?: unknown) {
+    const started = performance.now();
+    const res = await fetch(`${base}${url}`, {
+      method,
+      headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = (await res.json()) as Record<string, unknown>;
+    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json).slice(0, 200)}`);
+    return { json, ms: performance.now() - started };
+  }
+  const bearer = async (officer: string) => ({
+    authorization: `Bearer ${await issueToken({ secret, issuer: 'onewindow', audience: 'onewindow' }, officer, '12h')}`,
+  });
+  const regional = await bearer('450000-admin');
+  const { json: created } = await call('POST', '/v1/integrators', regional, { name: 'bench', centres: ['450000'] });
+  const integrator = { 'x-api-key': created.key as string };
+  const window = await bearer('450100-market_regulation-officer');
+  const chiefs = Object.fromEntries(await Promise.all(DEPARTMENTS.map(async (d) => [d, await bearer(`450100-${d}-chief`)] as const)));
+
+  /** An item whose one stage has k departments reviewing in parallel, made through the administrators' API. */
+  async function benchItem(k: number): Promise<string> {
+    // One department: a promised item (食品经营许可); several: a joint one (企业开办), one stage of k.
+    const { json } = await call('GET', `/v1/items/${k === 1 ? 'food-business-licence' : 'company-startup'}`, {});
+    const definition = json.definition as { promisedLimitDays: number };
+    const code = `bench-parallel-${k}`;
+    await call('POST', '/v1/items', regional, {
+      ...definition,
+      code,
+      name: `并联审批基准 ${k}`,
+      nameEn: `Benchmark, ${k} parallel departments`,
+      stages: [{ name: '并联审批', departments: DEPARTMENTS.slice(0, k).map((d) => ({ code: d, promisedLimitDays: definition.promisedLimitDays })) }],
+    });
+    return code;
+  }
+
+  let serial = 0;
+  /** Submits an application of the item as the integrator; its applicant's ID number is valid and new. */
+  async function submit(item: string) {
+    serial += 1;
+    const first17 = `45010219${String(50 + (serial % 50))}${String(1 + (serial % 12)).padStart(2, '0')}${String(1 + (serial % 28)).padStart(2, '0')}${String(serial % 1000).padStart(3, '0')}`;
+    const submitted = await call('POST', '/v1/applications', integrator, {
+      itemCode: item,
+      centreCode: '450100',
+      applicant: { type: 'person', name: '基准', idNumber: first17 + residentIdCheck(first17) },
+      materials: ['申请书'],
+    });
+    return { no: submitted.json.applicationNo as string, ms: submitted.ms };
+  }
+
+  const accept = (no: string) => call('POST', `/v1/applications/${no}/intake`, window, { decision: 'accept', department: 'market_regulation' });
+
+  /** A window decides once the review task is open: a decision a moment too early hears review_not_open. */
+  async function decide(no: string, department: string): Promise<{ ms: number }> {
+    const started = performance.now();
+    for (;;) {
+      try {
+        await call('POST', `/v1/applications/${no}/reviews/${department}/decision`, chiefs[department], { decision: 'approve' });
+        return { ms: performance.now() - started };
+      } catch (err) {
+        if (!String(err).includes('review_not_open')) throw err;
+        await sleep(50);
+      }
+    }
+  }
+
+  return {
+    base,
+    temporalAddress: devServer.address,
+    client,
+    call,
+    bearer,
+    integrator,
+    regional,
+    benchItem,
+    submit,
+    accept,
+    decide,
+    /** Resident memory of the worker, the API and the Temporal server, in MiB. */
+    memory: () => ({ worker: rssMiB(worker.pid), api: rssMiB(api.pid), temporal: rssMiB(devServer.pid) }),
+    /** The read model's database and the Temporal server's SQLite file (when it has one), in MiB. */
+    async storage() {
+      const { rows } = await admin.query<{ bytes: string }>('select pg_database_size($1) as bytes', [dbName]);
+      const sqlite = options.temporalDbFile
+        ? ['', '-wal'].reduce((sum, suffix) => sum + (statSync(options.temporalDbFile + suffix, { throwIfNoEntry: false })?.size ?? 0), 0)
+        : 0;
+      return { postgres: round(Number(rows[0].bytes) / 2 ** 20), temporalSqlite: round(sqlite / 2 ** 20) };
+    },
+    async stop() {
+      signal('SIGTERM');
+      await Promise.race([Promise.all(children.map((c) => c.exitCode === null && new Promise((resolve) => c.once('exit', resolve)))), sleep(20_000)]);
+      await connection.close();
+      await devServer.stop();
+      await admin.query(`drop database if exists ${dbName} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+export type BenchStack = Awaited<ReturnType<typeof startBenchStack>>;
