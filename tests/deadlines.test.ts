@@ -200,6 +200,15 @@ describe('time limits', () => {
       redAlerts: 2,
     });
     expect(Math.max(...working)).toBeGreaterThanOrEqual(5); // decided just after the statutory limit ended
+
+    // A period counts the applications accepted on its days, in China time; `to` is exclusive.
+    const chinaDay = (instant: string, days = 0) =>
+      new Date(Date.parse(instant) + days * 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
+    const days = decided.map((s) => chinaDay(s.acceptedAt!)).sort();
+    const inPeriod = async (from?: string, to?: string) => (await efficiency(database.db, { item: itemCode, groupBy: 'item', from, to }))[0]?.decided ?? 0;
+    expect(await inPeriod(days[0], chinaDay(days.at(-1)!, 1))).toBe(2);
+    expect(await inPeriod(chinaDay(days.at(-1)!, 1))).toBe(0);
+    expect(await inPeriod(undefined, days[0])).toBe(0);
   });
 
   it('stops the clocks for a supplement (补正) and moves every due instant by the working days stopped', async () => {

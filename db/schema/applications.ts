@@ -72,7 +72,10 @@ export const applications = pgTable(
     index('applications_planned_reviews_idx').using('gin', t.plannedReviews.op('jsonb_path_ops')),
     // A centre and those below it: centre_code LIKE '4501%', which a plain index serves only in the C collation.
     index('applications_centre_prefix_idx').on(t.centreCode.op('text_pattern_ops')),
-    index('applications_stage_idx').on(t.stage),
+    // A stage's newest first (a city's applications in review): the stage, then its newest.
+    index('applications_stage_submitted_idx').on(t.stage, t.submittedAt.desc(), t.applicationNo.desc()),
+    // Statistics of a period: applications accepted between two instants.
+    index('applications_accepted_idx').on(t.acceptedAt),
     index('applications_item_idx').on(t.itemCode),
     // The supervision map counts only the open applications: a small part of a year's million.
     index('applications_open_idx')
