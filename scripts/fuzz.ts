@@ -10,13 +10,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { buildApp } from '../api/app.js';
 import { issueToken, newApiKey } from '../api/auth.js';
 import { createActivities } from '../activities/index.js';
 import { openDatabase } from '../db/client.js';
 import { apiKeys } from '../db/schema/index.js';
-import { seedCatalogue } from '../db/seed.js';
+import { createScratchDatabase } from '../db/scratch.js';
 import { loadConfig } from './config.js';
 import { bundleWorkflows, createWorker, temporalClient } from './runtime.js';
 import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from './temporal.js';
@@ -39,17 +38,10 @@ if (!existsSync(st)) {
 
 // ---- The stack, as in production but in one process.
 const server = process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
-const name = `onewindow_fuzz_${process.pid}`;
-const admin = new pg.Client({ connectionString: server });
-await admin.connect();
-await admin.query(`create database ${name}`);
-const url = new URL(server);
-url.pathname = `/${name}`;
+const scratch = await createScratchDatabase(server, `onewindow_fuzz_${process.pid}`);
 const secret = `fuzz-${process.pid}-0123456789abcdefghijklmnopqrstuv`;
-const config = loadConfig({ ...process.env, DATABASE_URL: url.toString(), AUTH_JWT_SECRET: secret, LOG_LEVEL: 'silent' });
+const config = loadConfig({ ...process.env, DATABASE_URL: scratch.url, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'silent' });
 const database = await openDatabase({ url: config.databaseUrl, dataDir: '' });
-await database.migrate();
-await seedCatalogue(database.db);
 const tmp = path.join(root, 'tests', '.tmp');
 mkdirSync(tmp, { recursive: true });
 const devServer = await startDevServer({ cliPath: findTemporalCli(config.temporal.cliPath), port: await freePort(), logFile: path.join(tmp, 'fuzz-temporal.log') });
@@ -120,8 +112,7 @@ await connection.close();
 await temporal.connection.close();
 await database.close();
 await devServer.stop();
-await admin.query(`drop database if exists ${name} with (force)`);
-await admin.end();
+await scratch.drop();
 console.log(['', 'Schemathesis summary (no 5xx, every answer matches its schema):', ...results, ''].join('\n'));
 process.exit(failed === 0 ? 0 : 1);
 

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openDatabase } from '../../db/client.js';
-import { seedCatalogue } from '../../db/seed.js';
+import { createScratchDatabase } from '../../db/scratch.js';
 import { listAlerts, listApplications, openReviewTasks } from '../../db/queries.js';
 import { efficiency } from '../../db/statistics.js';
 import { centreMap, dayBusiness } from '../../db/supervision.js';
@@ -18,18 +18,11 @@ import { centreMap, dayBusiness } from '../../db/supervision.js';
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 const applications = Number(process.env.BENCH_APPLICATIONS ?? 1_000_000);
 const runs = Number(process.env.BENCH_RUNS ?? 100);
-const name = `onewindow_bench_${process.pid}`;
 
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`create database ${name}`);
-const url = new URL(serverUrl);
-url.pathname = `/${name}`;
-const database = await openDatabase({ url: url.toString(), dataDir: '' });
+const scratch = await createScratchDatabase(serverUrl, `onewindow_bench_${process.pid}`);
+const database = await openDatabase({ url: scratch.url, dataDir: '' });
 try {
-  await database.migrate();
-  await seedCatalogue(database.db);
-  const client = new pg.Client({ connectionString: url.toString() });
+  const client = new pg.Client({ connectionString: scratch.url });
   await client.connect();
   const started = Date.now();
   // A year of applications spread over every centre and item; 2% still open, some yellow or red.
@@ -106,7 +99,6 @@ try {
 } finally {
   await database.close();
   // BENCH_KEEP=1 keeps the database, to EXPLAIN a query by hand.
-  if (process.env.BENCH_KEEP) console.log(`kept: ${url.toString()}`);
-  else await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.end();
+  if (process.env.BENCH_KEEP) console.log(`kept: ${scratch.url}`);
+  else await scratch.drop();
 }

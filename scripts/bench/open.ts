@@ -18,7 +18,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { DEPARTMENTS, log, machine, out, percentile, pool, round, startBenchStack, summary } from './stack.js';
+import { DEPARTMENTS, latencies, log, machine, out, percentile, pool, report, round, startBenchStack, summary } from './stack.js';
 
 const { values } = parseArgs({ options: { open: { type: 'string' }, probe: { type: 'string' }, concurrency: { type: 'string' } } });
 const LEVELS = (values.open ?? '0,1000,10000').split(',').map(Number).sort((a, b) => a - b);
@@ -51,18 +51,10 @@ async function fill(target: number) {
 }
 
 async function probe() {
-  const latency = { submit: [] as number[], decide: [] as number[], read: [] as number[] };
+  const latency = latencies();
   const started = performance.now();
-  await pool(P, C, async () => {
-    const submitted = await stack.submit(item);
-    latency.submit.push(submitted.ms);
-    await stack.accept(submitted.no);
-    await Promise.all(DEPARTMENTS.slice(0, K).map(async (d) => latency.decide.push((await stack.decide(submitted.no, d)).ms)));
-    const read = await stack.call('GET', `/v1/applications/${submitted.no}`, stack.integrator);
-    latency.read.push(read.ms);
-  });
-  const perSecond = round(P / ((performance.now() - started) / 1000), 2);
-  return { perSecond, submit: summary(latency.submit), decide: summary(latency.decide), read: summary(latency.read) };
+  await pool(P, C, () => stack.endToEnd(item, K, latency));
+  return { perSecond: round(P / ((performance.now() - started) / 1000), 2), ...report(latency) };
 }
 
 /** One department decides on each of the oldest waiting applications, one at a time: it stays open. */

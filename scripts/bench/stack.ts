@@ -11,11 +11,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
-import pg from 'pg';
 import { issueToken } from '../../api/auth.js';
 import { residentIdCheck } from '../../api/identity.js';
-import { openDatabase } from '../../db/client.js';
-import { seedCatalogue } from '../../db/seed.js';
+import { createScratchDatabase } from '../../db/scratch.js';
 import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../temporal.js';
 
 export const DEPARTMENTS = ['market_regulation', 'taxation', 'public_security', 'human_resources', 'housing_fund'];
@@ -29,6 +27,10 @@ export const percentile = (list: number[], p: number) => {
 };
 export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 export const summary = (list: number[]) => ({ p50: round(percentile(list, 50)), p99: round(percentile(list, 99)) });
+
+export type Latencies = Record<'submit' | 'decide' | 'read', number[]>;
+export const latencies = (): Latencies => ({ submit: [], decide: [], read: [] });
+export const report = (latency: Latencies) => ({ submit: summary(latency.submit), decide: summary(latency.decide), read: summary(latency.read) });
 
 /** Runs `one` `count` times, at most `concurrency` at once. */
 export async function pool(count: number, concurrency: number, one: (i: number) => Promise<void>) {
@@ -61,16 +63,7 @@ export function rssMiB(pid: number | undefined): number {
 export async function startBenchStack(options: { profile?: boolean; temporalDbFile?: string; env?: Record<string, string> } = {}) {
   mkdirSync(out, { recursive: true });
   const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
-  const dbName = `onewindow_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  const dbUrl = new URL(serverUrl);
-  dbUrl.pathname = `/${dbName}`;
-  const database = await openDatabase({ url: dbUrl.toString(), dataDir: '' });
-  await database.migrate();
-  await seedCatalogue(database.db);
-  await database.close();
+  const scratch = await createScratchDatabase(serverUrl, `onewindow_bench_${process.pid}`);
 
   const devServer = await startDevServer({
     cliPath: findTemporalCli(process.env.TEMPORAL_CLI_PATH),
@@ -89,7 +82,7 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
   const secret = `bench-${process.pid}-0123456789abcdefghijklmnopqrstu`;
   const env = {
     ...process.env,
-    DATABASE_URL: dbUrl.toString(),
+    DATABASE_URL: scratch.url,
     TEMPORAL_ADDRESS: devServer.address,
     AUTH_JWT_SECRET: secret,
     PORT: String(apiPort),
@@ -190,8 +183,20 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
     }
   }
 
+  /** One application from submission to completion, its k decisions at once; its latencies go into `latency`. */
+  async function endToEnd(item: string, k: number, latency: Latencies) {
+    const submitted = await submit(item);
+    latency.submit.push(submitted.ms);
+    await accept(submitted.no);
+    await Promise.all(DEPARTMENTS.slice(0, k).map(async (d) => latency.decide.push((await decide(submitted.no, d)).ms)));
+    const read = await call('GET', `/v1/applications/${submitted.no}`, integrator);
+    latency.read.push(read.ms);
+    if (read.json.stage !== 'completed') throw new Error(`${submitted.no} is ${String(read.json.stage)}, not completed`);
+  }
+
   return {
     base,
+    endToEnd,
     temporalAddress: devServer.address,
     client,
     call,
@@ -206,19 +211,17 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
     memory: () => ({ worker: rssMiB(worker.pid), api: rssMiB(api.pid), temporal: rssMiB(devServer.pid) }),
     /** The read model's database and the Temporal server's SQLite file (when it has one), in MiB. */
     async storage() {
-      const { rows } = await admin.query<{ bytes: string }>('select pg_database_size($1) as bytes', [dbName]);
       const sqlite = options.temporalDbFile
         ? ['', '-wal'].reduce((sum, suffix) => sum + (statSync(options.temporalDbFile + suffix, { throwIfNoEntry: false })?.size ?? 0), 0)
         : 0;
-      return { postgres: round(Number(rows[0].bytes) / 2 ** 20), temporalSqlite: round(sqlite / 2 ** 20) };
+      return { postgres: round((await scratch.size()) / 2 ** 20), temporalSqlite: round(sqlite / 2 ** 20) };
     },
     async stop() {
       signal('SIGTERM');
       await Promise.race([Promise.all(children.map((c) => c.exitCode === null && new Promise((resolve) => c.once('exit', resolve)))), sleep(20_000)]);
       await connection.close();
       await devServer.stop();
-      await admin.query(`drop database if exists ${dbName} with (force)`);
-      await admin.end();
+      await scratch.drop();
     },
   };
 }

@@ -24,7 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { DEPARTMENTS, log, machine, out, pool, round, startBenchStack, summary } from './stack.js';
+import { DEPARTMENTS, type Latencies, latencies, log, machine, out, pool, report, round, startBenchStack } from './stack.js';
 import { decideUpdate, updatesOnly } from './workflows.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string' }, concurrency: { type: 'string' }, k: { type: 'string' }, profile: { type: 'boolean' } } });
@@ -36,19 +36,7 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 const stack = await startBenchStack({ profile: values.profile });
 const { client } = stack;
 
-/** One application from submission to completion; its latencies go into `latency`. */
-async function application(item: string, k: number, latency: Record<'submit' | 'decide' | 'read', number[]>) {
-  const submitted = await stack.submit(item);
-  latency.submit.push(submitted.ms);
-  await stack.accept(submitted.no);
-  await Promise.all(DEPARTMENTS.slice(0, k).map(async (d) => latency.decide.push((await stack.decide(submitted.no, d)).ms)));
-  const read = await stack.call('GET', `/v1/applications/${submitted.no}`, stack.integrator);
-  latency.read.push(read.ms);
-  if (read.json.stage !== 'completed') throw new Error(`${submitted.no} is ${String(read.json.stage)}, not completed`);
-}
-
-const latencies = () => ({ submit: [] as number[], decide: [] as number[], read: [] as number[] });
-const report = (latency: ReturnType<typeof latencies>) => ({ submit: summary(latency.submit), decide: summary(latency.decide), read: summary(latency.read) });
+const application = (item: string, k: number, latency: Latencies) => stack.endToEnd(item, k, latency);
 
 async function oneWindow(item: string, k: number) {
   await pool(Math.min(20, N), C, () => application(item, k, latencies())); // warm-up

@@ -6,11 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import pg from 'pg';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { openDatabase } from '../../db/client.js';
-import { seedCatalogue } from '../../db/seed.js';
+import { type ScratchDatabase, createScratchDatabase } from '../../db/scratch.js';
 import { bundleWorkflows } from '../../scripts/runtime.js';
 import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../../scripts/temporal.js';
 
@@ -32,19 +30,19 @@ export default async function setup(project: TestProject) {
     freePort().then((port) =>
       startDevServer({ cliPath: findTemporalCli(process.env.TEMPORAL_CLI_PATH), port, logFile: path.join(tmp, 'temporal.log') }),
     ),
-    createDatabase(),
+    createScratchDatabase(serverUrl, `onewindow_test_${Date.now()}_${process.pid}`),
     bundleWorkflows(),
   ]);
   const failed = started.find((s) => s.status === 'rejected');
   if (failed) {
     // Leave nothing running behind a setup that failed (PostgreSQL down, say).
     if (started[0].status === 'fulfilled') await started[0].value.stop();
-    if (started[1].status === 'fulfilled') await dropDatabase(started[1].value);
+    if (started[1].status === 'fulfilled') await started[1].value.drop();
     throw failed.reason;
   }
-  const [server, databaseUrl, bundle] = started.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [
+  const [server, database, bundle] = started.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [
     Awaited<ReturnType<typeof startDevServer>>,
-    string,
+    ScratchDatabase,
     Awaited<ReturnType<typeof bundleWorkflows>>,
   ];
   const connection = await Connection.connect({ address: server.address });
@@ -52,33 +50,12 @@ export default async function setup(project: TestProject) {
   await connection.close();
 
   project.provide('temporalAddress', server.address);
-  project.provide('databaseUrl', databaseUrl);
+  project.provide('databaseUrl', database.url);
   project.provide('workflowBundleCode', bundle.code);
 
   return async () => {
     await server.stop();
-    await dropDatabase(databaseUrl);
+    await database.drop();
   };
 }
 
-async function createDatabase(): Promise<string> {
-  const name = `onewindow_test_${Date.now()}_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString(), dataDir: '' });
-  await database.migrate();
-  await seedCatalogue(database.db);
-  await database.close();
-  return url.toString();
-}
-
-async function dropDatabase(url: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${new URL(url).pathname.slice(1)} with (force)`);
-  await admin.end();
-}
