@@ -76,7 +76,37 @@ async function timed(count: number, request: () => Promise<unknown>) {
   return { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)) };
 }
 
-const rows = [];
+/** Writes what is measured so far: a long run that is stopped keeps its finished levels. */
+function publish() {
+  const host = machine();
+  writeFileSync(path.join(out, 'open.json'), JSON.stringify({ at: new Date().toISOString(), k: K, probe: P, concurrency: C, machine: host, rows }, null, 2));
+  console.log(
+    [
+      `k=${K}; probe of ${P} applications at concurrency ${C}; ${host.cpus} × ${host.cpu}, ${host.memoryGiB} GiB, Node ${host.node}, ${host.temporalCli}`,
+      '',
+      '| open | filled at /s | worker / API / Temporal MiB | PostgreSQL / Temporal SQLite MiB | probe completed/s | submit p50 / p99 ms | decide p50 / p99 ms | old decision p50 / p99 ms | list p50 / p95 ms | map p50 / p95 ms |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+      ...rows.map(
+        (r) =>
+          `| ${r.open} | ${r.fill.perSecond || '-'} | ${r.memory.worker} / ${r.memory.api} / ${r.memory.temporal} | ${r.storage.postgres} / ${r.storage.temporalSqlite} | ` +
+          `${r.probe.perSecond} | ${r.probe.submit.p50} / ${r.probe.submit.p99} | ${r.probe.decide.p50} / ${r.probe.decide.p99} | ` +
+          `${r.oldDecision.p50} / ${r.oldDecision.p99} | ${r.list.p50} / ${r.list.p95} | ${r.map.p50} / ${r.map.p95} |`,
+      ),
+    ].join('\n'),
+  );
+}
+
+interface Row {
+  open: number;
+  fill: Awaited<ReturnType<typeof fill>>;
+  memory: ReturnType<typeof stack.memory>;
+  storage: Awaited<ReturnType<typeof stack.storage>>;
+  probe: Awaited<ReturnType<typeof probe>>;
+  oldDecision: ReturnType<typeof summary>;
+  list: Awaited<ReturnType<typeof timed>>;
+  map: Awaited<ReturnType<typeof timed>>;
+}
+const rows: Row[] = [];
 for (const level of LEVELS) {
   log(`filling to ${level} open applications`);
   const filled = await fill(Math.max(level, 20)); // at least 20: the old decisions below take them
@@ -90,22 +120,7 @@ for (const level of LEVELS) {
   const measured = await probe();
   rows.push({ open, fill: filled, memory, storage, probe: measured, oldDecision: old, list, map });
   log(JSON.stringify(rows.at(-1)));
+  publish();
 }
 
-const host = machine();
-writeFileSync(path.join(out, 'open.json'), JSON.stringify({ at: new Date().toISOString(), k: K, probe: P, concurrency: C, machine: host, rows }, null, 2));
-console.log(
-  [
-    `k=${K}; probe of ${P} applications at concurrency ${C}; ${host.cpus} × ${host.cpu}, ${host.memoryGiB} GiB, Node ${host.node}, ${host.temporalCli}`,
-    '',
-    '| open | filled at /s | worker / API / Temporal MiB | PostgreSQL / Temporal SQLite MiB | probe completed/s | submit p50 / p99 ms | decide p50 / p99 ms | old decision p50 / p99 ms | list p50 / p95 ms | map p50 / p95 ms |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map(
-      (r) =>
-        `| ${r.open} | ${r.fill.perSecond || '-'} | ${r.memory.worker} / ${r.memory.api} / ${r.memory.temporal} | ${r.storage.postgres} / ${r.storage.temporalSqlite} | ` +
-        `${r.probe.perSecond} | ${r.probe.submit.p50} / ${r.probe.submit.p99} | ${r.probe.decide.p50} / ${r.probe.decide.p99} | ` +
-        `${r.oldDecision.p50} / ${r.oldDecision.p99} | ${r.list.p50} / ${r.list.p95} | ${r.map.p50} / ${r.map.p95} |`,
-    ),
-  ].join('\n'),
-);
 await stack.stop();
