@@ -9,7 +9,7 @@ import { bundleWorkflows } from './runtime.js';
 
 const file = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '../build/workflow-bundle.js'));
 const started = performance.now();
-const { code } = (await bundleWorkflows()) as { code: string };
+const { code } = await bundleWorkflows();
 await mkdir(path.dirname(file), { recursive: true });
 await writeFile(file, code);
 console.log(`${file}: ${(code.length / 1024).toFixed(0)} KiB, bundled in ${((performance.now() - started) / 1000).toFixed(1)} s`);

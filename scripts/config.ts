@@ -61,9 +61,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
-    /** Where the worker serves the Temporal SDK's Prometheus metrics, e.g. 0.0.0.0:9464; unset: not served. */
-    workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
     worker: {
+      /** Where the worker serves the Temporal SDK's Prometheus metrics, e.g. 0.0.0.0:9464; unset: not served. */
+      metricsAddress: e.WORKER_METRICS_ADDRESS,
       /** Workflows kept in memory between their tasks; unset: the SDK's default, from the heap size. */
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       /** Threads that run workflow code; unset: the SDK's default (1). */

@@ -76,7 +76,7 @@ Runtime.install({ logger: new DefaultLogger('WARN') }); // the replay check's wo
 // The workers read one bundle made ahead, as in production: a restarted worker is back in a moment.
 const bundlePath = path.join(dir, 'workflow-bundle.js');
 const workflowBundle = await bundleWorkflows();
-writeFileSync(bundlePath, (workflowBundle as { code: string }).code);
+writeFileSync(bundlePath, workflowBundle.code);
 
 const env = {
   ...process.env,

@@ -97,7 +97,7 @@ export function temporalClient(temporal: Config['temporal'], address: string) {
  * The workflow code as one bundle: read from `bundlePath` (made ahead by `npm run build:workflows`),
  * or bundled now, which takes several seconds; workers and tests share the result.
  */
-export async function bundleWorkflows(bundlePath?: string): Promise<WorkflowBundle> {
+export async function bundleWorkflows(bundlePath?: string): Promise<{ code: string }> {
   if (bundlePath) return { code: await readFile(bundlePath, 'utf8') };
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.resolve(import.meta.dirname, '../workflows/index.ts'),

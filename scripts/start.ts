@@ -14,7 +14,7 @@ import { findTemporalCli, registerSearchAttributes, startDevServer } from './tem
 await runProcess(async () => {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  installTemporalRuntime(logger, config.workerMetricsAddress);
+  installTemporalRuntime(logger, config.worker.metricsAddress);
 
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await database.migrate();

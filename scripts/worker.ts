@@ -7,7 +7,7 @@ await runProcess(async () => {
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('npm run worker needs DATABASE_URL: the embedded database serves `npm start` only');
   const logger = createLogger(config.logLevel);
-  installTemporalRuntime(logger, config.workerMetricsAddress);
+  installTemporalRuntime(logger, config.worker.metricsAddress);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const address = config.temporal.address ?? 'localhost:7233';
   const { worker, connection } = await createWorker({

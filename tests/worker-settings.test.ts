@@ -19,10 +19,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('worker settings', () => {
   it('reads WORKER_MAX_CACHED_WORKFLOWS, WORKER_WORKFLOW_THREADS and WORKFLOW_BUNDLE; empty means unset; a bad value names its variable', () => {
-    expect(loadConfig({}).worker).toEqual({ maxCachedWorkflows: undefined, workflowThreads: undefined, bundlePath: undefined });
+    expect(loadConfig({}).worker).toEqual({ metricsAddress: undefined, maxCachedWorkflows: undefined, workflowThreads: undefined, bundlePath: undefined });
     expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: ' ', WORKER_WORKFLOW_THREADS: '' }).worker.maxCachedWorkflows).toBeUndefined();
     const set = loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '5000', WORKER_WORKFLOW_THREADS: '2', WORKFLOW_BUNDLE: 'build/b.js' }).worker;
-    expect(set).toEqual({ maxCachedWorkflows: 5000, workflowThreads: 2, bundlePath: path.resolve('build/b.js') });
+    expect(set).toEqual({ metricsAddress: undefined, maxCachedWorkflows: 5000, workflowThreads: 2, bundlePath: path.resolve('build/b.js') });
     expect(() => loadConfig({ WORKER_WORKFLOW_THREADS: '0' })).toThrow(/WORKER_WORKFLOW_THREADS/);
     expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: 'many' })).toThrow(ConfigError);
     expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '-1' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS: must be a whole number/);

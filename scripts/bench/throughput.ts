@@ -24,7 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { DEPARTMENTS, type Latencies, latencies, log, machine, out, pool, report, round, startBenchStack } from './stack.js';
+import { DEPARTMENTS, latencies, log, machine, out, pool, report, round, startBenchStack } from './stack.js';
 import { decideUpdate, updatesOnly } from './workflows.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string' }, concurrency: { type: 'string' }, k: { type: 'string' }, profile: { type: 'boolean' } } });
@@ -36,13 +36,11 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 const stack = await startBenchStack({ profile: values.profile });
 const { client } = stack;
 
-const application = (item: string, k: number, latency: Latencies) => stack.endToEnd(item, k, latency);
-
 async function oneWindow(item: string, k: number) {
-  await pool(Math.min(20, N), C, () => application(item, k, latencies())); // warm-up
+  await pool(Math.min(20, N), C, () => stack.endToEnd(item, k, latencies())); // warm-up
   const latency = latencies();
   const started = performance.now();
-  await pool(N, C, () => application(item, k, latency));
+  await pool(N, C, () => stack.endToEnd(item, k, latency));
   return { perSecond: round(N / ((performance.now() - started) / 1000), 2), ...report(latency) };
 }
 
@@ -54,7 +52,7 @@ async function atRate(item: string, k: number, rate: number) {
   for (let i = 0; i < N; i++) {
     const due = started + (i * 1000) / rate;
     await sleep(Math.max(0, due - performance.now()));
-    running.push(application(item, k, latency));
+    running.push(stack.endToEnd(item, k, latency));
   }
   await Promise.all(running);
   return { rate: round(rate, 2), achieved: round(N / ((performance.now() - started) / 1000), 2), ...report(latency) };
