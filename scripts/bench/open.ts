@@ -8,29 +8,57 @@
  *     benchmark), completed per second and p50/p99 of submit, decide and read;
  *   - a decision on an application opened long before (likely out of the worker's cache, so the worker
  *     replays its history first), and the lists a supervisor opens (in review, newest 50; the map).
- * Filling runs through the same REST API (submit, then accept), C at a time.
+ * Filling runs C at a time, by default through the same REST API (submit, then accept). With
+ * `--fill direct` it calls what the API calls, in this process: `submitApplication` (the same numbering,
+ * catalogue snapshot and first row) and the intake Update on the workflow, without HTTP and the API's
+ * checks. The applications are the same; filling 100,000 takes half the CPU (the API's share).
  *
  *   npm run bench:open                                   levels 0,1000,10000, P=100, C=20
- *   npm run bench:open -- --open 0,10000,100000 --probe 100 --concurrency 40
+ *   npm run bench:open -- --open 0,10000,100000 --fill direct
  * Results go to bench-results/open.json and a Markdown table on stdout.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { submitApplication } from '../../api/submissions.js';
+import { findOfficer } from '../../db/catalogue.js';
+import { openDatabase } from '../../db/client.js';
+import { DEFAULT_TASK_QUEUE, intakeUpdate } from '../../workflows/messages.js';
 import { DEPARTMENTS, latencies, log, machine, out, percentile, pool, report, round, startBenchStack, summary } from './stack.js';
 
-const { values } = parseArgs({ options: { open: { type: 'string' }, probe: { type: 'string' }, concurrency: { type: 'string' } } });
+const { values } = parseArgs({ options: { open: { type: 'string' }, probe: { type: 'string' }, concurrency: { type: 'string' }, profile: { type: 'boolean' }, fill: { type: 'string' } } });
 const LEVELS = (values.open ?? '0,1000,10000').split(',').map(Number).sort((a, b) => a - b);
 const P = Number(values.probe ?? 100);
 const C = Number(values.concurrency ?? 20);
 const K = 3;
+const DIRECT = values.fill === 'direct';
+if (values.fill && !['direct', 'rest'].includes(values.fill)) throw new Error(`--fill is rest or direct, not ${values.fill}`);
 
 const temporalDbFile = path.join(out, 'open-temporal.sqlite');
 for (const suffix of ['', '-wal', '-shm']) rmSync(temporalDbFile + suffix, { force: true });
-const stack = await startBenchStack({ temporalDbFile });
+const stack = await startBenchStack({ temporalDbFile, profile: values.profile });
 const item = await stack.benchItem(K);
 const supervisor = await stack.bearer('450000-supervisor');
+const direct = DIRECT ? await directFill() : undefined;
+
+/** What the API does for a submission and an intake, called in this process (`--fill direct`). */
+async function directFill() {
+  const database = await openDatabase({ url: stack.databaseUrl, dataDir: '' });
+  const officer = await findOfficer(database.db, '450100-market_regulation-officer');
+  if (!officer) throw new Error('the seed has no market regulation officer at 450100');
+  const deps = { db: database.db, client: stack.client, taskQueue: DEFAULT_TASK_QUEUE, log: pino({ level: 'warn' }) };
+  const intake = { decision: 'accept' as const, department: 'market_regulation', officer: { id: officer.id, name: officer.name, role: officer.role, centreCode: officer.centreCode, departmentCode: officer.departmentCode } };
+  return {
+    async open(itemCode: string) {
+      const { input } = await submitApplication(deps, stack.submission(itemCode), stack.integratorId);
+      await stack.client.workflow.getHandle(input.applicationNo).executeUpdate(intakeUpdate, { args: [intake] });
+      return input.applicationNo;
+    },
+    close: () => database.close(),
+  };
+}
 
 /** Applications submitted and accepted, left waiting on their decisions: the oldest first. */
 const waiting: string[] = [];
@@ -42,6 +70,10 @@ async function fill(target: number) {
   const started = performance.now();
   const count = Math.max(0, target - waiting.length - touched);
   await pool(count, C, async () => {
+    if (direct) {
+      waiting.push(await direct.open(item));
+      return;
+    }
     const { no } = await stack.submit(item);
     await stack.accept(no);
     waiting.push(no);
@@ -79,10 +111,10 @@ async function timed(count: number, request: () => Promise<unknown>) {
 /** Writes what is measured so far: a long run that is stopped keeps its finished levels. */
 function publish() {
   const host = machine();
-  writeFileSync(path.join(out, 'open.json'), JSON.stringify({ at: new Date().toISOString(), k: K, probe: P, concurrency: C, machine: host, rows }, null, 2));
+  writeFileSync(path.join(out, 'open.json'), JSON.stringify({ at: new Date().toISOString(), k: K, probe: P, concurrency: C, fill: DIRECT ? 'direct' : 'rest', machine: host, rows }, null, 2));
   console.log(
     [
-      `k=${K}; probe of ${P} applications at concurrency ${C}; ${host.cpus} × ${host.cpu}, ${host.memoryGiB} GiB, Node ${host.node}, ${host.temporalCli}`,
+      `k=${K}; filled ${DIRECT ? 'directly (submitApplication and the intake Update)' : 'through REST'}; probe of ${P} applications at concurrency ${C}; ${host.cpus} × ${host.cpu}, ${host.memoryGiB} GiB, Node ${host.node}, ${host.temporalCli}`,
       '',
       '| open | filled at /s | worker / API / Temporal MiB | PostgreSQL / Temporal SQLite MiB | probe completed/s | submit p50 / p99 ms | decide p50 / p99 ms | old decision p50 / p99 ms | list p50 / p95 ms | map p50 / p95 ms |',
       '|---|---|---|---|---|---|---|---|---|---|',
@@ -123,4 +155,5 @@ for (const level of LEVELS) {
   publish();
 }
 
+await direct?.close();
 await stack.stop();

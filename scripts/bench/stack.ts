@@ -154,16 +154,20 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
   }
 
   let serial = 0;
-  /** Submits an application of the item as the integrator; its applicant's ID number is valid and new. */
-  async function submit(item: string) {
+  /** The body of a new application of the item at 450100; its applicant's ID number is valid and new. */
+  function submission(item: string) {
     serial += 1;
     const first17 = `45010219${String(50 + (serial % 50))}${String(1 + (serial % 12)).padStart(2, '0')}${String(1 + (serial % 28)).padStart(2, '0')}${String(serial % 1000).padStart(3, '0')}`;
-    const submitted = await call('POST', '/v1/applications', integrator, {
+    return {
       itemCode: item,
       centreCode: '450100',
-      applicant: { type: 'person', name: '基准', idNumber: first17 + residentIdCheck(first17) },
+      applicant: { type: 'person' as const, name: '基准', idNumber: first17 + residentIdCheck(first17) },
       materials: ['申请书'],
-    });
+    };
+  }
+  /** Submits an application of the item as the integrator. */
+  async function submit(item: string) {
+    const submitted = await call('POST', '/v1/applications', integrator, submission(item));
     return { no: submitted.json.applicationNo as string, ms: submitted.ms };
   }
 
@@ -196,6 +200,10 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
 
   return {
     base,
+    databaseUrl: scratch.url,
+    /** Who the integrator is to the API (`submittedBy` of its applications). */
+    integratorId: `integrator:${created.id as string}`,
+    submission,
     endToEnd,
     temporalAddress: devServer.address,
     client,
