@@ -1,14 +1,25 @@
 /** Queries of the organisation and the item catalogue, and the plan an item gives an application. */
-import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, like, or, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
 import { reviewingDepartments, type ItemDefinition } from './item-definition.js';
 import { centres, departments, itemVersions, items, officers, windows } from './schema/index.js';
+import { centrePrefix } from '../workflows/authority.js';
 import type { ItemSnapshot, StagePlan } from '../workflows/messages.js';
 
 export type CentreRow = typeof centres.$inferSelect;
 
 /** The code prefix that every centre under a centre shares (GB/T 2260 codes nest): 450000 → 45, 450100 → 4501. */
-export { centrePrefix } from '../workflows/authority.js';
+export { centrePrefix };
+
+/**
+ * The column's centre is the centre or one below it. A county has none below it: its code is matched
+ * exactly, which an index on (centre, at) serves in order; LIKE '450102%' would not.
+ */
+export function inCentre(column: AnyPgColumn, centre: string): SQL {
+  const prefix = centrePrefix(centre);
+  return prefix.length === centre.length ? eq(column, centre) : like(column, `${prefix}%`);
+}
 
 export async function findCentre(db: Db, code: string): Promise<CentreRow | undefined> {
   const [centre] = await db.select().from(centres).where(eq(centres.code, code));

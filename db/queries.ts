@@ -1,6 +1,6 @@
 /** The read model's queries: what the API lists and shows. */
 import { type AnyColumn, and, asc, desc, eq, exists, like, or, sql, type SQL } from 'drizzle-orm';
-import { centrePrefix } from './catalogue.js';
+import { centrePrefix, inCentre } from './catalogue.js';
 import type { Db } from './client.js';
 import { alerts, applicationCounters, applications, consultations, events, reviews, submissions } from './schema/index.js';
 import type { ApplicationInput } from '../workflows/messages.js';
@@ -137,7 +137,7 @@ export async function listAlerts(db: Db, filter: AlertFilter): Promise<AlertRow[
     .from(alerts)
     .where(
       and(
-        filter.centre ? like(alerts.centreCode, `${centrePrefix(filter.centre)}%`) : undefined,
+        filter.centre ? inCentre(alerts.centreCode, filter.centre) : undefined,
         filter.level ? eq(alerts.level, filter.level as 'red') : undefined,
         filter.department ? eq(alerts.department, filter.department) : undefined,
       ),

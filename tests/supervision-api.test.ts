@@ -5,7 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTransition } from '../activities/read-model.js';
 import { applications, centres, consultations, events } from '../db/schema/index.js';
+import { efficiency } from '../db/statistics.js';
+import type { ApplicationState, TransitionEvent } from '../workflows/messages.js';
 import { type Stack, adminOf, startStack, submission, supervisorOf, windowOf } from './support/stack.js';
 
 let stack: Stack;
@@ -152,6 +155,61 @@ describe('supervision data', () => {
     }
     const statistics = (await stack.as(supervisorOf('450100'))({ url: '/v1/statistics/efficiency', query: { groupBy: 'centre' } })).json();
     expect(statistics.rows.every((r: { key: string }) => r.key.startsWith('4501'))).toBe(true);
+  });
+
+  it("counts an application's own alerts into the statistics once, however often their transition is written", async () => {
+    const applicationNo = `${centre}-ALERTS-${randomUUID().slice(0, 8)}`;
+    const applicant = { type: 'person' as const, name: '测试', idNumber: '450100199001011234' };
+    await stack.db.insert(applications).values({
+      applicationNo,
+      itemCode: 'food-business-licence',
+      itemVersion: 1,
+      centreCode: centre,
+      leadDepartment: 'market_regulation',
+      statutoryLimitDays: 10,
+      promisedLimitDays: 5,
+      stage: 'in_review',
+      applicant,
+      materials: [],
+      submittedAt: at('09:00:00'),
+    });
+    const alert = (seq: number, level: string, department?: string): TransitionEvent => ({
+      seq,
+      type: `alert_${level}`,
+      at: at(`1${seq}:00:00`),
+      ...(department ? { stage: 0, department } : {}),
+      data: { level, centreCode: centre, responsible: [] },
+    });
+    // The application's yellow and red, and a red of one of its reviews (which the statistics leave out).
+    const raised = [alert(2, 'yellow'), alert(3, 'red'), alert(4, 'red', 'market_regulation')];
+    const state: ApplicationState = {
+      applicationNo,
+      itemCode: 'food-business-licence',
+      itemVersion: 1,
+      kind: 'promised',
+      centreCode: centre,
+      leadDepartment: 'market_regulation',
+      stage: 'completed',
+      currentStage: 0,
+      stageCount: 1,
+      materials: [],
+      intakes: [],
+      supplements: [],
+      reviews: [],
+      timing: { workingDays: 7, calendarDays: 9, onTime: false, withinStatutory: true },
+      stoppedDays: 0,
+      supervision: 'red',
+      alerts: [],
+      submittedAt: at('09:00:00'),
+      acceptedAt: at('09:30:00'),
+      completedAt: at('15:00:00'),
+      seq: 5,
+    };
+    const transition = { state, events: [...raised, { seq: 5, type: 'completed', at: at('15:00:00') }] };
+    await writeTransition(stack.db, transition);
+    await writeTransition(stack.db, transition); // a retried activity, or a replayed worker
+    const [row] = await efficiency(stack.db, { centre, groupBy: 'centre', from: day, to: '2026-03-11' });
+    expect(row).toMatchObject({ key: centre, decided: 1, approved: 1, averageWorkingDays: 7, onTime: 0, withinStatutory: 1, yellowAlerts: 1, redAlerts: 1 });
   });
 
   it('pushes a change event to an open stream when an application changes', async () => {
