@@ -11,6 +11,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
 import { issueToken } from '../../api/auth.js';
 import { residentIdCheck } from '../../api/identity.js';
 import { createScratchDatabase } from '../../db/scratch.js';
@@ -58,6 +59,26 @@ export function rssMiB(pid: number | undefined): number {
     // a kernel without the children file: the process alone
   }
   return round(own + children.reduce((sum, child) => sum + rssMiB(Number(child)), 0));
+}
+
+/** CPU time (user + system) of a process and its children, in seconds (Linux /proc). */
+export function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  let own = 0;
+  try {
+    // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th of them.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    own = (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks, 100 a second on Linux
+  } catch {
+    return 0; // the process has exited
+  }
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    // a kernel without the children file: the process alone
+  }
+  return own + children.reduce((sum, child) => sum + cpuSeconds(Number(child)), 0);
 }
 
 export async function startBenchStack(options: { profile?: boolean; temporalDbFile?: string; env?: Record<string, string> } = {}) {
@@ -215,6 +236,24 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
     submit,
     accept,
     decide,
+    /**
+     * CPU seconds used so far by the worker, the API, the Temporal server, the PostgreSQL backends
+     * connected to the bench's database (not the server's background writers), and this process.
+     */
+    async cpu() {
+      const admin = new pg.Client({ connectionString: scratch.url });
+      await admin.connect();
+      const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+      await admin.end();
+      const { user, system } = process.cpuUsage();
+      return {
+        worker: cpuSeconds(worker.pid),
+        api: cpuSeconds(api.pid),
+        temporal: cpuSeconds(devServer.pid),
+        postgres: rows.reduce((sum, r) => sum + cpuSeconds(r.pid), 0),
+        bench: (user + system) / 1e6,
+      };
+    },
     /** Resident memory of the worker, the API and the Temporal server, in MiB. */
     memory: () => ({ worker: rssMiB(worker.pid), api: rssMiB(api.pid), temporal: rssMiB(devServer.pid) }),
     /** The read model's database and the Temporal server's SQLite file (when it has one), in MiB. */

@@ -14,6 +14,9 @@
  * activity, no database) driven by a client at the same concurrency: OneWindow's throughput as a
  * ratio of what Temporal itself does here.
  *
+ * For both it also prints the CPU time each process spent per application, which says where the
+ * difference goes (the processes share the machine's cores, so throughput follows CPU per application).
+ *
  *   npm run bench:throughput                         N=200, C=20, k=1,3,5
  *   npm run bench:throughput -- --n 500 --concurrency 40 --k 3 [--profile]
  * Results go to bench-results/throughput.json and a Markdown table on stdout.
@@ -36,12 +39,21 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 const stack = await startBenchStack({ profile: values.profile });
 const { client } = stack;
 
+/** CPU milliseconds per application of each process while `run` completes N applications. */
+async function cpuPerApplication(run: () => Promise<void>) {
+  const before = await stack.cpu();
+  await run();
+  const after = await stack.cpu();
+  const perApplication = (key: keyof typeof before) => round(((after[key] - before[key]) * 1000) / N);
+  return { worker: perApplication('worker'), api: perApplication('api'), temporal: perApplication('temporal'), postgres: perApplication('postgres'), bench: perApplication('bench') };
+}
+
 async function oneWindow(item: string, k: number) {
   await pool(Math.min(20, N), C, () => stack.endToEnd(item, k, latencies())); // warm-up
   const latency = latencies();
   const started = performance.now();
-  await pool(N, C, () => stack.endToEnd(item, k, latency));
-  return { perSecond: round(N / ((performance.now() - started) / 1000), 2), ...report(latency) };
+  const cpu = await cpuPerApplication(() => pool(N, C, () => stack.endToEnd(item, k, latency)));
+  return { perSecond: round(N / ((performance.now() - started) / 1000), 2), ...report(latency), cpu };
 }
 
 /** Open load: an application every 1/rate seconds, whatever the answers. */
@@ -77,8 +89,9 @@ async function ceiling(k: number) {
   };
   await pool(Math.min(20, N), C, application);
   const started = performance.now();
-  await pool(N, C, application);
-  return { perSecond: round(N / ((performance.now() - started) / 1000), 2) };
+  // Its worker and client run in this process: "bench" is the ceiling's worker.
+  const cpu = await cpuPerApplication(() => pool(N, C, application));
+  return { perSecond: round(N / ((performance.now() - started) / 1000), 2), cpu };
 }
 
 const rows = [];
@@ -106,6 +119,16 @@ console.log(
     '| k | OneWindow completed/s | engine ceiling/s | ratio | submit p50 / p99 ms | decide p50 / p99 ms | read p50 / p99 ms |',
     '|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.k} | ${r.oneWindow.perSecond} | ${r.ceiling.perSecond} | ${r.ratio} | ${latencyCells(r.oneWindow)} |`),
+    '',
+    "CPU ms per application (user + system; PostgreSQL: the backends of the bench database; the ceiling's worker runs in the load generator):",
+    '',
+    '| k | OneWindow: worker / API / Temporal / PostgreSQL / load generator | total | ceiling: Temporal / worker and client | total |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => {
+      const own = r.oneWindow.cpu;
+      const engine = r.ceiling.cpu;
+      return `| ${r.k} | ${own.worker} / ${own.api} / ${own.temporal} / ${own.postgres} / ${own.bench} | ${round(own.worker + own.api + own.temporal + own.postgres + own.bench)} | ${engine.temporal} / ${engine.bench} | ${round(engine.temporal + engine.bench)} |`;
+    }),
     ...(halfLoad
       ? [
           '',
