@@ -16,6 +16,23 @@ const centre = '450299'; // nests under Liuzhou (4502xx), unused by any real cou
 const day = '2026-03-10';
 const at = (time: string) => `${day}T${time}+08:00`;
 
+/** An application of the test's centre as the submission's first write leaves it, at a stage of the test's choosing. */
+const insertApplication = (applicationNo: string, stage: string, supervision: 'green' | 'yellow' | 'red' | 'statutory_red') =>
+  stack.db.insert(applications).values({
+    applicationNo,
+    itemCode: 'food-business-licence',
+    itemVersion: 1,
+    centreCode: centre,
+    leadDepartment: 'market_regulation',
+    statutoryLimitDays: 10,
+    promisedLimitDays: 5,
+    stage,
+    supervision,
+    applicant: { type: 'person', name: '测试', idNumber: '450100199001011234' },
+    materials: [],
+    submittedAt: at('09:00:00'),
+  });
+
 beforeAll(async () => {
   stack = await startStack();
   await stack.db
@@ -31,20 +48,7 @@ beforeAll(async () => {
   ] as const;
   for (const row of rows) {
     const applicationNo = `${centre}-KNOWN-${row.no}-${randomUUID().slice(0, 8)}`;
-    await stack.db.insert(applications).values({
-      applicationNo,
-      itemCode: 'food-business-licence',
-      itemVersion: 1,
-      centreCode: centre,
-      leadDepartment: 'market_regulation',
-      statutoryLimitDays: 10,
-      promisedLimitDays: 5,
-      stage: row.stage,
-      supervision: row.supervision,
-      applicant: { type: 'person', name: '测试', idNumber: '450100199001011234' },
-      materials: [],
-      submittedAt: at('09:00:00'),
-    });
+    await insertApplication(applicationNo, row.stage, row.supervision);
     const types = ['submitted', 'intake_accept', ...(row.no === 'c' ? ['review_approved', 'completed', 'picked_up', 'alert_red', 'alert_statutory_red'] : []), ...(row.no === 'y' ? ['alert_yellow'] : [])];
     await stack.db.insert(events).values(types.map((type, i) => ({ applicationNo, seq: i + 1, type, at: at(`1${i}:00:00`), centreCode: centre, itemCode: 'food-business-licence' })));
   }
@@ -159,20 +163,7 @@ describe('supervision data', () => {
 
   it("counts an application's own alerts into the statistics once, however often their transition is written", async () => {
     const applicationNo = `${centre}-ALERTS-${randomUUID().slice(0, 8)}`;
-    const applicant = { type: 'person' as const, name: '测试', idNumber: '450100199001011234' };
-    await stack.db.insert(applications).values({
-      applicationNo,
-      itemCode: 'food-business-licence',
-      itemVersion: 1,
-      centreCode: centre,
-      leadDepartment: 'market_regulation',
-      statutoryLimitDays: 10,
-      promisedLimitDays: 5,
-      stage: 'in_review',
-      applicant,
-      materials: [],
-      submittedAt: at('09:00:00'),
-    });
+    await insertApplication(applicationNo, 'in_review', 'green');
     const alert = (seq: number, level: string, department?: string): TransitionEvent => ({
       seq,
       type: `alert_${level}`,
