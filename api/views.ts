@@ -1,8 +1,8 @@
 /** Read-model rows as the API shows them: ISO instants, a URL for every application, remaining time. */
 import type { AlertRow, ApplicationRow, ReviewRow } from '../db/queries.js';
-import { applicationRow, reviewRow, transitionColumns } from '../activities/read-model.js';
+import { applicationRow } from '../activities/read-model.js';
 import { maskIdNumber } from './identity.js';
-import type { ApplicationInput, ApplicationState, Stage } from '../workflows/messages.js';
+import type { ApplicationInput, Stage } from '../workflows/messages.js';
 
 export const applicationUrl = (no: string) => `/v1/applications/${encodeURIComponent(no)}`;
 
@@ -99,18 +99,6 @@ export function applicationView(row: ApplicationRow, reviews: ReviewRow[], alert
     })),
     alerts: alerts.map(alertView),
   };
-}
-
-/**
- * An application as the read model holds it once the workflow has written a transition: built from the
- * state the workflow returned with the same mapping the write uses, over the row read before it. An
- * update's answer, without reading the application a second time. (An update raises no alert.)
- */
-export function transitionView(before: { row: ApplicationRow; alerts: AlertRow[] }, state: ApplicationState) {
-  const reviews = state.reviews
-    .map((review) => reviewRow(state.applicationNo, review, state.seq))
-    .sort((a, b) => a.stage - b.stage || (a.department < b.department ? -1 : a.department > b.department ? 1 : 0));
-  return applicationView({ ...before.row, ...transitionColumns(state) }, reviews, before.alerts);
 }
 
 /** What the read model will hold once the workflow has written it: shown when the database missed the first write. */

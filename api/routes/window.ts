@@ -39,7 +39,7 @@ import {
   pickup,
   supplement,
 } from '../schemas.js';
-import { transitionView } from '../views.js';
+import { applicationView } from '../views.js';
 
 const responses = { 200: application, 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 503: errorBody };
 
@@ -193,9 +193,8 @@ async function sendUpdate<Arg>(
   }
   const officer: Officer = request.identity?.kind === 'staff' ? request.identity.officer : { id: request.identity!.id };
   const arg = await authorise(found, officer);
-  let state: ApplicationState;
   try {
-    state = await temporal.client.workflow.getHandle(applicationNo).executeUpdate(update, { args: [arg] });
+    await temporal.client.workflow.getHandle(applicationNo).executeUpdate(update, { args: [arg] });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       if (err.cause.type === REFUSALS.notAuthorised) throw forbidden(err.cause.message);
@@ -205,8 +204,9 @@ async function sendUpdate<Arg>(
     if (err instanceof WorkflowNotFoundError) throw refused(`Application ${applicationNo} is closed`, 'application_closed');
     throw err;
   }
-  // The update returns once its transition is in the read model: the answer is that row, from the state.
-  return transitionView(found, state);
+  // The update returns once its transition is in the read model, so this read sees it.
+  const after = await findApplication(database.db, applicationNo);
+  return applicationView(after!.row, after!.reviews, after!.alerts);
 }
 
 const snakeCase = (type: string) => type.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
