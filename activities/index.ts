@@ -30,7 +30,6 @@ export function createActivities({ db }: { db: Db }) {
      * item its leader (DOMAIN.md, authority at the window).
      */
     async openReviewTask({ major, ...transition }: Transition & { major: boolean }): Promise<Officer[]> {
-      await writeTransition(db, transition);
       const opened = transition.events[0];
       const review = transition.state.reviews.find((r) => r.stage === opened.stage && r.department === opened.department)!;
       const rows = await listOfficers(db, {
@@ -38,7 +37,10 @@ export function createActivities({ db }: { db: Db }) {
         department: review.department,
         role: major ? 'department_leader' : 'chief_representative',
       });
-      return rows.map((o) => ({ id: o.id, name: o.name }));
+      // The task is written with them (this is the activity's copy of the state; the workflow keeps the answer).
+      review.responsible = rows.map((o) => ({ id: o.id, name: o.name }));
+      await writeTransition(db, transition);
+      return review.responsible;
     },
 
     /** The days a workflow's working-day arithmetic needs, fetched once and kept in its history. */

@@ -117,17 +117,6 @@ export async function writeTransition(db: Db, { state, events: transitionEvents 
           }),
         )
         .onConflictDoNothing();
-      // The application's own alerts, counted again from their rows (so a repeated write counts nothing twice).
-      if (raised.some((e) => !e.department)) {
-        const own = and(eq(alerts.applicationNo, applicationNo), isNull(alerts.department));
-        await tx
-          .update(applications)
-          .set({
-            yellowAlerts: sql`(select count(*) from ${alerts} where ${own} and ${alerts.level} = 'yellow')`,
-            redAlerts: sql`(select count(*) from ${alerts} where ${own} and ${alerts.level} <> 'yellow')`,
-          })
-          .where(eq(applications.applicationNo, applicationNo));
-      }
       // A red alert opens an accountability case (责任追究) naming those responsible.
       const red = raised.filter((e) => (e.data as { level: AlertLevel }).level !== 'yellow');
       if (red.length > 0) {
@@ -153,8 +142,25 @@ export async function writeTransition(db: Db, { state, events: transitionEvents 
       }
     }
 
+    // The application's own alerts, counted again from their rows (so a repeated write counts nothing
+    // twice): when one is raised, and at the decision, which puts the row into the statistics (counts
+    // an older worker missed while a rolling update ran are right from then on).
+    if (raised.some((e) => !e.department) || transitionEvents.some((e) => e.type === 'decided')) {
+      const own = and(eq(alerts.applicationNo, applicationNo), isNull(alerts.department));
+      await tx
+        .update(applications)
+        .set({
+          yellowAlerts: sql`(select count(*) from ${alerts} where ${own} and ${alerts.level} = 'yellow')`,
+          redAlerts: sql`(select count(*) from ${alerts} where ${own} and ${alerts.level} <> 'yellow')`,
+        })
+        .where(eq(applications.applicationNo, applicationNo));
+    }
+
+    // The reviews this transition names, and every open review whose task is written (it has its
+    // responsible officers): an extension, a supplement or a recalculation moves the deadlines of them all.
     const touched = new Set(transitionEvents.flatMap((e) => (e.department ? [`${e.stage}/${e.department}`] : [])));
-    for (const review of state.reviews.filter((r) => touched.has(`${r.stage}/${r.department}`))) {
+    const written = state.reviews.filter((r) => touched.has(`${r.stage}/${r.department}`) || (r.status === 'open' && r.responsible));
+    for (const review of written) {
       const row = reviewRow(applicationNo, review, state.seq);
       await tx
         .insert(reviews)

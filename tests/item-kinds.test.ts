@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stateQuery } from '../workflows/messages.js';
 import { type Stack, adminOf, chiefOf, leaderOf, startStack, submission, supervisorOf, windowOf } from './support/stack.js';
 
 let stack: Stack;
@@ -90,6 +91,12 @@ describe('each kind of item', () => {
     expect(extended.statusCode, extended.body).toBe(200);
     const due = await stack.app.inject({ url: '/v1/calendar/due', query: { from: before.acceptedAt, workingDays: '20', centre: '450100' } });
     expect(extended.json().deadlines.statutoryDueAt).toBe(due.json().due);
+    // The review's own limits moved with the application's, in the read model too, and it names who answers for it.
+    const [inState] = (await stack.client.workflow.getHandle(no).query(stateQuery)).reviews;
+    const [shown] = (await stack.integrator(`/v1/applications/${no}`)).json().reviews;
+    expect(shown.deadlines.statutoryDueAt).toBe(new Date(inState.deadlines!.statutoryDue).toISOString());
+    expect(shown.responsible).toEqual(inState.responsible);
+    expect(shown.responsible.length).toBeGreaterThan(0);
     expect((await extend(leaderOf('market_regulation'), 5)).json().error.code).toBe('already_extended');
     await approve(no, 'market_regulation');
     await expect.poll(async () => (await read(no)).stage).toBe('completed');
