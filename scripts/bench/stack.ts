@@ -67,7 +67,8 @@ export function cpuSeconds(pid: number | undefined): number {
   let own = 0;
   try {
     // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th of them.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     own = (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks, 100 a second on Linux
   } catch {
     return 0; // the process has exited
@@ -250,7 +251,8 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
         worker: cpuSeconds(worker.pid),
         api: cpuSeconds(api.pid),
         temporal: cpuSeconds(devServer.pid),
-        postgres: rows.reduce((sum, r) => sum + cpuSeconds(r.pid), 0),
+        /** Per backend: one that closes between two readings must not count negative. */
+        postgres: Object.fromEntries(rows.map((r) => [r.pid, cpuSeconds(r.pid)])),
         bench: (user + system) / 1e6,
       };
     },
