@@ -5,7 +5,7 @@
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { accountabilityCases, alerts, applications, events, reviews } from '../db/schema/index.js';
-import type { AlertLevel, ApplicationInput, ApplicationState, Officer, Review, TransitionEvent } from '../workflows/messages.js';
+import type { AlertLevel, ApplicationInput, ApplicationState, Officer, TransitionEvent } from '../workflows/messages.js';
 
 export interface Transition {
   state: ApplicationState;
@@ -45,54 +45,6 @@ export async function writeSubmission(db: Db, input: ApplicationInput): Promise<
   });
 }
 
-/** The application's columns a transition sets, as the workflow's state has them. */
-export function transitionColumns(state: ApplicationState) {
-  return {
-    stage: state.stage,
-    materials: state.materials,
-    responsibleOfficer: state.responsibleOfficer ?? null,
-    acceptedAt: state.acceptedAt ?? null,
-    completedAt: state.completedAt ?? null,
-    pickedUpAt: state.pickedUpAt ?? null,
-    closedAt: state.closedAt ?? null,
-    warnAt: state.deadlines?.warnAt ?? null,
-    promisedDueAt: state.deadlines?.promisedDue ?? null,
-    statutoryDueAt: state.deadlines?.statutoryDue ?? null,
-    dueProvisional: state.deadlines?.provisional ?? false,
-    workingDaysTaken: state.timing?.workingDays ?? null,
-    calendarDaysTaken: state.timing?.calendarDays ?? null,
-    onTime: state.timing?.onTime ?? null,
-    withinStatutory: state.timing?.withinStatutory ?? null,
-    stoppedSince: state.stoppedSince ?? null,
-    stoppedDays: state.stoppedDays,
-    supervision: state.supervision,
-    lastSeq: state.seq,
-  };
-}
-
-/** A review's row (a department's task) as the workflow's state has it at transition `seq`. */
-export function reviewRow(applicationNo: string, review: Review, seq: number): typeof reviews.$inferSelect {
-  return {
-    applicationNo,
-    stage: review.stage,
-    department: review.department,
-    centreCode: review.centreCode,
-    status: review.status,
-    openedAt: review.openedAt ?? null,
-    decidedAt: review.decidedAt ?? null,
-    decidedBy: review.decidedBy ?? null,
-    reason: review.reason ?? null,
-    warnAt: review.deadlines?.warnAt ?? null,
-    promisedDueAt: review.deadlines?.promisedDue ?? null,
-    statutoryDueAt: review.deadlines?.statutoryDue ?? null,
-    responsible: review.responsible ?? null,
-    late: review.late ?? false,
-    stops: review.stops,
-    stoppedDays: review.stoppedDays,
-    lastSeq: seq,
-  };
-}
-
 export async function writeTransition(db: Db, { state, events: transitionEvents }: Transition): Promise<void> {
   const applicationNo = state.applicationNo;
   await db.transaction(async (tx) => {
@@ -103,7 +55,28 @@ export async function writeTransition(db: Db, { state, events: transitionEvents 
 
     await tx
       .update(applications)
-      .set({ ...transitionColumns(state), updatedAt: sql`now()` })
+      .set({
+        stage: state.stage,
+        materials: state.materials,
+        responsibleOfficer: state.responsibleOfficer ?? null,
+        acceptedAt: state.acceptedAt ?? null,
+        completedAt: state.completedAt ?? null,
+        pickedUpAt: state.pickedUpAt ?? null,
+        closedAt: state.closedAt ?? null,
+        warnAt: state.deadlines?.warnAt ?? null,
+        promisedDueAt: state.deadlines?.promisedDue ?? null,
+        statutoryDueAt: state.deadlines?.statutoryDue ?? null,
+        dueProvisional: state.deadlines?.provisional ?? false,
+        workingDaysTaken: state.timing?.workingDays ?? null,
+        calendarDaysTaken: state.timing?.calendarDays ?? null,
+        onTime: state.timing?.onTime ?? null,
+        withinStatutory: state.timing?.withinStatutory ?? null,
+        stoppedSince: state.stoppedSince ?? null,
+        stoppedDays: state.stoppedDays,
+        supervision: state.supervision,
+        lastSeq: state.seq,
+        updatedAt: sql`now()`,
+      })
       .where(and(eq(applications.applicationNo, applicationNo), lt(applications.lastSeq, state.seq)));
 
     const raised = transitionEvents.filter((e) => e.type.startsWith('alert_'));
@@ -161,7 +134,25 @@ export async function writeTransition(db: Db, { state, events: transitionEvents 
     const touched = new Set(transitionEvents.flatMap((e) => (e.department ? [`${e.stage}/${e.department}`] : [])));
     const written = state.reviews.filter((r) => touched.has(`${r.stage}/${r.department}`) || (r.status === 'open' && r.responsible));
     for (const review of written) {
-      const row = reviewRow(applicationNo, review, state.seq);
+      const row = {
+        applicationNo,
+        stage: review.stage,
+        department: review.department,
+        centreCode: review.centreCode,
+        status: review.status,
+        openedAt: review.openedAt ?? null,
+        decidedAt: review.decidedAt ?? null,
+        decidedBy: review.decidedBy ?? null,
+        reason: review.reason ?? null,
+        warnAt: review.deadlines?.warnAt ?? null,
+        promisedDueAt: review.deadlines?.promisedDue ?? null,
+        statutoryDueAt: review.deadlines?.statutoryDue ?? null,
+        responsible: review.responsible ?? null,
+        late: review.late ?? false,
+        stops: review.stops,
+        stoppedDays: review.stoppedDays,
+        lastSeq: state.seq,
+      };
       await tx
         .insert(reviews)
         .values(row)

@@ -52,8 +52,8 @@ export async function efficiency(db: Db, filter: StatisticsFilter) {
       averageCalendarDays: sql<number>`avg(${applications.calendarDaysTaken})::float`,
       onTime: sql<number>`(count(*) filter (where ${applications.onTime}))::int`,
       withinStatutory: sql<number>`(count(*) filter (where ${applications.withinStatutory}))::int`,
-      yellowAlerts: sql<number>`coalesce(sum(${applications.yellowAlerts}), 0)::int`,
-      redAlerts: sql<number>`coalesce(sum(${applications.redAlerts}), 0)::int`,
+      yellowAlerts: sql<number>`sum(${applications.yellowAlerts})::int`,
+      redAlerts: sql<number>`sum(${applications.redAlerts})::int`,
     })
     .from(applications)
     .where(and(...conditions))

@@ -48,17 +48,20 @@ export function machine() {
   return { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version, temporalCli: cli };
 }
 
+/** A process's children (Linux /proc); none on a kernel without the children file. */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** Resident memory of a process and its children, in MiB (Linux /proc). */
 export function rssMiB(pid: number | undefined): number {
   if (!pid) return 0;
   const own = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  let children: string[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-  } catch {
-    // a kernel without the children file: the process alone
-  }
-  return round(own + children.reduce((sum, child) => sum + rssMiB(Number(child)), 0));
+  return round(own + childPids(pid).reduce((sum, child) => sum + rssMiB(child), 0));
 }
 
 /** CPU time (user + system) of a process and its children, in seconds (Linux /proc). */
@@ -73,13 +76,7 @@ export function cpuSeconds(pid: number | undefined): number {
   } catch {
     return 0; // the process has exited
   }
-  let children: string[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-  } catch {
-    // a kernel without the children file: the process alone
-  }
-  return own + children.reduce((sum, child) => sum + cpuSeconds(Number(child)), 0);
+  return own + childPids(pid).reduce((sum, child) => sum + cpuSeconds(child), 0);
 }
 
 export async function startBenchStack(options: { profile?: boolean; temporalDbFile?: string; env?: Record<string, string> } = {}) {
