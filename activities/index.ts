@@ -11,7 +11,13 @@ import type { CalendarSnapshot } from '../workflows/working-days.js';
 import { type Transition, writeSubmission, writeTransition } from './read-model.js';
 
 export function createActivities({ db }: { db: Db }) {
+  const responsibleFor = async (review: { department: string; centreCode: string }, major: boolean): Promise<Officer[]> => {
+    const rows = await listOfficers(db, { centre: review.centreCode, department: review.department, role: major ? 'department_leader' : 'chief_representative' });
+    return rows.map((o) => ({ id: o.id, name: o.name }));
+  };
+
   return {
+    /** The first row: what the workflow's input alone decides, so a local activity may write it. */
     async recordSubmitted(input: ApplicationInput): Promise<void> {
       await writeSubmission(db, input);
     },
@@ -25,20 +31,22 @@ export function createActivities({ db }: { db: Db }) {
     },
 
     /**
-     * Opens one department's review task (the row in that department's window inbox) and names who
-     * answers for it: the department's chief representative at the deciding centre, or for a major
-     * item its leader (DOMAIN.md, authority at the window).
+     * Who answers for each of these reviews while it is open: the department's chief representative at
+     * the deciding centre, or for a major item its leader (DOMAIN.md, authority at the window). Reads only.
+     */
+    async responsibleOfficers({ reviews, major }: { reviews: { department: string; centreCode: string }[]; major: boolean }): Promise<Officer[][]> {
+      return Promise.all(reviews.map((review) => responsibleFor(review, major)));
+    },
+
+    /**
+     * Applications started before the committed-writes patch: opens one department's review task (the
+     * row in that department's window inbox) with who answers for it, from a local activity.
      */
     async openReviewTask({ major, ...transition }: Transition & { major: boolean }): Promise<Officer[]> {
       const opened = transition.events[0];
       const review = transition.state.reviews.find((r) => r.stage === opened.stage && r.department === opened.department)!;
-      const rows = await listOfficers(db, {
-        centre: review.centreCode,
-        department: review.department,
-        role: major ? 'department_leader' : 'chief_representative',
-      });
       // The task is written with them (this is the activity's copy of the state; the workflow keeps the answer).
-      review.responsible = rows.map((o) => ({ id: o.id, name: o.name }));
+      review.responsible = await responsibleFor(review, major);
       await writeTransition(db, transition);
       return review.responsible;
     },

@@ -1,6 +1,6 @@
 /** Read-model rows as the API shows them: ISO instants, a URL for every application, remaining time. */
 import type { AlertRow, ApplicationRow, ReviewRow } from '../db/queries.js';
-import { applicationRow } from '../activities/read-model.js';
+import { applicationRow } from '../db/read-model-rows.js';
 import { maskIdNumber } from './identity.js';
 import type { ApplicationInput, Stage } from '../workflows/messages.js';
 

@@ -268,17 +268,17 @@ describe('application workflow', () => {
   it('survives a try that dies after writing, in the middle of the fan-out, and a fresh worker, without duplicating any review task', async () => {
     await stack.worker.stop();
     let crashed = false;
-    // taxation's first try writes its review task, then dies before reporting it done; the retry writes again.
-    // (A SIGKILLed worker, whose workflow task a fresh worker then replays and runs again, is npm run faults.)
+    // The first try of the write that opens the review tasks writes them, then dies before reporting it
+    // done; the retry writes again. (A SIGKILLed worker, whose workflow task a fresh worker then replays
+    // and runs again, is npm run faults.)
     const first = await stack.startWorker((real) => ({
       ...real,
-      openReviewTask: async (transition) => {
-        const responsible = await real.openReviewTask(transition);
-        if (transition.events[0].department === 'taxation' && !crashed) {
+      recordTransition: async (transition) => {
+        await real.recordTransition(transition);
+        if (transition.events.some((e) => e.type === 'review_opened' && e.department === 'taxation') && !crashed) {
           crashed = true;
           throw new Error('worker crashed after writing');
         }
-        return responsible;
       },
     }));
     const handle = await start();

@@ -1,11 +1,13 @@
 /**
  * One application, from submission to pickup (DOMAIN.md): one window accepts (一口受理), every
  * department the item needs reviews it in parallel (并联审批), then it is completed (办结) and picked
- * up (取件). Each transition is written to the read model by an idempotent activity keyed by `seq`.
+ * up (取件). Each transition is written to the read model by an idempotent activity keyed by `seq`,
+ * from what the server has committed (workflows/recorder.ts).
  */
 import { allHandlersFinished, condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { activities } from './proxies.js';
 import { createClocks } from './clocks.js';
+import { createRecorder } from './recorder.js';
 import {
   type ApplicationInput,
   type ApplicationState,
@@ -25,12 +27,13 @@ import {
   searchAttributes,
   stateQuery,
   supplementUpdate,
+  recordQuery,
 } from './messages.js';
 import { authorise, refuse } from './refuse.js';
 import { actsFor, mayDecide, mayHandIn } from './authority.js';
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
-  const { recordSubmitted, recordTransition, openReviewTask, calendarSnapshot } = activities();
+  const { recordSubmitted, recordTransition, openReviewTask, calendarSnapshot, responsibleOfficers, committedWrites } = activities();
   const state: ApplicationState = {
     applicationNo: input.applicationNo,
     itemCode: input.item.code,
@@ -53,14 +56,20 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     seq: 1,
   };
   const now = () => new Date().toISOString();
+  /** Every transition, for the reconciler; the submission is the first. */
+  const transitions: TransitionEvent[] = [{ seq: 1, type: 'submitted', at: input.submittedAt }];
+  let writtenSeq = 0;
 
   function event(type: string, fields: Omit<TransitionEvent, 'seq' | 'type' | 'at'> = {}): TransitionEvent {
     state.seq += 1;
-    return { seq: state.seq, type, at: now(), ...fields };
+    const made = { seq: state.seq, type, at: now(), ...fields };
+    transitions.push(made);
+    return made;
   }
 
   // Activity arguments are serialized when the activation ends, so each record takes its own copy.
   const snapshot = (): ApplicationState => JSON.parse(JSON.stringify(state)) as ApplicationState;
+  const recorder = createRecorder(recordTransition, snapshot);
 
   function moveTo(stage: Stage): void {
     state.stage = stage;
@@ -71,12 +80,38 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   // A window may act before the first row is written; its transition must not reach the read model first.
   let submissionRecorded = false;
 
+  /** Writes these events to the read model; returns once they are there. */
   async function record(events: TransitionEvent[]): Promise<ApplicationState> {
+    if (committedWrites) {
+      await condition(() => submissionRecorded);
+      await recorder.record(events);
+      return state;
+    }
     const copy = snapshot();
     await condition(() => submissionRecorded);
     await recordTransition({ state: copy, events });
+    writtenSeq = Math.max(writtenSeq, ...events.map((e) => e.seq));
     return state;
   }
+
+  /**
+   * Events that the workflow's main routine writes at once with its own next events (an acceptance
+   * with the opening of the reviews, a decision with the application's outcome): one write for both.
+   * `keepForNext` is the main routine's own, which does not wait. Older applications write each now.
+   */
+  async function recordWithNext(events: TransitionEvent[]): Promise<ApplicationState> {
+    if (!committedWrites) return record(events);
+    recorder.later(events);
+    await recorder.written(events);
+    return state;
+  }
+  async function keepForNext(events: TransitionEvent[]): Promise<void> {
+    if (committedWrites) recorder.later(events);
+    else await record(events);
+  }
+
+  /** Reviews whose task is written with its responsible officers: only these take decisions and clock stops. */
+  const openTasks = new WeakSet<Review>();
 
   function requireStage(stage: Stage, action: string): void {
     if (state.stage === stage) return;
@@ -85,8 +120,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   }
 
   setHandler(stateQuery, () => state);
+  setHandler(recordQuery, () => ({ input, state, events: transitions, writtenSeq: committedWrites ? recorder.writtenSeq() : writtenSeq }));
 
-  const clocks = createClocks({ state, input, now, event, record, calendarSnapshot, requireStage, requireOpenReview, openStageReview });
+  const clocks = createClocks({ state, input, now, event, record, keepForNext, calendarSnapshot, requireStage, requireOpenReview, openStageReview });
   clocks.registerHandlers();
 
   setHandler(
@@ -109,7 +145,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       } else {
         moveTo(intake.decision === 'not_accept' ? 'not_accepted' : 'supplement_requested');
       }
-      await record(events);
+      // An acceptance is written with the clock's start and the opening of the reviews, which follow at once.
+      if (committedWrites && intake.decision === 'accept') await recordWithNext(events);
+      else await record(events);
       // The window hears back once the first stage's reviews are open and can be decided.
       await condition(() => state.stage !== 'in_review' || state.reviews.length > 0);
       return state;
@@ -186,7 +224,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         moveTo('rejected');
       }
       const decisive = state.stage === 'rejected' || (state.currentStage === state.stageCount - 1 && stageApproved());
-      await record(events);
+      // A decision that ends its stage is written with what follows at once: the outcome, or the next stage's opening.
+      if (committedWrites && (state.stage === 'rejected' || stageApproved())) await recordWithNext(events);
+      else await record(events);
       // The decision that ends the review answers once the application's outcome is on record too.
       if (decisive) await condition(() => decisionRecorded);
       return state;
@@ -213,6 +253,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
             `Department ${decision.department} does not review application ${state.applicationNo}; ` +
               `its reviewers are ${[...new Set(input.stages.flatMap((s) => s.reviews.map((r) => r.department)))].join(', ')}`,
           );
+        }
+        if (review.status === 'open' && !openTasks.has(review)) {
+          refuse(REFUSALS.reviewNotOpen, `The review task of ${decision.department} is being opened; decide once it is in the inbox`);
         }
         authorise(mayDecide(decision.officer, review, input.item.major));
         if (review.status !== 'open') {
@@ -255,6 +298,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     if (!review || review.status !== 'open') {
       refuse(REFUSALS.unknownDepartment, `Department ${department} has no open review of application ${state.applicationNo}`);
     }
+    if (!openTasks.has(review)) refuse(REFUSALS.reviewNotOpen, `The review task of ${department} is being opened; retry once it is in the inbox`);
     return review;
   }
 
@@ -269,10 +313,21 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       state.reviews.push(review);
       return review;
     });
+    if (committedWrites) {
+      // The tasks are written together, each with who answers for it (read first).
+      const reviews = opened.map(({ department, centreCode }) => ({ department, centreCode }));
+      const responsible = await responsibleOfficers({ reviews, major: input.item.major });
+      opened.forEach((review, i) => (review.responsible = responsible[i]));
+      await record(opened.map((review) => event('review_opened', { stage: index, department: review.department })));
+      for (const review of opened) openTasks.add(review);
+    }
     await Promise.all(
       opened.map(async (review) => {
-        const openedEvent = event('review_opened', { stage: index, department: review.department });
-        review.responsible = await openReviewTask({ state: snapshot(), events: [openedEvent], major: input.item.major });
+        if (!committedWrites) {
+          const openedEvent = event('review_opened', { stage: index, department: review.department });
+          review.responsible = await openReviewTask({ state: snapshot(), events: [openedEvent], major: input.item.major });
+          openTasks.add(review);
+        }
         await clocks.watchReview(review);
         // Past statutory red nothing more fires, but the review still waits for its decision.
         await condition(() => review.status !== 'open');
@@ -282,6 +337,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
   await recordSubmitted(input);
   submissionRecorded = true;
+  writtenSeq = Math.max(writtenSeq, 1);
   await condition(() => state.stage === 'in_review' || state.stage === 'not_accepted');
 
   if (state.stage === 'in_review') {

@@ -39,6 +39,8 @@ export interface ClockContext {
   now(): string;
   event(type: string, fields?: Omit<TransitionEvent, 'seq' | 'type' | 'at'>): TransitionEvent;
   record(events: TransitionEvent[]): Promise<ApplicationState>;
+  /** Keeps events for the write the workflow makes next (older applications write them at once). */
+  keepForNext(events: TransitionEvent[]): Promise<void>;
   calendarSnapshot: Activities['calendarSnapshot'];
   requireStage(stage: Stage, action: string): void;
   requireOpenReview(department: string): Review;
@@ -46,7 +48,7 @@ export interface ClockContext {
 }
 
 export function createClocks(ctx: ClockContext) {
-  const { state, input, now, event, record, calendarSnapshot, requireStage, requireOpenReview, openStageReview } = ctx;
+  const { state, input, now, event, record, keepForNext, calendarSnapshot, requireStage, requireOpenReview, openStageReview } = ctx;
   let acceptanceCalendar: WorkingCalendar | undefined;
   /** Bumped whenever a clock stops or its deadlines move, so that waiting timers re-arm. */
   let clockVersion = 0;
@@ -178,13 +180,13 @@ export function createClocks(ctx: ClockContext) {
   }
 
 
-  /** At acceptance: the application's due instants, published as search attributes and recorded. */
+  /** At acceptance: the application's due instants, published as search attributes and recorded with the reviews' opening. */
   async function start(): Promise<void> {
     acceptanceCalendar = await calendarFrom(state.acceptedAt!, input.item.statutoryLimitDays);
     state.deadlines = applicationDeadlines(acceptanceCalendar);
     upsertSearchAttributes([{ key: searchAttributes.supervision, value: state.supervision }]);
     publishDeadlines();
-    await record([event('clock_started', { data: { ...state.deadlines } })]);
+    await keepForNext([event('clock_started', { data: { ...state.deadlines } })]);
   }
 
   const watchApplication = () =>

@@ -293,6 +293,17 @@ export const recalculateSignal = defineSignal('recalculateDeadlines');
 export const maxExtensionDays = (kind: ItemKind) => (kind === 'joint' ? 15 : 10);
 export const stateQuery = defineQuery<ApplicationState>('state');
 
+/** What the read model should hold of an application, as its workflow has it (db/reconcile.ts compares the two). */
+export interface ApplicationRecord {
+  input: ApplicationInput;
+  state: ApplicationState;
+  /** Every transition, numbered from 1 (the submission). */
+  events: TransitionEvent[];
+  /** The last sequence number whose write to the read model has completed; the rest are on their way. */
+  writtenSeq: number;
+}
+export const recordQuery = defineQuery<ApplicationRecord>('record');
+
 /** The kinds of refusal a window may meet; the API maps each to 409 with the workflow's message. */
 export const REFUSALS = {
   wrongStage: 'WrongStage',

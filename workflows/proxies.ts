@@ -1,4 +1,4 @@
-/** The workflow's view of the activities: types only, one retry policy. */
+/** The workflow's view of the activities: types only, one retry policy, and which way each one runs. */
 import { type ActivityOptions, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 
@@ -10,24 +10,32 @@ const options = {
 } satisfies ActivityOptions;
 
 /**
- * Every activity is a short database call, so applications started since this patch run them as local
- * activities on the worker that runs the workflow: one marker in the history each, instead of a task
- * that the server schedules, hands out and records (BENCHMARKS.md, "Making it fast"). Applications
- * started before it replay with the activities they were recorded with.
+ * Applications started since this patch ran their activities as local activities (BENCHMARKS.md,
+ * "Making it fast"); those started before it replay with the activities they were recorded with.
  */
 export const LOCAL_ACTIVITIES_PATCH = 'local-activities';
 
-type Calls = Pick<Activities, 'recordSubmitted' | 'recordTransition' | 'openReviewTask' | 'calendarSnapshot'>;
+/**
+ * Applications started since this patch write the read model only through ordinary activities, whose
+ * arguments the server has committed (workflows/recorder.ts); local activities only read (the
+ * calendar, the officers) or write what the workflow's committed input alone decides (the submission).
+ * Those started before it replay as they were recorded, writing from local activities.
+ */
+export const COMMITTED_WRITES_PATCH = 'committed-writes';
 
-/** The activities of one application. Call once, first thing in the workflow. */
-export function activities(): Calls {
-  if (!patched(LOCAL_ACTIVITIES_PATCH)) return proxyActivities<Activities>(options);
+type Calls = Pick<Activities, 'recordSubmitted' | 'recordTransition' | 'openReviewTask' | 'calendarSnapshot' | 'responsibleOfficers'>;
+
+/** The activities of one application, and whether it writes only what was committed. Call once, first thing in the workflow. */
+export function activities(): Calls & { committedWrites: boolean } {
+  if (!patched(LOCAL_ACTIVITIES_PATCH)) {
+    const { recordSubmitted, recordTransition, openReviewTask, calendarSnapshot, responsibleOfficers } = proxyActivities<Activities>(options);
+    return { recordSubmitted, recordTransition, openReviewTask, calendarSnapshot, responsibleOfficers, committedWrites: false };
+  }
   const local = proxyLocalActivities<Activities>(options);
   // One local activity at a time. Live, concurrent ones resolve in the order they finish, each in its
   // own activation; on replay their markers resolve together, so the coroutines waiting on them would
   // resume in another order and issue their commands in another order: a non-determinism error (the
-  // replay test met it). In turn they resolve the same way live and on replay, and the read model gets
-  // each application's writes in the order of its events.
+  // replay test met it). In turn they resolve the same way live and on replay.
   let last: Promise<unknown> = Promise.resolve();
   function inTurn<A extends unknown[], R>(call: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
     return (...args) => {
@@ -36,10 +44,14 @@ export function activities(): Calls {
       return result;
     };
   }
-  return {
+  const reads = {
     recordSubmitted: inTurn(local.recordSubmitted),
-    recordTransition: inTurn(local.recordTransition),
-    openReviewTask: inTurn(local.openReviewTask),
     calendarSnapshot: inTurn(local.calendarSnapshot),
+    responsibleOfficers: inTurn(local.responsibleOfficers),
   };
+  if (!patched(COMMITTED_WRITES_PATCH)) {
+    return { ...reads, recordTransition: inTurn(local.recordTransition), openReviewTask: inTurn(local.openReviewTask), committedWrites: false };
+  }
+  const { recordTransition, openReviewTask } = proxyActivities<Activities>(options);
+  return { ...reads, recordTransition, openReviewTask, committedWrites: true };
 }

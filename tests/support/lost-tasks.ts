@@ -1,0 +1,242 @@
+/**
+ * A stack on which a test can lose workflow tasks on purpose: a Temporal dev server of its own that
+ * persists to a file and can be restarted, workers that reach it through a gRPC proxy (so that a
+ * task's completion can be held and lost), and activities whose writes can be held back and let
+ * through late. The read model is the run's PostgreSQL database; the checks are the reconciler's.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import {
+  ApplicationFailure,
+  Client,
+  Connection,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+} from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { expect, inject } from 'vitest';
+import { type Activities, createActivities } from '../../activities/index.js';
+import type { Transition } from '../../activities/read-model.js';
+import { isUnavailable } from '../../api/errors.js';
+import { findCentre, findItemVersion, planStages, snapshotOf } from '../../db/catalogue.js';
+import { type Database, openDatabase } from '../../db/client.js';
+import { differences, expectedRows, storedRows } from '../../db/reconcile.js';
+import { applicationWorkflow } from '../../workflows/application.js';
+import {
+  type ApplicationInput,
+  type ApplicationState,
+  REFUSALS,
+  decisionUpdate,
+  intakeUpdate,
+  recordQuery,
+} from '../../workflows/messages.js';
+import { findTemporalCli, freePort, registerSearchAttributes, startDevServer, type DevServer } from '../../scripts/temporal.js';
+import { type GrpcProxy, startGrpcProxy } from './grpc-proxy.js';
+import { chiefOf, officer, uniqueIdNumber, windowOf } from './stack.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Holds back the first write that `matches` until opened; counts every write, to know when they are done. */
+export function writeGate(matches: (transition: Transition) => boolean) {
+  let entered!: () => void;
+  let open!: () => void;
+  const state = {
+    entered: new Promise<void>((r) => (entered = r)),
+    opened: new Promise<void>((r) => (open = r)),
+    used: false,
+    inFlight: 0,
+    lastSettled: Date.now(),
+  };
+  const wrap = (real: Activities): Activities => {
+    const wrapped = { ...real } as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    for (const [name, fn] of Object.entries(real) as [string, (...args: unknown[]) => Promise<unknown>][]) {
+      wrapped[name] = async (...args: unknown[]) => {
+        state.inFlight += 1;
+        try {
+          const transition = args[0] as Partial<Transition>;
+          if (!state.used && Array.isArray(transition?.events) && matches(transition as Transition)) {
+            state.used = true;
+            entered();
+            await state.opened;
+          }
+          return await fn(...args);
+        } finally {
+          state.inFlight -= 1;
+          state.lastSettled = Date.now();
+        }
+      };
+    }
+    return wrapped as unknown as Activities;
+  };
+  return {
+    wrap,
+    entered: state.entered,
+    open: () => open(),
+    /** Resolves once no write has been under way for a second. */
+    async drained() {
+      while (state.inFlight > 0 || Date.now() - state.lastSettled < 1000) await sleep(100);
+    },
+  };
+}
+
+export interface LossyWorker {
+  proxy?: GrpcProxy;
+  stop(): Promise<void>;
+}
+
+export async function startLossyStack() {
+  const dir = path.resolve(import.meta.dirname, '../.tmp', `lost-tasks-${randomUUID().slice(0, 8)}`);
+  mkdirSync(dir, { recursive: true });
+  const serverOptions = {
+    cliPath: findTemporalCli(process.env.TEMPORAL_CLI_PATH),
+    port: await freePort(),
+    dbFile: path.join(dir, 'temporal.db'),
+    logFile: path.join(dir, 'temporal.log'),
+  };
+  let server: DevServer = await startDevServer(serverOptions);
+  const connection = await Connection.connect({ address: server.address });
+  await registerSearchAttributes(connection, 'default');
+  const client = new Client({ connection });
+  const database: Database = await openDatabase({ url: inject('databaseUrl'), dataDir: '' });
+  // Each test has a task queue of its own (see nextTest), so no worker of another test takes its tasks.
+  let taskQueue = `lost-tasks-${randomUUID()}`;
+  const workers: LossyWorker[] = [];
+
+  /** A worker on the stack's queue, through a proxy of its own unless `direct`. */
+  async function startWorker(options: { direct?: boolean; wrap?: (real: Activities) => Activities } = {}): Promise<LossyWorker> {
+    const proxy = options.direct ? undefined : await startGrpcProxy(server.address);
+    const native = await NativeConnection.connect({ address: proxy?.address ?? server.address });
+    const real = createActivities({ db: database.db });
+    const worker = await Worker.create({
+      connection: native,
+      taskQueue,
+      workflowBundle: { code: inject('workflowBundleCode') },
+      activities: options.wrap ? options.wrap(real) : real,
+      // A worker cut off from the server gives its sticky tasks back within a second.
+      stickyQueueScheduleToStartTimeout: '1 second',
+      shutdownForceTime: '2 seconds',
+    });
+    const running = worker.run();
+    const handle: LossyWorker = {
+      proxy,
+      async stop() {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await Promise.race([running.catch(() => {}), sleep(10_000)]);
+        await native.close().catch(() => {});
+        await proxy?.close();
+      },
+    };
+    workers.push(handle);
+    return handle;
+  }
+
+  /** An application of `itemCode` at Nanning, started as the API starts one. */
+  async function start(itemCode = 'company-startup'): Promise<WorkflowHandle<typeof applicationWorkflow>> {
+    const item = (await findItemVersion(database.db, itemCode))!;
+    const centre = (await findCentre(database.db, '450100'))!;
+    const input: ApplicationInput = {
+      applicationNo: `450100-LOST-${randomUUID()}`,
+      centreCode: '450100',
+      item: snapshotOf(item.definition, item.version),
+      stages: await planStages(database.db, item.definition, centre),
+      applicant: { type: 'person', name: '李四', idNumber: uniqueIdNumber() },
+      materials: ['公司章程'],
+      submittedAt: new Date().toISOString(),
+    };
+    return client.workflow.start(applicationWorkflow, { workflowId: input.applicationNo, taskQueue, args: [input] });
+  }
+
+  /**
+   * Sends an update as a window does: again after a dependency failed, until it is answered. Returns
+   * 'ok', or the workflow's refusal.
+   */
+  async function send<Arg>(handle: WorkflowHandle, update: UpdateDefinition<ApplicationState, [Arg]>, arg: Arg): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.workflow.getHandle(handle.workflowId).executeUpdate(update, { args: [arg] });
+        return 'ok';
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+          if (err.cause.type !== REFUSALS.reviewNotOpen) return err.cause.type ?? 'refused';
+        } else if (!isUnavailable(err) && attempt > 20) {
+          throw err;
+        }
+        await sleep(250);
+      }
+    }
+  }
+
+  /**
+   * Sends an update whose answer is lost: through a connection of its own that never retries, so the
+   * window hears nothing once the server restarts under it.
+   */
+  async function sendLost<Arg>(handle: WorkflowHandle, update: UpdateDefinition<ApplicationState, [Arg]>, arg: Arg) {
+    const own = await Connection.connect({
+      address: server.address,
+      interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 1 }))],
+    });
+    try {
+      await new Client({ connection: own }).workflow.getHandle(handle.workflowId).executeUpdate(update, { args: [arg] });
+      return 'answered';
+    } catch {
+      return 'lost';
+    } finally {
+      await own.close();
+    }
+  }
+
+  const accept = (handle: WorkflowHandle) =>
+    send(handle, intakeUpdate, { decision: 'accept' as const, department: 'market_regulation', officer: officer(windowOf('market_regulation')) });
+  const approve = (handle: WorkflowHandle, department: string) =>
+    send(handle, decisionUpdate, { department, decision: 'approve' as const, officer: officer(chiefOf(department)) });
+
+  /** Waits until the workflow's writes are all done, then names every difference between its record and the read model. */
+  async function readModelDifferences(handle: WorkflowHandle): Promise<string[]> {
+    let found: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const record = await handle.query(recordQuery);
+      found = differences(expectedRows(record), await storedRows(database.db, handle.workflowId));
+      if (found.length === 0 || record.writtenSeq === record.state.seq) break;
+      await sleep(200);
+    }
+    return found;
+  }
+
+  async function waitForStage(handle: WorkflowHandle, stage: string) {
+    await expect.poll(async () => (await handle.query(recordQuery)).state.stage, { timeout: 30_000 }).toBe(stage);
+  }
+
+  return {
+    client,
+    database,
+    /** Stops every worker and moves to a new task queue. */
+    async nextTest() {
+      for (const worker of workers.splice(0)) await worker.stop();
+      taskQueue = `lost-tasks-${randomUUID()}`;
+    },
+    startWorker,
+    start,
+    send,
+    sendLost,
+    accept,
+    approve,
+    readModelDifferences,
+    waitForStage,
+    /** Stops the dev server and starts it again on the same file and port: whatever it held only in memory is gone. */
+    async restartServer() {
+      await server.stop();
+      server = await startDevServer(serverOptions);
+    },
+    async close() {
+      for (const worker of workers) await worker.stop();
+      await connection.close();
+      await database.close();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
