@@ -3,12 +3,13 @@
  * review tasks, alerts and accountability cases) compared with what the workflow committed, every
  * difference named, and on request the rows rewritten from the workflow. The workflow is the truth.
  */
-import { and, eq, inArray, notInArray } from 'drizzle-orm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { and, eq, gte, inArray, notInArray } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { appendAudit } from './audit.js';
 import { accountabilityCases, alerts, applications, caseSteps, events, reviews } from './schema/index.js';
 import { alertCounts, alertRow, applicationColumns, applicationRow, caseRow, eventRow, isAlert, reviewRow } from './read-model-rows.js';
-import type { ApplicationRecord } from '../workflows/messages.js';
+import { type ApplicationRecord, CLOSED_STAGES, STAGES } from '../workflows/messages.js';
 
 /** What the read model should hold of one application. */
 export function expectedRows({ input, state, events: transitions }: ApplicationRecord) {
@@ -43,6 +44,9 @@ export async function storedRows(db: Db, applicationNo: string) {
   };
 }
 type Stored = Awaited<ReturnType<typeof storedRows>>;
+
+/** The outcome of a case that supervisors had worked on before the reconciler found its alert was never committed. */
+export const VOID_CASE = 'Void: opened from an alert that the workflow never committed (read model reconciled)';
 
 // Columns that the workflow does not decide: which write last touched a review, and a case's life in supervisors' hands.
 const REVIEW_BOOKKEEPING = ['lastSeq'];
@@ -79,7 +83,8 @@ export function differences(expected: Expected, stored: Stored): string[] {
   rowsOf('event', (r) => `${r.seq} (${r.type})`, expected.events, stored.events);
   rowsOf('review', (r) => `${r.stage}/${r.department}`, expected.reviews, stored.reviews, REVIEW_BOOKKEEPING);
   rowsOf('alert', (r) => `${r.seq} (${r.level}${r.department ? ` ${r.department}` : ''})`, expected.alerts, stored.alerts);
-  rowsOf('case', (r) => String(r.id), expected.cases, stored.cases, CASE_WORK);
+  const kept = stored.cases.filter((c) => c.outcome !== VOID_CASE);
+  rowsOf('case', (r) => String(r.id), expected.cases, kept, CASE_WORK);
   return found;
 }
 
@@ -113,10 +118,9 @@ export async function rewriteRows(db: Db, expected: Expected): Promise<boolean> 
         await tx.delete(accountabilityCases).where(eq(accountabilityCases.id, id));
         continue;
       }
-      const note = 'Void: opened from an alert that the workflow never committed (read model reconciled)';
       const at = new Date().toISOString();
-      await tx.update(accountabilityCases).set({ status: 'closed', outcome: note, closedAt: at }).where(eq(accountabilityCases.id, id));
-      await tx.insert(caseSteps).values({ caseId: id, at, actor, status: 'closed', note, outcome: note });
+      await tx.update(accountabilityCases).set({ status: 'closed', outcome: VOID_CASE, closedAt: at }).where(eq(accountabilityCases.id, id));
+      await tx.insert(caseSteps).values({ caseId: id, at, actor, status: 'closed', note: VOID_CASE, outcome: VOID_CASE });
     }
     for (const wanted of expected.cases) {
       const { id: _id, status: _status, ...facts } = wanted;
@@ -138,12 +142,89 @@ export async function rewriteRows(db: Db, expected: Expected): Promise<boolean> 
   return rewritten;
 }
 
-/** The stored applications among these numbers (the rest have no row at all). */
-export async function knownApplications(db: Db, applicationNos: string[]): Promise<Set<string>> {
-  if (applicationNos.length === 0) return new Set();
-  const rows = await db.select({ no: applications.applicationNo }).from(applications).where(inArray(applications.applicationNo, applicationNos));
-  return new Set(rows.map((r) => r.no));
+/**
+ * What must hold of any application's record, whatever failed on the way: its events numbered 1..seq,
+ * one decision per decided review and none for the others, no alert raised twice.
+ */
+export function invariantBreaches({ state, events: transitions }: ApplicationRecord): string[] {
+  const no = state.applicationNo;
+  const found: string[] = [];
+  if (transitions.some((e, i) => e.seq !== i + 1) || transitions.length !== state.seq) {
+    found.push(`${no}: events not numbered 1..${state.seq} (${transitions.map((e) => e.seq).join(',')})`);
+  }
+  for (const review of state.reviews) {
+    const decisions = transitions.filter((e) => e.department === review.department && e.stage === review.stage && /^review_(approved|rejected)$/.test(e.type));
+    const expected = review.status === 'approved' || review.status === 'rejected' ? 1 : 0;
+    if (decisions.length !== expected) found.push(`${no} ${review.department}: ${decisions.length} decision events, review ${review.status}`);
+  }
+  const alertKeys = transitions.filter(isAlert).map((e) => `${e.type}/${e.department ?? ''}/${e.stage ?? ''}`);
+  if (new Set(alertKeys).size !== alertKeys.length) found.push(`${no}: an alert raised twice (${alertKeys.join(', ')})`);
+  return found;
 }
+
+export interface ReconcileReport {
+  checked: number;
+  /** Applications whose rows differ from their workflow's, with every difference. */
+  differing: { applicationNo: string; differences: string[] }[];
+  /** Rewritten from the workflow (with `fix`). */
+  fixed: string[];
+  /** Still being written by their workflow (a write retrying while the database is down, say): checked again later. */
+  writing: string[];
+  /** No workflow to compare with: closed past the namespace's retention, or never started. */
+  noWorkflow: string[];
+}
+
+/**
+ * Compares each application's rows with its workflow's record; with `fix`, rewrites those that differ.
+ * A workflow with writes under way is given a few seconds to finish them before it is judged.
+ */
+export async function reconcile(
+  db: Db,
+  applicationNos: string[],
+  recordOf: (applicationNo: string) => Promise<ApplicationRecord | undefined>,
+  options: { fix?: boolean; concurrency?: number; settleMs?: number } = {},
+): Promise<ReconcileReport> {
+  const report: ReconcileReport = { checked: 0, differing: [], fixed: [], writing: [], noWorkflow: [] };
+  const settleMs = options.settleMs ?? 10_000;
+  async function one(applicationNo: string) {
+    for (const started = Date.now(); ; await sleep(250)) {
+      const record = await recordOf(applicationNo);
+      if (!record) return void report.noWorkflow.push(applicationNo);
+      const expected = expectedRows(record);
+      const found = differences(expected, await storedRows(db, applicationNo));
+      const settled = record.writtenSeq === record.state.seq;
+      if (found.length > 0 && !settled && Date.now() - started < settleMs) continue;
+      report.checked += 1;
+      if (found.length === 0) return;
+      if (!settled) return void report.writing.push(applicationNo);
+      report.differing.push({ applicationNo, differences: found });
+      if (options.fix && (await rewriteRows(db, expected))) report.fixed.push(applicationNo);
+      return;
+    }
+  }
+  const queue = [...applicationNos];
+  await Promise.all(
+    Array.from({ length: Math.min(options.concurrency ?? 8, queue.length) }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await one(next);
+    }),
+  );
+  return report;
+}
+
+/** The applications the read model holds as open, and those submitted since an instant. */
+export async function applicationsToReconcile(db: Db, options: { open?: boolean; since?: string }): Promise<string[]> {
+  const found = new Set<string>();
+  if (options.open) {
+    const open = await db.select({ no: applications.applicationNo }).from(applications).where(inArray(applications.stage, OPEN_STAGES));
+    for (const { no } of open) found.add(no);
+  }
+  if (options.since) {
+    const since = await db.select({ no: applications.applicationNo }).from(applications).where(gte(applications.submittedAt, options.since));
+    for (const { no } of since) found.add(no);
+  }
+  return [...found];
+}
+const OPEN_STAGES = STAGES.filter((stage) => !CLOSED_STAGES.includes(stage));
 
 /** A value as comparable text: instants as ISO-8601 in UTC, objects with sorted keys and no empty ones, absent as null. */
 function canonical(value: unknown): string {
