@@ -2,6 +2,7 @@
  * One error shape for every 4xx and 5xx: {"error": {"code", "message", "details"}}. A 5xx never carries
  * internals; a dependency that cannot be reached is a 503 so the caller knows to retry.
  */
+import { NamespaceNotFoundError } from '@temporalio/common';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -34,8 +35,19 @@ export const invalid = (field: string, message: string) =>
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
 
+/** True when Temporal answers that OneWindow's namespace does not exist: nothing can run until an operator creates it. */
+export function isMissingNamespace(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    // The client names it for some calls; others carry gRPC 5 NOT_FOUND with the server's words.
+    if (e instanceof NamespaceNotFoundError) return true;
+    if ((e as { code?: unknown }).code === 5 && /namespace\b.*\bnot found/i.test(e.message)) return true;
+  }
+  return false;
+}
+
 /** True when the error means Temporal or the database could not be reached, not that the request was wrong. */
 export function isUnavailable(err: unknown): boolean {
+  if (isMissingNamespace(err)) return true;
   for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
     const { code, name } = e as { code?: unknown; name?: string };
     // gRPC 14 UNAVAILABLE and 4 DEADLINE_EXCEEDED (Temporal); SQLSTATE class 08 and 57P0x (PostgreSQL).

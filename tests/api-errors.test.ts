@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../api/app.js';
 import { openDatabase } from '../db/client.js';
 import { applications } from '../db/schema/index.js';
@@ -548,6 +548,35 @@ describe('a dependency that is down', () => {
 
       // Prompt, like the database's 5 s connect timeout and /readyz's 3 s: not held for the SDK's retries.
       expect(took, `POST /v1/applications took ${took} ms to answer 503`).toBeLessThan(10_000);
+    } finally {
+      await app.close();
+      await temporal.connection.close().catch(() => {});
+    }
+  });
+
+  it('answers 503 unavailable and records nothing when the Temporal namespace does not exist; /readyz says which', async () => {
+    const namespace = `missing-${Date.now()}`;
+    const temporal = temporalClient(testConfig({ TEMPORAL_NAMESPACE: namespace }).temporal, inject('temporalAddress'));
+    const app = await buildApp({ database: stack.database, auth: testConfig().auth, temporal: { ...temporal, taskQueue: stack.taskQueue } });
+    try {
+      const body = submission();
+      const res = (await app.inject({ method: 'POST', url: '/v1/applications', payload: body, headers: { 'x-api-key': stack.integrator.key } })) as Reply;
+      expectError(res, 503, 'unavailable');
+      expect(await applicationRowsOf(body.applicant.idNumber)).toEqual([]);
+
+      // A window's update on an application the read model has (taken in through the real namespace).
+      const no = await submit();
+      const accepted = (await app.inject({
+        method: 'POST',
+        url: `/v1/applications/${no}/intake`,
+        payload: { decision: 'accept', department: 'market_regulation' },
+        headers: { authorization: `Bearer ${await stack.token(windowOf('market_regulation'))}` },
+      })) as Reply;
+      expectError(accepted, 503, 'unavailable');
+
+      const ready = (await app.inject({ method: 'GET', url: '/readyz' })) as Reply;
+      const error = expectError(ready, 503, 'unavailable');
+      expect(error.details).toEqual([{ field: 'temporal', message: `namespace "${namespace}" does not exist on the Temporal server` }]);
     } finally {
       await app.close();
       await temporal.connection.close().catch(() => {});
