@@ -4,27 +4,30 @@
  * company start-ups (five departments in parallel) driven over REST by simulated windows that retry
  * what was not answered, while the run kills the worker with SIGKILL in the middle of fan-outs, stops
  * and restarts the dev server (its SQLite file kept), stops PostgreSQL for a while, and sends the same
- * decision twice at once and conflicting decisions from two windows at once.
+ * decision twice at once and conflicting decisions from two windows at once. The middle of the run,
+ * the dev server's restart included, happens under CPU contention: a busy process on every core, so
+ * that a slow worker has workflow tasks in hand when the server goes (how a phantom decision was found).
  *
- * Afterwards every application must have reached the state it reaches without faults, the read model
- * must equal each workflow's final state, no review, event, decision or alert may be doubled, and the
- * API must have answered 503, never another 5xx or a false success. It prints a summary and exits 1 on
- * any mismatch. `--short` is the bounded version CI runs.
+ * Afterwards every application must have reached the state it reaches without faults; every row the
+ * read model holds of it (the application, its events, review tasks, alerts and accountability cases)
+ * must equal what its workflow committed (db/reconcile.ts), which must hold no decision or alert twice;
+ * `npm run read-model:reconcile` over the run's applications must find nothing; and the API must have
+ * answered 503, never another 5xx or a false success. It prints a summary and exits 1 on any mismatch.
+ * `--short` is the bounded version CI runs.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
+import { parseArgs, promisify } from 'node:util';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { and, count, eq } from 'drizzle-orm';
 import { issueToken } from '../api/auth.js';
 import { residentIdCheck } from '../api/identity.js';
 import { openDatabase } from '../db/client.js';
-import { alerts, applications, events, reviews } from '../db/schema/index.js';
+import { invariantBreaches, reconcile } from '../db/reconcile.js';
 import { seedCatalogue } from '../db/seed.js';
-import type { ApplicationState } from '../workflows/messages.js';
+import { type ApplicationState, recordQuery } from '../workflows/messages.js';
 import { createCluster } from './faults/postgres.js';
 import { replayFailures } from './replay.js';
 import { bundleWorkflows } from './runtime.js';
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     applications: { type: 'string' },
     'pg-outage-s': { type: 'string' },
     'worker-kills': { type: 'string' },
+    contention: { type: 'boolean', default: true },
   },
 });
 const short = values.short!;
@@ -49,6 +53,7 @@ const dir = path.join(os.tmpdir(), `onewindow-faults-${process.pid}`);
 const secret = `faults-${process.pid}-0123456789abcdefghijklmnop`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (message: string) => console.log(`[faults ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const runStarted = new Date().toISOString();
 
 // ---- The processes under test.
 
@@ -119,6 +124,14 @@ function supervise(script: string) {
 }
 const worker = supervise('scripts/worker.ts');
 const api = supervise('scripts/api.ts');
+
+/** A CPU-bound process on every core, as a machine busy with other work has (--no-contention: none). */
+function contend() {
+  const burners = os.cpus().map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  return () => burners.forEach((b) => b.kill('SIGKILL'));
+}
+let stopContention = () => {};
+process.once('exit', () => stopContention());
 
 // ---- The windows: REST callers that retry what was not answered, and keep every answer.
 
@@ -259,6 +272,10 @@ const schedule = (async () => {
     worker.kill9();
     faults.push('worker SIGKILL');
     log(`worker killed (${k + 1}/${workerKills})`);
+    if (k === Math.floor(workerKills / 2) - 1 && values.contention) {
+      stopContention = contend();
+      log(`CPU contention on: a busy process on each of ${os.cpus().length} cores`);
+    }
   }
   await sleep(step / 2);
   log('Temporal dev server stopping');
@@ -270,6 +287,11 @@ const schedule = (async () => {
   faults.push('Temporal dev server restart');
   log('Temporal dev server restarted');
   await sleep(step / 2);
+  if (values.contention) {
+    stopContention();
+    faults.push(`CPU contention (${os.cpus().length} busy processes) from worker kill ${Math.floor(workerKills / 2)} to after the restart`);
+    log('CPU contention off');
+  }
   log(`PostgreSQL stopping for ${outageMs / 1000} s`);
   dependencyDown = true;
   cluster.stop();
@@ -310,37 +332,36 @@ for (const expectation of expectations) {
     const review = state.reviews.find((r) => r.department === department);
     if (review?.status !== decision) mismatches.push(`${no} ${department}: answered ${decision}, workflow says ${review?.status}`);
   }
-  await expectReadModel(no, state);
 }
 
-async function expectReadModel(no: string, state: ApplicationState) {
-  const db = database.db;
-  // The last writes may still be retrying after the outage.
-  for (let i = 0; i < 120; i++) {
-    const [row] = await db.select().from(applications).where(eq(applications.applicationNo, no));
-    if (row?.stage === state.stage && row.lastSeq === state.seq) break;
-    await sleep(1000);
-  }
-  const [row] = await db.select().from(applications).where(eq(applications.applicationNo, no));
-  if (row?.stage !== state.stage) mismatches.push(`${no}: read model stage ${row?.stage}, workflow ${state.stage}`);
-  if (row?.lastSeq !== state.seq) mismatches.push(`${no}: read model at event ${row?.lastSeq}, workflow at ${state.seq}`);
-  const [{ n: eventRows }] = await db.select({ n: count() }).from(events).where(eq(events.applicationNo, no));
-  if (eventRows !== state.seq) mismatches.push(`${no}: ${eventRows} events in the read model, ${state.seq} in the workflow`);
-  const reviewRows = await db.select().from(reviews).where(eq(reviews.applicationNo, no));
-  if (reviewRows.length !== state.reviews.length) mismatches.push(`${no}: ${reviewRows.length} review tasks, workflow has ${state.reviews.length}`);
-  for (const review of state.reviews) {
-    const rowOf = reviewRows.find((r) => r.department === review.department && r.stage === review.stage);
-    if (rowOf?.status !== review.status) mismatches.push(`${no} ${review.department}: read model ${rowOf?.status}, workflow ${review.status}`);
-    const decisions = await db
-      .select({ n: count() })
-      .from(events)
-      .where(and(eq(events.applicationNo, no), eq(events.department, review.department), eq(events.type, `review_${review.status}`)));
-    if (['approved', 'rejected'].includes(review.status) && decisions[0].n !== 1) mismatches.push(`${no} ${review.department}: ${decisions[0].n} decision events`);
-  }
-  const alertRows = await db.select().from(alerts).where(eq(alerts.applicationNo, no));
-  const keys = alertRows.map((a) => `${a.level}/${a.department ?? ''}/${a.stage ?? ''}`);
-  if (new Set(keys).size !== keys.length) mismatches.push(`${no}: an alert fired twice (${keys.join(', ')})`);
+// Every row the read model holds of each application must be what its workflow committed (the last
+// writes may still be retrying after the outage), and the workflow's own record must hold nothing twice.
+const recordOf = (no: string) =>
+  client.workflow
+    .getHandle(no)
+    .query(recordQuery)
+    .catch((err: unknown) => (err instanceof WorkflowNotFoundError ? undefined : Promise.reject(err)));
+const numbers = expectations.map((e) => e.no);
+const compared = await reconcile(database.db, numbers, recordOf, { settleMs: 120_000 });
+for (const { differences } of compared.differing) mismatches.push(...differences);
+mismatches.push(...compared.writing.map((no) => `${no}: its workflow's writes did not finish`));
+mismatches.push(...compared.noWorkflow.map((no) => `${no}: no workflow`));
+for (const no of numbers) {
+  const record = await recordOf(no);
+  if (record) mismatches.push(...invariantBreaches(record));
 }
+
+// The operators' command, over the run, must agree.
+const reconciled = await promisify(execFile)(path.join(root, 'node_modules/.bin/tsx'), ['scripts/reconcile.ts', '--since', runStarted], {
+  cwd: root,
+  env: { ...env, LOG_LEVEL: 'silent' },
+}).then(
+  ({ stdout }) => stdout.trim().split('\n').at(-1) ?? '',
+  (err: { stdout?: string }) => {
+    mismatches.push(`npm run read-model:reconcile found differences:\n${err.stdout ?? err}`);
+    return err.stdout?.trim().split('\n').at(-1) ?? 'failed';
+  },
+);
 
 // Each history, crashes and restarts included, must replay against today's code: a worker that picks
 // an application up from its history must reach the same state.
@@ -358,6 +379,8 @@ console.log(
     `  answers:           ${Object.entries(statuses).map(([s, n]) => `${s === '0' ? 'no answer' : s}×${n}`).join(', ')}`,
     `  while down:        ${during.outage} × 503, ${during.outageOther} × other 5xx`,
     `  histories replayed: ${expectations.length}, ${replayed.length} non-deterministic`,
+    `  rows compared:     ${compared.checked} applications, ${compared.differing.length} differing from their workflow`,
+    `  reconcile command: ${reconciled}`,
     `  mismatches:        ${mismatches.length}`,
     ...mismatches.slice(0, 30).map((m) => `    - ${m}`),
     '',

@@ -18,8 +18,10 @@ import { differences, expectedRows, storedRows } from '../db/reconcile.js';
 import { registerSearchAttributes } from '../scripts/temporal.js';
 import { applicationWorkflow } from '../workflows/application.js';
 import { type ApplicationInput, decisionUpdate, intakeUpdate, recordQuery } from '../workflows/messages.js';
-import { type GrpcProxy, startGrpcProxy } from './support/grpc-proxy.js';
-import { chiefOf, officer, uniqueIdNumber, windowOf } from './support/stack.js';
+import { type GrpcProxy, quietRuntime, startGrpcProxy } from './support/grpc-proxy.js';
+import { chiefOf, officer, uniqueIdNumber, windowOf } from './support/people.js';
+
+quietRuntime();
 
 let env: TestWorkflowEnvironment;
 let database: Database;

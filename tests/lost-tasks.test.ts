@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decisionUpdate, intakeUpdate } from '../workflows/messages.js';
-import { leaderOf, officer, windowOf } from './support/stack.js';
+import { leaderOf, officer, windowOf } from './support/people.js';
 import { startLossyStack, writeGate } from './support/lost-tasks.js';
 
 let stack: Awaited<ReturnType<typeof startLossyStack>>;

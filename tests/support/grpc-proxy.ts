@@ -6,6 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import proto from '@temporalio/proto';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 
 const SERVICE = 'temporal.api.workflowservice.v1.WorkflowService';
 const COMPLETION = 'RespondWorkflowTaskCompleted';
@@ -26,11 +27,22 @@ export interface GrpcProxy {
    * once one is held. Nothing of it reaches the server.
    */
   holdNextCompletion(workflowId: string): Promise<Held>;
+  /** Forgets the holds not yet used. */
+  cancelHolds(): void;
   /** No call gets through or is answered from now on, as if the worker's network were cut. */
   cut(): void;
   /** Completions held or lost so far. */
   lost: number;
   close(): Promise<void>;
+}
+
+/** For the tests that lose tasks and cut workers off on purpose: the SDK's warnings about it are expected. */
+export function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+  } catch {
+    // already installed in this process
+  }
 }
 
 export async function startGrpcProxy(upstream: string): Promise<GrpcProxy> {
@@ -94,6 +106,7 @@ export async function startGrpcProxy(upstream: string): Promise<GrpcProxy> {
     address: `127.0.0.1:${port}`,
     lost: 0,
     holdNextCompletion: (workflowId) => new Promise((resolve) => holds.push({ workflowId, resolve })),
+    cancelHolds: () => void holds.splice(0),
     cut() {
       isCut = true;
     },

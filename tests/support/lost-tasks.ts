@@ -35,8 +35,10 @@ import {
   recordQuery,
 } from '../../workflows/messages.js';
 import { findTemporalCli, freePort, registerSearchAttributes, startDevServer, type DevServer } from '../../scripts/temporal.js';
-import { type GrpcProxy, startGrpcProxy } from './grpc-proxy.js';
-import { chiefOf, officer, uniqueIdNumber, windowOf } from './stack.js';
+import { type GrpcProxy, quietRuntime, startGrpcProxy } from './grpc-proxy.js';
+import { chiefOf, officer, uniqueIdNumber, windowOf } from './people.js';
+
+quietRuntime();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -125,17 +127,18 @@ export async function startLossyStack() {
       proxy,
       async stop() {
         if (worker.getState() === 'RUNNING') worker.shutdown();
+        // A worker cut off by its proxy waits on calls that will never be answered: end them.
+        await proxy?.close();
         await Promise.race([running.catch(() => {}), sleep(10_000)]);
         await native.close().catch(() => {});
-        await proxy?.close();
       },
     };
     workers.push(handle);
     return handle;
   }
 
-  /** An application of `itemCode` at Nanning, started as the API starts one. */
-  async function start(itemCode = 'company-startup'): Promise<WorkflowHandle<typeof applicationWorkflow>> {
+  /** An application of `itemCode` at Nanning, started as the API starts one (a lost workflow task is retried after `workflowTaskTimeout`). */
+  async function start(itemCode = 'company-startup', workflowTaskTimeout?: string): Promise<WorkflowHandle<typeof applicationWorkflow>> {
     const item = (await findItemVersion(database.db, itemCode))!;
     const centre = (await findCentre(database.db, '450100'))!;
     const input: ApplicationInput = {
@@ -147,7 +150,7 @@ export async function startLossyStack() {
       materials: ['公司章程'],
       submittedAt: new Date().toISOString(),
     };
-    return client.workflow.start(applicationWorkflow, { workflowId: input.applicationNo, taskQueue, args: [input] });
+    return client.workflow.start(applicationWorkflow, { workflowId: input.applicationNo, taskQueue, args: [input], workflowTaskTimeout });
   }
 
   /**
