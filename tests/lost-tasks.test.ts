@@ -27,6 +27,7 @@ describe('a lost workflow task', { timeout: 180_000 }, () => {
     expect(await stack.accept(handle)).toBe('ok');
     for (const department of ['market_regulation', 'public_security', 'housing_fund']) expect(await stack.approve(handle, department)).toBe('ok');
     expect(await stack.readModelDifferences(handle)).toEqual([]);
+    await stack.waitIdle(handle);
 
     // human_resources decides while the workflow is idle; the worker handles it, but its completion never arrives.
     const held = worker.proxy!.holdNextCompletion(handle.workflowId);
@@ -50,6 +51,7 @@ describe('a lost workflow task', { timeout: 180_000 }, () => {
     const a = await stack.startWorker({ wrap: gate.wrap });
     const handle = await stack.start();
     expect(await stack.readModelDifferences(handle)).toEqual([]);
+    await stack.waitIdle(handle);
 
     const held = a.proxy!.holdNextCompletion(handle.workflowId);
     const acceptance = { decision: 'accept' as const, department: 'market_regulation', officer: officer(windowOf('market_regulation')) };
@@ -79,6 +81,7 @@ describe('a lost workflow task', { timeout: 180_000 }, () => {
     const worker = await stack.startWorker();
     const handle = await stack.start();
     expect(await stack.accept(handle)).toBe('ok');
+    await stack.waitIdle(handle);
     const held = worker.proxy!.holdNextCompletion(handle.workflowId);
     const approval = { department: 'taxation', decision: 'approve' as const, officer: officer('450100-taxation-chief') };
     const lost = stack.sendLost(handle, decisionUpdate, approval);

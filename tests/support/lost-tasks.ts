@@ -209,6 +209,11 @@ export async function startLossyStack() {
     return found;
   }
 
+  /** Waits until the workflow has no task in flight, so that the next one is the one a test means to lose. */
+  async function waitIdle(handle: WorkflowHandle) {
+    await expect.poll(async () => !(await handle.describe()).raw.pendingWorkflowTask, { timeout: 30_000 }).toBe(true);
+  }
+
   async function waitForStage(handle: WorkflowHandle, stage: string) {
     await expect.poll(async () => (await handle.query(recordQuery)).state.stage, { timeout: 30_000 }).toBe(stage);
   }
@@ -228,6 +233,7 @@ export async function startLossyStack() {
     accept,
     approve,
     readModelDifferences,
+    waitIdle,
     waitForStage,
     /** Stops the dev server and starts it again on the same file and port: whatever it held only in memory is gone. */
     async restartServer() {
