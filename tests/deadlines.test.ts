@@ -4,7 +4,6 @@
  * red stays marked late. The activities write to the real PostgreSQL read model.
  */
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
@@ -31,37 +30,21 @@ import { WorkingCalendar, chinaDate } from '../workflows/working-days.js';
 import { addLocalDaysOff, calendarSnapshot } from '../db/calendar.js';
 import { efficiency } from '../db/statistics.js';
 import { repeatedSupplements } from '../db/queries.js';
-import { registerSearchAttributes } from '../scripts/temporal.js';
 import { caller, chiefOf, officer, supervisorOf, testConfig, uniqueIdNumber, windowOf } from './support/stack.js';
+import { saveTestItem, startTimeSkipping } from './support/items.js';
 
 let env: TestWorkflowEnvironment;
 let database: Database;
 let worker: Worker;
 let running: Promise<void>;
 const taskQueue = `deadlines-${randomUUID()}`;
-const itemCode = `test-deadlines-${randomUUID().slice(0, 8)}`;
+let itemCode: string;
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: path.resolve(import.meta.dirname, '../.tools/py/bin/temporal-test-server') } },
-  });
-  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  env = await startTimeSkipping();
   database = await openDatabase({ url: inject('databaseUrl'), dataDir: '' });
   // An item of its own: 3 working days promised, 5 statutory, yellow 1 working day before the promise.
-  const definition = itemDefinition.parse({
-    code: itemCode,
-    name: `测试时限事项 ${itemCode}`,
-    nameEn: 'Test item with short limits',
-    department: 'market_regulation',
-    kind: 'promised',
-    levels: ['city', 'county'],
-    legalBasis: '测试',
-    statutoryLimitDays: 5,
-    promisedLimitDays: 3,
-    warningDays: 1,
-    stages: [{ name: '审查', departments: [{ code: 'market_regulation', promisedLimitDays: 3 }] }],
-  });
-  await database.db.transaction((tx) => saveItem(tx, definition, { id: 'test' }, 'create'));
+  itemCode = await saveTestItem(database.db);
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,

@@ -30,13 +30,8 @@ describe('a lost workflow task', { timeout: 180_000 }, () => {
     await stack.waitIdle(handle);
 
     // human_resources decides while the workflow is idle; the worker handles it, but its completion never arrives.
-    const held = worker.proxy!.holdNextCompletion(handle.workflowId);
     const decision = { department: 'human_resources', decision: 'approve' as const, officer: officer('450100-human_resources-chief') };
-    const lost = stack.sendLost(handle, decisionUpdate, decision);
-    const completion = await within(held, 30_000, 'the decision’s task');
-    await stack.restartServer();
-    completion.lose();
-    expect(await lost).toBe('lost');
+    expect(await stack.loseAtRestart(worker, handle, decisionUpdate, decision)).toEqual({ lost: true, answer: 'lost' });
 
     // The windows had no answer and try again: taxation first this time, then human_resources.
     expect(await stack.approve(handle, 'taxation')).toBe('ok');
@@ -82,13 +77,8 @@ describe('a lost workflow task', { timeout: 180_000 }, () => {
     const handle = await stack.start();
     expect(await stack.accept(handle)).toBe('ok');
     await stack.waitIdle(handle);
-    const held = worker.proxy!.holdNextCompletion(handle.workflowId);
     const approval = { department: 'taxation', decision: 'approve' as const, officer: officer('450100-taxation-chief') };
-    const lost = stack.sendLost(handle, decisionUpdate, approval);
-    const completion = await within(held, 30_000, 'the approval’s task');
-    await stack.restartServer();
-    completion.lose();
-    expect(await lost).toBe('lost');
+    expect(await stack.loseAtRestart(worker, handle, decisionUpdate, approval)).toEqual({ lost: true, answer: 'lost' });
 
     const rejection = { department: 'taxation', decision: 'reject' as const, reason: '材料不符', officer: officer(leaderOf('taxation')) };
     expect(await stack.send(handle, decisionUpdate, rejection)).toBe('ok');

@@ -23,7 +23,7 @@ import { type Activities, createActivities } from '../../activities/index.js';
 import type { Transition } from '../../activities/read-model.js';
 import { isUnavailable } from '../../api/errors.js';
 import { findCentre, findItemVersion, planStages, snapshotOf } from '../../db/catalogue.js';
-import { type Database, openDatabase } from '../../db/client.js';
+import { type Database, type Db, openDatabase } from '../../db/client.js';
 import { differences, expectedRows, storedRows } from '../../db/reconcile.js';
 import { applicationWorkflow } from '../../workflows/application.js';
 import {
@@ -83,6 +83,18 @@ export function writeGate(matches: (transition: Transition) => boolean) {
       while (state.inFlight > 0 || Date.now() - state.lastSettled < 1000) await sleep(100);
     },
   };
+}
+
+/** Waits until the workflow's writes are all done, then names every difference between its record and the read model. */
+export async function readModelDifferences(handle: WorkflowHandle, db: Db): Promise<string[]> {
+  let found: string[] = [];
+  for (let i = 0; i < 100; i++) {
+    const record = await handle.query(recordQuery);
+    found = differences(expectedRows(record), await storedRows(db, handle.workflowId));
+    if (found.length === 0 || record.writtenSeq === record.state.seq) break;
+    await sleep(200);
+  }
+  return found;
 }
 
 export interface LossyWorker {
@@ -197,16 +209,24 @@ export async function startLossyStack() {
   const approve = (handle: WorkflowHandle, department: string) =>
     send(handle, decisionUpdate, { department, decision: 'approve' as const, officer: officer(chiefOf(department)) });
 
-  /** Waits until the workflow's writes are all done, then names every difference between its record and the read model. */
-  async function readModelDifferences(handle: WorkflowHandle): Promise<string[]> {
-    let found: string[] = [];
-    for (let i = 0; i < 100; i++) {
-      const record = await handle.query(recordQuery);
-      found = differences(expectedRows(record), await storedRows(database.db, handle.workflowId));
-      if (found.length === 0 || record.writtenSeq === record.state.seq) break;
-      await sleep(200);
-    }
-    return found;
+  /**
+   * Sends an update and loses the workflow task that handles it: its completion is held at the
+   * worker's proxy while the dev server restarts, then the worker hears that the task is gone. The
+   * window hears nothing. Returns false when no completion came within 10 s (nothing was lost).
+   */
+  async function loseAtRestart<Arg>(worker: LossyWorker, handle: WorkflowHandle, update: UpdateDefinition<ApplicationState, [Arg]>, arg: Arg) {
+    const held = worker.proxy!.holdNextCompletion(handle.workflowId);
+    const sent = sendLost(handle, update, arg);
+    const completion = await Promise.race([held, sleep(10_000).then(() => undefined)]);
+    worker.proxy!.cancelHolds();
+    if (completion) await restartServer();
+    completion?.lose();
+    return { lost: !!completion, answer: await sent };
+  }
+
+  async function restartServer() {
+    await server.stop();
+    server = await startDevServer(serverOptions);
   }
 
   /** Waits until the workflow has no task in flight, so that the next one is the one a test means to lose. */
@@ -232,14 +252,12 @@ export async function startLossyStack() {
     sendLost,
     accept,
     approve,
-    readModelDifferences,
+    readModelDifferences: (handle: WorkflowHandle) => readModelDifferences(handle, database.db),
+    loseAtRestart,
     waitIdle,
     waitForStage,
     /** Stops the dev server and starts it again on the same file and port: whatever it held only in memory is gone. */
-    async restartServer() {
-      await server.stop();
-      server = await startDevServer(serverOptions);
-    },
+    restartServer,
     async close() {
       for (const worker of workers) await worker.stop();
       await connection.close();

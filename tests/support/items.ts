@@ -1,0 +1,48 @@
+/**
+ * Items that tests make for themselves (short limits, a chosen set of departments), saved straight
+ * into the catalogue as the administrators' API saves them, and the time-skipping test server that
+ * the clocks' tests jump forward on.
+ */
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../db/client.js';
+import { saveItem } from '../../db/catalogue-writes.js';
+import { itemDefinition } from '../../db/item-definition.js';
+import { registerSearchAttributes } from '../../scripts/temporal.js';
+
+/**
+ * A promised item of market regulation, or a joint one when several departments review it, one stage
+ * in parallel: by default 3 working days promised, 5 statutory, yellow 1 working day before the promise.
+ */
+export async function saveTestItem(
+  db: Db,
+  options: { departments?: string[]; promisedLimitDays?: number; statutoryLimitDays?: number; warningDays?: number } = {},
+): Promise<string> {
+  const { departments = ['market_regulation'], promisedLimitDays = 3, statutoryLimitDays = 5, warningDays = 1 } = options;
+  const code = `test-item-${randomUUID().slice(0, 8)}`;
+  const definition = itemDefinition.parse({
+    code,
+    name: `测试事项 ${code}`,
+    nameEn: `Test item ${code}`,
+    department: departments[0],
+    kind: departments.length > 1 ? 'joint' : 'promised',
+    levels: ['city', 'county'],
+    legalBasis: '测试',
+    statutoryLimitDays,
+    promisedLimitDays,
+    warningDays,
+    stages: [{ name: '审查', departments: departments.map((department) => ({ code: department, promisedLimitDays })) }],
+  });
+  await db.transaction((tx) => saveItem(tx, definition, { id: 'test' }, 'create'));
+  return code;
+}
+
+/** The Java time-skipping test server from .tools/, with OneWindow's search attributes. */
+export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: path.resolve(import.meta.dirname, '../../.tools/py/bin/temporal-test-server') } },
+  });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
+}
