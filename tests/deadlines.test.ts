@@ -11,14 +11,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../activities/index.js';
 import { buildApp } from '../api/app.js';
 import { issueToken } from '../api/auth.js';
-import { findCentre, findItemVersion, planStages, snapshotOf } from '../db/catalogue.js';
 import { type Database, openDatabase } from '../db/client.js';
 import { saveItem } from '../db/catalogue-writes.js';
 import { itemDefinition } from '../db/item-definition.js';
 import { alerts, centres } from '../db/schema/index.js';
 import { applicationWorkflow } from '../workflows/application.js';
 import {
-  type ApplicationInput,
   decisionUpdate,
   intakeUpdate,
   resumeClockUpdate,
@@ -30,8 +28,8 @@ import { WorkingCalendar, chinaDate } from '../workflows/working-days.js';
 import { addLocalDaysOff, calendarSnapshot } from '../db/calendar.js';
 import { efficiency } from '../db/statistics.js';
 import { repeatedSupplements } from '../db/queries.js';
-import { caller, chiefOf, officer, supervisorOf, testConfig, uniqueIdNumber, windowOf } from './support/stack.js';
-import { saveTestItem, startTimeSkipping } from './support/items.js';
+import { caller, chiefOf, officer, supervisorOf, testConfig, windowOf } from './support/stack.js';
+import { applicationInput, saveTestItem, startTimeSkipping } from './support/items.js';
 
 let env: TestWorkflowEnvironment;
 let database: Database;
@@ -62,17 +60,7 @@ afterAll(async () => {
 });
 
 async function start(code = itemCode, centreCode = '450100') {
-  const item = (await findItemVersion(database.db, code))!;
-  const centre = (await findCentre(database.db, centreCode))!;
-  const input: ApplicationInput = {
-    applicationNo: `${centreCode}-DL-${randomUUID()}`,
-    centreCode,
-    item: snapshotOf(item.definition, item.version),
-    stages: await planStages(database.db, item.definition, centre),
-    applicant: { type: 'person', name: '张三', idNumber: uniqueIdNumber() },
-    materials: ['申请书'],
-    submittedAt: new Date().toISOString(),
-  };
+  const input = await applicationInput(database.db, code, centreCode);
   const handle = await env.client.workflow.start(applicationWorkflow, { workflowId: input.applicationNo, taskQueue, args: [input] });
   await handle.executeUpdate(intakeUpdate, { args: [{ decision: 'accept', department: 'market_regulation', officer: officer(windowOf('market_regulation', centreCode)) }] });
   await expectEventually(async () => (await handle.query(stateQuery)).reviews.length === 1);

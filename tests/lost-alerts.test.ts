@@ -8,13 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createActivities } from '../activities/index.js';
-import { findCentre, findItemVersion, planStages, snapshotOf } from '../db/catalogue.js';
 import { type Database, openDatabase } from '../db/client.js';
 import { applicationWorkflow } from '../workflows/application.js';
-import { type ApplicationInput, decisionUpdate, intakeUpdate, recordQuery } from '../workflows/messages.js';
+import { decisionUpdate, intakeUpdate, recordQuery } from '../workflows/messages.js';
 import { type GrpcProxy, quietRuntime, startGrpcProxy } from './support/grpc-proxy.js';
-import { chiefOf, officer, uniqueIdNumber, windowOf } from './support/people.js';
-import { saveTestItem, startTimeSkipping } from './support/items.js';
+import { chiefOf, officer, windowOf } from './support/people.js';
+import { applicationInput, saveTestItem, startTimeSkipping } from './support/items.js';
 import { readModelDifferences } from './support/lost-tasks.js';
 
 quietRuntime();
@@ -54,17 +53,7 @@ afterAll(async () => {
 });
 
 it('keeps a red alert and its accountability case from a lost task out of the read model; the retried task’s are the ones kept', { timeout: 120_000 }, async () => {
-  const item = (await findItemVersion(database.db, itemCode))!;
-  const centre = (await findCentre(database.db, '450100'))!;
-  const input: ApplicationInput = {
-    applicationNo: `450100-ALERT-${randomUUID()}`,
-    centreCode: '450100',
-    item: snapshotOf(item.definition, item.version),
-    stages: await planStages(database.db, item.definition, centre),
-    applicant: { type: 'person', name: '王五', idNumber: uniqueIdNumber() },
-    materials: ['申请书'],
-    submittedAt: new Date().toISOString(),
-  };
+  const input = await applicationInput(database.db, itemCode);
   const handle = await env.client.workflow.start(applicationWorkflow, { workflowId: input.applicationNo, taskQueue, args: [input] });
   await handle.executeUpdate(intakeUpdate, { args: [{ decision: 'accept', department: 'market_regulation', officer: officer(windowOf('market_regulation')) }] });
   await expect.poll(async () => (await handle.query(recordQuery)).state.reviews[0]?.responsible?.length ?? 0, { timeout: 20_000 }).toBe(1);

@@ -2,7 +2,6 @@
  * The application workflow on the real Temporal dev server, with its real activities writing to the
  * real PostgreSQL read model. Set RECORD_HISTORIES=1 to refresh the histories the replay test uses.
  */
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -11,18 +10,17 @@ import proto from '@temporalio/proto';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { replayFailures } from '../scripts/replay.js';
-import { findCentre, findItemVersion, planStages, snapshotOf } from '../db/catalogue.js';
 import { applications, events, reviews } from '../db/schema/index.js';
 import { applicationWorkflow } from '../workflows/application.js';
 import {
-  type ApplicationInput,
   decisionUpdate,
   intakeUpdate,
   pickupUpdate,
   stateQuery,
   supplementUpdate,
 } from '../workflows/messages.js';
-import { STARTUP_DEPARTMENTS, type Stack, chiefOf, leaderOf, officer, startStack, uniqueIdNumber, windowOf } from './support/stack.js';
+import { STARTUP_DEPARTMENTS, type Stack, chiefOf, leaderOf, officer, startStack, windowOf } from './support/stack.js';
+import { applicationInput } from './support/items.js';
 
 const EventType = proto.temporal.api.enums.v1.EventType;
 
@@ -32,20 +30,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-/** An application's input as the API makes it: the item's current version, planned at the centre. */
-async function input(itemCode: string, centreCode: string): Promise<ApplicationInput> {
-  const item = (await findItemVersion(stack.db, itemCode))!;
-  const centre = (await findCentre(stack.db, centreCode))!;
-  return {
-    applicationNo: `${centreCode}-TEST-${randomUUID()}`,
-    centreCode,
-    item: snapshotOf(item.definition, item.version),
-    stages: await planStages(stack.db, item.definition, centre),
-    applicant: { type: 'organisation', name: '南宁青禾科技有限公司', idNumber: uniqueIdNumber() },
-    materials: ['公司章程'],
-    submittedAt: new Date().toISOString(),
-  };
-}
+/** An application's input as the API makes it. */
+const input = (itemCode: string, centreCode: string) => applicationInput(stack.db, itemCode, centreCode);
 
 /** Every application this file starts; the last test replays them all. */
 const started: string[] = [];
@@ -151,7 +137,7 @@ describe('application workflow', () => {
     expect(asked.stage).toBe('supplement_requested');
     const resubmitted = await handle.executeUpdate(supplementUpdate, { args: [{ materials: ['经营场所证明', '食品安全管理制度'], officer: officer(windowOf('market_regulation')) }] });
     expect(resubmitted.stage).toBe('submitted');
-    expect(resubmitted.materials).toEqual(['公司章程', '经营场所证明', '食品安全管理制度']);
+    expect(resubmitted.materials).toEqual(['申请书', '经营场所证明', '食品安全管理制度']);
     await accept(handle);
     await approve(handle, 'market_regulation');
     await expect.poll(async () => (await handle.query(stateQuery)).stage).toBe('completed');

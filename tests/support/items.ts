@@ -1,15 +1,18 @@
 /**
  * Items that tests make for themselves (short limits, a chosen set of departments), saved straight
- * into the catalogue as the administrators' API saves them, and the time-skipping test server that
- * the clocks' tests jump forward on.
+ * into the catalogue as the administrators' API saves them; applications' inputs for tests that start
+ * workflows themselves; and the time-skipping test server that the clocks' tests jump forward on.
  */
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client.js';
+import { findCentre, findItemVersion, planStages, snapshotOf } from '../../db/catalogue.js';
 import { saveItem } from '../../db/catalogue-writes.js';
 import { itemDefinition } from '../../db/item-definition.js';
 import { registerSearchAttributes } from '../../scripts/temporal.js';
+import type { ApplicationInput } from '../../workflows/messages.js';
+import { uniqueIdNumber } from './people.js';
 
 /**
  * A promised item of market regulation, or a joint one when several departments review it, one stage
@@ -36,6 +39,21 @@ export async function saveTestItem(
   });
   await db.transaction((tx) => saveItem(tx, definition, { id: 'test' }, 'create'));
   return code;
+}
+
+/** An application's input as the API makes it, for a test that starts the workflow itself: the item's current version, planned at the centre. */
+export async function applicationInput(db: Db, itemCode: string, centreCode = '450100'): Promise<ApplicationInput> {
+  const item = (await findItemVersion(db, itemCode))!;
+  const centre = (await findCentre(db, centreCode))!;
+  return {
+    applicationNo: `${centreCode}-TEST-${randomUUID()}`,
+    centreCode,
+    item: snapshotOf(item.definition, item.version),
+    stages: await planStages(db, item.definition, centre),
+    applicant: { type: 'person', name: '张三', idNumber: uniqueIdNumber() },
+    materials: ['申请书'],
+    submittedAt: new Date().toISOString(),
+  };
 }
 
 /** The Java time-skipping test server from .tools/, with OneWindow's search attributes. */

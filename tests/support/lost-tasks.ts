@@ -22,12 +22,10 @@ import { expect, inject } from 'vitest';
 import { type Activities, createActivities } from '../../activities/index.js';
 import type { Transition } from '../../activities/read-model.js';
 import { isUnavailable } from '../../api/errors.js';
-import { findCentre, findItemVersion, planStages, snapshotOf } from '../../db/catalogue.js';
 import { type Database, type Db, openDatabase } from '../../db/client.js';
 import { differences, expectedRows, storedRows } from '../../db/reconcile.js';
 import { applicationWorkflow } from '../../workflows/application.js';
 import {
-  type ApplicationInput,
   type ApplicationState,
   REFUSALS,
   decisionUpdate,
@@ -36,7 +34,8 @@ import {
 } from '../../workflows/messages.js';
 import { findTemporalCli, freePort, registerSearchAttributes, startDevServer, type DevServer } from '../../scripts/temporal.js';
 import { type GrpcProxy, quietRuntime, startGrpcProxy } from './grpc-proxy.js';
-import { chiefOf, officer, uniqueIdNumber, windowOf } from './people.js';
+import { applicationInput } from './items.js';
+import { chiefOf, officer, windowOf } from './people.js';
 
 quietRuntime();
 
@@ -151,17 +150,7 @@ export async function startLossyStack() {
 
   /** An application of `itemCode` at Nanning, started as the API starts one (a lost workflow task is retried after `workflowTaskTimeout`). */
   async function start(itemCode = 'company-startup', workflowTaskTimeout?: string): Promise<WorkflowHandle<typeof applicationWorkflow>> {
-    const item = (await findItemVersion(database.db, itemCode))!;
-    const centre = (await findCentre(database.db, '450100'))!;
-    const input: ApplicationInput = {
-      applicationNo: `450100-LOST-${randomUUID()}`,
-      centreCode: '450100',
-      item: snapshotOf(item.definition, item.version),
-      stages: await planStages(database.db, item.definition, centre),
-      applicant: { type: 'person', name: '李四', idNumber: uniqueIdNumber() },
-      materials: ['公司章程'],
-      submittedAt: new Date().toISOString(),
-    };
+    const input = await applicationInput(database.db, itemCode);
     return client.workflow.start(applicationWorkflow, { workflowId: input.applicationNo, taskQueue, args: [input], workflowTaskTimeout });
   }
 
