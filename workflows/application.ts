@@ -326,6 +326,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         if (!committedWrites) {
           const openedEvent = event('review_opened', { stage: index, department: review.department });
           review.responsible = await openReviewTask({ state: snapshot(), events: [openedEvent], major: input.item.major });
+          writtenSeq = Math.max(writtenSeq, openedEvent.seq);
           openTasks.add(review);
         }
         await clocks.watchReview(review);
