@@ -64,7 +64,7 @@ export function timeline(history: { events?: JsonEvent[] }): TimelineEntry[] {
         what = `activity ${activities.get(String(attrs.scheduledEventId))} ${type === 'ACTIVITY_TASK_FAILED' ? 'failed' : 'timed out'}`;
         break;
       case 'MARKER_RECORDED': {
-        // A local activity (every activity since the local-activities patch) leaves one marker when it is done.
+        // A local activity (the reads since the local-activities patch; the writes too before committed writes) leaves one marker when it is done.
         if (attrs.markerName !== 'core_local_activity') break;
         const data = decode(attrs.details?.data?.payloads?.[0]) as { activity_type?: string; attempt?: number } | undefined;
         const tries = data?.attempt && data.attempt > 1 ? ` after ${data.attempt} tries` : '';

@@ -128,8 +128,9 @@ export async function createWorker(options: {
     taskQueue: options.taskQueue ?? options.temporal.taskQueue,
     workflowBundle: options.workflowBundle,
     activities: options.activities ?? createActivities({ db: options.db }),
-    // A drain waits for local activities in hand, which retry while PostgreSQL is down: stop waiting after
-    // 30 s; their workflow tasks time out on the server and another worker runs them again (idempotently).
+    // A drain waits for the activities in hand, which retry while PostgreSQL is down: stop waiting after
+    // 30 s; the server times them out (or their workflow tasks, for local ones) and another worker runs them
+    // again, idempotently.
     shutdownForceTime: '30 seconds',
     // Unset keys must stay absent: the SDK spreads the options over its defaults.
     ...(options.tuning?.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.tuning.maxCachedWorkflows }),
