@@ -6,8 +6,8 @@
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { accountabilityCases, alerts, applications, events, reviews } from '../db/schema/index.js';
-import { alertRow, applicationColumns, applicationRow, caseRow, eventRow, isAlert, reviewRow, submittedEvent } from '../db/read-model-rows.js';
-import type { ApplicationInput, ApplicationState, TransitionEvent } from '../workflows/messages.js';
+import { alertRow, applicationColumns, applicationRow, caseRow, eventRow, isAlert, reviewRow } from '../db/read-model-rows.js';
+import { type ApplicationInput, type ApplicationState, type TransitionEvent, submittedEvent } from '../workflows/messages.js';
 
 export interface Transition {
   state: ApplicationState;

@@ -29,9 +29,6 @@ export function applicationRow(input: ApplicationInput): typeof applications.$in
   };
 }
 
-/** The event every application starts with, numbered 1: its submission. */
-export const submittedEvent = (input: ApplicationInput): TransitionEvent => ({ seq: 1, type: 'submitted', at: input.submittedAt });
-
 /** What a transition changes on the application's row. */
 export function applicationColumns(state: ApplicationState) {
   return {

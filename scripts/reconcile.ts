@@ -36,16 +36,16 @@ const { client, connection } = temporalClient(config.temporal, config.temporal.a
 try {
   const chosen = values.application ?? [];
   const open = values.open || (chosen.length === 0 && !values.since);
-  const numbers = [...new Set([...chosen, ...(await applicationsToReconcile(database.db, { open, since: values.since && new Date(values.since).toISOString() }))])];
+  const numbers = new Set([...chosen, ...(await applicationsToReconcile(database.db, { open, since: values.since && new Date(values.since).toISOString() }))]);
   if (open) {
     // Running workflows that the read model does not show as open are compared too.
     for await (const workflow of client.workflow.list({ query: `WorkflowType = 'applicationWorkflow' AND ExecutionStatus = 'Running'` })) {
-      if (!numbers.includes(workflow.workflowId)) numbers.push(workflow.workflowId);
+      numbers.add(workflow.workflowId);
     }
   }
   const report = await reconcile(
     database.db,
-    numbers,
+    [...numbers],
     (no) =>
       client.workflow
         .getHandle(no)

@@ -28,6 +28,7 @@ import {
   stateQuery,
   supplementUpdate,
   recordQuery,
+  submittedEvent,
 } from './messages.js';
 import { authorise, refuse } from './refuse.js';
 import { actsFor, mayDecide, mayHandIn } from './authority.js';
@@ -57,7 +58,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   };
   const now = () => new Date().toISOString();
   /** Every transition, for the reconciler; the submission is the first. */
-  const transitions: TransitionEvent[] = [{ seq: 1, type: 'submitted', at: input.submittedAt }];
+  const transitions: TransitionEvent[] = [submittedEvent(input)];
   let writtenSeq = 0;
 
   function event(type: string, fields: Omit<TransitionEvent, 'seq' | 'type' | 'at'> = {}): TransitionEvent {

@@ -228,6 +228,9 @@ export interface TransitionEvent {
   data?: Record<string, unknown>;
 }
 
+/** The event every application starts with, numbered 1: its submission. */
+export const submittedEvent = (input: ApplicationInput): TransitionEvent => ({ seq: 1, type: 'submitted', at: input.submittedAt });
+
 export type IntakeDecision =
   | { decision: 'accept'; department: string; officer: Officer }
   | { decision: 'not_accept'; department: string; officer: Officer; reason: string }

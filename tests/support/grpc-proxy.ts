@@ -31,8 +31,6 @@ export interface GrpcProxy {
   cancelHolds(): void;
   /** No call gets through or is answered from now on, as if the worker's network were cut. */
   cut(): void;
-  /** Completions held or lost so far. */
-  lost: number;
   close(): Promise<void>;
 }
 
@@ -89,7 +87,6 @@ export async function startGrpcProxy(upstream: string): Promise<GrpcProxy> {
             },
           };
           heldCalls.add(held);
-          proxy.lost += 1;
           hold.resolve(held);
           return;
         }
@@ -104,7 +101,6 @@ export async function startGrpcProxy(upstream: string): Promise<GrpcProxy> {
 
   const proxy: GrpcProxy = {
     address: `127.0.0.1:${port}`,
-    lost: 0,
     holdNextCompletion: (workflowId) => new Promise((resolve) => holds.push({ workflowId, resolve })),
     cancelHolds: () => void holds.splice(0),
     cut() {
