@@ -7,7 +7,7 @@ import type { Db } from '../db/client.js';
 import { calendarSnapshot } from '../db/calendar.js';
 import { listOfficers } from '../db/catalogue.js';
 import type { ApplicationInput, Officer } from '../workflows/messages.js';
-import type { CalendarSnapshot } from '../workflows/working-days.js';
+import type { CalendarSnapshot } from '../workflows/rules/working-days.js';
 import { type Transition, writeSubmission, writeTransition } from './read-model.js';
 
 export function createActivities({ db }: { db: Db }) {

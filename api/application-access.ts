@@ -5,7 +5,7 @@
  * centre or a centre above it see it with the number masked; nobody else sees it at all.
  */
 import type { FastifyRequest } from 'fastify';
-import { actsFor, withinCentre } from '../workflows/authority.js';
+import { actsFor, withinCentre } from '../workflows/rules/authority.js';
 import { type Identity, OVERSIGHT, forbidden } from './auth.js';
 
 interface Handled {

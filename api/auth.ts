@@ -12,7 +12,7 @@ import { type JWTPayload, type JWTVerifyGetKey, SignJWT, createRemoteJWKSet, err
 import type { Db } from '../db/client.js';
 import { findOfficer } from '../db/catalogue.js';
 import { OFFICER_ROLES, type OfficerRole, apiKeys } from '../db/schema/index.js';
-import { centrePrefix, withinCentre } from '../workflows/authority.js';
+import { centrePrefix, withinCentre } from '../workflows/rules/authority.js';
 import type { Officer } from '../workflows/messages.js';
 import { HttpError } from './errors.js';
 

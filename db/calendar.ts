@@ -8,7 +8,7 @@ import { and, between, eq, inArray, max, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { ancestry, findCentre } from './catalogue.js';
 import { NATIONAL, calendarDays, calendarYears } from './schema/index.js';
-import { addDays, type CalendarSnapshot } from '../workflows/working-days.js';
+import { addDays, type CalendarSnapshot } from '../workflows/rules/working-days.js';
 import type { Officer } from '../workflows/messages.js';
 
 import type { Tx } from './catalogue-writes.js';

@@ -4,7 +4,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
 import { reviewingDepartments, type ItemDefinition } from './item-definition.js';
 import { centres, departments, itemVersions, items, officers, windows } from './schema/index.js';
-import { centrePrefix } from '../workflows/authority.js';
+import { centrePrefix } from '../workflows/rules/authority.js';
 import type { ItemSnapshot, StagePlan } from '../workflows/messages.js';
 
 export type CentreRow = typeof centres.$inferSelect;

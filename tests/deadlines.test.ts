@@ -24,7 +24,7 @@ import {
   stopClockUpdate,
   supplementUpdate,
 } from '../workflows/messages.js';
-import { WorkingCalendar, chinaDate } from '../workflows/working-days.js';
+import { WorkingCalendar, chinaDate } from '../workflows/rules/working-days.js';
 import { addLocalDaysOff, calendarSnapshot } from '../db/calendar.js';
 import { efficiency } from '../db/statistics.js';
 import { repeatedSupplements } from '../db/queries.js';

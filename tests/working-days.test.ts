@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seedCalendarDays } from '../db/calendar.js';
-import { WorkingCalendar, addDays, chinaDate, spanFor, startOfChinaDay } from '../workflows/working-days.js';
+import { WorkingCalendar, addDays, chinaDate, spanFor, startOfChinaDay } from '../workflows/rules/working-days.js';
 
 const national = seedCalendarDays([2025, 2026]).filter((d) => d.scope === 'CN');
 const calendar = new WorkingCalendar({

@@ -31,7 +31,7 @@ import {
   submittedEvent,
 } from './messages.js';
 import { authorise, refuse } from './refuse.js';
-import { actsFor, mayDecide, mayHandIn } from './authority.js';
+import { actsFor, mayDecide, mayHandIn } from './rules/authority.js';
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
   const { recordSubmitted, recordTransition, openReviewTask, calendarSnapshot, responsibleOfficers, committedWrites } = activities();

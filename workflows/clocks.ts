@@ -29,8 +29,8 @@ import {
   stopClockUpdate,
 } from './messages.js';
 import { authorise, refuse } from './refuse.js';
-import { actsFor, mayExtend } from './authority.js';
-import { WorkingCalendar, chinaDate, spanFor } from './working-days.js';
+import { actsFor, mayExtend } from './rules/authority.js';
+import { WorkingCalendar, chinaDate, spanFor } from './rules/working-days.js';
 
 /** What the clocks need of the workflow that owns the application's state. */
 export interface ClockContext {

@@ -6,7 +6,7 @@ import { stateQuery } from '../../workflows/messages.js';
 import { errorBody, invalid, notFound } from '../errors.js';
 import { OVERSIGHT, STAFF, WINDOW_STAFF, forbidden, scopeCentre, staffOf } from '../auth.js';
 import { requireSight } from '../application-access.js';
-import { withinCentre } from '../../workflows/authority.js';
+import { withinCentre } from '../../workflows/rules/authority.js';
 import { maskIdNumber } from '../identity.js';
 import { application, applicationNoParams, applicationPage, listQuery, liveState, submission } from '../schemas.js';
 import { submitApplication } from '../submissions.js';

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditLog } from '../../db/schema/index.js';
 import { staffOf } from '../auth.js';
-import { centrePrefix } from '../../workflows/authority.js';
+import { centrePrefix } from '../../workflows/rules/authority.js';
 import { errorBody } from '../errors.js';
 import { iso } from '../views.js';
 

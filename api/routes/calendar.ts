@@ -11,7 +11,7 @@ import { recordChange } from '../../db/catalogue-writes.js';
 import { and, eq } from 'drizzle-orm';
 import { applications } from '../../db/schema/index.js';
 import { recalculateSignal } from '../../workflows/messages.js';
-import { WorkingCalendar, chinaDate, spanFor } from '../../workflows/working-days.js';
+import { WorkingCalendar, chinaDate, spanFor } from '../../workflows/rules/working-days.js';
 import { recordedActor, requireCentre, requireRegion } from '../auth.js';
 import { errorBody, invalid, notFound } from '../errors.js';
 

@@ -11,7 +11,7 @@ import { findCentre } from '../../db/catalogue.js';
 import { consultations } from '../../db/schema/index.js';
 import { errorBody, invalid } from '../errors.js';
 import { OVERSIGHT, STAFF, WINDOW_STAFF, forbidden, scopeCentre, staffOf } from '../auth.js';
-import { centrePrefix } from '../../workflows/authority.js';
+import { centrePrefix } from '../../workflows/rules/authority.js';
 import { officer } from '../schemas.js';
 import { iso } from '../views.js';
 

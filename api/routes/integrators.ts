@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findCentre } from '../../db/catalogue.js';
 import { apiKeys } from '../../db/schema/index.js';
-import { withinCentre } from '../../workflows/authority.js';
+import { withinCentre } from '../../workflows/rules/authority.js';
 import { actorOf, newApiKey, requireCentre, staffOf } from '../auth.js';
 import { errorBody, invalid, notFound, refused } from '../errors.js';
 import { iso } from '../views.js';

@@ -3,7 +3,7 @@
  * day's business table, and a stream of change notices (server-sent events) for the live page.
  */
 import { OVERSIGHT, scopeCentre, staffOf } from '../auth.js';
-import { withinCentre } from '../../workflows/authority.js';
+import { withinCentre } from '../../workflows/rules/authority.js';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';

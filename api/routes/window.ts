@@ -26,7 +26,7 @@ import {
 import { errorBody, notFound, refused } from '../errors.js';
 import { WINDOW_STAFF, forbidden } from '../auth.js';
 import { requireSight } from '../application-access.js';
-import { actsFor, mayDecide, mayExtend, mayHandIn } from '../../workflows/authority.js';
+import { actsFor, mayDecide, mayExtend, mayHandIn } from '../../workflows/rules/authority.js';
 import {
   application,
   applicationNoParams,

@@ -4,7 +4,7 @@
  * refused. Each rule answers with the reason for a refusal, or undefined when the officer may act.
  * Workflow-safe: no imports beyond types.
  */
-import type { Officer } from './messages.js';
+import type { Officer } from '../messages.js';
 
 /** The officers who work at a department's window (not administrators or supervisors). */
 const WINDOW_ROLES = ['window_officer', 'chief_representative', 'department_leader'];
