@@ -12,7 +12,7 @@ import { type JWTPayload, type JWTVerifyGetKey, SignJWT, createRemoteJWKSet, err
 import type { Db } from '../db/client.js';
 import { findOfficer } from '../db/catalogue.js';
 import { OFFICER_ROLES, type OfficerRole, apiKeys } from '../db/schema/index.js';
-import { centrePrefix, withinCentre } from '../workflows/rules/authority.js';
+import { WINDOW_ROLES, centrePrefix, withinCentre } from '../workflows/rules/authority.js';
 import type { Officer } from '../workflows/messages.js';
 import { HttpError } from './errors.js';
 
@@ -49,7 +49,7 @@ declare module 'fastify' {
 }
 
 export const STAFF: readonly OfficerRole[] = OFFICER_ROLES;
-export const WINDOW_STAFF: readonly OfficerRole[] = ['window_officer', 'chief_representative', 'department_leader'];
+export const WINDOW_STAFF: readonly OfficerRole[] = WINDOW_ROLES;
 export const OVERSIGHT: readonly OfficerRole[] = ['supervisor', 'centre_administrator'];
 
 const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message);

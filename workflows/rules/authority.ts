@@ -6,8 +6,8 @@
  */
 import type { Officer } from '../messages.js';
 
-/** The officers who work at a department's window (not administrators or supervisors). */
-const WINDOW_ROLES = ['window_officer', 'chief_representative', 'department_leader'];
+/** The officers who work at a department's window (not administrators or supervisors); the API's access rules use the same list. */
+export const WINDOW_ROLES = ['window_officer', 'chief_representative', 'department_leader'] as const;
 
 /** A centre and every centre below it share the prefix of its code (450000 ⊃ 450100 ⊃ 450102). */
 export const centrePrefix = (code: string) => code.replace(/(00)+$/, '');
@@ -17,7 +17,7 @@ const who = (officer: Officer) => `${officer.id} (${officer.role ?? 'no role'} o
 
 /** A window officer, chief representative or leader acts only for their own department at their own centre. */
 export function actsFor(officer: Officer, department: string, centreCode: string): string | undefined {
-  if (!officer.role || !WINDOW_ROLES.includes(officer.role)) return `${who(officer)} does not work at a department's window`;
+  if (!officer.role || !(WINDOW_ROLES as readonly string[]).includes(officer.role)) return `${who(officer)} does not work at a department's window`;
   if (officer.departmentCode !== department) return `${who(officer)} cannot act for ${department}`;
   if (officer.centreCode !== centreCode) return `${who(officer)} cannot act at centre ${centreCode}`;
   return undefined;
