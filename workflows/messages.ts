@@ -292,8 +292,6 @@ export const recalculateUpdate = defineUpdate<ApplicationState, []>('recalculate
  */
 export const recalculateSignal = defineSignal('recalculateDeadlines');
 
-/** Art. 42: 20 working days may be extended by 10; a joint item's 45 by 15. */
-export const maxExtensionDays = (kind: ItemKind) => (kind === 'joint' ? 15 : 10);
 export const stateQuery = defineQuery<ApplicationState>('state');
 
 /** What the read model should hold of an application, as its workflow has it (db/reconcile.ts compares the two). */

@@ -1,12 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import { REFUSALS } from './messages.js';
+import type { Refusal } from './rules/refusal.js';
 
-/** A business refusal: the caller of the update hears the reason; nothing is written to history. */
-export function refuse(type: string, message: string): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true });
-}
-
-/** Refuses an officer without the authority (workflows/authority.ts gives the reason). */
-export function authorise(problem: string | undefined): void {
-  if (problem) refuse(REFUSALS.notAuthorised, problem);
+/** A rule's refusal, thrown from an update's validator: the caller hears the reason; nothing is written to history. */
+export function refuseIf(refusal: Refusal | undefined): void {
+  if (refusal) throw ApplicationFailure.create({ type: refusal.type, message: refusal.message, nonRetryable: true });
 }

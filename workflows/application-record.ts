@@ -1,0 +1,113 @@
+/**
+ * The application's record inside its workflow: its state, every transition the rules made, and their
+ * writes to the read model (workflows/recorder.ts). Rules (workflows/rules/) return changes; `commit`
+ * takes them in, and `record` writes their transitions.
+ */
+import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { type ApplicationInput, type ApplicationState, type Review, type TransitionEvent, recordQuery, searchAttributes, stateQuery, submittedEvent } from './messages.js';
+import type { activities } from './proxies.js';
+import { createRecorder } from './recorder.js';
+import { type Change, type Draft, change } from './rules/change.js';
+import { submitted } from './rules/intake.js';
+import { taskOpened, withResponsible } from './rules/review.js';
+
+export type ApplicationRecord = ReturnType<typeof createApplicationRecord>;
+
+export function createApplicationRecord(input: ApplicationInput, calls: ReturnType<typeof activities>) {
+  const { recordSubmitted, recordTransition, openReviewTask, committedWrites } = calls;
+  const state = submitted(input);
+  /** Every transition, for the reconciler; the submission is the first. */
+  const transitions: TransitionEvent[] = [submittedEvent(input)];
+  /** Older applications' count of written transitions (the recorder keeps it since committed writes). */
+  let writtenSeq = 0;
+  const now = () => new Date().toISOString();
+
+  // Activity arguments are serialized when the activation ends, so each write takes its own copy.
+  const snapshot = (): ApplicationState => JSON.parse(JSON.stringify(state)) as ApplicationState;
+  const recorder = createRecorder(recordTransition, snapshot);
+
+  setHandler(stateQuery, () => state);
+  setHandler(recordQuery, () => ({ input, state, events: transitions, writtenSeq: committedWrites ? recorder.writtenSeq() : writtenSeq }));
+
+  /**
+   * Takes a rule's change into the state and returns its transitions. Each review stays the same
+   * object, because the waits and timers of its step hold it.
+   */
+  function commit({ state: next, events }: Change): TransitionEvent[] {
+    const stage = state.stage;
+    const reviews = next.reviews.map((review, i) => (state.reviews[i] ? Object.assign(state.reviews[i], review) : review));
+    Object.assign(state, next, { reviews });
+    if (state.stage !== stage) upsertSearchAttributes([{ key: searchAttributes.stage, value: state.stage }]);
+    transitions.push(...events);
+    return events;
+  }
+
+  /** Transitions that change nothing else, numbered now. */
+  const note = (...drafts: Draft[]) => commit(change(state, {}, drafts, now()));
+
+  // A window may act before the first row is written; its transition must not reach the read model first.
+  let submissionRecorded = false;
+
+  /** Writes these transitions to the read model; returns once they are there. */
+  async function record(events: TransitionEvent[]): Promise<ApplicationState> {
+    if (committedWrites) {
+      await condition(() => submissionRecorded);
+      await recorder.record(events);
+      return state;
+    }
+    const copy = snapshot();
+    await condition(() => submissionRecorded);
+    await recordTransition({ state: copy, events });
+    writtenSeq = Math.max(writtenSeq, ...events.map((e) => e.seq));
+    return state;
+  }
+
+  /**
+   * Transitions that the workflow's main routine writes at once with its own next ones (an acceptance
+   * with the opening of the reviews, a decision with the application's outcome): one write for both.
+   * Older applications write each now.
+   */
+  async function recordWithNext(events: TransitionEvent[]): Promise<ApplicationState> {
+    if (!committedWrites) return record(events);
+    recorder.later(events);
+    await recorder.written(events);
+    return state;
+  }
+
+  /** The main routine's own transitions for its next write, which it does not wait for. */
+  async function keepForNext(events: TransitionEvent[]): Promise<void> {
+    if (committedWrites) recorder.later(events);
+    else await record(events);
+  }
+
+  /** Reviews whose task is written with its responsible officers: only these take decisions and clock stops. */
+  const openTasks = new WeakSet<Review>();
+
+  /** Older applications open each review's task on its own, writing from the activity that finds its officers. */
+  async function openTaskAlone(review: Review): Promise<void> {
+    const [opened] = note(taskOpened(review));
+    const responsible = await openReviewTask({ state: snapshot(), events: [opened], major: input.item.major });
+    commit({ state: withResponsible(state, [review], [responsible]), events: [] });
+    writtenSeq = Math.max(writtenSeq, opened.seq);
+    openTasks.add(review);
+  }
+
+  return {
+    state,
+    committedWrites,
+    now,
+    commit,
+    note,
+    record,
+    recordWithNext,
+    keepForNext,
+    openTaskAlone,
+    taskOpen: (review: Review) => openTasks.has(review),
+    tasksOpened: (reviews: Review[]) => reviews.forEach((review) => openTasks.add(review)),
+    async recordSubmission(): Promise<void> {
+      await recordSubmitted(input);
+      submissionRecorded = true;
+      writtenSeq = Math.max(writtenSeq, 1);
+    },
+  };
+}
