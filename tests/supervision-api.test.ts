@@ -246,7 +246,7 @@ describe('supervision data', () => {
     for (const script of scripts) {
       const served = await stack.app.inject(`/supervision/${script}`);
       expect(served.statusCode, script).toBe(200);
-      expect(served.headers['content-type'], script).toMatch(/^text\/javascript/);
+      expect(served.headers['content-type'], script).toMatch(/^(text|application)\/javascript/);
     }
   });
 });
