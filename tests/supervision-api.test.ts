@@ -3,7 +3,9 @@
  * written as the workflows would write them, on a day of its own.
  */
 import { randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTransition } from '../activities/read-model.js';
 import { applications, centres, consultations, events } from '../db/schema/index.js';
@@ -238,5 +240,13 @@ describe('supervision data', () => {
     const map = await stack.app.inject('/supervision/vendor/guangxi.json');
     expect(map.json().features).toHaveLength(14);
     expect((await stack.app.inject('/supervision/vendor/echarts.min.js')).statusCode).toBe(200);
+    // The page's script and its modules, which the browser loads only with a JavaScript type.
+    const scripts = ['app.js', ...readdirSync(path.resolve(import.meta.dirname, '../web/supervision/modules')).map((file) => `modules/${file}`)];
+    expect(scripts.length).toBeGreaterThan(1);
+    for (const script of scripts) {
+      const served = await stack.app.inject(`/supervision/${script}`);
+      expect(served.statusCode, script).toBe(200);
+      expect(served.headers['content-type'], script).toMatch(/^(text|application)\/javascript/);
+    }
   });
 });
