@@ -7,6 +7,9 @@
 import { type AlertLevel, type ApplicationState, type Deadlines, type Review, SUPERVISION_LEVELS } from '../messages.js';
 import { type Change, change } from './change.js';
 
+/** Accountability (责任追究制): a red or statutory red alert opens a case that supervisors follow up; yellow warns only. */
+export const opensCase = (level: AlertLevel): boolean => level !== 'yellow';
+
 /** The next alert a clock raises, and when: the first of its levels not yet raised. */
 export function nextAlert(deadlines: Deadlines, raised: ReadonlySet<AlertLevel>): { level: AlertLevel; at: string } | undefined {
   const steps: [AlertLevel, string | undefined][] = [
