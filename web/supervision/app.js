@@ -4,16 +4,18 @@
 // pasted into the sign-in form or passed once as /supervision#token=…; it is kept for the tab only.
 // The parts are in modules/: i18n, state, helpers, api, map, day (table and applications), detail,
 // alerts (and cases), statistics, live (the event stream); constants holds the fixed settings.
+// The modules import one another without cycles: what the map does in the day panel (selecting a centre,
+// refreshing its list of centres) is passed in here, by connectMap.
 
 import { loadAlerts, renderAlerts, renderCases } from './modules/alerts.js';
 import { getJSON, showError, signIn, signOut } from './modules/api.js';
 import { LANG_KEY } from './modules/constants.js';
-import { loadDay, renderApplications, renderCentreSelect, renderDay, renderDayTitle, selectCentre } from './modules/day.js';
+import { loadDay, renderApplications, renderCentreSelect, renderDay, renderDayTitle } from './modules/day.js';
 import { closeDetail, renderDetail } from './modules/detail.js';
 import { $, formatInstant, tickOne } from './modules/helpers.js';
 import { t } from './modules/i18n.js';
 import { connectStream, markRefreshed, refreshAll, renderLive } from './modules/live.js';
-import { chart, initMap, loadMap, renderMap } from './modules/map.js';
+import { chart, connectMap, initMap, loadMap, renderMap } from './modules/map.js';
 import { scope, state } from './modules/state.js';
 import { initEfficiency, loadEfficiency, renderEfficiency } from './modules/statistics.js';
 
@@ -36,6 +38,21 @@ function renderClock() {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// A centre chosen on the map or in the day panel's list: both panels show it, the day's table reloads.
+
+function selectCentre(code) {
+  if (!state.centreByCode.has(code) && code !== scope()) return;
+  state.selectedCentre = code;
+  state.selectedItem = null;
+  state.applications = null;
+  $('day-centre').value = code;
+  renderMap();
+  renderApplications();
+  renderDayTitle();
+  return loadDay();
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Start.
 
 function renderAll() {
@@ -53,6 +70,13 @@ function renderAll() {
 async function start() {
   window.__supervision = { chart: undefined, centres: [], state, refresh: refreshAll };
   renderStatic();
+  connectMap({
+    onSelect: selectCentre,
+    onCentres: () => {
+      renderCentreSelect();
+      renderDayTitle();
+    },
+  });
   state.me = await signIn();
   state.selectedCentre = scope();
   $('whoami').textContent = `${state.me.officer.name} (${state.me.officer.id})`;

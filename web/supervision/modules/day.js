@@ -4,8 +4,7 @@ import { getJSON, latest, showError } from './api.js';
 import { openDetail } from './detail.js';
 import { $, centreName, countdownNode, departmentName, el, formatInstant, itemName, stageBadge, supervisionBadge } from './helpers.js';
 import { t } from './i18n.js';
-import { renderMap } from './map.js';
-import { scope, state } from './state.js';
+import { state } from './state.js';
 
 const DAY_COLUMNS = ['item', 'department', 'consultation', 'application', 'acceptance', 'approval', 'completion', 'pickup', 'yellow', 'red'];
 const COUNT_COLUMNS = new Set(DAY_COLUMNS.slice(2));
@@ -126,18 +125,6 @@ export function loadDay() {
       renderDay();
     },
   );
-}
-
-export function selectCentre(code) {
-  if (!state.centreByCode.has(code) && code !== scope()) return;
-  state.selectedCentre = code;
-  state.selectedItem = null;
-  state.applications = null;
-  $('day-centre').value = code;
-  renderMap();
-  renderApplications();
-  renderDayTitle();
-  return loadDay();
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -24,10 +24,6 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-export function todayInChina() {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
-
 const instantFormat = new Intl.DateTimeFormat('sv-SE', {
   timeZone: TZ,
   year: 'numeric',

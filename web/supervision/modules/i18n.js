@@ -1,6 +1,5 @@
-// Labels, in Chinese (default) and English: the dictionary, the stored language and t() to translate.
+// Labels, in Chinese (default) and English: the dictionary and t() to translate into the page's language.
 
-import { LANG_KEY } from './constants.js';
 import { state } from './state.js';
 
 const DICT = {
@@ -253,14 +252,6 @@ const DICT = {
     level_county: 'county',
   },
 };
-
-export function storedLang() {
-  try {
-    return localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh';
-  } catch {
-    return 'zh';
-  }
-}
 
 export function t(key, vars) {
   const text = DICT[state.lang][key] ?? DICT.zh[key] ?? key;

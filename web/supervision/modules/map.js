@@ -2,12 +2,18 @@
 
 import { getJSON, latest, showError } from './api.js';
 import { COLOURS, echarts } from './constants.js';
-import { renderCentreSelect, renderDayTitle, selectCentre } from './day.js';
 import { $, centreName, localName } from './helpers.js';
 import { t } from './i18n.js';
 import { state } from './state.js';
 
 export let chart;
+// What the map calls in the day panel, passed in by app.js: a dot clicked, the centres (re)loaded.
+let onSelect = () => {};
+let onCentres = () => {};
+export function connectMap(callbacks) {
+  ({ onSelect, onCentres } = callbacks);
+}
+
 const SIZE = { region: 22, city: 13, county: 8 };
 // Drawing order, bottom to top: the region's larger dot (at the same place as Nanning's) shows as a
 // ring around the dots above it; then green, yellow, red, so a late centre is never hidden under a
@@ -64,7 +70,7 @@ export function initMap(geojson) {
   });
   chart.on('click', (p) => {
     const code = p.data?.code;
-    if (code) selectCentre(code);
+    if (code) onSelect(code);
   });
   new ResizeObserver(() => chart.resize()).observe($('map'));
 }
@@ -128,8 +134,7 @@ export function loadMap() {
       state.centreByCode = new Map(body.centres.map((c) => [c.code, c]));
       window.__supervision.centres = state.centres;
       renderMap();
-      renderCentreSelect();
-      renderDayTitle();
+      onCentres();
     },
   );
 }

@@ -1,8 +1,21 @@
 // The page's state: what is loaded, selected and shown, and the signed-in officer's centre.
+// It imports only the constants, so every other module can read it.
 
-import { REGION } from './constants.js';
-import { todayInChina } from './helpers.js';
-import { storedLang } from './i18n.js';
+import { LANG_KEY, REGION, TZ } from './constants.js';
+
+/** The language chosen before (the language switch keeps it), else Chinese. */
+function storedLang() {
+  try {
+    return localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh';
+  } catch {
+    return 'zh';
+  }
+}
+
+/** Today's date in China, "2026-11-28". */
+function todayInChina() {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
 
 export const state = {
   lang: storedLang(),
