@@ -1,0 +1,193 @@
+/**
+ * Intake (受理), workflows/rules/intake.ts: only the lead department's window takes an application in,
+ * at the centre it was submitted to; it accepts, refuses with a reason (不予受理), or asks once for
+ * every missing material (一次性告知). An immediate item (即办件) is decided on the spot.
+ */
+import { describe, expect, it } from 'vitest';
+import { type IntakeDecision, type Officer, REFUSALS } from '../../workflows/messages.js';
+import { intakeRefusal, submitted, takeIn } from '../../workflows/rules/intake.js';
+import {
+  ACCEPTED,
+  CONSULTED,
+  IMMEDIATE,
+  JOINT,
+  LEAD,
+  OTHER_CENTRE,
+  PARTNER,
+  applied,
+  chiefOf,
+  china,
+  expectEvents,
+  inReviewApp,
+  inStage,
+  leaderOf,
+  named,
+  refused,
+  roleless,
+  submittedApp,
+  supervisor,
+  supplementRequestedApp,
+  windowOf,
+} from './fixtures.js';
+
+const MAJOR_IMMEDIATE = { ...IMMEDIATE, item: { ...IMMEDIATE.item, major: true } };
+
+const accept = (officer: Officer = windowOf(), department = LEAD): IntakeDecision => ({ decision: 'accept', department, officer });
+const notAccept = (reason: string, officer: Officer = windowOf()): IntakeDecision => ({ decision: 'not_accept', department: LEAD, officer, reason });
+const askFor = (missingMaterials: string[], reason?: string): IntakeDecision => ({
+  decision: 'request_supplement',
+  department: LEAD,
+  officer: windowOf(),
+  missingMaterials,
+  reason,
+});
+
+describe('an application as submitted', () => {
+  it('waits for intake at the lead department of the centre it was submitted to, with no one yet responsible', () => {
+    expect(submitted(JOINT)).toEqual({
+      applicationNo: JOINT.applicationNo,
+      itemCode: 'restaurant-opening',
+      itemVersion: 3,
+      kind: 'joint',
+      centreCode: '450100',
+      leadDepartment: LEAD,
+      stage: 'submitted',
+      currentStage: 0,
+      stageCount: 2,
+      materials: ['申请书', '营业执照'],
+      intakes: [],
+      supplements: [],
+      reviews: [],
+      supervision: 'green',
+      alerts: [],
+      stoppedDays: 0,
+      submittedAt: JOINT.submittedAt,
+      seq: 1,
+    });
+  });
+
+  it("names the consultation's officer as responsible from the start (首问负责制)", () => {
+    expect(submitted(CONSULTED).responsibleOfficer).toEqual(chiefOf());
+  });
+});
+
+describe('intakeRefusal: only the lead department’s window takes an application in', () => {
+  const app = submittedApp();
+
+  it.each(named([
+    { case: 'an application no longer waiting for intake', app: inReviewApp(), intake: accept(), type: REFUSALS.wrongStage, part: `Intake is not possible: application ${JOINT.applicationNo} is in_review` },
+    { case: 'a closed application, saying it is closed', app: inStage('not_accepted'), intake: accept(), type: REFUSALS.wrongStage, part: 'is not_accepted and is closed' },
+    { case: 'intake by a department other than the lead', app, intake: accept(windowOf(PARTNER), PARTNER), type: REFUSALS.notLeadDepartment, part: 'Intake belongs to the lead department market_regulation, not health' },
+    { case: 'a supervisor, who does not work at a window', app, intake: accept(supervisor), type: REFUSALS.notAuthorised, part: "does not work at a department's window" },
+    { case: 'an officer without a role', app, intake: accept(roleless), type: REFUSALS.notAuthorised, part: "(no role of market_regulation at 450100) does not work at a department's window" },
+    { case: "another department's officer acting for the lead", app, intake: accept(windowOf(PARTNER)), type: REFUSALS.notAuthorised, part: 'cannot act for market_regulation' },
+    { case: "the lead department's officer of another centre", app, intake: accept(windowOf(LEAD, OTHER_CENTRE)), type: REFUSALS.notAuthorised, part: 'cannot act at centre 450100' },
+    { case: 'not accepting (不予受理) without a reason', app, intake: notAccept('  '), type: REFUSALS.missingReason, part: 'Not accepting an application needs a reason' },
+    { case: 'a supplement request that lists no missing material (一次性告知)', app, intake: askFor([]), type: REFUSALS.missingReason, part: 'must list every missing material at once' },
+  ]))('refuses %s', (_, { app, intake, type, part }) => {
+    expect(intakeRefusal(app, intake)).toEqual(refused(type, part));
+  });
+
+  it.each(named([
+    { case: 'a wrong stage, before authority', app: inReviewApp(), intake: accept(supervisor), type: REFUSALS.wrongStage },
+    { case: 'a wrong stage, before the lead department', app: inReviewApp(), intake: accept(windowOf(PARTNER), PARTNER), type: REFUSALS.wrongStage },
+    { case: 'the lead department, before authority', app, intake: accept(supervisor, PARTNER), type: REFUSALS.notLeadDepartment },
+    { case: 'authority, before the missing reason', app, intake: notAccept('', supervisor), type: REFUSALS.notAuthorised },
+  ]))('reports %s', (_, { app, intake, type }) => {
+    expect(intakeRefusal(app, intake)?.type).toBe(type);
+  });
+
+  it.each(named([
+    { case: "the lead department's window officer accept", app, intake: accept() },
+    { case: 'its chief representative accept', app, intake: accept(chiefOf()) },
+    { case: 'its leader accept', app, intake: accept(leaderOf()) },
+    { case: 'the window refuse with a reason', app, intake: notAccept('经营场所不符合规划用途') },
+    { case: 'the window ask for every missing material at once', app, intake: askFor(['场所平面图', '卫生许可证']) },
+    { case: 'the window take in again an application whose supplement came', app: { ...supplementRequestedApp(), stage: 'submitted' as const }, intake: accept() },
+    // The on-the-spot decision is the intake's: no chief representative or leader is asked for (mayDecide).
+    { case: "a window officer accept a major immediate item, which approves it", app: submittedApp(MAJOR_IMMEDIATE), intake: accept() },
+  ]))('lets %s', (_, { app, intake }) => {
+    expect(intakeRefusal(app, intake)).toBeUndefined();
+  });
+});
+
+describe('takeIn', () => {
+  const app = submittedApp();
+  const at = ACCEPTED;
+
+  it('accepts: the application goes to review and the accepting officer answers for it', () => {
+    const result = applied(app, (a) => takeIn(a, JOINT, accept(), at));
+    expect(result.state).toEqual({
+      ...app,
+      stage: 'in_review',
+      acceptedAt: at,
+      responsibleOfficer: windowOf(),
+      intakes: [{ decision: 'accept', officer: windowOf(), at }],
+      seq: app.seq + 1,
+    });
+    expectEvents(result, app, at, [{ type: 'intake_accept', actor: windowOf(), data: {} }]);
+  });
+
+  it("keeps the consultation's officer responsible when another officer accepts (首问负责制)", () => {
+    const { state } = takeIn(submittedApp(CONSULTED), CONSULTED, accept(), at);
+    expect(state.responsibleOfficer).toEqual(chiefOf());
+  });
+
+  it('does not accept (不予受理): the application closes, the reason recorded', () => {
+    const reason = '经营场所不符合规划用途';
+    const result = applied(app, (a) => takeIn(a, JOINT, notAccept(reason), at));
+    expect(result.state).toEqual({
+      ...app,
+      stage: 'not_accepted',
+      closedAt: at,
+      intakes: [{ decision: 'not_accept', officer: windowOf(), at, reason }],
+      seq: app.seq + 1,
+    });
+    expectEvents(result, app, at, [{ type: 'intake_not_accept', actor: windowOf(), data: { reason } }]);
+  });
+
+  it('asks for a supplement (补正): the application waits for the applicant, still open', () => {
+    const missingMaterials = ['场所平面图', '卫生许可证'];
+    const result = applied(app, (a) => takeIn(a, JOINT, askFor(missingMaterials, '材料不全'), at));
+    expect(result.state).toEqual({
+      ...app,
+      stage: 'supplement_requested',
+      intakes: [{ decision: 'request_supplement', officer: windowOf(), at, reason: '材料不全', missingMaterials }],
+      seq: app.seq + 1,
+    });
+    expect(result.state.closedAt).toBeUndefined();
+    expectEvents(result, app, at, [{ type: 'intake_request_supplement', actor: windowOf(), data: { reason: '材料不全', missingMaterials } }]);
+  });
+
+  it('records a second intake after the supplement, after the first', () => {
+    const again = { ...supplementRequestedApp(), stage: 'submitted' as const, seq: 3 };
+    const { state, events } = applied(again, (a) => takeIn(a, JOINT, accept(), at));
+    expect(state.intakes.map((i) => i.decision)).toEqual(['request_supplement', 'accept']);
+    expect(events.map((e) => e.seq)).toEqual([4]);
+  });
+
+  it('approves an immediate item (即办件) on the spot: accepting it is its decision', () => {
+    const immediate = submittedApp(IMMEDIATE);
+    const decidedAt = china('2025-09-22 10:05');
+    const result = applied(immediate, (a) => takeIn(a, IMMEDIATE, accept(), decidedAt));
+    expect(result.state).toMatchObject({ stage: 'in_review', acceptedAt: decidedAt, responsibleOfficer: windowOf() });
+    expect(result.state.reviews).toEqual([
+      {
+        stage: 0,
+        department: LEAD,
+        centreCode: '450100',
+        promisedLimitDays: 0,
+        status: 'approved',
+        openedAt: decidedAt,
+        decidedAt,
+        decidedBy: windowOf(),
+        stops: [],
+        stoppedDays: 0,
+      },
+    ]);
+    expectEvents(result, immediate, decidedAt, [
+      { type: 'intake_accept', actor: windowOf(), data: {} },
+      { type: 'review_approved', stage: 0, department: LEAD, actor: windowOf(), data: { onTheSpot: true } },
+    ]);
+  });
+});
