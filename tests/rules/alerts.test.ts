@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AlertLevel, SupervisionLevel } from '../../workflows/messages.js';
-import { nextAlert, raiseAlert } from '../../workflows/rules/alerts.js';
+import { nextAlert, opensCase, raiseAlert } from '../../workflows/rules/alerts.js';
 import { stepReview } from '../../workflows/rules/review.js';
 import {
   CONSULTED,
@@ -95,4 +95,12 @@ describe('raiseAlert: who answers for it (首问负责制 and the departments’
     const { state } = applied({ ...app, supervision }, (a) => raiseAlert(a, level, stepReview(a, PARTNER), at));
     expect(state.supervision).toBe(shown);
   });
+});
+
+describe('opensCase: accountability (责任追究制)', () => {
+  it.each<[AlertLevel, boolean]>([
+    ['yellow', false],
+    ['red', true],
+    ['statutory_red', true],
+  ])('a %s alert opens a case: %s', (level, opens) => expect(opensCase(level)).toBe(opens));
 });
