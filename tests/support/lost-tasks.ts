@@ -32,7 +32,7 @@ import {
   intakeUpdate,
   recordQuery,
 } from '../../workflows/messages.js';
-import { findTemporalCli, freePort, registerSearchAttributes, startDevServer, type DevServer } from '../../scripts/temporal.js';
+import { findTemporalCli, freePort, registerSearchAttributes, startDevServer, type DevServer } from '../../server/temporal.js';
 import { type GrpcProxy, quietRuntime, startGrpcProxy } from './grpc-proxy.js';
 import { applicationInput } from './items.js';
 import { chiefOf, officer, windowOf } from './people.js';
