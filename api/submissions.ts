@@ -6,10 +6,10 @@
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
-import { writeSubmission } from '../activities/read-model.js';
 import type { Db } from '../db/client.js';
 import { findCentre, findItemVersion, planStages, snapshotOf } from '../db/catalogue.js';
 import { allocateApplicationNo, findConsultation, findSubmission, reserveSubmission } from '../db/queries.js';
+import { writeSubmission } from '../db/read-model.js';
 import { applicationWorkflow } from '../workflows/application.js';
 import { type ApplicationInput, searchAttributes } from '../workflows/messages.js';
 import { HttpError, invalid, isUnavailable } from './errors.js';

@@ -1,6 +1,6 @@
 /**
  * The read model's rows as the workflow's state and transitions give them: one mapping, used by the
- * writer (activities/read-model.ts) and by the reconciler (db/reconcile.ts), which compares what is
+ * writer (db/read-model.ts) and by the reconciler (db/reconcile.ts), which compares what is
  * stored with what the workflow committed.
  */
 import type { accountabilityCases, alerts, applications, events, reviews } from './schema/index.js';
