@@ -14,6 +14,7 @@ export function applicationRow(input: ApplicationInput): typeof applications.$in
     itemVersion: input.item.version,
     centreCode: input.centreCode,
     leadDepartment: input.item.department,
+    major: input.item.major,
     statutoryLimitDays: input.item.statutoryLimitDays,
     promisedLimitDays: input.item.promisedLimitDays,
     stage: 'submitted',

@@ -22,6 +22,8 @@ export const applications = pgTable(
       .notNull()
       .references(() => centres.code),
     leadDepartment: text().notNull(),
+    /** From the item as submitted: a major item's reviews are decided by department leaders. */
+    major: boolean().notNull().default(false),
     stage: text().notNull(),
     applicant: jsonb().$type<Applicant>().notNull(),
     materials: jsonb().$type<string[]>().notNull(),
