@@ -6,9 +6,9 @@ import { log } from '@temporalio/activity';
 import type { Db } from '../db/client.js';
 import { calendarSnapshot } from '../db/calendar.js';
 import { listOfficers } from '../db/catalogue.js';
+import { type Transition, writeSubmission, writeTransition } from '../db/read-model.js';
 import type { ApplicationInput, Officer } from '../workflows/messages.js';
 import type { CalendarSnapshot } from '../workflows/rules/working-days.js';
-import { type Transition, writeSubmission, writeTransition } from './read-model.js';
 
 export function createActivities({ db }: { db: Db }) {
   const responsibleFor = async (review: { department: string; centreCode: string }, major: boolean): Promise<Officer[]> => {

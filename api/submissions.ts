@@ -6,12 +6,13 @@
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
-import { writeSubmission } from '../activities/read-model.js';
 import type { Db } from '../db/client.js';
 import { findCentre, findItemVersion, planStages, snapshotOf } from '../db/catalogue.js';
 import { allocateApplicationNo, findConsultation, findSubmission, reserveSubmission } from '../db/queries.js';
+import { writeSubmission } from '../db/read-model.js';
 import { applicationWorkflow } from '../workflows/application.js';
 import { type ApplicationInput, searchAttributes } from '../workflows/messages.js';
+import { reviewingDepartments } from '../workflows/rules/stages.js';
 import { HttpError, invalid, isUnavailable } from './errors.js';
 import type { submission } from './schemas.js';
 
@@ -105,7 +106,7 @@ async function start(deps: SubmissionDeps, input: ApplicationInput, conflict: 'F
         { key: searchAttributes.stage, value: 'submitted' },
         { key: searchAttributes.centre, value: input.centreCode },
         { key: searchAttributes.item, value: input.item.code },
-        { key: searchAttributes.departments, value: [...new Set(input.stages.flatMap((s) => s.reviews.map((r) => r.department)))] },
+        { key: searchAttributes.departments, value: reviewingDepartments(input.stages) },
       ],
     });
   } catch (err) {

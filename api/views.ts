@@ -106,6 +106,7 @@ export function submittedView(input: ApplicationInput) {
   const first = applicationRow(input);
   const row: ApplicationRow = {
     ...first,
+    major: input.item.major,
     stage: 'submitted',
     clientReference: input.clientReference ?? null,
     submittedBy: input.submittedBy ?? null,

@@ -5,13 +5,12 @@
  */
 import { createRequire } from 'node:module';
 import { and, between, eq, inArray, max, sql } from 'drizzle-orm';
-import type { Db } from './client.js';
+import type { Db, Tx } from './client.js';
 import { ancestry, findCentre } from './catalogue.js';
 import { NATIONAL, calendarDays, calendarYears } from './schema/index.js';
 import { addDays, type CalendarSnapshot } from '../workflows/rules/working-days.js';
 import type { Officer } from '../workflows/messages.js';
 
-import type { Tx } from './catalogue-writes.js';
 export type CalendarDay = typeof calendarDays.$inferInsert;
 
 /** The years the seed takes from chinese-days (its data ends with the last published notice). */

@@ -4,13 +4,11 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { isDeepStrictEqual } from 'node:util';
-import type { Db } from './client.js';
+import type { Db, Tx } from './client.js';
 import type { ItemDefinition } from './item-definition.js';
-import { itemColumns } from './seed.js';
 import { catalogueChanges, centres, departments, itemVersions, items, officers, windows } from './schema/index.js';
 import type { Officer } from '../workflows/messages.js';
 
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export interface Actor extends Officer {
   requestId?: string;
 }
@@ -39,6 +37,18 @@ export async function saveItem(tx: Tx, given: ItemDefinition, actor: Actor, acti
   });
   return { outcome: (current ? 'updated' : 'created') as ItemOutcome, version };
 }
+
+/** The columns of `items` that project an item's current definition. */
+export const itemColumns = (item: ItemDefinition) => ({
+  code: item.code,
+  name: item.name,
+  nameEn: item.nameEn,
+  department: item.department,
+  kind: item.kind,
+  major: item.major,
+  statutoryLimitDays: item.statutoryLimitDays,
+  promisedLimitDays: item.promisedLimitDays,
+});
 
 const organisationTables = {
   centre: { table: centres, key: centres.code },

@@ -2,7 +2,7 @@
 import { and, asc, eq, ilike, like, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
-import { reviewingDepartments, type ItemDefinition } from './item-definition.js';
+import { DEFAULT_WARNING_DAYS, reviewingDepartments, type ItemDefinition } from './item-definition.js';
 import { centres, departments, itemVersions, items, officers, windows } from './schema/index.js';
 import { centrePrefix } from '../workflows/rules/authority.js';
 import type { ItemSnapshot, StagePlan } from '../workflows/messages.js';
@@ -78,7 +78,7 @@ export const snapshotOf = (definition: ItemDefinition, version: number): ItemSna
   major: definition.major,
   statutoryLimitDays: definition.statutoryLimitDays,
   promisedLimitDays: definition.promisedLimitDays,
-  warningDays: definition.warningDays ?? 1,
+  warningDays: definition.warningDays ?? DEFAULT_WARNING_DAYS,
 });
 
 /**

@@ -8,6 +8,9 @@ export const CODE_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const days = z.number().int().min(0).max(365);
 const text = (max: number) => z.string().trim().min(1).max(max);
 
+/** Yellow is raised this many working days before the promised limit unless the item says otherwise. */
+export const DEFAULT_WARNING_DAYS = 1;
+
 export const itemDefinition = z
   .object({
     code: z.string().regex(CODE_PATTERN, 'must be lower-case words joined by hyphens'),
@@ -23,7 +26,7 @@ export const itemDefinition = z
     statutoryLimitDays: days,
     promisedLimitDays: days,
     /** Yellow (about to be overdue) is raised this many working days before the promised limit. */
-    warningDays: days.default(1),
+    warningDays: days.default(DEFAULT_WARNING_DAYS),
     major: z.boolean().default(false),
     materials: z.array(z.object({ name: text(200), required: z.boolean().default(true) })).max(50).default([]),
     fees: z.array(z.object({ name: text(200), amount: text(200), basis: text(500) })).max(20).default([]),

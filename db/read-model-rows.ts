@@ -1,6 +1,6 @@
 /**
  * The read model's rows as the workflow's state and transitions give them: one mapping, used by the
- * writer (activities/read-model.ts) and by the reconciler (db/reconcile.ts), which compares what is
+ * writer (db/read-model.ts) and by the reconciler (db/reconcile.ts), which compares what is
  * stored with what the workflow committed.
  */
 import type { accountabilityCases, alerts, applications, events, reviews } from './schema/index.js';
@@ -14,6 +14,7 @@ export function applicationRow(input: ApplicationInput): typeof applications.$in
     itemVersion: input.item.version,
     centreCode: input.centreCode,
     leadDepartment: input.item.department,
+    major: input.item.major,
     statutoryLimitDays: input.item.statutoryLimitDays,
     promisedLimitDays: input.item.promisedLimitDays,
     stage: 'submitted',

@@ -14,12 +14,15 @@ import { type ApplicationRecord, CLOSED_STAGES, STAGES } from '../workflows/mess
 /** What the read model should hold of one application. */
 export function expectedRows({ input, state, events: transitions }: ApplicationRecord) {
   const raised = transitions.filter(isAlert);
+  const first = applicationRow(input);
   return {
     application: {
       itemCode: state.itemCode,
       itemVersion: state.itemVersion,
       centreCode: state.centreCode,
       leadDepartment: state.leadDepartment,
+      // Not in the state: from the item as submitted, as in the first row.
+      major: first.major,
       ...applicationColumns(state),
       ...alertCounts(transitions),
     },
@@ -27,7 +30,7 @@ export function expectedRows({ input, state, events: transitions }: ApplicationR
     reviews: state.reviews.map((r) => reviewRow(state.applicationNo, r, state.seq)),
     alerts: raised.map((e) => alertRow(state.applicationNo, e)),
     cases: raised.flatMap((e) => caseRow(state.applicationNo, e) ?? []),
-    first: applicationRow(input),
+    first,
   };
 }
 type Expected = ReturnType<typeof expectedRows>;

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { seedCalendar } from './calendar.js';
+import { itemColumns } from './catalogue-writes.js';
 import { type ItemDefinition, itemDefinition, unknownDepartments } from './item-definition.js';
 import { centres, departments, itemVersions, items, officers, windows } from './schema/index.js';
 
@@ -107,18 +108,6 @@ export async function seedCatalogue(db: Db): Promise<boolean> {
   });
   return true;
 }
-
-/** The columns of `items` that project an item's current definition. */
-export const itemColumns = (item: ItemDefinition) => ({
-  code: item.code,
-  name: item.name,
-  nameEn: item.nameEn,
-  department: item.department,
-  kind: item.kind,
-  major: item.major,
-  statutoryLimitDays: item.statutoryLimitDays,
-  promisedLimitDays: item.promisedLimitDays,
-});
 
 function* chunks<T>(rows: T[], size = 1000): Generator<T[]> {
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);

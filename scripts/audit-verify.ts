@@ -1,7 +1,7 @@
 /** `npm run audit:verify`: checks the audit trail's hash chain; exits 1 naming the first broken row. */
 import { verifyAudit } from '../db/audit.js';
 import { openDatabase } from '../db/client.js';
-import { loadConfig } from './config.js';
+import { loadConfig } from '../server/config.js';
 
 const config = loadConfig();
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });

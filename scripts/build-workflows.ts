@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleWorkflows } from './runtime.js';
+import { bundleWorkflows } from '../server/runtime.js';
 
 const file = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '../build/workflow-bundle.js'));
 const started = performance.now();

@@ -28,10 +28,10 @@ import { openDatabase } from '../db/client.js';
 import { invariantBreaches, reconcile } from '../db/reconcile.js';
 import { seedCatalogue } from '../db/seed.js';
 import { type ApplicationState, recordQuery } from '../workflows/messages.js';
+import { bundleWorkflows } from '../server/runtime.js';
+import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../server/temporal.js';
 import { createCluster } from './faults/postgres.js';
 import { replayFailures } from './replay.js';
-import { bundleWorkflows } from './runtime.js';
-import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from './temporal.js';
 
 const { values } = parseArgs({
   options: {
@@ -122,8 +122,8 @@ function supervise(script: string) {
     },
   };
 }
-const worker = supervise('scripts/worker.ts');
-const api = supervise('scripts/api.ts');
+const worker = supervise('server/worker.ts');
+const api = supervise('server/api.ts');
 
 /** A CPU-bound process on every core, as a machine busy with other work has (--no-contention: none). */
 function contend() {

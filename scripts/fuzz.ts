@@ -16,9 +16,9 @@ import { createActivities } from '../activities/index.js';
 import { openDatabase } from '../db/client.js';
 import { apiKeys } from '../db/schema/index.js';
 import { createScratchDatabase } from '../db/scratch.js';
-import { loadConfig } from './config.js';
-import { bundleWorkflows, createWorker, temporalClient } from './runtime.js';
-import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from './temporal.js';
+import { loadConfig } from '../server/config.js';
+import { bundleWorkflows, createWorker, temporalClient } from '../server/runtime.js';
+import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../server/temporal.js';
 
 const SCHEMATHESIS = '4.32.5';
 const { values } = parseArgs({ options: { short: { type: 'boolean', default: false }, 'max-examples': { type: 'string' } } });

@@ -13,8 +13,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { openDatabase } from '../db/client.js';
 import { applicationsToReconcile, reconcile } from '../db/reconcile.js';
 import { recordQuery } from '../workflows/messages.js';
-import { loadConfig } from './config.js';
-import { temporalClient } from './runtime.js';
+import { loadConfig } from '../server/config.js';
+import { temporalClient } from '../server/runtime.js';
 
 const { values } = parseArgs({
   options: {

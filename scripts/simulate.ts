@@ -13,8 +13,8 @@
 import { parseArgs } from 'node:util';
 import { issueToken } from '../api/auth.js';
 import { residentIdCheck } from '../api/identity.js';
-import { loadConfig } from './config.js';
-import { authConfig } from './runtime.js';
+import { loadConfig } from '../server/config.js';
+import { authConfig } from '../server/runtime.js';
 
 const { values } = parseArgs({
   options: {

@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../api/app.js';
 import { openDatabase } from '../db/client.js';
 import { applications } from '../db/schema/index.js';
-import { temporalClient } from '../scripts/runtime.js';
-import { freePort } from '../scripts/temporal.js';
+import { temporalClient } from '../server/runtime.js';
+import { freePort } from '../server/temporal.js';
 import {
   STARTUP_DEPARTMENTS,
   adminOf,

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type AuthConfig, issueToken } from '../api/auth.js';
-import { freePort } from '../scripts/temporal.js';
+import { freePort } from '../server/temporal.js';
 import { STARTUP_DEPARTMENTS, adminOf, chiefOf, submission, windowOf } from './support/stack.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -31,12 +31,12 @@ interface Started {
 const started: Started[] = [];
 const tempDirs: string[] = [];
 
-/** Spawns `tsx scripts/start.ts` in its own process group, so a SIGKILL fallback reaches its dev server too. */
+/** Spawns `tsx server/start.ts` in its own process group, so a SIGKILL fallback reaches its dev server too. */
 function start(env: Record<string, string>): Started {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...env };
   delete childEnv.DATABASE_URL;
   delete childEnv.TEMPORAL_ADDRESS;
-  const child = spawn(tsx, ['scripts/start.ts'], { cwd: repoRoot, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(tsx, ['server/start.ts'], { cwd: repoRoot, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   let all = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCreditCode, isResidentId, maskIdNumber } from '../api/identity.js';
 import { buildApp } from '../api/app.js';
-import { createLogger } from '../scripts/runtime.js';
+import { createLogger } from '../server/runtime.js';
 import { type Stack, startStack, submission, supervisorOf, testConfig, uniqueCreditCode, uniqueIdNumber, windowOf } from './support/stack.js';
 
 describe('identity numbers', () => {

@@ -45,7 +45,8 @@ describe('npm run read-model:reconcile', () => {
     expect(clean.code).toBe(0);
 
     // The damage: a decision the workflow never took, a review shown decided, an event gone, a
-    // phantom red alert whose case a supervisor already worked on, and the wrong stage.
+    // phantom red alert whose case a supervisor already worked on, the wrong stage, and the item shown
+    // major (the decision route reads it from the row: left so, it would refuse the chiefs below).
     const { db } = stack;
     await db.update(reviews).set({ status: 'approved' }).where(and(eq(reviews.applicationNo, no), eq(reviews.department, 'taxation')));
     const base = { applicationNo: no, centreCode: '450100', itemCode: 'company-startup', at: new Date().toISOString() };
@@ -65,12 +66,13 @@ describe('npm run read-model:reconcile', () => {
       openedAt: base.at,
     });
     await db.insert(caseSteps).values({ caseId: `${no}/98`, actor: officerOf('450100-supervisor'), status: 'explanation_received', note: '窗口说明' });
-    await db.update(applications).set({ stage: 'completed' }).where(eq(applications.applicationNo, no));
+    await db.update(applications).set({ stage: 'completed', major: true }).where(eq(applications.applicationNo, no));
 
     const found = await reconcileCommand('--application', no);
     expect(found.code).toBe(1);
     for (const line of [
       `${no} application.stage: read model "completed", workflow "in_review"`,
+      `${no} application.major: read model true, workflow false`,
       `${no} event 2 (intake_accept): missing from the read model`,
       `${no} event 99 (review_approved): in the read model, not in the workflow`,
       `${no} review 0/taxation.status: read model "approved", workflow "open"`,
@@ -79,10 +81,10 @@ describe('npm run read-model:reconcile', () => {
     ]) {
       expect(found.out).toContain(line);
     }
-    expect(found.out).toContain('1 applications checked, 1 with differences (6 in all), 0 fixed');
+    expect(found.out).toContain('1 applications checked, 1 with differences (7 in all), 0 fixed');
 
     const fixed = await reconcileCommand('--application', no, '--fix');
-    expect(fixed.out).toContain('1 with differences (6 in all), 1 fixed');
+    expect(fixed.out).toContain('1 with differences (7 in all), 1 fixed');
     expect(fixed.code).toBe(0);
     expect((await reconcileCommand('--application', no)).out).toContain('1 applications checked, 0 with differences');
 

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTransition } from '../activities/read-model.js';
+import { writeTransition } from '../db/read-model.js';
 import { applications, centres, consultations, events } from '../db/schema/index.js';
 import { efficiency } from '../db/statistics.js';
 import type { ApplicationState, TransitionEvent } from '../workflows/messages.js';

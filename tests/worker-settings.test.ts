@@ -11,8 +11,8 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../db/client.js';
-import { ConfigError, loadConfig } from '../scripts/config.js';
-import { bundleWorkflows, createWorker } from '../scripts/runtime.js';
+import { ConfigError, loadConfig } from '../server/config.js';
+import { bundleWorkflows, createWorker } from '../server/runtime.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'onewindow-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -15,7 +15,7 @@
  * decision at once) go together in the next one, so each costs one activity, not one each.
  */
 import { condition } from '@temporalio/workflow';
-import type { Transition } from '../activities/read-model.js';
+import type { Transition } from '../db/read-model.js';
 import type { ApplicationState, TransitionEvent } from './messages.js';
 
 export function createRecorder(write: (transition: Transition) => Promise<void>, snapshot: () => ApplicationState) {

@@ -8,7 +8,6 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { findApplication } from '../../db/queries.js';
-import { findItemVersion } from '../../db/catalogue.js';
 import {
   type ApplicationState,
   CLOSED_STAGES,
@@ -77,9 +76,8 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: ['chief_representative', 'department_leader'] },
     },
     async (request) =>
-      sendUpdate(app, request, request.params.no, decisionUpdate, async (found, officer) => {
-        const major = (await findItemVersion(app.deps.database.db, found.row.itemCode, found.row.itemVersion))?.definition.major ?? true;
-        const rule = (who: Officer, department: string, centreCode: string) => mayDecide(who, { department, centreCode }, major);
+      sendUpdate(app, request, request.params.no, decisionUpdate, (found, officer) => {
+        const rule = (who: Officer, department: string, centreCode: string) => mayDecide(who, { department, centreCode }, found.row.major);
         return { ...forReview(found, officer, request.params.department, rule), ...request.body };
       }),
   );

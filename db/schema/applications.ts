@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { boolean, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { type Applicant, type ApplicationInput, type ClockStop, type Officer, SUPERVISION_LEVELS } from '../../workflows/messages.js';
+import { type Applicant, type ApplicationInput, type ClockStop, type Officer, REVIEW_STATUSES, SUPERVISION_LEVELS } from '../../workflows/messages.js';
 import { createdAt, instant } from './columns.js';
 import { items } from './catalogue.js';
 import { centres } from './organisation.js';
@@ -22,6 +22,8 @@ export const applications = pgTable(
       .notNull()
       .references(() => centres.code),
     leadDepartment: text().notNull(),
+    /** From the item as submitted: a major item's reviews are decided by department leaders. */
+    major: boolean().notNull().default(false),
     stage: text().notNull(),
     applicant: jsonb().$type<Applicant>().notNull(),
     materials: jsonb().$type<string[]>().notNull(),
@@ -116,7 +118,7 @@ export const reviews = pgTable(
     department: text().notNull(),
     /** The centre that decides it: the application's own, or the parent centre for a reported item. */
     centreCode: text().notNull(),
-    status: text({ enum: ['open', 'approved', 'rejected', 'withdrawn'] }).notNull(),
+    status: text({ enum: REVIEW_STATUSES }).notNull(),
     openedAt: instant(),
     decidedAt: instant(),
     decidedBy: jsonb().$type<Officer>(),

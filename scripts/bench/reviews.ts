@@ -26,7 +26,7 @@ import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import proto from '@temporalio/proto';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { type DevServer, findTemporalCli, freePort, startDevServer } from '../temporal.js';
+import { type DevServer, findTemporalCli, freePort, startDevServer } from '../../server/temporal.js';
 import {
   BENCH_REFUSALS,
   type BenchActivities,
@@ -380,7 +380,7 @@ async function main(): Promise<void> {
       freePort().then((port) => startDevServer({ cliPath, port, logFile })),
       bundleWorkflowCode({
         workflowsPath: path.resolve(import.meta.dirname, 'workflows.ts'),
-        // ESM sources import './x.js' for './x.ts' (as scripts/runtime.ts bundleWorkflows).
+        // ESM sources import './x.js' for './x.ts' (as server/runtime.ts bundleWorkflows).
         webpackConfigHook: (config) => ({
           ...config,
           resolve: { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } },

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { issueToken } from '../../api/auth.js';
 import { residentIdCheck } from '../../api/identity.js';
 import { createScratchDatabase } from '../../db/scratch.js';
-import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../temporal.js';
+import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../../server/temporal.js';
 
 export const DEPARTMENTS = ['market_regulation', 'taxation', 'public_security', 'human_resources', 'housing_fund'];
 export const root = path.resolve(import.meta.dirname, '../..');
@@ -116,7 +116,7 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
   // Signal each process's whole group, also when the bench fails.
   const signal = (sig: NodeJS.Signals) => children.forEach((child) => child.pid && child.exitCode === null && process.kill(-child.pid, sig));
   process.on('exit', () => signal('SIGKILL'));
-  for (const script of ['scripts/worker.ts', 'scripts/api.ts']) {
+  for (const script of ['server/worker.ts', 'server/api.ts']) {
     // --profile: each process writes a V8 CPU profile into bench-results/profiles when it exits.
     const profile = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(out, 'profiles')}`] : [];
     children.push(

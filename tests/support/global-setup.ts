@@ -9,8 +9,8 @@ import { Connection } from '@temporalio/client';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { type ScratchDatabase, createScratchDatabase } from '../../db/scratch.js';
-import { bundleWorkflows } from '../../scripts/runtime.js';
-import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../../scripts/temporal.js';
+import { bundleWorkflows } from '../../server/runtime.js';
+import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../../server/temporal.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -10,7 +10,7 @@ import type { Db } from '../../db/client.js';
 import { findCentre, findItemVersion, planStages, snapshotOf } from '../../db/catalogue.js';
 import { saveItem } from '../../db/catalogue-writes.js';
 import { itemDefinition } from '../../db/item-definition.js';
-import { registerSearchAttributes } from '../../scripts/temporal.js';
+import { registerSearchAttributes } from '../../server/temporal.js';
 import type { ApplicationInput } from '../../workflows/messages.js';
 import { uniqueIdNumber } from './people.js';
 

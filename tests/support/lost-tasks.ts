@@ -20,7 +20,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { expect, inject } from 'vitest';
 import { type Activities, createActivities } from '../../activities/index.js';
-import type { Transition } from '../../activities/read-model.js';
+import type { Transition } from '../../db/read-model.js';
 import { isUnavailable } from '../../api/errors.js';
 import { type Database, type Db, openDatabase } from '../../db/client.js';
 import { differences, expectedRows, storedRows } from '../../db/reconcile.js';
@@ -32,7 +32,7 @@ import {
   intakeUpdate,
   recordQuery,
 } from '../../workflows/messages.js';
-import { findTemporalCli, freePort, registerSearchAttributes, startDevServer, type DevServer } from '../../scripts/temporal.js';
+import { findTemporalCli, freePort, registerSearchAttributes, startDevServer, type DevServer } from '../../server/temporal.js';
 import { type GrpcProxy, quietRuntime, startGrpcProxy } from './grpc-proxy.js';
 import { applicationInput } from './items.js';
 import { chiefOf, officer, windowOf } from './people.js';

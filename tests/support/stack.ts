@@ -12,8 +12,8 @@ import { type App, buildApp } from '../../api/app.js';
 import { issueToken, newApiKey } from '../../api/auth.js';
 import { apiKeys } from '../../db/schema/index.js';
 import { type Database, type Db, openDatabase } from '../../db/client.js';
-import { loadConfig } from '../../scripts/config.js';
-import { createWorker, temporalClient } from '../../scripts/runtime.js';
+import { loadConfig } from '../../server/config.js';
+import { createWorker, temporalClient } from '../../server/runtime.js';
 
 export interface RunningWorker {
   stop(): Promise<void>;

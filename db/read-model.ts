@@ -1,0 +1,95 @@
+/**
+ * The read model's writer: the workflow's transitions into PostgreSQL. Every write may run twice (a
+ * retried activity, a replayed worker) and a late try may land after a newer write: events, alerts and
+ * cases are keyed by (application, seq), and rows only move forward in seq. The rows come from
+ * read-model-rows.ts; the activities (activities/index.ts) and the API's submission call this file.
+ */
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import type { Db, Tx } from './client.js';
+import { accountabilityCases, alerts, applications, events, reviews } from './schema/index.js';
+import { alertRow, applicationColumns, applicationRow, caseRow, eventRow, isAlert, reviewRow } from './read-model-rows.js';
+import { type ApplicationInput, type ApplicationState, type TransitionEvent, submittedEvent } from '../workflows/messages.js';
+
+/** What one write of the workflow's recorder carries: the state after it and the events that led there. */
+export interface Transition {
+  state: ApplicationState;
+  events: TransitionEvent[];
+}
+
+export async function writeSubmission(db: Db, input: ApplicationInput): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.insert(applications).values(applicationRow(input)).onConflictDoNothing();
+    const first = { applicationNo: input.applicationNo, centreCode: input.centreCode, itemCode: input.item.code };
+    await insertEvents(tx, first, [submittedEvent(input)]);
+  });
+}
+
+export async function writeTransition(db: Db, { state, events: transitionEvents }: Transition): Promise<void> {
+  const applicationNo = state.applicationNo;
+  await db.transaction(async (tx) => {
+    await insertEvents(tx, state, transitionEvents);
+    await advanceApplication(tx, state);
+    const raised = transitionEvents.filter(isAlert);
+    if (raised.length > 0) await insertAlerts(tx, applicationNo, raised);
+    // The application's own alerts are counted when one is raised, and at the decision, which puts the
+    // row into the statistics (counts an older worker missed while a rolling update ran are right from then on).
+    if (raised.some((e) => !e.department) || transitionEvents.some((e) => e.type === 'decided')) await countOwnAlerts(tx, applicationNo);
+    await writeReviews(tx, state, transitionEvents);
+  });
+}
+
+/** The events, each once: a repeated write finds them keyed by (application, seq) and adds nothing. */
+async function insertEvents(tx: Tx, application: Pick<ApplicationState, 'applicationNo' | 'centreCode' | 'itemCode'>, transitionEvents: TransitionEvent[]) {
+  await tx
+    .insert(events)
+    .values(transitionEvents.map((e) => eventRow(application, e)))
+    .onConflictDoNothing();
+}
+
+/** The application's row moves forward only: a late write of an older transition changes nothing. */
+async function advanceApplication(tx: Tx, state: ApplicationState) {
+  await tx
+    .update(applications)
+    .set({ ...applicationColumns(state), updatedAt: sql`now()` })
+    .where(and(eq(applications.applicationNo, state.applicationNo), lt(applications.lastSeq, state.seq)));
+}
+
+/** The alerts raised, each once, and the accountability case that a red one opens. */
+async function insertAlerts(tx: Tx, applicationNo: string, raised: TransitionEvent[]) {
+  await tx
+    .insert(alerts)
+    .values(raised.map((e) => alertRow(applicationNo, e)))
+    .onConflictDoNothing();
+  const cases = raised.flatMap((e) => caseRow(applicationNo, e) ?? []);
+  if (cases.length > 0) await tx.insert(accountabilityCases).values(cases).onConflictDoNothing();
+}
+
+/** The application's own alerts, counted again from their rows, so a repeated write counts nothing twice. */
+async function countOwnAlerts(tx: Tx, applicationNo: string) {
+  const own = and(eq(alerts.applicationNo, applicationNo), isNull(alerts.department));
+  await tx
+    .update(applications)
+    .set({
+      yellowAlerts: sql`(select count(*) from ${alerts} where ${own} and ${alerts.level} = 'yellow')`,
+      redAlerts: sql`(select count(*) from ${alerts} where ${own} and ${alerts.level} <> 'yellow')`,
+    })
+    .where(eq(applications.applicationNo, applicationNo));
+}
+
+/**
+ * The reviews this transition names, and every open review whose task is written (it has its
+ * responsible officers): an extension, a supplement or a recalculation moves the deadlines of them all.
+ * A review's row, like the application's, takes only a newer transition.
+ */
+async function writeReviews(tx: Tx, state: ApplicationState, transitionEvents: TransitionEvent[]) {
+  const touched = new Set(transitionEvents.flatMap((e) => (e.department ? [`${e.stage}/${e.department}`] : [])));
+  const written = state.reviews.filter((r) => touched.has(`${r.stage}/${r.department}`) || (r.status === 'open' && r.responsible));
+  for (const review of written) {
+    const row = reviewRow(state.applicationNo, review, state.seq);
+    const { applicationNo: _no, stage: _stage, department: _department, centreCode: _centre, openedAt: _opened, ...changes } = row;
+    await tx
+      .insert(reviews)
+      .values(row)
+      .onConflictDoUpdate({ target: [reviews.applicationNo, reviews.stage, reviews.department], set: changes, setWhere: lt(reviews.lastSeq, row.lastSeq) });
+  }
+}
