@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { itemDefinition } from '../db/item-definition.js';
 import { CENTRE_LEVELS, OFFICER_ROLES } from '../db/schema/index.js';
+import { ITEM_KINDS } from '../workflows/messages.js';
 
 export const item = itemDefinition.meta({ id: 'ItemDefinition' });
 
@@ -11,7 +12,7 @@ export const itemView = z
 
 export const itemListQuery = z.object({
   department: z.string().optional(),
-  kind: z.enum(['immediate', 'promised', 'joint', 'reported']).optional(),
+  kind: z.enum(ITEM_KINDS).optional(),
   level: z.enum(CENTRE_LEVELS).optional(),
   q: z.string().trim().min(1).max(100).optional().describe('Search in code and names'),
 });

@@ -1,7 +1,7 @@
 /** The API's request and response schemas: validation, types and the OpenAPI document from one source. */
 import { z } from 'zod';
 import { isCreditCode, isResidentId } from './identity.js';
-import { CLOCK_STOPS, REVIEW_STATUSES, STAGES, SUPERVISION_LEVELS } from '../workflows/messages.js';
+import { ALERT_LEVELS, CLOCK_STOPS, REVIEW_STATUSES, STAGES, SUPERVISION_LEVELS } from '../workflows/messages.js';
 
 const code = (what: string) => z.string().trim().min(1).max(64).describe(what);
 
@@ -111,7 +111,7 @@ export const alert = z
   .object({
     applicationNo: z.string(),
     url: z.string(),
-    level: z.enum(['yellow', 'red', 'statutory_red']),
+    level: z.enum(ALERT_LEVELS),
     centreCode: z.string(),
     department: z.string().nullable(),
     stage: z.number().nullable(),

@@ -2,7 +2,7 @@
 import { and, asc, eq, ilike, like, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
-import { DEFAULT_WARNING_DAYS, reviewingDepartments, type ItemDefinition } from './item-definition.js';
+import { DEFAULT_WARNING_DAYS, itemDepartments, type ItemDefinition } from './item-definition.js';
 import { centres, departments, itemVersions, items, officers, windows } from './schema/index.js';
 import { centrePrefix } from '../workflows/rules/authority.js';
 import type { ItemSnapshot, StagePlan } from '../workflows/messages.js';
@@ -89,7 +89,7 @@ export const snapshotOf = (definition: ItemDefinition, version: number): ItemSna
 export async function planStages(db: Db, definition: ItemDefinition, centre: CentreRow): Promise<StagePlan[]> {
   const chain = await ancestry(db, centre);
   const deciding = definition.kind === 'reported' ? chain.slice(1) : chain;
-  const codes = reviewingDepartments(definition);
+  const codes = itemDepartments(definition);
   const levels = new Map(
     (await db.select({ code: departments.code, levels: departments.levels }).from(departments)).map((d) => [d.code, d.levels]),
   );

@@ -3,6 +3,7 @@
  * and the versions table share. The rules that span fields (limits, stages) are checked here too.
  */
 import { z } from 'zod';
+import { ITEM_KINDS } from '../workflows/messages.js';
 
 export const CODE_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const days = z.number().int().min(0).max(365);
@@ -19,7 +20,7 @@ export const itemDefinition = z
     nameEn: text(300),
     /** The owning department, whose window takes the application in (一口受理). */
     department: text(64),
-    kind: z.enum(['immediate', 'promised', 'joint', 'reported']),
+    kind: z.enum(ITEM_KINDS),
     /** The levels of centre that take it in; a reported item is then decided one level up. */
     levels: z.array(z.enum(['region', 'city', 'county'])).min(1),
     legalBasis: text(2000),
@@ -93,4 +94,4 @@ export function unknownDepartments(item: ItemDefinition, known: ReadonlySet<stri
 }
 
 /** The departments that review an item, in stage order, each once. */
-export const reviewingDepartments = (item: ItemDefinition) => [...new Set(item.stages.flatMap((s) => s.departments.map((d) => d.code)))];
+export const itemDepartments = (item: ItemDefinition) => [...new Set(item.stages.flatMap((s) => s.departments.map((d) => d.code)))];

@@ -5,6 +5,7 @@
  */
 import type { accountabilityCases, alerts, applications, events, reviews } from './schema/index.js';
 import type { AlertLevel, ApplicationInput, ApplicationState, Officer, Review, TransitionEvent } from '../workflows/messages.js';
+import { opensCase } from '../workflows/rules/alerts.js';
 
 /** The first row of an application: the API writes it at submission, the workflow makes sure of it. */
 export function applicationRow(input: ApplicationInput): typeof applications.$inferInsert {
@@ -117,7 +118,7 @@ export function alertRow(applicationNo: string, event: TransitionEvent) {
 /** A red alert opens an accountability case (责任追究) naming those responsible. */
 export function caseRow(applicationNo: string, event: TransitionEvent) {
   const { level, centreCode, responsible } = event.data as unknown as AlertData;
-  if (level === 'yellow') return undefined;
+  if (!opensCase(level)) return undefined;
   return {
     id: `${applicationNo}/${event.seq}`,
     applicationNo,

@@ -45,7 +45,9 @@ export interface Applicant {
   phone?: string;
 }
 
-export type ItemKind = 'immediate' | 'promised' | 'joint' | 'reported';
+/** 即办件 immediate, 承诺件 promised, 联办件 joint, 上报件 reported (DOMAIN.md, "Item kinds"). */
+export const ITEM_KINDS = ['immediate', 'promised', 'joint', 'reported'] as const;
+export type ItemKind = (typeof ITEM_KINDS)[number];
 
 /** The item as it was when the application was submitted: catalogue edits never reach a running application. */
 export interface ItemSnapshot {
@@ -94,9 +96,10 @@ export interface ApplicationInput {
 }
 
 /** The supervision levels, in rising gravity (电子监察: green, yellow = about to be overdue, red = overdue). */
-export const SUPERVISION_LEVELS = ['green', 'yellow', 'red', 'statutory_red'] as const;
+export const ALERT_LEVELS = ['yellow', 'red', 'statutory_red'] as const;
+export const SUPERVISION_LEVELS = ['green', ...ALERT_LEVELS] as const;
 export type SupervisionLevel = (typeof SUPERVISION_LEVELS)[number];
-export type AlertLevel = Exclude<SupervisionLevel, 'green'>;
+export type AlertLevel = (typeof ALERT_LEVELS)[number];
 
 /** The instants a limit ends, counted in working days (workflows/working-days.ts). */
 export interface Deadlines {

@@ -8,7 +8,7 @@
  * task can say something the workflow never committed. An ordinary activity is scheduled by a
  * command that the server records with the task that issued it: its arguments are committed facts,
  * and a lost task schedules nothing. Retries and a late first try carry the same arguments, and the
- * writer's keys and sequence checks make them no-ops (activities/read-model.ts).
+ * writer's keys and sequence checks make them no-ops (db/read-model.ts).
  *
  * Why one write at a time: the writes of one application land in the order of its events, and the
  * transitions made while a write is under way (decisions arriving together, the events that follow a

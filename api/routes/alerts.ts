@@ -1,6 +1,7 @@
 /** Supervision alerts (电子监察): the clocks that reached yellow, red or statutory red, newest first. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ALERT_LEVELS } from '../../workflows/messages.js';
 import { listAlerts, repeatedSupplements } from '../../db/queries.js';
 import { errorBody } from '../errors.js';
 import { OVERSIGHT, scopeCentre } from '../auth.js';
@@ -16,7 +17,7 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Supervision alerts, newest first, of a centre and those below it (the caller’s own by default), by level and department',
         querystring: z.object({
           centre: z.string().optional(),
-          level: z.enum(['yellow', 'red', 'statutory_red']).optional(),
+          level: z.enum(ALERT_LEVELS).optional(),
           department: z.string().optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),

@@ -10,6 +10,7 @@ import { centrePrefix } from '../../db/catalogue.js';
 import { OVERSIGHT, recordedActor, requireCentre, scopeCentre } from '../auth.js';
 import { HttpError, errorBody, notFound } from '../errors.js';
 import { applicationUrl, iso } from '../views.js';
+import { CASE_LEVELS } from '../../workflows/rules/alerts.js';
 
 const officer = z.object({ id: z.string(), name: z.string().optional() });
 const step = z.object({ at: z.string(), actor: officer, status: z.enum(CASE_STATUSES), note: z.string(), outcome: z.string().nullable() });
@@ -18,7 +19,7 @@ const caseView = z
     id: z.string(),
     applicationNo: z.string(),
     applicationUrl: z.string(),
-    level: z.enum(['red', 'statutory_red']),
+    level: z.enum(CASE_LEVELS),
     centreCode: z.string(),
     department: z.string().nullable(),
     responsible: z.array(officer),

@@ -5,6 +5,7 @@
  */
 import { index, integer, jsonb, pgTable, serial, text } from 'drizzle-orm/pg-core';
 import type { Officer } from '../../workflows/messages.js';
+import { CASE_LEVELS } from '../../workflows/rules/alerts.js';
 import { createdAt, instant } from './columns.js';
 import { applications } from './applications.js';
 import { centres } from './organisation.js';
@@ -38,7 +39,7 @@ export const accountabilityCases = pgTable(
       .notNull()
       .references(() => applications.applicationNo),
     alertSeq: integer().notNull(),
-    level: text({ enum: ['red', 'statutory_red'] }).notNull(),
+    level: text({ enum: CASE_LEVELS }).notNull(),
     centreCode: text().notNull(),
     department: text(),
     responsible: jsonb().$type<Officer[]>().notNull(),

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { boolean, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { type Applicant, type ApplicationInput, type ClockStop, type Officer, REVIEW_STATUSES, SUPERVISION_LEVELS } from '../../workflows/messages.js';
+import { type Applicant, type ApplicationInput, type ClockStop, type Officer, ALERT_LEVELS, REVIEW_STATUSES, SUPERVISION_LEVELS } from '../../workflows/messages.js';
 import { createdAt, instant } from './columns.js';
 import { items } from './catalogue.js';
 import { centres } from './organisation.js';
@@ -167,7 +167,7 @@ export const alerts = pgTable(
       .notNull()
       .references(() => applications.applicationNo),
     seq: integer().notNull(),
-    level: text({ enum: ['yellow', 'red', 'statutory_red'] }).notNull(),
+    level: text({ enum: ALERT_LEVELS }).notNull(),
     /** The centre whose map dot it colours: the deciding centre of the late review, else the application's. */
     centreCode: text().notNull(),
     /** Absent when the alert is about the application as a whole. */

@@ -5,11 +5,10 @@
  */
 import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text } from 'drizzle-orm/pg-core';
 import type { ItemDefinition } from '../item-definition.js';
-import type { Officer } from '../../workflows/messages.js';
+import { ITEM_KINDS, type Officer } from '../../workflows/messages.js';
 import { createdAt } from './columns.js';
 import { departments } from './organisation.js';
 
-export const ITEM_KINDS = ['immediate', 'promised', 'joint', 'reported'] as const;
 
 export const items = pgTable(
   'items',

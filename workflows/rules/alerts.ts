@@ -8,7 +8,8 @@ import { type AlertLevel, type ApplicationState, type Deadlines, type Review, SU
 import { type Change, change } from './change.js';
 
 /** Accountability (责任追究制): a red or statutory red alert opens a case that supervisors follow up; yellow warns only. */
-export const opensCase = (level: AlertLevel): boolean => level !== 'yellow';
+export const CASE_LEVELS = ['red', 'statutory_red'] as const satisfies readonly AlertLevel[];
+export const opensCase = (level: AlertLevel): level is (typeof CASE_LEVELS)[number] => (CASE_LEVELS as readonly AlertLevel[]).includes(level);
 
 /** The next alert a clock raises, and when: the first of its levels not yet raised. */
 export function nextAlert(deadlines: Deadlines, raised: ReadonlySet<AlertLevel>): { level: AlertLevel; at: string } | undefined {

@@ -10,6 +10,7 @@ import { mayDecide } from './authority.js';
 import { type Change, type Draft, change, enter } from './change.js';
 import { reviewDeadlines } from './deadlines.js';
 import { type Refusal, refusal, stageRefusal, unauthorised, when } from './refusal.js';
+import { reviewingDepartments } from './stages.js';
 import type { WorkingCalendar } from './working-days.js';
 
 /** The department's review in the step under way. */
@@ -81,7 +82,7 @@ function absentReviewRefusal(app: ApplicationState, input: ApplicationInput, dep
   return refusal(
     REFUSALS.unknownDepartment,
     `Department ${department} does not review application ${app.applicationNo}; ` +
-      `its reviewers are ${[...new Set(input.stages.flatMap((s) => s.reviews.map((r) => r.department)))].join(', ')}`,
+      `its reviewers are ${reviewingDepartments(input.stages).join(', ')}`,
   );
 }
 
