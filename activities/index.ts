@@ -1,12 +1,14 @@
 /**
  * Every side effect of the application workflow. Made by a factory so the worker and the tests pass in
- * the database they use.
+ * the database they use. A write scheduled before the review's stages were called steps is read with
+ * today's names (workflows/legacy.ts).
  */
 import { log } from '@temporalio/activity';
 import type { Db } from '../db/client.js';
 import { calendarSnapshot } from '../db/calendar.js';
 import { listOfficers } from '../db/catalogue.js';
 import { type Transition, writeSubmission, writeTransition } from '../db/read-model.js';
+import { withSteps } from '../workflows/legacy.js';
 import type { ApplicationInput, Officer } from '../workflows/messages.js';
 import type { CalendarSnapshot } from '../workflows/rules/working-days.js';
 
@@ -19,10 +21,11 @@ export function createActivities({ db }: { db: Db }) {
   return {
     /** The first row: what the workflow's input alone decides, so a local activity may write it. */
     async recordSubmitted(input: ApplicationInput): Promise<void> {
-      await writeSubmission(db, input);
+      await writeSubmission(db, withSteps(input));
     },
 
-    async recordTransition(transition: Transition): Promise<void> {
+    async recordTransition(scheduled: Transition): Promise<void> {
+      const transition = withSteps(scheduled);
       await writeTransition(db, transition);
       log.info('transition recorded', {
         applicationNo: transition.state.applicationNo,
@@ -42,9 +45,10 @@ export function createActivities({ db }: { db: Db }) {
      * Applications started before the committed-writes patch: opens one department's review task (the
      * row in that department's window inbox) with who answers for it, from a local activity.
      */
-    async openReviewTask({ major, ...transition }: Transition & { major: boolean }): Promise<Officer[]> {
+    async openReviewTask(scheduled: Transition & { major: boolean }): Promise<Officer[]> {
+      const { major, ...transition } = withSteps(scheduled);
       const opened = transition.events[0];
-      const review = transition.state.reviews.find((r) => r.stage === opened.stage && r.department === opened.department)!;
+      const review = transition.state.reviews.find((r) => r.step === opened.step && r.department === opened.department)!;
       // The task is written with them (this is the activity's copy of the state; the workflow keeps the answer).
       review.responsible = await responsibleFor(review, major);
       await writeTransition(db, transition);

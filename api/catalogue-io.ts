@@ -1,6 +1,6 @@
 /**
  * The catalogue as a file: JSON ({"items": [...]}) or CSV (one row an item; levels joined by "|",
- * materials, fees and stages as JSON). An import is checked whole before anything is written: one bad
+ * materials, fees and steps as JSON). An import is checked whole before anything is written: one bad
  * row changes nothing, and every bad row is reported.
  */
 import { parse } from 'csv-parse/sync';
@@ -22,7 +22,7 @@ export const CSV_COLUMNS = [
   'major',
   'materials',
   'fees',
-  'stages',
+  'steps',
   'source',
 ] as const;
 
@@ -34,7 +34,7 @@ export function itemsToCsv(items: ItemDefinition[]): string {
       major: String(item.major),
       materials: JSON.stringify(item.materials),
       fees: JSON.stringify(item.fees),
-      stages: JSON.stringify(item.stages),
+      steps: JSON.stringify(item.steps),
     })),
     { header: true, columns: [...CSV_COLUMNS] },
   );
@@ -74,7 +74,7 @@ export function csvToRawItems(text: string): { rows: unknown[]; problems: RowPro
       major: record.major === 'true',
       materials: json('materials'),
       fees: json('fees'),
-      stages: json('stages'),
+      steps: json('steps'),
     };
   });
   return { rows, problems };

@@ -114,7 +114,7 @@ export const alert = z
     level: z.enum(ALERT_LEVELS),
     centreCode: z.string(),
     department: z.string().nullable(),
-    stage: z.number().nullable(),
+    step: z.number().nullable().describe("Index of the item's step of review (0-based) of the late review; null for the application as a whole"),
     at: z.string(),
     responsible: z.array(officer),
   })
@@ -122,7 +122,7 @@ export const alert = z
 
 export const review = z
   .object({
-    stage: z.number().int().describe('Index of the item stage (0-based)'),
+    step: z.number().int().describe("Index of the item's step of review (0-based): the departments of a step review in parallel, steps one after another"),
     department: z.string(),
     centreCode: z.string().describe('The centre that decides this review'),
     status: z.enum(REVIEW_STATUSES),
@@ -236,7 +236,7 @@ export const inboxTask = z
     url: z.string(),
     itemCode: z.string(),
     centreCode: z.string(),
-    stage: z.number().int(),
+    step: z.number().int(),
     department: z.string(),
     reviewCentreCode: z.string(),
     openedAt: z.string().nullable(),

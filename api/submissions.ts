@@ -7,12 +7,12 @@ import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/c
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { findCentre, findItemVersion, planStages, snapshotOf } from '../db/catalogue.js';
+import { findCentre, findItemVersion, planSteps, snapshotOf } from '../db/catalogue.js';
 import { allocateApplicationNo, findConsultation, findSubmission, reserveSubmission } from '../db/queries.js';
 import { writeSubmission } from '../db/read-model.js';
 import { applicationWorkflow } from '../workflows/application.js';
 import { type ApplicationInput, searchAttributes } from '../workflows/messages.js';
-import { reviewingDepartments } from '../workflows/rules/stages.js';
+import { reviewingDepartments } from '../workflows/rules/steps.js';
 import { HttpError, invalid, isUnavailable } from './errors.js';
 import type { submission } from './schemas.js';
 
@@ -61,7 +61,7 @@ export async function submitApplication(
     centreCode: centre.code,
     // The workflow carries the item as it is now: later catalogue edits never reach it.
     item: snapshotOf(item.definition, item.version),
-    stages: await planStages(db, item.definition, centre),
+    steps: await planSteps(db, item.definition, centre),
     applicant: body.applicant,
     materials: body.materials,
     clientReference: request.clientReference,
@@ -106,7 +106,7 @@ async function start(deps: SubmissionDeps, input: ApplicationInput, conflict: 'F
         { key: searchAttributes.stage, value: 'submitted' },
         { key: searchAttributes.centre, value: input.centreCode },
         { key: searchAttributes.item, value: input.item.code },
-        { key: searchAttributes.departments, value: reviewingDepartments(input.stages) },
+        { key: searchAttributes.departments, value: reviewingDepartments(input.steps) },
       ],
     });
   } catch (err) {

@@ -64,7 +64,7 @@ export function alertView(a: AlertRow) {
     level: a.level,
     centreCode: a.centreCode,
     department: a.department,
-    stage: a.stage,
+    step: a.step,
     at: iso(a.at)!,
     responsible: a.responsible,
   };
@@ -84,7 +84,7 @@ export function applicationView(row: ApplicationRow, reviews: ReviewRow[], alert
     ...applicationSummary(row),
     holdingUp: holdingUp(reviews),
     reviews: reviews.map((r) => ({
-      stage: r.stage,
+      step: r.step,
       department: r.department,
       centreCode: r.centreCode,
       status: r.status,

@@ -5,7 +5,7 @@ import type { Db } from './client.js';
 import { DEFAULT_WARNING_DAYS, itemDepartments, type ItemDefinition } from './item-definition.js';
 import { centres, departments, itemVersions, items, officers, windows } from './schema/index.js';
 import { centrePrefix } from '../workflows/rules/authority.js';
-import type { ItemSnapshot, StagePlan } from '../workflows/messages.js';
+import type { ItemSnapshot, StepPlan } from '../workflows/messages.js';
 
 export type CentreRow = typeof centres.$inferSelect;
 
@@ -86,7 +86,7 @@ export const snapshotOf = (definition: ItemDefinition, version: number): ItemSna
  * reported item (上报件) its parent; and where the department has no window at that level, the
  * nearest centre above that has one.
  */
-export async function planStages(db: Db, definition: ItemDefinition, centre: CentreRow): Promise<StagePlan[]> {
+export async function planSteps(db: Db, definition: ItemDefinition, centre: CentreRow): Promise<StepPlan[]> {
   const chain = await ancestry(db, centre);
   const deciding = definition.kind === 'reported' ? chain.slice(1) : chain;
   const codes = itemDepartments(definition);
@@ -99,9 +99,9 @@ export async function planStages(db: Db, definition: ItemDefinition, centre: Cen
     return place.code;
   };
   const placed = new Map(codes.map((code) => [code, placeOf(code)]));
-  return definition.stages.map((stage) => ({
-    name: stage.name,
-    reviews: stage.departments.map((d) => ({ department: d.code, centreCode: placed.get(d.code)!, promisedLimitDays: d.promisedLimitDays })),
+  return definition.steps.map((step) => ({
+    name: step.name,
+    reviews: step.departments.map((d) => ({ department: d.code, centreCode: placed.get(d.code)!, promisedLimitDays: d.promisedLimitDays })),
   }));
 }
 

@@ -1,6 +1,6 @@
 /**
  * What an item (事项) is: the one schema that the seed, the administrators' API, the CSV/JSON import
- * and the versions table share. The rules that span fields (limits, stages) are checked here too.
+ * and the versions table share. The rules that span fields (limits, steps) are checked here too.
  */
 import { z } from 'zod';
 import { ITEM_KINDS } from '../workflows/messages.js';
@@ -31,7 +31,7 @@ export const itemDefinition = z
     major: z.boolean().default(false),
     materials: z.array(z.object({ name: text(200), required: z.boolean().default(true) })).max(50).default([]),
     fees: z.array(z.object({ name: text(200), amount: text(200), basis: text(500) })).max(20).default([]),
-    stages: z
+    steps: z
       .array(
         z.object({
           name: text(100),
@@ -51,30 +51,30 @@ export const itemDefinition = z
       issue(['promisedLimitDays'], 'an immediate item (即办件) is decided the same day: must be 0');
     }
     if (item.kind !== 'joint') {
-      const [only] = item.stages;
-      if (item.stages.length !== 1 || only.departments.length !== 1 || only.departments[0].code !== item.department) {
-        issue(['stages'], `a ${item.kind} item has one stage reviewed by its own department ${item.department}`);
+      const [only] = item.steps;
+      if (item.steps.length !== 1 || only.departments.length !== 1 || only.departments[0].code !== item.department) {
+        issue(['steps'], `a ${item.kind} item has one step reviewed by its own department ${item.department}`);
       }
-    } else if (!item.stages[0].departments.some((d) => d.code === item.department)) {
-      issue(['stages', 0, 'departments'], `the lead department ${item.department} must review in the first stage`);
+    } else if (!item.steps[0].departments.some((d) => d.code === item.department)) {
+      issue(['steps', 0, 'departments'], `the lead department ${item.department} must review in the first step`);
     }
     if (item.kind === 'reported' && item.levels.includes('region')) {
       issue(['levels'], 'a reported item (上报件) is taken in below the regional centre');
     }
     let total = 0;
-    item.stages.forEach((stage, s) => {
+    item.steps.forEach((step, s) => {
       const seen = new Set<string>();
-      stage.departments.forEach((d, i) => {
-        if (seen.has(d.code)) issue(['stages', s, 'departments', i, 'code'], `${d.code} appears twice in this stage`);
+      step.departments.forEach((d, i) => {
+        if (seen.has(d.code)) issue(['steps', s, 'departments', i, 'code'], `${d.code} appears twice in this step`);
         seen.add(d.code);
         if (d.promisedLimitDays > item.promisedLimitDays) {
-          issue(['stages', s, 'departments', i, 'promisedLimitDays'], `must not exceed the item's promisedLimitDays (${item.promisedLimitDays})`);
+          issue(['steps', s, 'departments', i, 'promisedLimitDays'], `must not exceed the item's promisedLimitDays (${item.promisedLimitDays})`);
         }
       });
-      total += Math.max(...stage.departments.map((d) => d.promisedLimitDays));
+      total += Math.max(...step.departments.map((d) => d.promisedLimitDays));
     });
     if (total > item.promisedLimitDays) {
-      issue(['stages'], `the stages' limits add up to ${total} days, more than promisedLimitDays (${item.promisedLimitDays})`);
+      issue(['steps'], `the steps' limits add up to ${total} days, more than promisedLimitDays (${item.promisedLimitDays})`);
     }
   });
 
@@ -85,13 +85,13 @@ export type ItemDefinitionInput = z.input<typeof itemDefinition>;
 export function unknownDepartments(item: ItemDefinition, known: ReadonlySet<string>) {
   const problems: { path: (string | number)[]; message: string }[] = [];
   if (!known.has(item.department)) problems.push({ path: ['department'], message: `unknown department ${item.department}` });
-  item.stages.forEach((stage, s) =>
-    stage.departments.forEach((d, i) => {
-      if (!known.has(d.code)) problems.push({ path: ['stages', s, 'departments', i, 'code'], message: `unknown department ${d.code}` });
+  item.steps.forEach((step, s) =>
+    step.departments.forEach((d, i) => {
+      if (!known.has(d.code)) problems.push({ path: ['steps', s, 'departments', i, 'code'], message: `unknown department ${d.code}` });
     }),
   );
   return problems;
 }
 
-/** The departments that review an item, in stage order, each once. */
-export const itemDepartments = (item: ItemDefinition) => [...new Set(item.stages.flatMap((s) => s.departments.map((d) => d.code)))];
+/** The departments that review an item, in step order, each once. */
+export const itemDepartments = (item: ItemDefinition) => [...new Set(item.steps.flatMap((s) => s.departments.map((d) => d.code)))];

@@ -23,7 +23,7 @@ export async function findApplication(db: Db, applicationNo: string) {
     .select()
     .from(reviews)
     .where(eq(reviews.applicationNo, applicationNo))
-    .orderBy(asc(reviews.stage), asc(reviews.department));
+    .orderBy(asc(reviews.step), asc(reviews.department));
   const raised = await db.select().from(alerts).where(eq(alerts.applicationNo, applicationNo)).orderBy(asc(alerts.seq));
   return { row, reviews: rows, alerts: raised };
 }

@@ -23,7 +23,7 @@ export function applicationRow(input: ApplicationInput): typeof applications.$in
     materials: input.materials,
     clientReference: input.clientReference,
     submittedBy: input.submittedBy ?? null,
-    plannedReviews: input.stages.flatMap((s) => s.reviews.map(({ department, centreCode }) => ({ department, centreCode }))),
+    plannedReviews: input.steps.flatMap((s) => s.reviews.map(({ department, centreCode }) => ({ department, centreCode }))),
     consultationId: input.consultation?.id,
     responsibleOfficer: input.consultation?.officer,
     submittedAt: input.submittedAt,
@@ -73,7 +73,7 @@ export function eventRow(state: Pick<ApplicationState, 'applicationNo' | 'centre
 export function reviewRow(applicationNo: string, review: Review, lastSeq: number) {
   return {
     applicationNo,
-    stage: review.stage,
+    step: review.step,
     department: review.department,
     centreCode: review.centreCode,
     status: review.status,
@@ -107,7 +107,7 @@ export function alertRow(applicationNo: string, event: TransitionEvent) {
     applicationNo,
     seq: event.seq,
     at: event.at,
-    stage: event.stage ?? null,
+    step: event.step ?? null,
     department: event.department ?? null,
     level,
     centreCode,

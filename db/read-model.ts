@@ -82,14 +82,14 @@ async function countOwnAlerts(tx: Tx, applicationNo: string) {
  * A review's row, like the application's, takes only a newer transition.
  */
 async function writeReviews(tx: Tx, state: ApplicationState, transitionEvents: TransitionEvent[]) {
-  const touched = new Set(transitionEvents.flatMap((e) => (e.department ? [`${e.stage}/${e.department}`] : [])));
-  const written = state.reviews.filter((r) => touched.has(`${r.stage}/${r.department}`) || (r.status === 'open' && r.responsible));
+  const touched = new Set(transitionEvents.flatMap((e) => (e.department ? [`${e.step}/${e.department}`] : [])));
+  const written = state.reviews.filter((r) => touched.has(`${r.step}/${r.department}`) || (r.status === 'open' && r.responsible));
   for (const review of written) {
     const row = reviewRow(state.applicationNo, review, state.seq);
-    const { applicationNo: _no, stage: _stage, department: _department, centreCode: _centre, openedAt: _opened, ...changes } = row;
+    const { applicationNo: _no, step: _step, department: _department, centreCode: _centre, openedAt: _opened, ...changes } = row;
     await tx
       .insert(reviews)
       .values(row)
-      .onConflictDoUpdate({ target: [reviews.applicationNo, reviews.stage, reviews.department], set: changes, setWhere: lt(reviews.lastSeq, row.lastSeq) });
+      .onConflictDoUpdate({ target: [reviews.applicationNo, reviews.step, reviews.department], set: changes, setWhere: lt(reviews.lastSeq, row.lastSeq) });
   }
 }

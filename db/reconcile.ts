@@ -84,7 +84,7 @@ export function differences(expected: Expected, stored: Stored): string[] {
     for (const key of byKey.keys()) found.push(`${no} ${name} ${key}: in the read model, not in the workflow`);
   };
   rowsOf('event', (r) => `${r.seq} (${r.type})`, expected.events, stored.events);
-  rowsOf('review', (r) => `${r.stage}/${r.department}`, expected.reviews, stored.reviews, REVIEW_BOOKKEEPING);
+  rowsOf('review', (r) => `${r.step}/${r.department}`, expected.reviews, stored.reviews, REVIEW_BOOKKEEPING);
   rowsOf('alert', (r) => `${r.seq} (${r.level}${r.department ? ` ${r.department}` : ''})`, expected.alerts, stored.alerts);
   const kept = stored.cases.filter((c) => c.outcome !== VOID_CASE);
   rowsOf('case', (r) => String(r.id), expected.cases, kept, CASE_WORK);
@@ -156,11 +156,11 @@ export function invariantBreaches({ state, events: transitions }: ApplicationRec
     found.push(`${no}: events not numbered 1..${state.seq} (${transitions.map((e) => e.seq).join(',')})`);
   }
   for (const review of state.reviews) {
-    const decisions = transitions.filter((e) => e.department === review.department && e.stage === review.stage && /^review_(approved|rejected)$/.test(e.type));
+    const decisions = transitions.filter((e) => e.department === review.department && e.step === review.step && /^review_(approved|rejected)$/.test(e.type));
     const expected = review.status === 'approved' || review.status === 'rejected' ? 1 : 0;
     if (decisions.length !== expected) found.push(`${no} ${review.department}: ${decisions.length} decision events, review ${review.status}`);
   }
-  const alertKeys = transitions.filter(isAlert).map((e) => `${e.type}/${e.department ?? ''}/${e.stage ?? ''}`);
+  const alertKeys = transitions.filter(isAlert).map((e) => `${e.type}/${e.department ?? ''}/${e.step ?? ''}`);
   if (new Set(alertKeys).size !== alertKeys.length) found.push(`${no}: an alert raised twice (${alertKeys.join(', ')})`);
   return found;
 }

@@ -70,7 +70,7 @@ interface Item {
 interface Application {
   applicationNo: string;
   stage: string;
-  reviews: { department: string; centreCode: string; status: string; stage: number }[];
+  reviews: { department: string; centreCode: string; status: string; step: number }[];
 }
 
 /** A seeded officer at a department's window: officer, chief (representative) or leader. */
@@ -103,7 +103,7 @@ async function live(centre: Centre, item: Item, n: number): Promise<string> {
     await call('POST', `/v1/applications/${no}/supplements`, { materials: ['营业场所证明'] }, integrator);
   }
   let application = await intake({ decision: 'accept' });
-  // Departments decide stage by stage, each after its own pause; one review in ten stays open.
+  // Departments decide step by step, each after its own pause; one review in ten stays open.
   for (let round = 0; round < 10 && application.stage === 'in_review'; round++) {
     const open = application.reviews.filter((r) => r.status === 'open');
     if (open.length === 0) {

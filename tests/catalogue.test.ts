@@ -118,16 +118,16 @@ const newItem = (overrides: Partial<ItemDefinitionInput> = {}) => {
     promisedLimitDays: 10,
     materials: [{ name: '申请书', required: true }],
     fees: [],
-    stages: [{ name: '审查决定', departments: [{ code: 'market_regulation', promisedLimitDays: 10 }] }],
+    steps: [{ name: '审查决定', departments: [{ code: 'market_regulation', promisedLimitDays: 10 }] }],
     ...overrides,
   };
 };
 
-/** The same item with new limits, for the item and its one stage. */
+/** The same item with new limits, for the item and its one step. */
 const withPromised = (item: ReturnType<typeof newItem>, days: number) => ({
   ...item,
   promisedLimitDays: days,
-  stages: [{ ...item.stages[0], departments: [{ code: item.department, promisedLimitDays: days }] }],
+  steps: [{ ...item.steps[0], departments: [{ code: item.department, promisedLimitDays: days }] }],
 });
 
 async function createItem(item: object): Promise<ItemVersion> {
@@ -233,7 +233,7 @@ describe('reading items', () => {
     const item = await getJson<ItemVersion>('/v1/items/construction-project');
     expect(item.version).toBeGreaterThanOrEqual(1);
     expect(item.definition.code).toBe('construction-project');
-    expect(item.definition.stages).toHaveLength(4);
+    expect(item.definition.steps).toHaveLength(4);
     expectError(await get('/v1/items/no-such-item'), 404, 'not_found');
     expectError(await get('/v1/items/no-such-item/versions'), 404, 'not_found');
   });
@@ -291,7 +291,7 @@ describe("administrators' item writes", () => {
 
     const unknownDepartment = newItem({
       kind: 'joint',
-      stages: [
+      steps: [
         {
           name: '并联',
           departments: [
@@ -302,7 +302,7 @@ describe("administrators' item writes", () => {
       ],
     });
     const refused = await admin({ method: 'POST', url: '/v1/items', payload: unknownDepartment });
-    expectInvalid(refused, 'body.stages.0.departments.0.code');
+    expectInvalid(refused, 'body.steps.0.departments.0.code');
     expectError(await get(`/v1/items/${unknownDepartment.code}`), 404, 'not_found');
 
     const item = newItem();
@@ -451,7 +451,7 @@ describe('import and export', () => {
     const mixed = [
       withPromised(three[0], 5),
       newItem({ statutoryLimitDays: 5, promisedLimitDays: 10 }),
-      newItem({ department: 'no_such_department', stages: [{ name: '审查', departments: [{ code: 'no_such_department', promisedLimitDays: 5 }] }] }),
+      newItem({ department: 'no_such_department', steps: [{ name: '审查', departments: [{ code: 'no_such_department', promisedLimitDays: 5 }] }] }),
     ];
     const error = expectInvalid(await importJson(mixed), 'items[1].promisedLimitDays', 'items[2].department');
     expect(error.details?.some((d) => d.field?.startsWith('items[0]'))).toBe(false);
@@ -466,10 +466,10 @@ describe('import and export', () => {
   it('refuses a CSV with a cell that is not JSON, naming it', async () => {
     const item = newItem();
     const csv = stringify(
-      [{ ...item, levels: item.levels.join('|'), materials: JSON.stringify(item.materials), fees: '[]', stages: '[{"name": "审查", ' }],
+      [{ ...item, levels: item.levels.join('|'), materials: JSON.stringify(item.materials), fees: '[]', steps: '[{"name": "审查", ' }],
       { header: true, columns: [...CSV_COLUMNS] },
     );
-    expectInvalid(await importCsv(csv), 'items[0].stages');
+    expectInvalid(await importCsv(csv), 'items[0].steps');
     expectError(await get(`/v1/items/${item.code}`), 404, 'not_found');
   });
 

@@ -258,7 +258,7 @@ describe('time limits', () => {
       legalBasis: '《中华人民共和国行政许可法》第四十二条',
       statutoryLimitDays: 30,
       promisedLimitDays: 20,
-      stages: [{ name: '审查', departments: [{ code: 'market_regulation', promisedLimitDays: 20 }] }],
+      steps: [{ name: '审查', departments: [{ code: 'market_regulation', promisedLimitDays: 20 }] }],
     });
     await database.db.transaction((tx) => saveItem(tx, definition, { id: 'test' }, 'create'));
 

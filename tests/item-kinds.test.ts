@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 interface Review {
-  stage: number;
+  step: number;
   department: string;
   centreCode: string;
   status: string;
@@ -42,13 +42,13 @@ const approve = (no: string, department: string, by = chiefOf(department)) =>
   post(by, `/v1/applications/${no}/reviews/${department}/decision`, { decision: 'approve' });
 const read = async (no: string) => (await stack.integrator(`/v1/applications/${no}`)).json() as { stage: string; itemVersion: number; reviews: Review[] };
 const openReviews = async (no: string) =>
-  (await read(no)).reviews.filter((r) => r.status === 'open').map((r) => `${r.stage}:${r.department}`).sort();
+  (await read(no)).reviews.filter((r) => r.status === 'open').map((r) => `${r.step}:${r.department}`).sort();
 
 describe('each kind of item', () => {
   it('decides an immediate item (即办件) at the intake window on the spot', async () => {
     const no = await submit('housing-fund-retirement-withdrawal', '450100');
     const accepted = await accept(no, 'housing_fund');
-    expect(accepted.reviews).toMatchObject([{ stage: 0, department: 'housing_fund', status: 'approved', decidedBy: { id: windowOf('housing_fund') } }]);
+    expect(accepted.reviews).toMatchObject([{ step: 0, department: 'housing_fund', status: 'approved', decidedBy: { id: windowOf('housing_fund') } }]);
     await expect.poll(async () => (await read(no)).stage).toBe('completed');
 
     // Decided on the day it was accepted: zero working days, on time, in the efficiency statistics.
@@ -102,19 +102,19 @@ describe('each kind of item', () => {
     await expect.poll(async () => (await read(no)).stage).toBe('completed');
   });
 
-  it('runs a joint item (联办件) stage by stage, each stage’s departments in parallel', async () => {
+  it('runs a joint item (联办件) step by step, each step’s departments in parallel', async () => {
     const no = await submit('construction-project', '450100');
     await accept(no, 'development_reform');
-    const stages = [
+    const steps = [
       ['development_reform', 'natural_resources'],
       ['housing_construction', 'natural_resources'],
       ['ecology_environment', 'housing_construction'],
       ['housing_construction', 'natural_resources'],
     ];
-    for (const [index, departments] of stages.entries()) {
+    for (const [index, departments] of steps.entries()) {
       await expect.poll(() => openReviews(no)).toEqual(departments.map((d) => `${index}:${d}`));
       if (index === 0) {
-        // A later stage's department cannot decide before its stage opens, not even its leader. It sees the
+        // A later step's department cannot decide before its step opens, not even its leader. It sees the
         // application from submission on (the plan names it), and the workflow refuses the early decision.
         const early = await stack.as(leaderOf('housing_construction'))({
           method: 'POST',
@@ -122,8 +122,8 @@ describe('each kind of item', () => {
           payload: { decision: 'approve' },
         });
         expect(early.statusCode).toBe(409);
-        expect(early.json().error).toMatchObject({ code: 'stage_not_open' });
-        expect(early.json().error.message).toContain('stage 2');
+        expect(early.json().error).toMatchObject({ code: 'step_not_open' });
+        expect(early.json().error.message).toContain('step 2');
       }
       // A major item (重大事项): each department's leader decides.
       await Promise.all(departments.map((d) => approve(no, d, leaderOf(d))));
@@ -194,7 +194,7 @@ describe('catalogue versions', () => {
       statutoryLimitDays: 20,
       promisedLimitDays: 10,
       materials: [{ name: '申请书', required: true }],
-      stages: [{ name: '并联审批', departments: [{ code: 'market_regulation', promisedLimitDays: 5 }, { code: 'taxation', promisedLimitDays: 5 }] }],
+      steps: [{ name: '并联审批', departments: [{ code: 'market_regulation', promisedLimitDays: 5 }, { code: 'taxation', promisedLimitDays: 5 }] }],
     };
     const admin = stack.as(adminOf());
     expect((await admin({ method: 'POST', url: '/v1/items', payload: definition })).statusCode).toBe(201);
@@ -206,7 +206,7 @@ describe('catalogue versions', () => {
     // The administrator adds a department: version 2. The running application stays on version 1.
     const changed = {
       ...definition,
-      stages: [{ name: '并联审批', departments: [...definition.stages[0].departments, { code: 'public_security', promisedLimitDays: 5 }] }],
+      steps: [{ name: '并联审批', departments: [...definition.steps[0].departments, { code: 'public_security', promisedLimitDays: 5 }] }],
     };
     const put = await admin({ method: 'PUT', url: `/v1/items/${code}`, payload: changed });
     expect(put.json().version).toBe(2);
@@ -216,7 +216,7 @@ describe('catalogue versions', () => {
     await expect.poll(async () => (await read(running)).stage).toBe('completed');
     expect((await read(running)).itemVersion).toBe(1);
     const v1 = (await stack.app.inject(`/v1/items/${code}/versions/1`)).json();
-    expect(v1.definition.stages[0].departments).toHaveLength(2);
+    expect(v1.definition.steps[0].departments).toHaveLength(2);
 
     const later = await submit(code, '450100');
     expect((await read(later)).itemVersion).toBe(2);

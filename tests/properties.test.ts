@@ -73,7 +73,7 @@ describe('catalogue import', () => {
   const seeded = (JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../db/seed/items.json'), 'utf8')) as { items: unknown[] }).items.map(
     (raw) => itemDefinition.parse(raw),
   );
-  const departments = new Set(seeded.flatMap((i) => [i.department, ...i.stages.flatMap((s) => s.departments.map((d) => d.code))]));
+  const departments = new Set(seeded.flatMap((i) => [i.department, ...i.steps.flatMap((s) => s.departments.map((d) => d.code))]));
   const text = fc.string({ minLength: 1, maxLength: 40 }).map((s) => s.trim()).filter((s) => s.length > 0);
 
   /** Seeded items with their names, limits and materials changed: still valid definitions. */

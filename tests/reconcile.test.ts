@@ -53,7 +53,7 @@ describe('npm run read-model:reconcile', () => {
     await db.insert(events).values({ ...base, seq: 99, type: 'review_approved', department: 'human_resources' });
     await db.delete(events).where(and(eq(events.applicationNo, no), eq(events.seq, 2)));
     const officerOf = (id: string) => ({ id, name: id });
-    await db.insert(alerts).values({ applicationNo: no, seq: 98, level: 'red', centreCode: '450100', department: 'taxation', stage: 0, at: base.at, responsible: [officerOf(chiefOf('taxation'))] });
+    await db.insert(alerts).values({ applicationNo: no, seq: 98, level: 'red', centreCode: '450100', department: 'taxation', step: 0, at: base.at, responsible: [officerOf(chiefOf('taxation'))] });
     await db.insert(accountabilityCases).values({
       id: `${no}/98`,
       applicationNo: no,

@@ -22,7 +22,7 @@ const promised = (overrides: Partial<ItemDefinitionInput> = {}): ItemDefinitionI
   legalBasis: '测试依据',
   statutoryLimitDays: 20,
   promisedLimitDays: 10,
-  stages: [{ name: '审查决定', departments: [{ code: 'market_regulation', promisedLimitDays: 10 }] }],
+  steps: [{ name: '审查决定', departments: [{ code: 'market_regulation', promisedLimitDays: 10 }] }],
   ...overrides,
 });
 
@@ -70,8 +70,8 @@ describe('loadSeed', () => {
       expect(item.code, item.code).toMatch(CODE_PATTERN);
       expect(departments.has(item.department), item.code).toBe(true);
       expect(item.promisedLimitDays, item.code).toBeLessThanOrEqual(item.statutoryLimitDays);
-      for (const stage of item.stages) {
-        for (const d of stage.departments) expect(departments.has(d.code), `${item.code}: ${d.code}`).toBe(true);
+      for (const step of item.steps) {
+        for (const d of step.departments) expect(departments.has(d.code), `${item.code}: ${d.code}`).toBe(true);
       }
     }
     expect(new Set(seed.items.map((i) => i.code)).size).toBe(seed.items.length);
@@ -81,8 +81,8 @@ describe('loadSeed', () => {
     expect(new Set(seed.items.map((i) => i.kind))).toEqual(new Set(['immediate', 'promised', 'joint', 'reported']));
 
     const startup = seed.items.find((i) => i.code === 'company-startup');
-    expect(startup?.stages).toHaveLength(1);
-    expect(startup?.stages[0].departments.map((d) => d.code)).toEqual([
+    expect(startup?.steps).toHaveLength(1);
+    expect(startup?.steps[0].departments.map((d) => d.code)).toEqual([
       'market_regulation',
       'public_security',
       'taxation',
@@ -92,7 +92,7 @@ describe('loadSeed', () => {
 
     const construction = seed.items.find((i) => i.code === 'construction-project');
     expect(construction?.kind).toBe('joint');
-    expect(construction?.stages).toHaveLength(4);
+    expect(construction?.steps).toHaveLength(4);
   });
 
   it('finds nothing wrong across records', () => {
@@ -114,36 +114,36 @@ describe('itemDefinition', () => {
     const immediate = promised({
       kind: 'immediate',
       promisedLimitDays: 1,
-      stages: [{ name: '即办', departments: [{ code: 'market_regulation', promisedLimitDays: 1 }] }],
+      steps: [{ name: '即办', departments: [{ code: 'market_regulation', promisedLimitDays: 1 }] }],
     });
     expect(issuePaths(immediate)).toContain('promisedLimitDays');
   });
 
-  it('rejects a non-joint item with two stages', () => {
+  it('rejects a non-joint item with two steps', () => {
     const twoStages = promised({
-      stages: [
+      steps: [
         { name: '一', departments: [{ code: 'market_regulation', promisedLimitDays: 5 }] },
         { name: '二', departments: [{ code: 'market_regulation', promisedLimitDays: 5 }] },
       ],
     });
-    expect(issuePaths(twoStages)).toContain('stages');
+    expect(issuePaths(twoStages)).toContain('steps');
   });
 
-  it('rejects a joint item whose lead department is not in the first stage', () => {
+  it('rejects a joint item whose lead department is not in the first step', () => {
     const joint = promised({
       kind: 'joint',
-      stages: [
+      steps: [
         { name: '一', departments: [{ code: 'taxation', promisedLimitDays: 5 }] },
         { name: '二', departments: [{ code: 'market_regulation', promisedLimitDays: 5 }] },
       ],
     });
-    expect(issuePaths(joint)).toContain('stages.0.departments');
+    expect(issuePaths(joint)).toContain('steps.0.departments');
   });
 
-  it('rejects a department twice in one stage', () => {
+  it('rejects a department twice in one step', () => {
     const twice = promised({
       kind: 'joint',
-      stages: [
+      steps: [
         {
           name: '并联',
           departments: [
@@ -153,7 +153,7 @@ describe('itemDefinition', () => {
         },
       ],
     });
-    expect(issuePaths(twice)).toContain('stages.0.departments.1.code');
+    expect(issuePaths(twice)).toContain('steps.0.departments.1.code');
   });
 
   it('rejects a code that is not lower-case words joined by hyphens', () => {
@@ -187,7 +187,7 @@ describe('seedProblems', () => {
             code: 'unknown-department',
             name: '未知部门事项',
             department: 'nowhere',
-            stages: [{ name: '审查', departments: [{ code: 'nowhere', promisedLimitDays: 5 }] }],
+            steps: [{ name: '审查', departments: [{ code: 'nowhere', promisedLimitDays: 5 }] }],
           }),
         ),
       ],
@@ -198,7 +198,7 @@ describe('seedProblems', () => {
         expect.stringMatching(/^centre 450102: unknown parent 459900/),
         expect.stringMatching(/^item first: duplicate code first/),
         expect.stringMatching(/^item unknown-department\.department: unknown department nowhere/),
-        expect.stringMatching(/^item unknown-department\.stages\.0\.departments\.0\.code: unknown department nowhere/),
+        expect.stringMatching(/^item unknown-department\.steps\.0\.departments\.0\.code: unknown department nowhere/),
       ]),
     );
     expect(problems).toHaveLength(4);

@@ -170,7 +170,7 @@ describe('supervision data', () => {
       seq,
       type: `alert_${level}`,
       at: at(`1${seq}:00:00`),
-      ...(department ? { stage: 0, department } : {}),
+      ...(department ? { step: 0, department } : {}),
       data: { level, centreCode: centre, responsible: [] },
     });
     // The application's yellow and red, and a red of one of its reviews (which the statistics leave out).
@@ -183,8 +183,8 @@ describe('supervision data', () => {
       centreCode: centre,
       leadDepartment: 'market_regulation',
       stage: 'completed',
-      currentStage: 0,
-      stageCount: 1,
+      currentStep: 0,
+      stepCount: 1,
       materials: [],
       intakes: [],
       supplements: [],

@@ -65,7 +65,7 @@ async function expectReadModelMatches(handle: WorkflowHandle) {
   const [row] = await stack.db.select().from(applications).where(eq(applications.applicationNo, handle.workflowId));
   expect(row.stage).toBe(state.stage);
   const reviewRows = await stack.db.select().from(reviews).where(eq(reviews.applicationNo, handle.workflowId)).orderBy(asc(reviews.department));
-  const key = (r: { stage: number; department: string; status: string }) => `${r.stage}/${r.department}/${r.status}`;
+  const key = (r: { step: number; department: string; status: string }) => `${r.step}/${r.department}/${r.status}`;
   expect(reviewRows.map(key).sort()).toEqual(state.reviews.map(key).sort());
   return state;
 }
@@ -148,7 +148,7 @@ describe('application workflow', () => {
     await record('supplement', handle);
   });
 
-  it('opens a stage only when every department of the one before has approved', async () => {
+  it('opens a step only when every department of the one before has approved', async () => {
     const handle = await start('construction-project');
     await handle.executeUpdate(intakeUpdate, { args: [{ decision: 'accept', department: 'development_reform', officer: officer(windowOf('development_reform')) }] });
     const plan = [
@@ -157,10 +157,10 @@ describe('application workflow', () => {
       ['housing_construction', 'ecology_environment'],
       ['housing_construction', 'natural_resources'],
     ];
-    for (const [stage, departments] of plan.entries()) {
+    for (const [step, departments] of plan.entries()) {
       await expect.poll(async () => (await handle.query(stateQuery)).reviews.filter((r) => r.status === 'open').length).toBe(departments.length);
       const state = await handle.query(stateQuery);
-      expect(state.currentStage).toBe(stage);
+      expect(state.currentStep).toBe(step);
       expect(state.reviews.filter((r) => r.status === 'open').map((r) => r.department).sort()).toEqual([...departments].sort());
       // A major item: each department's leader decides.
       for (const department of departments) await approve(handle, department, leaderOf(department));

@@ -9,6 +9,7 @@ import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow
 import { createApplicationRecord } from './application-record.js';
 import { handleClockMessages } from './clock-messages.js';
 import { createClocks } from './clocks.js';
+import { withSteps } from './legacy.js';
 import {
   type ApplicationInput,
   type ApplicationState,
@@ -16,7 +17,7 @@ import {
   type Stage,
   type Pickup,
   type ReviewDecision,
-  type StagePlan,
+  type StepPlan,
   type Supplement,
   decisionUpdate,
   intakeUpdate,
@@ -30,7 +31,8 @@ import { intakeRefusal, takeIn } from './rules/intake.js';
 import { decide, decisionRefusal, openStep, openTasks, stepApproved } from './rules/review.js';
 import { awaitingSupplement, handIn, supplementRefusal } from './rules/supplement.js';
 
-export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
+export async function applicationWorkflow(submitted: ApplicationInput): Promise<ApplicationState> {
+  const input = withSteps(submitted);
   const calls = activities();
   const record = createApplicationRecord(input, calls);
   const { state, now, commit, committedWrites } = record;
@@ -69,7 +71,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     decisionUpdate,
     async (decision: ReviewDecision) => {
       const events = commit(decide(state, decision, now()));
-      const decisive = state.stage === 'rejected' || (state.currentStage === state.stageCount - 1 && stepApproved(state));
+      const decisive = state.stage === 'rejected' || (state.currentStep === state.stepCount - 1 && stepApproved(state));
       // A decision that ends its step is written with what follows at once: the outcome, or the next step's opening.
       if (committedWrites && (state.stage === 'rejected' || stepApproved(state))) await record.recordWithNext(events);
       else await record.record(events);
@@ -85,13 +87,13 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   });
 
   /** Opens every review of a step at once, each with its own clock, and waits for every decision. */
-  async function reviewStep(index: number, plan: StagePlan): Promise<void> {
+  async function reviewStep(index: number, plan: StepPlan): Promise<void> {
     // The step is under way at once: its departments' decisions wait for their tasks (review_not_open).
-    state.currentStage = index;
+    state.currentStep = index;
     const openedAt = now();
     const calendar = index === 0 ? clocks.acceptanceCalendar() : await clocks.stepCalendar(openedAt);
     commit(openStep(state, input.item, index, plan, openedAt, calendar));
-    const opened = state.reviews.filter((review) => review.stage === index);
+    const opened = state.reviews.filter((review) => review.step === index);
     if (committedWrites) {
       // The tasks are written together, each with who answers for it (read first).
       const reviews = opened.map(({ department, centreCode }) => ({ department, centreCode }));
@@ -117,7 +119,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     const watching = clocks.watchApplication();
     if (state.kind !== 'immediate') {
       // Step after step; a step starts when every department of the one before has approved.
-      for (const [index, plan] of input.stages.entries()) {
+      for (const [index, plan] of input.steps.entries()) {
         await reviewStep(index, plan);
         if (state.stage !== 'in_review') break;
       }

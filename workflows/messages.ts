@@ -73,8 +73,12 @@ export interface ReviewPlan {
   promisedLimitDays: number;
 }
 
-/** Stages run one after another; the departments of a stage review in parallel (并联审批). */
-export interface StagePlan {
+/**
+ * The steps of review run one after another; the departments of a step review in parallel (并联审批).
+ * (DOMAIN.md calls a joint item's steps its stages; in the code a stage is where the application is in
+ * its life, `Stage`.)
+ */
+export interface StepPlan {
   name: string;
   reviews: ReviewPlan[];
 }
@@ -84,7 +88,7 @@ export interface ApplicationInput {
   /** The centre whose window takes the application in. */
   centreCode: string;
   item: ItemSnapshot;
-  stages: StagePlan[];
+  steps: StepPlan[];
   applicant: Applicant;
   materials: string[];
   clientReference?: string;
@@ -115,7 +119,7 @@ export interface Alert {
   level: AlertLevel;
   /** The department whose review is late; absent for the application as a whole. */
   department?: string;
-  stage?: number;
+  step?: number;
   at: string;
   /** Who answers for it: the officer handling it and the department's chief representative or leader. */
   responsible: Officer[];
@@ -155,8 +159,8 @@ export interface ClockStop {
 }
 
 export interface Review {
-  /** Index of the stage in the item's stages. */
-  stage: number;
+  /** Index of the step in the item's steps. */
+  step: number;
   department: string;
   centreCode: string;
   promisedLimitDays: number;
@@ -190,9 +194,9 @@ export interface ApplicationState {
   centreCode: string;
   leadDepartment: string;
   stage: Stage;
-  /** The review stage under way (or last reached), an index into the item's stages. */
-  currentStage: number;
-  stageCount: number;
+  /** The step of review under way (or last reached), an index into the item's steps. */
+  currentStep: number;
+  stepCount: number;
   materials: string[];
   /** Every intake decision in order: a supplement request is followed by another intake. */
   intakes: IntakeRecord[];
@@ -203,7 +207,7 @@ export interface ApplicationState {
   extension?: { officer: Officer; reason: string; workingDays: number; at: string };
   /** How long the decision took, counted like the limits (stopped time excluded). */
   timing?: { workingDays: number; calendarDays: number; onTime: boolean; withinStatutory: boolean };
-  /** Since when the application's clock stands still (some review of the stage is stopped). */
+  /** Since when the application's clock stands still (some review of the step is stopped). */
   stoppedSince?: string;
   stoppedDays: number;
   supervision: SupervisionLevel;
@@ -224,8 +228,8 @@ export interface TransitionEvent {
   seq: number;
   type: string;
   at: string;
-  /** With `department`: which review the event is about. */
-  stage?: number;
+  /** With `department`: which review (the step and department) the event is about. */
+  step?: number;
   department?: string;
   actor?: Officer;
   data?: Record<string, unknown>;
@@ -314,8 +318,8 @@ export const REFUSALS = {
   unknownDepartment: 'UnknownDepartment',
   alreadyDecided: 'AlreadyDecided',
   notLeadDepartment: 'NotLeadDepartment',
-  stageNotOpen: 'StageNotOpen',
-  /** The department reviews this stage, but its task is not open yet (just accepted): retry shortly. */
+  stepNotOpen: 'StepNotOpen',
+  /** The department reviews this step, but its task is not open yet (just accepted): retry shortly. */
   reviewNotOpen: 'ReviewNotOpen',
   clockStopped: 'ClockAlreadyStopped',
   clockRunning: 'ClockNotStopped',

@@ -34,7 +34,7 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
           url: applicationUrl(application.applicationNo),
           itemCode: application.itemCode,
           centreCode: application.centreCode,
-          stage: review.stage,
+          step: review.step,
           department: review.department,
           reviewCentreCode: review.centreCode,
           openedAt: iso(review.openedAt),

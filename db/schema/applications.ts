@@ -31,7 +31,7 @@ export const applications = pgTable(
     /** Who submitted it: `integrator:<key id>` or `officer:<id>`; an integrator sees only its own. */
     submittedBy: text(),
     /**
-     * Every review the item plans, stage by stage, at its deciding centre: known at submission, so a
+     * Every review the item plans, step by step, at its deciding centre: known at submission, so a
      * department may see what it will review before its task is written (api/application-access.ts).
      */
     plannedReviews: jsonb().$type<{ department: string; centreCode: string }[]>(),
@@ -113,8 +113,8 @@ export const reviews = pgTable(
     applicationNo: text()
       .notNull()
       .references(() => applications.applicationNo),
-    /** Index of the item's stage this review belongs to; a department may review in several stages. */
-    stage: integer().notNull(),
+    /** Index of the item's step this review belongs to; a department may review in several steps. */
+    step: integer().notNull(),
     department: text().notNull(),
     /** The centre that decides it: the application's own, or the parent centre for a reported item. */
     centreCode: text().notNull(),
@@ -134,7 +134,7 @@ export const reviews = pgTable(
     lastSeq: integer().notNull().default(0),
   },
   (t) => [
-    primaryKey({ name: 'reviews_pk', columns: [t.applicationNo, t.stage, t.department] }),
+    primaryKey({ name: 'reviews_pk', columns: [t.applicationNo, t.step, t.department] }),
     index('reviews_inbox_idx').on(t.department, t.status, t.centreCode),
   ],
 );
@@ -172,7 +172,7 @@ export const alerts = pgTable(
     centreCode: text().notNull(),
     /** Absent when the alert is about the application as a whole. */
     department: text(),
-    stage: integer(),
+    step: integer(),
     at: instant().notNull(),
     responsible: jsonb().$type<Officer[]>().notNull(),
   },

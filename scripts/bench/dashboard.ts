@@ -53,14 +53,14 @@ try {
     cross join (values (1, 'submitted'), (2, 'intake_accept'), (3, 'review_approved'), (4, 'completed'), (5, 'picked_up')) s(seq, type)`);
   // One review task per application, by its lead department at its centre: open while it is in review.
   await client.query(`
-    insert into reviews (application_no, stage, department, centre_code, status, opened_at)
+    insert into reviews (application_no, step, department, centre_code, status, opened_at)
     select application_no, 0, lead_department, centre_code, case when stage = 'in_review' then 'open' else 'approved' end, accepted_at
     from applications`);
   // Alerts: a yellow for one application in ten, a red for one in ninety (the application's own), and a
   // red for one in thirty of its lead department's review; then counted onto the applications.
   for (const [seq, level, review, every] of [[6, 'yellow', false, 10], [7, 'red', false, 90], [8, 'red', true, 30]] as const) {
     await client.query(`
-      insert into alerts (application_no, seq, level, centre_code, department, stage, at, responsible)
+      insert into alerts (application_no, seq, level, centre_code, department, step, at, responsible)
       select application_no, ${seq}, '${level}', centre_code, ${review ? 'lead_department, 0' : 'null, null'}, accepted_at + interval '2 days', '[]'
       from applications where substr(application_no, 2)::int % ${every} = 0`);
   }

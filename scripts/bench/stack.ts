@@ -156,9 +156,9 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
   const window = await bearer('450100-market_regulation-officer');
   const chiefs = Object.fromEntries(await Promise.all(DEPARTMENTS.map(async (d) => [d, await bearer(`450100-${d}-chief`)] as const)));
 
-  /** An item whose one stage has k departments reviewing in parallel, made through the administrators' API. */
+  /** An item whose one step has k departments reviewing in parallel, made through the administrators' API. */
   async function benchItem(k: number): Promise<string> {
-    // One department: a promised item (食品经营许可); several: a joint one (企业开办), one stage of k.
+    // One department: a promised item (食品经营许可); several: a joint one (企业开办), one step of k.
     const { json } = await call('GET', `/v1/items/${k === 1 ? 'food-business-licence' : 'company-startup'}`, {});
     const definition = json.definition as { promisedLimitDays: number };
     const code = `bench-parallel-${k}`;
@@ -167,7 +167,7 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
       code,
       name: `并联审批基准 ${k}`,
       nameEn: `Benchmark, ${k} parallel departments`,
-      stages: [{ name: '并联审批', departments: DEPARTMENTS.slice(0, k).map((d) => ({ code: d, promisedLimitDays: definition.promisedLimitDays })) }],
+      steps: [{ name: '并联审批', departments: DEPARTMENTS.slice(0, k).map((d) => ({ code: d, promisedLimitDays: definition.promisedLimitDays })) }],
     });
     return code;
   }

@@ -64,12 +64,12 @@ describe('raiseAlert: who answers for it (首问负责制 and the departments’
     expect(state.alerts[0].responsible).toEqual([...responsibleFor(LEAD), ...responsibleFor(PARTNER)]);
   });
 
-  it("names, for a review, only that review's responsible officers, with its department and stage", () => {
+  it("names, for a review, only that review's responsible officers, with its department and step", () => {
     const review = stepReview(app, PARTNER)!;
     const result = applied(app, (a) => raiseAlert(a, 'red', review, at));
     const responsible = responsibleFor(PARTNER);
-    expect(result.state).toEqual({ ...app, alerts: [{ level: 'red', department: PARTNER, stage: 0, at, responsible }], supervision: 'red', seq: app.seq + 1 });
-    expectEvents(result, app, at, [{ type: 'alert_red', stage: 0, department: PARTNER, data: { level: 'red', centreCode: '450100', responsible } }]);
+    expect(result.state).toEqual({ ...app, alerts: [{ level: 'red', department: PARTNER, step: 0, at, responsible }], supervision: 'red', seq: app.seq + 1 });
+    expectEvents(result, app, at, [{ type: 'alert_red', step: 0, department: PARTNER, data: { level: 'red', centreCode: '450100', responsible } }]);
   });
 
   it("places a reported item's review alert at the centre that decides it", () => {

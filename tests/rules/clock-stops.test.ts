@@ -59,7 +59,7 @@ describe('stopRefusal: a clock stops with a reason, on an open review of the ste
   it.each(named([
     { case: 'an application not in review', app: submittedApp(), request: hearing(PARTNER), task, type: REFUSALS.wrongStage, part: `Stopping the clock is not possible: application ${JOINT.applicationNo} is submitted` },
     { case: 'a department that reviews nothing of this application', app, request: hearing(STRANGER), task, type: REFUSALS.unknownDepartment, part: `Department transport has no open review of application ${JOINT.applicationNo}` },
-    { case: 'a department whose stage has not opened', app, request: hearing(LATER), task, type: REFUSALS.unknownDepartment, part: 'Department fire has no open review' },
+    { case: 'a department whose step has not opened', app, request: hearing(LATER), task, type: REFUSALS.unknownDepartment, part: 'Department fire has no open review' },
     { case: 'a department that has decided', app: withReview(app, PARTNER, { status: 'approved' }), request: hearing(PARTNER), task, type: REFUSALS.unknownDepartment, part: 'Department health has no open review' },
     // Unlike a decision (ReviewNotOpen, retry), a stop right after acceptance is told the review does not exist.
     { case: "a department of the step whose reviews are not opened yet", app: inReviewApp(JOINT, { reviewsOpened: false }), request: hearing(LEAD), task, type: REFUSALS.unknownDepartment, part: 'Department market_regulation has no open review' },
@@ -107,7 +107,7 @@ describe('stopClock', () => {
       stoppedSince: THU_25_SEP,
       seq: app.seq + 1,
     });
-    expectEvents(result, app, THU_25_SEP, [{ type: 'clock_stopped', stage: 0, department: PARTNER, actor: windowOf(PARTNER), data: recorded }]);
+    expectEvents(result, app, THU_25_SEP, [{ type: 'clock_stopped', step: 0, department: PARTNER, actor: windowOf(PARTNER), data: recorded }]);
   });
 
   it("keeps the application's clock stopped since the first stop", () => {
@@ -121,7 +121,7 @@ describe('stopClock', () => {
     const request = supplementStop(PARTNER, { repeatReason: '检测报告已过期' });
     const result = applied(app, (a) => stopClock(a, request, THU_25_SEP));
     const { department: _department, ...recorded } = request;
-    const about = { stage: 0, department: PARTNER, actor: windowOf(PARTNER) };
+    const about = { step: 0, department: PARTNER, actor: windowOf(PARTNER) };
     expectEvents(result, app, THU_25_SEP, [
       { type: 'clock_stopped', ...about, data: recorded },
       { type: 'supplement_repeated', ...about, data: { reason: '检测报告已过期' } },
@@ -195,7 +195,7 @@ describe('resumeClocks: every due instant moves by the working days the clock st
       seq: app.seq + 1,
     });
     expectEvents(result, app, THU_9_OCT, [
-      { type: 'clock_resumed', stage: 0, department: PARTNER, actor: windowOf(PARTNER), data: { type: 'hearing', workingDays: 5, note: '听证结束' } },
+      { type: 'clock_resumed', step: 0, department: PARTNER, actor: windowOf(PARTNER), data: { type: 'hearing', workingDays: 5, note: '听证结束' } },
     ]);
   });
 
@@ -225,8 +225,8 @@ describe('resumeClocks: every due instant moves by the working days the clock st
     expect(result.state.reviews.map((r) => r.stoppedDays)).toEqual([3, 3]);
     expect(result.state).toMatchObject({ stoppedDays: 3, stoppedSince: undefined });
     expectEvents(result, app, china('2025-09-29 10:00'), [
-      { type: 'clock_resumed', stage: 0, department: LEAD, data: { type: 'supplement', workingDays: 3 } },
-      { type: 'clock_resumed', stage: 0, department: PARTNER, data: { type: 'supplement', workingDays: 3 } },
+      { type: 'clock_resumed', step: 0, department: LEAD, data: { type: 'supplement', workingDays: 3 } },
+      { type: 'clock_resumed', step: 0, department: PARTNER, data: { type: 'supplement', workingDays: 3 } },
     ]);
   });
 });

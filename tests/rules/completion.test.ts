@@ -19,7 +19,7 @@ import {
   completedApp,
   expectEvents,
   inReviewApp,
-  inStage,
+  inStep,
   leaderOf,
   named,
   refused,
@@ -47,7 +47,7 @@ describe('pickupRefusal: the lead department’s window hands over the result', 
 
   it.each(named([
     { case: 'an application not completed yet', app: inReviewApp(PROMISED), pickup: pickup(), type: REFUSALS.wrongStage, part: `Pickup is not possible: application ${PROMISED.applicationNo} is in_review` },
-    { case: 'an application already picked up', app: inStage('picked_up', PROMISED), pickup: pickup(), type: REFUSALS.wrongStage, part: 'is picked_up and is closed' },
+    { case: 'an application already picked up', app: inStep('picked_up', PROMISED), pickup: pickup(), type: REFUSALS.wrongStage, part: 'is picked_up and is closed' },
     { case: 'a supervisor', app, pickup: pickup(supervisor), type: REFUSALS.notAuthorised, part: "does not work at a department's window" },
     { case: "a reviewing department's window", app: completedApp(JOINT), pickup: pickup(windowOf(PARTNER)), type: REFUSALS.notAuthorised, part: 'cannot act for market_regulation' },
     { case: "the lead department's window at another centre", app, pickup: pickup(windowOf(LEAD, OTHER_CENTRE)), type: REFUSALS.notAuthorised, part: 'cannot act at centre 450100' },

@@ -84,7 +84,7 @@ describe('applicationDeadlines: counted from acceptance', () => {
 
 describe('reviewDeadlines: counted from the opening of its step, with the application’s statute', () => {
   const app = inReviewApp();
-  const fire = { ...openReview(JOINT.stages[1].reviews[0], 1), openedAt: china('2025-09-26 10:00') };
+  const fire = { ...openReview(JOINT.steps[1].reviews[0], 1), openedAt: china('2025-09-26 10:00') };
 
   it.each(named([
     { case: 'a 2-day review opened on a Friday', review: fire, warnAt: endOf('2025-09-28'), promisedDue: endOf('2025-09-29') },

@@ -23,7 +23,7 @@ import type {
   Officer,
   Review,
   ReviewPlan,
-  StagePlan,
+  StepPlan,
   Stage,
   TransitionEvent,
 } from '../../workflows/messages.js';
@@ -65,7 +65,7 @@ export const CENTRE = '450100';
 export const OTHER_CENTRE = '450200';
 export const REGIONAL_CENTRE = '450000';
 
-/** The lead department takes the application in; the partner reviews beside it; `fire` reviews in stage 2. */
+/** The lead department takes the application in; the partner reviews beside it; `fire` reviews in step 2. */
 export const LEAD = 'market_regulation';
 export const PARTNER = 'health';
 export const LATER = 'fire';
@@ -106,18 +106,18 @@ export const ITEM: ItemSnapshot = {
 
 const plan = (department: string, promisedLimitDays = 3, centreCode = CENTRE): ReviewPlan => ({ department, centreCode, promisedLimitDays });
 
-/** Two stages: market regulation and health in parallel (审查), then fire safety (验收). */
-export const STAGES: StagePlan[] = [
+/** Two steps: market regulation and health in parallel (审查), then fire safety (验收). */
+export const STEPS: StepPlan[] = [
   { name: '审查', reviews: [plan(LEAD), plan(PARTNER)] },
   { name: '验收', reviews: [plan(LATER, 2)] },
 ];
 
-export function inputOf(item: Partial<ItemSnapshot> = {}, stages: StagePlan[] = STAGES, more: Partial<ApplicationInput> = {}): ApplicationInput {
+export function inputOf(item: Partial<ItemSnapshot> = {}, steps: StepPlan[] = STEPS, more: Partial<ApplicationInput> = {}): ApplicationInput {
   return {
     applicationNo: '450100-20250922-0001',
     centreCode: CENTRE,
     item: { ...ITEM, ...item },
-    stages,
+    steps,
     applicant: { type: 'organisation', name: '南宁市青秀区小满餐饮店', idNumber: '92450103MA5KXXXX1X' },
     materials: ['申请书', '营业执照'],
     submittedBy: 'integrator:7',
@@ -126,7 +126,7 @@ export function inputOf(item: Partial<ItemSnapshot> = {}, stages: StagePlan[] = 
   };
 }
 
-/** The default: a joint item reviewed in two stages. */
+/** The default: a joint item reviewed in two steps. */
 export const JOINT = inputOf();
 /** 即办件: decided on the spot by the lead department. */
 export const IMMEDIATE = inputOf({ kind: 'immediate', promisedLimitDays: 0, statutoryLimitDays: 0 }, [{ name: '即办', reviews: [plan(LEAD, 0)] }]);
@@ -137,13 +137,13 @@ export const REPORTED = inputOf({ kind: 'reported' }, [{ name: '上报审批', r
 /** A major item: decided by a department leader. */
 export const MAJOR = inputOf({ major: true });
 /** Came from a consultation: its officer is the first responsible person (首问负责制). */
-export const CONSULTED = inputOf({}, STAGES, { consultation: { id: 12, officer: chiefOf() } });
+export const CONSULTED = inputOf({}, STEPS, { consultation: { id: 12, officer: chiefOf() } });
 
 // ---- the application in each stage of its life --------------------------------------------------
 
 /** A review of the step under way, open since acceptance, with its due instants and who answers for it. */
-export const openReview = (p: ReviewPlan, stage = 0): Review => ({
-  stage,
+export const openReview = (p: ReviewPlan, step = 0): Review => ({
+  step,
   ...p,
   status: 'open',
   openedAt: ACCEPTED,
@@ -168,7 +168,7 @@ export const supplementRequestedApp = (input = JOINT): ApplicationState => ({
  * under way, its reviews open (or, with `reviewsOpened: false`, not yet opened a moment after acceptance).
  */
 export function inReviewApp(input = JOINT, { reviewsOpened = true } = {}): ApplicationState {
-  const reviews = reviewsOpened ? input.stages[0].reviews.map((p) => openReview(p)) : [];
+  const reviews = reviewsOpened ? input.steps[0].reviews.map((p) => openReview(p)) : [];
   return {
     ...submitted(input),
     stage: 'in_review',
@@ -189,12 +189,12 @@ export function completedApp(input = PROMISED, decidedAt = china('2025-09-24 15:
 }
 
 /** The application in a stage it does not really reach this way: for the stage checks. */
-export const inStage = (stage: Stage, input = JOINT): ApplicationState => ({ ...inReviewApp(input), stage });
+export const inStep = (stage: Stage, input = JOINT): ApplicationState => ({ ...inReviewApp(input), stage });
 
 /** The app with one department's review of the step under way changed. */
 export const withReview = (app: ApplicationState, department: string, patch: Partial<Review>): ApplicationState => ({
   ...app,
-  reviews: app.reviews.map((r) => (r.department === department && r.stage === app.currentStage ? { ...r, ...patch } : r)),
+  reviews: app.reviews.map((r) => (r.department === department && r.step === app.currentStep ? { ...r, ...patch } : r)),
 });
 
 export const stop = (type: ClockStopType, startedAt: string, more: Partial<ClockStop> = {}): ClockStop => ({
@@ -208,7 +208,7 @@ export const stop = (type: ClockStopType, startedAt: string, more: Partial<Clock
 
 /** A department's clock stands still since `startedAt` (and the application's, if it did not already). */
 export function stoppedFor(app: ApplicationState, department: string, type: ClockStopType = 'hearing', startedAt = china('2025-09-25 10:00')): ApplicationState {
-  const review = app.reviews.find((r) => r.department === department && r.stage === app.currentStage)!;
+  const review = app.reviews.find((r) => r.department === department && r.step === app.currentStep)!;
   return { ...withReview(app, department, { stops: [...review.stops, stop(type, startedAt)] }), stoppedSince: app.stoppedSince ?? startedAt };
 }
 

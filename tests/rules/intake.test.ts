@@ -19,7 +19,7 @@ import {
   china,
   expectEvents,
   inReviewApp,
-  inStage,
+  inStep,
   leaderOf,
   named,
   refused,
@@ -52,8 +52,8 @@ describe('an application as submitted', () => {
       centreCode: '450100',
       leadDepartment: LEAD,
       stage: 'submitted',
-      currentStage: 0,
-      stageCount: 2,
+      currentStep: 0,
+      stepCount: 2,
       materials: ['申请书', '营业执照'],
       intakes: [],
       supplements: [],
@@ -76,7 +76,7 @@ describe('intakeRefusal: only the lead department’s window takes an applicatio
 
   it.each(named([
     { case: 'an application no longer waiting for intake', app: inReviewApp(), intake: accept(), type: REFUSALS.wrongStage, part: `Intake is not possible: application ${JOINT.applicationNo} is in_review` },
-    { case: 'a closed application, saying it is closed', app: inStage('not_accepted'), intake: accept(), type: REFUSALS.wrongStage, part: 'is not_accepted and is closed' },
+    { case: 'a closed application, saying it is closed', app: inStep('not_accepted'), intake: accept(), type: REFUSALS.wrongStage, part: 'is not_accepted and is closed' },
     { case: 'intake by a department other than the lead', app, intake: accept(windowOf(PARTNER), PARTNER), type: REFUSALS.notLeadDepartment, part: 'Intake belongs to the lead department market_regulation, not health' },
     { case: 'a supervisor, who does not work at a window', app, intake: accept(supervisor), type: REFUSALS.notAuthorised, part: "does not work at a department's window" },
     { case: 'an officer without a role', app, intake: accept(roleless), type: REFUSALS.notAuthorised, part: "(no role of market_regulation at 450100) does not work at a department's window" },
@@ -173,7 +173,7 @@ describe('takeIn', () => {
     expect(result.state).toMatchObject({ stage: 'in_review', acceptedAt: decidedAt, responsibleOfficer: windowOf() });
     expect(result.state.reviews).toEqual([
       {
-        stage: 0,
+        step: 0,
         department: LEAD,
         centreCode: '450100',
         promisedLimitDays: 0,
@@ -187,7 +187,7 @@ describe('takeIn', () => {
     ]);
     expectEvents(result, immediate, decidedAt, [
       { type: 'intake_accept', actor: windowOf(), data: {} },
-      { type: 'review_approved', stage: 0, department: LEAD, actor: windowOf(), data: { onTheSpot: true } },
+      { type: 'review_approved', step: 0, department: LEAD, actor: windowOf(), data: { onTheSpot: true } },
     ]);
   });
 });

@@ -19,7 +19,7 @@ import {
   PARTNER,
   REGIONAL_CENTRE,
   REPORTED,
-  STAGES,
+  STEPS,
   STRANGER,
   applied,
   calendar,
@@ -28,7 +28,7 @@ import {
   endOf,
   expectEvents,
   inReviewApp,
-  inStage,
+  inStep,
   leaderOf,
   named,
   openReview,
@@ -50,12 +50,12 @@ const DECIDED_FIRST_STEP = china('2025-09-26 10:00');
 /** The first step approved by both departments; the second (fire safety) under way, its review not opened yet. */
 function firstStepApproved(): ApplicationState {
   const app = inReviewApp();
-  return { ...app, currentStage: 1, reviews: app.reviews.map((r) => ({ ...r, status: 'approved' as const, decidedAt: DECIDED_FIRST_STEP })) };
+  return { ...app, currentStep: 1, reviews: app.reviews.map((r) => ({ ...r, status: 'approved' as const, decidedAt: DECIDED_FIRST_STEP })) };
 }
 /** …and its review open. */
 const secondStep = (): ApplicationState => {
   const app = firstStepApproved();
-  return { ...app, reviews: [...app.reviews, { ...openReview(STAGES[1].reviews[0], 1), openedAt: DECIDED_FIRST_STEP }] };
+  return { ...app, reviews: [...app.reviews, { ...openReview(STEPS[1].reviews[0], 1), openedAt: DECIDED_FIRST_STEP }] };
 };
 
 describe('decisionRefusal: a chief representative decides, a department leader for a major item', () => {
@@ -64,10 +64,10 @@ describe('decisionRefusal: a chief representative decides, a department leader f
 
   it.each(named([
     { case: 'an application not in review', app: submittedApp(), decision: approve(PARTNER), task, type: REFUSALS.wrongStage, part: `A review decision is not possible: application ${JOINT.applicationNo} is submitted` },
-    { case: 'a closed application', app: inStage('rejected'), decision: approve(PARTNER), task, type: REFUSALS.wrongStage, part: 'is rejected and is closed' },
+    { case: 'a closed application', app: inStep('rejected'), decision: approve(PARTNER), task, type: REFUSALS.wrongStage, part: 'is rejected and is closed' },
     { case: 'a review whose task is not in the inbox yet', app, decision: approve(PARTNER), task: tasksOpen(LEAD), type: REFUSALS.reviewNotOpen, part: 'The review task of health is being opened; decide once it is in the inbox' },
     { case: "a department of the step whose reviews are not opened yet (accepted a moment ago)", app: inReviewApp(JOINT, { reviewsOpened: false }), decision: approve(LEAD), task, type: REFUSALS.reviewNotOpen, part: 'The review task of market_regulation is being opened' },
-    { case: 'a department whose stage has not opened', app, decision: approve(LATER), task, type: REFUSALS.stageNotOpen, part: `Department fire reviews application ${JOINT.applicationNo} in stage 2 (验收), which has not opened; stage 1 is under way` },
+    { case: 'a department whose step has not opened', app, decision: approve(LATER), task, type: REFUSALS.stepNotOpen, part: `Department fire reviews application ${JOINT.applicationNo} in step 2 (验收), which has not opened; step 1 is under way` },
     { case: 'a department that reviews nothing of this application', app, decision: approve(STRANGER), task, type: REFUSALS.unknownDepartment, part: `Department transport does not review application ${JOINT.applicationNo}; its reviewers are market_regulation, health, fire` },
     { case: 'a department of a step already over', app: secondStep(), decision: approve(PARTNER), task, type: REFUSALS.unknownDepartment, part: 'Department health does not review application' },
     { case: "the department's window officer", app, decision: approve(PARTNER, windowOf(PARTNER)), task, type: REFUSALS.notAuthorised, part: "a decision is made by health's chief representative or leader; window_officer/health/450100 is a window_officer" },
@@ -117,7 +117,7 @@ describe('decide', () => {
       ...withReview(app, PARTNER, { status: 'approved', decidedAt: at, decidedBy: chiefOf(PARTNER), late: false }),
       seq: app.seq + 1,
     });
-    expectEvents(result, app, at, [{ type: 'review_approved', stage: 0, department: PARTNER, actor: chiefOf(PARTNER) }]);
+    expectEvents(result, app, at, [{ type: 'review_approved', step: 0, department: PARTNER, actor: chiefOf(PARTNER) }]);
   });
 
   it('keeps an approval’s reason, in the review and its transition', () => {
@@ -141,8 +141,8 @@ describe('decide', () => {
       seq: app.seq + 2,
     });
     expectEvents(result, app, at, [
-      { type: 'review_rejected', stage: 0, department: PARTNER, actor: chiefOf(PARTNER), data: { reason } },
-      { type: 'review_withdrawn', stage: 0, department: LEAD, data: { reason: withdrawn } },
+      { type: 'review_rejected', step: 0, department: PARTNER, actor: chiefOf(PARTNER), data: { reason } },
+      { type: 'review_withdrawn', step: 0, department: LEAD, data: { reason: withdrawn } },
     ]);
   });
 
@@ -167,11 +167,11 @@ describe('decide', () => {
 describe('the steps of a review', () => {
   it('opens every review of a step at once, each with its own clock from the opening (no transition yet)', () => {
     const app = firstStepApproved();
-    const result = applied(app, (a) => openStep(a, JOINT.item, 1, STAGES[1], DECIDED_FIRST_STEP, calendar));
+    const result = applied(app, (a) => openStep(a, JOINT.item, 1, STEPS[1], DECIDED_FIRST_STEP, calendar));
     // Fri 26 Sep + 2 working days: Sat 27 off, Sun 28 worked (yellow at its end), Mon 29 (red at its end).
     expect(result.state.reviews.slice(2)).toEqual([
       {
-        stage: 1,
+        step: 1,
         department: LATER,
         centreCode: '450100',
         promisedLimitDays: 2,
@@ -187,16 +187,16 @@ describe('the steps of a review', () => {
   });
 
   it('puts the tasks in the departments’ inboxes, each with who answers for it', () => {
-    const opened = openStep(firstStepApproved(), JOINT.item, 1, STAGES[1], DECIDED_FIRST_STEP, calendar).state;
+    const opened = openStep(firstStepApproved(), JOINT.item, 1, STEPS[1], DECIDED_FIRST_STEP, calendar).state;
     const at = china('2025-09-26 10:01');
     const result = applied(opened, (a) => openTasks(a, a.reviews.slice(2), [responsibleFor(LATER)], at));
     expect(result.state.reviews[2].responsible).toEqual(responsibleFor(LATER));
     expect(result.state.reviews.slice(0, 2)).toEqual(opened.reviews.slice(0, 2));
-    expectEvents(result, opened, at, [{ type: 'review_opened', stage: 1, department: LATER }]);
+    expectEvents(result, opened, at, [{ type: 'review_opened', step: 1, department: LATER }]);
   });
 
   it('finds a department’s review in the step under way only', () => {
-    expect(stepReview(secondStep(), LATER)?.stage).toBe(1);
+    expect(stepReview(secondStep(), LATER)?.step).toBe(1);
     expect(stepReview(secondStep(), LEAD)).toBeUndefined();
     expect(stepReview(inReviewApp(), LEAD)?.openedAt).toBe(ACCEPTED);
   });

@@ -15,7 +15,7 @@ import {
   china,
   expectEvents,
   inReviewApp,
-  inStage,
+  inStep,
   integrator,
   named,
   officer,
@@ -49,7 +49,7 @@ describe('supplementRefusal: handed in by whoever submitted the application, or 
     { case: "the lead department's window at another centre", app: waiting, supplement: materials(windowOf(LEAD, OTHER_CENTRE)), type: REFUSALS.notAuthorised, part: 'cannot act at centre 450100' },
     { case: 'an application that asked for none', app: submittedApp(), supplement: materials(integrator()), type: REFUSALS.wrongStage, part: `A supplement is not possible: application ${JOINT.applicationNo} is submitted` },
     { case: 'a review whose clock waits for a procedure, not for the applicant', app: stoppedFor(inReviewApp(), PARTNER, 'hearing'), supplement: materials(integrator()), type: REFUSALS.wrongStage, part: 'is in_review' },
-    { case: 'a closed application', app: inStage('rejected'), supplement: materials(integrator()), type: REFUSALS.wrongStage, part: 'is rejected and is closed' },
+    { case: 'a closed application', app: inStep('rejected'), supplement: materials(integrator()), type: REFUSALS.wrongStage, part: 'is rejected and is closed' },
   ]))('refuses %s', (_, { app, supplement, type, part }) => {
     expect(supplementRefusal(app, SUBMITTER, supplement)).toEqual(refused(type, part));
   });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client.js';
-import { findCentre, findItemVersion, planStages, snapshotOf } from '../../db/catalogue.js';
+import { findCentre, findItemVersion, planSteps, snapshotOf } from '../../db/catalogue.js';
 import { saveItem } from '../../db/catalogue-writes.js';
 import { itemDefinition } from '../../db/item-definition.js';
 import { registerSearchAttributes } from '../../server/temporal.js';
@@ -15,7 +15,7 @@ import type { ApplicationInput } from '../../workflows/messages.js';
 import { uniqueIdNumber } from './people.js';
 
 /**
- * A promised item of market regulation, or a joint one when several departments review it, one stage
+ * A promised item of market regulation, or a joint one when several departments review it, one step
  * in parallel: by default 3 working days promised, 5 statutory, yellow 1 working day before the promise.
  */
 export async function saveTestItem(
@@ -35,7 +35,7 @@ export async function saveTestItem(
     statutoryLimitDays,
     promisedLimitDays,
     warningDays,
-    stages: [{ name: '审查', departments: departments.map((department) => ({ code: department, promisedLimitDays })) }],
+    steps: [{ name: '审查', departments: departments.map((department) => ({ code: department, promisedLimitDays })) }],
   });
   await db.transaction((tx) => saveItem(tx, definition, { id: 'test' }, 'create'));
   return code;
@@ -49,7 +49,7 @@ export async function applicationInput(db: Db, itemCode: string, centreCode = '4
     applicationNo: `${centreCode}-TEST-${randomUUID()}`,
     centreCode,
     item: snapshotOf(item.definition, item.version),
-    stages: await planStages(db, item.definition, centre),
+    steps: await planSteps(db, item.definition, centre),
     applicant: { type: 'person', name: '张三', idNumber: uniqueIdNumber() },
     materials: ['申请书'],
     submittedAt: new Date().toISOString(),

@@ -34,10 +34,10 @@ export function raiseAlert(app: ApplicationState, level: AlertLevel, review: Rev
   return change(
     app,
     {
-      alerts: [...app.alerts, { level, department: review?.department, stage: review?.stage, at, responsible }],
+      alerts: [...app.alerts, { level, department: review?.department, step: review?.step, at, responsible }],
       supervision: worse ? level : app.supervision,
     },
-    [{ type: `alert_${level}`, stage: review?.stage, department: review?.department, data: { level, centreCode, responsible } }],
+    [{ type: `alert_${level}`, step: review?.step, department: review?.department, data: { level, centreCode, responsible } }],
     at,
   );
 }

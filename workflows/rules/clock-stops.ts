@@ -64,7 +64,7 @@ export function stopClock(app: ApplicationState, request: ClockStopRequest, at: 
   const stopping = stepReview(app, request.department)!;
   const { department: _department, ...stop } = request;
   const reviews = app.reviews.map((r) => (r === stopping ? { ...r, stops: [...r.stops, { ...stop, startedAt: at }] } : r));
-  const about = { stage: stopping.stage, department: stopping.department, actor: request.officer };
+  const about = { step: stopping.step, department: stopping.department, actor: request.officer };
   const drafts: Draft[] = [{ type: 'clock_stopped', ...about, data: { ...stop } }];
   if (stop.repeatReason) {
     // Flagged to supervisors: a second supplement request breaks the one-notice rule (一次性告知).
@@ -101,7 +101,7 @@ export function resumeClocks(
     const workingDays = calendar.workingDaysBetween(chinaDate(stop.startedAt), chinaDate(at));
     drafts.push({
       type: 'clock_resumed',
-      stage: review.stage,
+      step: review.step,
       department: review.department,
       actor: by?.officer,
       data: { type: stop.type, workingDays, note: by?.note },

@@ -21,8 +21,8 @@ export function submitted(input: ApplicationInput): ApplicationState {
     centreCode: input.centreCode,
     leadDepartment: input.item.department,
     stage: 'submitted',
-    currentStage: 0,
-    stageCount: input.stages.length,
+    currentStep: 0,
+    stepCount: input.steps.length,
     materials: input.materials,
     intakes: [],
     supplements: [],
@@ -55,12 +55,12 @@ export function takeIn(app: ApplicationState, input: ApplicationInput, intake: I
   }
   const accepted: Partial<ApplicationState> = { intakes, acceptedAt: at, responsibleOfficer: app.responsibleOfficer ?? intake.officer };
   if (app.kind === 'immediate') {
-    const [plan] = input.stages[0].reviews;
+    const [plan] = input.steps[0].reviews;
     accepted.reviews = [
       ...app.reviews,
-      { stage: 0, ...plan, status: 'approved', openedAt: at, decidedAt: at, decidedBy: intake.officer, stops: [], stoppedDays: 0 },
+      { step: 0, ...plan, status: 'approved', openedAt: at, decidedAt: at, decidedBy: intake.officer, stops: [], stoppedDays: 0 },
     ];
-    drafts.push({ type: 'review_approved', stage: 0, department: plan.department, actor: intake.officer, data: { onTheSpot: true } });
+    drafts.push({ type: 'review_approved', step: 0, department: plan.department, actor: intake.officer, data: { onTheSpot: true } });
   }
   return change(app, { ...accepted, ...enter('in_review', at) }, drafts, at);
 }

@@ -5,29 +5,29 @@
  * application, withdrawing the other open reviews. A decision after the promised limit is accepted
  * and stays marked late.
  */
-import { type ApplicationInput, type ApplicationState, type Officer, type Review, type ReviewDecision, type StagePlan, REFUSALS } from '../messages.js';
+import { type ApplicationInput, type ApplicationState, type Officer, type Review, type ReviewDecision, type StepPlan, REFUSALS } from '../messages.js';
 import { mayDecide } from './authority.js';
 import { type Change, type Draft, change, enter } from './change.js';
 import { reviewDeadlines } from './deadlines.js';
 import { type Refusal, refusal, stageRefusal, unauthorised, when } from './refusal.js';
-import { reviewingDepartments } from './stages.js';
+import { reviewingDepartments } from './steps.js';
 import type { WorkingCalendar } from './working-days.js';
 
 /** The department's review in the step under way. */
 export const stepReview = (app: ApplicationState, department: string): Review | undefined =>
-  app.reviews.find((r) => r.department === department && r.stage === app.currentStage);
+  app.reviews.find((r) => r.department === department && r.step === app.currentStep);
 
 /** The stop a review's clock stands still for, if any. */
 export const activeStop = (review: Review) => review.stops.find((s) => !s.endedAt);
 
 /** Every department of the step under way has approved. */
 export const stepApproved = (app: ApplicationState): boolean =>
-  app.reviews.filter((r) => r.stage === app.currentStage).every((r) => r.status === 'approved');
+  app.reviews.filter((r) => r.step === app.currentStep).every((r) => r.status === 'approved');
 
 /** The reviews of a step open at once, each with its own clock from `openedAt` (the first step's from acceptance). */
-export function openStep(app: ApplicationState, item: ApplicationInput['item'], index: number, plan: StagePlan, openedAt: string, calendar: WorkingCalendar): Change {
+export function openStep(app: ApplicationState, item: ApplicationInput['item'], index: number, plan: StepPlan, openedAt: string, calendar: WorkingCalendar): Change {
   const opened = plan.reviews.map((p): Review => {
-    const review: Review = { stage: index, ...p, status: 'open', openedAt, stops: [], stoppedDays: 0 };
+    const review: Review = { step: index, ...p, status: 'open', openedAt, stops: [], stoppedDays: 0 };
     return { ...review, deadlines: reviewDeadlines(app, item, calendar, review) };
   });
   return change(app, { reviews: [...app.reviews, ...opened] }, [], openedAt);
@@ -42,7 +42,7 @@ export function withResponsible(app: ApplicationState, reviews: Review[], respon
 export const openTasks = (app: ApplicationState, reviews: Review[], responsible: Officer[][], at: string): Change =>
   change(withResponsible(app, reviews, responsible), {}, reviews.map(taskOpened), at);
 
-export const taskOpened = (review: Review): Draft => ({ type: 'review_opened', stage: review.stage, department: review.department });
+export const taskOpened = (review: Review): Draft => ({ type: 'review_opened', step: review.step, department: review.department });
 
 /**
  * Why this decision cannot be taken now. `taskOpen` says whether a review's task is in the inbox yet
@@ -67,22 +67,22 @@ export function decisionRefusal(
 
 /** A department with no review in the step under way: it is being opened, comes in a later step, or reviews nothing. */
 function absentReviewRefusal(app: ApplicationState, input: ApplicationInput, department: string): Refusal {
-  if (input.stages[app.currentStage]?.reviews.some((r) => r.department === department)) {
+  if (input.steps[app.currentStep]?.reviews.some((r) => r.department === department)) {
     // Accepted a moment ago: the step's review tasks are still being opened. Retry shortly.
     return refusal(REFUSALS.reviewNotOpen, `The review task of ${department} is being opened; decide once it is in the inbox`);
   }
-  const later = input.stages.findIndex((s, i) => i > app.currentStage && s.reviews.some((r) => r.department === department));
+  const later = input.steps.findIndex((s, i) => i > app.currentStep && s.reviews.some((r) => r.department === department));
   if (later >= 0) {
     return refusal(
-      REFUSALS.stageNotOpen,
-      `Department ${department} reviews application ${app.applicationNo} in stage ${later + 1} ` +
-        `(${input.stages[later].name}), which has not opened; stage ${app.currentStage + 1} is under way`,
+      REFUSALS.stepNotOpen,
+      `Department ${department} reviews application ${app.applicationNo} in step ${later + 1} ` +
+        `(${input.steps[later].name}), which has not opened; step ${app.currentStep + 1} is under way`,
     );
   }
   return refusal(
     REFUSALS.unknownDepartment,
     `Department ${department} does not review application ${app.applicationNo}; ` +
-      `its reviewers are ${reviewingDepartments(input.stages).join(', ')}`,
+      `its reviewers are ${reviewingDepartments(input.steps).join(', ')}`,
   );
 }
 
@@ -101,7 +101,7 @@ export function decide(app: ApplicationState, decision: ReviewDecision, at: stri
   });
   drafts.push({
     type: `review_${status}`,
-    stage: decided.stage,
+    step: decided.step,
     department: decided.department,
     actor: decision.officer,
     data: decision.reason ? { reason: decision.reason } : undefined,
@@ -110,7 +110,7 @@ export function decide(app: ApplicationState, decision: ReviewDecision, at: stri
   const reason = `Withdrawn: ${decided.department} rejected the application`;
   const withdrawn = reviews.map((review): Review => (review.status === 'open' ? { ...review, status: 'withdrawn', decidedAt: at, reason } : review));
   for (const review of withdrawn.filter((r, i) => r !== reviews[i])) {
-    drafts.push({ type: 'review_withdrawn', stage: review.stage, department: review.department, data: { reason } });
+    drafts.push({ type: 'review_withdrawn', step: review.step, department: review.department, data: { reason } });
   }
   return change(app, { reviews: withdrawn, ...enter('rejected', at) }, drafts, at);
 }

@@ -109,7 +109,7 @@ export function renderDetail() {
     ? el(
         'table',
         { class: 'table compact' },
-        el('thead', {}, el('tr', {}, ['stage', 'department', 'centre', 'status', 'decidedBy', 'due', 'reason', 'stops'].map((k) => el('th', {}, t(`r_${k}`))))),
+        el('thead', {}, el('tr', {}, ['step', 'department', 'centre', 'status', 'decidedBy', 'due', 'reason', 'stops'].map((k) => el('th', {}, t(`r_${k}`))))),
         el(
           'tbody',
           {},
@@ -117,7 +117,7 @@ export function renderDetail() {
             el(
               'tr',
               { dataset: { department: r.department, status: r.status } },
-              el('td', { class: 'num' }, Number(r.stage) + 1),
+              el('td', { class: 'num' }, Number(r.step) + 1),
               el('td', {}, departmentName(r.department)),
               el('td', {}, centreName(r.centreCode, true)),
               el('td', {}, el('span', { class: `status status-${r.status}` }, t(`status_${r.status}`)), r.late ? el('span', { class: 'badge badge-red' }, t('late')) : ''),
