@@ -39,7 +39,8 @@ export const itemDefinition = z
         }),
       )
       .min(1)
-      .max(10),
+      .max(10)
+      .describe('The steps of review, one after another; the departments of a step review in parallel (并联审批). A non-joint item has one step, reviewed by its own department.'),
     source: z.string().trim().max(2000).optional(),
   })
   .superRefine((item, ctx) => {
