@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateQuery } from '../workflows/messages.js';
 import { type Stack, adminOf, chiefOf, leaderOf, startStack, submission, supervisorOf, windowOf } from './support/stack.js';
+import { ok, windowActions } from './support/window.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -21,12 +22,6 @@ interface Review {
   decidedBy: { id: string } | null;
 }
 
-async function submit(itemCode: string, centreCode: string) {
-  const res = await stack.integrator({ method: 'POST', url: '/v1/applications', payload: submission({ itemCode, centreCode }) });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json().applicationNo as string;
-}
-
 /** POSTs as the signed-in officer `officerId`. */
 async function post(officerId: string, url: string, payload: object, expected = 200) {
   const res = await stack.as(officerId)({ method: 'POST', url, payload });
@@ -34,20 +29,15 @@ async function post(officerId: string, url: string, payload: object, expected = 
   return res.json();
 }
 
-/** Accepted by a window officer of the lead department at the application's centre (its number begins with it). */
-const accept = (no: string, department: string) =>
-  post(windowOf(department, no.slice(0, 6)), `/v1/applications/${no}/intake`, { decision: 'accept', department });
-/** Approved by the chief representative of the department at 450100 (a major item needs its leader: pass `by`). */
-const approve = (no: string, department: string, by = chiefOf(department)) =>
-  post(by, `/v1/applications/${no}/reviews/${department}/decision`, { decision: 'approve' });
+const { submit, accept, approve } = windowActions(() => stack);
 const read = async (no: string) => (await stack.integrator(`/v1/applications/${no}`)).json() as { stage: string; itemVersion: number; reviews: Review[] };
 const openReviews = async (no: string) =>
   (await read(no)).reviews.filter((r) => r.status === 'open').map((r) => `${r.step}:${r.department}`).sort();
 
 describe('each kind of item', () => {
   it('decides an immediate item (即办件) at the intake window on the spot', async () => {
-    const no = await submit('housing-fund-retirement-withdrawal', '450100');
-    const accepted = await accept(no, 'housing_fund');
+    const no = await submit({ itemCode: 'housing-fund-retirement-withdrawal', centreCode: '450100' });
+    const accepted = ok<{ reviews: Review[] }>(await accept(no, 'housing_fund'));
     expect(accepted.reviews).toMatchObject([{ step: 0, department: 'housing_fund', status: 'approved', decidedBy: { id: windowOf('housing_fund') } }]);
     await expect.poll(async () => (await read(no)).stage).toBe('completed');
 
@@ -66,8 +56,8 @@ describe('each kind of item', () => {
   });
 
   it('has a promised item (承诺件) reviewed by its own department at the same centre', async () => {
-    const no = await submit('food-business-licence', '450100');
-    await accept(no, 'market_regulation');
+    const no = await submit({ itemCode: 'food-business-licence', centreCode: '450100' });
+    ok(await accept(no, 'market_regulation'));
     await expect.poll(() => openReviews(no)).toEqual(['0:market_regulation']);
     expect((await read(no)).reviews[0].centreCode).toBe('450100');
     await expect.poll(async () => ((await read(no)) as unknown as { holdingUp: { department: string } | null }).holdingUp?.department).toBe(
@@ -98,13 +88,13 @@ describe('each kind of item', () => {
     expect(shown.responsible).toEqual(inState.responsible);
     expect(shown.responsible.length).toBeGreaterThan(0);
     expect((await extend(leaderOf('market_regulation'), 5)).json().error.code).toBe('already_extended');
-    await approve(no, 'market_regulation');
+    ok(await approve(no, 'market_regulation'));
     await expect.poll(async () => (await read(no)).stage).toBe('completed');
   });
 
   it('runs a joint item (联办件) step by step, each step’s departments in parallel', async () => {
-    const no = await submit('construction-project', '450100');
-    await accept(no, 'development_reform');
+    const no = await submit({ itemCode: 'construction-project', centreCode: '450100' });
+    ok(await accept(no, 'development_reform'));
     const steps = [
       ['development_reform', 'natural_resources'],
       ['housing_construction', 'natural_resources'],
@@ -126,15 +116,15 @@ describe('each kind of item', () => {
         expect(early.json().error.message).toContain('step 2');
       }
       // A major item (重大事项): each department's leader decides.
-      await Promise.all(departments.map((d) => approve(no, d, leaderOf(d))));
+      await Promise.all(departments.map(async (d) => ok(await approve(no, d, leaderOf(d)))));
     }
     await expect.poll(async () => (await read(no)).stage).toBe('completed');
     expect((await read(no)).reviews).toHaveLength(8);
   });
 
   it('sends a reported item (上报件) taken in at a county to the parent centre’s department', async () => {
-    const no = await submit('farmland-conversion', '450102');
-    await accept(no, 'natural_resources');
+    const no = await submit({ itemCode: 'farmland-conversion', centreCode: '450102' });
+    ok(await accept(no, 'natural_resources'));
     await expect.poll(async () => (await read(no)).reviews.map((r) => r.centreCode)).toEqual(['450100']);
     // Each centre's natural_resources window reads its own inbox.
     const inbox = async (centre: string) =>
@@ -145,7 +135,7 @@ describe('each kind of item', () => {
     expect(await inbox('450102')).not.toContain(no);
     // The county's leader may not decide it; the parent centre's leader does (a major item).
     await post(leaderOf('natural_resources', '450102'), `/v1/applications/${no}/reviews/natural_resources/decision`, { decision: 'approve' }, 403);
-    await approve(no, 'natural_resources', leaderOf('natural_resources', '450100'));
+    ok(await approve(no, 'natural_resources', leaderOf('natural_resources', '450100')));
     await expect.poll(async () => (await read(no)).stage).toBe('completed');
   });
 
@@ -172,7 +162,7 @@ describe('first-inquiry responsibility (首问负责制)', () => {
       payload: submission({ itemCode: 'food-business-licence', centreCode: '450100', consultationId: consulted.id }),
     });
     expect(res.json()).toMatchObject({ consultationId: consulted.id, responsibleOfficer: { id: first } });
-    const accepted = await accept(res.json().applicationNo, 'market_regulation');
+    const accepted = ok<{ responsibleOfficer: { id: string } }>(await accept(res.json().applicationNo, 'market_regulation'));
     expect(accepted.responsibleOfficer.id).toBe(first);
 
     const unknown = await stack.integrator({ method: 'POST', url: '/v1/applications', payload: submission({ consultationId: 999_999 }) });
@@ -199,8 +189,8 @@ describe('catalogue versions', () => {
     const admin = stack.as(adminOf());
     expect((await admin({ method: 'POST', url: '/v1/items', payload: definition })).statusCode).toBe(201);
 
-    const running = await submit(code, '450100');
-    await accept(running, 'market_regulation');
+    const running = await submit({ itemCode: code, centreCode: '450100' });
+    ok(await accept(running, 'market_regulation'));
     await expect.poll(() => openReviews(running)).toEqual(['0:market_regulation', '0:taxation']);
 
     // The administrator adds a department: version 2. The running application stays on version 1.
@@ -211,16 +201,16 @@ describe('catalogue versions', () => {
     const put = await admin({ method: 'PUT', url: `/v1/items/${code}`, payload: changed });
     expect(put.json().version).toBe(2);
 
-    await approve(running, 'market_regulation');
-    await approve(running, 'taxation');
+    ok(await approve(running, 'market_regulation'));
+    ok(await approve(running, 'taxation'));
     await expect.poll(async () => (await read(running)).stage).toBe('completed');
     expect((await read(running)).itemVersion).toBe(1);
     const v1 = (await stack.app.inject(`/v1/items/${code}/versions/1`)).json();
     expect(v1.definition.steps[0].departments).toHaveLength(2);
 
-    const later = await submit(code, '450100');
+    const later = await submit({ itemCode: code, centreCode: '450100' });
     expect((await read(later)).itemVersion).toBe(2);
-    await accept(later, 'market_regulation');
+    ok(await accept(later, 'market_regulation'));
     await expect.poll(() => openReviews(later)).toEqual(['0:market_regulation', '0:public_security', '0:taxation']);
   });
 });

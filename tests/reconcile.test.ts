@@ -10,7 +10,8 @@ import { promisify } from 'node:util';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { accountabilityCases, alerts, applications, auditLog, caseSteps, events, reviews } from '../db/schema/index.js';
-import { STARTUP_DEPARTMENTS, type Stack, chiefOf, startStack, submission, windowOf } from './support/stack.js';
+import { STARTUP_DEPARTMENTS, type Stack, chiefOf, startStack } from './support/stack.js';
+import { ok, windowActions } from './support/window.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -30,16 +31,13 @@ async function reconcileCommand(...args: string[]): Promise<{ code: number; out:
   }
 }
 
+const { submit, accept, approve } = windowActions(() => stack);
+
 describe('npm run read-model:reconcile', () => {
   it('names every difference, rewrites the rows from the workflow with --fix, and then finds none', { timeout: 120_000 }, async () => {
-    const submitted = await stack.integrator({ method: 'POST', url: '/v1/applications', payload: submission() });
-    const no = submitted.json().applicationNo as string;
-    const window = stack.as(windowOf('market_regulation'));
-    expect((await window({ method: 'POST', url: `/v1/applications/${no}/intake`, payload: { decision: 'accept', department: 'market_regulation' } })).statusCode).toBe(200);
-    for (const department of ['market_regulation', 'public_security']) {
-      const decided = await stack.as(chiefOf(department))({ method: 'POST', url: `/v1/applications/${no}/reviews/${department}/decision`, payload: { decision: 'approve' } });
-      expect(decided.statusCode).toBe(200);
-    }
+    const no = await submit();
+    ok(await accept(no));
+    for (const department of ['market_regulation', 'public_security']) ok(await approve(no, department));
     const clean = await reconcileCommand('--application', no);
     expect(clean.out).toContain('1 applications checked, 0 with differences');
     expect(clean.code).toBe(0);
@@ -98,8 +96,7 @@ describe('npm run read-model:reconcile', () => {
 
     // The application goes on, and the read model with it.
     for (const department of STARTUP_DEPARTMENTS.filter((d) => !['market_regulation', 'public_security'].includes(d))) {
-      const decided = await stack.as(chiefOf(department))({ method: 'POST', url: `/v1/applications/${no}/reviews/${department}/decision`, payload: { decision: 'approve' } });
-      expect(decided.statusCode).toBe(200);
+      ok(await approve(no, department));
     }
     expect((await stack.integrator(`/v1/applications/${no}`)).json().stage).toBe('completed');
     expect((await reconcileCommand('--application', no)).out).toContain('1 applications checked, 0 with differences');

@@ -26,6 +26,7 @@ import {
   testConfig,
   windowOf,
 } from './support/stack.js';
+import { ok, windowActions } from './support/window.js';
 
 const WHO = [
   'anonymous',
@@ -101,15 +102,12 @@ afterAll(() => stack?.close());
 
 // ---- Applications in the stage each route needs, submitted by the stack's integrator at 450100.
 
-async function submitted(itemCode = 'company-startup'): Promise<string> {
-  const res = await stack.integrator({ method: 'POST', url: '/v1/applications', payload: submission({ itemCode }) });
-  expect(res.statusCode).toBe(201);
-  return res.json().applicationNo;
-}
+const actions = windowActions(() => stack);
+const submitted = (itemCode = 'company-startup') => actions.submit({ itemCode });
 
+/** Intake at the lead (market_regulation) window; the application's number once it is done. */
 async function intake(no: string, payload: object): Promise<string> {
-  const res = await as.window({ method: 'POST', url: `/v1/applications/${no}/intake`, payload: { department: 'market_regulation', ...payload } });
-  expect(res.statusCode).toBe(200);
+  ok(await actions.intake(no, { department: 'market_regulation', ...payload }));
   return no;
 }
 
