@@ -8,21 +8,8 @@ import type { AlertLevel, SupervisionLevel } from '../../workflows/messages.js';
 import { nextAlert, opensCase, raiseAlert } from '../../workflows/rules/alerts.js';
 import { stepReview } from '../../workflows/rules/review.js';
 import {
-  CONSULTED,
-  DUE,
-  LEAD,
-  PARTNER,
-  REGIONAL_CENTRE,
-  REPORTED,
-  applied,
-  chiefOf,
-  china,
-  expectEvents,
-  inReviewApp,
-  named,
-  responsibleFor,
-  windowOf,
-  withReview,
+  CONSULTED, DUE, LEAD, PARTNER, REGIONAL_CENTRE, REPORTED, applied, chiefOf, china, expectEvents, inReviewApp, named,
+  responsibleFor, windowOf, withReview
 } from './fixtures.js';
 
 describe('nextAlert: yellow, then red, then statutory red, each once', () => {

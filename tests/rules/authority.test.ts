@@ -9,20 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { Officer } from '../../workflows/messages.js';
 import { WINDOW_ROLES, actsFor, centrePrefix, mayDecide, mayExtend, mayHandIn, withinCentre } from '../../workflows/rules/authority.js';
 import {
-  CENTRE,
-  LEAD,
-  OTHER_CENTRE,
-  PARTNER,
-  REGIONAL_CENTRE,
-  administrator,
-  chiefOf,
-  integrator,
-  leaderOf,
-  named,
-  officer,
-  roleless,
-  supervisor,
-  windowOf,
+  CENTRE, LEAD, OTHER_CENTRE, PARTNER, REGIONAL_CENTRE, administrator, chiefOf, integrator, leaderOf, named, officer,
+  roleless, supervisor, windowOf
 } from './fixtures.js';
 
 const review = { department: PARTNER, centreCode: CENTRE };

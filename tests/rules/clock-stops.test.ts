@@ -9,30 +9,8 @@ import { type ApplicationState, type ClockResumeRequest, type ClockStopRequest, 
 import { resumeClocks, resumeRefusal, stopClock, stopRefusal } from '../../workflows/rules/clock-stops.js';
 import { stepReview } from '../../workflows/rules/review.js';
 import {
-  ALL_TASKS_OPEN,
-  DUE,
-  JOINT,
-  LATER,
-  LEAD,
-  OTHER_CENTRE,
-  PARTNER,
-  STRANGER,
-  applied,
-  calendar,
-  chiefOf,
-  china,
-  endOf,
-  expectEvents,
-  inReviewApp,
-  named,
-  refused,
-  stop,
-  stoppedFor,
-  submittedApp,
-  supervisor,
-  tasksOpen,
-  windowOf,
-  withReview,
+  ALL_TASKS_OPEN, DUE, JOINT, LATER, LEAD, OTHER_CENTRE, PARTNER, STRANGER, applied, calendar, chiefOf, china, endOf,
+  expectEvents, inReviewApp, named, refused, stop, stoppedFor, submittedApp, supervisor, tasksOpen, windowOf, withReview
 } from './fixtures.js';
 
 const hearing = (department: string, officer: Officer = windowOf(department), more: Partial<ClockStopRequest> = {}): ClockStopRequest => ({

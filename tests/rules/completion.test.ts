@@ -6,26 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { type Officer, type Pickup, REFUSALS } from '../../workflows/messages.js';
 import { complete, pickUp, pickupRefusal } from '../../workflows/rules/completion.js';
 import {
-  JOINT,
-  LEAD,
-  OTHER_CENTRE,
-  PARTNER,
-  PROMISED,
-  REGIONAL_CENTRE,
-  REPORTED,
-  applied,
-  chiefOf,
-  china,
-  completedApp,
-  expectEvents,
-  inReviewApp,
-  inStep,
-  leaderOf,
-  named,
-  refused,
-  supervisor,
-  windowOf,
-  withReview,
+  JOINT, LEAD, OTHER_CENTRE, PARTNER, PROMISED, REGIONAL_CENTRE, REPORTED, applied, chiefOf, china, completedApp,
+  expectEvents, inReviewApp, inStep, leaderOf, named, refused, supervisor, windowOf, withReview
 } from './fixtures.js';
 
 const pickup = (officer: Officer = windowOf(), recipient?: string): Pickup => ({ officer, recipient });

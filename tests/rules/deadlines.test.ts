@@ -9,22 +9,8 @@ import type { ApplicationState } from '../../workflows/messages.js';
 import { applicationDeadlines, deadlinesOf, movedDeadlines, recalculated, reviewDeadlines, startClock, statutoryDays, timing } from '../../workflows/rules/deadlines.js';
 import { WorkingCalendar } from '../../workflows/rules/working-days.js';
 import {
-  ACCEPTED,
-  DUE,
-  ITEM,
-  JOINT,
-  LEAD,
-  NATIONAL_DAY_2025,
-  applied,
-  calendar,
-  china,
-  endOf,
-  expectEvents,
-  inReviewApp,
-  leaderOf,
-  named,
-  openReview,
-  withReview,
+  ACCEPTED, DUE, ITEM, JOINT, LEAD, NATIONAL_DAY_2025, applied, calendar, china, endOf, expectEvents, inReviewApp,
+  leaderOf, named, openReview, withReview
 } from './fixtures.js';
 
 const limits = (warningDays = 1) => ({ ...ITEM, warningDays });

@@ -7,26 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { type Extension, type ItemKind, type Officer, REFUSALS } from '../../workflows/messages.js';
 import { extend, extensionRefusal, maxExtensionDays } from '../../workflows/rules/extension.js';
 import {
-  DUE,
-  JOINT,
-  LEAD,
-  OTHER_CENTRE,
-  PARTNER,
-  PROMISED,
-  applied,
-  calendar,
-  chiefOf,
-  china,
-  completedApp,
-  endOf,
-  expectEvents,
-  inReviewApp,
-  leaderOf,
-  named,
-  refused,
-  supervisor,
-  windowOf,
-  withReview,
+  DUE, JOINT, LEAD, OTHER_CENTRE, PARTNER, PROMISED, applied, calendar, chiefOf, china, completedApp, endOf, expectEvents,
+  inReviewApp, leaderOf, named, refused, supervisor, windowOf, withReview
 } from './fixtures.js';
 
 const extension = (workingDays: number, officer: Officer = leaderOf(), reason = '需现场核查'): Extension => ({ officer, reason, workingDays });

@@ -7,27 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { type IntakeDecision, type Officer, REFUSALS } from '../../workflows/messages.js';
 import { intakeRefusal, submitted, takeIn } from '../../workflows/rules/intake.js';
 import {
-  ACCEPTED,
-  CONSULTED,
-  IMMEDIATE,
-  JOINT,
-  LEAD,
-  OTHER_CENTRE,
-  PARTNER,
-  applied,
-  chiefOf,
-  china,
-  expectEvents,
-  inReviewApp,
-  inStep,
-  leaderOf,
-  named,
-  refused,
-  roleless,
-  submittedApp,
-  supervisor,
-  supplementRequestedApp,
-  windowOf,
+  ACCEPTED, CONSULTED, IMMEDIATE, JOINT, LEAD, OTHER_CENTRE, PARTNER, applied, chiefOf, china, expectEvents, inReviewApp,
+  inStep, leaderOf, named, refused, roleless, submittedApp, supervisor, supplementRequestedApp, windowOf
 } from './fixtures.js';
 
 const MAJOR_IMMEDIATE = { ...IMMEDIATE, item: { ...IMMEDIATE.item, major: true } };
@@ -45,24 +26,12 @@ const askFor = (missingMaterials: string[], reason?: string): IntakeDecision => 
 describe('an application as submitted', () => {
   it('waits for intake at the lead department of the centre it was submitted to, with no one yet responsible', () => {
     expect(submitted(JOINT)).toEqual({
-      applicationNo: JOINT.applicationNo,
-      itemCode: 'restaurant-opening',
-      itemVersion: 3,
-      kind: 'joint',
-      centreCode: '450100',
-      leadDepartment: LEAD,
-      stage: 'submitted',
-      currentStep: 0,
-      stepCount: 2,
-      materials: ['申请书', '营业执照'],
-      intakes: [],
-      supplements: [],
-      reviews: [],
-      supervision: 'green',
-      alerts: [],
-      stoppedDays: 0,
-      submittedAt: JOINT.submittedAt,
-      seq: 1,
+      // What was submitted, and where.
+      ...{ applicationNo: JOINT.applicationNo, itemCode: 'restaurant-opening', itemVersion: 3, kind: 'joint', centreCode: '450100' },
+      ...{ leadDepartment: LEAD, materials: ['申请书', '营业执照'], submittedAt: JOINT.submittedAt },
+      // Waiting for intake: nothing taken in, reviewed, stopped or raised yet.
+      ...{ stage: 'submitted', currentStep: 0, stepCount: 2, seq: 1, supervision: 'green', stoppedDays: 0 },
+      ...{ intakes: [], supplements: [], reviews: [], alerts: [] },
     });
   });
 

@@ -8,38 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { type ApplicationState, type Officer, REFUSALS, type ReviewDecision } from '../../workflows/messages.js';
 import { decide, decisionRefusal, openStep, openTasks, stepApproved, stepReview } from '../../workflows/rules/review.js';
 import {
-  ACCEPTED,
-  ALL_TASKS_OPEN,
-  DUE,
-  JOINT,
-  LATER,
-  LEAD,
-  MAJOR,
-  OTHER_CENTRE,
-  PARTNER,
-  REGIONAL_CENTRE,
-  REPORTED,
-  STEPS,
-  STRANGER,
-  applied,
-  calendar,
-  chiefOf,
-  china,
-  endOf,
-  expectEvents,
-  inReviewApp,
-  inStep,
-  leaderOf,
-  named,
-  openReview,
-  refused,
-  responsibleFor,
-  stoppedFor,
-  submittedApp,
-  supervisor,
-  tasksOpen,
-  windowOf,
-  withReview,
+  ACCEPTED, ALL_TASKS_OPEN, DUE, JOINT, LATER, LEAD, MAJOR, OTHER_CENTRE, PARTNER, REGIONAL_CENTRE, REPORTED, STEPS,
+  STRANGER, applied, calendar, chiefOf, china, endOf, expectEvents, inReviewApp, inStep, leaderOf, named, openReview,
+  refused, responsibleFor, stoppedFor, submittedApp, supervisor, tasksOpen, windowOf, withReview
 } from './fixtures.js';
 
 const approve = (department: string, officer: Officer = chiefOf(department), reason?: string): ReviewDecision => ({ department, officer, decision: 'approve', reason });

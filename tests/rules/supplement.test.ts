@@ -7,23 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { type Officer, REFUSALS, type Supplement } from '../../workflows/messages.js';
 import { awaitingSupplement, handIn, oneNoticeRefusal, supplementRefusal } from '../../workflows/rules/supplement.js';
 import {
-  JOINT,
-  LEAD,
-  OTHER_CENTRE,
-  PARTNER,
-  applied,
-  china,
-  expectEvents,
-  inReviewApp,
-  inStep,
-  integrator,
-  named,
-  officer,
-  refused,
-  stoppedFor,
-  submittedApp,
-  supplementRequestedApp,
-  windowOf,
+  JOINT, LEAD, OTHER_CENTRE, PARTNER, applied, china, expectEvents, inReviewApp, inStep, integrator, named, officer,
+  refused, stoppedFor, submittedApp, supplementRequestedApp, windowOf
 } from './fixtures.js';
 
 const SUBMITTER = JOINT.submittedBy; // integrator:7

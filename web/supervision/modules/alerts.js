@@ -12,62 +12,53 @@ function appLink(no) {
   return el('a', { href: `#${no}`, class: 'mono app-link', dataset: { no }, onclick: (e) => (e.preventDefault(), openDetail(no)) }, no);
 }
 
+/** One feed, newest first by `key`: a line per entry, each with its level, application, centre and department. */
+function renderFeed(id, entries, key, line) {
+  const list = [...entries].sort(newestFirst(key));
+  const where = (x) => el('span', {}, `${centreName(x.centreCode, true)} · ${departmentName(x.department)}`);
+  $(id).replaceChildren(...(list.length ? list.map((x) => line(x, appLink(x.applicationNo), where(x))) : [el('li', { class: 'empty' }, t('none'))]));
+}
+
 export function renderAlerts() {
-  const list = [...state.alerts].sort(newestFirst('at'));
-  $('alerts').replaceChildren(
-    ...(list.length
-      ? list.map((x) =>
-          el(
-            'li',
-            { class: `feed-item level-${x.level}` },
-            el('span', { class: `badge badge-${x.level === 'yellow' ? 'yellow' : 'red'}` }, t(`level_${x.level}`)),
-            appLink(x.applicationNo),
-            el('span', {}, `${centreName(x.centreCode, true)} · ${departmentName(x.department)}`),
-            el('time', { class: 'muted' }, formatInstant(x.at)),
-          ),
-        )
-      : [el('li', { class: 'empty' }, t('none'))]),
+  renderFeed('alerts', state.alerts, 'at', (x, app, where) =>
+    el(
+      'li',
+      { class: `feed-item level-${x.level}` },
+      el('span', { class: `badge badge-${x.level === 'yellow' ? 'yellow' : 'red'}` }, t(`level_${x.level}`)),
+      app,
+      where,
+      el('time', { class: 'muted' }, formatInstant(x.at)),
+    ),
   );
 }
 
 export function renderCases() {
-  const list = [...state.cases].sort(newestFirst('openedAt'));
-  $('cases').replaceChildren(
-    ...(list.length
-      ? list.map((c) =>
-          el(
-            'li',
-            { class: `feed-item level-${c.level}`, dataset: { caseId: c.id } },
-            el('span', { class: 'badge badge-red' }, t(`level_${c.level}`)),
-            appLink(c.applicationNo),
-            el('span', {}, `${centreName(c.centreCode, true)} · ${departmentName(c.department)}`),
-            el('span', { class: `status status-${c.status}` }, t(`case_${c.status}`)),
-            el('time', { class: 'muted' }, formatInstant(c.openedAt)),
-          ),
-        )
-      : [el('li', { class: 'empty' }, t('none'))]),
+  renderFeed('cases', state.cases, 'openedAt', (c, app, where) =>
+    el(
+      'li',
+      { class: `feed-item level-${c.level}`, dataset: { caseId: c.id } },
+      el('span', { class: 'badge badge-red' }, t(`level_${c.level}`)),
+      app,
+      where,
+      el('span', { class: `status status-${c.status}` }, t(`case_${c.status}`)),
+      el('time', { class: 'muted' }, formatInstant(c.openedAt)),
+    ),
   );
 }
 
-const alertLoads = latest();
-const caseLoads = latest();
-export function loadAlerts() {
-  return Promise.all([
-    alertLoads(
-      () => getJSON('/v1/alerts?limit=20'),
+/** Loads one feed (the newest answer wins), keeps it in the state and draws it; an error shows above it. */
+function feedLoader(url, name, render) {
+  const loads = latest();
+  return () =>
+    loads(
+      () => getJSON(url),
       (body, error) => {
-        showError('alerts-error', error);
-        if (body) state.alerts = body.alerts;
-        renderAlerts();
+        showError(`${name}-error`, error);
+        if (body) state[name] = body[name];
+        render();
       },
-    ),
-    caseLoads(
-      () => getJSON('/v1/cases?status=open'),
-      (body, error) => {
-        showError('cases-error', error);
-        if (body) state.cases = body.cases;
-        renderCases();
-      },
-    ),
-  ]);
+    );
 }
+
+const loaders = [feedLoader('/v1/alerts?limit=20', 'alerts', renderAlerts), feedLoader('/v1/cases?status=open', 'cases', renderCases)];
+export const loadAlerts = () => Promise.all(loaders.map((load) => load()));
