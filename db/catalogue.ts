@@ -2,7 +2,7 @@
 import { and, asc, eq, ilike, like, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
-import { DEFAULT_WARNING_DAYS, itemDepartments, type ItemDefinition } from './item-definition.js';
+import { DEFAULT_WARNING_DAYS, itemDepartments, type ItemDefinition, requiredMaterials } from './item-definition.js';
 import { centres, departments, itemVersions, items, officers, windows } from './schema/index.js';
 import { centrePrefix } from '../workflows/rules/authority.js';
 import type { ItemSnapshot, StepPlan } from '../workflows/messages.js';
@@ -79,6 +79,7 @@ export const snapshotOf = (definition: ItemDefinition, version: number): ItemSna
   statutoryLimitDays: definition.statutoryLimitDays,
   promisedLimitDays: definition.promisedLimitDays,
   warningDays: definition.warningDays ?? DEFAULT_WARNING_DAYS,
+  requiredMaterials: requiredMaterials(definition),
 });
 
 /**

@@ -94,5 +94,8 @@ export function unknownDepartments(item: ItemDefinition, known: ReadonlySet<stri
   return problems;
 }
 
+/** The materials an applicant must hand in for the item: its checklist's required ones. */
+export const requiredMaterials = (item: Pick<ItemDefinition, 'materials'>) => item.materials.filter((m) => m.required).map((m) => m.name);
+
 /** The departments that review an item, in step order, each once. */
 export const itemDepartments = (item: ItemDefinition) => [...new Set(item.steps.flatMap((s) => s.departments.map((d) => d.code)))];

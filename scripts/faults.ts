@@ -23,6 +23,7 @@ import { parseArgs, promisify } from 'node:util';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { issueToken } from '../api/auth.js';
+import { type ItemDefinition, requiredMaterials } from '../db/item-definition.js';
 import { residentIdCheck } from '../api/identity.js';
 import { openDatabase } from '../db/client.js';
 import { invariantBreaches, reconcile } from '../db/reconcile.js';
@@ -176,6 +177,8 @@ const leaders = Object.fromEntries(await Promise.all(DEPARTMENTS.map(async (d) =
 await waitForApi();
 const created = await call('POST', '/v1/integrators', await bearer('450000-admin'), { name: 'fault run', centres: [CENTRE] });
 const integrator = { 'x-api-key': created.json.key as string };
+/** Every application hands in what a company start-up requires, read from the catalogue once. */
+const checklist = requiredMaterials((await call('GET', '/v1/items/company-startup', {})).json.definition as ItemDefinition);
 
 async function waitForApi() {
   for (let i = 0; i < 240; i++) {
@@ -201,7 +204,7 @@ async function application(n: number): Promise<void> {
     itemCode: 'company-startup',
     centreCode: CENTRE,
     applicant: { type: 'person', name: `申请人${n}`, idNumber: first17 + residentIdCheck(first17) },
-    materials: ['公司章程'],
+    materials: checklist,
     clientReference: `faults-${n}`,
   });
   if (submitted.status !== 201) return void mismatches.push(`submission ${n}: ${submitted.status}`);

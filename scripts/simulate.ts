@@ -13,6 +13,7 @@
 import { parseArgs } from 'node:util';
 import { issueToken } from '../api/auth.js';
 import { residentIdCheck } from '../api/identity.js';
+import { type ItemDefinition, requiredMaterials } from '../db/item-definition.js';
 import { loadConfig } from '../server/config.js';
 import { authConfig } from '../server/runtime.js';
 
@@ -81,12 +82,22 @@ const idNumber = () => {
   return first17 + residentIdCheck(first17);
 };
 
+/** The materials each item requires, read once from the catalogue. */
+const checklists = new Map<string, Promise<string[]>>();
+const checklist = (code: string) => {
+  if (!checklists.has(code)) checklists.set(code, call<{ definition: ItemDefinition }>('GET', `/v1/items/${code}`).then(({ definition }) => requiredMaterials(definition)));
+  return checklists.get(code)!;
+};
+
 async function live(centre: Centre, item: Item, n: number): Promise<string> {
+  const required = await checklist(item.code);
+  // One applicant in eight forgets a material: the window asks for it (一次性告知) and it comes later.
+  const forgotten = required.length > 0 && random() < 0.12 ? required.slice(-1) : [];
   const submitted = await call<Application>('POST', '/v1/applications', {
     itemCode: item.code,
     centreCode: centre.code,
     applicant: { type: 'person', name: `申请人${n}`, idNumber: idNumber() },
-    materials: ['申请书', '身份证明'],
+    materials: required.filter((m) => !forgotten.includes(m)),
     clientReference: `simulate-${values.seed}-${n}`,
   }, integrator);
   const no = submitted.applicationNo;
@@ -97,10 +108,10 @@ async function live(centre: Centre, item: Item, n: number): Promise<string> {
     await intake({ decision: 'not_accept', reason: '不属于本中心受理范围' });
     return `${no} not_accepted`;
   }
-  if (random() < 0.12) {
-    await intake({ decision: 'request_supplement', missingMaterials: ['营业场所证明'] });
+  if (forgotten.length > 0) {
+    await intake({ decision: 'request_supplement', missingMaterials: forgotten });
     await pause(20 + random() * 60);
-    await call('POST', `/v1/applications/${no}/supplements`, { materials: ['营业场所证明'] }, integrator);
+    await call('POST', `/v1/applications/${no}/supplements`, { materials: forgotten }, integrator);
   }
   let application = await intake({ decision: 'accept' });
   // Departments decide step by step, each after its own pause; one review in ten stays open.

@@ -20,6 +20,7 @@ import {
   type Stack,
   caller,
   chiefOf,
+  materialsOf,
   startStack,
   submission,
   testConfig,
@@ -460,21 +461,21 @@ describe('rejection', () => {
 });
 
 describe('supplement (补正)', () => {
-  it('asks for a supplement, returns to submitted with the new materials merged, then accepts', async () => {
-    const no = await submitted({ materials: ['公司章程'] });
-    const asked = await intake(no, {
-      decision: 'request_supplement',
-      department: 'market_regulation',
-      missingMaterials: ['股东身份证明', '住所证明'],
-    });
+  it('refuses to accept without every required material, asks for the missing ones at once, merges the supplement, then accepts', async () => {
+    const [charter, ...missing] = materialsOf('company-startup').filter((m) => m !== '公司章程');
+    const no = await submitted({ materials: ['公司章程', charter] });
+    const refused = await expectRefusal(no, () => accept(no), 'missing_materials');
+    expect(refused.message).toContain(`Required materials are missing: ${missing.join('、')}`);
+
+    const asked = await intake(no, { decision: 'request_supplement', department: 'market_regulation', missingMaterials: missing });
     expect(asked.statusCode).toBe(200);
     expect((asked.json() as View).stage).toBe('supplement_requested');
 
-    const supplied = await post(`/v1/applications/${no}/supplements`, { materials: ['股东身份证明', '住所证明', '公司章程'] });
+    const supplied = await post(`/v1/applications/${no}/supplements`, { materials: [...missing, '公司章程'] });
     expect(supplied.statusCode).toBe(200);
     const afterSupplement = supplied.json() as View;
     expect(afterSupplement.stage).toBe('submitted');
-    expect(afterSupplement.materials).toEqual(['公司章程', '股东身份证明', '住所证明']);
+    expect(afterSupplement.materials).toEqual(['公司章程', charter, ...missing]);
 
     const accepted = await accept(no);
     expect(accepted.statusCode).toBe(200);

@@ -189,7 +189,7 @@ describe('catalogue versions', () => {
     const admin = stack.as(adminOf());
     expect((await admin({ method: 'POST', url: '/v1/items', payload: definition })).statusCode).toBe(201);
 
-    const running = await submit({ itemCode: code, centreCode: '450100' });
+    const running = await submit({ itemCode: code, centreCode: '450100', materials: ['申请书'] });
     ok(await accept(running, 'market_regulation'));
     await expect.poll(() => openReviews(running)).toEqual(['0:market_regulation', '0:taxation']);
 
@@ -208,7 +208,7 @@ describe('catalogue versions', () => {
     const v1 = (await stack.app.inject(`/v1/items/${code}/versions/1`)).json();
     expect(v1.definition.steps[0].departments).toHaveLength(2);
 
-    const later = await submit({ itemCode: code, centreCode: '450100' });
+    const later = await submit({ itemCode: code, centreCode: '450100', materials: ['申请书'] });
     expect((await read(later)).itemVersion).toBe(2);
     ok(await accept(later, 'market_regulation'));
     await expect.poll(() => openReviews(later)).toEqual(['0:market_regulation', '0:public_security', '0:taxation']);

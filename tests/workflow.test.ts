@@ -19,7 +19,7 @@ import {
   stateQuery,
   supplementUpdate,
 } from '../workflows/messages.js';
-import { STARTUP_DEPARTMENTS, type Stack, chiefOf, leaderOf, officer, startStack, windowOf } from './support/stack.js';
+import { STARTUP_DEPARTMENTS, type Stack, chiefOf, leaderOf, materialsOf, officer, startStack, windowOf } from './support/stack.js';
 import { applicationInput } from './support/items.js';
 
 const EventType = proto.temporal.api.enums.v1.EventType;
@@ -137,7 +137,7 @@ describe('application workflow', () => {
     expect(asked.stage).toBe('supplement_requested');
     const resubmitted = await handle.executeUpdate(supplementUpdate, { args: [{ materials: ['经营场所证明', '食品安全管理制度'], officer: officer(windowOf('market_regulation')) }] });
     expect(resubmitted.stage).toBe('submitted');
-    expect(resubmitted.materials).toEqual(['申请书', '经营场所证明', '食品安全管理制度']);
+    expect(resubmitted.materials).toEqual([...materialsOf('food-business-licence'), '经营场所证明', '食品安全管理制度']);
     await accept(handle);
     await approve(handle, 'market_regulation');
     await expect.poll(async () => (await handle.query(stateQuery)).stage).toBe('completed');

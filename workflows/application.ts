@@ -50,7 +50,7 @@ export async function applicationWorkflow(submitted: ApplicationInput): Promise<
       await condition(() => state.stage !== 'in_review' || state.reviews.length > 0);
       return state;
     },
-    { validator: (intake: IntakeDecision) => refuseIf(intakeRefusal(state, intake)) },
+    { validator: (intake: IntakeDecision) => refuseIf(intakeRefusal(state, input, intake)) },
   );
 
   setHandler(

@@ -27,7 +27,7 @@ export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 /**
  * An officer as the API authenticated them: the role, centre and department come from the organisation
- * and let the workflow's validators check their authority again (workflows/authority.ts).
+ * and let the workflow's validators check their authority again (workflows/rules/authority.ts).
  */
 export interface Officer {
   id: string;
@@ -64,6 +64,11 @@ export interface ItemSnapshot {
   promisedLimitDays: number;
   /** Yellow is raised this many working days before the promised limit. */
   warningDays: number;
+  /**
+   * The materials the applicant must hand in (the item's checklist): an application lacking one is not
+   * accepted. Absent in applications submitted before the check.
+   */
+  requiredMaterials?: string[];
 }
 
 /** One department's review, placed at the centre that decides it (the parent centre for a reported item). */
@@ -105,7 +110,7 @@ export const SUPERVISION_LEVELS = ['green', ...ALERT_LEVELS] as const;
 export type SupervisionLevel = (typeof SUPERVISION_LEVELS)[number];
 export type AlertLevel = (typeof ALERT_LEVELS)[number];
 
-/** The instants a limit ends, counted in working days (workflows/working-days.ts). */
+/** The instants a limit ends, counted in working days (workflows/rules/working-days.ts). */
 export interface Deadlines {
   /** Yellow: the warning threshold before the promised limit; absent when the limit is too short. */
   warnAt?: string;
@@ -327,7 +332,9 @@ export const REFUSALS = {
   alreadyExtended: 'AlreadyExtended',
   extensionTooLong: 'ExtensionTooLong',
   missingReason: 'MissingReason',
-  /** The acting officer may not do this (workflows/authority.ts); the API answers 403. */
+  /** A required material of the item has not been handed in: ask for every missing one at once (一次性告知). */
+  missingMaterials: 'MissingMaterials',
+  /** The acting officer may not do this (workflows/rules/authority.ts); the API answers 403. */
   notAuthorised: 'NotAuthorised',
 } as const;
 

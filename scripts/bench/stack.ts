@@ -14,6 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { issueToken } from '../../api/auth.js';
 import { residentIdCheck } from '../../api/identity.js';
+import { type ItemDefinition, requiredMaterials } from '../../db/item-definition.js';
 import { createScratchDatabase } from '../../db/scratch.js';
 import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../../server/temporal.js';
 
@@ -156,12 +157,15 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
   const window = await bearer('450100-market_regulation-officer');
   const chiefs = Object.fromEntries(await Promise.all(DEPARTMENTS.map(async (d) => [d, await bearer(`450100-${d}-chief`)] as const)));
 
+  /** The materials each bench item requires: every application hands them all in. */
+  const checklists = new Map<string, string[]>();
   /** An item whose one step has k departments reviewing in parallel, made through the administrators' API. */
   async function benchItem(k: number): Promise<string> {
     // One department: a promised item (食品经营许可); several: a joint one (企业开办), one step of k.
     const { json } = await call('GET', `/v1/items/${k === 1 ? 'food-business-licence' : 'company-startup'}`, {});
-    const definition = json.definition as { promisedLimitDays: number };
+    const definition = json.definition as ItemDefinition;
     const code = `bench-parallel-${k}`;
+    checklists.set(code, requiredMaterials(definition));
     await call('POST', '/v1/items', regional, {
       ...definition,
       code,
@@ -181,7 +185,7 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
       itemCode: item,
       centreCode: '450100',
       applicant: { type: 'person' as const, name: '基准', idNumber: first17 + residentIdCheck(first17) },
-      materials: ['申请书'],
+      materials: checklists.get(item) ?? [],
     };
   }
   /** Submits an application of the item as the integrator. */

@@ -54,7 +54,7 @@ describe('intakeRefusal: only the lead department’s window takes an applicatio
     { case: 'not accepting (不予受理) without a reason', app, intake: notAccept('  '), type: REFUSALS.missingReason, part: 'Not accepting an application needs a reason' },
     { case: 'a supplement request that lists no missing material (一次性告知)', app, intake: askFor([]), type: REFUSALS.missingReason, part: 'must list every missing material at once' },
   ]))('refuses %s', (_, { app, intake, type, part }) => {
-    expect(intakeRefusal(app, intake)).toEqual(refused(type, part));
+    expect(intakeRefusal(app, JOINT, intake)).toEqual(refused(type, part));
   });
 
   it.each(named([
@@ -63,7 +63,7 @@ describe('intakeRefusal: only the lead department’s window takes an applicatio
     { case: 'the lead department, before authority', app, intake: accept(supervisor, PARTNER), type: REFUSALS.notLeadDepartment },
     { case: 'authority, before the missing reason', app, intake: notAccept('', supervisor), type: REFUSALS.notAuthorised },
   ]))('reports %s', (_, { app, intake, type }) => {
-    expect(intakeRefusal(app, intake)?.type).toBe(type);
+    expect(intakeRefusal(app, JOINT, intake)?.type).toBe(type);
   });
 
   it.each(named([
@@ -76,7 +76,29 @@ describe('intakeRefusal: only the lead department’s window takes an applicatio
     // The on-the-spot decision is the intake's: no chief representative or leader is asked for (mayDecide).
     { case: "a window officer accept a major immediate item, which approves it", app: submittedApp(MAJOR_IMMEDIATE), intake: accept() },
   ]))('lets %s', (_, { app, intake }) => {
-    expect(intakeRefusal(app, intake)).toBeUndefined();
+    expect(intakeRefusal(app, JOINT, intake)).toBeUndefined();
+  });
+});
+
+describe('intakeRefusal: an application is accepted only with every material the item requires', () => {
+  const CHECKED = { ...JOINT, item: { ...JOINT.item, requiredMaterials: ['申请书', '营业执照', '场所平面图', '健康证明'] } };
+  const app = submittedApp(CHECKED);
+
+  it('refuses to accept, naming every required material not handed in', () => {
+    expect(intakeRefusal(app, CHECKED, accept())).toEqual(refused(REFUSALS.missingMaterials, 'Required materials are missing: 场所平面图、健康证明; ask for all of them at once'));
+  });
+
+  it.each(named([
+    { case: 'ask for the missing materials at once (一次性告知)', intake: askFor(['场所平面图', '健康证明']), app, input: CHECKED },
+    { case: 'refuse with a reason', intake: notAccept('不属于本机关职权范围'), app, input: CHECKED },
+    { case: 'accept once the supplement brought them', intake: accept(), app: { ...app, materials: [...app.materials, '场所平面图', '健康证明'] }, input: CHECKED },
+    { case: 'accept an application submitted before the check (no checklist in its item)', intake: accept(), app: submittedApp(JOINT), input: JOINT },
+  ]))('lets the window %s', (_, { app, input, intake }) => {
+    expect(intakeRefusal(app, input, intake)).toBeUndefined();
+  });
+
+  it('reports authority before the missing materials', () => {
+    expect(intakeRefusal(app, CHECKED, accept(supervisor))?.type).toBe(REFUSALS.notAuthorised);
   });
 });
 

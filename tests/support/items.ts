@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client.js';
 import { findCentre, findItemVersion, planSteps, snapshotOf } from '../../db/catalogue.js';
 import { saveItem } from '../../db/catalogue-writes.js';
-import { itemDefinition } from '../../db/item-definition.js';
+import { itemDefinition, requiredMaterials } from '../../db/item-definition.js';
 import { registerSearchAttributes } from '../../server/temporal.js';
 import type { ApplicationInput } from '../../workflows/messages.js';
 import { uniqueIdNumber } from './people.js';
@@ -51,7 +51,7 @@ export async function applicationInput(db: Db, itemCode: string, centreCode = '4
     item: snapshotOf(item.definition, item.version),
     steps: await planSteps(db, item.definition, centre),
     applicant: { type: 'person', name: '张三', idNumber: uniqueIdNumber() },
-    materials: ['申请书'],
+    materials: requiredMaterials(item.definition),
     submittedAt: new Date().toISOString(),
   };
 }

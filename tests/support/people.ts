@@ -2,7 +2,9 @@
  * Who acts in the tests: the seeded staff by their ids, and valid identity numbers that no two tests
  * share. No Temporal runtime or server is touched here.
  */
+import { readFileSync } from 'node:fs';
 import { creditCodeCheck, residentIdCheck } from '../../api/identity.js';
+import { itemDefinition, requiredMaterials } from '../../db/item-definition.js';
 import type { Officer } from '../../workflows/messages.js';
 
 let serial = Math.floor(Math.random() * 1000);
@@ -21,12 +23,22 @@ export function uniqueCreditCode(): string {
   return body + creditCodeCheck(body);
 }
 
+const SEEDED_ITEMS = (JSON.parse(readFileSync(new URL('../../db/seed/items.json', import.meta.url), 'utf8')) as { items: { code: string }[] }).items;
+
+/** Every material a seeded item requires (none for an item a test made), as a complete application hands in. */
+export const materialsOf = (itemCode: string) => {
+  const item = SEEDED_ITEMS.find((i) => i.code === itemCode);
+  return item ? requiredMaterials(itemDefinition.parse(item)) : [];
+};
+
+/** A complete application of a seeded item (a company start-up unless told), from a unique applicant. */
 export function submission(overrides: Record<string, unknown> = {}) {
+  const itemCode = (overrides.itemCode as string | undefined) ?? 'company-startup';
   return {
-    itemCode: 'company-startup',
+    itemCode,
     centreCode: '450100',
     applicant: { type: 'organisation', name: '南宁青禾科技有限公司', idNumber: uniqueCreditCode() },
-    materials: ['公司章程', '股东身份证明'],
+    materials: materialsOf(itemCode),
     ...overrides,
   };
 }

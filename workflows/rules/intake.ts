@@ -2,7 +2,8 @@
  * Intake (受理), DOMAIN.md: only the lead department's window takes an application in, at the centre
  * it was submitted to. It accepts (the officer becomes responsible unless a consultation's officer
  * already is: 首问负责制), refuses with a reason (不予受理), or asks once for every missing material
- * (一次性告知). An immediate item (即办件) is decided on the spot: accepting it approves it.
+ * (一次性告知). It accepts only an application that has every material the item requires. An
+ * immediate item (即办件) is decided on the spot: accepting it approves it.
  */
 import type { ApplicationInput, ApplicationState, IntakeDecision } from '../messages.js';
 import { REFUSALS } from '../messages.js';
@@ -36,13 +37,23 @@ export function submitted(input: ApplicationInput): ApplicationState {
   };
 }
 
-export function intakeRefusal(app: ApplicationState, intake: IntakeDecision): Refusal | undefined {
+/** The item's required materials that the applicant has not handed in. */
+export const missingMaterials = (app: ApplicationState, input: ApplicationInput): string[] =>
+  (input.item.requiredMaterials ?? []).filter((material) => !app.materials.includes(material));
+
+export function intakeRefusal(app: ApplicationState, input: ApplicationInput, intake: IntakeDecision): Refusal | undefined {
+  const missing = () => missingMaterials(app, input);
   return (
     stageRefusal(app, 'submitted', 'Intake') ??
     when(intake.department !== app.leadDepartment, REFUSALS.notLeadDepartment, `Intake belongs to the lead department ${app.leadDepartment}, not ${intake.department}`) ??
     unauthorised(actsFor(intake.officer, app.leadDepartment, app.centreCode)) ??
     when(intake.decision === 'not_accept' && !intake.reason?.trim(), REFUSALS.missingReason, 'Not accepting an application needs a reason') ??
-    (intake.decision === 'request_supplement' ? oneNoticeRefusal(intake.missingMaterials) : undefined)
+    (intake.decision === 'request_supplement' ? oneNoticeRefusal(intake.missingMaterials) : undefined) ??
+    when(
+      intake.decision === 'accept' && missing().length > 0,
+      REFUSALS.missingMaterials,
+      `Required materials are missing: ${missing().join('、')}; ask for all of them at once (request_supplement, 一次性告知)`,
+    )
   );
 }
 
