@@ -235,11 +235,17 @@ export const inboxTask = z
     applicationNo: z.string(),
     url: z.string(),
     itemCode: z.string(),
+    itemName: z.string(),
+    major: z.boolean().describe('A major item is decided by a department leader, not the chief representative'),
     centreCode: z.string(),
     step: z.number().int(),
     department: z.string(),
     reviewCentreCode: z.string(),
     openedAt: z.string().nullable(),
+    promisedDueAt: z.string().nullable().describe("The end of this review's promised limit"),
+    statutoryDueAt: z.string().nullable().describe("The end of the application's statutory limit"),
+    clockStopped: z.boolean().describe("This review's clock stands still (a supplement or an art. 45 procedure)"),
     applicantName: z.string(),
+    materials: z.array(z.string()).describe('What the applicant has handed in'),
   })
   .meta({ id: 'InboxTask' });

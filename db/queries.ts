@@ -2,7 +2,7 @@
 import { type AnyColumn, and, asc, desc, eq, exists, like, or, sql, type SQL } from 'drizzle-orm';
 import { centrePrefix, inCentre } from './catalogue.js';
 import type { Db } from './client.js';
-import { alerts, applicationCounters, applications, consultations, events, reviews, submissions } from './schema/index.js';
+import { alerts, applicationCounters, applications, consultations, events, items, reviews, submissions } from './schema/index.js';
 import type { ApplicationInput } from '../workflows/messages.js';
 
 /**
@@ -78,12 +78,13 @@ export async function listApplications(db: Db, filter: ApplicationFilter): Promi
     .limit(filter.limit);
 }
 
-/** A department's window inbox: its open review tasks, oldest first. */
+/** A department's window inbox: its open review tasks, the nearest promised limit first (then the oldest). */
 export async function openReviewTasks(db: Db, department: string, centre?: string) {
   return db
-    .select({ review: reviews, application: applications })
+    .select({ review: reviews, application: applications, itemName: items.name })
     .from(reviews)
     .innerJoin(applications, eq(applications.applicationNo, reviews.applicationNo))
+    .innerJoin(items, eq(items.code, applications.itemCode))
     .where(
       and(
         eq(reviews.department, department),
@@ -92,7 +93,7 @@ export async function openReviewTasks(db: Db, department: string, centre?: strin
         centre ? eq(reviews.centreCode, centre) : undefined,
       ),
     )
-    .orderBy(asc(reviews.openedAt), asc(reviews.applicationNo));
+    .orderBy(sql`${reviews.promisedDueAt} asc nulls last`, asc(reviews.openedAt), asc(reviews.applicationNo));
 }
 
 /** The next number of the centre's day: <centre>-<yyyymmdd>-<6-digit sequence>. Gaps are possible, repeats are not. */

@@ -34,9 +34,21 @@ describe('the README walk-through over REST', () => {
 
     // Every department's review task is in its inbox at once: the fan-out is parallel.
     await expect.poll(async () => (await integrator(`/v1/applications/${no}`)).json().reviews.length).toBe(5);
+    const view = (await integrator(`/v1/applications/${no}`)).json();
     for (const department of STARTUP_DEPARTMENTS) {
       const inbox = (await stack.as(windowOf(department))(`/v1/departments/${department}/inbox?centre=450100`)).json();
-      expect(inbox.tasks.map((t: { applicationNo: string }) => t.applicationNo)).toContain(no);
+      // What a chief representative needs to pick the task: the item, its limits, what was handed in.
+      const review = view.reviews.find((r: { department: string }) => r.department === department);
+      expect(inbox.tasks.find((t: { applicationNo: string }) => t.applicationNo === no)).toMatchObject({
+        itemCode: 'company-startup',
+        itemName: '企业开办（设立登记、公章刻制、发票申领、社保登记、公积金缴存登记）',
+        major: false,
+        step: 0,
+        promisedDueAt: review.deadlines.promisedDueAt,
+        statutoryDueAt: view.deadlines.statutoryDueAt,
+        clockStopped: false,
+        materials: view.materials,
+      });
     }
 
     const decisions = await Promise.all(

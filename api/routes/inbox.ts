@@ -13,7 +13,7 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['window'],
-        summary: 'Open review tasks of a department at a centre, oldest first: its own window staff, or a supervisor of the centre',
+        summary: 'Open review tasks of a department at a centre, the nearest promised limit first: its own window staff, or a supervisor of the centre',
         params: z.object({ department: z.string().min(1).max(64) }),
         querystring: z.object({ centre: z.string().min(1).max(64).optional() }),
         response: { 200: z.object({ tasks: z.array(inboxTask) }), 400: errorBody, 503: errorBody },
@@ -29,16 +29,22 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
       } else centre = officer.centreCode;
       const rows = await openReviewTasks(app.deps.database.db, department, centre);
       return {
-        tasks: rows.map(({ review, application }) => ({
+        tasks: rows.map(({ review, application, itemName }) => ({
           applicationNo: application.applicationNo,
           url: applicationUrl(application.applicationNo),
           itemCode: application.itemCode,
+          itemName,
+          major: application.major,
           centreCode: application.centreCode,
           step: review.step,
           department: review.department,
           reviewCentreCode: review.centreCode,
           openedAt: iso(review.openedAt),
+          promisedDueAt: iso(review.promisedDueAt),
+          statutoryDueAt: iso(review.statutoryDueAt),
+          clockStopped: review.stops.some((stop) => !stop.endedAt),
           applicantName: application.applicant.name,
+          materials: application.materials,
         })),
       };
     },
