@@ -156,6 +156,10 @@ export const application = z
     acceptedAt: z.string().nullable(),
     completedAt: z.string().nullable(),
     pickedUpAt: z.string().nullable(),
+    handover: z
+      .object({ officer, recipient: z.string().optional(), idChecked: z.boolean().optional(), licenceNo: z.string().optional() })
+      .nullable()
+      .describe('The result handed over at pickup (取件): by which officer, to whom, whether the identity was checked, the licence or certificate number'),
     closedAt: z.string().nullable(),
     deadlines: clock.extend({ provisional: z.boolean(), stoppedSince: z.string().nullable(), stoppedDays: z.number().int() }),
     timing: z
@@ -227,7 +231,11 @@ export const decision = z
   .meta({ id: 'ReviewDecision' });
 
 export const pickup = z
-  .object({ recipient: z.string().trim().max(200).optional() })
+  .object({
+    recipient: z.string().trim().max(200).optional().describe('Who collected the result: the applicant or their agent'),
+    idChecked: z.boolean().optional().describe("The window checked the recipient's identity document"),
+    licenceNo: z.string().trim().min(1).max(100).optional().describe('The number of the licence or certificate handed over (证照编号)'),
+  })
   .meta({ id: 'Pickup' });
 
 export const inboxTask = z

@@ -43,6 +43,7 @@ export function applicationSummary(row: ApplicationRow) {
     acceptedAt: iso(row.acceptedAt),
     completedAt: iso(row.completedAt),
     pickedUpAt: iso(row.pickedUpAt),
+    handover: row.handover,
     closedAt: iso(row.closedAt),
     timing:
       row.workingDaysTaken === null
@@ -116,6 +117,7 @@ export function submittedView(input: ApplicationInput) {
     acceptedAt: null,
     completedAt: null,
     pickedUpAt: null,
+    handover: null,
     closedAt: null,
     warnAt: null,
     promisedDueAt: null,

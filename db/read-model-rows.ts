@@ -40,6 +40,7 @@ export function applicationColumns(state: ApplicationState) {
     acceptedAt: state.acceptedAt ?? null,
     completedAt: state.completedAt ?? null,
     pickedUpAt: state.pickedUpAt ?? null,
+    handover: state.handover ?? null,
     closedAt: state.closedAt ?? null,
     warnAt: state.deadlines?.warnAt ?? null,
     promisedDueAt: state.deadlines?.promisedDue ?? null,

@@ -59,9 +59,11 @@ describe('the README walk-through over REST', () => {
     expect(decisions.map((d) => d.statusCode)).toEqual([200, 200, 200, 200, 200]);
     await expect.poll(async () => (await integrator(`/v1/applications/${no}`)).json().stage).toBe('completed');
 
-    const picked = await window({ method: 'POST', url: `/v1/applications/${no}/pickup`, payload: {} });
+    const handedOver = { recipient: '王五', idChecked: true, licenceNo: '91450100MA5KXXXX13' };
+    const picked = await window({ method: 'POST', url: `/v1/applications/${no}/pickup`, payload: handedOver });
     expect(picked.statusCode).toBe(200);
     expect(picked.json().stage).toBe('picked_up');
+    expect(picked.json().handover).toEqual({ officer: expect.objectContaining({ id: windowOf('market_regulation') }), ...handedOver });
     const final = picked.json();
     expect(final.reviews.map((r: { status: string }) => r.status)).toEqual(['approved', 'approved', 'approved', 'approved', 'approved']);
 

@@ -223,6 +223,7 @@ export interface ApplicationState {
   acceptedAt?: string;
   completedAt?: string;
   pickedUpAt?: string;
+  handover?: Handover;
   closedAt?: string;
   /** Sequence number of the last transition: the read model is keyed by it. */
   seq: number;
@@ -286,8 +287,16 @@ export interface Extension {
 
 export interface Pickup {
   officer: Officer;
+  /** Who collected the result: the applicant or their agent. */
   recipient?: string;
+  /** The window checked the recipient's identity document. */
+  idChecked?: boolean;
+  /** The number of the licence or certificate handed over (证照编号). */
+  licenceNo?: string;
 }
+
+/** The result handed over at pickup (取件), as the window recorded it. */
+export type Handover = Omit<Pickup, 'officer'> & { officer: Officer };
 
 export const intakeUpdate = defineUpdate<ApplicationState, [IntakeDecision]>('intake');
 export const supplementUpdate = defineUpdate<ApplicationState, [Supplement]>('supplement');

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { boolean, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { type Applicant, type ApplicationInput, type ClockStop, type Officer, ALERT_LEVELS, REVIEW_STATUSES, SUPERVISION_LEVELS } from '../../workflows/messages.js';
+import { type Applicant, type ApplicationInput, type ClockStop, type Handover, type Officer, ALERT_LEVELS, REVIEW_STATUSES, SUPERVISION_LEVELS } from '../../workflows/messages.js';
 import { createdAt, instant } from './columns.js';
 import { items } from './catalogue.js';
 import { centres } from './organisation.js';
@@ -42,6 +42,8 @@ export const applications = pgTable(
     acceptedAt: instant(),
     completedAt: instant(),
     pickedUpAt: instant(),
+    /** The result handed over at pickup: to whom, whether the window checked their identity, the licence number. */
+    handover: jsonb().$type<Handover>(),
     closedAt: instant(),
     /** The limits (working days, counted from acceptance) as instants; see workflows/working-days.ts. */
     warnAt: instant(),

@@ -10,7 +10,7 @@ import {
   expectEvents, inReviewApp, inStep, leaderOf, named, refused, supervisor, windowOf, withReview
 } from './fixtures.js';
 
-const pickup = (officer: Officer = windowOf(), recipient?: string): Pickup => ({ officer, recipient });
+const pickup = (officer: Officer = windowOf(), recipient?: string, more: Partial<Pickup> = {}): Pickup => ({ officer, recipient, ...more });
 
 describe('complete', () => {
   it('completes an application every department approved, as of its decision; it stays open for pickup', () => {
@@ -57,12 +57,21 @@ describe('pickUp', () => {
 
   it('closes the application when the result is handed over, naming the recipient', () => {
     const result = applied(app, (a) => pickUp(a, pickup(windowOf(), '李四'), at));
-    expect(result.state).toEqual({ ...app, stage: 'picked_up', pickedUpAt: at, closedAt: at, seq: app.seq + 1 });
+    const handover = { officer: windowOf(), recipient: '李四' };
+    expect(result.state).toEqual({ ...app, stage: 'picked_up', pickedUpAt: at, closedAt: at, handover, seq: app.seq + 1 });
     expectEvents(result, app, at, [{ type: 'picked_up', actor: windowOf(), data: { recipient: '李四' } }]);
   });
 
-  it('records no data when no recipient is named', () => {
-    const { events } = applied(app, (a) => pickUp(a, pickup(), at));
+  it('records that the window checked the identity and which licence it handed over', () => {
+    const result = applied(app, (a) => pickUp(a, pickup(windowOf(), '李四', { idChecked: true, licenceNo: '91450100MA5KXXXX13' }), at));
+    const details = { recipient: '李四', idChecked: true, licenceNo: '91450100MA5KXXXX13' };
+    expect(result.state.handover).toEqual({ officer: windowOf(), ...details });
+    expectEvents(result, app, at, [{ type: 'picked_up', actor: windowOf(), data: details }]);
+  });
+
+  it('records no data when nothing but the officer is named', () => {
+    const { state, events } = applied(app, (a) => pickUp(a, pickup(), at));
+    expect(state.handover).toEqual({ officer: windowOf() });
     expect(events).toHaveLength(1);
     expect(events[0].data).toBeUndefined();
   });

@@ -1,6 +1,7 @@
 /**
  * Completion (办结) and pickup (取件), DOMAIN.md: an application every department approved is completed;
- * the lead department's window hands over the result, and the application closes.
+ * the lead department's window hands over the result (to whom, whether it checked their identity, the
+ * licence or certificate number), and the application closes.
  */
 import type { ApplicationState, Pickup } from '../messages.js';
 import { actsFor } from './authority.js';
@@ -14,10 +15,13 @@ export const complete = (app: ApplicationState, decidedAt: string, at: string): 
 export const pickupRefusal = (app: ApplicationState, pickup: Pickup): Refusal | undefined =>
   stageRefusal(app, 'completed', 'Pickup') ?? unauthorised(actsFor(pickup.officer, app.leadDepartment, app.centreCode));
 
-export const pickUp = (app: ApplicationState, pickup: Pickup, at: string): Change =>
-  change(
+export function pickUp(app: ApplicationState, pickup: Pickup, at: string): Change {
+  const { officer, ...handedOver } = pickup;
+  const details = Object.fromEntries(Object.entries(handedOver).filter(([, value]) => value !== undefined && value !== ''));
+  return change(
     app,
-    { pickedUpAt: at, ...enter('picked_up', at) },
-    [{ type: 'picked_up', actor: pickup.officer, data: pickup.recipient ? { recipient: pickup.recipient } : undefined }],
+    { pickedUpAt: at, handover: { officer, ...details }, ...enter('picked_up', at) },
+    [{ type: 'picked_up', actor: officer, data: Object.keys(details).length > 0 ? details : undefined }],
     at,
   );
+}
