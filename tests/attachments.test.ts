@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
@@ -276,10 +277,10 @@ describe('configuration', () => {
   });
 });
 
-// moto's S3 server from PyPI, installed into .tools/py by `npm install` (scripts/install-tools.mjs).
-const MOTO = path.resolve(import.meta.dirname, '../.tools/py/bin/moto_server');
+// moto's S3 server from PyPI, installed into .tools/moto by `npm install` (scripts/install-tools.mjs).
+const MOTO = path.resolve(import.meta.dirname, '../.tools/moto/bin/moto_server');
 
-describe.skipIf(!existsSync(MOTO))(`the S3 store${existsSync(MOTO) ? '' : ' (skipped: moto_server is not in .tools/py/bin; run npm run tools:install)'}`, () => {
+describe.skipIf(!existsSync(MOTO))(`the S3 store${existsSync(MOTO) ? '' : ' (skipped: moto_server is not in .tools/moto/bin; run npm run tools:install)'}`, () => {
   let moto: ChildProcess | undefined;
   let endpoint = '';
   const env = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
@@ -297,8 +298,12 @@ describe.skipIf(!existsSync(MOTO))(`the S3 store${existsSync(MOTO) ? '' : ' (ski
     process.env.AWS_ACCESS_KEY_ID = 'test';
     process.env.AWS_SECRET_ACCESS_KEY = 'test';
   });
-  afterAll(() => {
-    moto?.kill();
+  afterAll(async () => {
+    if (moto && moto.exitCode === null) {
+      const exited = once(moto, 'exit');
+      moto.kill();
+      await exited;
+    }
     process.env.AWS_ACCESS_KEY_ID = env.id;
     process.env.AWS_SECRET_ACCESS_KEY = env.secret;
     if (env.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
