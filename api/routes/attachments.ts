@@ -175,7 +175,8 @@ export const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
         at: new Date().toISOString(),
         actor: actorOf(request),
         centreCode: found.row.centreCode,
-        action: `GET ${request.routeOptions.url}`,
+        // A HEAD runs this handler too (Fastify answers it from the GET route) and is recorded as what it is.
+        action: `${request.method} ${request.routeOptions.url}`,
         target: `${no}/${id}`,
         status: 200,
         requestId: request.id,
