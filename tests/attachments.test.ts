@@ -131,6 +131,30 @@ describe('uploading materials', () => {
   });
 });
 
+describe('over HTTP', () => {
+  it('takes a file from a FormData as fetch sends it, and serves it back byte for byte', async () => {
+    const no = await submit();
+    const served = await appWith({});
+    try {
+      const base = await served.app.listen({ port: 0, host: '127.0.0.1' });
+      const body = new FormData();
+      body.append('material', LICENCE);
+      body.append('file', new Blob([png([9, 9, 9])], { type: 'image/png' }), '营业执照（扫描件）.png');
+      const headers = { 'x-api-key': stack.integrator.key };
+      const res = await fetch(`${base}/v1/applications/${no}/attachments`, { method: 'POST', body, headers });
+      const up = (await res.json()) as AttachmentView;
+      expect(res.status, JSON.stringify(up)).toBe(201);
+      expect(up).toMatchObject({ fileName: '营业执照（扫描件）.png', contentType: 'image/png', sha256: sha256(png([9, 9, 9])) });
+      const download = await fetch(`${base}${up.url}`, { headers });
+      expect(download.status).toBe(200);
+      expect(Buffer.from(await download.arrayBuffer()).equals(png([9, 9, 9]))).toBe(true);
+      expect(decodeURIComponent(download.headers.get('content-disposition')!.split("''")[1]!)).toBe('营业执照（扫描件）.png');
+    } finally {
+      await served.app.close();
+    }
+  });
+});
+
 describe('refusing bad files', () => {
   it('refuses an executable named .pdf, a plain ZIP, an empty file, a missing file or material, each with 400 naming the problem, and records nothing', async () => {
     const no = await submit();
@@ -153,6 +177,15 @@ describe('refusing bad files', () => {
     await refusal(await upload(stack.integrator, no, '   ', pdf()), 'missing_material');
     await refusal(await upload(stack.integrator, no, '材'.repeat(201), pdf()), 'validation_failed');
     await refusal(await stack.integrator({ method: 'POST', url: `/v1/applications/${no}/attachments`, payload: { material: LICENCE } }), 'missing_file');
+    const post = (body: ReturnType<typeof form>) => stack.integrator({ method: 'POST', url: `/v1/applications/${no}/attachments`, ...body });
+    const two = form([{ name: 'material', value: LICENCE }, { name: 'file', value: pdf(), fileName: 'a.pdf' }, { name: 'file', value: png(), fileName: 'b.png' }]);
+    expect(await refusal(await post(two), 'validation_failed')).toMatch(/one file per upload/);
+    const misnamed = form([{ name: 'material', value: LICENCE }, { name: 'upload', value: pdf(), fileName: 'a.pdf' }]);
+    expect(await refusal(await post(misnamed), 'validation_failed')).toMatch(/upload: is not a field of this form/);
+    const noBoundary = { payload: form([{ name: 'material', value: LICENCE }]).payload, headers: { 'content-type': 'multipart/form-data' } };
+    expect(await refusal(await post(noBoundary), 'validation_failed')).toMatch(/multipart form cannot be read/);
+    const cutShort = form([{ name: 'material', value: LICENCE }, { name: 'file', value: pdf(), fileName: 'a.pdf' }]);
+    await refusal(await post({ ...cutShort, payload: cutShort.payload.subarray(0, cutShort.payload.length - 40) }), 'validation_failed');
     expect(await rowsOf(no)).toEqual([]);
     expect(await stack.db.select().from(attachmentBlobs).where(eq(attachmentBlobs.sha256, sha256(exe())))).toEqual([]);
   });

@@ -226,10 +226,10 @@ async function readUpload(request: FastifyRequest, maxBytes: number): Promise<Up
     }
   } catch (err) {
     if (err instanceof HttpError) throw err;
-    const code = (err as { code?: unknown }).code;
-    if (code === 'FST_FILES_LIMIT') throw invalid('file', 'send one file per upload');
-    if (typeof code === 'string' && code.startsWith('FST_')) throw new HttpError(400, 'validation_failed', `The multipart form cannot be read: ${(err as Error).message}`);
-    throw err;
+    if ((err as { code?: unknown }).code === 'FST_FILES_LIMIT') throw invalid('file', 'send one file per upload');
+    // Nothing but the request is read here: any other failure is a form that cannot be parsed (no
+    // boundary, a part cut short, too many parts), never the server's.
+    throw new HttpError(400, 'validation_failed', `The multipart form cannot be read: ${(err as Error).message}`);
   }
   if (material === undefined || material === '') throw new HttpError(400, 'missing_material', 'The field material (the material’s name as on the item’s checklist) is missing', [{ field: 'material', message: 'is required' }]);
   if ([...material].length > 200) throw invalid('material', 'must be at most 200 characters');
