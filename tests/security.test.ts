@@ -9,7 +9,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { buildApp } from '../api/app.js';
-import { applications } from '../db/schema/index.js';
+import { applications, attachments } from '../db/schema/index.js';
 import { supplementUpdate } from '../workflows/messages.js';
 import {
   type Inject,
@@ -27,6 +27,7 @@ import {
   windowOf,
 } from './support/stack.js';
 import { ok, windowActions } from './support/window.js';
+import { form, pdf } from './support/files.js';
 
 const WHO = [
   'anonymous',
@@ -124,6 +125,13 @@ async function settled(no: string): Promise<string> {
 }
 
 const inReview = async () => settled(await intake(await submitted(), { decision: 'accept' }));
+/** The download path of a PDF the integrator uploaded to the shared application. */
+async function attachmentFixture(): Promise<string> {
+  const no = await readFixture();
+  const res = await stack.integrator({ method: 'POST', url: `/v1/applications/${no}/attachments`, ...form([{ name: 'material', value: '营业执照' }, { name: 'file', value: pdf(), fileName: '营业执照.pdf' }]) });
+  expect([200, 201], res.body).toContain(res.statusCode);
+  return (res.json() as { url: string }).url;
+}
 const supplementRequested = async () => intake(await submitted(), { decision: 'request_supplement', missingMaterials: ['章程'] });
 async function completed(): Promise<string> {
   const no = await intake(await submitted('individual-business-registration'), { decision: 'accept' });
@@ -210,6 +218,18 @@ const TABLE: Row[] = [
   },
   { method: 'POST', route: '/v1/applications/:no/extension', allowed: ['leader'], fixture: inReview, body: () => ({ reason: '需现场核查', workingDays: 5 }) },
   { method: 'POST', route: '/v1/applications/:no/pickup', allowed: LEAD, fixture: completed, body: () => ({}) },
+  // Attachments: a JSON body, so the allowed hear 400 missing_file (tests/attachments.test.ts uploads files).
+  {
+    method: 'POST',
+    route: '/v1/applications/:no/attachments',
+    allowed: ['integrator', ...LEAD],
+    fixture: readFixture,
+    body: () => ({ material: '营业执照' }),
+    state: async (no) => (await stack.db.select().from(attachments).where(eq(attachments.applicationNo, no))).length,
+  },
+  { method: 'GET', route: '/v1/applications/:no/attachments', allowed: ['integrator', ...LEAD, 'supervisor', 'admin'], fixture: readFixture },
+  // Those who handle it download; supervisors see the applicant's number masked, so not the materials.
+  { method: 'GET', route: '/v1/applications/:no/attachments/:id', allowed: ['integrator', ...LEAD], fixture: attachmentFixture, url: (path) => path },
   {
     method: 'GET',
     route: '/v1/departments/:department/inbox',

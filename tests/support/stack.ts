@@ -11,6 +11,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type App, buildApp } from '../../api/app.js';
 import { issueToken, newApiKey } from '../../api/auth.js';
 import { apiKeys } from '../../db/schema/index.js';
+import { openBlobStore } from '../../db/blob-store.js';
 import { type Database, type Db, openDatabase } from '../../db/client.js';
 import { loadConfig } from '../../server/config.js';
 import { createWorker, temporalClient } from '../../server/runtime.js';
@@ -100,7 +101,8 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<St
   }
 
   const worker = options.worker === false ? { stop: async () => {} } : await startWorker();
-  const app = await buildApp({ database, auth: config.auth, temporal: { ...temporal, taskQueue, uiUrl: 'http://localhost:8233' } });
+  const attachments = { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes };
+  const app = await buildApp({ database, auth: config.auth, attachments, temporal: { ...temporal, taskQueue, uiUrl: 'http://localhost:8233' } });
   const tokens = new Map<string, Promise<string>>();
   const token = (officerId: string, ttl: string | number = '1h') => issueToken(config.auth, officerId, ttl);
   const as = (officerId: string) =>
