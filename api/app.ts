@@ -28,6 +28,7 @@ import { historyRoutes } from './routes/history.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { itemRoutes } from './routes/items.js';
 import { organisationRoutes } from './routes/organisation.js';
+import { queueRoutes } from './routes/queue.js';
 import { windowRoutes } from './routes/window.js';
 
 export interface AppDeps {
@@ -92,6 +93,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(applicationRoutes, { prefix: '/v1' });
   await app.register(windowRoutes, { prefix: '/v1' });
   await app.register(inboxRoutes, { prefix: '/v1' });
+  await app.register(queueRoutes, { prefix: '/v1' });
   await app.register(historyRoutes, { prefix: '/v1' });
   await app.register(organisationRoutes, { prefix: '/v1' });
   await app.register(itemRoutes, { prefix: '/v1' });
