@@ -30,6 +30,7 @@ import { itemRoutes } from './routes/items.js';
 import { organisationRoutes } from './routes/organisation.js';
 import { queueRoutes } from './routes/queue.js';
 import { windowRoutes } from './routes/window.js';
+import { workstationRoutes } from './routes/workstation.js';
 
 export interface AppDeps {
   database: Database;
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(caseRoutes, { prefix: '/v1' });
   await app.register(consultationRoutes, { prefix: '/v1' });
   await app.register(supervisionRoutes);
+  await app.register(workstationRoutes);
   await app.register(auditRoutes, { prefix: '/v1' });
   await app.register(integratorRoutes, { prefix: '/v1' });
   await app.register(meRoutes, { prefix: '/v1' });
