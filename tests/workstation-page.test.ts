@@ -108,7 +108,6 @@ describe('the window workstation', () => {
     expect(await page.title()).toBe('政务服务业务通用软件 · 窗口工作台');
     await expect.poll(() => testid(page, 'whoami').textContent()).toContain('窗口工作人员');
     await page.getByRole('heading', { name: '窗口待办', level: 2 }).waitFor();
-    await screenshot(page, 'window-queue-empty');
 
     // 咨询: the walk-in asks; the officer records it and becomes the first responsible (首问负责制).
     await page.getByRole('link', { name: '咨询登记' }).click();
