@@ -1,6 +1,6 @@
 /**
  * The window's queue (GET /v1/window/queue): what a department's window at a centre must take in,
- * await a supplement for, or hand over, with the item's checklist and what is missing; the nearest due
+ * await a supplement for, restart or hand over, with the item's checklist and what is missing; the nearest due
  * instant first; scoped to the caller's own department and centre.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +33,7 @@ const queueOf = async (officerId: string) => ok<{ department: string; centreCode
 const find = (items: QueueItem[], no: string) => items.find((i) => i.applicationNo === no);
 
 describe('the window queue', () => {
-  it('lists what the window takes in, awaits a supplement for and hands over, with the checklist, the nearest due first', async () => {
+  it('lists what the window takes in, awaits a supplement for, restarts and hands over, with the checklist, the nearest due first', async () => {
     const ITEM = 'food-business-licence';
     const required = materialsOf(ITEM);
     const complete = await actions.submit({ itemCode: ITEM });
@@ -44,6 +44,17 @@ describe('the window queue', () => {
     const done = await actions.submit({ itemCode: 'individual-business-registration' });
     ok(await actions.accept(done));
     await expect.poll(async () => find((await queueOf(windowOf('market_regulation'))).items, done)?.task).toBe('pickup');
+    // A review whose clock stands still (a hearing) waits for the window to restart it.
+    const heard = await actions.submit({ itemCode: ITEM });
+    ok(await actions.accept(heard));
+    await expect.poll(async () => (await stack.integrator(`/v1/applications/${heard}`)).json().reviews[0]?.deadlines.promisedDueAt ?? null).not.toBeNull();
+    ok(
+      await stack.as(windowOf('market_regulation'))({
+        method: 'POST',
+        url: `/v1/applications/${heard}/reviews/market_regulation/clock/stop`,
+        payload: { type: 'hearing', reason: '听证' },
+      }),
+    );
     // Another department's application is not this window's.
     const elsewhere = await actions.submit({ itemCode: 'hr-service-licence' });
 
@@ -52,8 +63,10 @@ describe('the window queue', () => {
     expect(find(queue.items, complete)).toMatchObject({ task: 'intake', stage: 'submitted', itemName: '食品经营许可', missingMaterials: [], requiredMaterials: required });
     expect(find(queue.items, incomplete)).toMatchObject({ task: 'intake', missingMaterials: [required[0]], materials: required.slice(1) });
     expect(find(queue.items, asked)).toMatchObject({ task: 'supplement', stage: 'supplement_requested', missingMaterials: [required[0]], dueAt: null });
-    expect(find(queue.items, done)).toMatchObject({ task: 'pickup', stage: 'completed' });
+    expect(find(queue.items, done)).toMatchObject({ task: 'pickup', stage: 'completed', dueAt: null });
     expect(find(queue.items, elsewhere)).toBeUndefined();
+    const promised = (await stack.integrator(`/v1/applications/${heard}`)).json().deadlines.promisedDueAt as string;
+    expect(find(queue.items, heard)).toMatchObject({ task: 'clock_stopped', stage: 'in_review', dueAt: promised });
     expect((await queueOf(windowOf('human_resources'))).items.map((i) => i.applicationNo)).toContain(elsewhere);
 
     // Intake is due at the end of the fifth working day after submission (art. 32), shown as that day.

@@ -184,6 +184,7 @@ describe('the window workstation', () => {
     expect(await testid(page, 'review-due').textContent()).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日$/);
     await page.getByRole('textbox', { name: '附加条件（可选）' }).fill('开业前通过现场核查');
     expect(await unnamedControls(page)).toEqual([]);
+    expect(await overflows(page)).toBe(false);
     await screenshot(page, 'decision');
     await page.getByRole('button', { name: '准予', exact: true }).click();
     await outcome(page, '已准予');

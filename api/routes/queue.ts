@@ -42,7 +42,7 @@ const queueItem = z
     dueAt: z
       .string()
       .nullable()
-      .describe('Intake: the end of the 5th working day after submission (art. 32); otherwise the promised limit; none before acceptance'),
+      .describe('Intake: the end of the 5th working day after submission (art. 32); a stopped clock: the promised limit; none while the applicant supplements or for a pickup'),
     dueLastDay: z.string().nullable().describe('The last working day of dueAt (China time): the date to show'),
     materials: z.array(z.string()).describe('What the applicant has handed in'),
     requiredMaterials: z.array(z.string()).describe('The item’s checklist, as the application was submitted'),
@@ -101,7 +101,9 @@ export async function windowQueue(db: Db, department: string, centreCode: string
   const queue = rows.map(({ application: a, itemName, itemNameEn, definition }) => {
     const required = definition ? requiredMaterials(definition) : [];
     const task = a.stage === 'submitted' ? 'intake' : a.stage === 'supplement_requested' ? 'supplement' : a.stage === 'completed' ? 'pickup' : 'clock_stopped';
-    const dueAt = task === 'intake' ? calendar!.due(a.submittedAt, INTAKE_LIMIT_WORKING_DAYS).due : iso(a.promisedDueAt);
+    // Intake has art. 32's limit, a stopped review its promised limit (moved on when it restarts); the
+    // applicant's turn (a supplement) and a pickup have none of the window's.
+    const dueAt = task === 'intake' ? calendar!.due(a.submittedAt, INTAKE_LIMIT_WORKING_DAYS).due : task === 'clock_stopped' ? iso(a.promisedDueAt) : null;
     return {
       applicationNo: a.applicationNo,
       url: applicationUrl(a.applicationNo),
