@@ -355,6 +355,12 @@ describe('the window workstation', () => {
   });
 
   it('asks who is not signed in to sign in, and sends supervisors to the supervision centre', { timeout: 60_000 }, async () => {
+    // The page is public (it holds no data); the font is cached for a year; the README's screenshots are not served.
+    const font = await fetch(`${base}/workstation/vendor/noto-sans-sc.ttf`, { method: 'HEAD' });
+    expect(font.status).toBe(200);
+    expect(font.headers.get('cache-control')).toMatch(/max-age=31536000.*immutable/);
+    expect((await fetch(`${base}/workstation/screenshots/intake.png`)).status).toBe(404);
+
     const anonymous = await openAs(undefined);
     const signIn = anonymous.getByRole('link', { name: '登录' });
     await signIn.waitFor();

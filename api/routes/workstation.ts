@@ -17,7 +17,13 @@ const pageRoot = path.resolve(import.meta.dirname, '../../web/workstation');
 const font = require.resolve('@expo-google-fonts/noto-sans-sc/NotoSansSC_400Regular.ttf');
 
 export const workstationRoutes: FastifyPluginAsync = async (app) => {
-  await app.register(fastifyStatic, { root: pageRoot, prefix: '/workstation/', index: ['index.html'] });
+  await app.register(fastifyStatic, {
+    root: pageRoot,
+    prefix: '/workstation/',
+    index: ['index.html'],
+    // The README's screenshots live beside the page but are no part of it.
+    allowedPath: (pathName) => !pathName.startsWith('/screenshots/'),
+  });
   app.get('/workstation', { schema: { hide: true }, config: { access: 'public' } }, (_request, reply) => reply.sendFile('index.html', pageRoot));
   app.get('/workstation/vendor/noto-sans-sc.ttf', { schema: { hide: true }, config: { access: 'public' } }, (_request, reply) =>
     reply.sendFile(path.basename(font), path.dirname(font), { maxAge: '365d', immutable: true }),
