@@ -261,11 +261,34 @@ describe('the window workstation', () => {
     await page.getByRole('heading', { name: '窗口待办', level: 2 }).waitFor();
   });
 
+  it('refuses without a reason, then does not accept one application and rejects another, each with its reason', { timeout: 120_000 }, async () => {
+    const [refused, reviewed] = [await actions.submit({ itemCode: ITEM }), await actions.submit({ itemCode: ITEM })];
+    ok(await actions.accept(reviewed));
+    const page = windowPage ?? (await openAs(windowOf('market_regulation')));
+    await page.goto(`${base}/workstation#/application/${refused}`);
+    await testid(page, 'not-accept').waitFor();
+    const notAccept = page.getByRole('button', { name: '不予受理' });
+    await notAccept.click(); // no reason: the form asks for one and sends nothing
+    expect(await testid(page, 'not-accept').getByRole('textbox', { name: '理由（必填）' }).evaluate((node) => (node as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing)).toBe(true);
+    expect(await stageOf(page)).toBe('submitted');
+    await testid(page, 'not-accept').getByRole('textbox', { name: '理由（必填）' }).fill('申请事项不属于本机关职权范围');
+    await notAccept.click();
+    await outcome(page, '已决定不予受理');
+    expect(await stageOf(page)).toBe('not_accepted');
+
+    const chief = await openAs(chiefOf('market_regulation'), `#/decide/${reviewed}/market_regulation`);
+    await testid(chief, 'reject').getByRole('textbox', { name: '理由（必填）' }).fill('经营场所不符合食品安全要求');
+    await chief.getByRole('button', { name: '不予批准' }).click();
+    await outcome(chief, '已决定不予批准');
+    expect(await stageOf(chief)).toBe('rejected');
+    expect(await testid(chief, 'reviews').textContent()).toContain('经营场所不符合食品安全要求');
+  });
+
   it("stops a review's clock for a hearing and restarts it at the window", { timeout: 120_000 }, async () => {
     const inReview = await actions.submit({ itemCode: ITEM });
     ok(await actions.accept(inReview));
     await expect.poll(async () => (await stack.integrator(`/v1/applications/${inReview}`)).json().reviews[0]?.status ?? null).toBe('open');
-    const page = windowPage;
+    const page = windowPage ?? (await openAs(windowOf('market_regulation')));
     await page.goto(`${base}/workstation#/application/${inReview}`);
     await page.waitForSelector('[data-testid="stop-clock"]');
     const clock = testid(page, 'clock');
