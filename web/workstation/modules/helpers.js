@@ -76,8 +76,8 @@ export const departmentName = (code) => (code ? (localName(state.departments.get
 export const officerName = (o) => (o ? (o.name ? `${o.name}（${o.id}）` : o.id) : '—');
 
 /** A labelled form field: <label>text <input></label>, so every control has its accessible name. */
-export function field(label, control, attrs = {}) {
-  return el('label', { class: `field ${attrs.class ?? ''}` }, el('span', { class: 'field-label' }, label), control);
+export function field(label, control) {
+  return el('label', { class: 'field' }, el('span', { class: 'field-label' }, label), control);
 }
 
 /** A definition list of [term, value] pairs. */
