@@ -29,8 +29,10 @@ import { historyRoutes } from './routes/history.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { itemRoutes } from './routes/items.js';
 import { organisationRoutes } from './routes/organisation.js';
+import { queueRoutes } from './routes/queue.js';
 import { windowRoutes } from './routes/window.js';
 import { attachmentRoutes } from './routes/attachments.js';
+import { workstationRoutes } from './routes/workstation.js';
 
 export interface AppDeps {
   database: Database;
@@ -97,6 +99,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(windowRoutes, { prefix: '/v1' });
   await app.register(attachmentRoutes, { prefix: '/v1' });
   await app.register(inboxRoutes, { prefix: '/v1' });
+  await app.register(queueRoutes, { prefix: '/v1' });
   await app.register(historyRoutes, { prefix: '/v1' });
   await app.register(organisationRoutes, { prefix: '/v1' });
   await app.register(itemRoutes, { prefix: '/v1' });
@@ -106,6 +109,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(caseRoutes, { prefix: '/v1' });
   await app.register(consultationRoutes, { prefix: '/v1' });
   await app.register(supervisionRoutes);
+  await app.register(workstationRoutes);
   await app.register(auditRoutes, { prefix: '/v1' });
   await app.register(integratorRoutes, { prefix: '/v1' });
   await app.register(meRoutes, { prefix: '/v1' });

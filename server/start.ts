@@ -70,6 +70,7 @@ await runProcess(async () => {
       `  API:         ${base}/v1/applications`,
       `  API docs:    ${base}/docs`,
       `  Supervision: ${base}/supervision`,
+      `  Workstation: ${base}/workstation`,
       `  Temporal UI: ${uiUrl ?? '(not started here)'}`,
       `  Temporal:    ${address} (namespace ${config.temporal.namespace})`,
       `  Database:    ${database.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,

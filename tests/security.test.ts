@@ -236,6 +236,8 @@ const TABLE: Row[] = [
     allowed: [...LEAD, 'supervisor'],
     url: () => '/v1/departments/market_regulation/inbox?centre=450100',
   },
+  // Every window's own queue: it lists only its department at its centre, so any window staff may ask.
+  { method: 'GET', route: '/v1/window/queue', allowed: [...LEAD, 'otherDepartment', 'otherCentre'] },
   { method: 'POST', route: '/v1/consultations', allowed: [...LEAD, 'otherDepartment'], body: () => ({ centreCode: '450100', channel: 'window', subject: '如何办理营业执照' }) },
   { method: 'GET', route: '/v1/consultations', allowed: STAFF },
 

@@ -1,0 +1,138 @@
+// OneWindow's window workstation (政务服务业务通用软件): plain browser modules, no build step; this one
+// starts the page. It reads the JSON API of the same origin with the session cookie (api.js) and shows
+// each officer the screens of their role: a window officer their queue, consultations and applications;
+// a chief representative or department leader their inbox and decisions; anyone else a link to the
+// supervision centre. Screens are addressed by the URL's hash (#/queue, #/application/<no>, …), so the
+// browser's back button, links and the keyboard work as everywhere else.
+
+import { getJSON, loadSession, showSignIn, signOut } from './modules/api.js';
+import { renderApplication } from './modules/application.js';
+import { loadCalendar } from './modules/calendar.js';
+import { renderConsultation } from './modules/consultation.js';
+import { renderDecision, renderInbox } from './modules/decision.js';
+import { $, el, focusHeading } from './modules/helpers.js';
+import { t } from './modules/i18n.js';
+import { renderQueue } from './modules/queue.js';
+import { LANG_KEY, ROLES, state } from './modules/state.js';
+
+const isWindow = () => ROLES.window.includes(state.officer?.role);
+const isDeciding = () => ROLES.deciding.includes(state.officer?.role);
+
+function renderStatic() {
+  document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh-CN';
+  document.title = t('title');
+  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+  for (const node of document.querySelectorAll('[data-i18n-aria-label]')) node.setAttribute('aria-label', t(node.dataset.i18nAriaLabel));
+  const sw = $('lang-switch');
+  sw.textContent = t('switchTo');
+  sw.lang = state.lang === 'en' ? 'zh-CN' : 'en';
+  if (state.officer) $('whoami').textContent = `${state.officer.name} · ${t(`role_${state.officer.role}`)}`;
+  renderNav();
+}
+
+function renderNav() {
+  const nav = $('nav');
+  if (!state.officer || !isWindow()) {
+    nav.hidden = true;
+    return;
+  }
+  const links = [
+    isDeciding() && ['#/inbox', t('navInbox')],
+    ['#/queue', t('navQueue')],
+    ['#/consult', t('navConsult')],
+  ].filter(Boolean);
+  const current = location.hash.split('/').slice(0, 2).join('/');
+  const input = el('input', { type: 'search', name: 'no', required: true, placeholder: '450100-20261201-000001', 'aria-label': t('findLabel'), testid: 'find-no' });
+  const find = el(
+    'form',
+    { class: 'find', role: 'search', onsubmit: (e) => {
+      e.preventDefault();
+      if (input.value.trim()) location.hash = `#/application/${encodeURIComponent(input.value.trim())}`;
+    } },
+    input,
+    el('button', { type: 'submit' }, t('find')),
+  );
+  nav.replaceChildren(
+    el('ul', {}, links.map(([href, label]) => el('li', {}, el('a', { href, 'aria-current': current === href ? 'page' : undefined }, label)))),
+    find,
+  );
+  nav.hidden = false;
+}
+
+/** Shows the screen the hash names; `flash` is the outcome of the action that led here. */
+async function route(flash) {
+  const main = $('main');
+  if (!state.officer) return;
+  renderNav();
+  if (!isWindow()) {
+    main.replaceChildren(
+      el('h2', {}, t('otherRoleTitle')),
+      el('p', { testid: 'other-role' }, t('otherRole', { role: t(`role_${state.officer.role}`) }), ' ', el('a', { href: '/supervision' }, t('toSupervision'))),
+    );
+    document.body.dataset.ready = 'true';
+    return;
+  }
+  const [, screen, a, b] = location.hash.split('/').map(decodeURIComponent);
+  const again = (message) => route(message);
+  try {
+    main.setAttribute('aria-busy', 'true');
+    if (screen === 'application' && a) await renderApplication(main, a, again, flash);
+    else if (screen === 'decide' && a && b) await renderDecision(main, a, b, again, flash);
+    else if (screen === 'consult') await renderConsultation(main);
+    else if (screen === 'inbox' && isDeciding()) await renderInbox(main);
+    else if (screen === 'queue' || !isDeciding()) await renderQueue(main);
+    else await renderInbox(main);
+    if (!flash) focusHeading(main);
+    else {
+      const status = main.querySelector('[data-testid="flash"]');
+      if (status) {
+        status.tabIndex = -1;
+        status.focus();
+      }
+    }
+  } catch (error) {
+    if (error.status === 401) return;
+    main.replaceChildren(el('h2', {}, t('loadFailedTitle')), el('p', { class: 'form-error', role: 'alert', testid: 'load-error' }, error.message));
+  } finally {
+    main.removeAttribute('aria-busy');
+    document.body.dataset.ready = 'true';
+  }
+}
+
+async function start() {
+  renderStatic();
+  $('lang-switch').addEventListener('click', () => {
+    state.lang = state.lang === 'en' ? 'zh' : 'en';
+    try {
+      localStorage.setItem(LANG_KEY, state.lang);
+    } catch {
+      // private mode: the choice lasts for this page only
+    }
+    renderStatic();
+    void route();
+  });
+  $('sign-out').addEventListener('click', () => void signOut());
+  window.addEventListener('hashchange', () => void route());
+
+  const session = await loadSession().catch(() => null);
+  if (!session) {
+    $('main').replaceChildren(el('p', { class: 'muted' }, t('signInNeeded')));
+    showSignIn(t('signInNeeded'));
+    document.body.dataset.ready = 'true';
+    return;
+  }
+  state.officer = session.officer;
+  state.csrfToken = session.csrfToken;
+  $('sign-out').hidden = false;
+  const year = Number(new Date().toISOString().slice(0, 4));
+  await Promise.all([
+    getJSON('/v1/departments').then((body) => {
+      state.departments = new Map(body.departments.map((d) => [d.code, d]));
+    }).catch(() => {}),
+    loadCalendar([year, year + 1], getJSON),
+  ]);
+  renderStatic();
+  await route();
+}
+
+void start();

@@ -1,0 +1,117 @@
+// The API of the same origin, with the session cookie: the page never holds a token. Sign-in is the
+// identity provider's (GET /auth/session, /auth/login, POST /auth/logout); every request that changes
+// something carries the session's CSRF token. A 401 means the session ended: the page says so.
+
+import { t } from './i18n.js';
+import { $, el } from './helpers.js';
+import { state } from './state.js';
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+const SIGN_IN = '/auth/login?returnTo=/workstation';
+
+function csrfFromCookie() {
+  return /(?:^|;\s*)ow_csrf=([^;]+)/.exec(document.cookie)?.[1];
+}
+
+/** One request; JSON in and out unless a FormData body is given. Throws ApiError with the API's code and message. */
+export async function request(method, url, body) {
+  const headers = { accept: 'application/json' };
+  if (method !== 'GET') {
+    const csrf = state.csrfToken ?? csrfFromCookie();
+    if (csrf) headers['x-csrf-token'] = decodeURIComponent(csrf);
+  }
+  let payload;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(url, { method, headers, body: payload, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', t('networkError'));
+  }
+  const data = response.status === 204 ? undefined : await response.json().catch(() => undefined);
+  if (response.status === 401 && url.startsWith('/v1/')) {
+    sessionExpired();
+    throw new ApiError(401, data?.error?.code ?? 'session_expired', t('sessionExpired'));
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, data?.error?.code ?? 'error', data?.error?.message ?? `${response.status} ${response.statusText}`, data?.error?.details);
+  }
+  return data;
+}
+
+export const getJSON = (url) => request('GET', url);
+export const postJSON = (url, body) => request('POST', url, body ?? {});
+
+/**
+ * A route another part of OneWindow adds (attachments, documents): until it is there (404), an empty answer,
+ * quietly.
+ */
+export async function optional(url, empty) {
+  try {
+    return await getJSON(url);
+  } catch (error) {
+    if (error.status === 404) return empty;
+    throw error;
+  }
+}
+
+/** Shows a notice with the sign-in link across the page (session ended, or never began). */
+export function showSignIn(message) {
+  const notice = $('notice');
+  notice.replaceChildren(el('span', {}, message, ' '), el('a', { href: SIGN_IN, testid: 'sign-in' }, t('signIn')));
+  notice.hidden = false;
+}
+
+function sessionExpired() {
+  state.officer = null;
+  $('sign-out').hidden = true;
+  showSignIn(t('sessionExpired'));
+}
+
+/**
+ * The signed-in officer and the session's CSRF token, or null (the sign-in link is shown).
+ * Until the sign-in part of OneWindow is merged, /auth/session answers 404: the page then asks GET /v1/me
+ * with whatever credentials the browser sends (the tests' Authorization header). Remove this fallback,
+ * marked FALLBACK below, once /auth/session is served.
+ */
+export async function loadSession() {
+  const response = await fetch('/auth/session', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+  if (response.ok) {
+    const body = await response.json();
+    return { officer: body.officer, csrfToken: body.csrfToken ?? null };
+  }
+  // FALLBACK (until /auth/session lands): ask who the API thinks we are.
+  if (response.status === 404) {
+    const me = await fetch('/v1/me', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+    const body = me.ok ? await me.json() : undefined;
+    if (body?.kind === 'staff') return { officer: body.officer, csrfToken: null };
+  }
+  return null;
+}
+
+export async function signOut() {
+  try {
+    await request('POST', '/auth/logout');
+  } catch {
+    // signed out or not, the page shows the sign-in link
+  }
+  state.officer = null;
+  state.csrfToken = null;
+  $('sign-out').hidden = true;
+  $('nav').hidden = true;
+  $('whoami').textContent = '';
+  $('main').replaceChildren(el('p', { class: 'muted' }, t('signedOut')));
+  showSignIn(t('signedOut'));
+}

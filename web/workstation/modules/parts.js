@@ -1,0 +1,177 @@
+// Parts that the window's and the deciding officer's screens share: the item as the application was
+// submitted under it, the summary, the materials with their attachments, the documents, the reviews.
+
+import { getJSON, optional, request } from './api.js';
+import { actionForm } from './forms.js';
+import { t } from './i18n.js';
+import { departmentName, dueDay, el, facts, formatInstant, localName, officerName, remainingNode } from './helpers.js';
+import { state } from './state.js';
+
+/** The item's definition at the application's version: its checklist and whether it is major. */
+export async function itemOf(code, version) {
+  const key = `${code}@${version ?? 'current'}`;
+  if (!state.items.has(key)) {
+    const url = version ? `/v1/items/${encodeURIComponent(code)}/versions/${version}` : `/v1/items/${encodeURIComponent(code)}`;
+    state.items.set(key, (await getJSON(url)).definition);
+  }
+  return state.items.get(key);
+}
+
+export const requiredOf = (item) => (item?.materials ?? []).filter((m) => m.required !== false).map((m) => m.name);
+
+export function stageBadge(stage) {
+  return el('span', { class: `stage stage-${stage}`, testid: 'stage', dataset: { stage } }, t(`stage_${stage}`));
+}
+
+/** The application at a glance: number, item, applicant, stage, the responsible officer and the limits. */
+export function summary(app, item) {
+  const d = app.deadlines ?? {};
+  const stopped = !!d.stoppedSince;
+  return el(
+    'section',
+    { class: 'card', 'aria-labelledby': 'summary-title' },
+    el('h3', { id: 'summary-title' }, t('summary')),
+    facts([
+      [t('applicationNo'), el('span', { class: 'mono', testid: 'application-no' }, app.applicationNo)],
+      [t('item'), `${localName(item) ?? app.itemCode}${item?.major ? ` · ${t('majorItem')}` : ''}`],
+      [t('stage'), stageBadge(app.stage)],
+      [t('applicant'), `${app.applicant.name}（${app.applicant.idNumber}）`],
+      [t('leadDepartment'), departmentName(app.leadDepartment)],
+      [t('responsible'), officerName(app.responsibleOfficer)],
+      [t('submittedAt'), formatInstant(app.submittedAt)],
+      app.acceptedAt && [t('acceptedAt'), formatInstant(app.acceptedAt)],
+      d.promisedDueAt && [t('promisedDue'), el('span', {}, dueDay(d.promisedDueAt, { testid: 'promised-due' }), ' ', remainingNode(d.promisedDueAt, stopped))],
+      d.statutoryDueAt && [t('statutoryDue'), el('span', {}, dueDay(d.statutoryDueAt, { testid: 'statutory-due' }), ' ', remainingNode(d.statutoryDueAt, stopped))],
+      stopped && [t('stoppedSince'), formatInstant(d.stoppedSince)],
+      app.handover && [t('handover'), `${app.handover.recipient ?? '—'} · ${app.handover.licenceNo ?? '—'}`],
+    ]),
+  );
+}
+
+/** The application's attachments by material, or null when that part of OneWindow is not there yet (404). */
+export async function attachmentsOf(no) {
+  const body = await optional(`/v1/applications/${encodeURIComponent(no)}/attachments`, null);
+  if (!body) return null;
+  const byMaterial = new Map();
+  for (const a of body.attachments ?? []) byMaterial.set(a.material, [...(byMaterial.get(a.material) ?? []), a]);
+  return byMaterial;
+}
+
+const size = (bytes) => (bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
+
+/** The files handed in for one material, each opening in a new tab. */
+export function attachmentList(files) {
+  if (!files?.length) return el('span', { class: 'muted' }, t('noAttachments'));
+  return el(
+    'ul',
+    { class: 'files' },
+    files.map((f) => el('li', {}, el('a', { href: f.url, target: '_blank', rel: 'noopener' }, f.fileName), ` · ${size(f.size)} · ${formatInstant(f.uploadedAt)}`)),
+  );
+}
+
+/** Upload one file for one material (multipart: material + file). */
+export function uploadForm(no, material, done) {
+  const input = el('input', { type: 'file', name: 'file', required: true, 'aria-label': t('uploadFor', { material }) });
+  return actionForm({
+    testid: 'upload',
+    legend: t('upload'),
+    fields: [input],
+    submitLabel: t('uploadButton'),
+    onSubmit: async () => {
+      const body = new FormData();
+      body.append('material', material);
+      body.append('file', input.files[0]);
+      return request('POST', `/v1/applications/${encodeURIComponent(no)}/attachments`, body);
+    },
+    done,
+  });
+}
+
+/**
+ * The item's materials: required ones with whether they were handed in, and their attachments. With
+ * `checkable`, each is a checkbox (named after the material) that the officer ticks as verified.
+ */
+export function materialsTable({ app, item, attachments, checkable = false, upload = false, done }) {
+  const all = (item?.materials ?? []).map((m) => ({ name: m.name, required: m.required !== false }));
+  for (const name of app.materials) if (!all.some((m) => m.name === name)) all.push({ name, required: false });
+  const rows = all.map((m, i) => {
+    const handedIn = app.materials.includes(m.name);
+    const id = `material-${i}`;
+    const label = checkable
+      ? el('label', { class: 'check' }, el('input', { type: 'checkbox', id, name: 'material', value: m.name, checked: handedIn, testid: `material-${i}` }), ` ${m.name}`)
+      : el('span', {}, m.name);
+    return el(
+      'tr',
+      { dataset: { material: m.name, handedIn: String(handedIn) } },
+      el('td', {}, label),
+      el('td', {}, m.required ? t('required') : t('optional')),
+      el('td', {}, el('span', { class: handedIn ? 'ok' : 'missing' }, handedIn ? t('handedIn') : t('notHandedIn'))),
+      el('td', {}, attachments === null ? '—' : attachmentList(attachments.get(m.name)), upload && attachments !== null ? uploadForm(app.applicationNo, m.name, done) : null),
+    );
+  });
+  return el(
+    'table',
+    { class: 'table materials', testid: 'materials' },
+    el('caption', {}, checkable ? t('checklistCaption') : t('materialsCaption')),
+    el('thead', {}, el('tr', {}, [t('material'), t('requiredCol'), t('handedInCol'), t('attachments')].map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, rows),
+  );
+}
+
+/** The application's PDFs (一次性告知书, 受理通知书, …), each opening in a new tab to print. */
+export async function documentsSection(no) {
+  const body = await optional(`/v1/applications/${encodeURIComponent(no)}/documents`, { documents: [] }).catch(() => ({ documents: [] }));
+  const docs = body.documents ?? [];
+  return el(
+    'section',
+    { class: 'card', 'aria-labelledby': 'documents-title', testid: 'documents' },
+    el('h3', { id: 'documents-title' }, t('documents')),
+    docs.length === 0
+      ? el('p', { class: 'muted' }, '—')
+      : el(
+          'ul',
+          { class: 'files' },
+          docs.map((d) =>
+            el(
+              'li',
+              {},
+              el('a', { href: d.url, target: '_blank', rel: 'noopener', testid: `document-${d.kind}` }, `${t(`doc_${d.kind}`)}${d.number ? ` ${d.number}` : ''}`),
+              ` · ${formatInstant(d.issuedAt)}`,
+            ),
+          ),
+        ),
+  );
+}
+
+/** Every department's review: its step, status, limit and who decided, with what reason or conditions. */
+export function reviewsTable(app, highlight) {
+  if (!app.reviews?.length) return el('p', { class: 'muted' }, t('noReviews'));
+  return el(
+    'table',
+    { class: 'table', testid: 'reviews' },
+    el('caption', {}, t('reviewsCaption')),
+    el('thead', {}, el('tr', {}, [t('step'), t('department'), t('status'), t('promisedDue'), t('remainingCol'), t('decidedBy'), t('reason')].map((h) => el('th', { scope: 'col' }, h)))),
+    el(
+      'tbody',
+      {},
+      app.reviews.map((r) => {
+        const stopped = r.stops?.some((s) => !s.endedAt);
+        return el(
+          'tr',
+          { class: r.department === highlight ? 'highlight' : '', dataset: { department: r.department, status: r.status } },
+          el('td', {}, String(r.step + 1)),
+          el('th', { scope: 'row' }, departmentName(r.department)),
+          el('td', {}, el('span', { class: `status status-${r.status}` }, t(`review_${r.status}`)), r.late ? ` · ${t('late')}` : ''),
+          el('td', {}, dueDay(r.deadlines?.promisedDueAt)),
+          el('td', {}, r.status === 'open' ? remainingNode(r.deadlines?.promisedDueAt, stopped) : '—'),
+          el('td', {}, r.decidedBy ? officerName(r.decidedBy) : '—'),
+          el('td', {}, [r.reason, r.conditions].filter(Boolean).join(' · ') || '—'),
+        );
+      }),
+    ),
+  );
+}
+
+export function screenHeader(title, ...extra) {
+  return el('div', { class: 'screen-head' }, el('h2', {}, title), ...extra);
+}
