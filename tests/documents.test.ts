@@ -14,7 +14,7 @@ import { submitted } from '../workflows/rules/intake.js';
 import { chinaDate } from '../workflows/rules/working-days.js';
 import { renderDocument } from '../api/documents/pdf.js';
 import { applicationInput } from './support/items.js';
-import { type Stack, chiefOf, createKey, caller, materialsOf, startStack, supervisorOf, windowOf } from './support/stack.js';
+import { type Inject, type Stack, chiefOf, createKey, caller, materialsOf, startStack, supervisorOf, windowOf } from './support/stack.js';
 import { ok, windowActions } from './support/window.js';
 
 let stack: Stack;
@@ -35,10 +35,10 @@ interface Listed {
   url: string;
 }
 
-const listed = async (no: string, as = stack.integrator) => ok<{ documents: Listed[] }>(await as(`/v1/applications/${no}/documents`)).documents;
+const listed = async (no: string, as: Inject = stack.integrator) => ok<{ documents: Listed[] }>(await as(`/v1/applications/${no}/documents`)).documents;
 
 /** The PDF's bytes, once the answer is a PDF shown inline under a Chinese name. */
-async function pdfOf(url: string, as = stack.integrator): Promise<Buffer> {
+async function pdfOf(url: string, as: Inject = stack.integrator): Promise<Buffer> {
   const res = await as(url);
   expect(res.statusCode, res.body).toBe(200);
   expect(res.headers['content-type']).toBe('application/pdf');
