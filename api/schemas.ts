@@ -130,6 +130,7 @@ export const review = z
     decidedAt: z.string().nullable(),
     decidedBy: officer.nullable(),
     reason: z.string().nullable(),
+    conditions: z.string().nullable().describe('An approval with conditions (附条件)'),
     deadlines: clock.extend({ stoppedDays: z.number().int() }),
     stops: z.array(clockStopView),
     late: z.boolean().describe('Decided after its promised limit'),

@@ -117,7 +117,12 @@ describe('the decisions', () => {
     const conditions = '自取得许可之日起三个月内完成住所消防安全检查';
     for (const department of ['market_regulation', 'public_security', 'human_resources', 'housing_fund']) ok(await approve(no, department));
     const url = `/v1/applications/${no}/reviews/taxation/decision`;
-    expect(ok<{ stage: string }>(await stack.as(chiefOf('taxation'))({ method: 'POST', url, payload: { decision: 'approve', conditions } })).stage).toBe('completed');
+    const completed = ok<{ stage: string; reviews: { department: string; conditions: string | null }[] }>(
+      await stack.as(chiefOf('taxation'))({ method: 'POST', url, payload: { decision: 'approve', conditions } }),
+    );
+    expect(completed.stage).toBe('completed');
+    expect(completed.reviews.map((r) => [r.department, r.conditions])).toContainEqual(['taxation', conditions]);
+    expect(completed.reviews.filter((r) => r.conditions !== null)).toHaveLength(1);
 
     const decision = (await listed(no)).find((d) => d.kind === 'approval_decision')!;
     expect(decision).toMatchObject({ title: '准予行政许可决定书' });

@@ -24,6 +24,7 @@ CREATE TABLE "documents" (
 	"rendered_at" timestamp with time zone
 );
 --> statement-breakpoint
+ALTER TABLE "reviews" ADD COLUMN "conditions" text;--> statement-breakpoint
 ALTER TABLE "documents" ADD CONSTRAINT "documents_application_no_applications_application_no_fk" FOREIGN KEY ("application_no") REFERENCES "public"."applications"("application_no") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "documents_cause_uq" ON "documents" USING btree ("application_no","kind","cause_seq");--> statement-breakpoint
 CREATE UNIQUE INDEX "documents_number_uq" ON "documents" USING btree ("centre_code","year","series","serial_no");--> statement-breakpoint
