@@ -128,8 +128,10 @@ export async function allocateNumber(tx: Tx, centreCode: string, year: number, s
 export async function issueDocuments(tx: Tx, state: ApplicationState, transitionEvents: TransitionEvent[]): Promise<void> {
   const causes = transitionEvents.flatMap((event) => (ISSUED_BY[event.type] ? [{ event, kind: ISSUED_BY[event.type] }] : []));
   if (causes.length === 0) return;
-  // Holding the application's row, a concurrent try of the same write waits here and then finds the documents.
-  const [app] = await tx.select().from(applications).where(eq(applications.applicationNo, state.applicationNo)).for('update');
+  // Holding the application's row, a concurrent try of the same write waits here and then finds the
+  // documents. NO KEY UPDATE, the lock the write's own UPDATE of the row takes: a stronger one would
+  // wait for another write's foreign-key lock on the row while that write waits for this one's update.
+  const [app] = await tx.select().from(applications).where(eq(applications.applicationNo, state.applicationNo)).for('no key update');
   if (!app) return;
   let context: Awaited<ReturnType<typeof loadContext>> | undefined;
   for (const { event, kind } of causes) {

@@ -209,6 +209,11 @@ describe('issuing and numbering', () => {
     await writeTransition(stack.db, transition, { committed: true });
     const issued = await serialsOf([input.applicationNo]);
     expect(issued.map((d) => d.kind)).toEqual(['approval_decision']);
+    // Two tries of one write at the same moment (a late first try and its retry): still one.
+    const racing = await completedApplication('2031-03-03T02:00:00.000Z');
+    await Promise.all([1, 2].map(() => writeTransition(stack.db, racing.transition, { committed: true })));
+    expect((await serialsOf([racing.input.applicationNo])).map((d) => d.kind)).toEqual(['approval_decision']);
+    expect((await serialsOf([input.applicationNo, racing.input.applicationNo])).map((d) => d.serialNo).sort()).toEqual([1, 2]);
     // A local activity's write (an application from before committed writes) issues nothing.
     const local = await completedApplication('2031-03-03T02:00:00.000Z');
     await writeTransition(stack.db, local.transition);
