@@ -31,13 +31,13 @@ export const DOCUMENT_TITLES: Record<DocumentKind, string> = {
 };
 
 /** The transition that issues each kind. */
-const ISSUED_BY: Record<string, DocumentKind> = {
-  intake_request_supplement: 'supplement_notice',
-  clock_started: 'acceptance_notice',
-  intake_not_accept: 'non_acceptance_notice',
-  completed: 'approval_decision',
-  review_rejected: 'rejection_decision',
-};
+const ISSUED_BY = new Map<string, DocumentKind>([
+  ['intake_request_supplement', 'supplement_notice'],
+  ['clock_started', 'acceptance_notice'],
+  ['intake_not_accept', 'non_acceptance_notice'],
+  ['completed', 'approval_decision'],
+  ['review_rejected', 'rejection_decision'],
+]);
 
 /** Each kind's series and the word its number carries (发文字号: <centre><word>〔<year>〕第<n>号). */
 const SERIES: Record<DocumentKind, { series: string; word: string }> = {
@@ -126,7 +126,10 @@ export async function allocateNumber(tx: Tx, centreCode: string, year: number, s
  * transitions the workflow has committed (an ordinary activity's), inside its transaction.
  */
 export async function issueDocuments(tx: Tx, state: ApplicationState, transitionEvents: TransitionEvent[]): Promise<void> {
-  const causes = transitionEvents.flatMap((event) => (ISSUED_BY[event.type] ? [{ event, kind: ISSUED_BY[event.type] }] : []));
+  const causes = transitionEvents.flatMap((event) => {
+    const kind = ISSUED_BY.get(event.type);
+    return kind ? [{ event, kind }] : [];
+  });
   if (causes.length === 0) return;
   // Holding the application's row, a concurrent try of the same write waits here and then finds the
   // documents. NO KEY UPDATE, the lock the write's own UPDATE of the row takes: a stronger one would
