@@ -3,7 +3,7 @@
  * the database they use. A write scheduled before the review's stages were called steps is read with
  * today's names (workflows/legacy.ts).
  */
-import { log } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import type { Db } from '../db/client.js';
 import { calendarSnapshot } from '../db/calendar.js';
 import { listOfficers } from '../db/catalogue.js';
@@ -24,9 +24,14 @@ export function createActivities({ db }: { db: Db }) {
       await writeSubmission(db, withSteps(input));
     },
 
+    /**
+     * Run as an ordinary activity (committed writes), its arguments are facts the workflow committed,
+     * so it issues the transition's documents too; run as a local activity (applications started before
+     * the committed-writes patch), it may come from a task the server never kept, and issues none.
+     */
     async recordTransition(scheduled: Transition): Promise<void> {
       const transition = withSteps(scheduled);
-      await writeTransition(db, transition);
+      await writeTransition(db, transition, { committed: !Context.current().info.isLocal });
       log.info('transition recorded', {
         applicationNo: transition.state.applicationNo,
         events: transition.events.map((e) => e.type),

@@ -21,6 +21,7 @@ import { applicationRoutes } from './routes/applications.js';
 import { alertRoutes } from './routes/alerts.js';
 import { caseRoutes } from './routes/cases.js';
 import { consultationRoutes } from './routes/consultations.js';
+import { documentRoutes } from './routes/documents.js';
 import { statisticsRoutes } from './routes/statistics.js';
 import { supervisionRoutes } from './routes/supervision.js';
 import { calendarRoutes } from './routes/calendar.js';
@@ -101,6 +102,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(inboxRoutes, { prefix: '/v1' });
   await app.register(queueRoutes, { prefix: '/v1' });
   await app.register(historyRoutes, { prefix: '/v1' });
+  await app.register(documentRoutes, { prefix: '/v1' });
   await app.register(organisationRoutes, { prefix: '/v1' });
   await app.register(itemRoutes, { prefix: '/v1' });
   await app.register(calendarRoutes, { prefix: '/v1' });

@@ -130,6 +130,7 @@ export const review = z
     decidedAt: z.string().nullable(),
     decidedBy: officer.nullable(),
     reason: z.string().nullable(),
+    conditions: z.string().nullable().describe('An approval with conditions (附条件)'),
     deadlines: clock.extend({ stoppedDays: z.number().int() }),
     stops: z.array(clockStopView),
     late: z.boolean().describe('Decided after its promised limit'),
@@ -226,8 +227,13 @@ export const supplement = z
 export const decisionParams = applicationNoParams.extend({ department: z.string().min(1).max(64) });
 
 export const decision = z
-  .object({ decision: z.enum(['approve', 'reject']), reason: z.string().trim().max(1000).optional() })
+  .object({
+    decision: z.enum(['approve', 'reject']),
+    reason: z.string().trim().max(1000).optional(),
+    conditions: z.string().trim().min(1).max(2000).optional().describe('An approval with conditions (附条件): printed in the 准予行政许可决定书'),
+  })
   .refine((d) => d.decision !== 'reject' || !!d.reason, { path: ['reason'], message: 'a rejection needs a reason' })
+  .refine((d) => d.decision === 'approve' || d.conditions === undefined, { path: ['conditions'], message: 'only an approval carries conditions' })
   .meta({ id: 'ReviewDecision' });
 
 export const pickup = z

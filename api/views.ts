@@ -93,6 +93,7 @@ export function applicationView(row: ApplicationRow, reviews: ReviewRow[], alert
       decidedAt: iso(r.decidedAt),
       decidedBy: r.decidedBy,
       reason: r.reason,
+      conditions: r.conditions,
       deadlines: { ...clock(r, r.status === 'open' && r.stops.every((s) => s.endedAt)), stoppedDays: r.stoppedDays },
       stops: r.stops,
       late: r.late,

@@ -82,6 +82,7 @@ export function reviewRow(applicationNo: string, review: Review, lastSeq: number
     decidedAt: review.decidedAt ?? null,
     decidedBy: review.decidedBy ?? null,
     reason: review.reason ?? null,
+    conditions: review.conditions ?? null,
     warnAt: review.deadlines?.warnAt ?? null,
     promisedDueAt: review.deadlines?.promisedDue ?? null,
     statutoryDueAt: review.deadlines?.statutoryDue ?? null,

@@ -1,13 +1,14 @@
 /**
  * The read model's writer: the workflow's transitions into PostgreSQL. Every write may run twice (a
  * retried activity, a replayed worker) and a late try may land after a newer write: events, alerts and
- * cases are keyed by (application, seq), and rows only move forward in seq. The rows come from
- * read-model-rows.ts; the activities (activities/index.ts) and the API's submission call this file.
+ * cases are keyed by (application, seq), documents by (application, kind, seq), and rows only move
+ * forward in seq. The rows come from read-model-rows.ts; the activities (activities/index.ts) and the API's submission call this file.
  */
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.js';
 import { accountabilityCases, alerts, applications, events, reviews } from './schema/index.js';
 import { alertRow, applicationColumns, applicationRow, caseRow, eventRow, isAlert, reviewRow } from './read-model-rows.js';
+import { issueDocuments } from './documents.js';
 import { type ApplicationInput, type ApplicationState, type TransitionEvent, submittedEvent } from '../workflows/messages.js';
 
 /** What one write of the workflow's recorder carries: the state after it and the events that led there. */
@@ -24,7 +25,12 @@ export async function writeSubmission(db: Db, input: ApplicationInput): Promise<
   });
 }
 
-export async function writeTransition(db: Db, { state, events: transitionEvents }: Transition): Promise<void> {
+/**
+ * Writes one transition. `committed` says the workflow has committed it (an ordinary activity's
+ * arguments, not a local activity's, which a lost workflow task can leave behind): only then does it
+ * issue the documents its transitions call for (db/documents.ts), in the same transaction.
+ */
+export async function writeTransition(db: Db, { state, events: transitionEvents }: Transition, { committed = false }: { committed?: boolean } = {}): Promise<void> {
   const applicationNo = state.applicationNo;
   await db.transaction(async (tx) => {
     await insertEvents(tx, state, transitionEvents);
@@ -35,6 +41,7 @@ export async function writeTransition(db: Db, { state, events: transitionEvents 
     // row into the statistics (counts an older worker missed while a rolling update ran are right from then on).
     if (raised.some((e) => !e.department) || transitionEvents.some((e) => e.type === 'decided')) await countOwnAlerts(tx, applicationNo);
     await writeReviews(tx, state, transitionEvents);
+    if (committed) await issueDocuments(tx, state, transitionEvents);
   });
 }
 

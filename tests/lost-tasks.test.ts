@@ -5,7 +5,9 @@
  * would, and then compares every row the read model holds of the application with what the workflow
  * committed (the reconciler's comparison, db/reconcile.ts).
  */
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { documents } from '../db/schema/index.js';
 import { decisionUpdate, intakeUpdate } from '../workflows/messages.js';
 import { leaderOf, officer, windowOf } from './support/people.js';
 import { startLossyStack, writeGate } from './support/lost-tasks.js';
@@ -69,6 +71,9 @@ describe('a lost workflow task', { timeout: 180_000 }, () => {
     gate.open();
     await gate.drained();
     expect(await stack.readModelDifferences(handle)).toEqual([]);
+    // Documents come only from committed writes: the 一次性告知书, and no 受理通知书 of the lost acceptance.
+    const issued = await stack.database.db.select({ kind: documents.kind }).from(documents).where(eq(documents.applicationNo, handle.workflowId));
+    expect(issued.map((d) => d.kind)).toEqual(['supplement_notice']);
   });
 
   it('keeps a decision refused by the workflow out of the read model when a rival was committed first', async () => {

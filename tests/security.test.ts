@@ -190,6 +190,15 @@ const TABLE: Row[] = [
   { method: 'GET', route: '/v1/applications', allowed: EVERYONE },
   { method: 'GET', route: '/v1/applications/:no', allowed: ['integrator', ...LEAD, 'supervisor', 'admin'], fixture: readFixture },
   { method: 'GET', route: '/v1/applications/:no/history', allowed: [...LEAD, 'supervisor', 'admin'], fixture: readFixture },
+  { method: 'GET', route: '/v1/applications/:no/documents', allowed: ['integrator', ...LEAD, 'supervisor', 'admin'], fixture: readFixture },
+  {
+    method: 'GET',
+    route: '/v1/applications/:no/documents/:id',
+    allowed: ['integrator', ...LEAD, 'supervisor', 'admin'],
+    fixture: readFixture,
+    // No such document: those who may see the application hear 404, the others are refused before the lookup.
+    url: (no) => `/v1/applications/${no}/documents/2147483647`,
+  },
   { method: 'POST', route: '/v1/applications/:no/intake', allowed: LEAD, fixture: submitted, body: () => ({ decision: 'accept', department: 'market_regulation' }) },
   { method: 'POST', route: '/v1/applications/:no/supplements', allowed: ['integrator', ...LEAD], fixture: supplementRequested, body: () => ({ materials: ['章程'] }) },
   {

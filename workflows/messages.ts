@@ -181,6 +181,8 @@ export interface Review {
   decidedAt?: string;
   decidedBy?: Officer;
   reason?: string;
+  /** An approval with conditions (附条件): what the applicant must observe; printed in the decision (准予行政许可决定书). */
+  conditions?: string;
 }
 
 export interface IntakeRecord {
@@ -261,6 +263,8 @@ export interface ReviewDecision {
   officer: Officer;
   decision: 'approve' | 'reject';
   reason?: string;
+  /** An approval with conditions (附条件); absent in decisions recorded before it existed. */
+  conditions?: string;
 }
 
 export interface ClockStopRequest {

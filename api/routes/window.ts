@@ -7,6 +7,7 @@ import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } 
 import type { UpdateDefinition } from '@temporalio/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { licenceNoOf } from '../../db/documents.js';
 import { findApplication } from '../../db/queries.js';
 import {
   type ApplicationState,
@@ -142,13 +143,21 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/applications/:no/pickup',
     {
-      schema: { tags: ['window'], summary: 'The applicant collected the result; the application ends', params: applicationNoParams, body: pickup, response: responses },
+      schema: {
+        tags: ['window'],
+        summary: 'The applicant collected the result; the application ends. Without a licenceNo, the approval decision’s licence number is recorded',
+        params: applicationNoParams,
+        body: pickup,
+        response: responses,
+      },
       config: { access: WINDOW_STAFF },
     },
     async (request) =>
-      sendUpdate(app, request, request.params.no, pickupUpdate, (found, officer) => {
+      sendUpdate(app, request, request.params.no, pickupUpdate, async (found, officer) => {
         authorise(actsFor(officer, found.row.leadDepartment, found.row.centreCode));
-        return { ...request.body, officer };
+        // The licence handed over is the one the 准予行政许可决定书 numbered, unless the window names another.
+        const licenceNo = request.body.licenceNo ?? (await licenceNoOf(app.deps.database.db, found.row.applicationNo));
+        return { ...request.body, ...(licenceNo ? { licenceNo } : {}), officer };
       }),
   );
 };

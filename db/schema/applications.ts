@@ -125,6 +125,8 @@ export const reviews = pgTable(
     decidedAt: instant(),
     decidedBy: jsonb().$type<Officer>(),
     reason: text(),
+    /** An approval's conditions (附条件), printed in the 准予行政许可决定书. */
+    conditions: text(),
     warnAt: instant(),
     promisedDueAt: instant(),
     statutoryDueAt: instant(),

@@ -6,3 +6,4 @@ export * from './accountability.js';
 export * from './audit.js';
 export * from './security.js';
 export * from './attachments.js';
+export * from './documents.js';

@@ -97,6 +97,19 @@ describe('decide', () => {
     expect(result.events[0].data).toEqual({ reason: '附条件' });
   });
 
+  it('approves with conditions (附条件): kept in the review and its transition, with the reason', () => {
+    const conditions = '须于三个月内完成消防验收';
+    const result = decide(app, { ...approve(PARTNER, chiefOf(PARTNER), '符合条件'), conditions }, at);
+    expect(stepReview(result.state, PARTNER)?.conditions).toBe(conditions);
+    expect(result.events[0].data).toEqual({ reason: '符合条件', conditions });
+  });
+
+  it('carries no conditions on a rejection', () => {
+    const result = decide(app, { ...reject(PARTNER, '不符合条件'), conditions: '无关' }, at);
+    expect(stepReview(result.state, PARTNER)?.conditions).toBeUndefined();
+    expect(result.events[0].data).toEqual({ reason: '不符合条件' });
+  });
+
   it('rejects: the application is rejected and closed, and every other open review is withdrawn', () => {
     const reason = '卫生条件不达标';
     const withdrawn = 'Withdrawn: health rejected the application';

@@ -1,9 +1,9 @@
 /**
  * Parallel review (并联审批), DOMAIN.md: the departments of a step review at once, each with its own
  * clock; a step ends when all of them have approved, and the next one opens. A chief representative
- * decides (a department leader for a major item); a rejection needs a reason and ends the
- * application, withdrawing the other open reviews. A decision after the promised limit is accepted
- * and stays marked late.
+ * decides (a department leader for a major item), and may approve with conditions (附条件); a
+ * rejection needs a reason and ends the application, withdrawing the other open reviews. A decision
+ * after the promised limit is accepted and stays marked late.
  */
 import { type ApplicationInput, type ApplicationState, type Officer, type Review, type ReviewDecision, type StepPlan, REFUSALS } from '../messages.js';
 import { mayDecide } from './authority.js';
@@ -90,12 +90,14 @@ function absentReviewRefusal(app: ApplicationState, input: ApplicationInput, dep
 export function decide(app: ApplicationState, decision: ReviewDecision, at: string): Change {
   const decided = stepReview(app, decision.department)!;
   const status = decision.decision === 'approve' ? 'approved' : 'rejected';
+  // Conditions (附条件) go with an approval only; absent, the review and its event look as they always did.
+  const conditions = status === 'approved' && decision.conditions?.trim() ? decision.conditions : undefined;
   const drafts: Draft[] = [];
   const reviews = app.reviews.map((review): Review => {
     if (review === decided) {
       // A decision after the promised limit is accepted, and stays marked late.
       const late = !!review.deadlines && Date.parse(at) >= Date.parse(review.deadlines.promisedDue);
-      return { ...review, status, decidedAt: at, decidedBy: decision.officer, reason: decision.reason, late };
+      return { ...review, status, decidedAt: at, decidedBy: decision.officer, reason: decision.reason, late, ...(conditions ? { conditions } : {}) };
     }
     return review;
   });
@@ -104,7 +106,7 @@ export function decide(app: ApplicationState, decision: ReviewDecision, at: stri
     step: decided.step,
     department: decided.department,
     actor: decision.officer,
-    data: decision.reason ? { reason: decision.reason } : undefined,
+    data: decision.reason || conditions ? { ...(decision.reason ? { reason: decision.reason } : {}), ...(conditions ? { conditions } : {}) } : undefined,
   });
   if (status === 'approved') return change(app, { reviews }, drafts, at);
   const reason = `Withdrawn: ${decided.department} rejected the application`;

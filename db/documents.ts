@@ -1,0 +1,287 @@
+/**
+ * The documents an application's transitions issue (issue 15), inside the read model's write of the
+ * transition (db/read-model.ts), in the same transaction:
+ *
+ * | transition                                 | document                         | series              |
+ * |--------------------------------------------|----------------------------------|---------------------|
+ * | intake_request_supplement (补正 at intake) | 一次性告知书 supplement_notice    | supplement_notice   |
+ * | clock_started (accepted, the clock starts) | 受理通知书 acceptance_notice      | acceptance_notice   |
+ * | intake_not_accept (不予受理)               | 不予受理通知书 non_acceptance_notice | non_acceptance_notice |
+ * | completed (every department approved)      | 准予行政许可决定书 approval_decision | decision (+ licence) |
+ * | review_rejected (a department rejected)    | 不予行政许可决定书 rejection_decision | decision           |
+ *
+ * A document is keyed by (application, kind, the transition's seq), so a retried write finds it and
+ * issues nothing, and a second supplement request is a second notice. Its number is the next of its
+ * series at the application's centre in the year of issue (in China), taken with an upsert on the
+ * series' row in the same transaction: a transaction that rolls back gives its number back, and
+ * concurrent issues at one centre wait on that row, so numbers run without gaps.
+ */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from './client.js';
+import { type DocumentKind, applications, centres, departments, documentSeries, documents, itemVersions, items } from './schema/index.js';
+import type { ApplicationState, Deadlines, Review, TransitionEvent } from '../workflows/messages.js';
+import { chinaDate } from '../workflows/rules/working-days.js';
+
+export const DOCUMENT_TITLES: Record<DocumentKind, string> = {
+  supplement_notice: '一次性告知书',
+  acceptance_notice: '受理通知书',
+  non_acceptance_notice: '不予受理通知书',
+  approval_decision: '准予行政许可决定书',
+  rejection_decision: '不予行政许可决定书',
+};
+
+/** The transition that issues each kind. */
+const ISSUED_BY = new Map<string, DocumentKind>([
+  ['intake_request_supplement', 'supplement_notice'],
+  ['clock_started', 'acceptance_notice'],
+  ['intake_not_accept', 'non_acceptance_notice'],
+  ['completed', 'approval_decision'],
+  ['review_rejected', 'rejection_decision'],
+]);
+
+/** Each kind's series and the word its number carries (发文字号: <centre><word>〔<year>〕第<n>号). */
+const SERIES: Record<DocumentKind, { series: string; word: string }> = {
+  supplement_notice: { series: 'supplement_notice', word: '补告' },
+  acceptance_notice: { series: 'acceptance_notice', word: '受通' },
+  non_acceptance_notice: { series: 'non_acceptance_notice', word: '不受通' },
+  // Approvals and rejections are both 行政许可决定 and share one series.
+  approval_decision: { series: 'decision', word: '许决' },
+  rejection_decision: { series: 'decision', word: '许决' },
+};
+export const LICENCE_SERIES = 'licence';
+
+/** A document's number as printed: 450100许决〔2026〕第000012号. */
+export const documentNumber = (centreCode: string, word: string, year: number, serial: number) =>
+  `${centreCode}${word}〔${year}〕第${String(serial).padStart(6, '0')}号`;
+
+/** A licence number (许可证编号): XK-450100-2026-000012. */
+export const licenceNumber = (centreCode: string, year: number, serial: number) => `XK-${centreCode}-${year}-${String(serial).padStart(6, '0')}`;
+
+/**
+ * The day a limit ends, as printed: the last working day itself. A due instant is the start of the
+ * day after it (workflows/rules/working-days.ts), so the day is the one before the instant, in China.
+ */
+export const lastDayOf = (due: string) => chinaDate(new Date(Date.parse(due) - 1));
+
+interface Named {
+  code: string;
+  name: string;
+}
+
+/** One department's decision, as a decision document lists it. */
+export interface DecisionLine {
+  department: Named;
+  centreCode: string;
+  status: Review['status'];
+  reason?: string;
+  conditions?: string;
+  decidedOn?: string;
+}
+
+interface Common {
+  title: string;
+  number: string;
+  applicationNo: string;
+  applicant: { type: 'person' | 'organisation'; name: string };
+  item: Named;
+  /** The centre that issues it (its seal line), and the lead department that took the application in. */
+  centre: Named;
+  department: Named;
+  submittedOn: string;
+  issuedAt: string;
+  /** The day of issue in China, yyyy-mm-dd. */
+  issuedOn: string;
+}
+
+export type DocumentFields = Common &
+  (
+    | { kind: 'supplement_notice'; missingMaterials: string[]; reason?: string }
+    | {
+        kind: 'acceptance_notice';
+        acceptedOn: string;
+        promisedLimitDays: number;
+        statutoryLimitDays: number;
+        /** The last working days of the limits (not the instants they end). */
+        promisedLastDay: string;
+        statutoryLastDay: string;
+        provisional: boolean;
+      }
+    | { kind: 'non_acceptance_notice'; reason: string }
+    | { kind: 'approval_decision'; licenceNo: string; acceptedOn?: string; decisions: DecisionLine[] }
+    | { kind: 'rejection_decision'; reason: string; rejectedBy: Named; acceptedOn?: string; decisions: DecisionLine[] }
+  );
+
+/** Takes the next number of a series; the row stays locked until the transaction ends. */
+export async function allocateNumber(tx: Tx, centreCode: string, year: number, series: string): Promise<number> {
+  const [row] = await tx
+    .insert(documentSeries)
+    .values({ centreCode, year, series, lastNo: 1 })
+    .onConflictDoUpdate({ target: [documentSeries.centreCode, documentSeries.year, documentSeries.series], set: { lastNo: sql`${documentSeries.lastNo} + 1` } })
+    .returning({ lastNo: documentSeries.lastNo });
+  return row.lastNo;
+}
+
+/**
+ * Issues the documents these transitions call for, each once. Call only with a write whose
+ * transitions the workflow has committed (an ordinary activity's), inside its transaction.
+ */
+export async function issueDocuments(tx: Tx, state: ApplicationState, transitionEvents: TransitionEvent[]): Promise<void> {
+  const causes = transitionEvents.flatMap((event) => {
+    const kind = ISSUED_BY.get(event.type);
+    return kind ? [{ event, kind }] : [];
+  });
+  if (causes.length === 0) return;
+  // Holding the application's row, a concurrent try of the same write waits here and then finds the
+  // documents. NO KEY UPDATE, the lock the write's own UPDATE of the row takes: a stronger one would
+  // wait for another write's foreign-key lock on the row while that write waits for this one's update.
+  const [app] = await tx.select().from(applications).where(eq(applications.applicationNo, state.applicationNo)).for('no key update');
+  if (!app) return;
+  let context: Awaited<ReturnType<typeof loadContext>> | undefined;
+  for (const { event, kind } of causes) {
+    const [issued] = await tx
+      .select({ id: documents.id })
+      .from(documents)
+      .where(and(eq(documents.applicationNo, app.applicationNo), eq(documents.kind, kind), eq(documents.causeSeq, event.seq)));
+    if (issued) continue;
+    context ??= await loadContext(tx, app);
+    const issuedOn = chinaDate(event.at);
+    const year = Number(issuedOn.slice(0, 4));
+    const { series, word } = SERIES[kind];
+    const serialNo = await allocateNumber(tx, app.centreCode, year, series);
+    const number = documentNumber(app.centreCode, word, year, serialNo);
+    const licenceNo = kind === 'approval_decision' ? licenceNumber(app.centreCode, year, await allocateNumber(tx, app.centreCode, year, LICENCE_SERIES)) : undefined;
+    const common: Common = {
+      title: DOCUMENT_TITLES[kind],
+      number,
+      applicationNo: app.applicationNo,
+      applicant: { type: app.applicant.type, name: app.applicant.name },
+      item: context.item,
+      centre: context.centre,
+      department: context.department(app.leadDepartment),
+      submittedOn: chinaDate(app.submittedAt),
+      issuedAt: new Date(event.at).toISOString(),
+      issuedOn,
+    };
+    const fields = documentFields(kind, common, state, event, context.department, licenceNo, app);
+    await tx.insert(documents).values({
+      applicationNo: app.applicationNo,
+      kind,
+      causeSeq: event.seq,
+      title: common.title,
+      centreCode: app.centreCode,
+      year,
+      series,
+      serialNo,
+      number,
+      licenceNo: licenceNo ?? null,
+      issuedAt: common.issuedAt,
+      fields,
+    });
+  }
+}
+
+type ApplicationRow = typeof applications.$inferSelect;
+
+function documentFields(
+  kind: DocumentKind,
+  common: Common,
+  state: ApplicationState,
+  event: TransitionEvent,
+  department: (code: string) => Named,
+  licenceNo: string | undefined,
+  app: ApplicationRow,
+): DocumentFields {
+  const data = (event.data ?? {}) as { reason?: string; missingMaterials?: string[] } & Partial<Deadlines>;
+  const acceptedOn = state.acceptedAt ? chinaDate(state.acceptedAt) : undefined;
+  const decisions = () =>
+    state.reviews.map(
+      (r): DecisionLine => ({
+        department: department(r.department),
+        centreCode: r.centreCode,
+        status: r.status,
+        ...(r.reason ? { reason: r.reason } : {}),
+        ...(r.conditions ? { conditions: r.conditions } : {}),
+        ...(r.decidedAt ? { decidedOn: chinaDate(r.decidedAt) } : {}),
+      }),
+    );
+  switch (kind) {
+    case 'supplement_notice':
+      return { ...common, kind, missingMaterials: data.missingMaterials ?? [], ...(data.reason ? { reason: data.reason } : {}) };
+    case 'acceptance_notice':
+      return {
+        ...common,
+        kind,
+        acceptedOn: acceptedOn ?? common.issuedOn,
+        promisedLimitDays: app.promisedLimitDays,
+        statutoryLimitDays: app.statutoryLimitDays,
+        promisedLastDay: lastDayOf(data.promisedDue!),
+        statutoryLastDay: lastDayOf(data.statutoryDue!),
+        provisional: data.provisional ?? false,
+      };
+    case 'non_acceptance_notice':
+      return { ...common, kind, reason: data.reason ?? '' };
+    case 'approval_decision':
+      return { ...common, kind, licenceNo: licenceNo!, acceptedOn, decisions: decisions() };
+    case 'rejection_decision':
+      return { ...common, kind, reason: data.reason ?? '', rejectedBy: department(event.department!), acceptedOn, decisions: decisions() };
+  }
+}
+
+/** The names a document prints: the item as submitted, the centre, the departments. */
+async function loadContext(tx: Tx, app: ApplicationRow) {
+  const [version] = await tx
+    .select({ definition: itemVersions.definition })
+    .from(itemVersions)
+    .where(and(eq(itemVersions.itemCode, app.itemCode), eq(itemVersions.version, app.itemVersion)));
+  const [current] = version ? [] : await tx.select({ name: items.name }).from(items).where(eq(items.code, app.itemCode));
+  const [centre] = await tx.select({ name: centres.name }).from(centres).where(eq(centres.code, app.centreCode));
+  const names = new Map((await tx.select({ code: departments.code, name: departments.name }).from(departments)).map((d) => [d.code, d.name]));
+  return {
+    item: { code: app.itemCode, name: version?.definition.name ?? current?.name ?? app.itemCode },
+    centre: { code: app.centreCode, name: centre?.name ?? app.centreCode },
+    department: (code: string): Named => ({ code, name: names.get(code) ?? code }),
+  };
+}
+
+export type DocumentRow = typeof documents.$inferSelect;
+
+/** An application's documents in the order they were issued, without their bytes. */
+export async function listDocuments(db: Db, applicationNo: string) {
+  return db
+    .select({ id: documents.id, kind: documents.kind, title: documents.title, number: documents.number, licenceNo: documents.licenceNo, issuedAt: documents.issuedAt, causeSeq: documents.causeSeq })
+    .from(documents)
+    .where(eq(documents.applicationNo, applicationNo))
+    .orderBy(asc(documents.id));
+}
+
+export async function findDocument(db: Db, applicationNo: string, id: number): Promise<DocumentRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(documents)
+    .where(and(eq(documents.applicationNo, applicationNo), eq(documents.id, id)));
+  return row;
+}
+
+/**
+ * Keeps the PDF as first rendered. Two first requests at once render the same bytes (the rendering is
+ * deterministic); whichever lands first is kept and returned to both.
+ */
+export async function keepPdf(db: Db, id: number, pdf: Buffer): Promise<Buffer> {
+  await db
+    .update(documents)
+    .set({ pdf, renderedAt: sql`now()` })
+    .where(and(eq(documents.id, id), sql`${documents.pdf} is null`));
+  const [row] = await db.select({ pdf: documents.pdf }).from(documents).where(eq(documents.id, id));
+  return row.pdf ?? pdf;
+}
+
+/** The licence number of an application's approval, if one was issued. */
+export async function licenceNoOf(db: Db, applicationNo: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ licenceNo: documents.licenceNo })
+    .from(documents)
+    .where(and(eq(documents.applicationNo, applicationNo), eq(documents.kind, 'approval_decision')))
+    .orderBy(asc(documents.id))
+    .limit(1);
+  return row?.licenceNo ?? undefined;
+}
