@@ -5,3 +5,4 @@ export * from './calendar.js';
 export * from './accountability.js';
 export * from './audit.js';
 export * from './security.js';
+export * from './sessions.js';
