@@ -15,8 +15,16 @@ await runProcess(async () => {
   await registerSearchAttributes(temporal.connection, config.temporal.namespace).catch((err: unknown) =>
     logger.warn({ err }, 'could not register search attributes (register them with the operator API)'),
   );
+  const { issuerUrl } = config.signIn;
+  if (!issuerUrl) logger.info('OIDC_ISSUER_URL is not set: no browser sign-in, only tokens and API keys');
   const app = await buildApp(
-    { database, auth: authConfig(config, { localSecret: false }), security: config.security, temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl: config.temporal.uiUrl } },
+    {
+      database,
+      auth: authConfig(config, { localSecret: false }),
+      signIn: issuerUrl ? { ...config.signIn, issuerUrl } : undefined,
+      security: config.security,
+      temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl: config.temporal.uiUrl },
+    },
     { loggerInstance: logger },
   );
   await app.listen({ port: config.port, host: config.host });
