@@ -173,6 +173,7 @@ async function signInPage(db: Db, uid: string, q: string, centre: string): Promi
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign in · OneWindow local identity provider</title>
+<link rel="icon" href="data:,">
 <style>
 body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1a1a1a}
 .warning{background:#fff4ce;border-left:4px solid #f9a825;padding:.5rem 1rem}
