@@ -160,11 +160,11 @@ async function signInPage(db: Db, uid: string, q: string, centre: string): Promi
     .map(([code, people]) => {
       const items = people
         .map(
-          (o) => `<tr><th scope="row">${html(o.name)}<br><code>${html(o.id)}</code></th><td>${html(ROLE_LABELS[o.role] ?? o.role)}</td><td>${html(o.department ?? '—')}</td>
+          (o) => `<tr><th scope="row"><span lang="zh-CN">${html(o.name)}</span><br><code>${html(o.id)}</code></th><td>${html(ROLE_LABELS[o.role] ?? o.role)}</td><td lang="zh-CN">${html(o.department ?? '—')}</td>
 <td><button type="submit" name="officer" value="${html(o.id)}" aria-label="Sign in as ${html(o.name)} (${html(o.id)})">Sign in</button></td></tr>`,
         )
         .join('\n');
-      return `<section aria-labelledby="c-${code}"><h2 id="c-${code}">${html(people[0].centreName)} (${code})</h2>
+      return `<section aria-labelledby="c-${code}"><h2 id="c-${code}"><span lang="zh-CN">${html(people[0].centreName)}</span> (${code})</h2>
 <table><thead><tr><th scope="col">Officer</th><th scope="col">Role</th><th scope="col">Department</th><th scope="col"><span class="sr">Action</span></th></tr></thead>
 <tbody>${items}</tbody></table></section>`;
     })

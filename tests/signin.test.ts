@@ -172,6 +172,24 @@ describe('signing in through the identity provider', () => {
     }
   });
 
+  it('reads the officer id from the configured claim', async () => {
+    // The local provider puts the officer id in preferred_username as well as in sub.
+    const byUsername = await startStack({ worker: false, signIn: { officerClaim: 'preferred_username' } });
+    const byNumber = await startStack({ worker: false, signIn: { officerClaim: 'employee_no' } });
+    try {
+      const { response, jar } = await signInOverHttp(byUsername.baseUrl, supervisorOf('450100'));
+      expect(response.status).toBe(302);
+      expect((await jar.fetch(`${byUsername.baseUrl}/v1/me`)).status).toBe(200);
+      const missing = await signInOverHttp(byNumber.baseUrl, supervisorOf('450100'));
+      expect(missing.response.status).toBe(400);
+      expect((await read(missing.response)).error).toMatchObject({ code: 'sign_in_failed', message: expect.stringContaining('employee_no') });
+      expect(missing.jar.cookies.has('ow_session')).toBe(false);
+    } finally {
+      await byUsername.close();
+      await byNumber.close();
+    }
+  });
+
   it('refuses an account the organisation does not know, with 403 in the one error shape and no session', async () => {
     const { response, jar } = await signInOverHttp(base, 'stranger-0001', '/supervision');
     expect(response.status).toBe(403);
