@@ -17,7 +17,8 @@ import { centres, departments, officers } from '../db/schema/index.js';
 export interface LocalIdp {
   issuer: string;
   clientId: string;
-  clientSecret: string;
+  /** Unset for a public client. */
+  clientSecret?: string;
   close(): Promise<void>;
 }
 
@@ -41,10 +42,12 @@ export async function startLocalIdp(options: {
   hostname?: string;
   redirectUris: string[];
   clientId?: string;
+  /** OneWindow as a public client: no secret, PKCE alone proves the code is its own. */
+  publicClient?: boolean;
 }): Promise<LocalIdp> {
   const { db } = options;
   const clientId = options.clientId ?? 'onewindow';
-  const clientSecret = randomBytes(32).toString('base64url');
+  const clientSecret = options.publicClient ? undefined : randomBytes(32).toString('base64url');
   // The issuer names the port, known once the server listens: requests before that are turned away.
   const started: { provider?: Provider } = {};
   const server = createServer((req, res) => {
@@ -74,11 +77,10 @@ export async function startLocalIdp(options: {
     clients: [
       {
         client_id: clientId,
-        client_secret: clientSecret,
+        ...(clientSecret ? { client_secret: clientSecret, token_endpoint_auth_method: 'client_secret_post' } : { token_endpoint_auth_method: 'none' }),
         redirect_uris: options.redirectUris,
         response_types: ['code'],
         grant_types: ['authorization_code'],
-        token_endpoint_auth_method: 'client_secret_post',
       },
     ],
     jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' }] },

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeReturnTo } from '../api/routes/signin.js';
 import { sha256 } from '../api/session.js';
 import { auditLog, sessions } from '../db/schema/index.js';
+import { loadConfig } from '../server/config.js';
 import { CookieJar, signInOverHttp } from './support/signin.js';
 import { type Stack, adminOf, startStack, submission, supervisorOf } from './support/stack.js';
 
@@ -190,6 +191,18 @@ describe('signing in through the identity provider', () => {
     }
   });
 
+  it('signs in as a public client, with PKCE alone', async () => {
+    const open = await startStack({ worker: false, signIn: { publicClient: true } });
+    try {
+      expect(open.idp!.clientSecret).toBeUndefined();
+      const { response, jar } = await signInOverHttp(open.baseUrl, supervisorOf('450100'));
+      expect(response.status).toBe(302);
+      expect((await jar.fetch(`${open.baseUrl}/v1/me`)).status).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
+
   it('refuses an account the organisation does not know, with 403 in the one error shape and no session', async () => {
     const { response, jar } = await signInOverHttp(base, 'stranger-0001', '/supervision');
     expect(response.status).toBe(403);
@@ -223,6 +236,30 @@ describe('signing in through the identity provider', () => {
     expect((await read(elsewhere)).error.code).toBe('sign_in_failed');
     const replayed = await jar.fetch(callbackUrl, { headers: { accept: 'application/json' } });
     expect(replayed.status).toBe(400);
+  });
+});
+
+describe('the sign-in settings', () => {
+  it('default to the local provider’s needs and name a bad variable', () => {
+    expect(loadConfig({ PORT: '3100' }).signIn).toEqual({
+      issuerUrl: undefined,
+      clientId: 'onewindow',
+      clientSecret: undefined,
+      officerClaim: 'sub',
+      scopes: 'openid profile',
+      devPort: 3001,
+      publicUrl: 'http://localhost:3100',
+      idleMinutes: 30,
+      absoluteHours: 10,
+    });
+    const set = loadConfig({ OIDC_ISSUER_URL: 'https://idp.example', OIDC_SCOPES: ' openid  profile email', PUBLIC_URL: 'https://ow.example/', SESSION_IDLE_MINUTES: '15' });
+    expect(set.signIn).toMatchObject({ issuerUrl: 'https://idp.example', scopes: 'openid profile email', publicUrl: 'https://ow.example', idleMinutes: 15 });
+    expect(() => loadConfig({ OIDC_ISSUER_URL: 'http://idp.example' })).toThrow(/OIDC_ISSUER_URL: must be https/);
+    expect(loadConfig({ OIDC_ISSUER_URL: 'http://127.0.0.1:3001' }).signIn.issuerUrl).toBe('http://127.0.0.1:3001');
+    expect(() => loadConfig({ OIDC_SCOPES: 'profile' })).toThrow(/OIDC_SCOPES/);
+    expect(() => loadConfig({ SESSION_IDLE_MINUTES: '0' })).toThrow(/SESSION_IDLE_MINUTES/);
+    expect(() => loadConfig({ SESSION_ABSOLUTE_HOURS: 'ten' })).toThrow(/SESSION_ABSOLUTE_HOURS/);
+    expect(() => loadConfig({ PUBLIC_URL: 'onewindow.example' })).toThrow(/PUBLIC_URL/);
   });
 });
 

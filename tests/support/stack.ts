@@ -80,7 +80,9 @@ export function caller(app: App, headers: () => Promise<Record<string, string>>)
  * The stack of one test file. `signIn` serves the API over HTTP with browser sign-in through a local
  * identity provider (server/local-idp.ts), with these settings over the defaults (see tests/support/signin.ts).
  */
-export async function startStack(options: { worker?: boolean; signIn?: boolean | Partial<Omit<SignInConfig, 'issuerUrl' | 'publicUrl'>> } = {}): Promise<Stack> {
+export async function startStack(
+  options: { worker?: boolean; signIn?: boolean | (Partial<Omit<SignInConfig, 'issuerUrl' | 'publicUrl' | 'clientSecret'>> & { publicClient?: boolean }) } = {},
+): Promise<Stack> {
   const config = testConfig();
   const address = inject('temporalAddress');
   const taskQueue = `test-${randomUUID()}`;
@@ -117,8 +119,8 @@ export async function startStack(options: { worker?: boolean; signIn?: boolean |
   if (options.signIn) {
     port = await freePort();
     const publicUrl = `http://127.0.0.1:${port}`;
-    idp = await startLocalIdp({ db: database.db, port: 0, redirectUris: [`${publicUrl}/auth/callback`] });
-    const overrides = options.signIn === true ? {} : options.signIn;
+    const { publicClient, ...overrides } = options.signIn === true ? {} : options.signIn;
+    idp = await startLocalIdp({ db: database.db, port: 0, redirectUris: [`${publicUrl}/auth/callback`], publicClient });
     signIn = { ...config.signIn, issuerUrl: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, publicUrl, ...overrides };
   }
   const app = await buildApp({ database, auth: config.auth, signIn, temporal: { ...temporal, taskQueue, uiUrl: 'http://localhost:8233' } });
