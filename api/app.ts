@@ -7,6 +7,7 @@ import Fastify, { type FastifyRequest, type FastifyServerOptions } from 'fastify
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../db/client.js';
 import type { BlobStore } from '../db/blob-store.js';
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -14,6 +15,8 @@ import { registerAudit } from './audit.js';
 import { type AuthConfig, registerAuth } from './auth.js';
 import { integratorRoutes } from './routes/integrators.js';
 import { meRoutes } from './routes/me.js';
+import { signInRoutes } from './routes/signin.js';
+import type { SignInConfig } from './session.js';
 import { HttpError, registerErrorHandler } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { registerOpenApi } from './openapi.js';
@@ -40,6 +43,8 @@ export interface AppDeps {
   temporal: { client: Client; connection: Connection; taskQueue: string; uiUrl?: string };
   /** How staff tokens are verified (api/auth.ts). */
   auth: AuthConfig;
+  /** Browser sign-in through an OpenID Connect provider, and its sessions (api/session.ts); unset: none. */
+  signIn?: SignInConfig;
   security?: {
     /** Origins allowed to call the API from a browser; none by default (same origin only). */
     corsOrigins?: string[];
@@ -87,7 +92,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
       if (!limit.isAllowed && limit.isExceeded) throw new HttpError(429, 'rate_limited', `Too many failed sign-ins from this address; retry in ${Math.ceil(limit.ttlInSeconds)} s`);
     };
   }
-  await registerAuth(app, deps.auth, signInFailed);
+  await app.register(cookie);
+  await registerAuth(app, deps.auth, { signInFailed, sessions: deps.signIn });
   registerAudit(app);
   // Every log line about an application carries its number.
   app.addHook('preHandler', async (request) => {
@@ -115,6 +121,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(auditRoutes, { prefix: '/v1' });
   await app.register(integratorRoutes, { prefix: '/v1' });
   await app.register(meRoutes, { prefix: '/v1' });
+  if (deps.signIn) await app.register(signInRoutes, { config: deps.signIn });
   return app;
 }
 

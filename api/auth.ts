@@ -1,6 +1,7 @@
 /**
- * Who is calling. Staff carry a signed bearer token (JWT) whose subject is their officer id; their
- * role, centre and department come from the organisation, never from the token. Integrators carry an
+ * Who is calling. Staff carry a signed bearer token (JWT) whose subject is their officer id, or, in the
+ * browser, the `ow_session` cookie of a session opened by signing in (api/session.ts); their role,
+ * centre and department come from the organisation, never from the token. Integrators carry an
  * API key (`X-API-Key: ow_<id>_<secret>`), bound to centres. Every route under /v1 declares who may
  * call it (`config.access`); a route without a declaration stops the API from starting. What a caller
  * may touch within that (their centre, their department) is checked by the route with the helpers below.
@@ -15,6 +16,7 @@ import { OFFICER_ROLES, type OfficerRole, apiKeys } from '../db/schema/index.js'
 import { WINDOW_ROLES, centrePrefix, withinCentre } from '../workflows/rules/authority.js';
 import type { Officer } from '../workflows/messages.js';
 import { HttpError } from './errors.js';
+import { SESSION_COOKIE, type SessionConfig, checkCsrf, resolveSession } from './session.js';
 
 export interface AuthConfig {
   /** HS256 shared secret (at least 32 characters): local tokens from `npm run token`. */
@@ -121,9 +123,17 @@ async function staffFor(db: Db, verify: (token: string) => Promise<JWTPayload>, 
   }
   const officer = await findOfficer(db, payload.sub!);
   if (!officer) throw unauthorized(`The token names officer ${payload.sub}, who is not in the organisation`);
+  return staffIdentity(officer);
+}
+
+/** A staff caller as the organisation records them, however they proved who they are. */
+export function staffIdentity(officer: StaffOfficer): Identity {
   const { id, name, role, centreCode, departmentCode } = officer;
   return { kind: 'staff', id: `officer:${id}`, officer: { id, name, role, centreCode, departmentCode } };
 }
+
+/** Routes that take the session cookie: the API, and the session's own routes. */
+const takesSessionCookie = (url: string | undefined) => !!url && (url.startsWith('/v1/') || url === '/auth/session' || url === '/auth/logout');
 
 /**
  * Resolves the caller on every request and enforces the route's declared access: 401 without valid
@@ -132,8 +142,13 @@ async function staffFor(db: Db, verify: (token: string) => Promise<JWTPayload>, 
 export async function registerAuth(
   app: FastifyInstance,
   config: AuthConfig,
-  signInFailed?: (request: FastifyRequest) => Promise<void>,
+  options: {
+    signInFailed?: (request: FastifyRequest) => Promise<void>;
+    /** Browser sessions' timeouts; unset, the session cookie is not accepted. */
+    sessions?: SessionConfig;
+  } = {},
 ): Promise<void> {
+  const { signInFailed, sessions } = options;
   const verify = await tokenVerifier(config);
   const db = app.deps.database.db;
 
@@ -155,23 +170,28 @@ export async function registerAuth(
   app.addHook('onRequest', async (request) => {
     const apiKey = request.headers['x-api-key'];
     const authorization = request.headers.authorization;
-    // EventSource cannot send headers: the live stream alone may carry the token in its query.
-    const streamToken = request.routeOptions.url === '/v1/supervision/stream' ? (request.query as { access_token?: string }).access_token : undefined;
+    // Machines' credentials win over a cookie the same client may also hold; only the cookie needs CSRF tokens.
+    const sessionId = sessions && takesSessionCookie(request.routeOptions.url) ? request.cookies[SESSION_COOKIE] : undefined;
     try {
       if (typeof apiKey === 'string' && apiKey) request.identity = await integratorFor(db, apiKey.trim());
       else if (authorization) {
         const [scheme, token] = authorization.split(' ');
         if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthorized('Authorization must be "Bearer <token>"');
         request.identity = await staffFor(db, verify, token);
-      } else if (streamToken) request.identity = await staffFor(db, verify, streamToken);
+      } else if (sessionId) {
+        const { officer, session } = await resolveSession(db, sessionId, sessions!);
+        request.identity = staffIdentity(officer);
+        request.session = session;
+      }
     } catch (err) {
       if (err instanceof HttpError && err.statusCode === 401) await signInFailed?.(request);
       throw err;
     }
+    if (request.session) checkCsrf(request, request.session);
 
     const access = request.routeOptions.config?.access;
     if (access === undefined || access === 'public') return;
-    if (!request.identity) throw unauthorized('This route needs a staff token (Authorization: Bearer) or an integrator key (X-API-Key)');
+    if (!request.identity) throw unauthorized('This route needs a signed-in session (/auth/login), a staff token (Authorization: Bearer) or an integrator key (X-API-Key)');
     const role = roleOf(request.identity);
     if (!access.includes(role)) throw forbidden(`A ${role.replace('_', ' ')} may not ${request.method} ${request.routeOptions.url}`);
   });

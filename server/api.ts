@@ -16,10 +16,13 @@ await runProcess(async () => {
   await registerSearchAttributes(temporal.connection, config.temporal.namespace).catch((err: unknown) =>
     logger.warn({ err }, 'could not register search attributes (register them with the operator API)'),
   );
+  const { issuerUrl } = config.signIn;
+  if (!issuerUrl) logger.info('OIDC_ISSUER_URL is not set: no browser sign-in, only tokens and API keys');
   const app = await buildApp(
     {
       database,
       auth: authConfig(config, { localSecret: false }),
+      signIn: issuerUrl ? { ...config.signIn, issuerUrl } : undefined,
       security: config.security,
       attachments: { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes },
       temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl: config.temporal.uiUrl },

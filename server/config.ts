@@ -39,6 +39,18 @@ const env = z.object({
   AUTH_JWKS_URL: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
   AUTH_JWT_ISSUER: z.string().min(1).default('onewindow'),
   AUTH_JWT_AUDIENCE: z.string().min(1).default('onewindow'),
+  OIDC_ISSUER_URL: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  OIDC_CLIENT_ID: z.string().min(1).default('onewindow'),
+  OIDC_CLIENT_SECRET: optional,
+  OIDC_OFFICER_CLAIM: z.string().min(1).default('sub'),
+  OIDC_SCOPES: z
+    .string()
+    .default('openid profile')
+    .refine((v) => v.split(/\s+/).includes('openid'), 'must include openid'),
+  OIDC_DEV_PORT: port.default(3001),
+  PUBLIC_URL: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(168).default(10),
   WORKER_METRICS_ADDRESS: optional.pipe(z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional()),
   WORKER_MAX_CACHED_WORKFLOWS: optional.pipe(wholeNumber(0, 1_000_000)),
   WORKER_WORKFLOW_THREADS: optional.pipe(wholeNumber(1, 64)),
@@ -66,6 +78,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   const e = parsed.data;
   if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
     throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together');
+  }
+  if (e.OIDC_ISSUER_URL?.startsWith('http:') && !['localhost', '127.0.0.1', '[::1]'].includes(new URL(e.OIDC_ISSUER_URL).hostname)) {
+    throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER_URL: must be https (http only for a provider on this machine)');
   }
   return {
     port: e.PORT,
@@ -103,6 +118,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       jwksUrl: e.AUTH_JWKS_URL,
       issuer: e.AUTH_JWT_ISSUER,
       audience: e.AUTH_JWT_AUDIENCE,
+    },
+    /** Browser sign-in: OpenID Connect's code flow with PKCE against the identity provider, then a session. */
+    signIn: {
+      /** Unset: `npm start` runs the local identity provider on `devPort`; `npm run api` offers no browser sign-in. */
+      issuerUrl: e.OIDC_ISSUER_URL,
+      clientId: e.OIDC_CLIENT_ID,
+      /** Unset: a public client, with PKCE only. */
+      clientSecret: e.OIDC_CLIENT_SECRET,
+      officerClaim: e.OIDC_OFFICER_CLAIM,
+      scopes: e.OIDC_SCOPES.trim().split(/\s+/).join(' '),
+      devPort: e.OIDC_DEV_PORT,
+      /** The API's external base URL, where the identity provider sends the browser back (`/auth/callback`). */
+      publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+      idleMinutes: e.SESSION_IDLE_MINUTES,
+      absoluteHours: e.SESSION_ABSOLUTE_HOURS,
     },
     temporal: {
       /** Unset: `npm start` runs the Temporal dev server itself. */

@@ -30,7 +30,7 @@ export function createLogger(level: Config['logLevel'], destination: Destination
 
 /** An 18-character 居民身份证号 or 统一社会信用代码: letters and digits, at least one digit. */
 const NUMBER = /(?<![0-9A-Z])(?=[0-9A-Z]*\d)([0-9A-Z]{4})[0-9A-Z]{10}([0-9A-Z]{4})(?![0-9A-Z])/g;
-/** The live stream's token rides in its query string; a bearer token may appear in an error's text. */
+/** A token a client put into a query string, or a bearer token in an error's text. */
 const TOKEN = /(access_token=|Bearer )[A-Za-z0-9._~+/=-]+/g;
 
 /** Masks ID numbers and credit codes as lists show them, and drops tokens, in one finished log line. */

@@ -9,6 +9,7 @@ import { openBlobStore } from '../db/blob-store.js';
 import { openDatabase } from '../db/client.js';
 import { seedCatalogue } from '../db/seed.js';
 import { loadConfig } from './config.js';
+import { startLocalIdp } from './local-idp.js';
 import { authConfig, bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess, temporalClient } from './runtime.js';
 import { findTemporalCli, registerSearchAttributes, startDevServer } from './temporal.js';
 
@@ -50,10 +51,19 @@ await runProcess(async () => {
     process.kill(process.pid, 'SIGTERM');
   });
 
+  // Without an identity provider of its own, the centre signs in through the local one (pick an officer).
+  const localIdp = config.signIn.issuerUrl
+    ? undefined
+    : await startLocalIdp({ db: database.db, port: config.signIn.devPort, hostname: 'localhost', redirectUris: [`${config.signIn.publicUrl}/auth/callback`] });
+  const signIn = localIdp
+    ? { ...config.signIn, issuerUrl: localIdp.issuer, clientId: localIdp.clientId, clientSecret: localIdp.clientSecret }
+    : { ...config.signIn, issuerUrl: config.signIn.issuerUrl! };
+
   const app = await buildApp(
     {
       database,
       auth: authConfig(config, { localSecret: true }),
+      signIn,
       security: config.security,
       attachments: { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes },
       temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl },
@@ -74,7 +84,8 @@ await runProcess(async () => {
       `  Temporal UI: ${uiUrl ?? '(not started here)'}`,
       `  Temporal:    ${address} (namespace ${config.temporal.namespace})`,
       `  Database:    ${database.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
-      '  Sign in:     npm run token -- 450000-supervisor   (any officer id; see README, "Who may do what")',
+      `  Sign in:     ${base}/auth/login?returnTo=/supervision   (${localIdp ? `local identity provider ${localIdp.issuer}: pick an officer` : `identity provider ${signIn.issuerUrl}`})`,
+      '  Machines:    npm run token -- 450000-supervisor   (a staff token for curl; see README, "Who may do what")',
       'Stop with Ctrl+C.',
       '',
     ].join('\n'),
@@ -89,6 +100,7 @@ await runProcess(async () => {
     () => workerConnection.close(),
     () => temporal.connection.close(),
     async () => devServer?.stop(),
+    async () => localIdp?.close(),
     () => database.close(),
   ];
 });

@@ -102,7 +102,7 @@ describe('logs', () => {
       { database: stack.database, auth: testConfig().auth, temporal: { client: stack.client, connection: stack.connection, taskQueue: stack.taskQueue } },
       { loggerInstance: logger },
     );
-    // (The live stream takes its token in the query: request lines drop it whatever the route.)
+    // (A token put into a query string by mistake: request lines drop it whatever the route.)
     await app.inject({ url: `/v1/me?access_token=${token}`, headers: { authorization: `Bearer ${token}` } });
     await app.inject({ url: '/v1/me', headers: { authorization: `Bearer ${token}`, 'x-api-key': stack.integrator.key } });
     logger.info({ req: { headers: { authorization: `Bearer ${token}`, 'x-api-key': stack.integrator.key } } }, 'a request logged whole');

@@ -209,12 +209,12 @@ describe('supervision data', () => {
     await stack.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = stack.app.server.address() as AddressInfo;
     const controller = new AbortController();
-    // Without credentials the stream is refused; EventSource sends no headers, so the page passes its token in the query.
+    // Without credentials the stream is refused; a machine sends its token in the header (the page, its session cookie).
     const anonymous = await fetch(`http://127.0.0.1:${port}/v1/supervision/stream`);
     expect(anonymous.status).toBe(401);
     await anonymous.body?.cancel();
     const token = await stack.token(supervisorOf());
-    const response = await fetch(`http://127.0.0.1:${port}/v1/supervision/stream?access_token=${encodeURIComponent(token)}`, { signal: controller.signal });
+    const response = await fetch(`http://127.0.0.1:${port}/v1/supervision/stream`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const reader = response.body!.getReader();

@@ -1,13 +1,17 @@
 /**
  * The supervision monitoring page (/supervision) in a real browser (Debian's Chromium through
- * playwright-core) against the real stack served over HTTP: the map's dots and colours, the day's
- * table, an application's detail, and a live update through the event stream.
+ * playwright-core) against the real stack served over HTTP: sign-in through the local identity
+ * provider, the map's dots and colours, the day's table, an application's detail, a live update through
+ * the event stream, and a session that expires under the open page.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { eq } from 'drizzle-orm';
+import { type Browser, type ConsoleMessage, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from '../api/session.js';
+import { sessions } from '../db/schema/index.js';
+import { signIn } from './support/signin.js';
 import { type Stack, chiefOf, startStack, submission, supervisorOf, uniqueIdNumber, windowOf } from './support/stack.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,9 +36,8 @@ let base: string;
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   mkdirSync(SHOTS, { recursive: true });
-  stack = await startStack();
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
+  stack = await startStack({ signIn: true });
+  base = stack.baseUrl;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 });
 
@@ -47,6 +50,7 @@ afterAll(async () => {
 interface PageGlobals {
   __supervision: {
     centres: unknown[];
+    refresh(): Promise<unknown>;
     chart: {
       getOption(): { geo: { zoom?: number }[]; series: { type: string; data: { code: string; itemStyle: { color: string } }[] }[] };
       convertToPixel(finder: object, value: number[]): number[];
@@ -54,6 +58,8 @@ interface PageGlobals {
   };
   __notReloaded?: boolean;
   localStorage: { removeItem(key: string): void };
+  sessionStorage: { length: number };
+  document: { cookie: string };
 }
 
 /** The page's map: each dot's centre code, colour and series type, as ECharts holds them. */
@@ -91,13 +97,18 @@ describe('the supervision page', () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    // Signed out, the page asks for a token; the regional supervisor's opens it on the whole region.
+    // Signed out, the page's question for its session is answered 401, as it should be.
+    const signedOutAnswer = (m: ConsoleMessage) => m.location().url.endsWith('/auth/session') && m.text().includes('401');
+    page.on('console', (m) => m.type() === 'error' && !signedOutAnswer(m) && errors.push(`${m.text()} ${m.location().url}`));
+    // Signed out, the page offers to sign in (no token to paste); the identity provider lists the officers,
+    // and the regional supervisor, picked there, lands back on the page, which opens on the whole region.
     await page.goto(`${base}/supervision`);
     await page.waitForSelector('[data-testid="signin"]:not([hidden])');
-    await page.fill('[data-testid="signin-token"]', await stack.token(supervisorOf()));
-    await page.click('[data-testid="signin-submit"]');
+    expect(await page.locator('#signin textarea, #signin input').count()).toBe(0);
+    await page.click('[data-testid="signin-link"]');
+    await page.locator(`button[name="officer"][value="${supervisorOf()}"]`).click();
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    expect(page.url()).toBe(`${base}/supervision`);
     expect(await text(page, 'whoami')).toContain(supervisorOf());
     expect(await page.title()).toBe('广西政务服务电子监察');
     await page.waitForSelector('[data-testid="live"][data-state="live"]', { timeout: 10_000 });
@@ -204,13 +215,21 @@ describe('the supervision page', () => {
     await context.close();
   });
 
-  it('covers only the signed-in supervisor’s centre, and turns away a bad or expired token', { timeout: 60_000 }, async () => {
+  it('covers only the signed-in supervisor’s centre, signs out, and asks to sign in again when the session expires', { timeout: 60_000 }, async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();
-    // A link may carry the token once; the page keeps it for the tab and drops it from the address.
-    await page.goto(`${base}/supervision#token=${await stack.token(supervisorOf('450100'))}`);
+    await signIn(page, base, supervisorOf('450100'), '/supervision');
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
     expect(page.url()).toBe(`${base}/supervision`);
+    // The session is in an httpOnly cookie: the page's scripts cannot read it, and keep no token.
+    const cookies = await context.cookies(base);
+    expect(cookies.find((c) => c.name === 'ow_session')).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax' });
+    const { cookie, stored } = await page.evaluate(() => ({
+      cookie: (globalThis as unknown as PageGlobals).document.cookie,
+      stored: (globalThis as unknown as PageGlobals).sessionStorage.length,
+    }));
+    expect(cookie).not.toContain('ow_session');
+    expect(stored).toBe(0);
     const codes = (await mapDots(page)).map((d) => d.code);
     expect(codes).toContain('450100');
     expect(codes.length).toBeGreaterThan(1);
@@ -219,8 +238,17 @@ describe('the supervision page', () => {
 
     await page.click('[data-testid="sign-out"]');
     await page.waitForSelector('[data-testid="signin"]:not([hidden])');
-    await page.fill('[data-testid="signin-token"]', await stack.token(supervisorOf(), -60));
-    await page.click('[data-testid="signin-submit"]');
+    expect((await context.cookies(base)).map((c) => c.name)).not.toContain('ow_session');
+    expect(await page.locator('body[data-ready="true"]').count()).toBe(0);
+
+    // Signed in again, the session goes idle past its limit while the page is open: its next load is
+    // refused, and the page asks to sign in again, saying the session expired.
+    await signIn(page, base, supervisorOf('450100'), '/supervision');
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    const id = (await context.cookies(base)).find((c) => c.name === 'ow_session')!.value;
+    await stack.db.update(sessions).set({ lastSeenAt: new Date(Date.now() - 31 * 60_000).toISOString() }).where(eq(sessions.idHash, sha256(id)));
+    await page.evaluate(() => void (globalThis as unknown as PageGlobals).__supervision.refresh());
+    await page.waitForSelector('[data-testid="signin"]:not([hidden])', { timeout: 10_000 });
     await expect.poll(() => text(page, 'signin-error')).toContain('expired');
     expect(await page.locator('body[data-ready="true"]').count()).toBe(0);
     await context.close();

@@ -7,3 +7,4 @@ export * from './audit.js';
 export * from './security.js';
 export * from './attachments.js';
 export * from './documents.js';
+export * from './sessions.js';

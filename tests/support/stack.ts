@@ -13,8 +13,11 @@ import { issueToken, newApiKey } from '../../api/auth.js';
 import { apiKeys } from '../../db/schema/index.js';
 import { openBlobStore } from '../../db/blob-store.js';
 import { type Database, type Db, openDatabase } from '../../db/client.js';
+import type { SignInConfig } from '../../api/session.js';
 import { loadConfig } from '../../server/config.js';
+import { type LocalIdp, startLocalIdp } from '../../server/local-idp.js';
 import { createWorker, temporalClient } from '../../server/runtime.js';
+import { freePort } from '../../server/temporal.js';
 
 export interface RunningWorker {
   stop(): Promise<void>;
@@ -39,6 +42,10 @@ export interface Stack {
   /** Starts another worker on the stack's task queue, with the real activities unless others are given. */
   startWorker(activities?: (real: Activities) => Activities): Promise<RunningWorker>;
   worker: RunningWorker;
+  /** With `signIn`: the API served over HTTP on loopback, e.g. http://127.0.0.1:41234. */
+  baseUrl: string;
+  /** With `signIn`: the local identity provider the API signs in through. */
+  idp?: LocalIdp;
   close(): Promise<void>;
 }
 
@@ -70,7 +77,13 @@ export function caller(app: App, headers: () => Promise<Record<string, string>>)
   };
 }
 
-export async function startStack(options: { worker?: boolean } = {}): Promise<Stack> {
+/**
+ * The stack of one test file. `signIn` serves the API over HTTP with browser sign-in through a local
+ * identity provider (server/local-idp.ts), with these settings over the defaults (see tests/support/signin.ts).
+ */
+export async function startStack(
+  options: { worker?: boolean; signIn?: boolean | (Partial<Omit<SignInConfig, 'issuerUrl' | 'publicUrl' | 'clientSecret'>> & { publicClient?: boolean }) } = {},
+): Promise<Stack> {
   const config = testConfig();
   const address = inject('temporalAddress');
   const taskQueue = `test-${randomUUID()}`;
@@ -101,8 +114,19 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<St
   }
 
   const worker = options.worker === false ? { stop: async () => {} } : await startWorker();
+  let idp: LocalIdp | undefined;
+  let signIn: SignInConfig | undefined;
+  let port = 0;
+  if (options.signIn) {
+    port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    const { publicClient, ...overrides } = options.signIn === true ? {} : options.signIn;
+    idp = await startLocalIdp({ db: database.db, port: 0, redirectUris: [`${publicUrl}/auth/callback`], publicClient });
+    signIn = { ...config.signIn, issuerUrl: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, publicUrl, ...overrides };
+  }
   const attachments = { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes };
-  const app = await buildApp({ database, auth: config.auth, attachments, temporal: { ...temporal, taskQueue, uiUrl: 'http://localhost:8233' } });
+  const app = await buildApp({ database, auth: config.auth, signIn, attachments, temporal: { ...temporal, taskQueue, uiUrl: 'http://localhost:8233' } });
+  if (signIn) await app.listen({ port, host: '127.0.0.1' });
   const tokens = new Map<string, Promise<string>>();
   const token = (officerId: string, ttl: string | number = '1h') => issueToken(config.auth, officerId, ttl);
   const as = (officerId: string) =>
@@ -124,8 +148,11 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<St
     taskQueue,
     startWorker,
     worker,
+    baseUrl: signIn?.publicUrl ?? '',
+    idp,
     async close() {
       await app.close();
+      await idp?.close();
       for (const w of workers) await w.stop().catch(() => {});
       await temporal.connection.close();
       await database.close();

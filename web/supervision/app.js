@@ -1,7 +1,7 @@
 // OneWindow supervision monitoring page (电子监察): plain browser modules, no build step; this one starts the page.
 // Reads the JSON API of the same origin; ECharts is loaded before the modules as the global `echarts`.
-// A supervisor signs in with a staff token (from the identity provider, or `npm run token` locally),
-// pasted into the sign-in form or passed once as /supervision#token=…; it is kept for the tab only.
+// A supervisor signs in through the identity provider (/auth/login); the browser then holds the
+// session's httpOnly cookie, which the page never sees, and the requests of the same origin carry it.
 // The parts are in modules/: i18n, state, helpers, api, map, day (table and applications), detail,
 // alerts (and cases), statistics, live (the event stream); constants holds the fixed settings.
 // The modules import one another without cycles: what the map does in the day panel (selecting a centre,
@@ -81,7 +81,7 @@ async function start() {
   state.selectedCentre = scope();
   $('whoami').textContent = `${state.me.officer.name} (${state.me.officer.id})`;
   $('sign-out').hidden = false;
-  $('sign-out').addEventListener('click', () => signOut());
+  $('sign-out').addEventListener('click', () => void signOut());
   setInterval(() => {
     renderClock();
     for (const node of document.querySelectorAll('.countdown[data-due]')) tickOne(node);

@@ -1,28 +1,24 @@
-// The JSON API of the same origin: the stored token, sign-in and sign-out, requests and their loads.
+// The JSON API of the same origin: the signed-in session, sign-out, requests and their loads.
+// The session lives in an httpOnly cookie the browser sends by itself; the page keeps only the
+// session's CSRF token, which writes carry in X-CSRF-Token.
 
-import { TOKEN_KEY } from './constants.js';
 import { $ } from './helpers.js';
 import { t } from './i18n.js';
 
-export function storedToken() {
+let csrfToken = null;
+
+async function readBody(response) {
   try {
-    return sessionStorage.getItem(TOKEN_KEY);
+    return await response.json();
   } catch {
-    return null;
+    return undefined;
   }
 }
 
 export async function getJSON(url) {
-  const token = storedToken();
-  const headers = { accept: 'application/json', ...(token && url.startsWith('/v1/') ? { authorization: `Bearer ${token}` } : {}) };
-  const response = await fetch(url, { headers });
-  if (response.status === 401) signOut(t('signInFailed', { message: response.statusText }));
-  let body;
-  try {
-    body = await response.json();
-  } catch {
-    body = undefined;
-  }
+  const response = await fetch(url, { headers: { accept: 'application/json' } });
+  const body = await readBody(response);
+  if (response.status === 401) signedOut(body?.error ?? { message: response.statusText });
   if (!response.ok) throw new Error(body?.error?.message ?? `${response.status} ${response.statusText}`);
   return body;
 }
@@ -48,51 +44,46 @@ export function latest() {
   };
 }
 
-export function signOut(message) {
-  try {
-    sessionStorage.removeItem(TOKEN_KEY);
-  } catch {
-    // nothing kept
-  }
-  location.hash = message ? `signin=${encodeURIComponent(message)}` : '';
-  location.reload();
+let leaving = null;
+
+/**
+ * The session ended under the page (expired, or signed out elsewhere): start again, saying why. The
+ * loads run side by side, and only the first to arrive at the API learns that the session expired
+ * (the rest find none): the page waits a moment for the answers, and that reason wins.
+ */
+function signedOut(error) {
+  if (!leaving) {
+    leaving = { message: error?.message };
+    setTimeout(() => {
+      location.hash = leaving.message ? `signin=${encodeURIComponent(leaving.message)}` : '';
+      location.reload();
+    }, 300);
+  } else if (error?.code === 'session_expired') leaving.message = error.message;
 }
 
-/** Resolves with the signed-in officer; until then the sign-in form is shown. */
+/** Ends the session at the API (the cookie is cleared by its answer) and shows the sign-in panel. */
+export async function signOut() {
+  await fetch('/auth/logout', { method: 'POST', headers: { 'x-csrf-token': csrfToken ?? '' } }).catch(() => {});
+  signedOut(null);
+}
+
+/** Resolves with the signed-in officer; without a session, shows the sign-in panel (its link leaves the page). */
 export async function signIn() {
-  const fromLink = /(?:^#|&)token=([^&]+)/.exec(location.hash)?.[1];
-  if (fromLink) {
-    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(fromLink));
-    history.replaceState(null, '', location.pathname);
+  const response = await fetch('/auth/session', { headers: { accept: 'application/json' } });
+  const body = await readBody(response);
+  if (response.ok) {
+    csrfToken = body.csrfToken;
+    if (location.hash.startsWith('#signin=')) history.replaceState(null, '', location.pathname);
+    return { kind: 'staff', officer: body.officer };
   }
-  const form = $('signin');
-  const message = /signin=([^&]+)/.exec(location.hash)?.[1];
-  for (;;) {
-    if (storedToken()) {
-      const response = await fetch('/v1/me', { headers: { authorization: `Bearer ${storedToken()}` } });
-      const body = await response.json().catch(() => ({}));
-      if (response.ok) {
-        form.hidden = true;
-        return body;
-      }
-      sessionStorage.removeItem(TOKEN_KEY);
-      $('signin-error').textContent = t('signInFailed', { message: body?.error?.message ?? response.status });
-      $('signin-error').hidden = false;
-    } else if (message) {
-      $('signin-error').textContent = decodeURIComponent(message);
-      $('signin-error').hidden = false;
-    }
-    form.hidden = false;
-    await new Promise((resolve) =>
-      form.addEventListener(
-        'submit',
-        (event) => {
-          event.preventDefault();
-          sessionStorage.setItem(TOKEN_KEY, $('signin-token').value.trim());
-          resolve();
-        },
-        { once: true },
-      ),
-    );
+  // Why the last session ended: the message the API gave then, else (expired, say) the one it gives now.
+  const fromHash = /signin=([^&]+)/.exec(location.hash)?.[1];
+  const message = fromHash ? decodeURIComponent(fromHash) : body?.error?.code === 'session_expired' ? body.error.message : null;
+  if (message) {
+    $('signin-error').textContent = t('signInFailed', { message });
+    $('signin-error').hidden = false;
   }
+  $('signin').hidden = false;
+  $('signin-link').focus();
+  return new Promise(() => {});
 }

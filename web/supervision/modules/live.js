@@ -1,6 +1,5 @@
 // Live updates: server-sent events, applied at most once per 500 ms, and the live indicator.
 
-import { storedToken } from './api.js';
 import { loadAlerts } from './alerts.js';
 import { loadApplications, loadDay } from './day.js';
 import { loadDetail } from './detail.js';
@@ -40,8 +39,8 @@ function scheduleRefresh() {
 }
 
 export function connectStream() {
-  // EventSource sends no headers: the stream alone takes the token in its query.
-  const source = new EventSource(`/v1/supervision/stream?access_token=${encodeURIComponent(storedToken() ?? '')}`);
+  // Same origin: the browser sends the session cookie with the stream's request; no token in any URL.
+  const source = new EventSource('/v1/supervision/stream');
   let opened = false;
   source.onopen = () => {
     state.live = true;
