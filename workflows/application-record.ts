@@ -20,6 +20,8 @@ export function createApplicationRecord(input: ApplicationInput, calls: ReturnTy
   const transitions: TransitionEvent[] = [submittedEvent(input)];
   /** Older applications' count of written transitions (the recorder keeps it since committed writes). */
   let writtenSeq = 0;
+  // A window may act before the first row is written; its transition must not reach the read model first.
+  let submissionRecorded = false;
   const now = () => new Date().toISOString();
 
   // Activity arguments are serialized when the activation ends, so each write takes its own copy.
@@ -27,7 +29,9 @@ export function createApplicationRecord(input: ApplicationInput, calls: ReturnTy
   const recorder = createRecorder(recordTransition, snapshot);
 
   setHandler(stateQuery, () => state);
-  setHandler(recordQuery, () => ({ input, state, events: transitions, writtenSeq: committedWrites ? recorder.writtenSeq() : writtenSeq }));
+  // Until the submission's own write completes, nothing is in the read model (the recorder counts it as written).
+  const written = () => (!submissionRecorded ? 0 : committedWrites ? recorder.writtenSeq() : writtenSeq);
+  setHandler(recordQuery, () => ({ input, state, events: transitions, writtenSeq: written() }));
 
   /**
    * Takes a rule's change into the state and returns its transitions. Each review stays the same
@@ -44,9 +48,6 @@ export function createApplicationRecord(input: ApplicationInput, calls: ReturnTy
 
   /** Transitions that change nothing else, numbered now. */
   const note = (...drafts: Draft[]) => commit(change(state, {}, drafts, now()));
-
-  // A window may act before the first row is written; its transition must not reach the read model first.
-  let submissionRecorded = false;
 
   /** Writes these transitions to the read model; returns once they are there. */
   async function record(events: TransitionEvent[]): Promise<ApplicationState> {
