@@ -10,7 +10,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { asc, eq, ilike, or } from 'drizzle-orm';
-import Provider, { type KoaContextWithOIDC, interactionPolicy } from 'oidc-provider';
+import type { default as Provider, KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../db/client.js';
 import { centres, departments, officers } from '../db/schema/index.js';
 
@@ -66,6 +66,8 @@ export async function startLocalIdp(options: {
   });
   const issuer = `http://${options.hostname ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
 
+  // Loaded only when a provider starts: the package warns about the runtime as it loads.
+  const { default: Provider, interactionPolicy } = await import('oidc-provider');
   const { Check, base } = interactionPolicy;
   const policy = base();
   // An officer is picked on every sign-in, even while the provider remembers the last one.
