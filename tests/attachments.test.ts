@@ -313,6 +313,8 @@ describe('configuration', () => {
 // moto's S3 server from PyPI, installed into .tools/moto by `npm install` (scripts/install-tools.mjs).
 const MOTO = path.resolve(import.meta.dirname, '../.tools/moto/bin/moto_server');
 
+// On CI the server must be there: a skipped test there would prove nothing.
+if (process.env.CI === 'true' && !existsSync(MOTO)) throw new Error(`CI needs moto_server at ${MOTO} (npm run tools:install)`);
 describe.skipIf(!existsSync(MOTO))(`the S3 store${existsSync(MOTO) ? '' : ' (skipped: moto_server is not in .tools/moto/bin; run npm run tools:install)'}`, () => {
   let moto: ChildProcess | undefined;
   let endpoint = '';
