@@ -47,7 +47,7 @@ export function showRefusal(node, e) {
   const missing = e?.missing?.length ? el('ul', { class: 'missing-list', testid: 'missing-list' }, e.missing.map((m) => el('li', {}, m))) : null;
   // A refusal the page knows is said in its language; the API's own message follows (it says what was found).
   const known = e?.code && t(`error_${e.code}`) !== `error_${e.code}` ? el('span', { class: 'reason', testid: 'refusal-text' }, t(`error_${e.code}`)) : null;
-  node.replaceChildren(el('strong', {}, title), missing, known, el('span', { class: 'reason', testid: 'refusal-reason' }, e?.message ?? String(e)));
+  node.replaceChildren(...[el('strong', {}, title), missing, known, el('span', { class: 'reason', testid: 'refusal-reason' }, e?.message ?? String(e))].filter(Boolean));
   node.dataset.code = e?.code ?? '';
   node.hidden = false;
 }
