@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exe, pdf, zip } from './support/files.js';
 import { type Stack, chiefOf, leaderOf, materialsOf, startStack, supervisorOf, uniqueIdNumber, windowOf } from './support/stack.js';
-import { ok } from './support/window.js';
+import { ok, windowActions } from './support/window.js';
 import { Desk, launchChromium, outcome, pdfText, screenshot, stageOf, tabTo, testid, unnamedControls } from './support/workstation.js';
 
 const ITEM = 'second-hand-house-transfer'; // 存量房转移登记: one step, three departments in parallel
@@ -24,6 +24,7 @@ const LICENCE_NO = /^XK-450100-\d{4}-\d{6}$/;
 
 let stack: Stack;
 let desk: Desk;
+const actions = windowActions(() => stack);
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 
 beforeAll(async () => {
@@ -59,10 +60,14 @@ async function decisionScreen(officerId: string, department: string): Promise<Pa
 
 describe('a day at the window, each person in their own signed-in browser', () => {
   it('turns a walk-in consultation into an application; accepting without a material is refused, naming it', { timeout: 120_000 }, async () => {
+    // The portal's applications of the night wait in the queue, one of them without a material.
+    const overnight = [await actions.submit({ itemCode: ITEM }), await actions.submit({ itemCode: ITEM, materials: required.slice(1) })];
     windowPage = await desk.open(windowOf(LEAD));
     const page = windowPage;
     await expect.poll(() => testid(page, 'whoami').textContent()).toContain('窗口工作人员');
     await page.getByRole('heading', { name: '窗口待办', level: 2 }).waitFor();
+    for (const waiting of overnight) expect(await testid(page, `queue-${waiting}`).getAttribute('data-task')).toBe('intake');
+    expect(await testid(page, `queue-${overnight[1]}`).textContent()).toContain(`缺：${required[0]}`);
 
     // 咨询: the walk-in asks; the officer records it and becomes the first responsible (首问负责制).
     await page.getByRole('link', { name: '咨询登记' }).click();
@@ -96,6 +101,7 @@ describe('a day at the window, each person in their own signed-in browser', () =
     expect(await refusal.getAttribute('data-code')).toBe('missing_materials');
     expect(await refusal.textContent()).toContain('不能受理，缺少以下必需材料');
     expect(await testid(page, 'missing-list').textContent()).toBe(forgotten);
+    expect(await refusal.textContent()).not.toContain('null');
     expect(await stageOf(page)).toBe('submitted');
     expect(await unnamedControls(page)).toEqual([]);
     await screenshot(page, 'intake');
@@ -143,6 +149,7 @@ describe('a day at the window, each person in their own signed-in browser', () =
       await expect.poll(() => error.getAttribute('data-code')).toBe('unsupported_type');
       expect(await error.locator('[data-testid="refusal-text"]').textContent()).toContain('文件类型不支持：只接受 PDF、JPEG、PNG 或 OFD 文件');
       expect(await error.locator('[data-testid="refusal-reason"]').textContent()).toMatch(/allowed are PDF, JPEG, PNG, OFD/);
+      expect(await error.textContent()).toMatch(/^操作失败：文件类型不支持/);
       await page.reload();
       await page.waitForSelector('body[data-ready="true"]');
       expect(await row.locator('[data-testid="no-attachments"]').count()).toBe(1);
