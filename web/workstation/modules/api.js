@@ -15,7 +15,8 @@ export class ApiError extends Error {
   }
 }
 
-const SIGN_IN = '/auth/login?returnTo=/workstation';
+/** The sign-in link: back to this screen of the workstation once signed in (the hash is kept in returnTo). */
+const signInHref = () => `/auth/login?returnTo=${encodeURIComponent(`/workstation${location.hash}`)}`;
 
 function csrfFromCookie() {
   return /(?:^|;\s*)ow_csrf=([^;]+)/.exec(document.cookie)?.[1];
@@ -54,23 +55,10 @@ export async function request(method, url, body) {
 export const getJSON = (url) => request('GET', url);
 export const postJSON = (url, body) => request('POST', url, body ?? {});
 
-/**
- * A route another part of OneWindow adds (attachments, documents): until it is there (404), an empty answer,
- * quietly.
- */
-export async function optional(url, empty) {
-  try {
-    return await getJSON(url);
-  } catch (error) {
-    if (error.status === 404) return empty;
-    throw error;
-  }
-}
-
 /** Shows a notice with the sign-in link across the page (session ended, or never began). */
 export function showSignIn(message) {
   const notice = $('notice');
-  notice.replaceChildren(el('span', {}, message, ' '), el('a', { href: SIGN_IN, testid: 'sign-in' }, t('signIn')));
+  notice.replaceChildren(el('span', {}, message, ' '), el('a', { href: signInHref(), testid: 'sign-in' }, t('signIn')));
   notice.hidden = false;
 }
 
@@ -80,25 +68,12 @@ function sessionExpired() {
   showSignIn(t('sessionExpired'));
 }
 
-/**
- * The signed-in officer and the session's CSRF token, or null (the sign-in link is shown).
- * Until the sign-in part of OneWindow is merged, /auth/session answers 404: the page then asks GET /v1/me
- * with whatever credentials the browser sends (the tests' Authorization header). Remove this fallback,
- * marked FALLBACK below, once /auth/session is served.
- */
+/** The signed-in officer and the session's CSRF token (GET /auth/session), or null when nobody is signed in (401). */
 export async function loadSession() {
   const response = await fetch('/auth/session', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
-  if (response.ok) {
-    const body = await response.json();
-    return { officer: body.officer, csrfToken: body.csrfToken ?? null };
-  }
-  // FALLBACK (until /auth/session lands): ask who the API thinks we are.
-  if (response.status === 404) {
-    const me = await fetch('/v1/me', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
-    const body = me.ok ? await me.json() : undefined;
-    if (body?.kind === 'staff') return { officer: body.officer, csrfToken: null };
-  }
-  return null;
+  if (!response.ok) return null;
+  const body = await response.json();
+  return { officer: body.officer, csrfToken: body.csrfToken };
 }
 
 export async function signOut() {

@@ -5,7 +5,7 @@ import { getJSON, postJSON } from './api.js';
 import { actionForm, statusLine, textArea, textInput } from './forms.js';
 import { t } from './i18n.js';
 import { el, field } from './helpers.js';
-import { attachmentsOf, documentsSection, itemOf, materialsTable, requiredOf, reviewsTable, screenHeader, summary } from './parts.js';
+import { attachmentsOf, documentsOf, documentsSection, itemOf, materialsTable, requiredOf, reviewsTable, screenHeader, summary } from './parts.js';
 import { state } from './state.js';
 
 const CLOCK_STOPS = ['supplement', 'hearing', 'tendering', 'auction', 'inspection', 'testing', 'quarantine', 'appraisal', 'expert_review'];
@@ -13,7 +13,7 @@ const CLOCK_STOPS = ['supplement', 'hearing', 'tendering', 'auction', 'inspectio
 export async function renderApplication(main, no, rerender, flash) {
   const url = `/v1/applications/${encodeURIComponent(no)}`;
   const app = await getJSON(url);
-  const [item, attachments, documents] = await Promise.all([itemOf(app.itemCode, app.itemVersion), attachmentsOf(no), documentsSection(no)]);
+  const [item, attachments, documents] = await Promise.all([itemOf(app.itemCode, app.itemVersion), attachmentsOf(no), documentsOf(no)]);
   const post = (path, body) => postJSON(`${url}/${path}`, body);
   const after = (message) => () => rerender(message);
   const officer = state.officer;
@@ -37,8 +37,8 @@ export async function renderApplication(main, no, rerender, flash) {
   } else if (app.reviews?.length) {
     sections.push(el('section', { class: 'card', 'aria-labelledby': 'reviews-title' }, el('h3', { id: 'reviews-title' }, t('reviews')), el('div', { class: 'table-wrap' }, reviewsTable(app))));
   }
-  if (isLead && app.stage === 'completed') sections.push(pickupPanel(post, after));
-  sections.push(documents);
+  if (isLead && app.stage === 'completed') sections.push(pickupPanel(post, after, documents.find((d) => d.kind === 'approval_decision')?.licenceNo));
+  sections.push(documentsSection(documents));
 
   main.replaceChildren(
     screenHeader(t('applicationTitle', { no: app.applicationNo }), el('a', { href: '#/queue', class: 'back' }, t('backToQueue'))),
@@ -187,11 +187,14 @@ function clockPanel(app, review, required, after) {
   );
 }
 
-/** The handover (取件): to whom, whether their identity document was checked, the licence number. */
-function pickupPanel(post, after) {
+/**
+ * The handover (取件): to whom, whether their identity document was checked, the licence number (left
+ * blank, the API records the approval decision's licence number, shown as the placeholder).
+ */
+function pickupPanel(post, after, approvalLicence) {
   const recipient = textInput('recipient', { maxlength: 200, required: true, testid: 'pickup-recipient' });
   const idChecked = el('input', { type: 'checkbox', name: 'idChecked', testid: 'pickup-id-checked' });
-  const licenceNo = textInput('licenceNo', { maxlength: 100, testid: 'pickup-licence' });
+  const licenceNo = textInput('licenceNo', { maxlength: 100, testid: 'pickup-licence', placeholder: approvalLicence });
   return el(
     'section',
     { class: 'card', 'aria-labelledby': 'pickup-title', testid: 'pickup' },
@@ -199,6 +202,7 @@ function pickupPanel(post, after) {
     actionForm({
       testid: 'hand-over',
       legend: t('pickupLegend'),
+      hint: t('licenceNoHint', { licence: approvalLicence ? ` ${approvalLicence}` : '' }),
       fields: [field(t('recipient'), recipient), el('label', { class: 'check' }, idChecked, ` ${t('idChecked')}`), field(t('licenceNo'), licenceNo)],
       submitLabel: t('handOver'),
       onSubmit: () =>

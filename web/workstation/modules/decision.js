@@ -8,7 +8,7 @@ import { getJSON, postJSON } from './api.js';
 import { actionForm, statusLine, textArea } from './forms.js';
 import { t } from './i18n.js';
 import { departmentName, dueDay, el, field, formatDay, lastDayOf, remainingNode } from './helpers.js';
-import { attachmentsOf, documentsSection, itemOf, materialsTable, reviewsTable, screenHeader, summary } from './parts.js';
+import { attachmentsOf, documentsOf, documentsSection, itemOf, materialsTable, reviewsTable, screenHeader, summary } from './parts.js';
 import { state } from './state.js';
 
 export async function renderInbox(main) {
@@ -44,7 +44,7 @@ export async function renderInbox(main) {
 export async function renderDecision(main, no, department, rerender, flash) {
   const url = `/v1/applications/${encodeURIComponent(no)}`;
   const app = await getJSON(url);
-  const [item, attachments, documents] = await Promise.all([itemOf(app.itemCode, app.itemVersion), attachmentsOf(no), documentsSection(no)]);
+  const [item, attachments, documents] = await Promise.all([itemOf(app.itemCode, app.itemVersion), attachmentsOf(no), documentsOf(no)]);
   const officer = state.officer;
   const review = app.reviews.find((r) => r.department === department && r.status === 'open') ?? app.reviews.find((r) => r.department === department);
   const after = (message) => () => rerender(message);
@@ -88,7 +88,7 @@ export async function renderDecision(main, no, department, rerender, flash) {
               legend: t('approveLegend'),
               fields: [field(t('conditions'), conditions)],
               submitLabel: t('approve'),
-              // Conditions (附条件) only when given: the field is new in the API.
+              // Conditions (附条件) only when given.
               onSubmit: () => postJSON(base, { decision: 'approve', ...(conditions.value.trim() ? { conditions: conditions.value.trim() } : {}) }),
               done: after(t('approved')),
             }),
@@ -115,7 +115,7 @@ export async function renderDecision(main, no, department, rerender, flash) {
     el('div', { class: 'decision-grid' }, el('div', {}, summary(app, item), deadline), el('div', {}, ...panels)),
     el('section', { class: 'card', 'aria-labelledby': 'materials-title' }, el('h3', { id: 'materials-title' }, t('materials')), el('div', { class: 'table-wrap' }, materialsTable({ app, item, attachments }))),
     el('section', { class: 'card', 'aria-labelledby': 'reviews-title' }, el('h3', { id: 'reviews-title' }, t('otherDecisions')), el('div', { class: 'table-wrap' }, reviewsTable(app, department))),
-    documents,
+    documentsSection(documents),
   );
   state.screen = 'decision';
 }

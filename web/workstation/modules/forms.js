@@ -45,7 +45,9 @@ export function actionForm({ testid, legend, fields = [], submitLabel, onSubmit,
 export function showRefusal(node, e) {
   const title = e?.code === 'missing_materials' ? t('refusedMissing') : e?.status === 409 ? t('refused') : e?.status === 403 ? t('forbidden') : t('failed');
   const missing = e?.missing?.length ? el('ul', { class: 'missing-list', testid: 'missing-list' }, e.missing.map((m) => el('li', {}, m))) : null;
-  node.replaceChildren(el('strong', {}, title), missing, el('span', { class: 'reason', testid: 'refusal-reason' }, e?.message ?? String(e)));
+  // A refusal the page knows is said in its language; the API's own message follows (it says what was found).
+  const known = e?.code && t(`error_${e.code}`) !== `error_${e.code}` ? el('span', { class: 'reason', testid: 'refusal-text' }, t(`error_${e.code}`)) : null;
+  node.replaceChildren(...[el('strong', {}, title), missing, known, el('span', { class: 'reason', testid: 'refusal-reason' }, e?.message ?? String(e))].filter(Boolean));
   node.dataset.code = e?.code ?? '';
   node.hidden = false;
 }

@@ -1,7 +1,7 @@
 // Parts that the window's and the deciding officer's screens share: the item as the application was
 // submitted under it, the summary, the materials with their attachments, the documents, the reviews.
 
-import { getJSON, optional, request } from './api.js';
+import { getJSON, request } from './api.js';
 import { actionForm } from './forms.js';
 import { t } from './i18n.js';
 import { departmentName, dueDay, el, facts, formatInstant, localName, officerName, remainingNode } from './helpers.js';
@@ -48,30 +48,42 @@ export function summary(app, item) {
   );
 }
 
-/** The application's attachments by material, or null when that part of OneWindow is not there yet (404). */
+/** The application's attachments by material (GET …/attachments), in upload order. */
 export async function attachmentsOf(no) {
-  const body = await optional(`/v1/applications/${encodeURIComponent(no)}/attachments`, null);
-  if (!body) return null;
+  const { attachments } = await getJSON(`/v1/applications/${encodeURIComponent(no)}/attachments`);
   const byMaterial = new Map();
-  for (const a of body.attachments ?? []) byMaterial.set(a.material, [...(byMaterial.get(a.material) ?? []), a]);
+  for (const a of attachments) byMaterial.set(a.material, [...(byMaterial.get(a.material) ?? []), a]);
   return byMaterial;
+}
+
+/** The application's documents (GET …/documents), in the order issued. */
+export async function documentsOf(no) {
+  return (await getJSON(`/v1/applications/${encodeURIComponent(no)}/documents`)).documents;
 }
 
 const size = (bytes) => (bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
 
-/** The files handed in for one material, each opening in a new tab. */
+/** The files handed in for one material, each a download (the API sends them as attachments), with who uploaded it and when. */
 export function attachmentList(files) {
-  if (!files?.length) return el('span', { class: 'muted' }, t('noAttachments'));
+  if (!files?.length) return el('span', { class: 'muted', testid: 'no-attachments' }, t('noAttachments'));
   return el(
     'ul',
-    { class: 'files' },
-    files.map((f) => el('li', {}, el('a', { href: f.url, target: '_blank', rel: 'noopener' }, f.fileName), ` · ${size(f.size)} · ${formatInstant(f.uploadedAt)}`)),
+    { class: 'files', testid: 'attachment-list' },
+    files.map((f) =>
+      el(
+        'li',
+        { dataset: { contentType: f.contentType } },
+        el('a', { href: f.url, download: f.fileName, testid: 'attachment' }, f.fileName),
+        ` · ${size(f.size)} · ${formatInstant(f.uploadedAt)}${f.uploadedBy ? ` · ${t('uploadedBy')} ${f.uploadedBy.name ?? f.uploadedBy.id}` : ''}`,
+      ),
+    ),
   );
 }
 
 /** Upload one file for one material (multipart: material + file). */
 export function uploadForm(no, material, done) {
-  const input = el('input', { type: 'file', name: 'file', required: true, 'aria-label': t('uploadFor', { material }) });
+  // The API judges the type from the bytes (PDF, JPEG, PNG, OFD); `accept` only narrows the browser's picker.
+  const input = el('input', { type: 'file', name: 'file', required: true, accept: '.pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,image/png,application/ofd', 'aria-label': t('uploadFor', { material }) });
   return actionForm({
     testid: 'upload',
     legend: t('upload'),
@@ -106,7 +118,7 @@ export function materialsTable({ app, item, attachments, checkable = false, uplo
       el('td', {}, label),
       el('td', {}, m.required ? t('required') : t('optional')),
       el('td', {}, el('span', { class: handedIn ? 'ok' : 'missing' }, handedIn ? t('handedIn') : t('notHandedIn'))),
-      el('td', {}, attachments === null ? '—' : attachmentList(attachments.get(m.name)), upload && attachments !== null ? uploadForm(app.applicationNo, m.name, done) : null),
+      el('td', {}, attachmentList(attachments.get(m.name)), upload ? uploadForm(app.applicationNo, m.name, done) : null),
     );
   });
   return el(
@@ -118,24 +130,28 @@ export function materialsTable({ app, item, attachments, checkable = false, uplo
   );
 }
 
-/** The application's PDFs (一次性告知书, 受理通知书, …), each opening in a new tab to print. */
-export async function documentsSection(no) {
-  const body = await optional(`/v1/applications/${encodeURIComponent(no)}/documents`, { documents: [] }).catch(() => ({ documents: [] }));
-  const docs = body.documents ?? [];
+/**
+ * The application's PDFs (一次性告知书, 受理通知书, …), each opening in a new tab to print: its title (the
+ * document's own in Chinese), its number, an approval's licence number, when it was issued.
+ */
+export function documentsSection(docs) {
   return el(
     'section',
     { class: 'card', 'aria-labelledby': 'documents-title', testid: 'documents' },
     el('h3', { id: 'documents-title' }, t('documents')),
     docs.length === 0
-      ? el('p', { class: 'muted' }, '—')
+      ? el('p', { class: 'muted' }, t('noDocuments'))
       : el(
           'ul',
           { class: 'files' },
           docs.map((d) =>
             el(
               'li',
-              {},
-              el('a', { href: d.url, target: '_blank', rel: 'noopener', testid: `document-${d.kind}` }, `${t(`doc_${d.kind}`)}${d.number ? ` ${d.number}` : ''}`),
+              { testid: `document-${d.kind}`, dataset: { kind: d.kind } },
+              el('a', { href: d.url, target: '_blank', rel: 'noopener', type: 'application/pdf', testid: 'document-link' }, state.lang === 'en' ? t(`doc_${d.kind}`) : d.title),
+              ' ',
+              el('span', { class: 'mono', testid: 'document-number' }, d.number),
+              d.licenceNo ? el('span', {}, ` · ${t('documentLicence')} `, el('span', { class: 'mono', testid: 'document-licence' }, d.licenceNo)) : null,
               ` · ${formatInstant(d.issuedAt)}`,
             ),
           ),

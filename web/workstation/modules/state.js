@@ -14,7 +14,7 @@ function storedLang() {
 
 export const state = {
   lang: storedLang(),
-  /** { id, name, role, centreCode, departmentCode } from GET /auth/session (or GET /v1/me, see api.js). */
+  /** { id, name, role, centreCode, departmentCode } from GET /auth/session. */
   officer: null,
   /** Sent as X-CSRF-Token with every request that changes something. */
   csrfToken: null,
