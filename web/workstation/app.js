@@ -26,7 +26,12 @@ function renderStatic() {
   const sw = $('lang-switch');
   sw.textContent = t('switchTo');
   sw.lang = state.lang === 'en' ? 'zh-CN' : 'en';
-  if (state.officer) $('whoami').textContent = `${state.officer.name} · ${t(`role_${state.officer.role}`)}`;
+  if (state.officer) {
+    // The seed's names already end with the role (南宁市税务局首席代表): say it once.
+    const { name, role, id } = state.officer;
+    const roleName = t(`role_${role}`);
+    $('whoami').textContent = `${name.endsWith(roleName) ? name : `${name} · ${roleName}`} (${id})`;
+  }
   renderNav();
 }
 
