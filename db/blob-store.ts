@@ -4,7 +4,6 @@
  * Bytes are addressed by their SHA-256, so storing them again is a no-op and two uploads of the same
  * file share one copy.
  */
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { isNull, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { attachmentBlobs } from './schema/index.js';
@@ -67,41 +66,18 @@ export function parseStoreUrl(value: string): S3Location {
   return { bucket: url.hostname, prefix: prefix ? `${prefix}/` : '', endpoint, region: url.searchParams.get('region') ?? undefined, forcePathStyle: forcePathStyle === 'true' };
 }
 
-/** Credentials come from the SDK's usual chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, a profile, a role). */
-export function s3BlobStore(location: S3Location): BlobStore & { client: S3Client } {
-  const client = new S3Client({
-    region: location.region ?? process.env.AWS_REGION ?? 'us-east-1',
-    endpoint: location.endpoint,
-    forcePathStyle: location.forcePathStyle,
-    // A store that is down should answer a prompt 503, not hold the upload for minutes.
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
-    maxAttempts: 2,
-  });
-  const key = (sha256: string) => `${location.prefix}${sha256}`;
-  const unavailable = (err: unknown, what: string) => new BlobStoreUnavailable(`The object store (bucket ${location.bucket}) could not ${what}`, { cause: err });
-  return {
-    kind: 's3',
-    client,
-    async put(sha256, bytes, contentType) {
-      try {
-        await client.send(new PutObjectCommand({ Bucket: location.bucket, Key: key(sha256), Body: bytes, ContentType: contentType, ContentLength: bytes.length }));
-      } catch (err) {
-        throw unavailable(err, `store ${sha256}`);
-      }
-    },
-    async get(sha256) {
-      try {
-        const answer = await client.send(new GetObjectCommand({ Bucket: location.bucket, Key: key(sha256) }));
-        return answer.Body ? Buffer.from(await answer.Body.transformToByteArray()) : undefined;
-      } catch (err) {
-        if (err instanceof NoSuchKey) return undefined;
-        throw unavailable(err, `read ${sha256}`);
-      }
-    },
-  };
-}
-
 /** The store ATTACHMENTS_STORE_URL names, else PostgreSQL. */
 export function openBlobStore(db: Db, storeUrl: string | undefined): BlobStore {
-  return storeUrl ? s3BlobStore(parseStoreUrl(storeUrl)) : postgresBlobStore(db);
+  return storeUrl ? lazyS3BlobStore(parseStoreUrl(storeUrl)) : postgresBlobStore(db);
+}
+
+/** The S3 store, its SDK loaded on first use: a process that stores in PostgreSQL never pays for loading it. */
+function lazyS3BlobStore(location: S3Location): BlobStore {
+  let store: Promise<BlobStore> | undefined;
+  const open = () => (store ??= import('./s3-blob-store.js').then((m) => m.s3BlobStore(location)));
+  return {
+    kind: 's3',
+    put: async (sha256, bytes, contentType) => (await open()).put(sha256, bytes, contentType),
+    get: async (sha256) => (await open()).get(sha256),
+  };
 }

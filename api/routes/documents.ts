@@ -10,7 +10,6 @@ import { DOCUMENT_KINDS } from '../../db/schema/index.js';
 import { findApplication } from '../../db/queries.js';
 import { STAFF } from '../auth.js';
 import { requireSight } from '../application-access.js';
-import { renderDocument } from '../documents/pdf.js';
 import { errorBody, notFound } from '../errors.js';
 import { applicationNoParams } from '../schemas.js';
 import { applicationUrl, iso } from '../views.js';
@@ -79,7 +78,9 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
       await seen(request, no);
       const document = await findDocument(db, no, id);
       if (!document) throw notFound(`Document ${id} of application ${no}`);
-      const pdf = document.pdf ?? (await keepPdf(db, document.id, await renderDocument(document.fields)));
+      // pdfkit and its fonts load with the first document asked for, not with every API process.
+      const render = async () => (await import('../documents/pdf.js')).renderDocument(document.fields);
+      const pdf = document.pdf ?? (await keepPdf(db, document.id, await render()));
       const filename = `${document.title}-${no}.pdf`;
       return reply
         .type('application/pdf')
