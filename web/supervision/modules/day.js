@@ -104,7 +104,8 @@ export function renderDay() {
           const cls = [COUNT_COLUMNS.has(k) ? 'num' : '', k === 'yellow' && value ? 'count-yellow' : '', k === 'red' && value ? 'count-red' : '']
             .filter(Boolean)
             .join(' ');
-          return el('td', { class: cls || undefined, title: k === 'item' ? r.itemCode : undefined }, value);
+          const title = k === 'item' ? `${value} · ${r.itemCode}` : k === 'department' ? value : undefined;
+          return el('td', { class: cls || undefined, title }, value);
         }),
       ),
     ),

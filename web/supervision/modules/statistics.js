@@ -65,7 +65,7 @@ export function renderEfficiency() {
         textStyle: { color: '#8aa4c2', fontSize: 13, fontWeight: 'normal' },
       },
       // The legend alone holds the top band; the unit is on the y axis's side, turned along it.
-      grid: { left: 8, right: 12, top: 30, bottom: many ? 24 : 6, containLabel: true },
+      grid: { left: 26, right: 12, top: 30, bottom: many ? 24 : 6, containLabel: true },
       legend: { type: 'scroll', top: 0, textStyle: { color: '#c6d8ec', fontSize: 11 }, itemWidth: 12, itemHeight: 8 },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       xAxis: {
