@@ -4,9 +4,10 @@
  * of a centre and the centres below it, in a period, grouped by centre, department, item or month.
  */
 import { and, eq, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
+import type { ItemKind } from '../workflows/messages.js';
 import { inCentre } from './catalogue.js';
 import type { Db } from './client.js';
-import { applications } from './schema/index.js';
+import { applications, itemVersions } from './schema/index.js';
 
 export const GROUPINGS = ['centre', 'department', 'item', 'month'] as const;
 export type Grouping = (typeof GROUPINGS)[number];
@@ -16,6 +17,11 @@ export interface StatisticsFilter {
   centre?: string;
   department?: string;
   item?: string;
+  /**
+   * The item kind as the application was submitted under it (its item version's definition): the
+   * region's published figures are of 承诺件, promised items, alone.
+   */
+  kind?: ItemKind;
   /** Acceptance day range in China time, yyyy-mm-dd, `to` exclusive. */
   from?: string;
   to?: string;
@@ -38,6 +44,10 @@ export async function efficiency(db: Db, filter: StatisticsFilter) {
     filter.centre ? inCentre(applications.centreCode, filter.centre) : undefined,
     filter.department ? eq(applications.leadDepartment, filter.department) : undefined,
     filter.item ? eq(applications.itemCode, filter.item) : undefined,
+    // The kind is not in the figures' index: with it, PostgreSQL reads the decided rows' item versions too.
+    filter.kind
+      ? sql`(${applications.itemCode}, ${applications.itemVersion}) in (select ${itemVersions.itemCode}, ${itemVersions.version} from ${itemVersions} where ${itemVersions.definition}->>'kind' = ${filter.kind})`
+      : undefined,
     filter.from ? gte(applications.acceptedAt, chinaMidnight(filter.from)) : undefined,
     filter.to ? lt(applications.acceptedAt, chinaMidnight(filter.to)) : undefined,
   ];

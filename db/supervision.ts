@@ -48,24 +48,31 @@ const dayBounds = (day: string) => {
 };
 
 /**
- * The day's business table (电子表格): per item, what happened that day at each step of an
- * application's life, and the alerts raised, at the centre and every centre below it.
+ * The day's business table (电子表格): per item, how many applications reached each step of their
+ * life that day (submitted, accepted, decided, completed, picked up), the consultations, and the
+ * alerts raised, at the centre and every centre below it.
  */
 export async function dayBusiness(db: Db, filter: { day: string; centre: string; department?: string; item?: string }) {
   const { start, end } = dayBounds(filter.day);
   const prefix = `${centrePrefix(filter.centre)}%`;
-  const count = (...types: string[]) =>
-    sql<number>`(count(*) filter (where ${events.type} in (${sql.join(types.map((t) => sql`${t}`), sql`, `)})))::int`;
+  const ofType = (types: string[]) => sql`${events.type} in (${sql.join(types.map((t) => sql`${t}`), sql`, `)})`;
+  // A step of an application's life counts the application once, however many events it wrote there:
+  // a joint item's every department approving is still one application decided (审结), not several.
+  const applicationsWith = (...types: string[]) => sql<number>`(count(distinct ${events.applicationNo}) filter (where ${ofType(types)}))::int`;
+  // Alerts are counted as raised: an application may go yellow, then red, then past its statutory limit.
+  const alertsOf = (...types: string[]) => sql<number>`(count(*) filter (where ${ofType(types)}))::int`;
   const happened = await db
     .select({
       itemCode: events.itemCode,
-      application: count('submitted'),
-      acceptance: count('intake_accept'),
-      approval: count('review_approved'),
-      completion: count('completed'),
-      pickup: count('picked_up'),
-      yellow: count('alert_yellow'),
-      red: count('alert_red', 'alert_statutory_red'),
+      application: applicationsWith('submitted'),
+      acceptance: applicationsWith('intake_accept'),
+      // The application's decision, approval or rejection: its clock stops once ('decided'), whatever
+      // number of department reviews (review_approved) led there.
+      decided: applicationsWith('decided'),
+      completion: applicationsWith('completed'),
+      pickup: applicationsWith('picked_up'),
+      yellow: alertsOf('alert_yellow'),
+      red: alertsOf('alert_red', 'alert_statutory_red'),
     })
     .from(events)
     .where(
@@ -86,7 +93,7 @@ export async function dayBusiness(db: Db, filter: { day: string; centre: string;
   const names = codes.length
     ? await db.select({ code: items.code, name: items.name, nameEn: items.nameEn, department: items.department }).from(items).where(sql`${items.code} in ${codes}`)
     : [];
-  const zero = { application: 0, acceptance: 0, approval: 0, completion: 0, pickup: 0, yellow: 0, red: 0 };
+  const zero = { application: 0, acceptance: 0, decided: 0, completion: 0, pickup: 0, yellow: 0, red: 0 };
   return names
     .filter((n) => (!filter.item || n.code === filter.item) && (!filter.department || n.department === filter.department))
     .map((n) => {

@@ -51,7 +51,7 @@ beforeAll(async () => {
   for (const row of rows) {
     const applicationNo = `${centre}-KNOWN-${row.no}-${randomUUID().slice(0, 8)}`;
     await insertApplication(applicationNo, row.stage, row.supervision);
-    const types = ['submitted', 'intake_accept', ...(row.no === 'c' ? ['review_approved', 'completed', 'picked_up', 'alert_red', 'alert_statutory_red'] : []), ...(row.no === 'y' ? ['alert_yellow'] : [])];
+    const types = ['submitted', 'intake_accept', ...(row.no === 'c' ? ['review_approved', 'decided', 'completed', 'picked_up', 'alert_red', 'alert_statutory_red'] : []), ...(row.no === 'y' ? ['alert_yellow'] : [])];
     await stack.db.insert(events).values(types.map((type, i) => ({ applicationNo, seq: i + 1, type, at: at(`1${i}:00:00`), centreCode: centre, itemCode: 'food-business-licence' })));
   }
   // An event the day before does not count.
@@ -85,7 +85,7 @@ describe('supervision data', () => {
         consultation: 1,
         application: 4,
         acceptance: 4,
-        approval: 1,
+        decided: 1,
         completion: 1,
         pickup: 1,
         yellow: 1,

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { GROUPINGS, efficiency } from '../../db/statistics.js';
 import { errorBody } from '../errors.js';
+import { ITEM_KINDS } from '../../workflows/messages.js';
 
 const row = z
   .object({
@@ -35,6 +36,10 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
           centre: z.string().regex(/^\d{6}$/).optional(),
           department: z.string().optional(),
           item: z.string().optional(),
+          kind: z
+            .enum(ITEM_KINDS)
+            .optional()
+            .describe('Only applications of this item kind (as submitted): `promised` (承诺件) gives the figures the region publishes'),
           from: z.iso.date().optional().describe('First acceptance day (China time)'),
           to: z.iso.date().optional().describe('Day after the last acceptance day'),
         }),

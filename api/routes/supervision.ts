@@ -41,14 +41,14 @@ const dayRow = z.object({
   itemName: z.string(),
   itemNameEn: z.string(),
   department: z.string(),
-  consultation: z.number(),
-  application: z.number(),
-  acceptance: z.number(),
-  approval: z.number(),
-  completion: z.number(),
-  pickup: z.number(),
-  yellow: z.number(),
-  red: z.number(),
+  consultation: z.number().describe('Consultations (咨询) recorded that day'),
+  application: z.number().describe('Applications submitted (申请) that day'),
+  acceptance: z.number().describe('Applications accepted (受理) that day'),
+  decided: z.number().describe('Applications decided (审结), approved or rejected, that day: each once, however many departments reviewed it'),
+  completion: z.number().describe('Applications completed (办结: approved) that day'),
+  pickup: z.number().describe('Applications whose result was picked up (取件) that day'),
+  yellow: z.number().describe('Yellow alerts raised that day'),
+  red: z.number().describe('Red and statutory red alerts raised that day'),
 });
 
 export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {

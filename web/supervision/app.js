@@ -38,7 +38,8 @@ function renderClock() {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// A centre chosen on the map or in the day panel's list: both panels show it, the day's table reloads.
+// A centre chosen on the map or in the day panel's list: the panels show it, the day's table and the
+// statistics reload for it.
 
 function selectCentre(code) {
   if (!state.centreByCode.has(code) && code !== scope()) return;
@@ -49,7 +50,7 @@ function selectCentre(code) {
   renderMap();
   renderApplications();
   renderDayTitle();
-  return loadDay();
+  return Promise.all([loadDay(), loadEfficiency()]);
 }
 
 // ---------------------------------------------------------------------------------------------------

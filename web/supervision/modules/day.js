@@ -6,7 +6,8 @@ import { $, centreName, countdownNode, departmentName, el, formatInstant, itemNa
 import { t } from './i18n.js';
 import { state } from './state.js';
 
-const DAY_COLUMNS = ['item', 'department', 'consultation', 'application', 'acceptance', 'approval', 'completion', 'pickup', 'yellow', 'red'];
+// The counts are of applications (件), each once a step, except consultations and alerts (次).
+const DAY_COLUMNS = ['item', 'department', 'consultation', 'application', 'acceptance', 'decided', 'completion', 'pickup', 'yellow', 'red'];
 const COUNT_COLUMNS = new Set(DAY_COLUMNS.slice(2));
 
 export function renderCentreSelect() {
@@ -55,6 +56,7 @@ export function renderDay() {
         {
           class: `sortable${COUNT_COLUMNS.has(key) ? ' num' : ''}${sorted ? ' sorted' : ''}`,
           dataset: { key },
+          title: COUNT_COLUMNS.has(key) ? t(`tip_${key}`) : undefined,
           'aria-sort': sorted ? (state.sort.dir === 'asc' ? 'ascending' : 'descending') : undefined,
           onclick: () => {
             state.sort = sorted
@@ -102,7 +104,8 @@ export function renderDay() {
           const cls = [COUNT_COLUMNS.has(k) ? 'num' : '', k === 'yellow' && value ? 'count-yellow' : '', k === 'red' && value ? 'count-red' : '']
             .filter(Boolean)
             .join(' ');
-          return el('td', { class: cls || undefined, title: k === 'item' ? r.itemCode : undefined }, value);
+          const title = k === 'item' ? `${value} · ${r.itemCode}` : k === 'department' ? value : undefined;
+          return el('td', { class: cls || undefined, title }, value);
         }),
       ),
     ),

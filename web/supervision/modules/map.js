@@ -15,9 +15,12 @@ export function connectMap(callbacks) {
 }
 
 const SIZE = { region: 22, city: 13, county: 8 };
-// Drawing order, bottom to top: the region's larger dot (at the same place as Nanning's) shows as a
-// ring around the dots above it; then green, yellow, red, so a late centre is never hidden under a
-// neighbour that is on time; within a colour a city's dot lies above the districts around its seat.
+// The regional centre sits in Nanning, at the city centre's very coordinates: its dot is drawn this many
+// pixels up and to the left of its place (at every zoom), its name on its left, so that Nanning's dot
+// and its 南宁市 label, on the right, stay in sight.
+const REGION_OFFSET = [-26, -22];
+// Drawing order, bottom to top: the region; then green, yellow, red, so a late centre is never hidden
+// under a neighbour that is on time; within a colour a city's dot lies above the districts around its seat.
 const LAYERS = [
   ['region', 'green'],
   ['region', 'yellow'],
@@ -90,6 +93,7 @@ export function renderMap() {
           centre: c,
           value: [c.longitude, c.latitude],
           symbolSize: SIZE[level] + (selected ? 4 : 0),
+          ...(level === 'region' ? { symbolOffset: REGION_OFFSET } : {}),
           itemStyle: {
             color: COLOURS[colour],
             borderColor: selected ? '#ffffff' : 'rgba(255, 255, 255, 0.55)',
@@ -97,9 +101,9 @@ export function renderMap() {
             opacity: level === 'region' ? 0.85 : 1,
           },
           label: {
-            show: level === 'city' || (selected && level !== 'region'),
+            show: level !== 'county' || selected,
             formatter: centreName(c.code, true),
-            position: 'right',
+            position: level === 'region' ? 'left' : 'right',
             color: '#e3eefa',
             fontSize: 11,
             textBorderColor: '#0b1a2e',

@@ -43,6 +43,9 @@ export const state = {
   alerts: [],
   cases: [],
   efficiency: [],
+  /** The centre and grouping the loaded statistics are of (the selection may have moved since). */
+  efficiencyCentre: null,
+  efficiencyGroup: 'centre',
 };
 
 /** The signed-in officer's centre: everything the page shows lies within it. */
