@@ -169,10 +169,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
         .select({ no: applications.applicationNo })
         .from(applications)
         .where(and(eq(applications.stage, 'in_review'), eq(applications.dueProvisional, true)));
-      const recalculated = await askToRecalculate(
-        provisional.map((p) => p.no),
-        request.log,
-      );
+      const recalculated = await askToRecalculate(provisional.map((p) => p.no), request.log);
       return { year, daysOff: daysOff.length, workingWeekends: workingWeekends.length, recalculated };
     },
   );
