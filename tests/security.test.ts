@@ -333,6 +333,16 @@ const TABLE: Row[] = [
     state: async () => (await as.anonymous('/v1/calendar/2091')).json(),
   },
   {
+    method: 'PUT',
+    route: '/v1/calendar/regions/:region/:year',
+    allowed: ['admin'],
+    // A day outside the year: the regional administrator is let through and hears 400, so no notice is
+    // loaded (loading one would recompute the region's running applications).
+    url: () => '/v1/calendar/regions/450000/2092',
+    body: () => ({ source: '安全测试', daysOff: [{ date: '2091-04-01', name: '测试' }] }),
+    state: async () => (await as.anonymous('/v1/calendar/2092?centre=450000')).json(),
+  },
+  {
     method: 'POST',
     route: '/v1/calendar/centres/:code/days-off',
     allowed: ['admin'],
