@@ -36,6 +36,15 @@ interface Case {
   responsible: { id: string }[];
 }
 
+
+/** Waits (in real time: the worker writes the read model) until `check` answers true; expect.poll is for tests, not hooks. */
+async function until(check: () => Promise<boolean>, timeout = 20_000) {
+  for (const end = Date.now() + timeout; !(await check()); ) {
+    if (Date.now() > end) throw new Error(`Not so after ${timeout} ms: ${check.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 beforeAll(async () => {
   env = await startTimeSkipping();
   database = await openDatabase({ url: inject('databaseUrl'), dataDir: '' });
@@ -58,10 +67,10 @@ beforeAll(async () => {
   no = input.applicationNo;
   const handle = await env.client.workflow.start(applicationWorkflow, { workflowId: no, taskQueue, args: [input] });
   await handle.executeUpdate(intakeUpdate, { args: [{ decision: 'accept', department: 'market_regulation', officer: officer(windowOf('market_regulation')) }] });
-  await expect.poll(async () => (await handle.query(recordQuery)).state.reviews[0]?.responsible?.length ?? 0, { timeout: 20_000 }).toBe(1);
+  await until(async () => ((await handle.query(recordQuery)).state.reviews[0]?.responsible?.length ?? 0) === 1);
   const { deadlines } = (await handle.query(recordQuery)).state;
   await env.sleep(Date.parse(deadlines!.promisedDue) - (await env.currentTimeMs()) + 60_000);
-  await expect.poll(async () => (await casesOf()).length, { timeout: 20_000 }).toBe(2);
+  await until(async () => (await casesOf()).length === 2);
 }, 120_000);
 
 afterAll(async () => {

@@ -198,7 +198,7 @@ function caseLine(c) {
           type: 'button',
           class: 'small case-action',
           testid: next === 'closed' ? 'case-close' : 'case-explain',
-          'aria-label': `${actionLabel}：${c.applicationNo}（${levelLabel(c.level)}）`,
+          'aria-label': t('caseActionLabel', { action: actionLabel, no: c.applicationNo, level: levelLabel(c.level) }),
           'aria-expanded': editing?.caseId === c.id ? 'true' : 'false',
           onclick: () => void startStep(c, next),
         },
