@@ -196,6 +196,7 @@ it('opens a case from an alert, records the explanation and closes a case with a
   await caseItem(page, `${no}/s1`).getByRole('button', { name: /^Record explanation: / }).click();
   expect(await caseItem(page, `${no}/s1`).getByRole('textbox', { name: 'Explanation' }).count()).toBe(1);
   expect(await unnamedControls(page)).toEqual([]);
+  await page.locator('[data-testid="cases-panel"]').screenshot({ path: path.join(SHOTS, 'cases-panel-en.png') });
   await page.keyboard.press('Escape');
   expect(await caseItem(page, `${no}/s1`).getByRole('form').count()).toBe(0);
 
