@@ -180,7 +180,13 @@ function renderSteps(caseId) {
   if (!holder || steps.caseId !== caseId || !steps.list) return;
   holder.replaceChildren(
     ...steps.list.map((s) =>
-      el('li', {}, el('time', { class: 'muted' }, formatInstant(s.at)), ` ${t(`case_${s.status}`)} · ${officerName(s.actor)}：${s.note}`, s.outcome ? ` · ${t('caseField_outcome')}：${s.outcome}` : ''),
+      el(
+        'li',
+        {},
+        el('time', { class: 'muted' }, formatInstant(s.at)),
+        ` ${t(`case_${s.status}`)} · ${t('caseLabelled', { label: officerName(s.actor), value: s.note })}`,
+        s.outcome ? ` · ${t('caseLabelled', { label: t('caseField_outcome'), value: s.outcome })}` : '',
+      ),
     ),
   );
 }
@@ -214,7 +220,7 @@ function caseLine(c) {
     el('span', {}, `${centreName(c.centreCode, true)} · ${departmentName(c.department)}`),
     el('span', { class: `status status-${c.status}`, testid: 'case-status' }, t(`case_${c.status}`)),
     el('time', { class: 'muted' }, formatInstant(c.openedAt)),
-    el('span', { class: 'case-responsible muted' }, `${t('caseResponsible')}：${c.responsible.map((o) => o.name ?? o.id).join('、') || '—'}`),
+    el('span', { class: 'case-responsible muted' }, t('caseLabelled', { label: t('caseResponsible'), value: c.responsible.map((o) => o.name ?? o.id).join(t('caseListSep')) || '—' })),
     action,
     editingThis ? el('ol', { class: 'case-steps', 'aria-label': t('caseSteps') }) : null,
     editingThis ? currentForm(() => stepForm(c, editing.kind)) : null,
