@@ -110,6 +110,7 @@ export const clockResume = z.object({ note: z.string().trim().max(1000).optional
 export const alert = z
   .object({
     applicationNo: z.string(),
+    seq: z.number().int().describe("The application's transition that raised it: a case is opened from an alert by it"),
     url: z.string(),
     level: z.enum(ALERT_LEVELS),
     centreCode: z.string(),

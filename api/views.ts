@@ -61,6 +61,7 @@ export function applicationSummary(row: ApplicationRow) {
 export function alertView(a: AlertRow) {
   return {
     applicationNo: a.applicationNo,
+    seq: a.seq,
     url: applicationUrl(a.applicationNo),
     level: a.level,
     centreCode: a.centreCode,

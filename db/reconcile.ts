@@ -4,7 +4,7 @@
  * difference named, and on request the rows rewritten from the workflow. The workflow is the truth.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { and, eq, gte, inArray, notInArray } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, notInArray } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { appendAudit } from './audit.js';
 import { accountabilityCases, alerts, applications, caseSteps, events, reviews } from './schema/index.js';
@@ -86,7 +86,8 @@ export function differences(expected: Expected, stored: Stored): string[] {
   rowsOf('event', (r) => `${r.seq} (${r.type})`, expected.events, stored.events);
   rowsOf('review', (r) => `${r.step}/${r.department}`, expected.reviews, stored.reviews, REVIEW_BOOKKEEPING);
   rowsOf('alert', (r) => `${r.seq} (${r.level}${r.department ? ` ${r.department}` : ''})`, expected.alerts, stored.alerts);
-  const kept = stored.cases.filter((c) => c.outcome !== VOID_CASE);
+  // A case a supervisor opened by hand is theirs, not the workflow's: the workflow cannot tell of it.
+  const kept = stored.cases.filter((c) => c.outcome !== VOID_CASE && !c.openedBy);
   rowsOf('case', (r) => String(r.id), expected.cases, kept, CASE_WORK);
   return found;
 }
@@ -114,7 +115,13 @@ export async function rewriteRows(db: Db, expected: Expected): Promise<boolean> 
     const phantom = await tx
       .select({ id: accountabilityCases.id })
       .from(accountabilityCases)
-      .where(and(eq(accountabilityCases.applicationNo, no), ids.length > 0 ? notInArray(accountabilityCases.id, ids) : undefined));
+      .where(
+        and(
+          eq(accountabilityCases.applicationNo, no),
+          isNull(accountabilityCases.openedBy),
+          ids.length > 0 ? notInArray(accountabilityCases.id, ids) : undefined,
+        ),
+      );
     for (const { id } of phantom) {
       const worked = await tx.select({ id: caseSteps.id }).from(caseSteps).where(eq(caseSteps.caseId, id)).limit(1);
       if (worked.length === 0) {

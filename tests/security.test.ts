@@ -368,6 +368,16 @@ const TABLE: Row[] = [
     url: () => '/v1/cases/no-such-case/steps',
     body: () => ({ status: 'explanation_received', note: '已说明' }),
   },
+  // A case for an application at Nanning: the supervisors above it only (Liuzhou's is refused by scope).
+  {
+    method: 'POST',
+    route: '/v1/cases',
+    allowed: ['supervisor'],
+    fixture: readFixture,
+    url: () => '/v1/cases',
+    body: (no) => ({ applicationNo: no, note: '安全测试立案' }),
+    state: async (no) => (await as.supervisor({ url: '/v1/cases', query: { application: no } })).json().cases.length,
+  },
   { method: 'GET', route: '/v1/audit', allowed: ['supervisor', 'otherSupervisor'] },
   { method: 'GET', route: '/v1/supervision/map', allowed: OVERSIGHT },
   { method: 'GET', route: '/v1/supervision/day', allowed: OVERSIGHT },

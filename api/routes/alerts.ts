@@ -3,10 +3,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ALERT_LEVELS } from '../../workflows/messages.js';
 import { listAlerts, repeatedSupplements } from '../../db/queries.js';
+import { casesOfAlerts } from '../../db/cases.js';
 import { errorBody } from '../errors.js';
 import { OVERSIGHT, scopeCentre } from '../auth.js';
 import { alert } from '../schemas.js';
 import { alertView } from '../views.js';
+
+const alertWithCase = alert.extend({ caseId: z.string().nullable().describe('The accountability case opened from it (a red alert opens one by itself); null if none') });
 
 export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -21,12 +24,14 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
           department: z.string().optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
-        response: { 200: z.object({ alerts: z.array(alert) }), 400: errorBody, 401: errorBody, 403: errorBody, 503: errorBody },
+        response: { 200: z.object({ alerts: z.array(alertWithCase) }), 400: errorBody, 401: errorBody, 403: errorBody, 503: errorBody },
       }, config: { access: OVERSIGHT },
     },
     async (request) => {
       const centre = scopeCentre(request, request.query.centre, 'read alerts');
-      return { alerts: (await listAlerts(app.deps.database.db, { ...request.query, centre })).map(alertView) };
+      const rows = await listAlerts(app.deps.database.db, { ...request.query, centre });
+      const cases = await casesOfAlerts(app.deps.database.db, [...new Set(rows.map((a) => a.applicationNo))]);
+      return { alerts: rows.map((a) => ({ ...alertView(a), caseId: cases.get(`${a.applicationNo}/${a.seq}`) ?? null })) };
     },
   );
 

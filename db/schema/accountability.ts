@@ -4,8 +4,7 @@
  * supervisors take through its life.
  */
 import { index, integer, jsonb, pgTable, serial, text } from 'drizzle-orm/pg-core';
-import type { Officer } from '../../workflows/messages.js';
-import { CASE_LEVELS } from '../../workflows/rules/alerts.js';
+import { ALERT_LEVELS, type Officer } from '../../workflows/messages.js';
 import { createdAt, instant } from './columns.js';
 import { applications } from './applications.js';
 import { centres } from './organisation.js';
@@ -33,18 +32,26 @@ export const CASE_STATUSES = ['open', 'explanation_received', 'closed'] as const
 export const accountabilityCases = pgTable(
   'accountability_cases',
   {
-    /** `<application>/<seq of the alert that opened it>`: a retried activity opens it once. */
+    /**
+     * `<application>/<seq of the alert it was opened from>`: a retried activity, or a second supervisor
+     * opening a case from the same alert, opens it once. A case a supervisor opened for an application
+     * without an alert is `<application>/s<n>`, its n-th such case.
+     */
     id: text().primaryKey(),
     applicationNo: text()
       .notNull()
       .references(() => applications.applicationNo),
-    alertSeq: integer().notNull(),
-    level: text({ enum: CASE_LEVELS }).notNull(),
+    /** The alert it was opened from; null for a case a supervisor opened for the application itself. */
+    alertSeq: integer(),
+    /** The alert's level (a red alert opens its case by itself; a supervisor may open one from a yellow alert). */
+    level: text({ enum: ALERT_LEVELS }),
     centreCode: text().notNull(),
     department: text(),
     responsible: jsonb().$type<Officer[]>().notNull(),
     status: text({ enum: CASE_STATUSES }).notNull(),
     outcome: text(),
+    /** The supervisor who opened it; null when a red alert opened it (the workflow's, which the reconciler checks). */
+    openedBy: jsonb().$type<Officer>(),
     openedAt: instant().notNull(),
     closedAt: instant(),
   },

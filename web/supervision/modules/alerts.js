@@ -1,64 +1,61 @@
-// Alerts and accountability cases: the two feeds at the bottom of the page.
+// Alerts and accountability cases: the two feeds at the bottom of the page. The cases panel, where a
+// supervisor works on a case, is in cases.js; an alert without a case offers to open one there.
 
 import { getJSON, latest, showError } from './api.js';
+import { loadCases, renderCases, startCase } from './cases.js';
 import { openDetail } from './detail.js';
 import { $, centreName, departmentName, el, formatInstant } from './helpers.js';
 import { t } from './i18n.js';
 import { state } from './state.js';
 
-const newestFirst = (key) => (a, b) => Date.parse(b[key]) - Date.parse(a[key]);
+export { renderCases };
 
 function appLink(no) {
   return el('a', { href: `#${no}`, class: 'mono app-link', dataset: { no }, onclick: (e) => (e.preventDefault(), openDetail(no)) }, no);
 }
 
-/** One feed, newest first by `key`: a line per entry, each with its level, application, centre and department. */
-function renderFeed(id, entries, key, line) {
-  const list = [...entries].sort(newestFirst(key));
-  const where = (x) => el('span', {}, `${centreName(x.centreCode, true)} · ${departmentName(x.department)}`);
-  $(id).replaceChildren(...(list.length ? list.map((x) => line(x, appLink(x.applicationNo), where(x))) : [el('li', { class: 'empty' }, t('none'))]));
+/** A red alert opened its case by itself; any other may be opened by the supervisor. */
+function caseOfAlert(x) {
+  if (x.caseId) return el('span', { class: 'muted case-opened', title: x.caseId }, t('caseAlreadyOpen'));
+  return el(
+    'button',
+    {
+      type: 'button',
+      class: 'small case-from-alert',
+      testid: 'case-from-alert',
+      'aria-label': t('caseOpenFromAlert', { level: t(`level_${x.level}`), no: x.applicationNo }),
+      onclick: () => startCase({ applicationNo: x.applicationNo, alertSeq: x.seq, level: x.level }),
+    },
+    t('caseOpen'),
+  );
 }
 
 export function renderAlerts() {
-  renderFeed('alerts', state.alerts, 'at', (x, app, where) =>
+  const list = [...state.alerts].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  const line = (x) =>
     el(
       'li',
-      { class: `feed-item level-${x.level}` },
+      { class: `feed-item level-${x.level}`, dataset: { no: x.applicationNo, seq: x.seq }, testid: 'alert-item' },
       el('span', { class: `badge badge-${x.level === 'yellow' ? 'yellow' : 'red'}` }, t(`level_${x.level}`)),
-      app,
-      where,
+      appLink(x.applicationNo),
+      el('span', {}, `${centreName(x.centreCode, true)} · ${departmentName(x.department)}`),
       el('time', { class: 'muted' }, formatInstant(x.at)),
-    ),
-  );
-}
-
-export function renderCases() {
-  renderFeed('cases', state.cases, 'openedAt', (c, app, where) =>
-    el(
-      'li',
-      { class: `feed-item level-${c.level}`, dataset: { caseId: c.id } },
-      el('span', { class: 'badge badge-red' }, t(`level_${c.level}`)),
-      app,
-      where,
-      el('span', { class: `status status-${c.status}` }, t(`case_${c.status}`)),
-      el('time', { class: 'muted' }, formatInstant(c.openedAt)),
-    ),
-  );
-}
-
-/** Loads one feed (the newest answer wins), keeps it in the state and draws it; an error shows above it. */
-function feedLoader(url, name, render) {
-  const loads = latest();
-  return () =>
-    loads(
-      () => getJSON(url),
-      (body, error) => {
-        showError(`${name}-error`, error);
-        if (body) state[name] = body[name];
-        render();
-      },
+      caseOfAlert(x),
     );
+  $('alerts').replaceChildren(...(list.length ? list.map(line) : [el('li', { class: 'empty' }, t('none'))]));
 }
 
-const loaders = [feedLoader('/v1/alerts?limit=20', 'alerts', renderAlerts), feedLoader('/v1/cases?status=open', 'cases', renderCases)];
-export const loadAlerts = () => Promise.all(loaders.map((load) => load()));
+const loads = latest();
+const loadAlertFeed = () =>
+  loads(
+    () => getJSON('/v1/alerts?limit=20'),
+    (body, error) => {
+      showError('alerts-error', error);
+      if (body) state.alerts = body.alerts;
+      renderAlerts();
+    },
+  );
+
+document.addEventListener('supervision:cases-changed', () => void loadAlertFeed());
+
+export const loadAlerts = () => Promise.all([loadAlertFeed(), loadCases()]);

@@ -23,6 +23,26 @@ export async function getJSON(url) {
   return body;
 }
 
+/**
+ * A write (POST by default) with a JSON body: it carries the session's CSRF token. A refusal throws an
+ * Error with the API's code, its details (each naming its field) and the HTTP status.
+ */
+export async function sendJSON(url, body, method = 'POST') {
+  const response = await fetch(url, {
+    method,
+    headers: { accept: 'application/json', 'content-type': 'application/json', 'x-csrf-token': csrfToken ?? '' },
+    body: JSON.stringify(body),
+  });
+  const answer = await readBody(response);
+  if (response.status === 401) signedOut(answer?.error ?? { message: response.statusText });
+  if (!response.ok) {
+    const error = new Error(answer?.error?.message ?? `${response.status} ${response.statusText}`);
+    Object.assign(error, { status: response.status, code: answer?.error?.code, details: answer?.error?.details ?? [] });
+    throw error;
+  }
+  return answer;
+}
+
 export function showError(id, error) {
   const node = $(id);
   if (!node) return;
