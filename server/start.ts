@@ -8,7 +8,7 @@ import { buildApp } from '../api/app.js';
 import { openBlobStore } from '../db/blob-store.js';
 import { openDatabase } from '../db/client.js';
 import { seedCatalogue } from '../db/seed.js';
-import { loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
 import { startLocalIdp } from './local-idp.js';
 import { authConfig, bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess, temporalClient } from './runtime.js';
 import { findTemporalCli, registerSearchAttributes, startDevServer } from './temporal.js';
@@ -54,7 +54,12 @@ await runProcess(async () => {
   // Without an identity provider of its own, the centre signs in through the local one (pick an officer).
   const localIdp = config.signIn.issuerUrl
     ? undefined
-    : await startLocalIdp({ db: database.db, port: config.signIn.devPort, hostname: 'localhost', redirectUris: [`${config.signIn.publicUrl}/auth/callback`] });
+    : await startLocalIdp({ db: database.db, port: config.signIn.devPort, hostname: 'localhost', redirectUris: [`${config.signIn.publicUrl}/auth/callback`] }).catch(
+        (err: unknown) => {
+          const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+          throw taken ? new ConfigError(`The local identity provider's port ${config.signIn.devPort} is taken: set OIDC_DEV_PORT to a free one`) : err;
+        },
+      );
   const signIn = localIdp
     ? { ...config.signIn, issuerUrl: localIdp.issuer, clientId: localIdp.clientId, clientSecret: localIdp.clientSecret }
     : { ...config.signIn, issuerUrl: config.signIn.issuerUrl! };

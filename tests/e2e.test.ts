@@ -154,9 +154,11 @@ describe('npm start, end to end', () => {
     async () => {
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'onewindow-e2e-'));
       tempDirs.push(dataDir);
-      const [port, devPort, uiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+      const [port, devPort, uiPort, idpPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
       const env = {
         PORT: String(port),
+        // The local identity provider's port too: the default (3001) may be taken on a shared machine.
+        OIDC_DEV_PORT: String(idpPort),
         TEMPORAL_DEV_PORT: String(devPort),
         TEMPORAL_UI_PORT: String(uiPort),
         DATA_DIR: dataDir,
@@ -269,10 +271,10 @@ describe('npm start, end to end', () => {
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'onewindow-e2e-'));
       tempDirs.push(dataDir);
       const p = start({ PORT: 'notaport', DATA_DIR: dataDir });
-      const exit = await exitWithin(p, 20_000, 'with PORT=notaport');
+      const exit = await exitWithin(p, 60_000, 'with PORT=notaport');
       expect(exit, p.output()).toEqual({ code: 1, signal: null });
       expect(p.output()).toMatch(/\bPORT\b/);
     },
-    60_000,
+    90_000,
   );
 });
