@@ -64,11 +64,15 @@ export interface ClockLimits {
 /** A timer whose instant lies this close to a limit waits for that limit (it is armed a moment after it is computed). */
 const TIMER_MATCH_MS = 60_000;
 
-function timerFor(at: string, timeout: string | undefined, clocks: ClockLimits[]): TimelineEntry['timer'] {
+/**
+ * The instant a timer fires, and the limit it waits for: the nearest within TIMER_MATCH_MS, preferring
+ * one no earlier timer took (the application's clock and its single review's can share their limits).
+ */
+function timerFor(at: string, timeout: string | undefined, clocks: ClockLimits[], taken: Set<string>): TimelineEntry['timer'] {
   const seconds = Number.parseFloat(timeout ?? '');
   if (!Number.isFinite(seconds)) return undefined;
   const fireAt = Date.parse(at) + seconds * 1000;
-  let best: { alert: DeadlineAlert; department?: string; off: number } | undefined;
+  let best: { alert: DeadlineAlert; department?: string; off: number; key: string } | undefined;
   for (const clock of clocks) {
     const limits: [DeadlineAlert, string | null][] = [
       ['yellow', clock.warnAt],
@@ -76,10 +80,13 @@ function timerFor(at: string, timeout: string | undefined, clocks: ClockLimits[]
       ['statutory_red', clock.statutoryDueAt],
     ];
     for (const [alert, limit] of limits) {
-      const off = limit ? Math.abs(Date.parse(limit) - fireAt) : Infinity;
-      if (off <= TIMER_MATCH_MS && (!best || off < best.off)) best = { alert, department: clock.department, off };
+      const key = `${clock.department ?? ''}:${alert}`;
+      const off = (limit ? Math.abs(Date.parse(limit) - fireAt) : Infinity) + (taken.has(key) ? TIMER_MATCH_MS : 0);
+      if (off <= 2 * TIMER_MATCH_MS && (!best || off < best.off)) best = { alert, department: clock.department, off, key };
     }
   }
+  if (best && best.off > TIMER_MATCH_MS && !taken.has(best.key)) best = undefined;
+  if (best) taken.add(best.key);
   return { fireAt: new Date(fireAt).toISOString(), ...(best ? { alert: best.alert, ...(best.department ? { department: best.department } : {}) } : {}) };
 }
 
@@ -114,6 +121,7 @@ interface EventAttributes {
 export function timeline(history: { events?: JsonEvent[] }, clocks: ClockLimits[] = []): TimelineEntry[] {
   const activities = new Map<string, string>();
   const timers = new Map<string, TimelineEntry['timer']>();
+  const taken = new Set<string>();
   const entries: TimelineEntry[] = [];
   for (const e of history.events ?? []) {
     const type = e.eventType.replace(/^EVENT_TYPE_/, '');
@@ -178,7 +186,7 @@ export function timeline(history: { events?: JsonEvent[] }, clocks: ClockLimits[
         break;
       }
       case 'TIMER_STARTED': {
-        const timer = timerFor(e.eventTime, attrs.startToFireTimeout, clocks);
+        const timer = timerFor(e.eventTime, attrs.startToFireTimeout, clocks, taken);
         timers.set(e.eventId, timer);
         entry = { kind: 'timer_started', ...(timer ? { timer } : {}), what: 'timer started' };
         break;
