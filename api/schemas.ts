@@ -127,6 +127,7 @@ export const review = z
     department: z.string(),
     centreCode: z.string().describe('The centre that decides this review'),
     status: z.enum(REVIEW_STATUSES),
+    decision: z.enum(['approve', 'reject']).nullable().describe('The department’s decision: approve (approved), reject (rejected); null while open or withdrawn'),
     openedAt: z.string().nullable(),
     decidedAt: z.string().nullable(),
     decidedBy: officer.nullable(),

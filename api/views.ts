@@ -81,6 +81,14 @@ function holdingUp(reviews: ReviewRow[]) {
     : null;
 }
 
+/**
+ * The department's decision on a review, from its status (the one column that records it): approved
+ * is "approve", rejected "reject"; open or withdrawn has none. Rows of every age carry a status.
+ */
+export function reviewDecision(status: string): 'approve' | 'reject' | null {
+  return status === 'approved' ? 'approve' : status === 'rejected' ? 'reject' : null;
+}
+
 export function applicationView(row: ApplicationRow, reviews: ReviewRow[], alerts: AlertRow[] = []) {
   return {
     ...applicationSummary(row),
@@ -90,6 +98,7 @@ export function applicationView(row: ApplicationRow, reviews: ReviewRow[], alert
       department: r.department,
       centreCode: r.centreCode,
       status: r.status,
+      decision: reviewDecision(r.status),
       openedAt: iso(r.openedAt),
       decidedAt: iso(r.decidedAt),
       decidedBy: r.decidedBy,

@@ -21,6 +21,7 @@ import type { Db, Tx } from './client.js';
 import { type DocumentKind, applications, centres, departments, documentSeries, documents, itemVersions, items } from './schema/index.js';
 import type { ApplicationState, Deadlines, Review, TransitionEvent } from '../workflows/messages.js';
 import { chinaDate } from '../workflows/rules/working-days.js';
+import { departmentNameAt } from './department-names.js';
 
 export const DOCUMENT_TITLES: Record<DocumentKind, string> = {
   supplement_notice: '一次性告知书',
@@ -187,7 +188,7 @@ function documentFields(
   common: Common,
   state: ApplicationState,
   event: TransitionEvent,
-  department: (code: string) => Named,
+  department: (code: string, centreCode?: string) => Named,
   licenceNo: string | undefined,
   app: ApplicationRow,
 ): DocumentFields {
@@ -196,7 +197,7 @@ function documentFields(
   const decisions = () =>
     state.reviews.map(
       (r): DecisionLine => ({
-        department: department(r.department),
+        department: department(r.department, r.centreCode),
         centreCode: r.centreCode,
         status: r.status,
         ...(r.reason ? { reason: r.reason } : {}),
@@ -223,7 +224,7 @@ function documentFields(
     case 'approval_decision':
       return { ...common, kind, licenceNo: licenceNo!, acceptedOn, decisions: decisions() };
     case 'rejection_decision':
-      return { ...common, kind, reason: data.reason ?? '', rejectedBy: department(event.department!), acceptedOn, decisions: decisions() };
+      return { ...common, kind, reason: data.reason ?? '', rejectedBy: department(event.department!, state.reviews.find((r) => r.department === event.department && r.step === event.step)?.centreCode), acceptedOn, decisions: decisions() };
   }
 }
 
@@ -239,7 +240,8 @@ async function loadContext(tx: Tx, app: ApplicationRow) {
   return {
     item: { code: app.itemCode, name: version?.definition.name ?? current?.name ?? app.itemCode },
     centre: { code: app.centreCode, name: centre?.name ?? app.centreCode },
-    department: (code: string): Named => ({ code, name: names.get(code) ?? code }),
+    /** A department's name at the centre that acts (the application's, unless a review is decided a level up): 公安厅 or 公安局. */
+    department: (code: string, centreCode = app.centreCode): Named => ({ code, name: names.has(code) ? departmentNameAt(names.get(code)!, centreCode) : code }),
   };
 }
 

@@ -12,6 +12,7 @@ import type { Db } from './client.js';
 import { seedCalendar } from './calendar.js';
 import { itemColumns } from './catalogue-writes.js';
 import { type ItemDefinition, itemDefinition, unknownDepartments } from './item-definition.js';
+import { departmentNameAt } from './department-names.js';
 import { centres, departments, itemVersions, items, officers, windows } from './schema/index.js';
 
 type Centre = typeof centres.$inferInsert;
@@ -78,12 +79,14 @@ export function staffing(seed: Seed) {
     );
     for (const department of seed.departments.filter((d) => d.levels.includes(centre.level))) {
       const windowCode = `${centre.code}-${department.code}`;
-      windowRows.push({ code: windowCode, centreCode: centre.code, departmentCode: department.code, name: `${department.name}窗口` });
+      // 公安厅 at the region, 公安局 in a city or county: the name at the centre's own level.
+      const name = departmentNameAt(department.name, centre.level);
+      windowRows.push({ code: windowCode, centreCode: centre.code, departmentCode: department.code, name: `${name}窗口` });
       const staff = { centreCode: centre.code, departmentCode: department.code, windowCode };
       officerRows.push(
-        { id: `${windowCode}-officer`, name: `${place}${department.name}窗口工作人员`, role: 'window_officer', ...staff },
-        { id: `${windowCode}-chief`, name: `${place}${department.name}首席代表`, role: 'chief_representative', ...staff },
-        { id: `${windowCode}-leader`, name: `${place}${department.name}负责人`, role: 'department_leader', ...staff },
+        { id: `${windowCode}-officer`, name: `${place}${name}窗口工作人员`, role: 'window_officer', ...staff },
+        { id: `${windowCode}-chief`, name: `${place}${name}首席代表`, role: 'chief_representative', ...staff },
+        { id: `${windowCode}-leader`, name: `${place}${name}负责人`, role: 'department_leader', ...staff },
       );
     }
   }

@@ -1,6 +1,6 @@
 /**
  * `npm run simulate`: a working day across the seeded region, driven through the public REST API of a
- * running OneWindow (default http://localhost:3000): submissions at the centres, intake decisions,
+ * running OneWindow (`--api`, else ONEWINDOW_API, else http://localhost:$PORT, port 3000 by default): submissions at the centres, intake decisions,
  * some supplements (补正), departments deciding after realistic pauses, a few rejections, pickups,
  * and about one review in ten left open so that, as working days pass, it turns yellow and then red
  * on the supervision map. Time is compressed: a pause of `--minute-ms` milliseconds stands for a
@@ -16,17 +16,18 @@ import { residentIdCheck } from '../api/identity.js';
 import { type ItemDefinition, requiredMaterials } from '../db/item-definition.js';
 import { loadConfig } from '../server/config.js';
 import { authConfig } from '../server/runtime.js';
+import { apiBase, unreachableMessage } from './simulate-api.js';
 
 const { values } = parseArgs({
   options: {
-    api: { type: 'string', default: process.env.ONEWINDOW_API ?? 'http://localhost:3000' },
+    api: { type: 'string' },
     applications: { type: 'string', default: '120' },
     concurrency: { type: 'string', default: '6' },
     'minute-ms': { type: 'string', default: '20' },
     seed: { type: 'string', default: '20261128' },
   },
 });
-const api = values.api!.replace(/\/$/, '');
+const api = apiBase(values.api);
 const total = Number(values.applications);
 const minuteMs = Number(values['minute-ms']);
 
@@ -145,7 +146,12 @@ async function live(centre: Centre, item: Item, n: number): Promise<string> {
 const [{ centres }, { items }] = await Promise.all([
   call<{ centres: Centre[] }>('GET', '/v1/centres?flat=1'),
   call<{ items: Item[] }>('GET', '/v1/items'),
-]);
+]).catch((error: unknown) => {
+  const message = unreachableMessage(error, api);
+  if (!message) throw error;
+  console.error(message);
+  process.exit(1);
+});
 const integrator: As = process.env.ONEWINDOW_API_KEY
   ? { key: process.env.ONEWINDOW_API_KEY }
   : { key: (await call<{ key: string }>('POST', '/v1/integrators', { name: `npm run simulate ${new Date().toISOString()}`, centres: ['450000'] }, { officer: '450000-admin' })).key };

@@ -13,6 +13,7 @@ import { asc, eq, ilike, or } from 'drizzle-orm';
 import type { default as Provider, KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../db/client.js';
 import { centres, departments, officers } from '../db/schema/index.js';
+import { departmentNameAt } from '../db/department-names.js';
 
 export interface LocalIdp {
   issuer: string;
@@ -164,7 +165,7 @@ async function signInPage(db: Db, uid: string, q: string, centre: string): Promi
     .map(([code, people]) => {
       const items = people
         .map(
-          (o) => `<tr><th scope="row"><span lang="zh-CN">${html(o.name)}</span><br><code>${html(o.id)}</code></th><td>${html(ROLE_LABELS[o.role] ?? o.role)}</td><td lang="zh-CN">${html(o.department ?? '—')}</td>
+          (o) => `<tr><th scope="row"><span lang="zh-CN">${html(o.name)}</span><br><code>${html(o.id)}</code></th><td>${html(ROLE_LABELS[o.role] ?? o.role)}</td><td lang="zh-CN">${html(o.department ? departmentNameAt(o.department, o.centreCode) : '—')}</td>
 <td><button type="submit" name="officer" value="${html(o.id)}" aria-label="Sign in as ${html(o.name)} (${html(o.id)})">Sign in</button></td></tr>`,
         )
         .join('\n');

@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CODE_PATTERN, type ItemDefinitionInput, itemDefinition } from '../db/item-definition.js';
+import { departmentNameAt, departmentNames } from '../db/department-names.js';
 import { type Seed, loadSeed, seedProblems, staffing } from '../db/seed.js';
 
 let seed: Seed;
@@ -240,5 +241,30 @@ describe('staffing', () => {
     }
     expect(windows.some((w) => w.code === '450100-market_regulation')).toBe(true);
     expect(new Set(officers.map((o) => o.id)).size).toBe(officers.length);
+  });
+
+  it('names each department at its own level: 厅 at the region, 局 in a city or county; never 厅（局）', () => {
+    const { windows, officers } = staffing(seed);
+    const name = (id: string) => officers.find((o) => o.id === id)?.name;
+    expect(name('450000-public_security-chief')).toBe('广西壮族自治区公安厅首席代表');
+    expect(name('450100-public_security-chief')).toBe('南宁市公安局首席代表');
+    expect(name('450102-natural_resources-officer')).toBe('兴宁区自然资源局窗口工作人员');
+    expect(name('450000-fire_rescue-leader')).toBe('广西壮族自治区消防救援总队负责人');
+    expect(name('450100-fire_rescue-leader')).toBe('南宁市消防救援支队负责人');
+    expect(name('450102-fire_rescue-leader')).toBe('兴宁区消防救援大队负责人');
+    expect(name('450100-taxation-officer')).toBe('南宁市税务局窗口工作人员');
+    for (const w of windows) expect(w.name, w.code).not.toMatch(/（局）|（支队）/);
+    for (const o of officers) expect(o.name, o.id).not.toMatch(/（局）|（支队）/);
+  });
+});
+
+describe('departmentNameAt', () => {
+  it('takes the level from the name written for both, by level or by centre code, and leaves other names alone', () => {
+    expect(departmentNameAt('公安厅（局）', 'region')).toBe('公安厅');
+    expect(departmentNameAt('公安厅（局）', '450100')).toBe('公安局');
+    expect(departmentNameAt('公安厅（局）', '450102')).toBe('公安局');
+    expect(departmentNameAt('消防救援总队（支队）', '450000')).toBe('消防救援总队');
+    expect(departmentNameAt('市场监督管理局', 'region')).toBe('市场监督管理局');
+    expect(departmentNames({ name: '商务厅（局）', levels: ['region', 'city'] })).toEqual({ region: '商务厅', city: '商务局' });
   });
 });

@@ -10,7 +10,7 @@ import { withinCentre } from '../../workflows/rules/authority.js';
 import { maskIdNumber } from '../identity.js';
 import { application, applicationNoParams, applicationPage, listQuery, liveState, submission } from '../schemas.js';
 import { submitApplication } from '../submissions.js';
-import { applicationListing, applicationUrl, applicationView, submittedView } from '../views.js';
+import { applicationListing, applicationUrl, applicationView, reviewDecision, submittedView } from '../views.js';
 import { z } from 'zod';
 
 export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -72,7 +72,9 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
       const sight = requireSight(request, found.row, found.reviews);
       if (request.query.live === '1' || request.query.live === 'true') {
         const state = await temporal.client.workflow.getHandle(no).query(stateQuery);
-        return state as typeof state & Record<string, unknown>;
+        // Each review says its decision, as the read model's view does.
+        const reviews = state.reviews.map((r) => ({ ...r, decision: reviewDecision(r.status) }));
+        return { ...state, reviews } as typeof state & Record<string, unknown>;
       }
       const view = applicationView(found.row, found.reviews, found.alerts);
       return sight === 'whole' ? view : { ...view, applicant: { ...view.applicant, idNumber: maskIdNumber(view.applicant.idNumber) } };

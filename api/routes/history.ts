@@ -7,8 +7,27 @@ import { errorBody, notFound } from '../errors.js';
 import { STAFF } from '../auth.js';
 import { requireSight } from '../application-access.js';
 import { maskIdNumber } from '../identity.js';
-import { timeline } from '../history.js';
+import { DEADLINE_ALERTS, TIMELINE_KINDS, timeline } from '../history.js';
 import { applicationNoParams } from '../schemas.js';
+
+/** One line of the timeline: what happened (`kind` and its details, for a page to say in its language), and `what` in Temporal's words. */
+const timelineEntry = z.object({
+  at: z.string(),
+  eventId: z.number(),
+  what: z.string(),
+  kind: z.enum(TIMELINE_KINDS),
+  activity: z.string().optional(),
+  transitions: z.array(z.string()).optional(),
+  update: z.string().optional(),
+  department: z.string().optional(),
+  decision: z.string().optional(),
+  officer: z.string().optional(),
+  attempts: z.number().optional(),
+  timer: z
+    .object({ fireAt: z.string(), alert: z.enum(DEADLINE_ALERTS).optional(), department: z.string().optional() })
+    .optional()
+    .describe('When the timer fires, and the alert it waits for (yellow at warnAt, red at the promised limit, statutory_red at the statutory one)'),
+});
 
 export const historyRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -24,7 +43,7 @@ export const historyRoutes: FastifyPluginAsyncZod = async (app) => {
             applicationNo: z.string(),
             temporalUiUrl: z.string().nullable(),
             events: z.array(z.unknown()).optional(),
-            timeline: z.array(z.object({ at: z.string(), eventId: z.number(), what: z.string() })).optional(),
+            timeline: z.array(timelineEntry).optional(),
           }),
           404: errorBody,
           503: errorBody,
@@ -46,7 +65,7 @@ export const historyRoutes: FastifyPluginAsyncZod = async (app) => {
       // The history carries the applicant's number in the workflow's input: masked unless the caller handles it.
       const events = sight === 'whole' ? history.events : maskIn(history.events, found.row.applicant.idNumber);
       return request.query.format === 'timeline'
-        ? { applicationNo: no, temporalUiUrl, timeline: timeline(history) }
+        ? { applicationNo: no, temporalUiUrl, timeline: timeline(history, [found.row, ...found.reviews]) }
         : { applicationNo: no, temporalUiUrl, events };
     },
   );

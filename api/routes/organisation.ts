@@ -7,15 +7,21 @@ import type { Db } from '../../db/client.js';
 import { windows } from '../../db/schema/index.js';
 import { eq } from 'drizzle-orm';
 import { type OrganisationEntity, saveOrganisationRecord } from '../../db/catalogue-writes.js';
-import { OFFICER_ROLES } from '../../db/schema/index.js';
+import { CENTRE_LEVELS, OFFICER_ROLES } from '../../db/schema/index.js';
 import { STAFF, recordedActor, requireCentre, requireRegion } from '../auth.js';
 import { centre, department, officer, window } from '../catalogue-schemas.js';
+import { departmentNames } from '../../db/department-names.js';
 import { errorBody, invalid, notFound } from '../errors.js';
 
 type CentreNode = z.output<typeof centre> & { children: CentreNode[] };
 const centreNode: z.ZodType<CentreNode> = z.lazy(() => centre.extend({ children: z.array(centreNode) }));
 const tags = ['organisation'];
 const codeParams = z.object({ code: z.string().min(1).max(100) });
+
+/** A department as listed: with its name at each level where it has windows (公安厅 at the region, 公安局 in a city or county). */
+const departmentWithNames = department.extend({
+  names: z.partialRecord(z.enum(CENTRE_LEVELS), z.string()).describe('The name at each level where it has windows: region 公安厅, city and county 公安局'),
+});
 
 export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.deps.database.db;
@@ -46,8 +52,8 @@ export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => (await findCentre(db, request.params.code)) ?? Promise.reject(notFound(`Centre ${request.params.code}`)),
   );
 
-  app.get('/departments', { schema: { tags, response: { 200: z.object({ departments: z.array(department) }) } }, config: { access: 'public' } }, async () => ({
-    departments: await listDepartments(db),
+  app.get('/departments', { schema: { tags, response: { 200: z.object({ departments: z.array(departmentWithNames) }) } }, config: { access: 'public' } }, async () => ({
+    departments: (await listDepartments(db)).map((d) => ({ ...d, names: departmentNames(d) })),
   }));
 
   app.get(

@@ -68,7 +68,20 @@ export function centreName(code, short = false) {
   return short ? name.replace(/政务服务中心$/, '').replace(/ Government Service Centre$/, '') : name;
 }
 
-export const departmentName = (code) => (code ? (localName(state.departments.get(code)) ?? code) : '—');
+/** A centre's level from its code: 450000 the region, 450100 a city, 450102 a county. */
+const levelOf = (code) => state.centreByCode.get(code)?.level ?? (code.endsWith('0000') ? 'region' : code.endsWith('00') ? 'city' : 'county');
+
+/**
+ * A department's name at a centre (by default the one selected): in Chinese the name at its level,
+ * 公安厅 at the region and 公安局 in a city or county (GET /v1/departments gives `names` per level).
+ */
+export function departmentName(code, centreCode = state.selectedCentre) {
+  if (!code) return '—';
+  const department = state.departments.get(code);
+  if (!department) return code;
+  const atLevel = state.lang !== 'en' && centreCode ? department.names?.[levelOf(centreCode)] : undefined;
+  return atLevel ?? localName(department) ?? code;
+}
 export const itemName = (code) => localName(state.items.get(code)) ?? code;
 export const officerName = (o) => (o ? (o.name ? `${o.name} (${o.id})` : o.id) : '—');
 
