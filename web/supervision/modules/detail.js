@@ -235,7 +235,7 @@ export function renderDetail() {
       'ul',
       { class: 'feed', testid: 'detail-cases' },
       ...(state.detailCases ?? []).map((c) =>
-        el('li', { class: `feed-item level-${c.level}` }, `${t('caseOf')} · ${t(`level_${c.level}`)} · ${c.status}${c.outcome ? ` · ${c.outcome}` : ''}`),
+        el('li', { class: `feed-item level-${c.level ?? 'application'}` }, `${t('caseOf')} · ${c.level ? t(`level_${c.level}`) : t('case_forApplication')} · ${t(`case_${c.status}`)}${c.outcome ? ` · ${c.outcome}` : ''}`),
       ),
     ),
     el('h3', {}, t('timelineTitle')),
