@@ -143,12 +143,17 @@ export async function createWorker(options: {
  * Runs `main`, then on SIGTERM or SIGINT runs the returned steps in order (stop taking requests, drain
  * the worker, close connections) and exits. A bad configuration or a failed start exits 1 with a message.
  */
-export async function runProcess(main: () => Promise<Array<() => Promise<unknown>>>): Promise<void> {
+export async function runProcess(
+  main: (started: (undo: () => Promise<unknown>) => void) => Promise<Array<() => Promise<unknown>>>,
+): Promise<void> {
   let steps: Array<() => Promise<unknown>>;
+  // What main started before it failed (a child process outlives this one): undone, newest first.
+  const undo: Array<() => Promise<unknown>> = [];
   try {
-    steps = await main();
+    steps = await main((step) => undo.unshift(step));
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);
+    for (const step of undo) await step().catch(() => {});
     process.exit(1);
   }
   let stopping = false;

@@ -13,7 +13,7 @@ import { startLocalIdp } from './local-idp.js';
 import { authConfig, bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess, temporalClient } from './runtime.js';
 import { findTemporalCli, registerSearchAttributes, startDevServer } from './temporal.js';
 
-await runProcess(async () => {
+await runProcess(async (started) => {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   installTemporalRuntime(logger, config.worker.metricsAddress);
@@ -21,6 +21,17 @@ await runProcess(async () => {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await database.migrate();
   if (await seedCatalogue(database.db)) logger.info('seeded the catalogue into an empty database');
+
+  // Without an identity provider of its own, the centre signs in through the local one (pick an officer).
+  const localIdp = config.signIn.issuerUrl
+    ? undefined
+    : await startLocalIdp({ db: database.db, port: config.signIn.devPort, hostname: 'localhost', redirectUris: [`${config.signIn.publicUrl}/auth/callback`] }).catch(
+        (err: unknown) => {
+          const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+          throw taken ? new ConfigError(`The local identity provider's port ${config.signIn.devPort} is taken: set OIDC_DEV_PORT to a free one`) : err;
+        },
+      );
+  if (localIdp) started(() => localIdp.close());
 
   const devServer = config.temporal.address
     ? undefined
@@ -32,6 +43,7 @@ await runProcess(async () => {
         logFile: path.join(config.dataDir, 'temporal.log'),
         namespace: config.temporal.namespace,
       });
+  if (devServer) started(() => devServer.stop());
   const address = config.temporal.address ?? devServer!.address;
   const uiUrl = config.temporal.uiUrl ?? devServer?.uiUrl;
 
@@ -51,15 +63,6 @@ await runProcess(async () => {
     process.kill(process.pid, 'SIGTERM');
   });
 
-  // Without an identity provider of its own, the centre signs in through the local one (pick an officer).
-  const localIdp = config.signIn.issuerUrl
-    ? undefined
-    : await startLocalIdp({ db: database.db, port: config.signIn.devPort, hostname: 'localhost', redirectUris: [`${config.signIn.publicUrl}/auth/callback`] }).catch(
-        (err: unknown) => {
-          const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
-          throw taken ? new ConfigError(`The local identity provider's port ${config.signIn.devPort} is taken: set OIDC_DEV_PORT to a free one`) : err;
-        },
-      );
   const signIn = localIdp
     ? { ...config.signIn, issuerUrl: localIdp.issuer, clientId: localIdp.clientId, clientSecret: localIdp.clientSecret }
     : { ...config.signIn, issuerUrl: config.signIn.issuerUrl! };
