@@ -16,6 +16,7 @@ import { renderDocument } from '../api/documents/pdf.js';
 import { applicationInput } from './support/items.js';
 import { type Inject, type Stack, chiefOf, createKey, caller, materialsOf, startStack, supervisorOf, windowOf } from './support/stack.js';
 import { ok, windowActions } from './support/window.js';
+import { pdfText } from './support/pdf.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -46,19 +47,6 @@ async function pdfOf(url: string, as: Inject = stack.integrator): Promise<Buffer
   return res.rawPayload;
 }
 
-/** Every piece of text on every page, joined as read (CJK has no spaces between words). */
-async function textOf(pdf: Buffer): Promise<string> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false }).promise;
-  let text = '';
-  for (let n = 1; n <= doc.numPages; n += 1) {
-    const content = await (await doc.getPage(n)).getTextContent();
-    text += content.items.map((item) => ('str' in item ? item.str : '')).join('');
-  }
-  await doc.destroy();
-  return text.replace(/\s+/g, '');
-}
-
 /** 2026-12-04 → 2026年12月4日, as the documents print a day. */
 const printed = (day: string) => day.replace(/^(\d{4})-0?(\d+)-0?(\d+)$/, '$1年$2月$3日');
 
@@ -77,18 +65,18 @@ describe('the notices at intake', () => {
     expect(notices[0]).toMatchObject({ title: '一次性告知书', url: `/v1/applications/${no}/documents/${notices[0].id}`, licenceNo: null });
     for (const d of notices) expect(d.number).toMatch(NUMBER);
     expect(notices[1].number).not.toBe(notices[0].number);
-    const firstText = await textOf(await pdfOf(notices[0].url));
+    const firstText = await pdfText(await pdfOf(notices[0].url));
     expect(firstText).toContain('一次性告知书');
     expect(firstText).toContain(first.replace(/\s+/g, ''));
     expect(firstText).toContain(second.replace(/\s+/g, ''));
     expect(firstText).toContain(notices[0].number);
-    expect(await textOf(await pdfOf(notices[1].url))).toContain(second.replace(/\s+/g, ''));
+    expect(await pdfText(await pdfOf(notices[1].url))).toContain(second.replace(/\s+/g, ''));
 
     ok(await stack.integrator({ method: 'POST', url: `/v1/applications/${no}/supplements`, payload: { materials: [second] } }));
     const accepted = ok<{ deadlines: { promisedDueAt: string; statutoryDueAt: string } }>(await accept(no));
     const acceptance = (await listed(no)).find((d) => d.kind === 'acceptance_notice')!;
     expect(acceptance).toMatchObject({ title: '受理通知书' });
-    const text = await textOf(await pdfOf(acceptance.url));
+    const text = await pdfText(await pdfOf(acceptance.url));
     const promisedLastDay = lastDayOf(accepted.deadlines.promisedDueAt);
     // The due instant is 00:00 of the day after the last working day: the day printed is the last working day.
     expect(chinaDate(accepted.deadlines.promisedDueAt)).not.toBe(promisedLastDay);
@@ -104,7 +92,7 @@ describe('the notices at intake', () => {
     const [notice] = await listed(no);
     expect(notice).toMatchObject({ kind: 'non_acceptance_notice', title: '不予受理通知书' });
     expect(notice.number).toMatch(NUMBER);
-    const text = await textOf(await pdfOf(notice.url));
+    const text = await pdfText(await pdfOf(notice.url));
     expect(text).toContain('不予受理通知书');
     expect(text).toContain(reason);
   });
@@ -134,7 +122,7 @@ describe('the decisions', () => {
     const again = performance.now();
     expect((await pdfOf(decision.url)).equals(pdf)).toBe(true);
     console.info(`render on first request ${firstMs.toFixed(0)} ms, kept copy ${(performance.now() - again).toFixed(0)} ms, ${pdf.length} bytes`);
-    const text = await textOf(pdf);
+    const text = await pdfText(pdf);
     for (const part of ['准予行政许可决定书', decision.number, decision.licenceNo!, conditions, '南宁市政务服务中心']) expect(text).toContain(part);
 
     const handedOver = ok<{ handover: { licenceNo?: string } }>(await pickup(no));
@@ -150,7 +138,7 @@ describe('the decisions', () => {
     const decision = (await listed(no)).find((d) => d.kind === 'rejection_decision')!;
     expect(decision).toMatchObject({ title: '不予行政许可决定书', licenceNo: null });
     expect(decision.number).toMatch(/^450100许决〔\d{4}〕第\d{6}号$/);
-    const text = await textOf(await pdfOf(decision.url));
+    const text = await pdfText(await pdfOf(decision.url));
     for (const part of ['不予行政许可决定书', reason, '税务局']) expect(text).toContain(part);
     expect((await listed(no)).some((d) => d.kind === 'approval_decision')).toBe(false);
   });

@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exe, pdf, zip } from './support/files.js';
 import { type Stack, chiefOf, leaderOf, materialsOf, startStack, supervisorOf, uniqueIdNumber, windowOf } from './support/stack.js';
 import { ok, windowActions } from './support/window.js';
-import { Desk, launchChromium, outcome, pdfText, screenshot, stageOf, tabTo, testid, unnamedControls } from './support/workstation.js';
+import { Desk, launchChromium, outcome, screenshot, stageOf, tabTo, testid, unnamedControls } from './support/workstation.js';
+import { pdfText } from './support/pdf.js';
 
 const ITEM = 'second-hand-house-transfer'; // 存量房转移登记: one step, three departments in parallel
 const LEAD = 'natural_resources';
