@@ -72,7 +72,17 @@ export function remainingNode(due, stopped = false) {
 }
 
 export const localName = (o) => (o ? (state.lang === 'en' ? o.nameEn || o.name : o.name || o.nameEn) : undefined);
-export const departmentName = (code) => (code ? (localName(state.departments.get(code)) ?? code) : '—');
+/** A centre's level from its code: 450000 the region, 450100 a city, 450102 a county. */
+const levelOf = (code) => (code.endsWith('0000') ? 'region' : code.endsWith('00') ? 'city' : 'county');
+
+/** A department's name at the officer's centre: 公安厅 at the region, 公安局 in a city or county (GET /v1/departments `names`). */
+export function departmentName(code) {
+  if (!code) return '—';
+  const department = state.departments.get(code);
+  const centre = state.officer?.centreCode;
+  const atLevel = state.lang !== 'en' && centre ? department?.names?.[levelOf(centre)] : undefined;
+  return atLevel ?? localName(department) ?? code;
+}
 export const officerName = (o) => (o ? (o.name ? `${o.name}（${o.id}）` : o.id) : '—');
 
 /** A labelled form field: <label>text <input></label>, so every control has its accessible name. */

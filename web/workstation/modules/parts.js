@@ -27,6 +27,8 @@ export function stageBadge(stage) {
 export function summary(app, item) {
   const d = app.deadlines ?? {};
   const stopped = !!d.stoppedSince;
+  // Time is left only while the limits run: once decided or closed, a countdown would mislead.
+  const left = (due) => app.stage === 'in_review' && [' ', remainingNode(due, stopped)];
   return el(
     'section',
     { class: 'card', 'aria-labelledby': 'summary-title' },
@@ -40,8 +42,8 @@ export function summary(app, item) {
       [t('responsible'), officerName(app.responsibleOfficer)],
       [t('submittedAt'), formatInstant(app.submittedAt)],
       app.acceptedAt && [t('acceptedAt'), formatInstant(app.acceptedAt)],
-      d.promisedDueAt && [t('promisedDue'), el('span', {}, dueDay(d.promisedDueAt, { testid: 'promised-due' }), ' ', remainingNode(d.promisedDueAt, stopped))],
-      d.statutoryDueAt && [t('statutoryDue'), el('span', {}, dueDay(d.statutoryDueAt, { testid: 'statutory-due' }), ' ', remainingNode(d.statutoryDueAt, stopped))],
+      d.promisedDueAt && [t('promisedDue'), el('span', {}, dueDay(d.promisedDueAt, { testid: 'promised-due' }), left(d.promisedDueAt))],
+      d.statutoryDueAt && [t('statutoryDue'), el('span', {}, dueDay(d.statutoryDueAt, { testid: 'statutory-due' }), left(d.statutoryDueAt))],
       stopped && [t('stoppedSince'), formatInstant(d.stoppedSince)],
       app.handover && [t('handover'), `${app.handover.recipient ?? '—'} · ${app.handover.licenceNo ?? '—'}`],
     ]),
