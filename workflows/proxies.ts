@@ -1,5 +1,5 @@
 /** The workflow's view of the activities: types only, one retry policy, and which way each one runs. */
-import { type ActivityOptions, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityFailure, type ActivityOptions, TimeoutFailure, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 
 // The read model must converge whatever happens to the database, so recording retries without end;
@@ -23,6 +23,17 @@ export const LOCAL_ACTIVITIES_PATCH = 'local-activities';
  */
 export const COMMITTED_WRITES_PATCH = 'committed-writes';
 
+/**
+ * Applications started since this patch give a local activity 2 seconds, far less than the 8 s after
+ * which the worker heartbeats a workflow task, and then read through an ordinary activity. A local
+ * activity still running across a heartbeat resolves live in an activation of its own, after the
+ * events the next task brought; on replay Core resolves it from its marker together with those
+ * events, and the coroutines waiting on both resume in another order: a non-determinism error. The
+ * fault run met it with PostgreSQL down (tests/slow-local-activity.test.ts).
+ */
+export const BOUNDED_LOCAL_ACTIVITIES_PATCH = 'bounded-local-activities';
+const LOCAL_ACTIVITY_LIMIT = '2 seconds';
+
 type Calls = Pick<Activities, 'recordSubmitted' | 'recordTransition' | 'openReviewTask' | 'calendarSnapshot' | 'responsibleOfficers'>;
 
 /** The activities of one application, and whether it writes only what was committed. Call once, first thing in the workflow. */
@@ -31,7 +42,24 @@ export function activities(): Calls & { committedWrites: boolean } {
     const { recordSubmitted, recordTransition, openReviewTask, calendarSnapshot, responsibleOfficers } = proxyActivities<Activities>(options);
     return { recordSubmitted, recordTransition, openReviewTask, calendarSnapshot, responsibleOfficers, committedWrites: false };
   }
-  const local = proxyLocalActivities<Activities>(options);
+  const bounded = patched(COMMITTED_WRITES_PATCH) && patched(BOUNDED_LOCAL_ACTIVITIES_PATCH);
+  const local = proxyLocalActivities<Activities>(
+    bounded ? { ...options, startToCloseTimeout: LOCAL_ACTIVITY_LIMIT, scheduleToCloseTimeout: LOCAL_ACTIVITY_LIMIT } : options,
+  );
+  const ordinary = proxyActivities<Activities>(options);
+  /** The local activity, or once it has failed (taken too long, or its retries ran out) the ordinary one. */
+  function orOrdinary<A extends unknown[], R>(first: (...args: A) => Promise<R>, then: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    if (!bounded) return first;
+    return async (...args) => {
+      try {
+        return await first(...args);
+      } catch (err) {
+        // Live, a timed-out local activity fails as an ActivityFailure; replayed from its marker, as the TimeoutFailure inside.
+        if (!(err instanceof ActivityFailure || err instanceof TimeoutFailure)) throw err;
+        return then(...args);
+      }
+    };
+  }
   // One local activity at a time. Live, concurrent ones resolve in the order they finish, each in its
   // own activation; on replay their markers resolve together, so the coroutines waiting on them would
   // resume in another order and issue their commands in another order: a non-determinism error (the
@@ -45,13 +73,12 @@ export function activities(): Calls & { committedWrites: boolean } {
     };
   }
   const reads = {
-    recordSubmitted: inTurn(local.recordSubmitted),
-    calendarSnapshot: inTurn(local.calendarSnapshot),
-    responsibleOfficers: inTurn(local.responsibleOfficers),
+    recordSubmitted: inTurn(orOrdinary(local.recordSubmitted, ordinary.recordSubmitted)),
+    calendarSnapshot: inTurn(orOrdinary(local.calendarSnapshot, ordinary.calendarSnapshot)),
+    responsibleOfficers: inTurn(orOrdinary(local.responsibleOfficers, ordinary.responsibleOfficers)),
   };
   if (!patched(COMMITTED_WRITES_PATCH)) {
     return { ...reads, recordTransition: inTurn(local.recordTransition), openReviewTask: inTurn(local.openReviewTask), committedWrites: false };
   }
-  const { recordTransition, openReviewTask } = proxyActivities<Activities>(options);
-  return { ...reads, recordTransition, openReviewTask, committedWrites: true };
+  return { ...reads, recordTransition: ordinary.recordTransition, openReviewTask: ordinary.openReviewTask, committedWrites: true };
 }
