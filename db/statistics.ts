@@ -46,7 +46,7 @@ export async function efficiency(db: Db, filter: StatisticsFilter) {
     filter.centre ? inCentre(applications.centreCode, filter.centre) : undefined,
     filter.department ? eq(applications.leadDepartment, filter.department) : undefined,
     filter.item ? eq(applications.itemCode, filter.item) : undefined,
-    // The kind is not in the figures' index: with it, PostgreSQL reads the decided rows' item versions too.
+    // The kind and the category are not in the figures' index: with either, PostgreSQL reads the decided rows' item versions too.
     filter.kind
       ? sql`(${applications.itemCode}, ${applications.itemVersion}) in (select ${itemVersions.itemCode}, ${itemVersions.version} from ${itemVersions} where ${itemVersions.definition}->>'kind' = ${filter.kind})`
       : undefined,
