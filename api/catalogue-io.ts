@@ -14,6 +14,7 @@ export const CSV_COLUMNS = [
   'nameEn',
   'department',
   'kind',
+  'category',
   'levels',
   'legalBasis',
   'statutoryLimitDays',
@@ -66,6 +67,8 @@ export function csvToRawItems(text: string): { rows: unknown[]; problems: RowPro
     return {
       ...record,
       officialCode: record.officialCode || undefined,
+      // An empty cell (or a file from before categories) takes the default, licensing.
+      category: record.category || undefined,
       source: record.source || undefined,
       levels: record.levels ? record.levels.split('|').map((l) => l.trim()) : [],
       statutoryLimitDays: Number(record.statutoryLimitDays),

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { itemDefinition } from '../db/item-definition.js';
 import { CENTRE_LEVELS, OFFICER_ROLES } from '../db/schema/index.js';
-import { ITEM_KINDS } from '../workflows/messages.js';
+import { ITEM_CATEGORIES, ITEM_KINDS } from '../workflows/messages.js';
 
 export const item = itemDefinition.meta({ id: 'ItemDefinition' });
 
@@ -13,6 +13,7 @@ export const itemView = z
 export const itemListQuery = z.object({
   department: z.string().optional(),
   kind: z.enum(ITEM_KINDS).optional(),
+  category: z.enum(ITEM_CATEGORIES).optional().describe('Only items of this category: `licensing` (行政许可), `other_power` (其他行政权力), `public_service` (公共服务)'),
   level: z.enum(CENTRE_LEVELS).optional(),
   q: z.string().trim().min(1).max(100).optional().describe('Search in code and names'),
 });

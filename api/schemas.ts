@@ -1,7 +1,7 @@
 /** The API's request and response schemas: validation, types and the OpenAPI document from one source. */
 import { z } from 'zod';
 import { isCreditCode, isResidentId } from './identity.js';
-import { ALERT_LEVELS, CLOCK_STOPS, REVIEW_STATUSES, STAGES, SUPERVISION_LEVELS } from '../workflows/messages.js';
+import { ALERT_LEVELS, CLOCK_STOPS, ITEM_CATEGORIES, REVIEW_STATUSES, STAGES, SUPERVISION_LEVELS } from '../workflows/messages.js';
 
 const code = (what: string) => z.string().trim().min(1).max(64).describe(what);
 
@@ -193,6 +193,10 @@ export const listQuery = z.object({
   within: z.enum(['0', '1']).optional().describe('1: the centre and every centre below it, as the day’s table counts'),
   stage: z.enum(STAGES).optional(),
   item: z.string().optional(),
+  category: z
+    .enum(ITEM_CATEGORIES)
+    .optional()
+    .describe('Only applications submitted under an item version of this category: `licensing` (行政许可), `other_power` (其他行政权力), `public_service` (公共服务)'),
   department: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional().describe('nextCursor of the previous page'),

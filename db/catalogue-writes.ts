@@ -45,6 +45,7 @@ export const itemColumns = (item: ItemDefinition) => ({
   nameEn: item.nameEn,
   department: item.department,
   kind: item.kind,
+  category: item.category,
   major: item.major,
   statutoryLimitDays: item.statutoryLimitDays,
   promisedLimitDays: item.promisedLimitDays,

@@ -3,9 +3,9 @@ import { and, asc, eq, ilike, like, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
 import { DEFAULT_WARNING_DAYS, itemDepartments, type ItemDefinition, requiredMaterials } from './item-definition.js';
-import { centres, departments, itemVersions, items, officers, windows } from './schema/index.js';
+import { applications, centres, departments, itemVersions, items, officers, windows } from './schema/index.js';
 import { centrePrefix } from '../workflows/rules/authority.js';
-import type { ItemSnapshot, StepPlan } from '../workflows/messages.js';
+import type { ItemCategory, ItemSnapshot, StepPlan } from '../workflows/messages.js';
 
 export type CentreRow = typeof centres.$inferSelect;
 
@@ -44,9 +44,18 @@ export async function listItemVersions(db: Db, code: string) {
     .orderBy(asc(itemVersions.version));
 }
 
+/**
+ * The application was submitted under an item version of this category: an application keeps the
+ * version it pinned, so a later change of the item's category does not move it. A version written
+ * before items had categories says none and counts as the item's current category.
+ */
+export const submittedAsCategory = (category: ItemCategory): SQL =>
+  sql`(${applications.itemCode}, ${applications.itemVersion}) in (select ${itemVersions.itemCode}, ${itemVersions.version} from ${itemVersions} join ${items} on ${items.code} = ${itemVersions.itemCode} where coalesce(${itemVersions.definition}->>'category', ${items.category}) = ${category})`;
+
 export interface ItemFilter {
   department?: string;
   kind?: string;
+  category?: ItemCategory;
   /** Matches code or name (Chinese or English), case-insensitively. */
   q?: string;
   level?: string;
@@ -56,6 +65,7 @@ export async function listItems(db: Db, filter: ItemFilter) {
   const conditions: (SQL | undefined)[] = [
     filter.department ? eq(items.department, filter.department) : undefined,
     filter.kind ? eq(items.kind, filter.kind as 'joint') : undefined,
+    filter.category ? eq(items.category, filter.category) : undefined,
     filter.q
       ? or(ilike(items.code, `%${filter.q}%`), ilike(items.name, `%${filter.q}%`), ilike(items.nameEn, `%${filter.q}%`))
       : undefined,

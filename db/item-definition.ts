@@ -3,7 +3,7 @@
  * and the versions table share. The rules that span fields (limits, steps) are checked here too.
  */
 import { z } from 'zod';
-import { ITEM_KINDS } from '../workflows/messages.js';
+import { ITEM_CATEGORIES, ITEM_KINDS } from '../workflows/messages.js';
 
 export const CODE_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const days = z.number().int().min(0).max(365);
@@ -21,6 +21,11 @@ export const itemDefinition = z
     /** The owning department, whose window takes the application in (一口受理). */
     department: text(64),
     kind: z.enum(ITEM_KINDS),
+    /** 行政许可 licensing, 其他行政权力 other_power (non-licensing approvals, 备案, 确认 ...), 公共服务 public_service. */
+    category: z
+      .enum(ITEM_CATEGORIES)
+      .default('licensing')
+      .describe('What kind of power the item is: `licensing` (行政许可), `other_power` (其他行政权力, e.g. non-licensing approvals 非行政许可审批), `public_service` (公共服务)'),
     /** The levels of centre that take it in; a reported item is then decided one level up. */
     levels: z.array(z.enum(['region', 'city', 'county'])).min(1),
     legalBasis: text(2000),

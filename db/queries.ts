@@ -1,9 +1,9 @@
 /** The read model's queries: what the API lists and shows. */
 import { type AnyColumn, and, asc, desc, eq, exists, like, or, sql, type SQL } from 'drizzle-orm';
-import { centrePrefix, inCentre } from './catalogue.js';
+import { centrePrefix, inCentre, submittedAsCategory } from './catalogue.js';
 import type { Db } from './client.js';
 import { alerts, applicationCounters, applications, consultations, events, items, reviews, submissions } from './schema/index.js';
-import type { ApplicationInput } from '../workflows/messages.js';
+import type { ApplicationInput, ItemCategory } from '../workflows/messages.js';
 
 /**
  * Descending as the indexes are built (`.desc()` in db/schema is DESC NULLS LAST). A plain `desc()` is
@@ -34,6 +34,8 @@ export interface ApplicationFilter {
   within?: boolean;
   stage?: string;
   item?: string;
+  /** Only applications submitted under an item version of this category. */
+  category?: ItemCategory;
   department?: string;
   /** Only what a department handles at a centre: takes in there, or reviews there. */
   handledBy?: { department: string; centre: string };
@@ -58,6 +60,7 @@ export async function listApplications(db: Db, filter: ApplicationFilter): Promi
     conditions.push(or(and(eq(applications.centreCode, centre), eq(applications.leadDepartment, department)), reviewsThere)!);
   }
   if (filter.item) conditions.push(eq(applications.itemCode, filter.item));
+  if (filter.category) conditions.push(submittedAsCategory(filter.category));
   if (filter.department) {
     const reviewedBy = db
       .select({ one: sql`1` })

@@ -4,8 +4,8 @@
  * of a centre and the centres below it, in a period, grouped by centre, department, item or month.
  */
 import { and, eq, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
-import type { ItemKind } from '../workflows/messages.js';
-import { inCentre } from './catalogue.js';
+import type { ItemCategory, ItemKind } from '../workflows/messages.js';
+import { inCentre, submittedAsCategory } from './catalogue.js';
 import type { Db } from './client.js';
 import { applications, itemVersions } from './schema/index.js';
 
@@ -22,6 +22,8 @@ export interface StatisticsFilter {
    * region's published figures are of 承诺件, promised items, alone.
    */
   kind?: ItemKind;
+  /** The item category (行政许可, 其他行政权力, 公共服务) as the application was submitted under it. */
+  category?: ItemCategory;
   /** Acceptance day range in China time, yyyy-mm-dd, `to` exclusive. */
   from?: string;
   to?: string;
@@ -44,10 +46,11 @@ export async function efficiency(db: Db, filter: StatisticsFilter) {
     filter.centre ? inCentre(applications.centreCode, filter.centre) : undefined,
     filter.department ? eq(applications.leadDepartment, filter.department) : undefined,
     filter.item ? eq(applications.itemCode, filter.item) : undefined,
-    // The kind is not in the figures' index: with it, PostgreSQL reads the decided rows' item versions too.
+    // The kind and the category are not in the figures' index: with either, PostgreSQL reads the decided rows' item versions too.
     filter.kind
       ? sql`(${applications.itemCode}, ${applications.itemVersion}) in (select ${itemVersions.itemCode}, ${itemVersions.version} from ${itemVersions} where ${itemVersions.definition}->>'kind' = ${filter.kind})`
       : undefined,
+    filter.category ? submittedAsCategory(filter.category) : undefined,
     filter.from ? gte(applications.acceptedAt, chinaMidnight(filter.from)) : undefined,
     filter.to ? lt(applications.acceptedAt, chinaMidnight(filter.to)) : undefined,
   ];

@@ -4,6 +4,7 @@
  */
 import { and, eq, gte, like, lt, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
+import type { ItemCategory } from '../workflows/messages.js';
 import { applications, centres, consultations, events, items } from './schema/index.js';
 import { centrePrefix } from './catalogue.js';
 
@@ -50,9 +51,10 @@ const dayBounds = (day: string) => {
 /**
  * The day's business table (电子表格): per item, how many applications reached each step of their
  * life that day (submitted, accepted, decided, completed, picked up), the consultations, and the
- * alerts raised, at the centre and every centre below it.
+ * alerts raised, at the centre and every centre below it. A row is an item as the catalogue has it
+ * now: the department and category filters are the item's current ones.
  */
-export async function dayBusiness(db: Db, filter: { day: string; centre: string; department?: string; item?: string }) {
+export async function dayBusiness(db: Db, filter: { day: string; centre: string; department?: string; item?: string; category?: ItemCategory }) {
   const { start, end } = dayBounds(filter.day);
   const prefix = `${centrePrefix(filter.centre)}%`;
   const ofType = (types: string[]) => sql`${events.type} in (${sql.join(types.map((t) => sql`${t}`), sql`, `)})`;
@@ -91,11 +93,19 @@ export async function dayBusiness(db: Db, filter: { day: string; centre: string;
     .groupBy(consultations.itemCode);
   const codes = [...new Set([...happened.map((h) => h.itemCode), ...consulted.flatMap((c) => (c.itemCode ? [c.itemCode] : []))])];
   const names = codes.length
-    ? await db.select({ code: items.code, name: items.name, nameEn: items.nameEn, department: items.department }).from(items).where(sql`${items.code} in ${codes}`)
+    ? await db
+        .select({ code: items.code, name: items.name, nameEn: items.nameEn, department: items.department, category: items.category })
+        .from(items)
+        .where(sql`${items.code} in ${codes}`)
     : [];
   const zero = { application: 0, acceptance: 0, decided: 0, completion: 0, pickup: 0, yellow: 0, red: 0 };
   return names
-    .filter((n) => (!filter.item || n.code === filter.item) && (!filter.department || n.department === filter.department))
+    .filter(
+      (n) =>
+        (!filter.item || n.code === filter.item) &&
+        (!filter.department || n.department === filter.department) &&
+        (!filter.category || n.category === filter.category),
+    )
     .map((n) => {
       const { itemCode: _code, ...counts } = happened.find((h) => h.itemCode === n.code) ?? { itemCode: n.code, ...zero };
       return {
@@ -103,6 +113,7 @@ export async function dayBusiness(db: Db, filter: { day: string; centre: string;
         itemName: n.name,
         itemNameEn: n.nameEn,
         department: n.department,
+        category: n.category,
         consultation: consulted.find((c) => c.itemCode === n.code)?.consultation ?? 0,
         ...counts,
       };

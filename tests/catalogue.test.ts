@@ -47,6 +47,7 @@ interface ItemSummary {
   name: string;
   department: string;
   kind: string;
+  category: string;
   levels: string[];
   currentVersion: number;
 }
@@ -227,6 +228,25 @@ describe('reading items', () => {
     expect(region.map((i) => i.code)).toContain('company-startup');
     expect(region.map((i) => i.code)).not.toContain('food-business-licence');
     expect(region.every((i) => i.levels.includes('region'))).toBe(true);
+  });
+
+  it('says each item’s category (行政许可, 其他行政权力, 公共服务) and filters by it', async () => {
+    const all = await list('');
+    expect(new Set(all.map((i) => i.category))).toEqual(new Set(['licensing', 'other_power', 'public_service']));
+    const byCode = new Map(all.map((i) => [i.code, i.category]));
+    expect(byCode.get('food-business-licence')).toBe('licensing');
+    expect(byCode.get('seal-engraving-record')).toBe('other_power');
+    expect(byCode.get('housing-fund-rent-withdrawal')).toBe('public_service');
+    for (const category of ['licensing', 'other_power', 'public_service']) {
+      const some = await list(`category=${category}`);
+      expect(some.map((i) => i.code).sort()).toEqual(all.filter((i) => i.category === category).map((i) => i.code).sort());
+    }
+    // With another filter: the other powers of development and reform.
+    const filings = await list('category=other_power&department=development_reform');
+    expect(filings.map((i) => i.code)).toEqual(expect.arrayContaining(['enterprise-investment-filing']));
+    expect(filings.every((i) => i.category === 'other_power' && i.department === 'development_reform')).toBe(true);
+    expect((await getJson<ItemVersion>('/v1/items/seal-engraving-record')).definition.category).toBe('other_power');
+    expectInvalid(await get('/v1/items?category=permit'), 'querystring.category');
   });
 
   it("reads an item's current version", async () => {
@@ -434,6 +454,42 @@ describe('import and export', () => {
     expect(imported.statusCode, imported.body).toBe(200);
     expect(imported.json()).toEqual({ created: [], updated: [], unchanged: mine.map((i) => i.code).sort() });
     for (const item of mine) expect(await currentVersion(item.code)).toBe(1);
+  });
+
+  it('carries each item’s category through CSV and JSON, a new version when it changes, licensing when a file has none', async () => {
+    const other = newItem({ category: 'other_power' });
+    const service = newItem({ category: 'public_service' });
+    const plain = newItem();
+    for (const item of [other, service, plain]) await createItem(item);
+    expect((await getJson<ItemVersion>(`/v1/items/${plain.code}`)).definition.category).toBe('licensing');
+
+    const json = (await get('/v1/catalogue/export')).json() as { items: { code: string; category: string }[] };
+    expect(json.items.find((i) => i.code === other.code)?.category).toBe('other_power');
+    expect(json.items.find((i) => i.code === service.code)?.category).toBe('public_service');
+    const csv = (await get('/v1/catalogue/export?format=csv')).body;
+    const [header, ...lines] = csv.split('\n');
+    const column = header.split(',').indexOf('category');
+    const mine = lines.filter((line) => [other, service].some((item) => line.startsWith(`${item.code},`)));
+    expect(mine.map((line) => line.split(',')[column]).sort()).toEqual(['other_power', 'public_service']);
+    const back = await importCsv([header, ...mine, ''].join('\n'));
+    expect(back.json()).toEqual({ created: [], updated: [], unchanged: [other.code, service.code].sort() });
+
+    // A category changed by import is a new version, and the list follows it.
+    const changed = await importJson([{ ...other, category: 'public_service' }]);
+    expect(changed.json()).toEqual({ created: [], updated: [other.code], unchanged: [] });
+    expect(await currentVersion(other.code)).toBe(2);
+    const services = (await getJson<{ items: ItemSummary[] }>('/v1/items?category=public_service')).items.map((i) => i.code);
+    expect(services).toEqual(expect.arrayContaining([other.code, service.code]));
+
+    // A CSV written before categories (no such column) imports as licensing; an unknown one is refused.
+    const old = newItem();
+    const withoutCategory = stringify(
+      [{ ...old, levels: old.levels.join('|'), materials: JSON.stringify(old.materials), fees: '[]', steps: JSON.stringify(old.steps) }],
+      { header: true, columns: CSV_COLUMNS.filter((c) => c !== 'category') },
+    );
+    expect((await importCsv(withoutCategory)).statusCode).toBe(200);
+    expect((await getJson<ItemVersion>(`/v1/items/${old.code}`)).definition.category).toBe('licensing');
+    expectInvalid(await importJson([newItem({ category: 'permit' as 'licensing' })]), 'items[0].category');
   });
 
   it('imports new items from JSON, and changes nothing when any row is bad', async () => {

@@ -2,6 +2,8 @@
  * The seed data and the rules that check it: Guangxi's centres as a tree, the departments, the item
  * catalogue, and the windows and officers that staffing() derives. Pure: reads db/seed/*.json only.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CODE_PATTERN, type ItemDefinitionInput, itemDefinition } from '../db/item-definition.js';
 import { departmentNameAt, departmentNames } from '../db/department-names.js';
@@ -94,6 +96,21 @@ describe('loadSeed', () => {
     const construction = seed.items.find((i) => i.code === 'construction-project');
     expect(construction?.kind).toBe('joint');
     expect(construction?.steps).toHaveLength(4);
+  });
+
+  it('says every item’s category, each of the three at least once: mostly licences, filings and registrations as other powers, services', () => {
+    // Written in the file, not filled in by the default.
+    const raw = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../db/seed/items.json'), 'utf8')) as { items: { code: string; category?: string }[] };
+    expect(raw.items.filter((i) => !i.category).map((i) => i.code)).toEqual([]);
+    const of = (category: string) => seed.items.filter((i) => i.category === category).map((i) => i.code);
+    expect(of('licensing').length).toBeGreaterThan(of('other_power').length + of('public_service').length);
+    // 备案 filings and 行政确认 registrations are other administrative powers (其他行政权力), not licences.
+    expect(of('other_power')).toEqual(expect.arrayContaining(['seal-engraving-record', 'enterprise-investment-filing', 'marriage-registration', 'real-estate-mortgage-registration']));
+    expect(of('public_service')).toEqual(expect.arrayContaining(['housing-fund-rent-withdrawal', 'social-security-card-reissue']));
+    expect(of('licensing')).toEqual(expect.arrayContaining(['food-business-licence', 'construction-permit', 'enterprise-investment-approval']));
+    // A joint item (一件事) takes its main part's category: 药店开办 includes a 备案 but is licensing.
+    for (const item of seed.items.filter((i) => /备案/.test(i.name) && i.kind !== 'joint')) expect(item.category, item.code).toBe('other_power');
+    for (const item of seed.items.filter((i) => /许可|许可证/.test(i.name) && i.kind !== 'joint')) expect(item.category, item.code).toBe('licensing');
   });
 
   it('finds nothing wrong across records', () => {

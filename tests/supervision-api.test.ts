@@ -82,6 +82,7 @@ describe('supervision data', () => {
         itemName: '食品经营许可',
         itemNameEn: 'Food business licence',
         department: 'market_regulation',
+        category: 'licensing',
         consultation: 1,
         application: 4,
         acceptance: 4,

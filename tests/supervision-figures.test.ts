@@ -1,7 +1,8 @@
 /**
  * The monitoring room's figures against a known data set (a centre and a day of the test's own, the
  * read model's rows written as the workflows write them): the day's table counts applications, not
- * department decisions, and the efficiency statistics can be limited to one item kind (承诺件).
+ * department decisions, and the efficiency statistics can be limited to one item kind (承诺件); both can be
+ * limited to one item category (行政许可, 其他行政权力, 公共服务).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +64,8 @@ beforeAll(async () => {
   await insert({ itemCode: 'food-business-licence', department: 'market_regulation', types: ['decided', 'completed'], decided: { statutory: 10, promised: 5, working: 2 } });
   await insert({ itemCode: 'food-business-licence', department: 'market_regulation', types: ['decided', 'completed'], decided: { statutory: 10, promised: 5, working: 4 } });
   await insert({ itemCode: 'housing-fund-rent-withdrawal', department: 'housing_fund', types: ['decided', 'completed'], decided: { statutory: 3, promised: 0, working: 0 } });
+  // 公章刻制备案, a filing (其他行政权力), accepted but not decided: in the day's table, not in the statistics.
+  await insert({ itemCode: 'seal-engraving-record', department: 'public_security', types: ['submitted', 'intake_accept'] });
 });
 afterAll(() => stack?.close());
 
@@ -95,5 +98,38 @@ describe("the monitoring room's figures", () => {
     // An unknown kind is refused, not silently ignored.
     const unknown = await supervisor({ url: '/v1/statistics/efficiency', query: { ...query, kind: 'urgent' } });
     expect(unknown.statusCode).toBe(400);
+  });
+
+  it('limits the day’s table and the statistics to one item category', async () => {
+    const supervisor = stack.as(supervisorOf('450200'));
+    const codes = async (category?: string) =>
+      (await supervisor({ url: '/v1/supervision/day', query: { date: day, centre, ...(category ? { category } : {}) } }))
+        .json()
+        .rows.map((r: { itemCode: string; category: string }) => `${r.itemCode} ${r.category}`);
+    expect(await codes()).toEqual([
+      'company-startup licensing',
+      'food-business-licence licensing',
+      'housing-fund-rent-withdrawal public_service',
+      'seal-engraving-record other_power',
+    ]);
+    expect(await codes('licensing')).toEqual(['company-startup licensing', 'food-business-licence licensing']);
+    expect(await codes('other_power')).toEqual(['seal-engraving-record other_power']);
+    expect(await codes('public_service')).toEqual(['housing-fund-rent-withdrawal public_service']);
+
+    const query = { groupBy: 'item', centre, from: day, to: '2026-04-15' };
+    const figures = async (category: string, kind?: string) =>
+      (await supervisor({ url: '/v1/statistics/efficiency', query: { ...query, category, ...(kind ? { kind } : {}) } })).json().rows;
+    expect(await figures('licensing')).toEqual([expect.objectContaining({ key: 'food-business-licence', decided: 2, averageWorkingDays: 3 })]);
+    expect(await figures('public_service')).toEqual([expect.objectContaining({ key: 'housing-fund-rent-withdrawal', decided: 1 })]);
+    expect(await figures('other_power')).toEqual([]);
+    // With the kind: licences that are immediate items, none here.
+    expect(await figures('licensing', 'immediate')).toEqual([]);
+
+    // An unknown category is refused with the one error shape, naming the field.
+    for (const url of ['/v1/supervision/day', '/v1/statistics/efficiency']) {
+      const refused = await supervisor({ url, query: { centre, category: 'permit' } });
+      expect(refused.statusCode, url).toBe(400);
+      expect(refused.json().error).toMatchObject({ code: 'validation_failed', details: [expect.objectContaining({ field: 'querystring.category' })] });
+    }
   });
 });

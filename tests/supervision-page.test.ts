@@ -2,7 +2,7 @@
  * The supervision monitoring page (/supervision) in a real browser (Debian's Chromium through
  * playwright-core) against the real stack served over HTTP: sign-in through the local identity
  * provider, the map's dots and colours, the day's table, an application's detail, a live update through
- * the event stream, and a session that expires under the open page.
+ * the event stream, the item category filter, and a session that expires under the open page.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -212,6 +212,51 @@ describe('the supervision page', () => {
     ]);
     expect(tableBox!.y).toBeGreaterThan(mapBox!.y + mapBox!.height);
 
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('narrows the day’s table and the statistics to the item category chosen (其他行政权力)', { timeout: 90_000 }, async () => {
+    // Today at Nanning: a food business licence (行政许可) and a seal engraving filing (公章刻制备案, 其他行政权力).
+    const FILING = 'seal-engraving-record';
+    for (const itemCode of [ITEM, FILING]) {
+      const res = await stack.integrator({ method: 'POST', url: '/v1/applications', payload: submission({ itemCode }) });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    const others = new Set(
+      ((await stack.app.inject({ url: '/v1/items?category=other_power' })).json().items as { code: string }[]).map((i) => i.code),
+    );
+    expect(others.has(FILING) && !others.has(ITEM)).toBe(true);
+
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page, base, supervisorOf('450100'), '/supervision');
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    await page.fill('[data-testid="day-date"]', chinaToday());
+    await page.locator(`[data-testid="day-row-${ITEM}"]`).waitFor({ timeout: 10_000 });
+    await page.locator(`[data-testid="day-row-${FILING}"]`).waitFor();
+    const rowItems = () =>
+      page.locator('[data-testid^="day-row-"]').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { testid: string } }).dataset.testid.slice('day-row-'.length)));
+    expect(await page.locator('[data-testid="day-category"] option').allTextContents()).toEqual(['全部', '行政许可', '其他行政权力', '公共服务']);
+
+    await page.selectOption('[data-testid="day-category"]', { label: '其他行政权力' });
+    await page.locator(`[data-testid="day-row-${ITEM}"]`).waitFor({ state: 'detached', timeout: 10_000 });
+    const shown = await rowItems();
+    expect(shown).toContain(FILING);
+    expect(shown.filter((code) => !others.has(code))).toEqual([]);
+    await expect.poll(() => text(page, 'efficiency-centre')).toContain('其他行政权力');
+    await page.screenshot({ path: path.join(SHOTS, 'supervision-1920-category.png') });
+
+    // All items again: the licence is back.
+    await page.selectOption('[data-testid="day-category"]', '');
+    await page.locator(`[data-testid="day-row-${ITEM}"]`).waitFor({ timeout: 10_000 });
+    expect(await text(page, 'efficiency-centre')).not.toContain('其他行政权力');
+    // In English the choices say both names.
+    await page.click('[data-testid="lang-switch"]');
+    await expect.poll(() => page.locator('[data-testid="day-category"] option').nth(2).textContent()).toBe('Other administrative powers (其他行政权力)');
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).localStorage.removeItem('onewindow.supervision.lang'));
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -49,6 +49,13 @@ export interface Applicant {
 export const ITEM_KINDS = ['immediate', 'promised', 'joint', 'reported'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
+/**
+ * What kind of power an item is: 行政许可 administrative licensing, 其他行政权力 other administrative
+ * powers (non-licensing approvals 非行政许可审批, 备案, 确认, 年检 ...), 公共服务 public service.
+ */
+export const ITEM_CATEGORIES = ['licensing', 'other_power', 'public_service'] as const;
+export type ItemCategory = (typeof ITEM_CATEGORIES)[number];
+
 /** The item as it was when the application was submitted: catalogue edits never reach a running application. */
 export interface ItemSnapshot {
   code: string;

@@ -11,6 +11,7 @@ import { csvToRawItems, itemsToCsv, validateImport } from '../catalogue-io.js';
 import { item, itemListQuery, itemView } from '../catalogue-schemas.js';
 import { HttpError, errorBody, invalid, notFound } from '../errors.js';
 import { iso } from '../views.js';
+import { ITEM_CATEGORIES } from '../../workflows/messages.js';
 
 const tags = ['catalogue'];
 const codeParams = z.object({ code: z.string().min(1).max(100) });
@@ -20,6 +21,7 @@ const summary = z.object({
   nameEn: z.string(),
   department: z.string(),
   kind: z.string(),
+  category: z.enum(ITEM_CATEGORIES).describe('`licensing` (行政许可), `other_power` (其他行政权力) or `public_service` (公共服务)'),
   major: z.boolean(),
   statutoryLimitDays: z.number(),
   promisedLimitDays: z.number(),

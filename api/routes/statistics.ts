@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { GROUPINGS, efficiency } from '../../db/statistics.js';
 import { errorBody } from '../errors.js';
-import { ITEM_KINDS } from '../../workflows/messages.js';
+import { ITEM_CATEGORIES, ITEM_KINDS } from '../../workflows/messages.js';
 
 const row = z
   .object({
@@ -40,6 +40,10 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
             .enum(ITEM_KINDS)
             .optional()
             .describe('Only applications of this item kind (as submitted): `promised` (承诺件) gives the figures the region publishes'),
+          category: z
+            .enum(ITEM_CATEGORIES)
+            .optional()
+            .describe('Only applications of this item category (as submitted): `licensing` (行政许可), `other_power` (其他行政权力), `public_service` (公共服务)'),
           from: z.iso.date().optional().describe('First acceptance day (China time)'),
           to: z.iso.date().optional().describe('Day after the last acceptance day'),
         }),

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { centreMap, dayBusiness, lastChange } from '../../db/supervision.js';
 import { ChangeFeed } from '../change-feed.js';
 import { errorBody } from '../errors.js';
+import { ITEM_CATEGORIES } from '../../workflows/messages.js';
 
 const require = createRequire(import.meta.url);
 const pageRoot = path.resolve(import.meta.dirname, '../../web/supervision');
@@ -41,6 +42,7 @@ const dayRow = z.object({
   itemName: z.string(),
   itemNameEn: z.string(),
   department: z.string(),
+  category: z.enum(ITEM_CATEGORIES).describe('The item’s category: `licensing` (行政许可), `other_power` (其他行政权力), `public_service` (公共服务)'),
   consultation: z.number().describe('Consultations (咨询) recorded that day'),
   application: z.number().describe('Applications submitted (申请) that day'),
   acceptance: z.number().describe('Applications accepted (受理) that day'),
@@ -95,6 +97,10 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
           centre: z.string().regex(/^\d{6}$/).optional().describe('The caller’s own centre by default'),
           department: z.string().optional(),
           item: z.string().optional(),
+          category: z
+            .enum(ITEM_CATEGORIES)
+            .optional()
+            .describe('Only items of this category as the catalogue has it now: `licensing` (行政许可), `other_power` (其他行政权力), `public_service` (公共服务)'),
         }),
         response: { 200: z.object({ date: z.string(), centre: z.string(), rows: z.array(dayRow) }), 400: errorBody, 503: errorBody },
       }, config: { access: OVERSIGHT },

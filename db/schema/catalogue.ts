@@ -5,7 +5,7 @@
  */
 import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text } from 'drizzle-orm/pg-core';
 import type { ItemDefinition } from '../item-definition.js';
-import { ITEM_KINDS, type Officer } from '../../workflows/messages.js';
+import { ITEM_CATEGORIES, ITEM_KINDS, type Officer } from '../../workflows/messages.js';
 import { createdAt } from './columns.js';
 import { departments } from './organisation.js';
 
@@ -21,13 +21,15 @@ export const items = pgTable(
       .references(() => departments.code),
     /** 即办件 immediate, 承诺件 promised, 联办件 joint, 上报件 reported. */
     kind: text({ enum: ITEM_KINDS }).notNull(),
+    /** 行政许可 licensing, 其他行政权力 other_power, 公共服务 public_service. */
+    category: text({ enum: ITEM_CATEGORIES }).notNull().default('licensing'),
     major: boolean().notNull(),
     statutoryLimitDays: integer().notNull(),
     promisedLimitDays: integer().notNull(),
     currentVersion: integer().notNull(),
     updatedAt: createdAt(),
   },
-  (t) => [index('items_department_idx').on(t.department), index('items_kind_idx').on(t.kind)],
+  (t) => [index('items_department_idx').on(t.department), index('items_kind_idx').on(t.kind), index('items_category_idx').on(t.category)],
 );
 
 export const itemVersions = pgTable(

@@ -100,6 +100,14 @@ async function start() {
     void loadDay();
   });
   $('day-centre').addEventListener('change', (e) => void selectCentre(e.target.value));
+  // The item category narrows the day's table (and the applications of an item chosen in it) and the statistics.
+  $('day-category').addEventListener('change', (e) => {
+    state.category = e.target.value;
+    state.selectedItem = null;
+    state.applications = null;
+    renderApplications();
+    void Promise.all([loadDay(), loadEfficiency()]);
+  });
   $('day-filter').addEventListener('input', (e) => {
     state.filter = e.target.value;
     renderDay();

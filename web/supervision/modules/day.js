@@ -120,7 +120,7 @@ export function loadDay() {
   const centre = state.selectedCentre;
   const date = state.date;
   return dayLoads(
-    () => getJSON(`/v1/supervision/day?date=${encodeURIComponent(date)}&centre=${encodeURIComponent(centre)}`),
+    () => getJSON(`/v1/supervision/day?${new URLSearchParams({ date, centre, ...(state.category ? { category: state.category } : {}) })}`),
     (body, error) => {
       showError('day-error', error);
       state.day = body;
@@ -147,7 +147,10 @@ export function loadApplications() {
   if (!item) return Promise.resolve();
   const centre = state.selectedCentre;
   return applicationLoads(
-    () => getJSON(`/v1/applications?centre=${encodeURIComponent(centre)}&within=1&item=${encodeURIComponent(item)}&limit=50`),
+    () =>
+      getJSON(
+        `/v1/applications?${new URLSearchParams({ centre, within: '1', item, limit: '50', ...(state.category ? { category: state.category } : {}) })}`,
+      ),
     (body, error) => {
       state.applicationsError = error;
       state.applications = body?.applications ?? (error ? [] : null);

@@ -32,6 +32,8 @@ export const state = {
   dayError: null,
   sort: { key: 'application', dir: 'desc' },
   filter: '',
+  /** The item category the day's table, the applications and the statistics are narrowed to ('' for all). */
+  category: '',
   selectedItem: null,
   applications: null,
   applicationsError: null,
@@ -46,6 +48,7 @@ export const state = {
   /** The centre and grouping the loaded statistics are of (the selection may have moved since). */
   efficiencyCentre: null,
   efficiencyGroup: 'centre',
+  efficiencyCategory: null,
 };
 
 /** The signed-in officer's centre: everything the page shows lies within it. */

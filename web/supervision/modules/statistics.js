@@ -1,5 +1,6 @@
 // Efficiency statistics (行政效能): the chart and table, grouped by centre, department, item or month,
-// for the centre selected on the map or in the day panel (and those below it), of every item kind or one.
+// for the centre selected on the map or in the day panel (and those below it), of every item kind or one,
+// and of the item category chosen in the day panel.
 
 import { getJSON, latest, showError } from './api.js';
 import { echarts } from './constants.js';
@@ -26,7 +27,8 @@ export function renderEfficiency() {
   const rows = state.efficiency;
   const grouping = state.efficiencyGroup;
   const label = (key) => (grouping === 'item' ? itemName(key) : rowLabel(key));
-  $('efficiency-centre').textContent = centreName(state.efficiencyCentre ?? state.selectedCentre, true);
+  const category = state.efficiencyCategory ?? state.category;
+  $('efficiency-centre').textContent = `${centreName(state.efficiencyCentre ?? state.selectedCentre, true)}${category ? ` · ${t(`category_${category}`)}` : ''}`;
   const fixed = (n, digits = 2) => (typeof n === 'number' ? n.toFixed(digits) : '—');
   $('efficiency-head').replaceChildren(
     el('tr', {}, ['key', 'decided', 'statutory', 'working', 'speedUp', 'onTime', 'yellow', 'red'].map((k) => el('th', { class: k === 'key' ? '' : 'num' }, t(`eff_${k}`)))),
@@ -109,7 +111,8 @@ export function loadEfficiency() {
   const centre = state.selectedCentre;
   const groupBy = $('efficiency-group').value;
   const kind = $('efficiency-kind').value;
-  const query = new URLSearchParams({ groupBy, centre, ...(kind ? { kind } : {}) });
+  const category = state.category;
+  const query = new URLSearchParams({ groupBy, centre, ...(kind ? { kind } : {}), ...(category ? { category } : {}) });
   return efficiencyLoads(
     () => getJSON(`/v1/statistics/efficiency?${query}`),
     (body, error) => {
@@ -118,6 +121,7 @@ export function loadEfficiency() {
         state.efficiency = body.rows;
         state.efficiencyCentre = centre;
         state.efficiencyGroup = groupBy;
+        state.efficiencyCategory = category;
       }
       renderEfficiency();
     },
