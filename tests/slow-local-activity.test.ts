@@ -23,13 +23,17 @@ beforeAll(async () => {
 afterEach(() => stack?.nextTest());
 afterAll(() => stack?.close());
 
-/** Once armed, every calendar read hangs for `ms` from then on (as when PostgreSQL is down and the read retries). */
-function slowCalendar(ms: number) {
+/**
+ * Once armed, for `ms` every calendar read hangs until the time is up (a stuck connection), or fails at
+ * once (PostgreSQL refusing connections) and is retried.
+ */
+function slowCalendar(ms: number, how: 'hangs' | 'fails') {
   const gate = { until: 0, arm: () => void (gate.until = Date.now() + ms) };
   const wrap = (real: Activities): Activities => ({
     ...real,
     async calendarSnapshot(...args: Parameters<Activities['calendarSnapshot']>) {
-      await sleep(gate.until - Date.now());
+      if (how === 'hangs') await sleep(gate.until - Date.now());
+      else if (Date.now() < gate.until) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
       return real.calendarSnapshot(...args);
     },
   });
@@ -37,8 +41,8 @@ function slowCalendar(ms: number) {
 }
 
 describe('a local activity slower than a workflow task', { timeout: 120_000 }, () => {
-  it('leaves a history that replays: the last decisions arrive together while the calendar read hangs', async () => {
-    const slow = slowCalendar(20_000);
+  it.each(['hangs', 'fails'] as const)('leaves a history that replays: the last decisions arrive together while the calendar read %s', async (how) => {
+    const slow = slowCalendar(20_000, how);
     let worker = await stack.startWorker({ direct: true, wrap: slow.wrap });
     const handle = await stack.start();
     expect(await stack.accept(handle)).toBe('ok');

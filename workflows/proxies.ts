@@ -1,5 +1,5 @@
 /** The workflow's view of the activities: types only, one retry policy, and which way each one runs. */
-import { ActivityFailure, type ActivityOptions, TimeoutFailure, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { type ActivityOptions, CancelledFailure, TemporalFailure, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 
 // The read model must converge whatever happens to the database, so recording retries without end;
@@ -32,7 +32,14 @@ export const COMMITTED_WRITES_PATCH = 'committed-writes';
  * fault run met it with PostgreSQL down (tests/slow-local-activity.test.ts).
  */
 export const BOUNDED_LOCAL_ACTIVITIES_PATCH = 'bounded-local-activities';
-const LOCAL_ACTIVITY_LIMIT = '2 seconds';
+// Core enforces a schedule-to-close timeout on a hanging attempt but not between retries of quick
+// failures (with PostgreSQL down it retried for 32 s), so the attempts are bounded too: at most
+// 1.5 + 0.25 + 1.5 s.
+const boundedLocal = {
+  startToCloseTimeout: '1.5 seconds',
+  scheduleToCloseTimeout: '2 seconds',
+  retry: { initialInterval: '250 milliseconds', maximumAttempts: 2 },
+} satisfies ActivityOptions;
 
 type Calls = Pick<Activities, 'recordSubmitted' | 'recordTransition' | 'openReviewTask' | 'calendarSnapshot' | 'responsibleOfficers'>;
 
@@ -44,7 +51,7 @@ export function activities(): Calls & { committedWrites: boolean } {
   }
   const bounded = patched(COMMITTED_WRITES_PATCH) && patched(BOUNDED_LOCAL_ACTIVITIES_PATCH);
   const local = proxyLocalActivities<Activities>(
-    bounded ? { ...options, startToCloseTimeout: LOCAL_ACTIVITY_LIMIT, scheduleToCloseTimeout: LOCAL_ACTIVITY_LIMIT } : options,
+    bounded ? boundedLocal : options,
   );
   const ordinary = proxyActivities<Activities>(options);
   /** The local activity, or once it has failed (taken too long, or its retries ran out) the ordinary one. */
@@ -54,8 +61,9 @@ export function activities(): Calls & { committedWrites: boolean } {
       try {
         return await first(...args);
       } catch (err) {
-        // Live, a timed-out local activity fails as an ActivityFailure; replayed from its marker, as the TimeoutFailure inside.
-        if (!(err instanceof ActivityFailure || err instanceof TimeoutFailure)) throw err;
+        // Live, a local activity fails as an ActivityFailure; replayed from its marker, as the failure
+        // inside it (a TimeoutFailure, an ApplicationFailure). Only a cancellation or a bug goes on up.
+        if (!(err instanceof TemporalFailure) || err instanceof CancelledFailure) throw err;
         return then(...args);
       }
     };
