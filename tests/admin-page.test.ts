@@ -56,10 +56,11 @@ async function go(page: Page, hash: string) {
   await page.waitForSelector('body[data-ready="true"]');
 }
 
-async function screenshot(page: Page, name: string) {
+/** A screenshot for the README, with SCREENSHOTS=1 only: the window as seen, or the whole page (a long form). */
+async function screenshot(page: Page, name: string, fullPage = false) {
   if (!SCREENSHOTS) return;
   await page.evaluate(() => (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }).document.fonts.ready);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
 }
 
 /** An item of the test's own in the regional catalogue: market regulation, promised in 8 of 15 working days. */
@@ -95,11 +96,14 @@ const field = (page: Page, path: string) => page.locator(`[data-field="body.${pa
 describe('the administration page', () => {
   it('the region’s administrator edits an item: version 2 is listed, version 1 still readable; an invalid limit is refused beside its field in Chinese', { timeout: 120_000 }, async () => {
     const code = await createItem();
-    const page = await openAs(adminOf(), `#/items?q=${code}`);
+    const page = await openAs(adminOf(), '#/items');
     expect(await page.title()).toBe('政务服务业务通用软件 · 管理');
     await expect.poll(() => testid(page, 'whoami').textContent()).toContain('450000-admin');
-    await testid(page, `item-${code}`).waitFor();
+    await testid(page, 'item-company-startup').waitFor();
     await screenshot(page, 'items');
+    await testid(page, 'item-search').fill(code);
+    await testid(page, 'item-search').press('Enter');
+    await expect.poll(() => testid(page, 'items').locator('tbody tr').count()).toBe(1);
 
     await testid(page, `item-${code}`).getByRole('link').click();
     await testid(page, 'item-form').waitFor();
@@ -115,7 +119,7 @@ describe('the administration page', () => {
     await expect.poll(() => testid(page, 'flash').textContent()).toBe('已保存：第2版');
     expect(await testid(page, 'version-2').textContent()).toContain('当前版本');
     await testid(page, 'version-1').waitFor();
-    await screenshot(page, 'item');
+    await screenshot(page, 'item', true);
 
     const saved = (await stack.as(adminOf())(`/v1/items/${code}`)).json();
     expect(saved.version).toBe(2);
@@ -147,6 +151,7 @@ describe('the administration page', () => {
     expect(await error.textContent()).toBe('承诺办结时限不能超过法定办结时限（15个工作日）');
     expect(await field(page, 'promisedLimitDays').locator('input').getAttribute('aria-invalid')).toBe('true');
     expect(await testid(page, 'item-error').textContent()).toContain('未能保存');
+    await page.locator('[data-field="body.promisedLimitDays"]').scrollIntoViewIfNeeded();
     await screenshot(page, 'item-invalid');
     expect((await stack.as(adminOf())(`/v1/items/${code}`)).json().version).toBe(2);
 
@@ -155,6 +160,12 @@ describe('the administration page', () => {
     const rows = page.locator(`[data-testid="change"][data-key="${code}"]`);
     await expect.poll(() => rows.count()).toBe(2);
     expect(await rows.first().textContent()).toContain('修改');
+
+    // In English too, the language being the workstation's choice.
+    await testid(page, 'lang-switch').click();
+    await expect.poll(() => page.locator('#nav').textContent()).toContain('Change log');
+    expect(await page.locator('main h2').textContent()).toBe('Change log');
+    await testid(page, 'lang-switch').click();
   });
 
   it('the region’s administrator loads a regional notice for a year and sees it in the calendar', { timeout: 120_000 }, async () => {
@@ -204,10 +215,10 @@ describe('the administration page', () => {
     await officerForm.locator('input[name="name"]').fill('测试窗口人员');
     await officerForm.locator('select[name="departmentCode"]').selectOption('market_regulation');
     await officerForm.locator('select[name="windowCode"]').selectOption(windowCode);
+    await screenshot(page, 'organisation');
     await testid(page, 'officer-form-submit').click();
     await expect.poll(() => testid(page, 'flash').textContent()).toBe(`工作人员已保存：${officerId}`);
     expect(await testid(page, `officer-${officerId}`).textContent()).toContain(`测试窗口 ${suffix}`);
-    await screenshot(page, 'organisation');
     expect((await stack.as(adminOf('450100'))(`/v1/officers?window=${windowCode}`)).json().officers).toEqual([
       expect.objectContaining({ id: officerId, role: 'window_officer', centreCode: '450100', windowCode }),
     ]);

@@ -33,15 +33,12 @@ export function showErrors(form, summary, error) {
       unplaced.push(`${detail.field ?? ''} ${messageOf(detail)}`.trim());
       continue;
     }
-    place.append(el('span', { class: 'field-error', role: 'alert', testid: 'field-error', dataset: { field: detail.field ?? '' } }, messageOf(detail)));
+    place.append(el('span', { class: 'field-error', role: 'alert', testid: 'field-error', dataset: { errorFor: detail.field ?? '' } }, messageOf(detail)));
     place.querySelector('input, select, textarea')?.setAttribute('aria-invalid', 'true');
   }
   const heading = error?.details?.length ? t('invalidForm') : error?.status === 403 ? t('forbidden') : t('failed');
-  summary.replaceChildren(
-    el('strong', {}, heading),
-    ...unplaced.map((text) => el('span', { class: 'reason' }, text)),
-    error?.details?.length ? null : el('span', { class: 'reason', testid: 'refusal-reason' }, error?.message ?? String(error)),
-  );
+  const reason = error?.details?.length ? [] : [el('span', { class: 'reason', testid: 'refusal-reason' }, error?.message ?? String(error))];
+  summary.replaceChildren(el('strong', {}, heading), ...unplaced.map((text) => el('span', { class: 'reason' }, text)), ...reason);
   summary.hidden = false;
   (form.querySelector('[aria-invalid="true"]') ?? summary).focus?.();
 }

@@ -104,7 +104,7 @@ export async function renderItem(main, code, version, flash) {
       ),
     ),
   );
-  main.replaceChildren(
+  const parts = [
     screenHeader(
       `${state.lang === 'en' ? current.definition.nameEn : current.definition.name} · ${t('versionN', { n: current.version })}`,
       el('p', { class: 'muted', testid: 'item-owner' }, `${code} · ${ownerText(current.ownerCentre)}`),
@@ -113,7 +113,8 @@ export async function renderItem(main, code, version, flash) {
     old ? el('p', { class: 'hint', testid: 'old-version' }, t('viewingOld', { n: current.version }), ' ', el('a', { href: `#/items/${encodeURIComponent(code)}` }, t('backToCurrent'))) : null,
     !old && !editable ? el('p', { class: 'hint', testid: 'read-only' }, t('readOnlyRegional')) : null,
     el('div', { class: 'item-layout' }, form, el('div', { class: 'table-wrap versions' }, list)),
-  );
+  ].filter(Boolean);
+  main.replaceChildren(...parts);
 }
 
 export function renderNewItem(main) {

@@ -45,7 +45,7 @@ export async function renderOrganisation(main, flash) {
     'table',
     { class: 'table', testid: 'windows' },
     el('caption', {}, t('windowsOf', { centre: centreName(centre) })),
-    el('thead', {}, el('tr', {}, [t('code'), t('windowName'), t('department'), ''].map((h) => el('th', { scope: 'col' }, h)))),
+    el('thead', {}, el('tr', {}, [t('code'), t('windowName'), t('departmentOf'), ''].map((h) => el('th', { scope: 'col' }, h)))),
     el(
       'tbody',
       {},
@@ -65,7 +65,7 @@ export async function renderOrganisation(main, flash) {
     'table',
     { class: 'table', testid: 'officers' },
     el('caption', {}, t('officersOf', { centre: centreName(centre) })),
-    el('thead', {}, el('tr', {}, [t('officerId'), t('officerName'), t('role'), t('department'), t('window'), ''].map((h) => el('th', { scope: 'col' }, h)))),
+    el('thead', {}, el('tr', {}, [t('officerId'), t('officerName'), t('role'), t('departmentOf'), t('window'), ''].map((h) => el('th', { scope: 'col' }, h)))),
     el(
       'tbody',
       {},
@@ -145,7 +145,7 @@ function windowForm(existing, _windows, again) {
   return recordForm({
     testid: 'window-form',
     legend: existing ? t('editWindow', { code: existing.code }) : t('newWindow'),
-    fields: [labelled('code', t('code'), code), labelled('name', t('windowName'), name), labelled('departmentCode', t('department'), department)],
+    fields: [labelled('code', t('code'), code), labelled('name', t('windowName'), name), labelled('departmentCode', t('departmentOf'), department)],
     save: () =>
       request('PUT', `/v1/windows/${encodeURIComponent(code.value.trim())}`, { code: code.value.trim(), centreCode: centre, departmentCode: department.value, name: name.value.trim() }),
     done: (saved) => again(t('windowSaved', { code: saved.code })),
@@ -171,7 +171,7 @@ function officerForm(existing, windows, again) {
       labelled('id', t('officerId'), id),
       labelled('name', t('officerName'), name),
       labelled('role', t('role'), role),
-      labelled('departmentCode', t('department'), department),
+      labelled('departmentCode', t('departmentOf'), department),
       labelled('windowCode', t('window'), window),
     ],
     save: () =>
