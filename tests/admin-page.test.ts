@@ -51,7 +51,7 @@ async function openAs(officerId: string, hash = ''): Promise<Page> {
 /** Waits for the screen at `hash` to be drawn. */
 async function go(page: Page, hash: string) {
   await page.evaluate((h) => {
-    location.hash = h;
+    (globalThis as unknown as { location: { hash: string } }).location.hash = h;
   }, hash);
   await page.waitForSelector('body[data-ready="true"]');
 }
