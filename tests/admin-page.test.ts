@@ -244,6 +244,9 @@ describe('the administration page', () => {
     const page = await openAs(windowOf('market_regulation'));
     expect(await testid(page, 'other-role').textContent()).toContain('管理页面仅供中心管理员使用；您的角色是窗口工作人员。');
     expect(await page.locator('#nav').isHidden()).toBe(true);
+    // The page's files are served; the README's screenshots beside them are not.
+    expect((await fetch(`${stack.baseUrl}/admin/admin.css`)).status).toBe(200);
+    expect((await fetch(`${stack.baseUrl}/admin/screenshots/items.png`)).status).toBe(404);
   });
 
   it('left no script errors', () => {

@@ -48,7 +48,7 @@ export async function renderItems(main, query = '') {
           el('td', {}, departmentName(i.department)),
           el('td', { class: 'num' }, `${i.promisedLimitDays} / ${i.statutoryLimitDays}`),
           el('td', { class: 'num' }, i.currentVersion),
-          el('td', {}, ownerText(i.ownerCentre)),
+          el('td', { class: 'nowrap' }, ownerText(i.ownerCentre)),
         ),
       ),
     ),
