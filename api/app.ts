@@ -37,6 +37,7 @@ import { queueRoutes } from './routes/queue.js';
 import { windowRoutes } from './routes/window.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { workstationRoutes } from './routes/workstation.js';
+import { adminRoutes } from './routes/admin.js';
 
 export interface AppDeps {
   database: Database;
@@ -118,6 +119,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(consultationRoutes, { prefix: '/v1' });
   await app.register(supervisionRoutes);
   await app.register(workstationRoutes);
+  await app.register(adminRoutes);
   await app.register(auditRoutes, { prefix: '/v1' });
   await app.register(integratorRoutes, { prefix: '/v1' });
   await app.register(meRoutes, { prefix: '/v1' });

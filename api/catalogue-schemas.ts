@@ -6,8 +6,19 @@ import { ITEM_CATEGORIES, ITEM_KINDS } from '../workflows/messages.js';
 
 export const item = itemDefinition.meta({ id: 'ItemDefinition' });
 
+export const ownerCentre = z
+  .string()
+  .nullable()
+  .describe('Null for the regional catalogue; else the city or county centre whose local item it is, offered there and below');
+
 export const itemView = z
-  .object({ version: z.number().int(), createdAt: z.string(), createdBy: z.object({ id: z.string(), name: z.string().optional() }).nullable(), definition: item })
+  .object({
+    version: z.number().int(),
+    createdAt: z.string(),
+    createdBy: z.object({ id: z.string(), name: z.string().optional() }).nullable(),
+    ownerCentre: ownerCentre,
+    definition: item,
+  })
   .meta({ id: 'ItemVersion' });
 
 export const itemListQuery = z.object({
@@ -16,6 +27,7 @@ export const itemListQuery = z.object({
   category: z.enum(ITEM_CATEGORIES).optional().describe('Only items of this category: `licensing` (行政许可), `other_power` (其他行政权力), `public_service` (公共服务)'),
   level: z.enum(CENTRE_LEVELS).optional(),
   q: z.string().trim().min(1).max(100).optional().describe('Search in code and names'),
+  centre: z.string().regex(/^\d{6}$/).optional().describe('Only the items offered at this centre: the regional catalogue and the local items of it and the centres above it'),
 });
 
 export const centre = z

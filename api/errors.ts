@@ -6,13 +6,22 @@ import { NamespaceNotFoundError } from '@temporalio/common';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { chineseMessage, wantsChinese } from './messages-zh.js';
 
 export const errorBody = z
   .object({
     error: z.object({
       code: z.string(),
       message: z.string(),
-      details: z.array(z.object({ field: z.string().optional(), message: z.string() })).optional(),
+      details: z
+        .array(
+          z.object({
+            field: z.string().optional(),
+            message: z.string(),
+            messageZh: z.string().optional().describe('The message in Chinese, when Accept-Language puts Chinese first'),
+          }),
+        )
+        .optional(),
     }),
   })
   .meta({ id: 'Error' });
@@ -87,11 +96,19 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
   });
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    const chinese = wantsChinese(request);
+    /** With Accept-Language zh first, each detail also says it in Chinese (api/messages-zh.ts). */
+    const localized = <D extends { message: string }>(detail: D, issue?: { keyword?: string; params?: Record<string, unknown> }) => {
+      const messageZh = chinese ? chineseMessage(detail.message, issue) : undefined;
+      return messageZh ? { ...detail, messageZh } : detail;
+    };
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const details = err.validation.map((v) => ({
-        field: [err.validationContext, ...v.instancePath.split('/').filter(Boolean)].join('.'),
-        message: v.message ?? 'is invalid',
-      }));
+      const details = err.validation.map((v) =>
+        localized(
+          { field: [err.validationContext, ...v.instancePath.split('/').filter(Boolean)].join('.'), message: v.message ?? 'is invalid' },
+          { keyword: v.keyword, params: v.params },
+        ),
+      );
       return reply.status(400).send({
         error: {
           code: 'validation_failed',
@@ -103,7 +120,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (err instanceof HttpError) {
       // RFC 6750: say which credentials would do.
       if (err.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="onewindow"');
-      return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, details: err.details } });
+      return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, details: err.details?.map((d) => localized(d)) } });
     }
     if (isDataException(err)) {
       // SQLSTATE class 22: a value from the request that the database cannot hold (range, encoding).

@@ -7,7 +7,7 @@ import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/c
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { findCentre, findItemVersion, planSteps, snapshotOf } from '../db/catalogue.js';
+import { findCentre, findItemVersion, offeredAt, planSteps, snapshotOf } from '../db/catalogue.js';
 import { allocateApplicationNo, findConsultation, findSubmission, reserveSubmission } from '../db/queries.js';
 import { writeSubmission } from '../db/read-model.js';
 import { applicationWorkflow } from '../workflows/application.js';
@@ -42,6 +42,9 @@ export async function submitApplication(
   const [item, centre] = await Promise.all([findItemVersion(db, body.itemCode), findCentre(db, body.centreCode)]);
   if (!item) throw invalid('body.itemCode', `unknown item ${body.itemCode}`);
   if (!centre) throw invalid('body.centreCode', `unknown centre ${body.centreCode}`);
+  if (!offeredAt(item.ownerCentre, centre.code)) {
+    throw invalid('body.centreCode', `item ${body.itemCode} is a local item of centre ${item.ownerCentre}: it is not offered at centre ${centre.code}`);
+  }
   if (!item.definition.levels.includes(centre.level)) {
     throw invalid(
       'body.centreCode',

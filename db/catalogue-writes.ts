@@ -15,12 +15,16 @@ export interface Actor extends Officer {
 
 export type ItemOutcome = 'created' | 'updated' | 'unchanged';
 
-/** Saves an item: a new item gets version 1, a changed one its next version, an unchanged one nothing. */
-export async function saveItem(tx: Tx, given: ItemDefinition, actor: Actor, action: 'create' | 'update' | 'import') {
+/**
+ * Saves an item: a new item gets version 1, a changed one its next version, an unchanged one nothing.
+ * A new item is kept by `ownerCentre` (a city's or county's local item) or, null, by the region; an
+ * existing item keeps its owner.
+ */
+export async function saveItem(tx: Tx, given: ItemDefinition, actor: Actor, action: 'create' | 'update' | 'import', ownerCentre: string | null = null) {
   // As stored (JSON): a key present with `undefined` and a missing key are the same definition.
   const definition = JSON.parse(JSON.stringify(given)) as ItemDefinition;
   const [current] = await tx
-    .select({ version: items.currentVersion, definition: itemVersions.definition })
+    .select({ version: items.currentVersion, definition: itemVersions.definition, ownerCentre: items.ownerCentre })
     .from(items)
     .innerJoin(itemVersions, sql`${itemVersions.itemCode} = ${items.code} and ${itemVersions.version} = ${items.currentVersion}`)
     .where(eq(items.code, definition.code))
@@ -29,10 +33,12 @@ export async function saveItem(tx: Tx, given: ItemDefinition, actor: Actor, acti
   const version = (current?.version ?? 0) + 1;
   const columns = { ...itemColumns(definition), currentVersion: version, updatedAt: sql`now()` };
   if (current) await tx.update(items).set(columns).where(eq(items.code, definition.code));
-  else await tx.insert(items).values(columns);
+  else await tx.insert(items).values({ ...columns, ownerCentre });
   await tx.insert(itemVersions).values({ itemCode: definition.code, version, definition, createdBy: officerOf(actor) });
-  await recordChange(tx, actor, 'item', definition.code, action, current ? { version: current.version, ...current.definition } : null, {
+  const owner = current ? current.ownerCentre : ownerCentre;
+  await recordChange(tx, actor, 'item', definition.code, action, current ? { version: current.version, ownerCentre: owner, ...current.definition } : null, {
     version,
+    ownerCentre: owner,
     ...definition,
   });
   return { outcome: (current ? 'updated' : 'created') as ItemOutcome, version };

@@ -1,5 +1,5 @@
 /** Queries of the organisation and the item catalogue, and the plan an item gives an application. */
-import { and, asc, eq, ilike, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
 import { DEFAULT_WARNING_DAYS, itemDepartments, type ItemDefinition, requiredMaterials } from './item-definition.js';
@@ -29,7 +29,13 @@ export async function findCentre(db: Db, code: string): Promise<CentreRow | unde
 /** The item's current version, or the given one. */
 export async function findItemVersion(db: Db, code: string, version?: number) {
   const [row] = await db
-    .select({ version: itemVersions.version, definition: itemVersions.definition, createdAt: itemVersions.createdAt, createdBy: itemVersions.createdBy })
+    .select({
+      version: itemVersions.version,
+      definition: itemVersions.definition,
+      createdAt: itemVersions.createdAt,
+      createdBy: itemVersions.createdBy,
+      ownerCentre: items.ownerCentre,
+    })
     .from(itemVersions)
     .innerJoin(items, eq(items.code, itemVersions.itemCode))
     .where(and(eq(itemVersions.itemCode, code), eq(itemVersions.version, version ?? items.currentVersion)));
@@ -59,7 +65,15 @@ export interface ItemFilter {
   /** Matches code or name (Chinese or English), case-insensitively. */
   q?: string;
   level?: string;
+  /** Only the items offered at this centre: the regional catalogue and the local items of it and the centres above it. */
+  centre?: string;
 }
+
+/** A centre and the centres above it, by code (GB/T 2260 codes nest: 450102 lies in 450100, which lies in 450000). */
+export const centreAndAbove = (code: string) => [...new Set([`${code.slice(0, 2)}0000`, `${code.slice(0, 4)}00`, code])];
+
+/** Whether an item kept by `ownerCentre` (null: the regional catalogue) is offered at `centre`. */
+export const offeredAt = (ownerCentre: string | null, centre: string) => !ownerCentre || centreAndAbove(centre).includes(ownerCentre);
 
 export async function listItems(db: Db, filter: ItemFilter) {
   const conditions: (SQL | undefined)[] = [
@@ -70,6 +84,7 @@ export async function listItems(db: Db, filter: ItemFilter) {
       ? or(ilike(items.code, `%${filter.q}%`), ilike(items.name, `%${filter.q}%`), ilike(items.nameEn, `%${filter.q}%`))
       : undefined,
     filter.level ? sql`${itemVersions.definition}->'levels' ? ${filter.level}` : undefined,
+    filter.centre ? or(isNull(items.ownerCentre), inArray(items.ownerCentre, centreAndAbove(filter.centre))) : undefined,
   ];
   return db
     .select({ item: items, definition: itemVersions.definition })

@@ -260,14 +260,17 @@ describe('reading items', () => {
 });
 
 describe("administrators' item writes", () => {
-  it('needs a signed-in administrator of the regional centre', async () => {
+  it('needs a signed-in administrator: the regional centre’s for the regional catalogue, a city’s makes a local item', async () => {
     const item = newItem();
     expectError(await inject({ method: 'POST', url: '/v1/items', payload: item }), 401, 'unauthorized');
     expectError(await admin({ method: 'POST', url: '/v1/items', payload: item }, WINDOW_OFFICER), 403, 'forbidden');
     // A token whose subject is no officer of the organisation signs nobody in.
     expectError(await admin({ method: 'POST', url: '/v1/items', payload: item }, `nobody-${randomUUID()}`), 401, 'unauthorized');
-    expectError(await admin({ method: 'POST', url: '/v1/items', payload: item }, CITY_ADMIN), 403, 'forbidden');
     expectError(await get(`/v1/items/${item.code}`), 404, 'not_found');
+    // A city's administrator creates the city's own local item (tests/local-items.test.ts), never a regional one.
+    const local = await admin({ method: 'POST', url: '/v1/items', payload: item }, CITY_ADMIN);
+    expect(local.statusCode, local.body).toBe(201);
+    expect((local.json() as { ownerCentre: string | null }).ownerCentre).toBe('450100');
   });
 
   it('creates an item, versions its changes and records them', async () => {

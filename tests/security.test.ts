@@ -258,7 +258,8 @@ const TABLE: Row[] = [
   {
     method: 'POST',
     route: '/v1/items',
-    allowed: ['admin'],
+    // The region's administrator adds to the regional catalogue, a city's a local item of their city.
+    allowed: ['admin', 'otherAdmin'],
     fixture: async () => unique('sec-item').replaceAll('_', '-'),
     url: () => '/v1/items',
     body: itemBody,

@@ -2,16 +2,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { findItemVersion, listDepartments, listItems, listItemVersions } from '../../db/catalogue.js';
+import { findCentre, findItemVersion, listDepartments, listItems, listItemVersions } from '../../db/catalogue.js';
 import { type ItemOutcome, saveItem } from '../../db/catalogue-writes.js';
 import { type ItemDefinition, unknownDepartments } from '../../db/item-definition.js';
 import { catalogueChanges } from '../../db/schema/index.js';
-import { STAFF, recordedActor, requireRegion } from '../auth.js';
+import { STAFF, recordedActor, requireCentre, requireRegion, staffOf } from '../auth.js';
 import { csvToRawItems, itemsToCsv, validateImport } from '../catalogue-io.js';
-import { item, itemListQuery, itemView } from '../catalogue-schemas.js';
+import { item, itemListQuery, itemView, ownerCentre } from '../catalogue-schemas.js';
 import { HttpError, errorBody, invalid, notFound } from '../errors.js';
 import { iso } from '../views.js';
 import { ITEM_CATEGORIES } from '../../workflows/messages.js';
+import { centrePrefix } from '../../workflows/rules/authority.js';
+import type { FastifyRequest } from 'fastify';
 
 const tags = ['catalogue'];
 const codeParams = z.object({ code: z.string().min(1).max(100) });
@@ -27,7 +29,10 @@ const summary = z.object({
   promisedLimitDays: z.number(),
   levels: z.array(z.string()),
   currentVersion: z.number(),
+  ownerCentre,
 });
+
+const LEVEL_RANK = { region: 0, city: 1, county: 2 } as const;
 
 export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.deps.database.db;
@@ -37,12 +42,13 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
     version: v.version,
     createdAt: iso(v.createdAt)!,
     createdBy: v.createdBy ?? null,
+    ownerCentre: v.ownerCentre,
     definition: v.definition,
   });
 
   app.get(
     '/items',
-    { schema: { tags, summary: 'Items, filtered and searched by code or name', querystring: itemListQuery, response: { 200: z.object({ items: z.array(summary) }) } }, config: { access: 'public' } },
+    { schema: { tags, summary: 'Items, filtered and searched by code or name; with ?centre= those offered there', querystring: itemListQuery, response: { 200: z.object({ items: z.array(summary) }) } }, config: { access: 'public' } },
     async (request) => ({
       items: (await listItems(db, request.query)).map(({ item: row, definition }) => ({ ...row, levels: definition.levels })),
     }),
@@ -60,7 +66,7 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/items/:code/versions',
-    { schema: { tags, summary: 'Every version of an item', params: codeParams, response: { 200: z.object({ versions: z.array(itemView.omit({ definition: true })) }), 404: errorBody } }, config: { access: 'public' } },
+    { schema: { tags, summary: 'Every version of an item', params: codeParams, response: { 200: z.object({ versions: z.array(itemView.omit({ definition: true, ownerCentre: true })) }), 404: errorBody } }, config: { access: 'public' } },
     async (request) => {
       const versions = await listItemVersions(db, request.params.code);
       if (versions.length === 0) throw notFound(`Item ${request.params.code}`);
@@ -88,16 +94,23 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/items',
     {
-      schema: { tags, summary: 'Create an item (administrators)', body: item, response: { 201: itemView, 400: errorBody, 403: errorBody, 409: errorBody } }, config: { access: ['centre_administrator'] },
+      schema: {
+        tags,
+        summary: 'Create an item (administrators): in the regional catalogue by the region’s, a local item of their centre by a city’s or county’s',
+        body: item,
+        response: { 201: itemView, 400: errorBody, 403: errorBody, 409: errorBody },
+      },
+      config: { access: ['centre_administrator'] },
     },
     async (request, reply) => {
-      requireRegion(request, 'change the catalogue');
+      const owner = ownerFor(request);
       const actor = recordedActor(request);
+      if (owner) await checkLocalLevels(request.body, owner);
       await checkDepartments(request.body);
       if (await findItemVersion(db, request.body.code)) {
         throw new HttpError(409, 'item_exists', `Item ${request.body.code} exists; PUT /v1/items/${request.body.code} makes a new version`);
       }
-      await db.transaction((tx) => saveItem(tx, request.body, actor, 'create'));
+      await db.transaction((tx) => saveItem(tx, request.body, actor, 'create', owner));
       return reply.status(201).send(versionView((await findItemVersion(db, request.body.code))!));
     },
   );
@@ -114,10 +127,19 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
       }, config: { access: ['centre_administrator'] },
     },
     async (request) => {
-      requireRegion(request, 'change the catalogue');
+      const current = await findItemVersion(db, request.params.code);
+      if (!current) {
+        requireRegion(request, 'change the catalogue');
+        throw notFound(`Item ${request.params.code}`);
+      }
+      // The regional catalogue is the region's; a local item is its centre's, and the centres' above it.
+      if (current.ownerCentre) {
+        requireCentre(request, current.ownerCentre, `change local item ${request.params.code}`);
+        request.auditCentre = current.ownerCentre;
+      } else requireRegion(request, 'change the regional catalogue');
       const actor = recordedActor(request);
       if (request.body.code !== request.params.code) throw invalid('body.code', `must equal the code in the path (${request.params.code})`);
-      if (!(await findItemVersion(db, request.params.code))) throw notFound(`Item ${request.params.code}`);
+      if (current.ownerCentre) await checkLocalLevels(request.body, current.ownerCentre);
       await checkDepartments(request.body);
       await db.transaction((tx) => saveItem(tx, request.body, actor, 'update'));
       return versionView((await findItemVersion(db, request.params.code))!);
@@ -134,7 +156,8 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
       }, config: { access: 'public' },
     },
     async (request, reply) => {
-      const definitions = (await listItems(db, {})).map((row) => row.definition);
+      // The regional catalogue: an import is the region's, and would make a local item regional.
+      const definitions = (await listItems(db, {})).filter((row) => !row.item.ownerCentre).map((row) => row.definition);
       if (request.query.format === 'csv') {
         return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="items.csv"').send(itemsToCsv(definitions));
       }
@@ -200,6 +223,24 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
       return { changes: rows.map((row) => ({ ...row, at: iso(row.at) })) };
     },
   );
+
+  /** Who keeps a new item: null (the regional catalogue) for the region's administrators, else the administrator's own centre. */
+  function ownerFor(request: FastifyRequest): string | null {
+    const { centreCode } = staffOf(request);
+    if (centrePrefix(centreCode).length <= 2) return null;
+    request.auditCentre = centreCode;
+    return centreCode;
+  }
+
+  /** A local item is taken in at its centre's level or below: a city's at city and county centres, a county's at its own. */
+  async function checkLocalLevels(definition: ItemDefinition, owner: string) {
+    const centre = await findCentre(db, owner);
+    if (!centre) throw notFound(`Centre ${owner}`);
+    const above = definition.levels.filter((level) => LEVEL_RANK[level] < LEVEL_RANK[centre.level]);
+    if (above.length > 0) {
+      throw invalid('body.levels', `a local item of ${centre.level} centre ${owner} is not taken in at a ${above.join(' or ')} centre`);
+    }
+  }
 
   /** The schema cannot know the departments: they are data. */
   async function checkDepartments(definition: ItemDefinition) {

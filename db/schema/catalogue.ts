@@ -7,8 +7,7 @@ import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text } fro
 import type { ItemDefinition } from '../item-definition.js';
 import { ITEM_CATEGORIES, ITEM_KINDS, type Officer } from '../../workflows/messages.js';
 import { createdAt } from './columns.js';
-import { departments } from './organisation.js';
-
+import { centres, departments } from './organisation.js';
 
 export const items = pgTable(
   'items',
@@ -27,9 +26,20 @@ export const items = pgTable(
     statutoryLimitDays: integer().notNull(),
     promisedLimitDays: integer().notNull(),
     currentVersion: integer().notNull(),
+    /**
+     * Null for the regional catalogue; else the city or county centre that keeps this local item: it is
+     * offered there and at the centres below it (as its levels allow), and only that centre's
+     * administrators, or those above them, change it. An item never moves between centres.
+     */
+    ownerCentre: text().references(() => centres.code),
     updatedAt: createdAt(),
   },
-  (t) => [index('items_department_idx').on(t.department), index('items_kind_idx').on(t.kind), index('items_category_idx').on(t.category)],
+  (t) => [
+    index('items_department_idx').on(t.department),
+    index('items_kind_idx').on(t.kind),
+    index('items_category_idx').on(t.category),
+    index('items_owner_centre_idx').on(t.ownerCentre),
+  ],
 );
 
 export const itemVersions = pgTable(

@@ -72,7 +72,14 @@ async function route(flash) {
   if (!isWindow()) {
     main.replaceChildren(
       el('h2', {}, t('otherRoleTitle')),
-      el('p', { testid: 'other-role' }, t('otherRole', { role: t(`role_${state.officer.role}`) }), ' ', el('a', { href: '/supervision' }, t('toSupervision'))),
+      el(
+        'p',
+        { testid: 'other-role' },
+        t('otherRole', { role: t(`role_${state.officer.role}`) }),
+        ' ',
+        state.officer.role === 'centre_administrator' ? [el('a', { href: '/admin' }, t('toAdmin')), ' · '] : null,
+        el('a', { href: '/supervision' }, t('toSupervision')),
+      ),
     );
     document.body.dataset.ready = 'true';
     return;

@@ -15,8 +15,8 @@ export class ApiError extends Error {
   }
 }
 
-/** The sign-in link: back to this screen of the workstation once signed in (the hash is kept in returnTo). */
-const signInHref = () => `/auth/login?returnTo=${encodeURIComponent(`/workstation${location.hash}`)}`;
+/** The sign-in link: back to this screen of the page (the workstation, or the administration page that shares this module) once signed in. */
+const signInHref = () => `/auth/login?returnTo=${encodeURIComponent(`${location.pathname}${location.hash}`)}`;
 
 function csrfFromCookie() {
   return /(?:^|;\s*)ow_csrf=([^;]+)/.exec(document.cookie)?.[1];
@@ -24,7 +24,8 @@ function csrfFromCookie() {
 
 /** One request; JSON in and out unless a FormData body is given. Throws ApiError with the API's code and message. */
 export async function request(method, url, body) {
-  const headers = { accept: 'application/json' };
+  // Validation details then also come in Chinese (messageZh) when the page is in Chinese.
+  const headers = { accept: 'application/json', 'accept-language': state.lang === 'en' ? 'en' : 'zh-CN' };
   if (method !== 'GET') {
     const csrf = state.csrfToken ?? csrfFromCookie();
     if (csrf) headers['x-csrf-token'] = decodeURIComponent(csrf);

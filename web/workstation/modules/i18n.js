@@ -28,6 +28,7 @@ const DICT = {
     otherRoleTitle: '窗口工作台',
     otherRole: '窗口工作台供窗口工作人员、首席代表和部门负责人使用；您的角色是{role}。',
     toSupervision: '前往电子监察',
+    toAdmin: '前往管理页面',
     loadFailedTitle: '无法加载',
     // Queue.
     queueTitle: '窗口待办',
@@ -246,6 +247,7 @@ const DICT = {
     otherRoleTitle: 'Window workstation',
     otherRole: 'The workstation is for window officers, chief representatives and department leaders; you are a {role}.',
     toSupervision: 'Go to the supervision centre',
+    toAdmin: 'To the administration page',
     loadFailedTitle: 'Could not load',
     queueTitle: 'Window queue',
     queueCaption: 'What the {department} window must do, the nearest limit first',

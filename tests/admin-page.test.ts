@@ -1,0 +1,255 @@
+/**
+ * The administration page (/admin) in a real browser (Debian's Chromium through playwright-core) against
+ * the real stack over HTTP, each administrator signed in through the local identity provider: the
+ * region's administrator edits an item (a promised limit and a material), sees the new version and the
+ * old one still readable, is told in Chinese beside the field when the promised limit passes the
+ * statutory one, and loads a regional notice; a city's administrator adds a window and an officer and
+ * creates a local item; a window officer is told the page is for administrators. Screenshots for the
+ * README only with SCREENSHOTS=1 (web/admin/screenshots/).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn } from './support/signin.js';
+import { type Stack, adminOf, startStack, windowOf } from './support/stack.js';
+import { launchChromium, testid } from './support/workstation.js';
+
+const SHOTS = path.resolve(import.meta.dirname, '../web/admin/screenshots');
+const SCREENSHOTS = process.env.SCREENSHOTS === '1';
+
+let stack: Stack;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const errors: string[] = [];
+
+beforeAll(async () => {
+  stack = await startStack({ signIn: true, worker: false });
+  browser = await launchChromium();
+  if (SCREENSHOTS) mkdirSync(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => {});
+  await browser?.close();
+  await stack?.close();
+});
+
+/** A browser for the officer, signed in and on /admin at `hash`, the screen drawn. */
+async function openAs(officerId: string, hash = ''): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && !/status of 40[0139]/.test(m.text()) && errors.push(m.text()));
+  await signIn(page, stack.baseUrl, officerId, `/admin${hash}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
+}
+
+/** Waits for the screen at `hash` to be drawn. */
+async function go(page: Page, hash: string) {
+  await page.evaluate((h) => {
+    (globalThis as unknown as { location: { hash: string } }).location.hash = h;
+  }, hash);
+  await page.waitForSelector('body[data-ready="true"]');
+}
+
+/** A screenshot for the README, with SCREENSHOTS=1 only: the window as seen, or the whole page (a long form). */
+async function screenshot(page: Page, name: string, fullPage = false) {
+  if (!SCREENSHOTS) return;
+  await page.evaluate(() => (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }).document.fonts.ready);
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
+}
+
+/** An item of the test's own in the regional catalogue: market regulation, promised in 8 of 15 working days. */
+async function createItem(): Promise<string> {
+  const code = `test-admin-${randomUUID().slice(0, 8)}`;
+  const res = await stack.as(adminOf())({
+    method: 'POST',
+    url: '/v1/items',
+    payload: {
+      code,
+      name: `测试食品小作坊登记 ${code.slice(-8)}`,
+      nameEn: `Test workshop registration ${code}`,
+      department: 'market_regulation',
+      kind: 'promised',
+      levels: ['region', 'city', 'county'],
+      legalBasis: '《广西壮族自治区食品小作坊小餐饮和食品摊贩管理条例》',
+      statutoryLimitDays: 15,
+      promisedLimitDays: 8,
+      materials: [
+        { name: '登记申请书', required: true },
+        { name: '健康证明', required: true },
+      ],
+      fees: [{ name: '不收费', amount: '0', basis: '—' }],
+      steps: [{ name: '审查', departments: [{ code: 'market_regulation', promisedLimitDays: 8 }] }],
+    },
+  });
+  expect(res.statusCode).toBe(201);
+  return code;
+}
+
+const field = (page: Page, path: string) => page.locator(`[data-field="body.${path}"]`);
+
+describe('the administration page', () => {
+  it('the region’s administrator edits an item: version 2 is listed, version 1 still readable; an invalid limit is refused beside its field in Chinese', { timeout: 120_000 }, async () => {
+    const code = await createItem();
+    const page = await openAs(adminOf(), '#/items');
+    expect(await page.title()).toBe('政务服务业务通用软件 · 管理');
+    await expect.poll(() => testid(page, 'whoami').textContent()).toContain('450000-admin');
+    await testid(page, 'item-company-startup').waitFor();
+    await screenshot(page, 'items');
+    await testid(page, 'item-search').fill(code);
+    await testid(page, 'item-search').press('Enter');
+    await expect.poll(() => testid(page, 'items').locator('tbody tr').count()).toBe(1);
+
+    await testid(page, `item-${code}`).getByRole('link').click();
+    await testid(page, 'item-form').waitFor();
+    expect(await testid(page, 'item-owner').textContent()).toContain('自治区目录');
+    await field(page, 'promisedLimitDays').locator('input').fill('6');
+    await field(page, 'steps.0.departments.0.promisedLimitDays').locator('input').fill('6');
+    await testid(page, 'material-row').nth(1).locator('input[name="materialName"]').fill('健康证明（从业人员）');
+    await testid(page, 'add-material').click();
+    await testid(page, 'material-row').nth(2).locator('input[name="materialName"]').fill('场所平面图');
+    await testid(page, 'material-row').nth(2).locator('input[name="materialRequired"]').uncheck();
+    await field(page, 'category').locator('select').selectOption('licensing');
+    await testid(page, 'item-save').click();
+    await expect.poll(() => testid(page, 'flash').textContent()).toBe('已保存：第2版');
+    expect(await testid(page, 'version-2').textContent()).toContain('当前版本');
+    await testid(page, 'version-1').waitFor();
+    await screenshot(page, 'item', true);
+
+    const saved = (await stack.as(adminOf())(`/v1/items/${code}`)).json();
+    expect(saved.version).toBe(2);
+    expect(saved.definition).toMatchObject({
+      promisedLimitDays: 6,
+      steps: [{ departments: [{ code: 'market_regulation', promisedLimitDays: 6 }] }],
+      materials: [
+        { name: '登记申请书', required: true },
+        { name: '健康证明（从业人员）', required: true },
+        { name: '场所平面图', required: false },
+      ],
+    });
+
+    // The earlier version, as it was: read-only.
+    await testid(page, 'view-version-1').click();
+    await testid(page, 'old-version').waitFor();
+    expect(await testid(page, 'old-version').textContent()).toContain('第1版');
+    expect(await field(page, 'promisedLimitDays').locator('input').inputValue()).toBe('8');
+    expect(await testid(page, 'material-row').nth(1).locator('input').first().inputValue()).toBe('健康证明');
+    expect(await testid(page, 'item-save').count()).toBe(0);
+
+    // A promised limit beyond the statutory one: refused, said beside the field in Chinese, nothing saved.
+    await go(page, `#/items/${code}`);
+    await testid(page, 'item-save').waitFor();
+    await field(page, 'promisedLimitDays').locator('input').fill('20');
+    await testid(page, 'item-save').click();
+    const error = field(page, 'promisedLimitDays').locator('[data-testid="field-error"]');
+    await error.waitFor();
+    expect(await error.textContent()).toBe('承诺办结时限不能超过法定办结时限（15个工作日）');
+    expect(await field(page, 'promisedLimitDays').locator('input').getAttribute('aria-invalid')).toBe('true');
+    expect(await testid(page, 'item-error').textContent()).toContain('未能保存');
+    await page.locator('[data-field="body.promisedLimitDays"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'item-invalid');
+    expect((await stack.as(adminOf())(`/v1/items/${code}`)).json().version).toBe(2);
+
+    // The change log names the administrator and the versions.
+    await go(page, '#/changes/item');
+    const rows = page.locator(`[data-testid="change"][data-key="${code}"]`);
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.first().textContent()).toContain('修改');
+
+    // In English too, the language being the workstation's choice.
+    await testid(page, 'lang-switch').click();
+    await expect.poll(() => page.locator('#nav').textContent()).toContain('Change log');
+    expect(await page.locator('main h2').textContent()).toBe('Change log');
+    await testid(page, 'lang-switch').click();
+  });
+
+  it('the region’s administrator loads a regional notice for a year and sees it in the calendar', { timeout: 120_000 }, async () => {
+    // A year no other test loads, so the notice is this test's own.
+    const year = 2060 + Math.floor(Math.random() * 30);
+    const page = await openAs(adminOf(), '#/calendar');
+    const form = testid(page, 'regional-form');
+    await form.locator('input[name="year"]').fill(String(year));
+    await form.locator('input[name="source"]').fill(`广西壮族自治区人民政府办公厅关于${year}年广西三月三放假的通知`);
+    await form.locator('textarea[name="daysOff"]').fill(`${year}-04-02 三月三\n${year}-04-03 三月三`);
+    await testid(page, 'regional-form-submit').click();
+    await expect.poll(() => testid(page, 'flash').textContent()).toBe(`已载入：${year}年，放假2天，调休上班0天`);
+    expect(await testid(page, 'notices').textContent()).toContain(`关于${year}年广西三月三放假的通知`);
+    const day = page.locator(`[data-testid="calendar-days"] tr[data-day="${year}-04-02"][data-scope="450000"]`);
+    expect(await day.textContent()).toContain('三月三');
+    expect(await day.textContent()).toContain('放假');
+    expect(page.url()).toContain(`#/calendar/${year}`);
+
+    // A bad line is refused by the page beside its field.
+    await form.locator('textarea[name="daysOff"]').fill('明天 放假');
+    await testid(page, 'regional-form-submit').click();
+    expect(await form.locator('[data-testid="field-error"]').textContent()).toBe('第1行格式应为“年-月-日 名称”');
+    await go(page, '#/calendar/2026');
+    await page.locator('[data-testid="calendar-days"] tr[data-scope="450000"]').first().waitFor();
+    await screenshot(page, 'calendar');
+  });
+
+  it('a city’s administrator adds a window and an officer at their centre, and creates a local item', { timeout: 120_000 }, async () => {
+    const suffix = randomUUID().slice(0, 6);
+    const windowCode = `450100-test-${suffix}`;
+    const officerId = `450100-test-${suffix}-officer`;
+    const page = await openAs(adminOf('450100'), '#/organisation');
+    expect(await testid(page, 'centre-tree').textContent()).toContain('兴宁区政务服务中心');
+
+    await testid(page, 'new-window').click();
+    const windowForm = testid(page, 'window-form');
+    await windowForm.locator('input[name="code"]').fill(windowCode);
+    await windowForm.locator('input[name="name"]').fill(`测试窗口 ${suffix}`);
+    await windowForm.locator('select[name="departmentCode"]').selectOption('market_regulation');
+    await testid(page, 'window-form-submit').click();
+    await expect.poll(() => testid(page, 'flash').textContent()).toBe(`窗口已保存：${windowCode}`);
+    expect(await testid(page, `window-${windowCode}`).textContent()).toContain(`测试窗口 ${suffix}`);
+
+    await testid(page, 'new-officer').click();
+    const officerForm = testid(page, 'officer-form');
+    await officerForm.locator('input[name="id"]').fill(officerId);
+    await officerForm.locator('input[name="name"]').fill('测试窗口人员');
+    await officerForm.locator('select[name="departmentCode"]').selectOption('market_regulation');
+    await officerForm.locator('select[name="windowCode"]').selectOption(windowCode);
+    await screenshot(page, 'organisation');
+    await testid(page, 'officer-form-submit').click();
+    await expect.poll(() => testid(page, 'flash').textContent()).toBe(`工作人员已保存：${officerId}`);
+    expect(await testid(page, `officer-${officerId}`).textContent()).toContain(`测试窗口 ${suffix}`);
+    expect((await stack.as(adminOf('450100'))(`/v1/officers?window=${windowCode}`)).json().officers).toEqual([
+      expect.objectContaining({ id: officerId, role: 'window_officer', centreCode: '450100', windowCode }),
+    ]);
+
+    // A local item of Nanning: offered at city and county centres there.
+    const code = `test-local-${suffix}`;
+    await go(page, '#/items/new');
+    expect(await page.locator('main').textContent()).toContain('本级事项（南宁市政务服务中心）');
+    await field(page, 'code').locator('input').fill(code);
+    await field(page, 'name').locator('input').fill('南宁市测试本级事项');
+    await field(page, 'nameEn').locator('input').fill('Nanning local test item');
+    await field(page, 'legalBasis').locator('textarea').fill('南宁市测试规定');
+    await testid(page, 'material-row').first().locator('input[name="materialName"]').fill('申请书');
+    await field(page, 'department').locator('select').selectOption('market_regulation');
+    await page.locator('[data-field="body.steps.0.departments.0.code"] select').selectOption('market_regulation');
+    await testid(page, 'item-save').click();
+    await testid(page, 'item-owner').waitFor();
+    expect(await testid(page, 'item-owner').textContent()).toBe(`${code} · 本级事项（南宁市政务服务中心）`);
+    expect((await stack.as(adminOf('450100'))(`/v1/items/${code}`)).json()).toMatchObject({ version: 1, ownerCentre: '450100' });
+  });
+
+  it('a window officer is told the page is for administrators', { timeout: 60_000 }, async () => {
+    const page = await openAs(windowOf('market_regulation'));
+    expect(await testid(page, 'other-role').textContent()).toContain('管理页面仅供中心管理员使用；您的角色是窗口工作人员。');
+    expect(await page.locator('#nav').isHidden()).toBe(true);
+    // The page's files are served; the README's screenshots beside them are not.
+    expect((await fetch(`${stack.baseUrl}/admin/admin.css`)).status).toBe(200);
+    expect((await fetch(`${stack.baseUrl}/admin/screenshots/items.png`)).status).toBe(404);
+  });
+
+  it('left no script errors', () => {
+    expect(errors).toEqual([]);
+  });
+});
