@@ -189,7 +189,9 @@ describe('the organisation', () => {
     const { windows } = await getJson<{ windows: { code: string; centreCode: string; departmentCode: string }[] }>(
       '/v1/windows?centre=450100&department=market_regulation',
     );
-    expect(windows).toEqual([expect.objectContaining({ code: '450100-market_regulation', centreCode: '450100', departmentCode: 'market_regulation' })]);
+    // (The administration page's test may add a window of its own to the shared database.)
+    expect(windows).toContainEqual(expect.objectContaining({ code: '450100-market_regulation', centreCode: '450100', departmentCode: 'market_regulation' }));
+    expect(windows.every((w) => w.centreCode === '450100' && w.departmentCode === 'market_regulation')).toBe(true);
 
     // The officers are listed to staff only.
     expectError(await get('/v1/officers?centre=450100&role=chief_representative'), 401, 'unauthorized');
