@@ -188,6 +188,18 @@ describe('a demo centre', () => {
       .poll(() => page.locator(`[data-testid="case-item"][data-status="open"][data-case-id^="${late}/"]`).count(), { timeout: 20_000 })
       .toBeGreaterThan(0);
     await page.screenshot({ path: path.join(SHOTS, 'supervision-demo-centre.png') });
+
+    // Its detail counts in the centre's compressed days: overdue since the promised limit by as many
+    // three-second days as have passed, and the real time of the one under way.
+    await page.locator(`[data-testid="alert-item"][data-no="${late}"] a.app-link`).first().click();
+    const countdown = page.locator('[data-testid="countdown"]');
+    await countdown.waitFor({ timeout: 10_000 });
+    const promisedDue = Date.parse((await stack.integrator(`/v1/applications/${late}`)).json().deadlines.promisedDueAt);
+    const text = (await countdown.textContent())!;
+    const shown = Number(text.match(/^已超期 (\d+)个工作日 00:00:0\d$/)?.[1]);
+    const overdueMs = -Number(await countdown.getAttribute('data-working-ms'));
+    expect(Math.abs(overdueMs - (Date.now() - promisedDue))).toBeLessThan(3000);
+    expect(shown, text).toBe(Math.floor(overdueMs / DAY_MS));
     expect(errors).toEqual([]);
     await context.close();
   });
