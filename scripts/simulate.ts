@@ -206,13 +206,13 @@ const DEMO_PLAN: { centre: string; items: string[]; fates: Fate[] }[] = [
 ];
 
 async function demoApplication(centre: string, itemCode: string, fate: Fate, n: number): Promise<string> {
-  const item = (await call<{ department: string }>('GET', `/v1/items/${itemCode}`)) as { department: string };
+  const { definition: item } = await call<{ definition: ItemDefinition }>('GET', `/v1/items/${itemCode}`);
   const submitted = await call<Application>('POST', '/v1/applications', {
     itemCode,
     centreCode: centre,
     applicant: { type: 'person', name: `演示申请人${n}`, idNumber: idNumber() },
     materials: await checklist(itemCode),
-    clientReference: `demo-${values.seed}-${Date.now()}-${n}`,
+    clientReference: `demo-${centre}-${Date.now()}-${n}`,
   }, integrator);
   const no = submitted.applicationNo;
   await call('POST', `/v1/applications/${no}/intake`, { decision: 'accept', department: item.department }, officer(centre, item.department, 'officer'));
