@@ -203,4 +203,15 @@ describe('a demo centre', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('tells the window in its inbox how many compressed days and real minutes are left, or how many days overdue', { timeout: 60_000 }, async () => {
+    const fresh = await submitAndAccept();
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    await signIn(page, stack.baseUrl, `${CENTRE.code}-market_regulation-chief`, '/workstation');
+    const row = (no: string) => page.locator('tr', { hasText: no }).locator('.remaining').first();
+    await expect.poll(() => row(fresh.no).textContent(), { timeout: 15_000 }).toMatch(/^剩 \d 个工作日（演示中心：1 分钟）$/);
+    await expect.poll(() => row(late).textContent(), { timeout: 10_000 }).toMatch(/^已超期 \d+ 个工作日$/);
+    await context.close();
+  });
 });
