@@ -41,6 +41,15 @@ export const centre = z
     longitude: z.number().min(-180).max(180),
     latitude: z.number().min(-90).max(90),
     coordinateApproximate: z.boolean().default(false),
+    dayMinutes: z
+      .number()
+      .positive()
+      .max(1440)
+      .nullable()
+      .default(null)
+      .describe(
+        'A demo setting, accepted only for the demo codes 4598xx and 4599xx: each working day at this centre lasts this many minutes, every day is worked, no holidays, so limits pass within minutes (npm run simulate -- --demo). Null for every real centre.',
+      ),
   })
   .meta({ id: 'Centre' });
 

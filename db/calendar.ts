@@ -123,6 +123,8 @@ export async function calendarSnapshot(db: Db, centreCode: string, from: string,
     workingWeekends: rows.filter((r) => r.kind === 'working_day').map((r) => r.day),
     // Beyond the snapshot's own range nothing is known either.
     publishedThrough: published < to ? published : to,
+    // A demo centre's compressed days (db/demo.ts); a real centre's snapshot has no such key at all.
+    ...(centre?.dayMinutes != null ? { dayMinutes: centre.dayMinutes } : {}),
   };
 }
 

@@ -32,6 +32,7 @@ export async function centreMap(db: Db) {
       parentCode: centres.parentCode,
       longitude: centres.longitude,
       latitude: centres.latitude,
+      dayMinutes: centres.dayMinutes,
       open: sql<number>`coalesce(${counts.open}, 0)`,
       yellow: sql<number>`coalesce(${counts.yellow}, 0)`,
       red: sql<number>`coalesce(${counts.red}, 0)`,

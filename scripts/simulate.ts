@@ -6,6 +6,13 @@
  * on the supervision map. Time is compressed: a pause of `--minute-ms` milliseconds stands for a
  * minute. It stops by itself after `--applications` applications.
  *
+ * With `--demo` it also runs the demo (issue 16): it creates the demo centres (db/demo.ts), whose
+ * working day lasts `--day-minutes` (1 by default), through the organisation API, and for
+ * `--demo-minutes` (10) submits an application there every half compressed day: some decided at once,
+ * some late (after yellow, or after red), some never, so that within minutes yellow, red and statutory
+ * red come by the workflows' own timers at real instants, with their alerts and the cases red opens.
+ * `--demo-only` runs the demo without the region's working day.
+ *
  * It signs in as the officers each step needs, with tokens signed by the same secret as the API
  * (AUTH_JWT_SECRET, or the one `npm start` keeps in the data folder), and submits as an integrator
  * whose key it asks the regional administrator for (or ONEWINDOW_API_KEY, when set).
@@ -13,6 +20,7 @@
 import { parseArgs } from 'node:util';
 import { issueToken } from '../api/auth.js';
 import { residentIdCheck } from '../api/identity.js';
+import { type DemoCentre, demoCentres, demoStaffing } from '../db/demo.js';
 import { type ItemDefinition, requiredMaterials } from '../db/item-definition.js';
 import { loadConfig } from '../server/config.js';
 import { authConfig } from '../server/runtime.js';
@@ -25,6 +33,10 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '6' },
     'minute-ms': { type: 'string', default: '20' },
     seed: { type: 'string', default: '20261128' },
+    demo: { type: 'boolean', default: false },
+    'demo-only': { type: 'boolean', default: false },
+    'day-minutes': { type: 'string', default: '1' },
+    'demo-minutes': { type: 'string', default: '10' },
   },
 });
 const api = apiBase(values.api);
@@ -69,10 +81,16 @@ interface Item {
   kind: string;
   levels: string[];
 }
+interface Clock {
+  warnAt: string | null;
+  promisedDueAt: string | null;
+  statutoryDueAt: string | null;
+}
 interface Application {
   applicationNo: string;
   stage: string;
-  reviews: { department: string; centreCode: string; status: string; step: number }[];
+  deadlines?: Clock;
+  reviews: { department: string; centreCode: string; status: string; step: number; deadlines?: Clock }[];
 }
 
 /** A seeded officer at a department's window: officer, chief (representative) or leader. */
@@ -155,6 +173,95 @@ const [{ centres }, { items }] = await Promise.all([
 const integrator: As = process.env.ONEWINDOW_API_KEY
   ? { key: process.env.ONEWINDOW_API_KEY }
   : { key: (await call<{ key: string }>('POST', '/v1/integrators', { name: `npm run simulate ${new Date().toISOString()}`, centres: ['450000'] }, { officer: '450000-admin' })).key };
+
+// ---- The demo (--demo): centres whose working day lasts minutes --------------------------------------
+
+const admin: As = { officer: '450000-admin' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/** Creates the demo centres with their windows and officers, or sets their day length when they exist. */
+async function ensureDemoCentres(list: DemoCentre[]): Promise<void> {
+  const { departments } = await call<{ departments: Parameters<typeof demoStaffing>[1] }>('GET', '/v1/departments');
+  for (const centre of list) {
+    const existing = await fetch(`${api}/v1/centres/${centre.code}`).then((r) => (r.ok ? (r.json() as Promise<{ dayMinutes: number | null }>) : undefined));
+    if (existing?.dayMinutes === centre.dayMinutes) continue;
+    await call('PUT', `/v1/centres/${centre.code}`, centre, admin);
+    if (existing) continue;
+    const staff = demoStaffing(centre, departments.map(({ code, name, nameEn, levels }) => ({ code, name, nameEn, levels })));
+    for (const w of staff.windows) await call('PUT', `/v1/windows/${w.code}`, w, admin);
+    for (const o of staff.officers) await call('PUT', `/v1/officers/${o.id}`, { departmentCode: null, windowCode: null, ...o }, admin);
+  }
+}
+
+/**
+ * What happens to a demo application's reviews: decided at once; after yellow, before red; after red
+ * (accepted, marked late); never (red, then statutory red).
+ */
+type Fate = 'prompt' | 'after_yellow' | 'after_red' | 'never';
+
+/** The red demo centre gets every fate in turn, the yellow one only prompt and after-yellow decisions. */
+const DEMO_PLAN: { centre: string; items: string[]; fates: Fate[] }[] = [
+  { centre: '459900', items: ['construction-permit', 'company-startup', 'food-business-licence'], fates: ['never', 'after_yellow', 'prompt', 'after_red'] },
+  { centre: '459800', items: ['construction-permit', 'food-business-licence'], fates: ['after_yellow', 'prompt'] },
+];
+
+async function demoApplication(centre: string, itemCode: string, fate: Fate, n: number): Promise<string> {
+  const { definition: item } = await call<{ definition: ItemDefinition }>('GET', `/v1/items/${itemCode}`);
+  const submitted = await call<Application>('POST', '/v1/applications', {
+    itemCode,
+    centreCode: centre,
+    applicant: { type: 'person', name: `演示申请人${n}`, idNumber: idNumber() },
+    materials: await checklist(itemCode),
+    clientReference: `demo-${centre}-${Date.now()}-${n}`,
+  }, integrator);
+  const no = submitted.applicationNo;
+  await call('POST', `/v1/applications/${no}/intake`, { decision: 'accept', department: item.department }, officer(centre, item.department, 'officer'));
+  // The clocks start with acceptance: wait for the due instants in the read model.
+  let application = submitted;
+  for (let i = 0; i < 100 && !application.deadlines?.promisedDueAt; i++) {
+    await sleep(200);
+    application = await call<Application>('GET', `/v1/applications/${no}`, undefined, integrator);
+  }
+  if (fate === 'never') return `${no} ${itemCode} left open`;
+  const d = application.deadlines!;
+  const promised = Date.parse(d.promisedDueAt!);
+  // After yellow (or, without a yellow instant, halfway to the limit) and before red; or after red.
+  const yellow = d.warnAt ? Date.parse(d.warnAt) : Date.now() + (promised - Date.now()) / 2;
+  const at = fate === 'prompt' ? Date.now() + 3000 : fate === 'after_yellow' ? yellow + (promised - yellow) / 2 : promised + 5000;
+  await sleep(at - Date.now());
+  for (let round = 0; round < 10 && application.stage === 'in_review'; round++) {
+    for (const review of application.reviews.filter((r) => r.status === 'open')) {
+      application = await call<Application>('POST', `/v1/applications/${no}/reviews/${review.department}/decision`, { decision: 'approve' }, officer(review.centreCode, review.department, 'leader'));
+    }
+    if (application.stage === 'in_review') await sleep(1000);
+  }
+  return `${no} ${itemCode} decided ${fate.replace('_', ' ')}`;
+}
+
+/** Submits at the demo centres every half compressed day for `--demo-minutes`, then waits for the decisions due. */
+async function runDemo(): Promise<void> {
+  const dayMinutes = Number(values['day-minutes']);
+  const minutes = Number(values['demo-minutes']);
+  await ensureDemoCentres(demoCentres(dayMinutes));
+  console.log(`demo: centres ${DEMO_PLAN.map((p) => p.centre).join(', ')} with ${dayMinutes}-minute working days; submitting for ${minutes} minutes`);
+  const until = Date.now() + minutes * 60_000;
+  const running: Promise<void>[] = [];
+  for (let n = 0; Date.now() < until; n++) {
+    for (const plan of DEMO_PLAN) {
+      const item = plan.items[n % plan.items.length];
+      const fate = plan.fates[n % plan.fates.length];
+      running.push(
+        demoApplication(plan.centre, item, fate, n)
+          .then((outcome) => console.log(`demo: ${outcome}`))
+          .catch((err: unknown) => console.error(`demo: ${String(err)}`)),
+      );
+    }
+    await sleep((dayMinutes * 60_000) / 2);
+  }
+  await Promise.all(running);
+  console.log('demo: done (the applications left open keep turning red at their limits)');
+}
+
 let next = 0;
 let done = 0;
 const outcomes: Record<string, number> = {};
@@ -175,5 +282,9 @@ async function worker() {
     if (done % 10 === 0) console.log(`${done}/${total} applications`, JSON.stringify(outcomes));
   }
 }
-await Promise.all(Array.from({ length: Number(values.concurrency) }, worker));
-console.log(`simulated ${done} applications:`, JSON.stringify(outcomes));
+const demo = values.demo || values['demo-only'] ? runDemo() : Promise.resolve();
+if (!values['demo-only']) {
+  await Promise.all(Array.from({ length: Number(values.concurrency) }, worker));
+  console.log(`simulated ${done} applications:`, JSON.stringify(outcomes));
+}
+await demo;

@@ -1,8 +1,11 @@
 /**
  * `npm start`: everything in one process for a newcomer. Starts the Temporal dev server (unless
  * TEMPORAL_ADDRESS is set), migrates and seeds the database (embedded PGlite unless DATABASE_URL is
- * set), runs the worker and serves the API.
+ * set), runs the worker and serves the API. `npm start -- --demo` then runs `npm run simulate -- --demo`
+ * against it in a child process: the region's working day and the demo centres whose working day
+ * lasts a minute (any further arguments, e.g. `--day-minutes 2`, go to the simulator).
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { buildApp } from '../api/app.js';
 import { openBlobStore } from '../db/blob-store.js';
@@ -12,6 +15,9 @@ import { ConfigError, loadConfig } from './config.js';
 import { startLocalIdp } from './local-idp.js';
 import { authConfig, bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess, temporalClient } from './runtime.js';
 import { findTemporalCli, registerSearchAttributes, startDevServer } from './temporal.js';
+
+const args = process.argv.slice(2);
+const demo = args.includes('--demo');
 
 await runProcess(async (started) => {
   const config = loadConfig();
@@ -94,12 +100,22 @@ await runProcess(async (started) => {
       `  Database:    ${database.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
       `  Sign in:     ${base}/auth/login?returnTo=/supervision   (${localIdp ? `local identity provider ${localIdp.issuer}: pick an officer` : `identity provider ${signIn.issuerUrl}`})`,
       '  Machines:    npm run token -- 450000-supervisor   (a staff token for curl; see README, "Who may do what")',
+      ...(demo ? ['  Demo:        npm run simulate -- --demo, running now: the demo centres 459900 and 459800 (in the sea off Beihai) turn yellow and red within minutes'] : []),
       'Stop with Ctrl+C.',
       '',
     ].join('\n'),
   );
 
+  // The demo: the simulator as a child process, as `npm run simulate -- --demo` would run it.
+  let simulator: ChildProcess | undefined;
+  if (demo) {
+    const script = path.join(import.meta.dirname, '..', 'scripts', 'simulate.ts');
+    simulator = spawn(process.execPath, [...process.execArgv, script, ...args, '--api', base], { stdio: 'inherit', env: process.env });
+    simulator.on('exit', (code) => code && logger.warn({ code }, 'the demo simulator stopped with an error'));
+  }
+
   return [
+    async () => void simulator?.kill(),
     () => app.close(),
     async () => {
       worker.shutdown();

@@ -97,3 +97,70 @@ describe('due instants', () => {
     );
   });
 });
+
+describe('the real calendar through workingDaysFrom', () => {
+  it('counts exactly what workingDaysBetween counts between the two instants’ days in China', () => {
+    const instant = fc.date({ min: new Date('2025-01-01T00:00:00Z'), max: new Date('2026-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+    fc.assert(
+      fc.property(instant, instant, (a, b) => {
+        expect(calendar.workingDaysFrom(a, b)).toBe(calendar.workingDaysBetween(chinaDate(a), chinaDate(b)));
+      }),
+    );
+    expect(calendar.compressed).toBe(false);
+    // dayMinutes absent or undefined: China's calendar days, as before demo centres existed.
+    const undefinedMinutes = new WorkingCalendar({ daysOff: [], workingWeekends: [], publishedThrough: '2026-12-31', dayMinutes: undefined });
+    expect(undefinedMinutes.compressed).toBe(false);
+    expect(undefinedMinutes.due('2026-06-05T07:00:00Z', 1).due).toBe('2026-06-08T16:00:00.000Z'); // Fri → Mon
+  });
+});
+
+describe('a demo centre’s compressed calendar (dayMinutes)', () => {
+  // Two-minute working days: days begin at multiples of 120 000 ms since the epoch.
+  const demo = new WorkingCalendar({ daysOff: ['2026-10-01'], workingWeekends: [], publishedThrough: '2000-01-01', dayMinutes: 2 });
+  const day = 120_000;
+
+  it('does not count the compressed day of acceptance and ends a limit at the end of its last compressed day', () => {
+    const from = new Date(1000 * day + 30_000); // 30 s into compressed day 1000
+    expect(demo.compressed).toBe(true);
+    expect(demo.due(from, 1)).toMatchObject({ due: new Date(1002 * day).toISOString(), provisional: false });
+    expect(demo.due(from, 5).due).toBe(new Date(1006 * day).toISOString());
+    expect(demo.due(from, 0).due).toBe(new Date(1001 * day).toISOString());
+    // Acceptance exactly at a day's start still belongs to that day.
+    expect(demo.due(new Date(1000 * day), 1).due).toBe(new Date(1002 * day).toISOString());
+    expect(demo.due(from, 1).lastDay).toBe(chinaDate(new Date(1002 * day - 1)));
+  });
+
+  it('has no holidays, no weekends and nothing provisional, whatever the snapshot lists', () => {
+    expect(demo.isWorkingDay('2026-10-01')).toBe(true);
+    expect(demo.isWorkingDay('2026-10-03')).toBe(true); // a Saturday
+    expect(demo.isProvisional('2099-01-01')).toBe(false);
+    // A limit across the National Day holiday is as short as any other.
+    expect(Date.parse(demo.due('2026-09-30T15:59:00Z', 3).due) - Date.parse('2026-09-30T15:59:00Z')).toBeLessThanOrEqual(4 * day);
+  });
+
+  it('counts compressed days between instants', () => {
+    const from = new Date(1000 * day + 30_000);
+    expect(demo.workingDaysFrom(from, new Date(1000 * day + 119_999))).toBe(0);
+    expect(demo.workingDaysFrom(from, new Date(1001 * day))).toBe(1);
+    expect(demo.workingDaysFrom(from, new Date(1003 * day + 5))).toBe(3);
+    expect(demo.workingDaysFrom(from, new Date(999 * day))).toBe(0);
+  });
+
+  it('has exactly n compressed days between acceptance and the end of the limit, for any day length', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1_700_000_000_000, max: 1_900_000_000_000 }), fc.integer({ min: 0, max: 60 }), fc.double({ min: 0.01, max: 30, noNaN: true }), (t, n, minutes) => {
+        const c = new WorkingCalendar({ daysOff: [], workingWeekends: [], publishedThrough: '2000-01-01', dayMinutes: minutes });
+        const due = Date.parse(c.due(new Date(t), n).due);
+        expect(due).toBeGreaterThan(t);
+        expect(c.workingDaysFrom(new Date(t), new Date(due - 1))).toBe(n);
+        expect(c.workingDaysFrom(new Date(t), new Date(due))).toBe(n + 1);
+      }),
+    );
+  });
+
+  it('counts fractional minutes too: 0.05 min is a three-second day', () => {
+    const fast = new WorkingCalendar({ daysOff: [], workingWeekends: [], publishedThrough: '2000-01-01', dayMinutes: 0.05 });
+    expect(fast.due(new Date(3000 * 10 + 1), 2).due).toBe(new Date(3000 * 13).toISOString());
+  });
+});
+

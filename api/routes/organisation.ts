@@ -11,6 +11,7 @@ import { CENTRE_LEVELS, OFFICER_ROLES } from '../../db/schema/index.js';
 import { STAFF, recordedActor, requireCentre, requireRegion } from '../auth.js';
 import { centre, department, officer, window } from '../catalogue-schemas.js';
 import { departmentNames } from '../../db/department-names.js';
+import { isDemoCentreCode } from '../../db/demo.js';
 import { errorBody, invalid, notFound } from '../errors.js';
 
 type CentreNode = z.output<typeof centre> & { children: CentreNode[] };
@@ -121,6 +122,10 @@ function putRoute(app: FastifyInstance, entity: OrganisationEntity, url: string,
       const keyField = entity === 'officer' ? 'id' : 'code';
       if (values[keyField] !== request.params.code) {
         throw invalid(`body.${keyField}`, `must equal the ${keyField} in the path (${request.params.code})`);
+      }
+      // Compressed working days are a demo's: no real centre may have them (db/demo.ts).
+      if (entity === 'centre' && values.dayMinutes != null && !isDemoCentreCode(request.params.code)) {
+        throw invalid('body.dayMinutes', 'is a demo setting: only a demo centre (code 4598xx or 4599xx) may have compressed working days');
       }
       // GB/T 2260 codes nest (450000 ⊃ 450100 ⊃ 450102): statistics and scopes rely on it.
       const parent = entity === 'centre' ? (values.parentCode as string | null) : null;

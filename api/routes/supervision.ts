@@ -31,6 +31,7 @@ const mapCentre = z.object({
   parentCode: z.string().nullable(),
   longitude: z.number(),
   latitude: z.number(),
+  dayMinutes: z.number().nullable().describe("A demo centre's compressed working day in minutes (db/demo.ts); null for a real centre"),
   open: z.number(),
   yellow: z.number(),
   red: z.number(),

@@ -20,6 +20,11 @@ export const centres = pgTable(
     latitude: doublePrecision().notNull(),
     /** True where the position is the parent city's or a polygon's centroid rather than the seat's. */
     coordinateApproximate: boolean().notNull().default(false),
+    /**
+     * A demo centre only (codes 4599xx, 4598xx: no real division): each working day lasts this many
+     * minutes, every day is worked, no holidays (workflows/rules/working-days.ts). Null for real centres.
+     */
+    dayMinutes: doublePrecision(),
     createdAt: createdAt(),
     updatedAt: instant(),
   },

@@ -20,7 +20,7 @@ import { movedDeadlines } from './deadlines.js';
 import { type Refusal, refusal, stageRefusal, unauthorised, when } from './refusal.js';
 import { activeStop, stepReview } from './review.js';
 import { oneNoticeRefusal } from './supplement.js';
-import { type WorkingCalendar, chinaDate } from './working-days.js';
+import type { WorkingCalendar } from './working-days.js';
 
 type TaskOpen = (review: Review) => boolean;
 
@@ -98,7 +98,7 @@ export function resumeClocks(
   const reviews = app.reviews.map((review) => {
     if (!resuming.includes(review)) return review;
     const stop = activeStop(review)!;
-    const workingDays = calendar.workingDaysBetween(chinaDate(stop.startedAt), chinaDate(at));
+    const workingDays = calendar.workingDaysFrom(stop.startedAt, at);
     drafts.push({
       type: 'clock_resumed',
       step: review.step,
@@ -111,7 +111,7 @@ export function resumeClocks(
   });
   const resumed: ApplicationState = { ...app, reviews };
   if (app.stoppedSince && !reviews.some((r) => activeStop(r))) {
-    resumed.stoppedDays = app.stoppedDays + calendar.workingDaysBetween(chinaDate(app.stoppedSince), chinaDate(at));
+    resumed.stoppedDays = app.stoppedDays + calendar.workingDaysFrom(app.stoppedSince, at);
     resumed.stoppedSince = undefined;
   }
   const { state, events } = change(resumed, {}, drafts, at);

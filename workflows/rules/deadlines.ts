@@ -7,7 +7,7 @@
  */
 import type { ApplicationState, Deadlines, ItemSnapshot, Review } from '../messages.js';
 import { type Change, change } from './change.js';
-import { type WorkingCalendar, chinaDate } from './working-days.js';
+import type { WorkingCalendar } from './working-days.js';
 
 type Limits = Pick<ItemSnapshot, 'statutoryLimitDays' | 'promisedLimitDays' | 'warningDays'>;
 
@@ -61,7 +61,7 @@ export function recalculated(app: ApplicationState, item: Limits, calendar: Work
  */
 export function timing(app: ApplicationState, calendar: WorkingCalendar, decidedAt: string, at: string): Change {
   const taken: ApplicationState['timing'] = {
-    workingDays: Math.max(0, calendar.workingDaysBetween(chinaDate(app.acceptedAt!), chinaDate(decidedAt)) - app.stoppedDays),
+    workingDays: Math.max(0, calendar.workingDaysFrom(app.acceptedAt!, decidedAt) - app.stoppedDays),
     calendarDays: Math.round((Date.parse(decidedAt) - Date.parse(app.acceptedAt!)) / 8_640_000) / 10,
     onTime: Date.parse(decidedAt) <= Date.parse(app.deadlines!.promisedDue),
     withinStatutory: Date.parse(decidedAt) <= Date.parse(app.deadlines!.statutoryDue),

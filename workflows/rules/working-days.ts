@@ -17,6 +17,12 @@ export interface CalendarSnapshot {
   workingWeekends: string[];
   /** The last day of the last year whose holiday notice is loaded; later days count weekends only. */
   publishedThrough: string;
+  /**
+   * A demo centre only (compressed time): each working day lasts this many minutes, every day is a
+   * working day and there are no holidays. Days begin at multiples of it since the Unix epoch. Absent
+   * for every real centre, whose days are China's calendar days.
+   */
+  dayMinutes?: number;
 }
 
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
@@ -36,16 +42,28 @@ export function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** The length of a demo centre's compressed working day in milliseconds (whole, at least 1). */
+export const compressedDayMs = (dayMinutes: number) => Math.max(1, Math.round(dayMinutes * 60_000));
+
 export class WorkingCalendar {
   private readonly daysOff: Set<string>;
   private readonly workingWeekends: Set<string>;
+  /** A demo centre's compressed day in milliseconds; undefined for a real calendar. */
+  private readonly dayMs: number | undefined;
 
   constructor(private readonly snapshot: CalendarSnapshot) {
     this.daysOff = new Set(snapshot.daysOff);
     this.workingWeekends = new Set(snapshot.workingWeekends);
+    this.dayMs = snapshot.dayMinutes !== undefined && snapshot.dayMinutes !== null ? compressedDayMs(snapshot.dayMinutes) : undefined;
+  }
+
+  /** True at a demo centre, whose working days last minutes (CalendarSnapshot.dayMinutes). */
+  get compressed(): boolean {
+    return this.dayMs !== undefined;
   }
 
   isWorkingDay(day: string): boolean {
+    if (this.dayMs !== undefined) return true;
     if (this.daysOff.has(day)) return false;
     if (this.workingWeekends.has(day)) return true;
     const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
@@ -54,6 +72,7 @@ export class WorkingCalendar {
 
   /** True when the day lies beyond the published calendars: a holiday may yet be announced on it. */
   isProvisional(day: string): boolean {
+    if (this.dayMs !== undefined) return false;
     return day > this.snapshot.publishedThrough;
   }
 
@@ -62,6 +81,11 @@ export class WorkingCalendar {
    * instant the limit ends (the start of the next calendar day in China).
    */
   due(from: string | Date, workingDays: number): { lastDay: string; due: string; provisional: boolean } {
+    if (this.dayMs !== undefined) {
+      // Compressed: the limit ends where the compressed day `workingDays` after from's own one ends.
+      const due = new Date((this.compressedDay(from) + workingDays + 1) * this.dayMs);
+      return { lastDay: chinaDate(new Date(due.getTime() - 1)), due: due.toISOString(), provisional: false };
+    }
     let day = chinaDate(from);
     for (let counted = 0; counted < workingDays; ) {
       day = addDays(day, 1);
@@ -75,6 +99,21 @@ export class WorkingCalendar {
     let count = 0;
     for (let day = addDays(fromDay, 1); day <= toDay; day = addDays(day, 1)) if (this.isWorkingDay(day)) count += 1;
     return count;
+  }
+
+  /**
+   * Working days from the day after `from`'s day up to and including `to`'s day (0 when to's day is not
+   * later): for a real calendar exactly workingDaysBetween of their days in China; at a demo centre,
+   * compressed days.
+   */
+  workingDaysFrom(from: string | Date, to: string | Date): number {
+    if (this.dayMs !== undefined) return Math.max(0, this.compressedDay(to) - this.compressedDay(from));
+    return this.workingDaysBetween(chinaDate(from), chinaDate(to));
+  }
+
+  /** The index of an instant's compressed day since the Unix epoch (demo centres only). */
+  private compressedDay(instant: string | Date): number {
+    return Math.floor(new Date(instant).getTime() / this.dayMs!);
   }
 }
 

@@ -7,7 +7,7 @@ import { $, centreName, departmentName, el, formatInstant, itemName, maskId, off
 import { t } from './i18n.js';
 import { state } from './state.js';
 import { describeEvent } from './timeline.js';
-import { chinaDay, lastDayOf, loadWorkingCalendar, splitWorking, workingMs } from './working-time.js';
+import { chinaDay, lastDayOf, loadWorkingCalendar, splitWorking, workingDayMs, workingMs } from './working-time.js';
 
 export function openDetail(no) {
   state.detailNo = no;
@@ -87,8 +87,9 @@ function detailCountdown(a) {
   if (a.timing) {
     const end = Date.parse(a.completedAt ?? a.closedAt ?? a.updatedAt ?? Date.now());
     const start = Date.parse(a.acceptedAt ?? a.submittedAt);
-    const taken = Math.max(0, workingMs(a.centreCode, start, end) - (d.stoppedDays ?? 0) * 86_400_000);
-    const { days, hours } = splitWorking(taken);
+    const dayMs = workingDayMs(a.centreCode);
+    const taken = Math.max(0, workingMs(a.centreCode, start, end) - (d.stoppedDays ?? 0) * dayMs);
+    const { days, hours } = splitWorking(taken, dayMs);
     return el(
       'span',
       { ...attrs, class: 'countdown big taken', dataset: { workingDays: a.timing.workingDays, onTime: a.timing.onTime } },
@@ -113,7 +114,7 @@ function tickWorking(node) {
   const now = Date.now();
   const overdue = due < now;
   const ms = overdue ? workingMs(node.dataset.centre, due, now) : workingMs(node.dataset.centre, now, due);
-  const { days, hours, minutes, seconds } = splitWorking(ms);
+  const { days, hours, minutes, seconds } = splitWorking(ms, workingDayMs(node.dataset.centre));
   node.textContent = t(overdue ? 'workingOverdue' : 'workingLeft', { days, hms: `${pad(hours)}:${pad(minutes)}:${pad(seconds)}` });
   node.dataset.workingMs = String(overdue ? -ms : ms);
   node.dataset.remainingMs = String(due - now);

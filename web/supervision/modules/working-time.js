@@ -2,9 +2,12 @@
 // not count, adjusted working weekends (调休) do. Limits are working days that end at 24:00 China time
 // of their last working day, so a working day counts whole (24 hours) and a day off not at all. The
 // same approach as the workstation's calendar (web/workstation/modules/calendar.js), kept per centre:
-// an application's days off are its centre's and those above it.
+// an application's days off are its centre's and those above it. A demo centre (the map's `dayMinutes`)
+// works every day and its working day lasts minutes: its working time is plain elapsed time, counted in
+// its compressed days.
 
 import { TZ } from './constants.js';
+import { state } from './state.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -48,7 +51,15 @@ export async function loadWorkingCalendar(centre, years, getJSON) {
   return true;
 }
 
+/** A working day's length at a centre in ms: a demo centre's compressed day, else 24 hours. */
+export function workingDayMs(centre) {
+  const minutes = state.centreByCode.get(centre)?.dayMinutes;
+  return minutes ? Math.max(1, Math.round(minutes * 60_000)) : DAY_MS;
+}
+const compressed = (centre) => workingDayMs(centre) !== DAY_MS;
+
 export function isWorkingDay(centre, day) {
+  if (compressed(centre)) return true;
   const calendar = calendarOf(centre);
   if (calendar.daysOff.has(day)) return false;
   if (calendar.workingDays.has(day)) return true;
@@ -58,6 +69,7 @@ export function isWorkingDay(centre, day) {
 
 /** The working time between two instants: the part of [from, to) that falls on working days, in ms. */
 export function workingMs(centre, from, to) {
+  if (compressed(centre)) return Math.max(0, to - from);
   let total = 0;
   for (let day = chinaDay(from); midnight(day) < to; day = nextDay(day)) {
     if (!isWorkingDay(centre, day)) continue;
@@ -66,10 +78,10 @@ export function workingMs(centre, from, to) {
   return total;
 }
 
-/** Working ms as whole working days and what is left of one: { days, hours, minutes, seconds }. */
-export function splitWorking(ms) {
-  const days = Math.floor(ms / DAY_MS);
-  let rest = Math.floor((ms - days * DAY_MS) / 1000);
+/** Working ms as whole working days (of `dayMs`, a demo centre's shorter ones) and what is left of one: { days, hours, minutes, seconds }. */
+export function splitWorking(ms, dayMs = DAY_MS) {
+  const days = Math.floor(ms / dayMs);
+  let rest = Math.floor((ms - days * dayMs) / 1000);
   const hours = Math.floor(rest / 3600);
   rest -= hours * 3600;
   return { days, hours, minutes: Math.floor(rest / 60), seconds: rest % 60 };

@@ -1,5 +1,7 @@
 // Working days (GET /v1/calendar/:year): weekends and holidays do not count, adjusted working weekends
 // (调休) do. Used only to say how much time is left; the due instants themselves come from the API.
+// At a demo centre (GET /v1/centres/:code `dayMinutes`) every day is worked and lasts minutes: what is
+// left is counted in its compressed days, with the real minutes.
 
 import { TZ, state } from './state.js';
 
@@ -28,6 +30,10 @@ export async function loadCalendar(years, getJSON) {
     ),
   );
   for (const y of wanted) state.calendar.years.add(y);
+  if (state.calendar.dayMs === undefined) {
+    const centre = await getJSON(`/v1/centres/${state.officer?.centreCode ?? '450000'}`).catch(() => null);
+    state.calendar.dayMs = centre?.dayMinutes ? Math.max(1, Math.round(centre.dayMinutes * 60_000)) : null;
+  }
 }
 
 export function isWorkingDay(day) {
@@ -49,6 +55,12 @@ function workingDaysBetween(from, to) {
  * day, and the hours left of today when today is a working day; or, past it, the working days overdue.
  */
 export function remainingWorking(due, now = Date.now()) {
+  const dayMs = state.calendar.dayMs;
+  if (dayMs) {
+    const left = Date.parse(due) - now;
+    if (left <= 0) return { overdue: true, days: Math.max(1, Math.floor(-left / dayMs)), hours: 0 };
+    return { overdue: false, days: Math.floor(left / dayMs), hours: 0, minutes: Math.ceil(left / 60_000), compressed: true };
+  }
   const today = dayOf(now);
   const lastDay = dayOf(Date.parse(due) - 1);
   if (Date.parse(due) <= now) return { overdue: true, days: Math.max(1, workingDaysBetween(lastDay, today)), hours: 0 };

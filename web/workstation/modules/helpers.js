@@ -60,8 +60,8 @@ export function dueDay(due, attrs = {}) {
 export function remainingText(due, stopped = false) {
   if (!due) return '—';
   if (stopped) return t('clockStopped');
-  const { overdue, days, hours } = remainingWorking(due);
-  return t(overdue ? 'overdueBy' : 'remaining', { days, hours });
+  const { overdue, days, hours, minutes, compressed } = remainingWorking(due);
+  return t(overdue ? 'overdueBy' : compressed ? 'remainingDemo' : 'remaining', { days, hours, minutes });
 }
 
 export function remainingNode(due, stopped = false) {

@@ -21,8 +21,8 @@ export const state = {
   departments: new Map(),
   /** Items by code and version ("code@version"), as the catalogue gives them. */
   items: new Map(),
-  /** Working-day calendar: days off and working weekends by date (calendar.js). */
-  calendar: { daysOff: new Set(), workingDays: new Set(), years: new Set() },
+  /** Working-day calendar: days off and working weekends by date (calendar.js); dayMs a demo centre's compressed day, null elsewhere. */
+  calendar: { daysOff: new Set(), workingDays: new Set(), years: new Set(), dayMs: undefined },
   /** What the current screen shows, for a re-render after the language switch. */
   screen: null,
 };

@@ -1,0 +1,1 @@
+ALTER TABLE "centres" ADD COLUMN "day_minutes" double precision;
