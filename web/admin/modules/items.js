@@ -242,7 +242,7 @@ function itemForm(definition, { readOnly = false, isNew = false, submitLabel, on
         cell(
           'category',
           t('category'),
-          el('select', { name: 'category' }, ['', ...CATEGORIES].map((c) => el('option', { value: c, selected: c === (definition.category ?? '') }, t(`category_${c || 'none'}`)))),
+          el('select', { name: 'category' }, CATEGORIES.map((c) => el('option', { value: c, selected: c === (definition.category ?? 'licensing') }, t(`category_${c}`)))),
         ),
         el(
           'fieldset',
@@ -313,9 +313,7 @@ function itemForm(definition, { readOnly = false, isNew = false, submitLabel, on
     const officialCode = value('officialCode');
     if (officialCode) next.officialCode = officialCode;
     else delete next.officialCode;
-    const category = value('category');
-    if (category) next.category = category;
-    else delete next.category;
+    next.category = value('category');
     return next;
   };
 
