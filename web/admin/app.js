@@ -4,9 +4,10 @@
 // (日历) and reads the change log (变更记录); anyone else is told the page is not theirs. Screens are
 // addressed by the URL's hash (#/items, #/items/<code>, #/organisation, #/calendar/<year>, #/changes).
 
-import { getJSON, loadSession, showSignIn, signOut } from '../workstation/modules/api.js';
+import { getJSON } from '../workstation/modules/api.js';
 import { $, el, focusHeading } from '../workstation/modules/helpers.js';
-import { LANG_KEY, state } from '../workstation/modules/state.js';
+import { renderFrame, showLoadFailure, startPage } from '../workstation/modules/page.js';
+import { state } from '../workstation/modules/state.js';
 import { renderCalendar } from './modules/calendar.js';
 import { renderChanges } from './modules/changes.js';
 import { t } from './modules/i18n.js';
@@ -17,18 +18,7 @@ import { setCentres } from './modules/scope.js';
 const isAdministrator = () => state.officer?.role === 'centre_administrator';
 
 function renderStatic() {
-  document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh-CN';
-  document.title = t('title');
-  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
-  for (const node of document.querySelectorAll('[data-i18n-aria-label]')) node.setAttribute('aria-label', t(node.dataset.i18nAriaLabel));
-  const sw = $('lang-switch');
-  sw.textContent = t('switchTo');
-  sw.lang = state.lang === 'en' ? 'zh-CN' : 'en';
-  if (state.officer) {
-    const { name, role, id } = state.officer;
-    const roleName = t(`role_${role}`);
-    $('whoami').textContent = `${name.endsWith(roleName) ? name : `${name} · ${roleName}`} (${id})`;
-  }
+  renderFrame(t);
   renderNav();
 }
 
@@ -74,8 +64,7 @@ async function route() {
     else await renderItems(main, new URLSearchParams(query).get('q') ?? '');
     focusHeading(main);
   } catch (error) {
-    if (error.status === 401) return;
-    main.replaceChildren(el('h2', {}, t('loadFailedTitle')), el('p', { class: 'form-error', role: 'alert', testid: 'load-error' }, error.message));
+    showLoadFailure(main, error, t);
   } finally {
     main.removeAttribute('aria-busy');
     document.body.dataset.ready = 'true';
@@ -83,30 +72,7 @@ async function route() {
 }
 
 async function start() {
-  renderStatic();
-  $('lang-switch').addEventListener('click', () => {
-    state.lang = state.lang === 'en' ? 'zh' : 'en';
-    try {
-      localStorage.setItem(LANG_KEY, state.lang);
-    } catch {
-      // private mode: the choice lasts for this page only
-    }
-    renderStatic();
-    void route();
-  });
-  $('sign-out').addEventListener('click', () => void signOut());
-  window.addEventListener('hashchange', () => void route());
-
-  const session = await loadSession().catch(() => null);
-  if (!session) {
-    $('main').replaceChildren(el('p', { class: 'muted' }, t('signInNeeded')));
-    showSignIn(t('signInNeeded'));
-    document.body.dataset.ready = 'true';
-    return;
-  }
-  state.officer = session.officer;
-  state.csrfToken = session.csrfToken;
-  $('sign-out').hidden = false;
+  if (!(await startPage({ t, renderStatic, route }))) return;
   if (isAdministrator()) {
     await Promise.all([
       getJSON('/v1/departments').then((body) => {

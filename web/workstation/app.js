@@ -5,7 +5,7 @@
 // supervision centre. Screens are addressed by the URL's hash (#/queue, #/application/<no>, …), so the
 // browser's back button, links and the keyboard work as everywhere else.
 
-import { getJSON, loadSession, showSignIn, signOut } from './modules/api.js';
+import { getJSON } from './modules/api.js';
 import { renderApplication } from './modules/application.js';
 import { loadCalendar } from './modules/calendar.js';
 import { renderConsultation } from './modules/consultation.js';
@@ -13,25 +13,14 @@ import { renderDecision, renderInbox } from './modules/decision.js';
 import { $, el, focusHeading } from './modules/helpers.js';
 import { t } from './modules/i18n.js';
 import { renderQueue } from './modules/queue.js';
-import { LANG_KEY, ROLES, state } from './modules/state.js';
+import { renderFrame, showLoadFailure, startPage } from './modules/page.js';
+import { ROLES, state } from './modules/state.js';
 
 const isWindow = () => ROLES.window.includes(state.officer?.role);
 const isDeciding = () => ROLES.deciding.includes(state.officer?.role);
 
 function renderStatic() {
-  document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh-CN';
-  document.title = t('title');
-  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
-  for (const node of document.querySelectorAll('[data-i18n-aria-label]')) node.setAttribute('aria-label', t(node.dataset.i18nAriaLabel));
-  const sw = $('lang-switch');
-  sw.textContent = t('switchTo');
-  sw.lang = state.lang === 'en' ? 'zh-CN' : 'en';
-  if (state.officer) {
-    // The seed's names already end with the role (南宁市税务局首席代表): say it once.
-    const { name, role, id } = state.officer;
-    const roleName = t(`role_${role}`);
-    $('whoami').textContent = `${name.endsWith(roleName) ? name : `${name} · ${roleName}`} (${id})`;
-  }
+  renderFrame(t);
   renderNav();
 }
 
@@ -103,8 +92,7 @@ async function route(flash) {
       }
     }
   } catch (error) {
-    if (error.status === 401) return;
-    main.replaceChildren(el('h2', {}, t('loadFailedTitle')), el('p', { class: 'form-error', role: 'alert', testid: 'load-error' }, error.message));
+    showLoadFailure(main, error, t);
   } finally {
     main.removeAttribute('aria-busy');
     document.body.dataset.ready = 'true';
@@ -112,30 +100,7 @@ async function route(flash) {
 }
 
 async function start() {
-  renderStatic();
-  $('lang-switch').addEventListener('click', () => {
-    state.lang = state.lang === 'en' ? 'zh' : 'en';
-    try {
-      localStorage.setItem(LANG_KEY, state.lang);
-    } catch {
-      // private mode: the choice lasts for this page only
-    }
-    renderStatic();
-    void route();
-  });
-  $('sign-out').addEventListener('click', () => void signOut());
-  window.addEventListener('hashchange', () => void route());
-
-  const session = await loadSession().catch(() => null);
-  if (!session) {
-    $('main').replaceChildren(el('p', { class: 'muted' }, t('signInNeeded')));
-    showSignIn(t('signInNeeded'));
-    document.body.dataset.ready = 'true';
-    return;
-  }
-  state.officer = session.officer;
-  state.csrfToken = session.csrfToken;
-  $('sign-out').hidden = false;
+  if (!(await startPage({ t, renderStatic, route }))) return;
   const year = Number(new Date().toISOString().slice(0, 4));
   await Promise.all([
     getJSON('/v1/departments').then((body) => {
