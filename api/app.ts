@@ -5,6 +5,7 @@
 import type { Client, Connection } from '@temporalio/client';
 import Fastify, { type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Registry } from 'prom-client';
 import type { Database } from '../db/client.js';
 import type { BlobStore } from '../db/blob-store.js';
 import cookie from '@fastify/cookie';
@@ -12,6 +13,7 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { registerAudit } from './audit.js';
+import { recordMetrics } from './metrics.js';
 import { type AuthConfig, registerAuth } from './auth.js';
 import { integratorRoutes } from './routes/integrators.js';
 import { meRoutes } from './routes/me.js';
@@ -56,6 +58,8 @@ export interface AppDeps {
   };
   /** The applicant's materials as files: where their bytes live (PostgreSQL unless told) and the largest accepted. */
   attachments?: { store?: BlobStore; maxBytes?: number };
+  /** Where the requests' Prometheus metrics are recorded (api/metrics.ts); unset: none. */
+  metrics?: Registry;
 }
 
 declare module 'fastify' {
@@ -71,6 +75,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('deps', deps);
   registerErrorHandler(app);
+  if (deps.metrics) await recordMetrics(app, deps.metrics);
   // Security headers; the page and /docs load only their own scripts, which a CSP would also allow,
   // but Swagger UI's inline bootstrap would not: the CSP is left to the reverse proxy.
   await app.register(helmet, { contentSecurityPolicy: false });

@@ -1,5 +1,6 @@
 /** `npm run api`: the production API process. Scale it independently of the worker. */
 import { buildApp } from '../api/app.js';
+import { metricsRegistry, serveMetrics } from '../api/metrics.js';
 import { openBlobStore } from '../db/blob-store.js';
 import { openDatabase } from '../db/client.js';
 import { loadConfig } from './config.js';
@@ -18,6 +19,7 @@ await runProcess(async () => {
   );
   const { issuerUrl } = config.signIn;
   if (!issuerUrl) logger.info('OIDC_ISSUER_URL is not set: no browser sign-in, only tokens and API keys');
+  const metrics = config.apiMetricsAddress ? metricsRegistry() : undefined;
   const app = await buildApp(
     {
       database,
@@ -25,10 +27,12 @@ await runProcess(async () => {
       signIn: issuerUrl ? { ...config.signIn, issuerUrl } : undefined,
       security: config.security,
       attachments: { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes },
+      metrics,
       temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl: config.temporal.uiUrl },
     },
     { loggerInstance: logger },
   );
   await app.listen({ port: config.port, host: config.host });
-  return [() => app.close(), () => temporal.connection.close(), () => database.close()];
+  const stopMetrics = metrics ? await serveMetrics(metrics, config.apiMetricsAddress!) : async () => {};
+  return [() => app.close(), stopMetrics, () => temporal.connection.close(), () => database.close()];
 });

@@ -52,6 +52,7 @@ const env = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(168).default(10),
   WORKER_METRICS_ADDRESS: optional.pipe(z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional()),
+  API_METRICS_ADDRESS: optional.pipe(z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional()),
   WORKER_MAX_CACHED_WORKFLOWS: optional.pipe(wholeNumber(0, 1_000_000)),
   WORKER_WORKFLOW_THREADS: optional.pipe(wholeNumber(1, 64)),
   WORKFLOW_BUNDLE: optional,
@@ -85,6 +86,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   return {
     port: e.PORT,
     host: e.HOST,
+    /** Where the API serves its requests' Prometheus metrics, e.g. 0.0.0.0:9465; unset: not served. */
+    apiMetricsAddress: e.API_METRICS_ADDRESS,
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     worker: {
