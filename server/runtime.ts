@@ -100,7 +100,8 @@ export function temporalClient(temporal: Config['temporal'], address: string) {
 export async function bundleWorkflows(bundlePath?: string): Promise<{ code: string }> {
   if (bundlePath) return { code: await readFile(bundlePath, 'utf8') };
   const { code } = await bundleWorkflowCode({
-    workflowsPath: path.resolve(import.meta.dirname, '../workflows/index.ts'),
+    // The sources under tsx, the compiled JavaScript in dist/ (npm run build).
+    workflowsPath: path.resolve(import.meta.dirname, `../workflows/index${path.extname(import.meta.filename)}`),
     // ESM sources import './x.js' for './x.ts'.
     webpackConfigHook: (config) => ({
       ...config,

@@ -1,13 +1,14 @@
 /** Everything about reaching Temporal: the CLI's dev server, connection settings, search attributes. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { searchAttributes } from '../workflows/messages.js';
 import type { Config } from './config.js';
 
-const projectRoot = path.resolve(import.meta.dirname, '..');
+// server/ in the sources, dist/server/ compiled (npm run build): the project is where package.json is.
+const projectRoot = [path.resolve(import.meta.dirname, '..'), path.resolve(import.meta.dirname, '../..')].find((dir) => existsSync(path.join(dir, 'package.json')))!;
 
 /** The `temporal` CLI: TEMPORAL_CLI_PATH, then `temporal` on PATH, then the project's own install. */
 export function findTemporalCli(configured?: string): string {

@@ -1,7 +1,15 @@
 /** `npm run worker`: the production worker process. Scale it independently of the API. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { openDatabase } from '../db/client.js';
 import { loadConfig } from './config.js';
 import { bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess } from './runtime.js';
+
+/** Compiled (dist/server/worker.js), the bundle `npm run build` made beside it; from the sources, none. */
+function builtBundle(): string | undefined {
+  const file = path.join(import.meta.dirname, '..', 'workflow-bundle.js');
+  return existsSync(file) ? file : undefined;
+}
 
 await runProcess(async () => {
   const config = loadConfig();
@@ -14,7 +22,7 @@ await runProcess(async () => {
     temporal: config.temporal,
     address,
     db: database.db,
-    workflowBundle: await bundleWorkflows(config.worker.bundlePath),
+    workflowBundle: await bundleWorkflows(config.worker.bundlePath ?? builtBundle()),
     tuning: config.worker,
   });
   const running = worker.run();
