@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Installs the Temporal CLI and the Java time-skipping test server into .tools/ (git-ignored), and moto's
-// S3-compatible server, against which the tests try the S3 attachment store (.tools/moto).
+// S3-compatible server, against which the tests try the S3 attachment store (.tools/moto). Under a Node older
+// than package.json's "engines", also Node 24 (scripts/ensure-node.sh, .tools/node), linked as node_modules/.bin/node.
 // Runs as npm `postinstall` and `npm run tools:install`. Never fails the npm install: it warns and exits 0.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,10 +50,35 @@ function installMoto() {
   else warn('moto_server not installed (pip failed); the test of the S3 attachment store will be skipped');
 }
 
+/**
+ * Node 24 is the runtime of record. Under an older node (this script runs on the node that runs npm), install the
+ * pinned Node 24 with scripts/ensure-node.sh and link node_modules/.bin/node to it: npm puts node_modules/.bin
+ * first on the PATH of every package script and of npx, so `npm start`, `npm test` and `npx …` then run on Node 24
+ * (npm itself stays on the older node). `npm ci` removes the link with node_modules and this puts it back.
+ */
+function ensureNode() {
+  const required = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).engines.node; // ">=24"
+  const major = Number(/\d+/.exec(required)[0]);
+  if (Number(process.versions.node.split('.')[0]) >= major) return;
+  const r = spawnSync('bash', [join(root, 'scripts', 'ensure-node.sh')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const binDir = r.stdout?.trim();
+  const link = join(root, 'node_modules', '.bin', 'node');
+  if (r.status !== 0 || !binDir) {
+    return warn(`Node ${process.version} does not satisfy "engines": ${required} and scripts/ensure-node.sh failed: install Node ${major}`);
+  }
+  if (resolve(binDir) === dirname(link)) return; // already linked
+  rmSync(link, { force: true });
+  mkdirSync(dirname(link), { recursive: true });
+  symlinkSync(join(binDir, 'node'), link);
+  log(`Node ${process.version} does not satisfy "engines": ${required}; node_modules/.bin/node now links to ${join(binDir, 'node')}, ` +
+    `so npm start, npm test and npx run on it (for everything else: export PATH="${binDir}:$PATH")`);
+}
+
 if (process.env.ONEWINDOW_SKIP_TOOLS === '1') {
   log('skipped (ONEWINDOW_SKIP_TOOLS=1 is set)');
   process.exit(0);
 }
+ensureNode();
 installMoto();
 if (process.env.TEMPORAL_CLI_PATH) {
   log('Temporal CLI skipped (TEMPORAL_CLI_PATH is set)');
