@@ -54,6 +54,18 @@ export function isMissingNamespace(err: unknown): boolean {
   return false;
 }
 
+/**
+ * True when Temporal refuses a start or an update because it does not know one of OneWindow's search
+ * attributes (gRPC 3 INVALID_ARGUMENT naming one): not registered yet, or registered moments ago and not
+ * yet in the server's namespace cache. The request was right; the deployment is not ready.
+ */
+export function isUnknownSearchAttribute(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === 3 && /search attribute/i.test(e.message)) return true;
+  }
+  return false;
+}
+
 /** True when the error means Temporal or the database could not be reached, not that the request was wrong. */
 export function isUnavailable(err: unknown): boolean {
   if (isMissingNamespace(err)) return true;
@@ -89,6 +101,11 @@ function isDataException(err: unknown): boolean {
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {
+  // Any route may answer 503 (PostgreSQL or Temporal out of reach, Temporal not ready): the OpenAPI document says so for each.
+  app.addHook('onRoute', (route) => {
+    const response = route.schema?.response as Record<string | number, unknown> | undefined;
+    if (response && !(503 in response) && !('5xx' in response)) response[503] = errorBody;
+  });
   app.addHook('preValidation', async (request) => {
     for (const [part, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
       const field = nulIn(value, part);
@@ -125,6 +142,15 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (isDataException(err)) {
       // SQLSTATE class 22: a value from the request that the database cannot hold (range, encoding).
       return reply.status(400).send({ error: { code: 'validation_failed', message: 'A value in the request is out of range or cannot be stored' } });
+    }
+    if (isUnknownSearchAttribute(err)) {
+      request.log.error({ err }, 'Temporal does not know a search attribute of OneWindow (see /readyz)');
+      return reply.status(503).header('retry-after', '5').send({
+        error: {
+          code: 'unavailable',
+          message: 'Temporal is not ready for OneWindow (its search attributes are not registered or not yet usable); nothing was changed. Retry later.',
+        },
+      });
     }
     if (isUnavailable(err)) {
       request.log.warn({ err }, 'a dependency is unavailable');

@@ -5,7 +5,7 @@ import { openBlobStore } from '../db/blob-store.js';
 import { openDatabase } from '../db/client.js';
 import { loadConfig } from './config.js';
 import { authConfig, createLogger, runProcess, temporalClient } from './runtime.js';
-import { registerSearchAttributes } from './temporal.js';
+import { prepareTemporal } from './temporal.js';
 
 await runProcess(async () => {
   const config = loadConfig();
@@ -14,9 +14,7 @@ await runProcess(async () => {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const address = config.temporal.address ?? 'localhost:7233';
   const temporal = temporalClient(config.temporal, address);
-  await registerSearchAttributes(temporal.connection, config.temporal.namespace).catch((err: unknown) =>
-    logger.warn({ err }, 'could not register search attributes (register them with the operator API)'),
-  );
+  const stopPreparing = await prepareTemporal(temporal.connection, config.temporal.namespace, logger);
   const { issuerUrl } = config.signIn;
   if (!issuerUrl) logger.info('OIDC_ISSUER_URL is not set: no browser sign-in, only tokens and API keys');
   const metrics = config.apiMetricsAddress ? metricsRegistry() : undefined;
@@ -34,5 +32,5 @@ await runProcess(async () => {
   );
   await app.listen({ port: config.port, host: config.host });
   const stopMetrics = metrics ? await serveMetrics(metrics, config.apiMetricsAddress!) : async () => {};
-  return [() => app.close(), stopMetrics, () => temporal.connection.close(), () => database.close()];
+  return [() => app.close(), stopMetrics, async () => stopPreparing(), () => temporal.connection.close(), () => database.close()];
 });

@@ -10,7 +10,7 @@ import { type DestinationStream, pino } from 'pino';
 import { type Activities, createActivities } from '../activities/index.js';
 import type { Db } from '../db/client.js';
 import type { Config } from './config.js';
-import { connectionOptions } from './temporal.js';
+import { connectionOptions, waitForNamespace } from './temporal.js';
 
 /**
  * Credentials never reach a log line; applicants' numbers are masked wherever a log line carries them
@@ -121,8 +121,16 @@ export async function createWorker(options: {
   tuning?: Config['worker'];
   /** Tests pass activities wrapped around the real ones (to crash after a write, say). */
   activities?: Activities;
+  /** Waits, logging here, until the namespace exists instead of failing (the worker process). */
+  waitForNamespace?: Parameters<typeof waitForNamespace>[2];
 }) {
   const connection = await NativeConnection.connect(connectionOptions(options.temporal, options.address));
+  if (options.waitForNamespace) {
+    await waitForNamespace(connection, options.temporal.namespace, options.waitForNamespace).catch(async (err: unknown) => {
+      await connection.close();
+      throw err;
+    });
+  }
   const worker = await Worker.create({
     connection,
     namespace: options.temporal.namespace,
@@ -162,7 +170,8 @@ export async function runProcess(
     if (stopping) return;
     stopping = true;
     console.error(`${signal}: shutting down`);
-    let code = 0;
+    // A process that stops because something failed (the worker's run, say) set exitCode to 1 first.
+    let code = Number(process.exitCode ?? 0);
     for (const step of steps) {
       await step().catch((err: unknown) => {
         code = 1;

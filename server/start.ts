@@ -14,7 +14,7 @@ import { seedCatalogue } from '../db/seed.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startLocalIdp } from './local-idp.js';
 import { authConfig, bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess, temporalClient } from './runtime.js';
-import { findTemporalCli, registerSearchAttributes, startDevServer } from './temporal.js';
+import { findTemporalCli, prepareTemporal, startDevServer } from './temporal.js';
 
 const args = process.argv.slice(2);
 const demo = args.includes('--demo');
@@ -54,9 +54,7 @@ await runProcess(async (started) => {
   const uiUrl = config.temporal.uiUrl ?? devServer?.uiUrl;
 
   const temporal = temporalClient(config.temporal, address);
-  await registerSearchAttributes(temporal.connection, config.temporal.namespace).catch((err: unknown) =>
-    logger.warn({ err }, 'could not register search attributes (register them with the operator API)'),
-  );
+  const stopPreparing = await prepareTemporal(temporal.connection, config.temporal.namespace, logger);
   const { worker, connection: workerConnection } = await createWorker({
     temporal: config.temporal,
     address,
@@ -66,6 +64,7 @@ await runProcess(async (started) => {
   const running = worker.run();
   running.catch((err: unknown) => {
     logger.fatal({ err }, 'the worker stopped');
+    process.exitCode = 1; // a supervisor restarts it
     process.kill(process.pid, 'SIGTERM');
   });
 
@@ -122,6 +121,7 @@ await runProcess(async (started) => {
       await running.catch(() => {});
     },
     () => workerConnection.close(),
+    async () => stopPreparing(),
     () => temporal.connection.close(),
     async () => devServer?.stop(),
     async () => localIdp?.close(),

@@ -4,6 +4,8 @@ import { accessSync, constants, existsSync, mkdirSync, openSync, readFileSync } 
 import net from 'node:net';
 import path from 'node:path';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
+import { isMissingNamespace } from '../api/errors.js';
+import { waitForTemporal } from '../api/readiness.js';
 import { searchAttributes } from '../workflows/messages.js';
 import type { Config } from './config.js';
 
@@ -164,4 +166,93 @@ function indexedValueType(type: string): number {
   const types: Record<string, number> = { KEYWORD: 2, DATETIME: 6, KEYWORD_LIST: 7 };
   if (!(type in types)) throw new Error(`no indexed value type for search attribute type ${type}`);
   return types[type];
+}
+
+/**
+ * At the API's start: registers the search attributes, then waits (at most `timeoutMs`) until Temporal
+ * accepts them, since a server sees new ones only when it next refreshes its namespace cache (about
+ * 2 s) and a submission before then would be refused. When it cannot register them (no namespace yet,
+ * or a server that does not know it yet or cannot be reached) it goes on trying every 2 s in the
+ * background, so that the API turns ready once an operator creates the namespace; the returned
+ * function stops that. Whatever is missing meanwhile, `/readyz`
+ * answers 503 naming it and writes answer 503; the API serves.
+ */
+export async function prepareTemporal(
+  connection: Connection,
+  namespace: string,
+  logger: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void },
+  options: { timeoutMs?: number; retryMs?: number } = {},
+): Promise<() => void> {
+  const register = () =>
+    registerSearchAttributes(connection, namespace).then(
+      () => ({ done: true as const }),
+      (err: unknown) => ({ done: false as const, err }),
+    );
+  const first = await register();
+  if (!first.done) {
+    const code = (first.err as { code?: unknown }).code;
+    // 7 PERMISSION_DENIED, 12 UNIMPLEMENTED: this cluster registers them with its own tooling.
+    if (code === 7 || code === 12) {
+      logger.warn({ err: first.err }, 'could not register search attributes (register them with the operator API; /readyz names what is missing)');
+      return () => {};
+    }
+    if (isMissingNamespace(first.err)) {
+      logger.error(
+        { namespace },
+        `namespace "${namespace}" does not exist on the Temporal server: create it (temporal operator namespace create --namespace ${namespace}); /readyz and writes answer 503 until then`,
+      );
+    } else {
+      logger.error({ err: first.err }, 'could not register search attributes; trying again every 2 s (/readyz and writes answer 503 until then)');
+    }
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      void register().then((again) => {
+        busy = false;
+        if (!again.done) return;
+        clearInterval(timer);
+        logger.info({ namespace }, `registered OneWindow's search attributes in namespace "${namespace}"`);
+      });
+    }, options.retryMs ?? 2_000);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+  const problems = await waitForTemporal(connection, namespace, {
+    timeoutMs: options.timeoutMs ?? 30_000,
+    onWait: (waiting) => logger.info({ problems: waiting }, "waiting until Temporal can use OneWindow's search attributes"),
+  });
+  if (problems.length > 0) logger.error({ problems }, 'Temporal is not ready for OneWindow: /readyz answers 503 and writes 503 until this is put right');
+  return () => {};
+}
+
+/**
+ * At the worker's start: waits until OneWindow's namespace exists, logging an error every so often,
+ * rather than exiting (a supervisor would only restart it into the same error). Other errors throw.
+ */
+export async function waitForNamespace(
+  connection: { workflowService: { describeNamespace(request: { namespace: string }): Promise<unknown> } },
+  namespace: string,
+  logger: { error(obj: object, msg: string): void; info(obj: object, msg: string): void },
+  options: { intervalMs?: number } = {},
+): Promise<void> {
+  let waited = false;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await connection.workflowService.describeNamespace({ namespace });
+      if (waited) logger.info({ namespace }, `namespace "${namespace}" exists now`);
+      return;
+    } catch (err) {
+      if (!isMissingNamespace(err)) throw err;
+      // Every attempt at first, then every tenth: the log says so without filling up.
+      if (attempt < 3 || attempt % 10 === 0) {
+        logger.error(
+          { namespace },
+          `namespace "${namespace}" does not exist on the Temporal server: create it (temporal operator namespace create --namespace ${namespace}); waiting`,
+        );
+      }
+      waited = true;
+      await new Promise((r) => setTimeout(r, options.intervalMs ?? 5_000));
+    }
+  }
 }

@@ -24,10 +24,12 @@ await runProcess(async () => {
     db: database.db,
     workflowBundle: await bundleWorkflows(config.worker.bundlePath ?? builtBundle()),
     tuning: config.worker,
+    waitForNamespace: logger,
   });
   const running = worker.run();
   running.catch((err: unknown) => {
     logger.fatal({ err }, 'the worker stopped');
+    process.exitCode = 1; // a supervisor restarts it
     process.kill(process.pid, 'SIGTERM');
   });
   logger.info({ address, taskQueue: config.temporal.taskQueue }, 'worker polling');

@@ -1,40 +1,45 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { HttpError, errorBody, isMissingNamespace } from '../errors.js';
+import { HttpError, errorBody } from '../errors.js';
+import { type Problem, readinessProblems } from '../readiness.js';
 
 const ok = z.object({ status: z.literal('ok') });
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
-  ]);
-}
+/** How long one answer of /readyz stands: a load balancer's probes do not each cost four calls. */
+const CACHE_MS = 2_000;
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/healthz', { schema: { tags: ['operations'], response: { 200: ok } }, config: { access: 'public' } }, async () => ({ status: 'ok' as const }));
 
+  let last: { at: number; problems: Promise<Problem[]> } | undefined;
+
   /**
-   * Ready when the database answers and Temporal answers for OneWindow's namespace; otherwise 503
-   * naming what is missing (a server that is up without the namespace cannot run anything).
+   * Ready when PostgreSQL answers, OneWindow's Temporal namespace exists and its search attributes are
+   * registered and usable (api/readiness.ts); otherwise 503 naming each reason. Asked again after 2 s at
+   * most, so an operator who creates the namespace sees the API ready without restarting it.
    */
-  app.get('/readyz', { schema: { tags: ['operations'], response: { 200: ok, 503: errorBody } }, config: { access: 'public' } }, async () => {
-    const { database, temporal } = app.deps;
-    const { namespace } = temporal.client.options;
-    const checks = await Promise.allSettled([
-      withTimeout(database.ping(), 3_000),
-      withTimeout(temporal.connection.workflowService.describeNamespace({ namespace }), 3_000),
-    ]);
-    const failed = checks.flatMap((check, i) => {
-      if (check.status === 'fulfilled') return [];
-      const message = isMissingNamespace(check.reason)
-        ? `namespace "${namespace}" does not exist on the Temporal server`
-        : String((check.reason as Error)?.message ?? check.reason);
-      return [{ field: ['database', 'temporal'][i], message }];
-    });
-    if (failed.length > 0) {
-      throw new HttpError(503, 'unavailable', `Not ready: ${failed.map((f) => `${f.field}: ${f.message}`).join('; ')}`, failed);
-    }
-    return { status: 'ok' as const };
-  });
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['operations'],
+        description:
+          'Ready to take writes: PostgreSQL answers, the Temporal namespace exists, and OneWindow’s search attributes are registered and usable in it. Otherwise 503 `unavailable`, each reason in `details` (field `database` or `temporal`).',
+        response: { 200: ok, 503: errorBody },
+      },
+      config: { access: 'public' },
+    },
+    async (_request, reply) => {
+      const { database, temporal } = app.deps;
+      if (!last || Date.now() - last.at > CACHE_MS) {
+        last = { at: Date.now(), problems: readinessProblems(database, temporal.connection, temporal.client.options.namespace) };
+      }
+      const failed = await last.problems;
+      if (failed.length > 0) {
+        reply.header('retry-after', '5');
+        throw new HttpError(503, 'unavailable', `Not ready: ${failed.map((f) => `${f.field}: ${f.message}`).join('; ')}`, failed);
+      }
+      return { status: 'ok' as const };
+    },
+  );
 };
