@@ -30,7 +30,7 @@ import { invariantBreaches, reconcile } from '../db/reconcile.js';
 import { seedCatalogue } from '../db/seed.js';
 import { type ApplicationState, recordQuery } from '../workflows/messages.js';
 import { bundleWorkflows } from '../server/runtime.js';
-import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../server/temporal.js';
+import { type DevServer, findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../server/temporal.js';
 import { createCluster } from './faults/postgres.js';
 import { replayFailures } from './replay.js';
 
@@ -68,7 +68,7 @@ await database.migrate();
 await seedCatalogue(database.db);
 
 const cliPath = findTemporalCli(process.env.TEMPORAL_CLI_PATH);
-const devServer = { stop: async () => {} };
+const devServer: Pick<DevServer, 'stop' | 'pid'> = { stop: async () => {} };
 async function startTemporal() {
   Object.assign(devServer, await startDevServer({ cliPath, port: temporalPort, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') }));
 }
@@ -132,7 +132,24 @@ function contend() {
   return () => burners.forEach((b) => b.kill('SIGKILL'));
 }
 let stopContention = () => {};
-process.once('exit', () => stopContention());
+// Whatever ends the run, an error included, nothing of it outlives it: the busy processes, the worker
+// and the API, the dev server and the cluster (a run that ends as planned has stopped them already).
+let stopped = false;
+process.once('exit', () => {
+  stopContention();
+  if (stopped) return;
+  const attempt = (stop: () => unknown) => {
+    try {
+      stop();
+    } catch {
+      // already gone
+    }
+  };
+  attempt(() => worker.kill9());
+  attempt(() => api.kill9());
+  attempt(() => devServer.pid && process.kill(devServer.pid, 'SIGKILL'));
+  attempt(() => cluster.stop());
+});
 
 // ---- The windows: REST callers that retry what was not answered, and keep every answer.
 
@@ -395,6 +412,7 @@ await connection.close();
 await database.close();
 await devServer.stop();
 cluster.stop();
+stopped = true;
 if (mismatches.length === 0) rmSync(dir, { recursive: true, force: true });
 else console.log(`logs kept in ${dir}`);
 process.exit(mismatches.length === 0 ? 0 : 1);
