@@ -1,0 +1,258 @@
+/**
+ * A real Temporal server on PostgreSQL, as production runs it: the pinned server built from
+ * go.temporal.io/server (scripts/ensure-temporal-server.sh), its schemas set up and upgraded by its own
+ * sql tool from the server's versioned schema folders, started on scripts/cluster/temporal.yaml. Used
+ * by `npm run cluster`, the fault run's `--cluster` and the throughput benchmark's `--cluster`.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
+import pg from 'pg';
+import { freePort } from '../../server/temporal.js';
+
+const here = import.meta.dirname;
+export const configFile = path.join(here, 'temporal.yaml');
+export const dynamicConfigFile = path.join(here, 'dynamicconfig.yaml');
+
+export interface ServerBuild {
+  server: string;
+  sqlTool: string;
+  /** schema/postgresql/v12 of the server's module: temporal/ and visibility/, each with versioned/. */
+  schema: string;
+}
+
+/** Builds the pinned server and sql tool once (minutes), then finds them in the cache. */
+export function ensureTemporalServer(): ServerBuild {
+  const dir = execFileSync('bash', [path.join(here, '..', 'ensure-temporal-server.sh')], { stdio: ['ignore', 'pipe', 'inherit'] })
+    .toString()
+    .trim();
+  return {
+    server: path.join(dir, 'bin', 'temporal-server'),
+    sqlTool: path.join(dir, 'bin', 'temporal-sql-tool'),
+    schema: path.join(dir, 'schema', 'postgresql', 'v12'),
+  };
+}
+
+/** A PostgreSQL server, and the two databases Temporal keeps there. */
+export interface TemporalStore {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  visibilityDatabase: string;
+}
+
+/** The server of a postgres:// URL, with Temporal's two databases named by `prefix`. */
+export function storeOf(url: string, prefix = 'temporal'): TemporalStore {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username || 'postgres'),
+    password: decodeURIComponent(u.password),
+    database: prefix,
+    visibilityDatabase: `${prefix}_visibility`,
+  };
+}
+
+/**
+ * Creates both databases when missing, sets up a new one at version 0.0 and upgrades both along the
+ * server's versioned schema folders: run again after a server upgrade, it applies only the newer
+ * versions (the sql tool keeps the version in each database's schema_version table).
+ */
+export async function setupSchemas(build: ServerBuild, store: TemporalStore): Promise<void> {
+  for (const [database, folder] of [
+    [store.database, 'temporal'],
+    [store.visibilityDatabase, 'visibility'],
+  ] as const) {
+    const tool = (...args: string[]) =>
+      execFileSync(
+        build.sqlTool,
+        ['--plugin', 'postgres12', '--ep', store.host, '-p', String(store.port), '-u', store.user, '--db', database, ...args],
+        // The password through the environment, not the command line that `ps` shows.
+        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SQL_PASSWORD: store.password } },
+      );
+    tool('create-database');
+    if (!(await hasSchemaVersion(store, database))) tool('setup-schema', '-v', '0.0');
+    tool('update-schema', '-d', path.join(build.schema, folder, 'versioned'));
+  }
+}
+
+async function hasSchemaVersion(store: TemporalStore, database: string): Promise<boolean> {
+  const client = new pg.Client({ host: store.host, port: store.port, user: store.user, password: store.password, database });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ found: string | null }>("SELECT to_regclass('schema_version')::text AS found");
+    return rows[0].found !== null;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The ports one server process listens on: the frontend's gRPC port is the one clients use. */
+export interface ServerPorts {
+  frontend: number;
+  frontendHttp: number;
+  frontendMembership: number;
+  history: number;
+  historyMembership: number;
+  matching: number;
+  matchingMembership: number;
+  worker: number;
+  workerMembership: number;
+}
+
+export const defaultPorts: ServerPorts = {
+  frontend: 7233,
+  frontendHttp: 7243,
+  frontendMembership: 6933,
+  history: 7234,
+  historyMembership: 6934,
+  matching: 7235,
+  matchingMembership: 6935,
+  worker: 7239,
+  workerMembership: 6939,
+};
+
+/** Free ports for every service, so that a test's server disturbs nothing else on the machine. */
+export async function freePorts(): Promise<ServerPorts> {
+  const entries = await Promise.all(Object.keys(defaultPorts).map(async (name) => [name, await freePort()] as const));
+  return Object.fromEntries(entries) as unknown as ServerPorts;
+}
+
+export interface TemporalServer {
+  address: string;
+  pid(): number | undefined;
+  /** Starts the process again on the same store and ports (after stop or kill). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+/** Starts frontend, history, matching and worker services in one process and waits until it answers. */
+export async function startTemporalServer(options: {
+  build: ServerBuild;
+  store: TemporalStore;
+  logFile: string;
+  ports?: ServerPorts;
+  historyShards?: number;
+  metricsAddress?: string;
+}): Promise<TemporalServer> {
+  const ports = options.ports ?? defaultPorts;
+  const { store } = options;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_DB_HOST: store.host,
+    TEMPORAL_DB_PORT: String(store.port),
+    TEMPORAL_DB_USER: store.user,
+    TEMPORAL_DB_PASSWORD: store.password,
+    TEMPORAL_STORE_DB: store.database,
+    TEMPORAL_VISIBILITY_DB: store.visibilityDatabase,
+    TEMPORAL_HISTORY_SHARDS: String(options.historyShards ?? 4),
+    TEMPORAL_DYNAMIC_CONFIG: dynamicConfigFile,
+    TEMPORAL_FRONTEND_PORT: String(ports.frontend),
+    TEMPORAL_FRONTEND_HTTP_PORT: String(ports.frontendHttp),
+    TEMPORAL_FRONTEND_MEMBERSHIP_PORT: String(ports.frontendMembership),
+    TEMPORAL_HISTORY_PORT: String(ports.history),
+    TEMPORAL_HISTORY_MEMBERSHIP_PORT: String(ports.historyMembership),
+    TEMPORAL_MATCHING_PORT: String(ports.matching),
+    TEMPORAL_MATCHING_MEMBERSHIP_PORT: String(ports.matchingMembership),
+    TEMPORAL_WORKER_PORT: String(ports.worker),
+    TEMPORAL_WORKER_MEMBERSHIP_PORT: String(ports.workerMembership),
+    ...(options.metricsAddress ? { TEMPORAL_METRICS_ADDRESS: options.metricsAddress } : {}),
+  };
+  const address = `127.0.0.1:${ports.frontend}`;
+  mkdirSync(path.dirname(options.logFile), { recursive: true });
+  let child: ChildProcess | undefined;
+
+  const start = async () => {
+    const out = openSync(options.logFile, 'a');
+    child = spawn(options.build.server, ['--config-file', configFile, '--allow-no-auth', 'start'], { stdio: ['ignore', out, out], env });
+    try {
+      await waitUntilServing(child, address, options.logFile);
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
+    }
+  };
+  const ended = (signal: NodeJS.Signals, graceMs: number) => async () => {
+    const running = child;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => running.kill('SIGKILL'), graceMs);
+      running.once('exit', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      running.kill(signal);
+    });
+  };
+  await start();
+  return { address, pid: () => child?.pid, start, stop: ended('SIGTERM', 20_000), kill: ended('SIGKILL', 5_000) };
+}
+
+async function waitUntilServing(child: ChildProcess, address: string, logFile: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      const output = readFileSync(logFile, 'utf8');
+      throw new Error(`The Temporal server exited with ${child.exitCode} (log: ${logFile}):\n${output.slice(-2000)}`);
+    }
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        // The frontend answers before history owns its shards: wait until a namespace call goes through.
+        await connection.workflowService.getSystemInfo({});
+        await connection.workflowService.listNamespaces({ pageSize: 1 });
+      } finally {
+        await connection.close();
+      }
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  throw new Error(`The Temporal server did not answer at ${address} within 120 s (log: ${logFile})`);
+}
+
+/**
+ * Registers the namespace when missing, keeping closed workflows for `retentionDays`. Idempotent; the
+ * server sees a new namespace after its namespace cache refresh, so this waits until it is usable.
+ */
+export async function ensureNamespace(address: string, namespace: string, retentionDays: number): Promise<'created' | 'existed'> {
+  const connection = await Connection.connect({ address });
+  try {
+    let outcome: 'created' | 'existed' = 'existed';
+    try {
+      await connection.workflowService.describeNamespace({ namespace });
+    } catch {
+      try {
+        await connection.workflowService.registerNamespace({
+          namespace,
+          description: 'OneWindow: every application, its reviews and its clocks',
+          workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`),
+        });
+        outcome = 'created';
+      } catch (err) {
+        // 6 ALREADY_EXISTS: another process registered it meanwhile.
+        if ((err as { code?: number }).code !== 6) throw err;
+      }
+    }
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        await connection.workflowService.countWorkflowExecutions({ namespace, query: '' });
+        return outcome;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  } finally {
+    await connection.close();
+  }
+}
