@@ -140,8 +140,10 @@ try {
 }
 
 let stopping = false;
+// `on`, not `once`: Ctrl+C reaches this process twice (from the terminal and relayed by tsx), and a
+// second signal without a listener would end it before its children are stopped.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
     if (stopping) return;
     stopping = true;
     say(`${signal}: stopping the APIs and workers, then the Temporal server`);

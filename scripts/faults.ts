@@ -14,6 +14,12 @@
  * `npm run read-model:reconcile` over the run's applications must find nothing; and the API must have
  * answered 503, never another 5xx or a false success. It prints a summary and exits 1 on any mismatch.
  * `--short` is the bounded version CI runs.
+ *
+ * `--cluster` runs it as production runs: a real Temporal server (go.temporal.io/server, built once by
+ * scripts/ensure-temporal-server.sh) persisting to the same PostgreSQL cluster as the read model, so
+ * that stopping PostgreSQL takes both away; two worker processes and two API processes at once, the
+ * windows' calls spread over both APIs; one worker SIGKILLed again and again while the other carries
+ * on; and the Temporal server process SIGKILLed and started again.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,7 +36,9 @@ import { invariantBreaches, reconcile } from '../db/reconcile.js';
 import { seedCatalogue } from '../db/seed.js';
 import { type ApplicationState, recordQuery } from '../workflows/messages.js';
 import { bundleWorkflows } from '../server/runtime.js';
-import { type DevServer, findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../server/temporal.js';
+import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../server/temporal.js';
+import { waitForTemporal } from '../api/readiness.js';
+import { ensureNamespace, ensureTemporalServer, freePorts, setupSchemas, startTemporalServer } from './cluster/temporal-server.js';
 import { createCluster } from './faults/postgres.js';
 import { replayFailures } from './replay.js';
 
@@ -41,9 +49,12 @@ const { values } = parseArgs({
     'pg-outage-s': { type: 'string' },
     'worker-kills': { type: 'string' },
     contention: { type: 'boolean', default: true },
+    cluster: { type: 'boolean', default: false },
   },
 });
 const short = values.short!;
+const onCluster = values.cluster!;
+const temporalName = onCluster ? 'Temporal server' : 'Temporal dev server';
 const total = Number(values.applications ?? (short ? 24 : 120));
 const outageMs = Number(values['pg-outage-s'] ?? 30) * 1000;
 const workerKills = Number(values['worker-kills'] ?? (short ? 2 : 4));
@@ -58,7 +69,10 @@ const runStarted = new Date().toISOString();
 
 // ---- The processes under test.
 
-const [pgPort, temporalPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+// The server's build comes first: the first one takes minutes, and nothing is running yet.
+const serverBuild = onCluster ? ensureTemporalServer() : undefined;
+const [pgPort, temporalPort] = [await freePort(), await freePort()];
+const apiPorts = await Promise.all(Array.from({ length: onCluster ? 2 : 1 }, () => freePort()));
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 const cluster = createCluster(path.join(dir, 'pg'), pgPort);
@@ -67,15 +81,39 @@ const database = await openDatabase({ url: cluster.url, dataDir: '' });
 await database.migrate();
 await seedCatalogue(database.db);
 
-const cliPath = findTemporalCli(process.env.TEMPORAL_CLI_PATH);
-const devServer: Pick<DevServer, 'stop' | 'pid'> = { stop: async () => {} };
-async function startTemporal() {
-  Object.assign(devServer, await startDevServer({ cliPath, port: temporalPort, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') }));
+/** The Temporal server under test: restarted as one of the faults. */
+interface TemporalUnderTest {
+  address: string;
+  pid(): number | undefined;
+  /** Stops it as the fault does: the dev server asked to stop, the real server SIGKILLed. */
+  fail(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
-await startTemporal();
-const address = `127.0.0.1:${temporalPort}`;
+async function devTemporal(): Promise<TemporalUnderTest> {
+  const cliPath = findTemporalCli(process.env.TEMPORAL_CLI_PATH);
+  let server: Awaited<ReturnType<typeof startDevServer>> | undefined;
+  const start = async () => {
+    server = await startDevServer({ cliPath, port: temporalPort, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') });
+  };
+  await start();
+  const stop = async () => server?.stop();
+  return { address: `127.0.0.1:${temporalPort}`, pid: () => server?.pid, fail: stop, start, stop };
+}
+/** go.temporal.io/server with its store and visibility databases on the run's PostgreSQL cluster. */
+async function realTemporal(): Promise<TemporalUnderTest> {
+  const store = { host: '127.0.0.1', port: pgPort, user: 'postgres', password: '', database: 'temporal', visibilityDatabase: 'temporal_visibility' };
+  await setupSchemas(serverBuild!, store);
+  const server = await startTemporalServer({ build: serverBuild!, store, logFile: path.join(dir, 'temporal.log'), ports: await freePorts() });
+  await ensureNamespace(server.address, 'default', 1);
+  return { address: server.address, pid: server.pid, fail: server.kill, start: server.start, stop: server.stop };
+}
+const temporal = onCluster ? await realTemporal() : await devTemporal();
+const address = temporal.address;
 const connection = await Connection.connect({ address });
 await registerSearchAttributes(connection, 'default');
+const notReady = await waitForTemporal(connection, 'default', { timeoutMs: 30_000 });
+if (notReady.length > 0) throw new Error(`Temporal is not ready: ${notReady.join('; ')}`);
 const client = new Client({ connection });
 Runtime.install({ logger: new DefaultLogger('WARN') }); // the replay check's worker
 
@@ -90,7 +128,6 @@ const env = {
   TEMPORAL_ADDRESS: address,
   TEMPORAL_TASK_QUEUE: 'onewindow-faults',
   AUTH_JWT_SECRET: secret,
-  PORT: String(apiPort),
   HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
   RATE_LIMIT_PER_MINUTE: '0',
@@ -99,12 +136,12 @@ const env = {
 };
 
 /** A process of ours, in its own group so that SIGKILL reaches tsx's node child too; restarted if it dies. */
-function supervise(script: string) {
+function supervise(name: string, script: string, extra: NodeJS.ProcessEnv = {}) {
   let child: ChildProcess | undefined;
   let wanted = true;
   const start = () => {
-    const out = openSync(path.join(dir, `${path.basename(script, '.ts')}.log`), 'a');
-    child = spawn(path.join(root, 'node_modules/.bin/tsx'), [script], { cwd: root, env, stdio: ['ignore', out, out], detached: true });
+    const out = openSync(path.join(dir, `${name}.log`), 'a');
+    child = spawn(path.join(root, 'node_modules/.bin/tsx'), [script], { cwd: root, env: { ...env, ...extra }, stdio: ['ignore', out, out], detached: true });
     child.once('exit', () => {
       if (wanted) setTimeout(start, 1000); // as systemd would
     });
@@ -123,8 +160,10 @@ function supervise(script: string) {
     },
   };
 }
-const worker = supervise('server/worker.ts');
-const api = supervise('server/api.ts');
+// On the cluster, two of each: the first worker is the one killed, the second carries on meanwhile.
+const workers = Array.from({ length: onCluster ? 2 : 1 }, (_, i) => supervise(`worker${onCluster ? `-${i + 1}` : ''}`, 'server/worker.ts'));
+const apis = apiPorts.map((port, i) => supervise(`api${onCluster ? `-${i + 1}` : ''}`, 'server/api.ts', { PORT: String(port) }));
+const worker = workers[0];
 
 /** A CPU-bound process on every core, as a machine busy with other work has (--no-contention: none). */
 function contend() {
@@ -145,15 +184,15 @@ process.once('exit', () => {
       // already gone
     }
   };
-  attempt(() => worker.kill9());
-  attempt(() => api.kill9());
-  attempt(() => devServer.pid && process.kill(devServer.pid, 'SIGKILL'));
+  for (const child of [...workers, ...apis]) attempt(() => child.kill9());
+  attempt(() => temporal.pid() && process.kill(temporal.pid()!, 'SIGKILL'));
   attempt(() => cluster.stop());
 });
 
 // ---- The windows: REST callers that retry what was not answered, and keep every answer.
 
-const base = `http://127.0.0.1:${apiPort}`;
+const bases = apiPorts.map((port) => `http://127.0.0.1:${port}`);
+let calls = 0;
 const statuses: Record<string, number> = {};
 const mismatches: string[] = [];
 let dependencyDown = false;
@@ -164,7 +203,8 @@ async function call(method: string, url: string, credentials: Record<string, str
     let status = 0;
     let json: { error?: { code: string; message: string } } & Record<string, unknown> = {};
     try {
-      const res = await fetch(`${base}${url}`, {
+      // Spread over the API processes, as a load balancer would.
+      const res = await fetch(`${bases[calls++ % bases.length]}${url}`, {
         method,
         headers: { ...credentials, ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body ? JSON.stringify(body) : undefined,
@@ -198,12 +238,14 @@ const integrator = { 'x-api-key': created.json.key as string };
 const checklist = requiredMaterials((await call('GET', '/v1/items/company-startup', {})).json.definition as ItemDefinition);
 
 async function waitForApi() {
-  for (let i = 0; i < 240; i++) {
-    const ok = await fetch(`${base}/readyz`).then((r) => r.ok).catch(() => false);
-    if (ok) return;
-    await sleep(500);
+  for (const base of bases) {
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`${base}/readyz`).then((r) => r.ok).catch(() => false);
+      if (ok) break;
+      if (i === 240) throw new Error(`the API at ${base} did not become ready`);
+      await sleep(500);
+    }
   }
-  throw new Error('the API did not become ready');
 }
 
 interface Expectation {
@@ -290,7 +332,7 @@ const schedule = (async () => {
   for (let k = 0; k < workerKills; k++) {
     await sleep(step / 2);
     worker.kill9();
-    faults.push('worker SIGKILL');
+    faults.push(onCluster ? 'worker 1 of 2 SIGKILL' : 'worker SIGKILL');
     log(`worker killed (${k + 1}/${workerKills})`);
     if (k === Math.floor(workerKills / 2) - 1 && values.contention) {
       stopContention = contend();
@@ -298,14 +340,14 @@ const schedule = (async () => {
     }
   }
   await sleep(step / 2);
-  log('Temporal dev server stopping');
+  log(`${temporalName} ${onCluster ? 'SIGKILLed' : 'stopping'}`);
   dependencyDown = true;
-  await devServer.stop();
+  await temporal.fail();
   await sleep(3000);
-  await startTemporal();
+  await temporal.start();
   dependencyDown = false;
-  faults.push('Temporal dev server restart');
-  log('Temporal dev server restarted');
+  faults.push(onCluster ? 'Temporal server SIGKILL and restart' : 'Temporal dev server restart');
+  log(`${temporalName} restarted`);
   await sleep(step / 2);
   if (values.contention) {
     stopContention();
@@ -394,6 +436,7 @@ console.log(
   [
     '',
     'Fault run summary',
+    `  under test:        ${workers.length} worker(s), ${apis.length} API process(es), ${onCluster ? 'Temporal server (go.temporal.io/server) on PostgreSQL' : 'Temporal dev server (SQLite)'}`,
     `  applications:      ${expectations.length} submitted, ${checked} checked (of ${total})`,
     `  faults injected:   ${faults.length} (${faults.join('; ')})`,
     `  answers:           ${Object.entries(statuses).map(([s, n]) => `${s === '0' ? 'no answer' : s}×${n}`).join(', ')}`,
@@ -407,10 +450,10 @@ console.log(
   ].join('\n'),
 );
 
-await Promise.all([worker.stop(), api.stop()]);
+await Promise.all([...workers, ...apis].map((child) => child.stop()));
 await connection.close();
 await database.close();
-await devServer.stop();
+await temporal.stop();
 cluster.stop();
 stopped = true;
 if (mismatches.length === 0) rmSync(dir, { recursive: true, force: true });
