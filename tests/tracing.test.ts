@@ -8,7 +8,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -49,6 +49,8 @@ const posts: { url?: string; contentType?: string }[] = [];
 let receiver: Server;
 const children: ChildProcess[] = [];
 let output = '';
+/** The run's workflow bundle as a file, for the worker's WORKFLOW_BUNDLE. */
+const bundle = path.join(repoRoot, 'tests', '.tmp', `tracing-bundle-${randomUUID()}.js`);
 
 /** An OTLP/HTTP receiver, as a collector listens on 4318. */
 beforeAll(async () => {
@@ -72,6 +74,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   await new Promise((resolve) => receiver?.close(resolve));
+  rmSync(bundle, { force: true });
 });
 
 /** server/api.ts or server/worker.ts under tsx, as `npm run api:dev` and `npm run worker:dev` run them. */
@@ -106,7 +109,7 @@ const childrenOf = (parent: ReceivedSpan) => received.filter((s) => s.traceId ==
 
 describe('traces over OTLP', { timeout: 180_000 }, () => {
   it('follow a request from the API through the workflow to its activities, one trace per request', async () => {
-    const [port, bundle] = [await freePort(), path.join(repoRoot, 'tests', '.tmp', `tracing-bundle-${randomUUID()}.js`)];
+    const port = await freePort();
     writeFileSync(bundle, inject('workflowBundleCode'));
     const env = {
       DATABASE_URL: inject('databaseUrl'),
