@@ -2,6 +2,7 @@
  * The OneWindow HTTP API as a Fastify instance. The server file starts it; tests build it through the
  * same function and call it with `inject`.
  */
+import type { Tracer } from '@opentelemetry/api';
 import type { Client, Connection } from '@temporalio/client';
 import Fastify, { type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -14,6 +15,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { registerAudit } from './audit.js';
 import { recordMetrics } from './metrics.js';
+import { traceRequests } from './tracing.js';
 import { type AuthConfig, registerAuth } from './auth.js';
 import { integratorRoutes } from './routes/integrators.js';
 import { meRoutes } from './routes/me.js';
@@ -60,6 +62,8 @@ export interface AppDeps {
   attachments?: { store?: BlobStore; maxBytes?: number };
   /** Where the requests' Prometheus metrics are recorded (api/metrics.ts); unset: none. */
   metrics?: Registry;
+  /** Where each request's server span is started (api/tracing.ts); unset: none. */
+  tracer?: Tracer;
 }
 
 declare module 'fastify' {
@@ -74,6 +78,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('deps', deps);
+  if (deps.tracer) traceRequests(app, deps.tracer);
   registerErrorHandler(app);
   if (deps.metrics) await recordMetrics(app, deps.metrics);
   // Security headers; the page and /docs load only their own scripts, which a CSP would also allow,

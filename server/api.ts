@@ -6,14 +6,16 @@ import { openDatabase } from '../db/client.js';
 import { loadConfig } from './config.js';
 import { authConfig, createLogger, runProcess, temporalClient } from './runtime.js';
 import { prepareTemporal } from './temporal.js';
+import { startTracing } from './tracing.js';
 
 await runProcess(async () => {
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('npm run api needs DATABASE_URL: the embedded database serves `npm start` only');
   const logger = createLogger(config.logLevel);
+  const tracing = startTracing(config.tracing, 'onewindow-api');
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const address = config.temporal.address ?? 'localhost:7233';
-  const temporal = temporalClient(config.temporal, address);
+  const temporal = temporalClient(config.temporal, address, tracing);
   const stopPreparing = await prepareTemporal(temporal.connection, config.temporal.namespace, logger);
   const { issuerUrl } = config.signIn;
   if (!issuerUrl) logger.info('OIDC_ISSUER_URL is not set: no browser sign-in, only tokens and API keys');
@@ -26,11 +28,12 @@ await runProcess(async () => {
       security: config.security,
       attachments: { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes },
       metrics,
+      tracer: tracing?.tracer,
       temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl: config.temporal.uiUrl },
     },
     { loggerInstance: logger },
   );
   await app.listen({ port: config.port, host: config.host });
   const stopMetrics = metrics ? await serveMetrics(metrics, config.apiMetricsAddress!) : async () => {};
-  return [() => app.close(), stopMetrics, async () => stopPreparing(), () => temporal.connection.close(), () => database.close()];
+  return [() => app.close(), stopMetrics, async () => stopPreparing(), () => temporal.connection.close(), () => database.close(), async () => tracing?.shutdown()];
 });

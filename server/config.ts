@@ -56,6 +56,10 @@ const env = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: optional.pipe(wholeNumber(0, 1_000_000)),
   WORKER_WORKFLOW_THREADS: optional.pipe(wholeNumber(1, 64)),
   WORKFLOW_BUNDLE: optional,
+  // OpenTelemetry's own variables (the exporter also reads OTEL_EXPORTER_OTLP_HEADERS and _TIMEOUT itself).
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  OTEL_SERVICE_NAME: optional,
   ATTACHMENTS_STORE_URL: optional.superRefine((v, ctx) => {
     if (v === undefined) return;
     try {
@@ -101,6 +105,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       bundlePath: e.WORKFLOW_BUNDLE && path.resolve(e.WORKFLOW_BUNDLE),
     },
     databaseUrl: e.DATABASE_URL,
+    /** Traces over OTLP/HTTP (server/tracing.ts); no endpoint: no tracing at all. */
+    tracing: {
+      /** Where spans are posted: the traces endpoint as given, or the general endpoint's /v1/traces. */
+      url: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT && `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`),
+      /** Unset: onewindow-api, onewindow-worker, or onewindow for `npm start`, after the process. */
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
     attachments: {
       /** s3://bucket/prefix?endpoint=…&region=…&forcePathStyle=true; unset: the bytes are kept in PostgreSQL. */
       storeUrl: e.ATTACHMENTS_STORE_URL,

@@ -11,6 +11,7 @@ import { type Activities, createActivities } from '../activities/index.js';
 import type { Db } from '../db/client.js';
 import type { Config } from './config.js';
 import { connectionOptions, waitForNamespace } from './temporal.js';
+import { type Tracing, clientTracing, workerTracing } from './tracing.js';
 
 /**
  * Credentials never reach a log line; applicants' numbers are masked wherever a log line carries them
@@ -84,12 +85,12 @@ export function installTemporalRuntime(logger: AppLogger, metricsAddress?: strin
  * retried a few times within about a second, not the SDK's default of ten tries over some twenty
  * seconds: a caller waiting on an HTTP request is better served by a prompt 503 it can retry.
  */
-export function temporalClient(temporal: Config['temporal'], address: string) {
+export function temporalClient(temporal: Config['temporal'], address: string, tracing?: Tracing) {
   const connection = Connection.lazy({
     ...connectionOptions(temporal, address),
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4 }))],
   });
-  const client = new Client({ connection, namespace: temporal.namespace });
+  const client = new Client({ connection, namespace: temporal.namespace, ...clientTracing(tracing) });
   return { connection, client };
 }
 
@@ -99,9 +100,12 @@ export function temporalClient(temporal: Config['temporal'], address: string) {
  */
 export async function bundleWorkflows(bundlePath?: string): Promise<{ code: string }> {
   if (bundlePath) return { code: await readFile(bundlePath, 'utf8') };
+  // The sources under tsx, the compiled JavaScript in dist/ (npm run build).
+  const workflows = (name: string) => path.resolve(import.meta.dirname, `../workflows/${name}${path.extname(import.meta.filename)}`);
   const { code } = await bundleWorkflowCode({
-    // The sources under tsx, the compiled JavaScript in dist/ (npm run build).
-    workflowsPath: path.resolve(import.meta.dirname, `../workflows/index${path.extname(import.meta.filename)}`),
+    workflowsPath: workflows('index'),
+    // Always in the bundle, traced or not: see the file.
+    workflowInterceptorModules: [workflows('tracing')],
     // ESM sources import './x.js' for './x.ts'.
     webpackConfigHook: (config) => ({
       ...config,
@@ -123,6 +127,8 @@ export async function createWorker(options: {
   activities?: Activities;
   /** Waits, logging here, until the namespace exists instead of failing (the worker process). */
   waitForNamespace?: Parameters<typeof waitForNamespace>[2];
+  /** Spans for the activities and the workflows (server/tracing.ts); unset: none. */
+  tracing?: Tracing;
 }) {
   const connection = await NativeConnection.connect(connectionOptions(options.temporal, options.address));
   if (options.waitForNamespace) {
@@ -141,6 +147,7 @@ export async function createWorker(options: {
     // 30 s; the server times them out (or their workflow tasks, for local ones) and another worker runs them
     // again, idempotently.
     shutdownForceTime: '30 seconds',
+    ...workerTracing(options.tracing),
     // Unset keys must stay absent: the SDK spreads the options over its defaults.
     ...(options.tuning?.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.tuning.maxCachedWorkflows }),
     ...(options.tuning?.workflowThreads !== undefined && { workflowThreadPoolSize: options.tuning.workflowThreads }),

@@ -15,6 +15,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { startLocalIdp } from './local-idp.js';
 import { authConfig, bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess, temporalClient } from './runtime.js';
 import { findTemporalCli, prepareTemporal, startDevServer } from './temporal.js';
+import { startTracing } from './tracing.js';
 
 const args = process.argv.slice(2);
 const demo = args.includes('--demo');
@@ -23,6 +24,8 @@ await runProcess(async (started) => {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   installTemporalRuntime(logger, config.worker.metricsAddress);
+  const tracing = startTracing(config.tracing, 'onewindow');
+  if (tracing) started(() => tracing.shutdown());
 
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await database.migrate();
@@ -53,13 +56,14 @@ await runProcess(async (started) => {
   const address = config.temporal.address ?? devServer!.address;
   const uiUrl = config.temporal.uiUrl ?? devServer?.uiUrl;
 
-  const temporal = temporalClient(config.temporal, address);
+  const temporal = temporalClient(config.temporal, address, tracing);
   const stopPreparing = await prepareTemporal(temporal.connection, config.temporal.namespace, logger);
   const { worker, connection: workerConnection } = await createWorker({
     temporal: config.temporal,
     address,
     db: database.db,
     workflowBundle: await bundleWorkflows(),
+    tracing,
   });
   const running = worker.run();
   running.catch((err: unknown) => {
@@ -80,6 +84,7 @@ await runProcess(async (started) => {
       security: config.security,
       attachments: { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes },
       temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl },
+      tracer: tracing?.tracer,
     },
     { loggerInstance: logger },
   );
@@ -126,5 +131,6 @@ await runProcess(async (started) => {
     async () => devServer?.stop(),
     async () => localIdp?.close(),
     () => database.close(),
+    async () => tracing?.shutdown(),
   ];
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { openDatabase } from '../db/client.js';
 import { loadConfig } from './config.js';
 import { bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess } from './runtime.js';
+import { startTracing } from './tracing.js';
 
 /** Compiled (dist/server/worker.js), the bundle `npm run build` made beside it; from the sources, none. */
 function builtBundle(): string | undefined {
@@ -16,6 +17,7 @@ await runProcess(async () => {
   if (!config.databaseUrl) throw new Error('npm run worker needs DATABASE_URL: the embedded database serves `npm start` only');
   const logger = createLogger(config.logLevel);
   installTemporalRuntime(logger, config.worker.metricsAddress);
+  const tracing = startTracing(config.tracing, 'onewindow-worker');
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const address = config.temporal.address ?? 'localhost:7233';
   const { worker, connection } = await createWorker({
@@ -25,6 +27,7 @@ await runProcess(async () => {
     workflowBundle: await bundleWorkflows(config.worker.bundlePath ?? builtBundle()),
     tuning: config.worker,
     waitForNamespace: logger,
+    tracing,
   });
   const running = worker.run();
   running.catch((err: unknown) => {
@@ -40,5 +43,6 @@ await runProcess(async () => {
     },
     () => connection.close(),
     () => database.close(),
+    async () => tracing?.shutdown(),
   ];
 });

@@ -52,6 +52,8 @@ describe('the compiled production processes', { timeout: 180_000 }, () => {
       TEMPORAL_TASK_QUEUE: `build-${randomUUID()}`,
       AUTH_JWT_SECRET: AUTH.secret!,
     };
+    // The bundle made ahead carries the tracing interceptors too (workflows/tracing.ts; tests/tracing.test.ts).
+    expect(readFileSync(path.join(repoRoot, 'dist', 'workflow-bundle.js'), 'utf8')).toContain('OpenTelemetryInboundInterceptor');
     const worker = run('worker', env);
     const api = run('api', { ...env, PORT: String(port), HOST: '127.0.0.1', API_METRICS_ADDRESS: `127.0.0.1:${metricsPort}` });
     const base = `http://127.0.0.1:${port}`;
