@@ -77,6 +77,22 @@ rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 const cluster = createCluster(path.join(dir, 'pg'), pgPort);
 cluster.start();
+// Whatever ends the run, an error included (a server that will not start, say), nothing of it outlives
+// it: each process, as it starts, adds how to kill it here (a run that ends as planned has stopped them).
+const onExit: Array<() => unknown> = [() => cluster.stop()];
+let stopped = false;
+process.once('exit', () => {
+  stopContention();
+  if (stopped) return;
+  for (const kill of onExit.reverse()) {
+    try {
+      kill();
+    } catch {
+      // already gone
+    }
+  }
+});
+let stopContention = () => {};
 const database = await openDatabase({ url: cluster.url, dataDir: '' });
 await database.migrate();
 await seedCatalogue(database.db);
@@ -97,6 +113,7 @@ async function devTemporal(): Promise<TemporalUnderTest> {
     server = await startDevServer({ cliPath, port: temporalPort, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') });
   };
   await start();
+  onExit.push(() => server?.pid && process.kill(server.pid, 'SIGKILL'));
   const stop = async () => server?.stop();
   return { address: `127.0.0.1:${temporalPort}`, pid: () => server?.pid, fail: stop, start, stop };
 }
@@ -105,6 +122,7 @@ async function realTemporal(): Promise<TemporalUnderTest> {
   const store = { host: '127.0.0.1', port: pgPort, user: 'postgres', password: '', database: 'temporal', visibilityDatabase: 'temporal_visibility' };
   await setupSchemas(serverBuild!, store);
   const server = await startTemporalServer({ build: serverBuild!, store, logFile: path.join(dir, 'temporal.log'), ports: await freePorts() });
+  onExit.push(() => server.pid() && process.kill(server.pid()!, 'SIGKILL'));
   await ensureNamespace(server.address, 'default', 1);
   return { address: server.address, pid: server.pid, fail: server.kill, start: server.start, stop: server.stop };
 }
@@ -164,31 +182,13 @@ function supervise(name: string, script: string, extra: NodeJS.ProcessEnv = {}) 
 const workers = Array.from({ length: onCluster ? 2 : 1 }, (_, i) => supervise(`worker${onCluster ? `-${i + 1}` : ''}`, 'server/worker.ts'));
 const apis = apiPorts.map((port, i) => supervise(`api${onCluster ? `-${i + 1}` : ''}`, 'server/api.ts', { PORT: String(port) }));
 const worker = workers[0];
+for (const child of [...workers, ...apis]) onExit.push(() => child.kill9());
 
 /** A CPU-bound process on every core, as a machine busy with other work has (--no-contention: none). */
 function contend() {
   const burners = os.cpus().map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
   return () => burners.forEach((b) => b.kill('SIGKILL'));
 }
-let stopContention = () => {};
-// Whatever ends the run, an error included, nothing of it outlives it: the busy processes, the worker
-// and the API, the dev server and the cluster (a run that ends as planned has stopped them already).
-let stopped = false;
-process.once('exit', () => {
-  stopContention();
-  if (stopped) return;
-  const attempt = (stop: () => unknown) => {
-    try {
-      stop();
-    } catch {
-      // already gone
-    }
-  };
-  for (const child of [...workers, ...apis]) attempt(() => child.kill9());
-  attempt(() => temporal.pid() && process.kill(temporal.pid()!, 'SIGKILL'));
-  attempt(() => cluster.stop());
-});
-
 // ---- The windows: REST callers that retry what was not answered, and keep every answer.
 
 const bases = apiPorts.map((port) => `http://127.0.0.1:${port}`);

@@ -1,6 +1,8 @@
 /**
  * The stack the end-to-end benchmarks run against, every process on this machine: a fresh database on
- * the PostgreSQL server of DATABASE_URL, a Temporal dev server, `npm run worker` and `npm run api` as
+ * the PostgreSQL server of DATABASE_URL, a Temporal dev server (or, with `temporal: 'cluster'`, the real
+ * Temporal server of `npm run cluster` with fresh store and visibility databases on the same PostgreSQL
+ * server), `npm run worker` and `npm run api` as
  * their own processes (reading the workflow bundle made ahead), and REST callers for an integrator, the
  * market regulation window and each department's chief at 450100.
  */
@@ -17,6 +19,8 @@ import { residentIdCheck } from '../../api/identity.js';
 import { type ItemDefinition, requiredMaterials } from '../../db/item-definition.js';
 import { createScratchDatabase } from '../../db/scratch.js';
 import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../../server/temporal.js';
+import { waitForTemporal } from '../../api/readiness.js';
+import { ensureNamespace, ensureTemporalServer, freePorts, setupSchemas, startTemporalServer, storeOf } from '../cluster/temporal-server.js';
 
 export const DEPARTMENTS = ['market_regulation', 'taxation', 'public_security', 'human_resources', 'housing_fund'];
 export const root = path.resolve(import.meta.dirname, '../..');
@@ -80,19 +84,51 @@ export function cpuSeconds(pid: number | undefined): number {
   return own + childPids(pid).reduce((sum, child) => sum + cpuSeconds(child), 0);
 }
 
-export async function startBenchStack(options: { profile?: boolean; temporalDbFile?: string; env?: Record<string, string> } = {}) {
+/** Where the stack's Temporal runs: the CLI's dev server (SQLite), or the real server on PostgreSQL. */
+export type TemporalKind = 'dev' | 'cluster';
+
+/** The real server of `npm run cluster`, on fresh databases of its own (dropped at the end). */
+async function clusterTemporal(serverUrl: string) {
+  const build = ensureTemporalServer();
+  const store = storeOf(serverUrl, `temporal_bench_${process.pid}`);
+  await setupSchemas(build, store);
+  const server = await startTemporalServer({ build, store, logFile: path.join(out, 'temporal-server.log'), ports: await freePorts() });
+  await ensureNamespace(server.address, 'default', 1);
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(sql).finally(() => client.end());
+  };
+  return {
+    address: server.address,
+    pid: server.pid(),
+    databases: [store.database, store.visibilityDatabase],
+    version: execFileSync(build.server, ['--version']).toString().trim(),
+    async stop() {
+      await server.stop();
+      for (const name of [store.database, store.visibilityDatabase]) await admin(`drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+export async function startBenchStack(options: { profile?: boolean; temporalDbFile?: string; env?: Record<string, string>; temporal?: TemporalKind } = {}) {
   mkdirSync(out, { recursive: true });
   const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
   const scratch = await createScratchDatabase(serverUrl, `onewindow_bench_${process.pid}`);
 
-  const devServer = await startDevServer({
-    cliPath: findTemporalCli(process.env.TEMPORAL_CLI_PATH),
-    port: await freePort(),
-    dbFile: options.temporalDbFile,
-    logFile: path.join(out, 'temporal.log'),
-  });
-  const connection = await Connection.connect({ address: devServer.address });
+  const temporal =
+    options.temporal === 'cluster'
+      ? await clusterTemporal(serverUrl)
+      : await startDevServer({
+          cliPath: findTemporalCli(process.env.TEMPORAL_CLI_PATH),
+          port: await freePort(),
+          dbFile: options.temporalDbFile,
+          logFile: path.join(out, 'temporal.log'),
+        }).then((dev) => ({ ...dev, databases: [] as string[], version: machine().temporalCli }));
+  const connection = await Connection.connect({ address: temporal.address });
   await registerSearchAttributes(connection, 'default');
+  const notReady = await waitForTemporal(connection, 'default', { timeoutMs: 30_000 });
+  if (notReady.length > 0) throw new Error(`Temporal is not ready: ${notReady.join('; ')}`);
   const client = new Client({ connection });
 
   // The worker reads the bundle made ahead, as production does (npm run build:workflows).
@@ -103,7 +139,7 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
   const env = {
     ...process.env,
     DATABASE_URL: scratch.url,
-    TEMPORAL_ADDRESS: devServer.address,
+    TEMPORAL_ADDRESS: temporal.address,
     AUTH_JWT_SECRET: secret,
     PORT: String(apiPort),
     HOST: '127.0.0.1',
@@ -228,7 +264,9 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
     integratorId: `integrator:${created.id as string}`,
     submission,
     endToEnd,
-    temporalAddress: devServer.address,
+    temporalAddress: temporal.address,
+    /** The Temporal server's version, as it names itself. */
+    temporalVersion: temporal.version,
     client,
     call,
     bearer,
@@ -240,25 +278,30 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
     decide,
     /**
      * CPU seconds used so far by the worker, the API, the Temporal server, the PostgreSQL backends
-     * connected to the bench's database (not the server's background writers), and this process.
+     * connected to the bench's database and (on the cluster) to Temporal's store and visibility
+     * databases (not the server's background writers), and this process.
      */
     async cpu() {
       const admin = new pg.Client({ connectionString: scratch.url });
       await admin.connect();
-      const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+      const backends = async (databases: string[]) =>
+        (await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = any($1) and pid <> pg_backend_pid()', [databases])).rows;
+      const [readModel, temporalStore] = [await backends([scratch.name]), await backends(temporal.databases)];
       await admin.end();
       const { user, system } = process.cpuUsage();
+      /** Per backend: one that closes between two readings must not count negative. */
+      const perBackend = (rows: Array<{ pid: number }>) => Object.fromEntries(rows.map((r) => [r.pid, cpuSeconds(r.pid)]));
       return {
         worker: cpuSeconds(worker.pid),
         api: cpuSeconds(api.pid),
-        temporal: cpuSeconds(devServer.pid),
-        /** Per backend: one that closes between two readings must not count negative. */
-        postgres: Object.fromEntries(rows.map((r) => [r.pid, cpuSeconds(r.pid)])),
+        temporal: cpuSeconds(temporal.pid),
+        postgres: perBackend(readModel),
+        temporalStore: perBackend(temporalStore),
         bench: (user + system) / 1e6,
       };
     },
     /** Resident memory of the worker, the API and the Temporal server, in MiB. */
-    memory: () => ({ worker: rssMiB(worker.pid), api: rssMiB(api.pid), temporal: rssMiB(devServer.pid) }),
+    memory: () => ({ worker: rssMiB(worker.pid), api: rssMiB(api.pid), temporal: rssMiB(temporal.pid) }),
     /** The read model's database and the Temporal server's SQLite file (when it has one), in MiB. */
     async storage() {
       const sqlite = options.temporalDbFile
@@ -270,7 +313,7 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
       signal('SIGTERM');
       await Promise.race([Promise.all(children.map((c) => c.exitCode === null && new Promise((resolve) => c.once('exit', resolve)))), sleep(20_000)]);
       await connection.close();
-      await devServer.stop();
+      await temporal.stop();
       await scratch.drop();
     },
   };

@@ -17,8 +17,12 @@
  * For both it also prints the CPU time each process spent per application, which says where the
  * difference goes (the processes share the machine's cores, so throughput follows CPU per application).
  *
- *   npm run bench:throughput                         N=200, C=20, k=1,3,5
- *   npm run bench:throughput -- --n 500 --concurrency 40 --k 3 [--profile]
+ * `--temporal dev,cluster` runs everything twice in the same run, one after the other: on the CLI's
+ * dev server (SQLite in its process) and on the real Temporal server of `npm run cluster` persisting to
+ * the same PostgreSQL server as the read model (its store's backends counted apart).
+ *
+ *   npm run bench:throughput                         N=200, C=20, k=1,3,5, dev server
+ *   npm run bench:throughput -- --n 500 --concurrency 40 --k 3 [--temporal dev,cluster] [--profile]
  * Results go to bench-results/throughput.json and a Markdown table on stdout.
  */
 import { writeFileSync } from 'node:fs';
@@ -27,17 +31,20 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { DEPARTMENTS, latencies, log, machine, out, pool, report, round, startBenchStack } from './stack.js';
+import { type BenchStack, DEPARTMENTS, type TemporalKind, latencies, log, machine, out, pool, report, round, startBenchStack } from './stack.js';
 import { decideUpdate, updatesOnly } from './workflows.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string' }, concurrency: { type: 'string' }, k: { type: 'string' }, profile: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { n: { type: 'string' }, concurrency: { type: 'string' }, k: { type: 'string' }, profile: { type: 'boolean' }, temporal: { type: 'string' } },
+});
 const N = Number(values.n ?? 200);
 const C = Number(values.concurrency ?? 20);
 const KS = (values.k ?? '1,3,5').split(',').map(Number);
+const KINDS = (values.temporal ?? 'dev').split(',') as TemporalKind[];
+if (KINDS.some((kind) => kind !== 'dev' && kind !== 'cluster')) throw new Error('--temporal takes dev, cluster or dev,cluster');
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-const stack = await startBenchStack({ profile: values.profile });
-const { client } = stack;
+let stack: BenchStack;
 
 /** CPU milliseconds per application of each process while `run` completes N applications. */
 async function cpuPerApplication(run: () => Promise<void>) {
@@ -45,12 +52,13 @@ async function cpuPerApplication(run: () => Promise<void>) {
   await run();
   const after = await stack.cpu();
   const perApplication = (seconds: number) => round((seconds * 1000) / N);
-  const postgres = Object.entries(after.postgres).reduce((sum, [pid, seconds]) => sum + seconds - (before.postgres[pid] ?? 0), 0);
+  const backends = (a: Record<string, number>, b: Record<string, number>) => Object.entries(a).reduce((sum, [pid, seconds]) => sum + seconds - (b[pid] ?? 0), 0);
   return {
     worker: perApplication(after.worker - before.worker),
     api: perApplication(after.api - before.api),
     temporal: perApplication(after.temporal - before.temporal),
-    postgres: perApplication(postgres),
+    temporalStore: perApplication(backends(after.temporalStore, before.temporalStore)),
+    postgres: perApplication(backends(after.postgres, before.postgres)),
     bench: perApplication(after.bench - before.bench),
   };
 }
@@ -82,15 +90,10 @@ async function atRate(item: string, k: number, rate: number) {
 }
 
 // ---- The ceiling: the same shape on the same server, no activity, no database.
-const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
-const ceilingWorker = await Worker.create({
-  connection: nativeConnection,
-  taskQueue: 'bench-ceiling',
-  workflowBundle: await bundleWorkflowCode({ workflowsPath: path.resolve(import.meta.dirname, 'workflows.ts'), logger: new DefaultLogger('WARN') }),
-});
-const ceilingRunning = ceilingWorker.run();
+const ceilingBundle = await bundleWorkflowCode({ workflowsPath: path.resolve(import.meta.dirname, 'workflows.ts'), logger: new DefaultLogger('WARN') });
 
 async function ceiling(k: number) {
+  const { client } = stack;
   const departments = DEPARTMENTS.slice(0, k);
   let serial = 0;
   const application = async () => {
@@ -110,52 +113,61 @@ async function ceiling(k: number) {
 }
 
 const rows = [];
-let halfLoad: ({ k: number } & Awaited<ReturnType<typeof atRate>>) | undefined;
-for (const k of KS) {
-  const item = await stack.benchItem(k);
-  log(`k=${k}: OneWindow, ${N} applications, concurrency ${C}`);
-  const measured = await oneWindow(item, k);
-  log(`k=${k}: the engine's ceiling`);
-  const engine = await ceiling(k);
-  rows.push({ k, oneWindow: measured, ceiling: engine, ratio: round(measured.perSecond / engine.perSecond, 2) });
-  if (k === Math.max(...KS.filter((x) => x < 5), KS[0])) {
-    log(`k=${k}: ${N} applications arriving at half the maximum, ${round(measured.perSecond / 2, 2)}/s`);
-    halfLoad = { k, ...(await atRate(item, k, measured.perSecond / 2)) };
+const halfLoads: Array<{ temporal: string; k: number } & Awaited<ReturnType<typeof atRate>>> = [];
+const servers: string[] = [];
+for (const kind of KINDS) {
+  log(`Temporal: ${kind === 'dev' ? 'the CLI dev server' : 'the real server on PostgreSQL (npm run cluster)'}`);
+  stack = await startBenchStack({ profile: values.profile, temporal: kind });
+  servers.push(`${kind}: ${stack.temporalVersion}`);
+  const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
+  const ceilingWorker = await Worker.create({ connection: nativeConnection, taskQueue: 'bench-ceiling', workflowBundle: ceilingBundle });
+  const ceilingRunning = ceilingWorker.run();
+  for (const k of KS) {
+    const item = await stack.benchItem(k);
+    log(`${kind}, k=${k}: OneWindow, ${N} applications, concurrency ${C}`);
+    const measured = await oneWindow(item, k);
+    log(`${kind}, k=${k}: the engine's ceiling`);
+    const engine = await ceiling(k);
+    rows.push({ temporal: kind, k, oneWindow: measured, ceiling: engine, ratio: round(measured.perSecond / engine.perSecond, 2) });
+    if (k === Math.max(...KS.filter((x) => x < 5), KS[0])) {
+      log(`${kind}, k=${k}: ${N} applications arriving at half the maximum, ${round(measured.perSecond / 2, 2)}/s`);
+      halfLoads.push({ temporal: kind, k, ...(await atRate(item, k, measured.perSecond / 2)) });
+    }
   }
+  ceilingWorker.shutdown();
+  await ceilingRunning;
+  await nativeConnection.close();
+  await stack.stop();
 }
 
 const host = machine();
-writeFileSync(path.join(out, 'throughput.json'), JSON.stringify({ at: new Date().toISOString(), n: N, concurrency: C, machine: host, rows, halfLoad }, null, 2));
+writeFileSync(path.join(out, 'throughput.json'), JSON.stringify({ at: new Date().toISOString(), n: N, concurrency: C, machine: host, servers, rows, halfLoads }, null, 2));
 const latencyCells = (r: ReturnType<typeof report>) => `${r.submit.p50} / ${r.submit.p99} | ${r.decide.p50} / ${r.decide.p99} | ${r.read.p50} / ${r.read.p99}`;
 console.log(
   [
-    `N=${N} applications per k, concurrency ${C}; ${host.cpus} × ${host.cpu}, ${host.memoryGiB} GiB, Node ${host.node}, ${host.temporalCli}`,
+    `N=${N} applications per k, concurrency ${C}; ${host.cpus} × ${host.cpu}, ${host.memoryGiB} GiB, Node ${host.node}; Temporal ${servers.join(', ')}`,
     '',
-    '| k | OneWindow completed/s | engine ceiling/s | ratio | submit p50 / p99 ms | decide p50 / p99 ms | read p50 / p99 ms |',
-    '|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.k} | ${r.oneWindow.perSecond} | ${r.ceiling.perSecond} | ${r.ratio} | ${latencyCells(r.oneWindow)} |`),
+    '| Temporal | k | OneWindow completed/s | engine ceiling/s | ratio | submit p50 / p99 ms | decide p50 / p99 ms | read p50 / p99 ms |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.temporal} | ${r.k} | ${r.oneWindow.perSecond} | ${r.ceiling.perSecond} | ${r.ratio} | ${latencyCells(r.oneWindow)} |`),
     '',
-    "CPU ms per application (user + system; PostgreSQL: the backends of the bench database; the ceiling's worker runs in the load generator):",
+    "CPU ms per application (user + system; PostgreSQL: the backends of the bench database, then of Temporal's store and visibility databases on the cluster; the ceiling's worker runs in the load generator):",
     '',
-    '| k | OneWindow: worker / API / Temporal / PostgreSQL / load generator | total | ceiling: Temporal / worker and client | total |',
-    '|---|---|---|---|---|',
+    '| Temporal | k | OneWindow: worker / API / Temporal / PostgreSQL read model / PostgreSQL Temporal store / load generator | total | ceiling: Temporal / its store / worker and client | total |',
+    '|---|---|---|---|---|---|',
     ...rows.map((r) => {
       const own = r.oneWindow.cpu;
       const engine = r.ceiling.cpu;
-      return `| ${r.k} | ${own.worker} / ${own.api} / ${own.temporal} / ${own.postgres} / ${own.bench} | ${round(own.worker + own.api + own.temporal + own.postgres + own.bench)} | ${engine.temporal} / ${engine.bench} | ${round(engine.temporal + engine.bench)} |`;
+      const total = round(own.worker + own.api + own.temporal + own.postgres + own.temporalStore + own.bench);
+      return `| ${r.temporal} | ${r.k} | ${own.worker} / ${own.api} / ${own.temporal} / ${own.postgres} / ${own.temporalStore} / ${own.bench} | ${total} | ${engine.temporal} / ${engine.temporalStore} / ${engine.bench} | ${round(engine.temporal + engine.temporalStore + engine.bench)} |`;
     }),
-    ...(halfLoad
+    ...(halfLoads.length
       ? [
           '',
-          '| k | arrivals/s (half the maximum) | completed/s | submit p50 / p99 ms | decide p50 / p99 ms | read p50 / p99 ms |',
-          '|---|---|---|---|---|---|',
-          `| ${halfLoad.k} | ${halfLoad.rate} | ${halfLoad.achieved} | ${latencyCells(halfLoad)} |`,
+          '| Temporal | k | arrivals/s (half the maximum) | completed/s | submit p50 / p99 ms | decide p50 / p99 ms | read p50 / p99 ms |',
+          '|---|---|---|---|---|---|---|',
+          ...halfLoads.map((h) => `| ${h.temporal} | ${h.k} | ${h.rate} | ${h.achieved} | ${latencyCells(h)} |`),
         ]
       : []),
   ].join('\n'),
 );
-
-ceilingWorker.shutdown();
-await ceilingRunning;
-await nativeConnection.close();
-await stack.stop();

@@ -6,11 +6,11 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import pg from 'pg';
-import { freePort } from '../../server/temporal.js';
 
 const here = import.meta.dirname;
 export const configFile = path.join(here, 'temporal.yaml');
@@ -117,10 +117,33 @@ export const defaultPorts: ServerPorts = {
   workerMembership: 6939,
 };
 
-/** Free ports for every service, so that a test's server disturbs nothing else on the machine. */
+/**
+ * Free ports for every service, so that a test's server disturbs nothing else on the machine. Below
+ * 32768: the server keeps its membership ports in a smallint column (an ephemeral port such as 44455
+ * stops it at start with "value out of range for type smallint").
+ */
 export async function freePorts(): Promise<ServerPorts> {
-  const entries = await Promise.all(Object.keys(defaultPorts).map(async (name) => [name, await freePort()] as const));
-  return Object.fromEntries(entries) as unknown as ServerPorts;
+  const ports: Partial<Record<keyof ServerPorts, number>> = {};
+  const taken = new Set<number>();
+  for (const name of Object.keys(defaultPorts) as Array<keyof ServerPorts>) {
+    for (;;) {
+      const port = 20_000 + Math.floor(Math.random() * 12_000);
+      if (!taken.has(port) && (await isFree(port))) {
+        taken.add(port);
+        ports[name] = port;
+        break;
+      }
+    }
+  }
+  return ports as ServerPorts;
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 export interface TemporalServer {
