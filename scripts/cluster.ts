@@ -24,8 +24,8 @@ import { openDatabase } from '../db/client.js';
 import { seedCatalogue } from '../db/seed.js';
 import { loadConfig } from '../server/config.js';
 import { authConfig, createLogger, temporalClient } from '../server/runtime.js';
-import { prepareTemporal } from '../server/temporal.js';
-import { defaultPorts, ensureNamespace, ensureTemporalServer, setupSchemas, startTemporalServer, storeOf } from './cluster/temporal-server.js';
+import { ensureNamespace, prepareTemporal } from '../server/temporal.js';
+import { defaultPorts, ensureTemporalServer, setupSchemas, startTemporalServer, storeOf } from './cluster/temporal-server.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -4,6 +4,7 @@ import { accessSync, constants, existsSync, mkdirSync, openSync, readFileSync } 
 import net from 'node:net';
 import path from 'node:path';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
 import { isMissingNamespace } from '../api/errors.js';
 import { waitForTemporal } from '../api/readiness.js';
 import { searchAttributes } from '../workflows/messages.js';
@@ -127,6 +128,45 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Registers the namespace when missing, keeping closed workflows for `retentionDays`. Idempotent; the
+ * server sees a new namespace after its namespace cache refresh, so this waits until it is usable.
+ */
+export async function ensureNamespace(address: string, namespace: string, retentionDays: number): Promise<'created' | 'existed'> {
+  const connection = await Connection.connect({ address });
+  try {
+    let outcome: 'created' | 'existed' = 'existed';
+    try {
+      await connection.workflowService.describeNamespace({ namespace });
+    } catch {
+      try {
+        await connection.workflowService.registerNamespace({
+          namespace,
+          description: 'OneWindow: every application, its reviews and its clocks',
+          workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`),
+        });
+        outcome = 'created';
+      } catch (err) {
+        // 6 ALREADY_EXISTS: another process registered it meanwhile.
+        if ((err as { code?: number }).code !== 6) throw err;
+      }
+    }
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        await connection.workflowService.countWorkflowExecutions({ namespace, query: '' });
+        return outcome;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  } finally {
+    await connection.close();
+  }
 }
 
 /** Connection settings shared by the client (API) and the worker's native connection. */

@@ -49,6 +49,7 @@ describe('the compiled production processes', { timeout: 180_000 }, () => {
     const env = {
       DATABASE_URL: inject('databaseUrl'),
       TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
       TEMPORAL_TASK_QUEUE: `build-${randomUUID()}`,
       AUTH_JWT_SECRET: AUTH.secret!,
     };

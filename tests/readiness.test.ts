@@ -171,7 +171,8 @@ describe('readiness', () => {
 
   it('PostgreSQL unreachable: /readyz 503 naming the database, a write 503', async () => {
     const down = await openDatabase({ url: `postgres://postgres:postgres@127.0.0.1:${await freePort()}/x`, dataDir: '' });
-    const config = testConfig();
+    // This file's own dev server, where 'default' exists.
+    const config = testConfig({ TEMPORAL_NAMESPACE: 'default' });
     const temporal = temporalClient(config.temporal, server.address);
     const app = await buildApp({ database: down, auth: config.auth, temporal: { ...temporal, taskQueue: 'readiness-db' } });
     try {

@@ -39,7 +39,12 @@ describe('worker settings', () => {
 
   it('hands the cache size and the thread count to the Temporal worker', async () => {
     const database = await openDatabase({ url: inject('databaseUrl'), dataDir: '' });
-    const config = loadConfig({ TEMPORAL_ADDRESS: inject('temporalAddress'), WORKER_MAX_CACHED_WORKFLOWS: '7', WORKER_WORKFLOW_THREADS: '2' });
+    const config = loadConfig({
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+      WORKER_MAX_CACHED_WORKFLOWS: '7',
+      WORKER_WORKFLOW_THREADS: '2',
+    });
     const { worker, connection } = await createWorker({
       temporal: config.temporal,
       address: inject('temporalAddress'),

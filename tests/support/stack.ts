@@ -58,8 +58,20 @@ try {
 /** The test run's signing secret; production reads AUTH_JWT_SECRET (or a key or JWKS) from the environment. */
 export const TEST_JWT_SECRET = 'onewindow-tests-only-secret-0123456789abcdef';
 
+/** The run's shared Temporal server and the namespace its workflows live in (see global-setup.ts). */
+export function sharedTemporal(): { address: string; namespace: string } {
+  return { address: inject('temporalAddress'), namespace: inject('temporalNamespace') };
+}
+
 export function testConfig(env: Record<string, string> = {}) {
-  return loadConfig({ TEMPORAL_ADDRESS: inject('temporalAddress'), DATABASE_URL: inject('databaseUrl'), AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env });
+  const temporal = sharedTemporal();
+  return loadConfig({
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: temporal.namespace,
+    DATABASE_URL: inject('databaseUrl'),
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    ...env,
+  });
 }
 
 /** Creates an integrator key straight in the database (the API's POST /v1/integrators does the same). */
