@@ -36,9 +36,9 @@ import { invariantBreaches, reconcile } from '../db/reconcile.js';
 import { seedCatalogue } from '../db/seed.js';
 import { type ApplicationState, recordQuery } from '../workflows/messages.js';
 import { bundleWorkflows } from '../server/runtime.js';
-import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../server/temporal.js';
+import { ensureNamespace, findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../server/temporal.js';
 import { waitForTemporal } from '../api/readiness.js';
-import { ensureNamespace, ensureTemporalServer, freePorts, setupSchemas, startTemporalServer } from './cluster/temporal-server.js';
+import { ensureTemporalServer, freePorts, setupSchemas, startTemporalServer } from './cluster/temporal-server.js';
 import { createCluster } from './faults/postgres.js';
 import { replayFailures } from './replay.js';
 

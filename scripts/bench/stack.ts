@@ -18,9 +18,9 @@ import { issueToken } from '../../api/auth.js';
 import { residentIdCheck } from '../../api/identity.js';
 import { type ItemDefinition, requiredMaterials } from '../../db/item-definition.js';
 import { createScratchDatabase } from '../../db/scratch.js';
-import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../../server/temporal.js';
+import { ensureNamespace, findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../../server/temporal.js';
 import { waitForTemporal } from '../../api/readiness.js';
-import { ensureNamespace, ensureTemporalServer, freePorts, setupSchemas, startTemporalServer, storeOf } from '../cluster/temporal-server.js';
+import { ensureTemporalServer, freePorts, setupSchemas, startTemporalServer, storeOf } from '../cluster/temporal-server.js';
 
 export const DEPARTMENTS = ['market_regulation', 'taxation', 'public_security', 'human_resources', 'housing_fund'];
 export const root = path.resolve(import.meta.dirname, '../..');
