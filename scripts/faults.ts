@@ -20,6 +20,10 @@
  * that stopping PostgreSQL takes both away; two worker processes and two API processes at once, the
  * windows' calls spread over both APIs; one worker SIGKILLed again and again while the other carries
  * on; and the Temporal server process SIGKILLed and started again.
+ *
+ * `--temporal-address host:port` runs it against a Temporal that is already running (a cluster of the
+ * region's, say), in a fresh namespace of its own; that server is not the run's to restart, so the
+ * restart fault is left out and says so.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,11 +54,15 @@ const { values } = parseArgs({
     'worker-kills': { type: 'string' },
     contention: { type: 'boolean', default: true },
     cluster: { type: 'boolean', default: false },
+    'temporal-address': { type: 'string' },
   },
 });
 const short = values.short!;
 const onCluster = values.cluster!;
-const temporalName = onCluster ? 'Temporal server' : 'Temporal dev server';
+const external = values['temporal-address'];
+if (external && onCluster) throw new Error('--cluster starts a Temporal server of its own; --temporal-address uses one that runs: choose one');
+const namespace = external ? `onewindow-faults-${Date.now()}-${process.pid}` : 'default';
+const temporalName = external ? `Temporal at ${external}` : onCluster ? 'Temporal server' : 'Temporal dev server';
 const total = Number(values.applications ?? (short ? 24 : 120));
 const outageMs = Number(values['pg-outage-s'] ?? 30) * 1000;
 const workerKills = Number(values['worker-kills'] ?? (short ? 2 : 4));
@@ -123,16 +131,22 @@ async function realTemporal(): Promise<TemporalUnderTest> {
   await setupSchemas(serverBuild!, store);
   const server = await startTemporalServer({ build: serverBuild!, store, logFile: path.join(dir, 'temporal.log'), ports: await freePorts() });
   onExit.push(() => server.pid() && process.kill(server.pid()!, 'SIGKILL'));
-  await ensureNamespace(server.address, 'default', 1);
+  await ensureNamespace(server.address, namespace, 1);
   return { address: server.address, pid: server.pid, fail: server.kill, start: server.start, stop: server.stop };
 }
-const temporal = onCluster ? await realTemporal() : await devTemporal();
+/** A server that runs already: a fresh namespace on it, nothing to start or stop. */
+async function externalTemporal(address: string): Promise<TemporalUnderTest> {
+  await ensureNamespace(address, namespace, 1);
+  const nothing = async () => {};
+  return { address, pid: () => undefined, fail: nothing, start: nothing, stop: nothing };
+}
+const temporal = external ? await externalTemporal(external) : onCluster ? await realTemporal() : await devTemporal();
 const address = temporal.address;
 const connection = await Connection.connect({ address });
-await registerSearchAttributes(connection, 'default');
-const notReady = await waitForTemporal(connection, 'default', { timeoutMs: 30_000 });
+await registerSearchAttributes(connection, namespace);
+const notReady = await waitForTemporal(connection, namespace, { timeoutMs: 30_000 });
 if (notReady.length > 0) throw new Error(`Temporal is not ready: ${notReady.join('; ')}`);
-const client = new Client({ connection });
+const client = new Client({ connection, namespace });
 Runtime.install({ logger: new DefaultLogger('WARN') }); // the replay check's worker
 
 // The workers read one bundle made ahead, as in production: a restarted worker is back in a moment.
@@ -144,6 +158,7 @@ const env = {
   ...process.env,
   DATABASE_URL: cluster.url,
   TEMPORAL_ADDRESS: address,
+  TEMPORAL_NAMESPACE: namespace,
   TEMPORAL_TASK_QUEUE: 'onewindow-faults',
   AUTH_JWT_SECRET: secret,
   HOST: '127.0.0.1',
@@ -340,14 +355,18 @@ const schedule = (async () => {
     }
   }
   await sleep(step / 2);
-  log(`${temporalName} ${onCluster ? 'SIGKILLed' : 'stopping'}`);
-  dependencyDown = true;
-  await temporal.fail();
-  await sleep(3000);
-  await temporal.start();
-  dependencyDown = false;
-  faults.push(onCluster ? 'Temporal server SIGKILL and restart' : 'Temporal dev server restart');
-  log(`${temporalName} restarted`);
+  if (external) {
+    log(`${temporalName} is not this run's to restart: no Temporal restart`);
+  } else {
+    log(`${temporalName} ${onCluster ? 'SIGKILLed' : 'stopping'}`);
+    dependencyDown = true;
+    await temporal.fail();
+    await sleep(3000);
+    await temporal.start();
+    dependencyDown = false;
+    faults.push(onCluster ? 'Temporal server SIGKILL and restart' : 'Temporal dev server restart');
+    log(`${temporalName} restarted`);
+  }
   await sleep(step / 2);
   if (values.contention) {
     stopContention();
@@ -436,7 +455,7 @@ console.log(
   [
     '',
     'Fault run summary',
-    `  under test:        ${workers.length} worker(s), ${apis.length} API process(es), ${onCluster ? 'Temporal server (go.temporal.io/server) on PostgreSQL' : 'Temporal dev server (SQLite)'}`,
+    `  under test:        ${workers.length} worker(s), ${apis.length} API process(es), ${external ? `${temporalName}, namespace ${namespace}` : onCluster ? 'Temporal server (go.temporal.io/server) on PostgreSQL' : 'Temporal dev server (SQLite)'}`,
     `  applications:      ${expectations.length} submitted, ${checked} checked (of ${total})`,
     `  faults injected:   ${faults.length} (${faults.join('; ')})`,
     `  answers:           ${Object.entries(statuses).map(([s, n]) => `${s === '0' ? 'no answer' : s}×${n}`).join(', ')}`,
