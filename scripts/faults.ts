@@ -30,6 +30,7 @@ import { invariantBreaches, reconcile } from '../db/reconcile.js';
 import { seedCatalogue } from '../db/seed.js';
 import { type ApplicationState, recordQuery } from '../workflows/messages.js';
 import { bundleWorkflows } from '../server/runtime.js';
+import { dataConverter, freshKeyList, payloadKeys } from '../server/payload-codec.js';
 import { type DevServer, findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../server/temporal.js';
 import { createCluster } from './faults/postgres.js';
 import { replayFailures } from './replay.js';
@@ -76,7 +77,9 @@ await startTemporal();
 const address = `127.0.0.1:${temporalPort}`;
 const connection = await Connection.connect({ address });
 await registerSearchAttributes(connection, 'default');
-const client = new Client({ connection });
+// The run's own payload key, shared with the worker and the API it spawns.
+const payloadKeyList = freshKeyList();
+const client = new Client({ connection, dataConverter: dataConverter(payloadKeys({ dataDir: dir, payloadKeys: { list: payloadKeyList } }, { localKeyFile: false })) });
 Runtime.install({ logger: new DefaultLogger('WARN') }); // the replay check's worker
 
 // The workers read one bundle made ahead, as in production: a restarted worker is back in a moment.
@@ -90,6 +93,7 @@ const env = {
   TEMPORAL_ADDRESS: address,
   TEMPORAL_TASK_QUEUE: 'onewindow-faults',
   AUTH_JWT_SECRET: secret,
+  PAYLOAD_KEYS: payloadKeyList,
   PORT: String(apiPort),
   HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',

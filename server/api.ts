@@ -5,6 +5,7 @@ import { openBlobStore } from '../db/blob-store.js';
 import { openDatabase } from '../db/client.js';
 import { loadConfig } from './config.js';
 import { authConfig, createLogger, runProcess, temporalClient } from './runtime.js';
+import { dataConverter, payloadKeys } from './payload-codec.js';
 import { prepareTemporal } from './temporal.js';
 
 await runProcess(async () => {
@@ -13,7 +14,7 @@ await runProcess(async () => {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const address = config.temporal.address ?? 'localhost:7233';
-  const temporal = temporalClient(config.temporal, address);
+  const temporal = temporalClient(config.temporal, address, dataConverter(payloadKeys(config, { localKeyFile: false })));
   const stopPreparing = await prepareTemporal(temporal.connection, config.temporal.namespace, logger);
   const { issuerUrl } = config.signIn;
   if (!issuerUrl) logger.info('OIDC_ISSUER_URL is not set: no browser sign-in, only tokens and API keys');

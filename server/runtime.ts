@@ -1,6 +1,6 @@
 /** The pieces every process is built from: logging, the Temporal client, the worker, the API. */
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
-import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
+import type { DataConverter, LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -83,13 +83,14 @@ export function installTemporalRuntime(logger: AppLogger, metricsAddress?: strin
  * Connects lazily, so the API starts (and answers 503) while Temporal is still unreachable. Calls are
  * retried a few times within about a second, not the SDK's default of ten tries over some twenty
  * seconds: a caller waiting on an HTTP request is better served by a prompt 503 it can retry.
+ * `dataConverter` is server/payload-codec.ts's, the same as the workers'.
  */
-export function temporalClient(temporal: Config['temporal'], address: string) {
+export function temporalClient(temporal: Config['temporal'], address: string, dataConverter: DataConverter) {
   const connection = Connection.lazy({
     ...connectionOptions(temporal, address),
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4 }))],
   });
-  const client = new Client({ connection, namespace: temporal.namespace });
+  const client = new Client({ connection, namespace: temporal.namespace, dataConverter });
   return { connection, client };
 }
 
@@ -118,6 +119,8 @@ export async function createWorker(options: {
   taskQueue?: string;
   db: Db;
   workflowBundle: WorkflowBundle;
+  /** server/payload-codec.ts's, the same as the clients'. */
+  dataConverter: DataConverter;
   tuning?: Config['worker'];
   /** Tests pass activities wrapped around the real ones (to crash after a write, say). */
   activities?: Activities;
@@ -136,6 +139,7 @@ export async function createWorker(options: {
     namespace: options.temporal.namespace,
     taskQueue: options.taskQueue ?? options.temporal.taskQueue,
     workflowBundle: options.workflowBundle,
+    dataConverter: options.dataConverter,
     activities: options.activities ?? createActivities({ db: options.db }),
     // A drain waits for the activities in hand, which retry while PostgreSQL is down: stop waiting after
     // 30 s; the server times them out (or their workflow tasks, for local ones) and another worker runs them

@@ -17,6 +17,7 @@ import { residentIdCheck } from '../../api/identity.js';
 import { type ItemDefinition, requiredMaterials } from '../../db/item-definition.js';
 import { createScratchDatabase } from '../../db/scratch.js';
 import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../../server/temporal.js';
+import { dataConverter, freshKeyList, payloadKeys } from '../../server/payload-codec.js';
 
 export const DEPARTMENTS = ['market_regulation', 'taxation', 'public_security', 'human_resources', 'housing_fund'];
 export const root = path.resolve(import.meta.dirname, '../..');
@@ -93,7 +94,10 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
   });
   const connection = await Connection.connect({ address: devServer.address });
   await registerSearchAttributes(connection, 'default');
-  const client = new Client({ connection });
+  // The run's own payload key, shared with the worker and the API it spawns.
+  const payloadKeyList = options.env?.PAYLOAD_KEYS ?? freshKeyList();
+  const converter = dataConverter(payloadKeys({ dataDir: out, payloadKeys: { list: payloadKeyList } }, { localKeyFile: false }));
+  const client = new Client({ connection, dataConverter: converter });
 
   // The worker reads the bundle made ahead, as production does (npm run build:workflows).
   const bundle = path.join(out, 'workflow-bundle.js');
@@ -105,6 +109,7 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
     DATABASE_URL: scratch.url,
     TEMPORAL_ADDRESS: devServer.address,
     AUTH_JWT_SECRET: secret,
+    PAYLOAD_KEYS: payloadKeyList,
     PORT: String(apiPort),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
@@ -230,6 +235,8 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
     endToEnd,
     temporalAddress: devServer.address,
     client,
+    /** The client's and the spawned worker's data converter (server/payload-codec.ts), for a worker of the bench's own. */
+    dataConverter: converter,
     call,
     bearer,
     integrator,

@@ -86,6 +86,7 @@ const nativeConnection = await NativeConnection.connect({ address: stack.tempora
 const ceilingWorker = await Worker.create({
   connection: nativeConnection,
   taskQueue: 'bench-ceiling',
+  dataConverter: stack.dataConverter,
   workflowBundle: await bundleWorkflowCode({ workflowsPath: path.resolve(import.meta.dirname, 'workflows.ts'), logger: new DefaultLogger('WARN') }),
 });
 const ceilingRunning = ceilingWorker.run();
