@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DestinationStream, pino } from 'pino';
 import { type Activities, createActivities } from '../activities/index.js';
+import { maskNumbersIn } from '../api/identity.js';
 import type { Db } from '../db/client.js';
 import type { Config } from './config.js';
 import { connectionOptions, waitForNamespace } from './temporal.js';
@@ -28,14 +29,12 @@ export function createLogger(level: Config['logLevel'], destination: Destination
   );
 }
 
-/** An 18-character 居民身份证号 or 统一社会信用代码: letters and digits, at least one digit. */
-const NUMBER = /(?<![0-9A-Z])(?=[0-9A-Z]*\d)([0-9A-Z]{4})[0-9A-Z]{10}([0-9A-Z]{4})(?![0-9A-Z])/g;
 /** A token a client put into a query string, or a bearer token in an error's text. */
 const TOKEN = /(access_token=|Bearer )[A-Za-z0-9._~+/=-]+/g;
 
 /** Masks ID numbers and credit codes as lists show them, and drops tokens, in one finished log line. */
 export function maskLine(line: string): string {
-  return line.replace(NUMBER, '$1**********$2').replace(TOKEN, '$1[redacted]');
+  return maskNumbersIn(line).replace(TOKEN, '$1[redacted]');
 }
 
 /**
