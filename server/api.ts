@@ -11,10 +11,11 @@ import { prepareTemporal } from './temporal.js';
 await runProcess(async () => {
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('npm run api needs DATABASE_URL: the embedded database serves `npm start` only');
+  const converter = dataConverter(payloadKeys(config, { localKeyFile: false }));
   const logger = createLogger(config.logLevel);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const address = config.temporal.address ?? 'localhost:7233';
-  const temporal = temporalClient(config.temporal, address, dataConverter(payloadKeys(config, { localKeyFile: false })));
+  const temporal = temporalClient(config.temporal, address, converter);
   const stopPreparing = await prepareTemporal(temporal.connection, config.temporal.namespace, logger);
   const { issuerUrl } = config.signIn;
   if (!issuerUrl) logger.info('OIDC_ISSUER_URL is not set: no browser sign-in, only tokens and API keys');

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AuthConfig, issueToken } from '../api/auth.js';
 import { freePort } from '../server/temporal.js';
-import { adminOf, submission, windowOf } from './support/stack.js';
+import { TEST_PAYLOAD_KEYS, adminOf, submission, windowOf } from './support/stack.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const AUTH: AuthConfig = { secret: 'onewindow-build-test-secret-0123456789abcdef', issuer: 'onewindow', audience: 'onewindow' };
@@ -51,6 +51,7 @@ describe('the compiled production processes', { timeout: 180_000 }, () => {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_TASK_QUEUE: `build-${randomUUID()}`,
       AUTH_JWT_SECRET: AUTH.secret!,
+      PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     };
     const worker = run('worker', env);
     const api = run('api', { ...env, PORT: String(port), HOST: '127.0.0.1', API_METRICS_ADDRESS: `127.0.0.1:${metricsPort}` });
@@ -98,5 +99,17 @@ describe('the compiled production processes', { timeout: 180_000 }, () => {
     // Both stop cleanly on SIGTERM.
     for (const child of [api, worker]) child.kill('SIGTERM');
     expect(await Promise.all([api, worker].map((child) => new Promise((resolve) => child.once('exit', resolve))))).toEqual([0, 0]);
+  });
+
+  it("refuse to start without payload keys, saying which to set: applicants' data in Temporal is encrypted with them", async () => {
+    const env = { DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: inject('temporalAddress'), AUTH_JWT_SECRET: AUTH.secret!, PAYLOAD_KEYS: '', PAYLOAD_KEY_FILE: '' };
+    output = '';
+    const exits = (['worker', 'api'] as const).map((script) => {
+      const child = run(script, env);
+      // 'close': the process has ended and its output has been read.
+      return new Promise((resolve) => child.once('close', resolve));
+    });
+    expect(await Promise.all(exits)).toEqual([1, 1]);
+    expect(output.match(/Set PAYLOAD_KEYS \(id:base64-key, newest last\) or PAYLOAD_KEY_FILE/g), output).toHaveLength(2);
   });
 });
