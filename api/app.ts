@@ -34,6 +34,7 @@ import { supervisionRoutes } from './routes/supervision.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
+import { codecRoutes } from './routes/codec.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { itemRoutes } from './routes/items.js';
 import { organisationRoutes } from './routes/organisation.js';
@@ -53,6 +54,8 @@ export interface AppDeps {
   security?: {
     /** Origins allowed to call the API from a browser; none by default (same origin only). */
     corsOrigins?: string[];
+    /** Origins of Temporal UIs allowed to call the codec endpoint with credentials, beside `temporal.uiUrl`'s. */
+    codecOrigins?: string[];
     /** Requests per minute of a caller without credentials, per address; 0 switches the limits off. */
     rateLimitPerMinute?: number;
     /** Requests per minute per integrator key or staff member. */
@@ -84,7 +87,12 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   // Security headers; the page and /docs load only their own scripts, which a CSP would also allow,
   // but Swagger UI's inline bootstrap would not: the CSP is left to the reverse proxy.
   await app.register(helmet, { contentSecurityPolicy: false });
-  await app.register(cors, { origin: deps.security?.corsOrigins ?? false });
+  // The Temporal UI calls the payload codec (api/routes/codec.ts) from its own origin, with the staff's
+  // session cookie ("include cross-origin credentials") or their token.
+  const codecOrigins = [...(deps.security?.codecOrigins ?? []), ...(deps.temporal.uiUrl ? [new URL(deps.temporal.uiUrl).origin] : [])];
+  const codecCors = { origin: codecOrigins, credentials: true, methods: ['POST'], allowedHeaders: ['content-type', 'authorization', 'x-namespace'], maxAge: 600 };
+  const apiCors = { origin: deps.security?.corsOrigins ?? false };
+  await app.register(cors, { delegator: (request, callback) => callback(null, request.url?.startsWith('/v1/codec/') ? codecCors : apiCors) });
   // Counted after authentication: per key or staff member when the caller is known, else per address.
   const perMinute = deps.security?.rateLimitPerMinute ?? 1000;
   const perKey = deps.security?.rateLimitPerKeyPerMinute ?? 3000;
@@ -119,6 +127,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(inboxRoutes, { prefix: '/v1' });
   await app.register(queueRoutes, { prefix: '/v1' });
   await app.register(historyRoutes, { prefix: '/v1' });
+  await app.register(codecRoutes, { prefix: '/v1' });
   await app.register(documentRoutes, { prefix: '/v1' });
   await app.register(organisationRoutes, { prefix: '/v1' });
   await app.register(itemRoutes, { prefix: '/v1' });

@@ -47,6 +47,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: Access;
+    /** false: a session's POST needs no CSRF token (a route that changes nothing, such as the payload codec's). */
+    csrf?: boolean;
   }
 }
 
@@ -187,7 +189,7 @@ export async function registerAuth(
       if (err instanceof HttpError && err.statusCode === 401) await signInFailed?.(request);
       throw err;
     }
-    if (request.session) checkCsrf(request, request.session);
+    if (request.session && request.routeOptions.config?.csrf !== false) checkCsrf(request, request.session);
 
     const access = request.routeOptions.config?.access;
     if (access === undefined || access === 'public') return;

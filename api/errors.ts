@@ -6,6 +6,7 @@ import { NamespaceNotFoundError } from '@temporalio/common';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { payloadKeyErrorIn } from '../server/payload-codec.js';
 import { chineseMessage, wantsChinese } from './messages-zh.js';
 
 export const errorBody = z
@@ -138,6 +139,13 @@ export function registerErrorHandler(app: FastifyInstance): void {
       // RFC 6750: say which credentials would do.
       if (err.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="onewindow"');
       return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, details: err.details?.map((d) => localized(d)) } });
+    }
+    const keyError = payloadKeyErrorIn(err);
+    if (keyError) {
+      // A deployment's mistake, not the caller's: the key id and what to configure go to the log and the
+      // answer (an id is no secret), so that whoever sees either knows which key to add.
+      request.log.error({ keyId: keyError.keyId }, keyError.message);
+      return reply.status(500).send({ error: { code: 'payload_key_missing', message: `Temporal holds data this API cannot decrypt. ${keyError.message}` } });
     }
     if (isDataException(err)) {
       // SQLSTATE class 22: a value from the request that the database cannot hold (range, encoding).

@@ -23,6 +23,7 @@ import pg from 'pg';
 import { openDatabase } from '../db/client.js';
 import { seedCatalogue } from '../db/seed.js';
 import { loadConfig } from '../server/config.js';
+import { dataConverter, payloadKeys } from '../server/payload-codec.js';
 import { authConfig, createLogger, temporalClient } from '../server/runtime.js';
 import { ensureNamespace, prepareTemporal } from '../server/temporal.js';
 import { defaultPorts, ensureTemporalServer, setupSchemas, startTemporalServer, storeOf } from './cluster/temporal-server.js';
@@ -82,7 +83,9 @@ try {
   const namespace = config.temporal.namespace;
   say(`Temporal server ${server.address} (pid ${server.pid()}, ${shards} history shards, log ${path.join(dir, 'temporal.log')})`);
   say(`namespace ${namespace}: ${await ensureNamespace(server.address, namespace, retentionDays)} (retention ${retentionDays} days)`);
-  const temporal = temporalClient(config.temporal, server.address);
+  // Without keys of the operator's, the data folder's local key file (made once, as `npm start` does).
+  const converter = dataConverter(payloadKeys(config, { localKeyFile: true }));
+  const temporal = temporalClient(config.temporal, server.address, converter);
   await prepareTemporal(temporal.connection, namespace, logger, { timeoutMs: 60_000 });
   await temporal.connection.close();
 
@@ -103,6 +106,7 @@ try {
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: server.address,
     ...(process.env.AUTH_JWT_SECRET || process.env.AUTH_JWT_PUBLIC_KEY || process.env.AUTH_JWKS_URL ? {} : { AUTH_JWT_SECRET: auth.secret }),
+    ...(process.env.PAYLOAD_KEYS || process.env.PAYLOAD_KEY_FILE ? {} : { PAYLOAD_KEY_FILE: path.join(config.dataDir, 'payload-keys.json') }),
   };
   const children: ChildProcess[] = [];
   const run = (name: string, script: string, extra: NodeJS.ProcessEnv) => {

@@ -43,6 +43,7 @@ import { bundleWorkflows } from '../server/runtime.js';
 import { ensureNamespace, findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../server/temporal.js';
 import { waitForTemporal } from '../api/readiness.js';
 import { ensureTemporalServer, freePorts, setupSchemas, startTemporalServer } from './cluster/temporal-server.js';
+import { dataConverter, freshKeyList, payloadKeys } from '../server/payload-codec.js';
 import { createCluster } from './faults/postgres.js';
 import { replayFailures } from './replay.js';
 
@@ -146,7 +147,10 @@ const connection = await Connection.connect({ address });
 await registerSearchAttributes(connection, namespace);
 const notReady = await waitForTemporal(connection, namespace, { timeoutMs: 30_000 });
 if (notReady.length > 0) throw new Error(`Temporal is not ready: ${notReady.join('; ')}`);
-const client = new Client({ connection, namespace });
+// The run's own payload key, shared with the workers and the APIs it spawns.
+const payloadKeyList = freshKeyList();
+const converter = dataConverter(payloadKeys({ dataDir: dir, payloadKeys: { list: payloadKeyList } }, { localKeyFile: false }));
+const client = new Client({ connection, namespace, dataConverter: converter });
 Runtime.install({ logger: new DefaultLogger('WARN') }); // the replay check's worker
 
 // The workers read one bundle made ahead, as in production: a restarted worker is back in a moment.
@@ -161,6 +165,7 @@ const env = {
   TEMPORAL_NAMESPACE: namespace,
   TEMPORAL_TASK_QUEUE: 'onewindow-faults',
   AUTH_JWT_SECRET: secret,
+  PAYLOAD_KEYS: payloadKeyList,
   HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
   RATE_LIMIT_PER_MINUTE: '0',

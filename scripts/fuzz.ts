@@ -17,6 +17,7 @@ import { openDatabase } from '../db/client.js';
 import { apiKeys } from '../db/schema/index.js';
 import { createScratchDatabase } from '../db/scratch.js';
 import { loadConfig } from '../server/config.js';
+import { dataConverter, freshKeyList, payloadKeys } from '../server/payload-codec.js';
 import { bundleWorkflows, createWorker, temporalClient } from '../server/runtime.js';
 import { findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../server/temporal.js';
 
@@ -40,18 +41,20 @@ if (!existsSync(st)) {
 const server = process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 const scratch = await createScratchDatabase(server, `onewindow_fuzz_${process.pid}`);
 const secret = `fuzz-${process.pid}-0123456789abcdefghijklmnopqrstuv`;
-const config = loadConfig({ ...process.env, DATABASE_URL: scratch.url, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'silent' });
+const config = loadConfig({ ...process.env, DATABASE_URL: scratch.url, AUTH_JWT_SECRET: secret, PAYLOAD_KEYS: freshKeyList(), LOG_LEVEL: 'silent' });
+const converter = dataConverter(payloadKeys(config, { localKeyFile: false }));
 const database = await openDatabase({ url: config.databaseUrl, dataDir: '' });
 const tmp = path.join(root, 'tests', '.tmp');
 mkdirSync(tmp, { recursive: true });
 const devServer = await startDevServer({ cliPath: findTemporalCli(config.temporal.cliPath), port: await freePort(), logFile: path.join(tmp, 'fuzz-temporal.log') });
-const temporal = temporalClient(config.temporal, devServer.address);
+const temporal = temporalClient(config.temporal, devServer.address, converter);
 await registerSearchAttributes(temporal.connection, 'default');
 const { worker, connection } = await createWorker({
   temporal: config.temporal,
   address: devServer.address,
   db: database.db,
   workflowBundle: await bundleWorkflows(),
+  dataConverter: converter,
   activities: createActivities({ db: database.db }),
 });
 const running = worker.run();

@@ -15,6 +15,7 @@ import { applicationsToReconcile, reconcile } from '../db/reconcile.js';
 import { recordQuery } from '../workflows/messages.js';
 import { loadConfig } from '../server/config.js';
 import { temporalClient } from '../server/runtime.js';
+import { dataConverter, payloadKeys } from '../server/payload-codec.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,7 +33,8 @@ if (values.since && Number.isNaN(Date.parse(values.since))) {
 
 const config = loadConfig();
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-const { client, connection } = temporalClient(config.temporal, config.temporal.address ?? 'localhost:7233');
+// Queries' answers are encrypted: the same keys as the worker's (npm start's key file when none are set).
+const { client, connection } = temporalClient(config.temporal, config.temporal.address ?? 'localhost:7233', dataConverter(payloadKeys(config, { localKeyFile: true })));
 try {
   const chosen = values.application ?? [];
   const open = values.open || (chosen.length === 0 && !values.since);

@@ -11,7 +11,9 @@ export async function replayFailures(client: Client, workflowIds: string[], work
     for (const workflowId of workflowIds) yield { workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory() };
   }
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: 'determinism check' }, histories())) {
+  // The histories' payloads are encrypted: the replay decodes them as the client that fetched them does.
+  const replay = { workflowBundle, replayName: 'determinism check', dataConverter: client.options.dataConverter };
+  for await (const result of Worker.runReplayHistories(replay, histories())) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
   return failures;

@@ -5,17 +5,19 @@ import { openBlobStore } from '../db/blob-store.js';
 import { openDatabase } from '../db/client.js';
 import { loadConfig } from './config.js';
 import { authConfig, createLogger, runProcess, temporalClient } from './runtime.js';
+import { dataConverter, payloadKeys } from './payload-codec.js';
 import { prepareTemporal } from './temporal.js';
 import { startTracing } from './tracing.js';
 
 await runProcess(async () => {
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('npm run api needs DATABASE_URL: the embedded database serves `npm start` only');
+  const converter = dataConverter(payloadKeys(config, { localKeyFile: false }));
   const logger = createLogger(config.logLevel);
   const tracing = startTracing(config.tracing, 'onewindow-api');
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const address = config.temporal.address ?? 'localhost:7233';
-  const temporal = temporalClient(config.temporal, address, tracing);
+  const temporal = temporalClient(config.temporal, address, converter, tracing);
   const stopPreparing = await prepareTemporal(temporal.connection, config.temporal.namespace, logger);
   const { issuerUrl } = config.signIn;
   if (!issuerUrl) logger.info('OIDC_ISSUER_URL is not set: no browser sign-in, only tokens and API keys');

@@ -60,6 +60,14 @@ const env = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
   OTEL_SERVICE_NAME: optional,
+  /** id:base64-key pairs, comma-separated, newest last (server/payload-codec.ts). */
+  PAYLOAD_KEYS: optional,
+  /** A JSON key file, {"current": id, "keys": {id: base64-key}}, instead of PAYLOAD_KEYS. */
+  PAYLOAD_KEY_FILE: optional,
+  /** The key new payloads are encrypted with; unset: the newest (the key file's `current`). */
+  PAYLOAD_KEY_ID: optional,
+  /** Origins of Temporal UIs that call the codec endpoint with the staff's cookies, beyond TEMPORAL_UI_URL's. */
+  CODEC_CORS_ORIGINS: optional.transform((v) => v?.split(',').map((o) => o.trim()).filter(Boolean)),
   ATTACHMENTS_STORE_URL: optional.superRefine((v, ctx) => {
     if (v === undefined) return;
     try {
@@ -83,6 +91,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   const e = parsed.data;
   if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
     throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together');
+  }
+  if (e.PAYLOAD_KEYS && e.PAYLOAD_KEY_FILE) {
+    throw new ConfigError('Invalid configuration:\n  PAYLOAD_KEYS and PAYLOAD_KEY_FILE: set one of them, not both');
   }
   if (e.OIDC_ISSUER_URL?.startsWith('http:') && !['localhost', '127.0.0.1', '[::1]'].includes(new URL(e.OIDC_ISSUER_URL).hostname)) {
     throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER_URL: must be https (http only for a provider on this machine)');
@@ -118,8 +129,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       /** The largest file accepted, in bytes. */
       maxBytes: e.ATTACHMENTS_MAX_BYTES,
     },
+    /** Keys of the payload codec that encrypts applicants' personal data in Temporal; read by server/payload-codec.ts. */
+    payloadKeys: {
+      list: e.PAYLOAD_KEYS,
+      file: e.PAYLOAD_KEY_FILE && path.resolve(e.PAYLOAD_KEY_FILE),
+      currentId: e.PAYLOAD_KEY_ID,
+    },
     security: {
       corsOrigins: e.CORS_ORIGINS,
+      /** Origins allowed to call the codec endpoint with credentials (a Temporal UI's), beside TEMPORAL_UI_URL's. */
+      codecOrigins: e.CODEC_CORS_ORIGINS,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       rateLimitPerKeyPerMinute: e.RATE_LIMIT_PER_KEY_PER_MINUTE,
     },

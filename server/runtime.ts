@@ -1,6 +1,6 @@
 /** The pieces every process is built from: logging, the Temporal client, the worker, the API. */
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
-import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
+import type { DataConverter, LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DestinationStream, pino } from 'pino';
 import { type Activities, createActivities } from '../activities/index.js';
+import { maskNumbersIn } from '../api/identity.js';
 import type { Db } from '../db/client.js';
 import type { Config } from './config.js';
 import { connectionOptions, waitForNamespace } from './temporal.js';
@@ -29,14 +30,12 @@ export function createLogger(level: Config['logLevel'], destination: Destination
   );
 }
 
-/** An 18-character 居民身份证号 or 统一社会信用代码: letters and digits, at least one digit. */
-const NUMBER = /(?<![0-9A-Z])(?=[0-9A-Z]*\d)([0-9A-Z]{4})[0-9A-Z]{10}([0-9A-Z]{4})(?![0-9A-Z])/g;
 /** A token a client put into a query string, or a bearer token in an error's text. */
 const TOKEN = /(access_token=|Bearer )[A-Za-z0-9._~+/=-]+/g;
 
 /** Masks ID numbers and credit codes as lists show them, and drops tokens, in one finished log line. */
 export function maskLine(line: string): string {
-  return line.replace(NUMBER, '$1**********$2').replace(TOKEN, '$1[redacted]');
+  return maskNumbersIn(line).replace(TOKEN, '$1[redacted]');
 }
 
 /**
@@ -84,13 +83,14 @@ export function installTemporalRuntime(logger: AppLogger, metricsAddress?: strin
  * Connects lazily, so the API starts (and answers 503) while Temporal is still unreachable. Calls are
  * retried a few times within about a second, not the SDK's default of ten tries over some twenty
  * seconds: a caller waiting on an HTTP request is better served by a prompt 503 it can retry.
+ * `dataConverter` is server/payload-codec.ts's, the same as the workers'.
  */
-export function temporalClient(temporal: Config['temporal'], address: string, tracing?: Tracing) {
+export function temporalClient(temporal: Config['temporal'], address: string, dataConverter: DataConverter, tracing?: Tracing) {
   const connection = Connection.lazy({
     ...connectionOptions(temporal, address),
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4 }))],
   });
-  const client = new Client({ connection, namespace: temporal.namespace, ...clientTracing(tracing) });
+  const client = new Client({ connection, namespace: temporal.namespace, dataConverter, ...clientTracing(tracing) });
   return { connection, client };
 }
 
@@ -122,6 +122,8 @@ export async function createWorker(options: {
   taskQueue?: string;
   db: Db;
   workflowBundle: WorkflowBundle;
+  /** server/payload-codec.ts's, the same as the clients'. */
+  dataConverter: DataConverter;
   tuning?: Config['worker'];
   /** Tests pass activities wrapped around the real ones (to crash after a write, say). */
   activities?: Activities;
@@ -142,6 +144,7 @@ export async function createWorker(options: {
     namespace: options.temporal.namespace,
     taskQueue: options.taskQueue ?? options.temporal.taskQueue,
     workflowBundle: options.workflowBundle,
+    dataConverter: options.dataConverter,
     activities: options.activities ?? createActivities({ db: options.db }),
     // A drain waits for the activities in hand, which retry while PostgreSQL is down: stop waiting after
     // 30 s; the server times them out (or their workflow tasks, for local ones) and another worker runs them

@@ -14,6 +14,7 @@ import { seedCatalogue } from '../db/seed.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startLocalIdp } from './local-idp.js';
 import { authConfig, bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess, temporalClient } from './runtime.js';
+import { dataConverter, payloadKeys } from './payload-codec.js';
 import { findTemporalCli, prepareTemporal, startDevServer } from './temporal.js';
 import { startTracing } from './tracing.js';
 
@@ -22,6 +23,8 @@ const demo = args.includes('--demo');
 
 await runProcess(async (started) => {
   const config = loadConfig();
+  // Made once in the data folder, like the token secret: the API and the worker here share it.
+  const converter = dataConverter(payloadKeys(config, { localKeyFile: true }));
   const logger = createLogger(config.logLevel);
   installTemporalRuntime(logger, config.worker.metricsAddress);
   const tracing = startTracing(config.tracing, 'onewindow');
@@ -51,12 +54,14 @@ await runProcess(async (started) => {
         dbFile: path.join(config.dataDir, 'temporal.db'),
         logFile: path.join(config.dataDir, 'temporal.log'),
         namespace: config.temporal.namespace,
+        // The UI decodes payloads through the API's codec endpoint, for staff signed in to OneWindow.
+        codecEndpoint: `${config.signIn.publicUrl}/v1/codec`,
       });
   if (devServer) started(() => devServer.stop());
   const address = config.temporal.address ?? devServer!.address;
   const uiUrl = config.temporal.uiUrl ?? devServer?.uiUrl;
 
-  const temporal = temporalClient(config.temporal, address, tracing);
+  const temporal = temporalClient(config.temporal, address, converter, tracing);
   const stopPreparing = await prepareTemporal(temporal.connection, config.temporal.namespace, logger);
   const { worker, connection: workerConnection } = await createWorker({
     temporal: config.temporal,
@@ -64,6 +69,7 @@ await runProcess(async (started) => {
     db: database.db,
     workflowBundle: await bundleWorkflows(),
     tracing,
+    dataConverter: converter,
   });
   const running = worker.run();
   running.catch((err: unknown) => {

@@ -58,10 +58,13 @@ export async function startDevServer(options: {
   dbFile?: string;
   logFile: string;
   namespace?: string;
+  /** The remote codec endpoint the UI decodes payloads through (server/payload-codec.ts). */
+  codecEndpoint?: string;
 }): Promise<DevServer> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
   args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
   if (options.namespace && options.namespace !== 'default') args.push('--namespace', options.namespace);
+  if (options.uiPort && options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
   if (options.dbFile) {
     mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=1');

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../db/client.js';
 import { loadConfig } from './config.js';
+import { dataConverter, payloadKeys } from './payload-codec.js';
 import { bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess } from './runtime.js';
 import { startTracing } from './tracing.js';
 
@@ -15,6 +16,7 @@ function builtBundle(): string | undefined {
 await runProcess(async () => {
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('npm run worker needs DATABASE_URL: the embedded database serves `npm start` only');
+  const converter = dataConverter(payloadKeys(config, { localKeyFile: false }));
   const logger = createLogger(config.logLevel);
   installTemporalRuntime(logger, config.worker.metricsAddress);
   const tracing = startTracing(config.tracing, 'onewindow-worker');
@@ -25,6 +27,7 @@ await runProcess(async () => {
     address,
     db: database.db,
     workflowBundle: await bundleWorkflows(config.worker.bundlePath ?? builtBundle()),
+    dataConverter: converter,
     tuning: config.worker,
     waitForNamespace: logger,
     tracing,

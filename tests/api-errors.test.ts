@@ -24,6 +24,7 @@ import {
   startStack,
   submission,
   testConfig,
+  testDataConverter,
   uniqueCreditCode,
   windowOf,
 } from './support/stack.js';
@@ -234,6 +235,7 @@ describe('idempotent submission', () => {
     const client = new Client({
       connection: stack.connection,
       namespace: stack.client.options.namespace,
+      dataConverter: stack.client.options.dataConverter,
       interceptors: {
         workflow: [
           {
@@ -515,7 +517,7 @@ describe('list and pagination', () => {
 
 describe('a dependency that is down', () => {
   it('answers 503 unavailable quickly and records nothing when Temporal cannot be reached; /readyz names temporal', async () => {
-    const temporal = temporalClient(testConfig().temporal, `127.0.0.1:${await freePort()}`);
+    const temporal = temporalClient(testConfig().temporal, `127.0.0.1:${await freePort()}`, testDataConverter());
     const app = await buildApp({ database: stack.database, auth: testConfig().auth, temporal: { ...temporal, taskQueue: stack.taskQueue } });
     try {
       const body = submission();
@@ -540,7 +542,7 @@ describe('a dependency that is down', () => {
 
   it('answers 503 unavailable and records nothing when the Temporal namespace does not exist; /readyz says which', async () => {
     const namespace = `missing-${Date.now()}`;
-    const temporal = temporalClient(testConfig({ TEMPORAL_NAMESPACE: namespace }).temporal, inject('temporalAddress'));
+    const temporal = temporalClient(testConfig({ TEMPORAL_NAMESPACE: namespace }).temporal, inject('temporalAddress'), testDataConverter());
     const app = await buildApp({ database: stack.database, auth: testConfig().auth, temporal: { ...temporal, taskQueue: stack.taskQueue } });
     try {
       const body = submission();

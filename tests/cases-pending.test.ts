@@ -15,7 +15,7 @@ import { type Database, openDatabase } from '../db/client.js';
 import { differences, expectedRows, storedRows } from '../db/reconcile.js';
 import { applicationWorkflow } from '../workflows/application.js';
 import { intakeUpdate, recordQuery } from '../workflows/messages.js';
-import { type Inject, caller, officer, supervisorOf, testConfig, windowOf } from './support/stack.js';
+import { type Inject, caller, officer, supervisorOf, testConfig, windowOf, testDataConverter } from './support/stack.js';
 import { applicationInput, saveTestItem, startTimeSkipping } from './support/items.js';
 
 let env: TestWorkflowEnvironment;
@@ -53,6 +53,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { code: inject('workflowBundleCode') },
+    dataConverter: testDataConverter(),
     activities: createActivities({ db: database.db }),
   });
   running = worker.run();

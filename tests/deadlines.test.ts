@@ -28,7 +28,7 @@ import { WorkingCalendar, chinaDate } from '../workflows/rules/working-days.js';
 import { addLocalDaysOff, calendarSnapshot } from '../db/calendar.js';
 import { efficiency } from '../db/statistics.js';
 import { repeatedSupplements } from '../db/queries.js';
-import { caller, chiefOf, officer, supervisorOf, testConfig, windowOf } from './support/stack.js';
+import { caller, chiefOf, officer, supervisorOf, testConfig, windowOf, testDataConverter } from './support/stack.js';
 import { applicationInput, saveTestItem, startTimeSkipping } from './support/items.js';
 
 let env: TestWorkflowEnvironment;
@@ -47,6 +47,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { code: inject('workflowBundleCode') },
+    dataConverter: testDataConverter(),
     activities: createActivities({ db: database.db }),
   });
   running = worker.run();

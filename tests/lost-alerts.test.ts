@@ -14,6 +14,7 @@ import { decisionUpdate, intakeUpdate, recordQuery } from '../workflows/messages
 import { type GrpcProxy, quietRuntime, startGrpcProxy } from './support/grpc-proxy.js';
 import { chiefOf, officer, windowOf } from './support/people.js';
 import { applicationInput, saveTestItem, startTimeSkipping } from './support/items.js';
+import { testDataConverter } from './support/stack.js';
 import { readModelDifferences } from './support/lost-tasks.js';
 
 quietRuntime();
@@ -38,6 +39,7 @@ beforeAll(async () => {
     connection: native,
     taskQueue,
     workflowBundle: { code: inject('workflowBundleCode') },
+    dataConverter: testDataConverter(),
     activities: createActivities({ db: database.db }),
   });
   running = worker.run();

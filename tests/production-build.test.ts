@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AuthConfig, issueToken } from '../api/auth.js';
 import { freePort } from '../server/temporal.js';
-import { adminOf, submission, windowOf } from './support/stack.js';
+import { TEST_PAYLOAD_KEYS, adminOf, submission, windowOf } from './support/stack.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const AUTH: AuthConfig = { secret: 'onewindow-build-test-secret-0123456789abcdef', issuer: 'onewindow', audience: 'onewindow' };
@@ -52,6 +52,7 @@ describe('the compiled production processes', { timeout: 180_000 }, () => {
       TEMPORAL_NAMESPACE: inject('temporalNamespace'),
       TEMPORAL_TASK_QUEUE: `build-${randomUUID()}`,
       AUTH_JWT_SECRET: AUTH.secret!,
+      PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     };
     // The bundle made ahead carries the tracing interceptors too (workflows/tracing.ts; tests/tracing.test.ts).
     expect(readFileSync(path.join(repoRoot, 'dist', 'workflow-bundle.js'), 'utf8')).toContain('OpenTelemetryInboundInterceptor');
@@ -101,5 +102,17 @@ describe('the compiled production processes', { timeout: 180_000 }, () => {
     // Both stop cleanly on SIGTERM.
     for (const child of [api, worker]) child.kill('SIGTERM');
     expect(await Promise.all([api, worker].map((child) => new Promise((resolve) => child.once('exit', resolve))))).toEqual([0, 0]);
+  });
+
+  it("refuse to start without payload keys, saying which to set: applicants' data in Temporal is encrypted with them", async () => {
+    const env = { DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: inject('temporalAddress'), AUTH_JWT_SECRET: AUTH.secret!, PAYLOAD_KEYS: '', PAYLOAD_KEY_FILE: '' };
+    output = '';
+    const exits = (['worker', 'api'] as const).map((script) => {
+      const child = run(script, env);
+      // 'close': the process has ended and its output has been read.
+      return new Promise((resolve) => child.once('close', resolve));
+    });
+    expect(await Promise.all(exits)).toEqual([1, 1]);
+    expect(output.match(/Set PAYLOAD_KEYS \(id:base64-key, newest last\) or PAYLOAD_KEY_FILE/g), output).toHaveLength(2);
   });
 });

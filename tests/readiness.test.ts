@@ -15,7 +15,7 @@ import { type Database, openDatabase } from '../db/client.js';
 import { createWorker, temporalClient } from '../server/runtime.js';
 import { type DevServer, findTemporalCli, freePort, prepareTemporal, startDevServer } from '../server/temporal.js';
 import { searchAttributes } from '../workflows/messages.js';
-import { createKey, submission, testConfig } from './support/stack.js';
+import { createKey, submission, testConfig, testDataConverter } from './support/stack.js';
 
 let server: DevServer;
 let database: Database;
@@ -44,7 +44,7 @@ interface ErrorBody {
 /** An API on the given namespace of this file's dev server, as `npm run api` builds it. */
 async function apiOn(namespace: string) {
   const config = testConfig({ TEMPORAL_NAMESPACE: namespace });
-  const temporal = temporalClient(config.temporal, server.address);
+  const temporal = temporalClient(config.temporal, server.address, testDataConverter());
   const app = await buildApp({ database, auth: config.auth, temporal: { ...temporal, taskQueue: `readiness-${namespace}` } });
   return {
     app,
@@ -103,6 +103,7 @@ describe('readiness', () => {
       taskQueue: `readiness-${namespace}`,
       db: database.db,
       workflowBundle: { code: inject('workflowBundleCode') },
+      dataConverter: testDataConverter(),
       waitForNamespace: logger,
     });
     worker.catch(() => {}); // awaited below; a failure before then is the test's
@@ -173,7 +174,7 @@ describe('readiness', () => {
     const down = await openDatabase({ url: `postgres://postgres:postgres@127.0.0.1:${await freePort()}/x`, dataDir: '' });
     // This file's own dev server, where 'default' exists.
     const config = testConfig({ TEMPORAL_NAMESPACE: 'default' });
-    const temporal = temporalClient(config.temporal, server.address);
+    const temporal = temporalClient(config.temporal, server.address, testDataConverter());
     const app = await buildApp({ database: down, auth: config.auth, temporal: { ...temporal, taskQueue: 'readiness-db' } });
     try {
       const ready = expectUnavailable(await app.inject({ method: 'GET', url: '/readyz' }));

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
+import { testDataConverter } from './support/stack.js';
 
 const dir = path.join(import.meta.dirname, 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -26,7 +27,8 @@ describe('workflow determinism', () => {
   it.each(files)('replays %s without a non-determinism error', async (file) => {
     const history = historyFromJSON(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
     const results = Worker.runReplayHistories(
-      { workflowBundle: { code: inject('workflowBundleCode') }, replayName: file },
+      // With the codec, as every worker runs: payloads recorded before encryption pass through it.
+      { workflowBundle: { code: inject('workflowBundleCode') }, replayName: file, dataConverter: testDataConverter() },
       [{ workflowId: file, history }],
     );
     for await (const result of results) {

@@ -190,6 +190,9 @@ const TABLE: Row[] = [
   { method: 'GET', route: '/v1/applications', allowed: EVERYONE },
   { method: 'GET', route: '/v1/applications/:no', allowed: ['integrator', ...LEAD, 'supervisor', 'admin'], fixture: readFixture },
   { method: 'GET', route: '/v1/applications/:no/history', allowed: [...LEAD, 'supervisor', 'admin'], fixture: readFixture },
+  // Temporal's remote codec protocol (api/routes/codec.ts): any staff member; what is decoded whole depends on the application.
+  { method: 'POST', route: '/v1/codec/encode', allowed: STAFF, body: () => ({ payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: 'e30=' }] }) },
+  { method: 'POST', route: '/v1/codec/decode', allowed: STAFF, body: () => ({ payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: 'e30=' }] }) },
   { method: 'GET', route: '/v1/applications/:no/documents', allowed: ['integrator', ...LEAD, 'supervisor', 'admin'], fixture: readFixture },
   {
     method: 'GET',

@@ -17,7 +17,7 @@ import { createActivities } from '../activities/index.js';
 import { applicationWorkflow } from '../workflows/application.js';
 import { intakeUpdate, recordQuery } from '../workflows/messages.js';
 import { signIn } from './support/signin.js';
-import { type Stack, officer, startStack, supervisorOf, windowOf } from './support/stack.js';
+import { type Stack, officer, startStack, supervisorOf, windowOf, testDataConverter } from './support/stack.js';
 import { applicationInput, saveTestItem, startTimeSkipping } from './support/items.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -67,6 +67,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { code: inject('workflowBundleCode') },
+    dataConverter: testDataConverter(),
     activities: createActivities({ db: stack.db }),
   });
   running = worker.run();

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../db/client.js';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { bundleWorkflows, createWorker } from '../server/runtime.js';
+import { testDataConverter } from './support/stack.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'onewindow-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,7 +35,7 @@ describe('worker settings', () => {
     expect(printed).toContain(file);
     const bundle = await bundleWorkflows(file);
     const history = historyFromJSON(JSON.parse(readFileSync(path.join(import.meta.dirname, 'histories/all-approve.json'), 'utf8')));
-    await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history)).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: testDataConverter() }, history)).resolves.toBeUndefined();
   });
 
   it('hands the cache size and the thread count to the Temporal worker', async () => {
@@ -51,6 +52,7 @@ describe('worker settings', () => {
       taskQueue: `settings-${process.pid}`,
       db: database.db,
       workflowBundle: { code: inject('workflowBundleCode') },
+      dataConverter: testDataConverter(),
       tuning: config.worker,
     });
     try {

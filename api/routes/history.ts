@@ -6,7 +6,7 @@ import { findApplication } from '../../db/queries.js';
 import { errorBody, notFound } from '../errors.js';
 import { STAFF } from '../auth.js';
 import { requireSight } from '../application-access.js';
-import { maskIdNumber } from '../identity.js';
+import { decodeHistory } from '../temporal-payloads.js';
 import { DEADLINE_ALERTS, TIMELINE_KINDS, timeline } from '../history.js';
 import { applicationNoParams } from '../schemas.js';
 
@@ -56,34 +56,18 @@ export const historyRoutes: FastifyPluginAsyncZod = async (app) => {
       const found = await findApplication(database.db, no);
       if (!found) throw notFound(`Application ${no}`);
       const sight = requireSight(request, found.row, found.reviews);
-      const history = JSON.parse(historyToJSON(await temporal.client.workflow.getHandle(no).fetchHistory())) as {
+      // The payloads are encrypted (server/payload-codec.ts); the applicant's personal data in them (the
+      // workflow's input, updates' arguments, activities' inputs) is masked unless the caller handles it.
+      const raw = JSON.parse(historyToJSON(await temporal.client.workflow.getHandle(no).fetchHistory())) as {
         events?: Parameters<typeof timeline>[0]['events'];
       };
+      const history = await decodeHistory(temporal.client, raw, { masked: sight !== 'whole' });
       const temporalUiUrl = temporal.uiUrl
         ? `${temporal.uiUrl}/namespaces/${temporal.client.options.namespace}/workflows/${encodeURIComponent(no)}`
         : null;
-      // The history carries the applicant's number in the workflow's input: masked unless the caller handles it.
-      const events = sight === 'whole' ? history.events : maskIn(history.events, found.row.applicant.idNumber);
       return request.query.format === 'timeline'
         ? { applicationNo: no, temporalUiUrl, timeline: timeline(history, [found.row, ...found.reviews]) }
-        : { applicationNo: no, temporalUiUrl, events };
+        : { applicationNo: no, temporalUiUrl, events: history.events };
     },
   );
 };
-
-/** Masks the number wherever it appears, also inside payloads, whose data is base64 of JSON. */
-function maskIn<T>(events: T, idNumber: string): T {
-  const masked = maskIdNumber(idNumber);
-  const walk = (value: unknown): unknown => {
-    if (typeof value === 'string') return value.replaceAll(idNumber, masked);
-    if (Array.isArray(value)) return value.map(walk);
-    if (!value || typeof value !== 'object') return value;
-    const fields = value as Record<string, unknown>;
-    if (fields.metadata && typeof fields.data === 'string') {
-      const text = Buffer.from(fields.data, 'base64').toString('utf8');
-      return text.includes(idNumber) ? { ...fields, data: Buffer.from(text.replaceAll(idNumber, masked)).toString('base64') } : fields;
-    }
-    return Object.fromEntries(Object.entries(fields).map(([key, field]) => [key, walk(field)]));
-  };
-  return walk(events) as T;
-}

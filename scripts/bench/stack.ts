@@ -21,6 +21,7 @@ import { createScratchDatabase } from '../../db/scratch.js';
 import { ensureNamespace, findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../../server/temporal.js';
 import { waitForTemporal } from '../../api/readiness.js';
 import { ensureTemporalServer, freePorts, setupSchemas, startTemporalServer, storeOf } from '../cluster/temporal-server.js';
+import { dataConverter, freshKeyList, payloadKeys } from '../../server/payload-codec.js';
 
 export const DEPARTMENTS = ['market_regulation', 'taxation', 'public_security', 'human_resources', 'housing_fund'];
 export const root = path.resolve(import.meta.dirname, '../..');
@@ -129,7 +130,10 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
   await registerSearchAttributes(connection, 'default');
   const notReady = await waitForTemporal(connection, 'default', { timeoutMs: 30_000 });
   if (notReady.length > 0) throw new Error(`Temporal is not ready: ${notReady.join('; ')}`);
-  const client = new Client({ connection });
+  // The run's own payload key, shared with the worker and the API it spawns.
+  const payloadKeyList = options.env?.PAYLOAD_KEYS ?? freshKeyList();
+  const converter = dataConverter(payloadKeys({ dataDir: out, payloadKeys: { list: payloadKeyList } }, { localKeyFile: false }));
+  const client = new Client({ connection, dataConverter: converter });
 
   // The worker reads the bundle made ahead, as production does (npm run build:workflows).
   const bundle = path.join(out, 'workflow-bundle.js');
@@ -141,6 +145,7 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
     DATABASE_URL: scratch.url,
     TEMPORAL_ADDRESS: temporal.address,
     AUTH_JWT_SECRET: secret,
+    PAYLOAD_KEYS: payloadKeyList,
     PORT: String(apiPort),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
@@ -268,6 +273,8 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
     /** The Temporal server's version, as it names itself. */
     temporalVersion: temporal.version,
     client,
+    /** The client's and the spawned worker's data converter (server/payload-codec.ts), for a worker of the bench's own. */
+    dataConverter: converter,
     call,
     bearer,
     integrator,

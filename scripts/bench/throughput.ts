@@ -120,7 +120,12 @@ for (const kind of KINDS) {
   stack = await startBenchStack({ profile: values.profile, temporal: kind });
   servers.push(`${kind}: ${stack.temporalVersion}`);
   const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
-  const ceilingWorker = await Worker.create({ connection: nativeConnection, taskQueue: 'bench-ceiling', workflowBundle: ceilingBundle });
+  const ceilingWorker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue: 'bench-ceiling',
+    dataConverter: stack.dataConverter,
+    workflowBundle: ceilingBundle,
+  });
   const ceilingRunning = ceilingWorker.run();
   for (const k of KS) {
     const item = await stack.benchItem(k);

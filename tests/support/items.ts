@@ -13,6 +13,7 @@ import { itemDefinition, requiredMaterials } from '../../db/item-definition.js';
 import { registerSearchAttributes } from '../../server/temporal.js';
 import type { ApplicationInput } from '../../workflows/messages.js';
 import { uniqueIdNumber } from './people.js';
+import { testDataConverter } from './stack.js';
 
 /**
  * A promised item of market regulation, or a joint one when several departments review it, one step
@@ -59,6 +60,7 @@ export async function applicationInput(db: Db, itemCode: string, centreCode = '4
 /** The Java time-skipping test server from .tools/, with OneWindow's search attributes. */
 export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
+    client: { dataConverter: testDataConverter() },
     server: { executable: { type: 'existing-path', path: path.resolve(import.meta.dirname, '../../.tools/py/bin/temporal-test-server') } },
   });
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');

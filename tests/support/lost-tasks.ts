@@ -34,6 +34,7 @@ import {
 } from '../../workflows/messages.js';
 import { findTemporalCli, freePort, registerSearchAttributes, startDevServer, type DevServer } from '../../server/temporal.js';
 import { type GrpcProxy, quietRuntime, startGrpcProxy } from './grpc-proxy.js';
+import { testDataConverter } from './stack.js';
 import { applicationInput } from './items.js';
 import { chiefOf, officer, windowOf } from './people.js';
 
@@ -113,7 +114,8 @@ export async function startLossyStack() {
   let server: DevServer = await startDevServer(serverOptions);
   const connection = await Connection.connect({ address: server.address });
   await registerSearchAttributes(connection, 'default');
-  const client = new Client({ connection });
+  const converter = testDataConverter();
+  const client = new Client({ connection, dataConverter: converter });
   const database: Database = await openDatabase({ url: inject('databaseUrl'), dataDir: '' });
   // Each test has a task queue of its own (see nextTest), so no worker of another test takes its tasks.
   let taskQueue = `lost-tasks-${randomUUID()}`;
@@ -128,6 +130,7 @@ export async function startLossyStack() {
       connection: native,
       taskQueue,
       workflowBundle: { code: inject('workflowBundleCode') },
+      dataConverter: converter,
       activities: options.wrap ? options.wrap(real) : real,
       // A worker cut off from the server gives its sticky tasks back within a second.
       stickyQueueScheduleToStartTimeout: '1 second',
@@ -184,7 +187,7 @@ export async function startLossyStack() {
       interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 1 }))],
     });
     try {
-      await new Client({ connection: own }).workflow.getHandle(handle.workflowId).executeUpdate(update, { args: [arg] });
+      await new Client({ connection: own, dataConverter: converter }).workflow.getHandle(handle.workflowId).executeUpdate(update, { args: [arg] });
       return 'answered';
     } catch {
       return 'lost';

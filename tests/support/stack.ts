@@ -16,6 +16,7 @@ import { type Database, type Db, openDatabase } from '../../db/client.js';
 import type { SignInConfig } from '../../api/session.js';
 import { loadConfig } from '../../server/config.js';
 import { type LocalIdp, startLocalIdp } from '../../server/local-idp.js';
+import { dataConverter, payloadKeys } from '../../server/payload-codec.js';
 import { createWorker, temporalClient } from '../../server/runtime.js';
 import { freePort } from '../../server/temporal.js';
 
@@ -63,6 +64,9 @@ export function sharedTemporal(): { address: string; namespace: string } {
   return { address: inject('temporalAddress'), namespace: inject('temporalNamespace') };
 }
 
+/** The test run's payload key; production reads PAYLOAD_KEYS or PAYLOAD_KEY_FILE (server/payload-codec.ts). */
+export const TEST_PAYLOAD_KEYS = 'test-1:kxP/eGs6gFouHB1pNkZeCiSp6fzAzXVFL9MrM/H5NqE=';
+
 export function testConfig(env: Record<string, string> = {}) {
   const temporal = sharedTemporal();
   return loadConfig({
@@ -70,8 +74,14 @@ export function testConfig(env: Record<string, string> = {}) {
     TEMPORAL_NAMESPACE: temporal.namespace,
     DATABASE_URL: inject('databaseUrl'),
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     ...env,
   });
+}
+
+/** The data converter of every test's clients and workers, as production's: payloads encrypted with the test key. */
+export function testDataConverter(env: Record<string, string> = {}) {
+  return dataConverter(payloadKeys(testConfig(env), { localKeyFile: false }));
 }
 
 /** Creates an integrator key straight in the database (the API's POST /v1/integrators does the same). */
@@ -100,7 +110,8 @@ export async function startStack(
   const address = inject('temporalAddress');
   const taskQueue = `test-${randomUUID()}`;
   const database = await openDatabase({ url: config.databaseUrl, dataDir: '' });
-  const temporal = temporalClient(config.temporal, address);
+  const converter = testDataConverter();
+  const temporal = temporalClient(config.temporal, address, converter);
   const workers: RunningWorker[] = [];
 
   async function startWorker(wrap?: (real: Activities) => Activities): Promise<RunningWorker> {
@@ -111,6 +122,7 @@ export async function startStack(
       taskQueue,
       db: database.db,
       workflowBundle: { code: inject('workflowBundleCode') },
+      dataConverter: converter,
       activities: wrap ? wrap(real) : real,
     });
     const running = worker.run();
