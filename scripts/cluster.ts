@@ -6,7 +6,10 @@
  * migrates and seeds OneWindow's database, then runs the compiled worker and API processes (several of
  * each with --workers / --apis) until Ctrl+C, which stops them in order.
  *
- *   npm run cluster -- [--workers 2] [--apis 2] [--shards 4] [--no-build]
+ *   npm run cluster -- [--workers 2] [--apis 2] [--shards 4] [--no-build | --from-sources]
+ *
+ * `--from-sources` runs the processes from the sources with tsx (what the test does, which must not
+ * rebuild dist/ under another test's feet); `--no-build` reuses dist/ when it is there.
  *
  * Environment: DATABASE_URL (OneWindow's database, created when missing; default
  * postgres://postgres:postgres@127.0.0.1:5432/onewindow), TEMPORAL_STORE_URL (the PostgreSQL server for
@@ -25,8 +28,8 @@ import { seedCatalogue } from '../db/seed.js';
 import { loadConfig } from '../server/config.js';
 import { dataConverter, payloadKeys } from '../server/payload-codec.js';
 import { authConfig, createLogger, temporalClient } from '../server/runtime.js';
-import { ensureNamespace, prepareTemporal } from '../server/temporal.js';
-import { defaultPorts, ensureTemporalServer, setupSchemas, startTemporalServer, storeOf } from './cluster/temporal-server.js';
+import { ensureNamespace, prepareTemporal, stopChild } from '../server/temporal.js';
+import { ensureTemporalServer, portsFrom, setupSchemas, startTemporalServer, storeOf } from './cluster/temporal-server.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,6 +37,7 @@ const { values: args } = parseArgs({
     apis: { type: 'string', default: '1' },
     shards: { type: 'string', default: process.env.TEMPORAL_HISTORY_SHARDS ?? '4' },
     'no-build': { type: 'boolean', default: false },
+    'from-sources': { type: 'boolean', default: false },
   },
 });
 const count = (name: string, value: string) => {
@@ -67,13 +71,13 @@ say(`Temporal's store ${store.database} and visibility ${store.visibilityDatabas
 await createDatabaseIfMissing(databaseUrl);
 
 // 3. The server, the namespace and OneWindow's search attributes.
-const frontendPort = Number(process.env.TEMPORAL_FRONTEND_PORT ?? defaultPorts.frontend);
+const ports = portsFrom(process.env);
 const server = await startTemporalServer({
   build,
   store,
   historyShards: shards,
   logFile: path.join(dir, 'temporal.log'),
-  ports: { ...defaultPorts, frontend: frontendPort },
+  ports,
   metricsAddress: process.env.TEMPORAL_METRICS_ADDRESS,
 });
 const stopAll: Array<() => Promise<unknown>> = [() => server.stop()];
@@ -96,7 +100,8 @@ try {
   await database.close();
 
   // 5. The compiled processes.
-  if (!args['no-build'] || !existsSync(path.join(root, 'dist', 'server', 'api.js'))) {
+  const fromSources = args['from-sources'];
+  if (!fromSources && (!args['no-build'] || !existsSync(path.join(root, 'dist', 'server', 'api.js')))) {
     execFileSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'build.ts')], { stdio: 'inherit' });
   }
   // Without an identity provider's keys, staff tokens are signed with the data folder's local secret (npm run token).
@@ -111,7 +116,10 @@ try {
   const children: ChildProcess[] = [];
   const run = (name: string, script: string, extra: NodeJS.ProcessEnv) => {
     const out = openSync(path.join(dir, `${name}.log`), 'a');
-    const child = spawn(process.execPath, ['--enable-source-maps', path.join(root, 'dist', 'server', script)], {
+    const program = fromSources
+      ? [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'server', script.replace('.js', '.ts'))]
+      : ['--enable-source-maps', path.join(root, 'dist', 'server', script)];
+    const child = spawn(process.execPath, program, {
       stdio: ['ignore', out, out],
       env: { ...env, ...extra },
     });
@@ -122,7 +130,8 @@ try {
   for (let i = 1; i <= workers; i++) run(`worker-${i}`, 'worker.js', {});
   const basePort = config.port;
   for (let i = 1; i <= apis; i++) run(`api-${i}`, 'api.js', { PORT: String(basePort + i - 1) });
-  stopAll.unshift(...children.map((child) => () => stopChild(child)));
+  // A worker drains for up to 30 s (shutdownForceTime): give it 40.
+  stopAll.unshift(...children.map((child) => () => stopChild(child, 40_000)));
   await Promise.all(Array.from({ length: apis }, (_, i) => waitForReady(`http://127.0.0.1:${basePort + i}`)));
   console.log(
     [
@@ -181,16 +190,4 @@ async function waitForReady(base: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`${base}/readyz did not answer 200 within 90 s (see ${dir}/api-N.log)`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 40_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

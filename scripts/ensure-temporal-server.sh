@@ -11,6 +11,7 @@ cache=${ONEWINDOW_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/onewindow}/temporal
 ready() { [[ -x $cache/bin/temporal-server && -x $cache/bin/temporal-sql-tool && -d $cache/schema/postgresql/v12 ]]; }
 if ready; then echo "$cache"; exit 0; fi
 
+[[ -x /usr/local/go/bin/go ]] && ! command -v go >/dev/null && export PATH="/usr/local/go/bin:$PATH"
 command -v go >/dev/null || { echo "Go is needed to build the Temporal server (apt-get install golang, or https://go.dev/dl)" >&2; exit 1; }
 mkdir -p "$cache"
 # Two runs at once (CI and a developer, say) build once: the second waits for the first.

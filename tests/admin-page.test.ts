@@ -164,7 +164,7 @@ describe('the administration page', () => {
     // In English too, the language being the workstation's choice.
     await testid(page, 'lang-switch').click();
     await expect.poll(() => page.locator('#nav').textContent()).toContain('Change log');
-    expect(await page.locator('main h2').textContent()).toBe('Change log');
+    await expect.poll(() => page.locator('main h2').textContent()).toBe('Change log');
     await testid(page, 'lang-switch').click();
   });
 

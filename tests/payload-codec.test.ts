@@ -19,7 +19,7 @@ import { EncryptionCodec, type JsonPayload, PayloadKeyError, dataConverter, fres
 import { applicationWorkflow } from '../workflows/application.js';
 import { intakeUpdate } from '../workflows/messages.js';
 import { applicationInput, saveTestItem } from './support/items.js';
-import { type Stack, officer, startStack, submission, supervisorOf, uniqueIdNumber, windowOf } from './support/stack.js';
+import { type Stack, officer, sharedTemporal, startStack, submission, supervisorOf, uniqueIdNumber, windowOf } from './support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -117,14 +117,14 @@ describe('keys', () => {
     const input = await applicationInput(stack.db, itemCode);
     const taskQueue = `rotation-${randomUUID()}`;
     // Written while a was the only key.
-    const before = new Client({ connection: stack.connection, dataConverter: dataConverter(keysOf(a)) });
+    const before = new Client({ connection: stack.connection, namespace: sharedTemporal().namespace, dataConverter: dataConverter(keysOf(a)) });
     const handle = await before.workflow.start(applicationWorkflow, { workflowId: input.applicationNo, taskQueue, args: [input] });
     // Then b is added, newest last: the worker and the client now hold both.
     const both = dataConverter(keysOf(`${a},${b}`));
     expect(keysOf(`${a},${b}`).current).toBe('b');
-    const native = await NativeConnection.connect({ address: inject('temporalAddress') });
-    const worker = await Worker.create({ connection: native, taskQueue, workflowBundle: { code: inject('workflowBundleCode') }, dataConverter: both, activities: createActivities({ db: stack.db }) });
-    const after = new Client({ connection: stack.connection, dataConverter: both });
+    const native = await NativeConnection.connect({ address: sharedTemporal().address });
+    const worker = await Worker.create({ connection: native, namespace: sharedTemporal().namespace, taskQueue, workflowBundle: { code: inject('workflowBundleCode') }, dataConverter: both, activities: createActivities({ db: stack.db }) });
+    const after = new Client({ connection: stack.connection, namespace: sharedTemporal().namespace, dataConverter: both });
     await worker.runUntil(async () => {
       const state = await after.workflow
         .getHandle(handle.workflowId)
@@ -146,10 +146,11 @@ describe('keys', () => {
     const taskQueue = `missing-key-${randomUUID()}`;
     const lost = await applicationInput(stack.db, itemCode);
     // Written under a key the worker was never given.
-    await new Client({ connection: stack.connection, dataConverter: dataConverter(keysOf(a)) }).workflow.start(applicationWorkflow, { workflowId: lost.applicationNo, taskQueue, args: [lost] });
-    const native = await NativeConnection.connect({ address: inject('temporalAddress') });
+    await new Client({ connection: stack.connection, namespace: sharedTemporal().namespace, dataConverter: dataConverter(keysOf(a)) }).workflow.start(applicationWorkflow, { workflowId: lost.applicationNo, taskQueue, args: [lost] });
+    const native = await NativeConnection.connect({ address: sharedTemporal().address });
     const worker = await Worker.create({
       connection: native,
+      namespace: sharedTemporal().namespace,
       taskQueue,
       workflowBundle: { code: inject('workflowBundleCode') },
       dataConverter: stack.client.options.dataConverter,
@@ -200,7 +201,7 @@ describe('the codec endpoint for the Temporal UI and CLI', () => {
     (who ? stack.as(who) : stack.app.inject.bind(stack.app))({
       method: 'POST',
       url: '/v1/codec/decode',
-      headers: { 'x-namespace': 'default', ...headers },
+      headers: { 'x-namespace': sharedTemporal().namespace, ...headers },
       payload: { payloads },
     });
 

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AuthConfig, issueToken } from '../api/auth.js';
 import { freePort } from '../server/temporal.js';
 import { workerTracing } from '../server/tracing.js';
-import { adminOf, submission, windowOf } from './support/stack.js';
+import { TEST_PAYLOAD_KEYS, adminOf, sharedTemporal, submission, windowOf } from './support/stack.js';
 
 try {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -113,9 +113,11 @@ describe('traces over OTLP', { timeout: 180_000 }, () => {
     writeFileSync(bundle, inject('workflowBundleCode'));
     const env = {
       DATABASE_URL: inject('databaseUrl'),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_ADDRESS: sharedTemporal().address,
+      TEMPORAL_NAMESPACE: sharedTemporal().namespace,
       TEMPORAL_TASK_QUEUE: `tracing-${randomUUID()}`,
       AUTH_JWT_SECRET: AUTH.secret!,
+      PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
       // The general endpoint: the exporter posts to its /v1/traces.
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`,
       OTEL_BSP_SCHEDULE_DELAY: '200',
@@ -190,9 +192,9 @@ describe('traces over OTLP', { timeout: 180_000 }, () => {
 
     // The trace travels in the history's headers, and is all that tracing adds to it: without it the
     // history replays as an untraced workflow runs (workflows/tracing.ts passes straight through).
-    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    const connection = await Connection.connect({ address: sharedTemporal().address });
     try {
-      const history = await new Client({ connection }).workflow.getHandle(no).fetchHistory();
+      const history = await new Client({ connection, namespace: sharedTemporal().namespace }).workflow.getHandle(no).fetchHistory();
       const events = history.events!;
       const started = events[0].workflowExecutionStartedEventAttributes!;
       expect(Object.keys(started.header?.fields ?? {})).toContain(TRACE_HEADER);

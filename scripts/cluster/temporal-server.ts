@@ -116,6 +116,14 @@ export const defaultPorts: ServerPorts = {
   workerMembership: 6939,
 };
 
+/** The template's variable of a port: TEMPORAL_HISTORY_MEMBERSHIP_PORT for historyMembership. */
+export const portVariable = (name: string) => `TEMPORAL_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_PORT`;
+
+/** The default ports, each overridden by its variable in `env`. */
+export function portsFrom(env: NodeJS.ProcessEnv): ServerPorts {
+  return Object.fromEntries(Object.entries(defaultPorts).map(([name, port]) => [name, Number(env[portVariable(name)] ?? port)])) as unknown as ServerPorts;
+}
+
 /**
  * Free ports for every service, so that a test's server disturbs nothing else on the machine. Below
  * 32768: the server keeps its membership ports in a smallint column (an ephemeral port such as 44455
@@ -175,15 +183,7 @@ export async function startTemporalServer(options: {
     TEMPORAL_VISIBILITY_DB: store.visibilityDatabase,
     TEMPORAL_HISTORY_SHARDS: String(options.historyShards ?? 4),
     TEMPORAL_DYNAMIC_CONFIG: dynamicConfigFile,
-    TEMPORAL_FRONTEND_PORT: String(ports.frontend),
-    TEMPORAL_FRONTEND_HTTP_PORT: String(ports.frontendHttp),
-    TEMPORAL_FRONTEND_MEMBERSHIP_PORT: String(ports.frontendMembership),
-    TEMPORAL_HISTORY_PORT: String(ports.history),
-    TEMPORAL_HISTORY_MEMBERSHIP_PORT: String(ports.historyMembership),
-    TEMPORAL_MATCHING_PORT: String(ports.matching),
-    TEMPORAL_MATCHING_MEMBERSHIP_PORT: String(ports.matchingMembership),
-    TEMPORAL_WORKER_PORT: String(ports.worker),
-    TEMPORAL_WORKER_MEMBERSHIP_PORT: String(ports.workerMembership),
+    ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [portVariable(name), String(port)])),
     ...(options.metricsAddress ? { TEMPORAL_METRICS_ADDRESS: options.metricsAddress } : {}),
   };
   const address = `127.0.0.1:${ports.frontend}`;
