@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AuthConfig, issueToken } from '../api/auth.js';
 import { freePort } from '../server/temporal.js';
 import { workerTracing } from '../server/tracing.js';
-import { TEST_PAYLOAD_KEYS, adminOf, sharedTemporal, submission, windowOf } from './support/stack.js';
+import { TEST_PAYLOAD_KEYS, adminOf, sharedTemporal, submission, testDataConverter, windowOf } from './support/stack.js';
 
 try {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -202,9 +202,9 @@ describe('traces over OTLP', { timeout: 180_000 }, () => {
       expect(activities.length).toBeGreaterThan(0);
       for (const e of activities) expect(Object.keys(e.activityTaskScheduledEventAttributes!.header?.fields ?? {})).toContain(TRACE_HEADER);
       const workflowBundle = { code: inject('workflowBundleCode') };
-      await expect(Worker.runReplayHistory({ workflowBundle, ...workerTracing(undefined) }, history, no)).resolves.toBeUndefined();
+      await expect(Worker.runReplayHistory({ workflowBundle, dataConverter: testDataConverter(), ...workerTracing(undefined) }, history, no)).resolves.toBeUndefined();
       delete started.header!.fields![TRACE_HEADER];
-      await expect(Worker.runReplayHistory({ workflowBundle, ...workerTracing(undefined) }, history, no)).resolves.toBeUndefined();
+      await expect(Worker.runReplayHistory({ workflowBundle, dataConverter: testDataConverter(), ...workerTracing(undefined) }, history, no)).resolves.toBeUndefined();
     } finally {
       await connection.close();
     }
