@@ -13,7 +13,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { issueToken } from '../api/auth.js';
 import { type ItemDefinition, requiredMaterials } from '../db/item-definition.js';
-import { ensureTemporalServer, freePorts, portVariable } from '../scripts/cluster/temporal-server.js';
+import { ensureTemporalServer, freePorts, portVariable, setupSchemas, storeOf } from '../scripts/cluster/temporal-server.js';
 import { adminOf, chiefOf, submission, windowOf } from './support/people.js';
 
 const DEPARTMENTS = ['market_regulation', 'taxation', 'public_security', 'human_resources', 'housing_fund'];
@@ -125,5 +125,20 @@ describe('npm run cluster', () => {
         socket.once('error', () => resolve(false));
       });
     expect(await Promise.all([apiPort, apiPort + 1, ports.frontend].map(listening))).toEqual([false, false, false]);
+
+    // An upgrade runs the schema step again: it applies only what the databases lack, here nothing.
+    const versions = async () => {
+      const found = [];
+      for (const name of [names.temporal, `${names.temporal}_visibility`]) {
+        const client = new pg.Client({ connectionString: withDatabase(name) });
+        await client.connect();
+        found.push((await client.query<{ v: string }>('select curr_version as v from schema_version').finally(() => client.end())).rows[0].v);
+      }
+      return found;
+    };
+    const before = await versions();
+    expect(before.every((v) => /^1\.\d+$/.test(v)), before.join()).toBe(true);
+    await setupSchemas(ensureTemporalServer(), { ...storeOf(inject('databaseUrl')), database: names.temporal, visibilityDatabase: `${names.temporal}_visibility` });
+    expect(await versions()).toEqual(before);
   }, 300_000);
 });
