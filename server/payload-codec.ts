@@ -11,6 +11,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
+import proto from '@temporalio/proto';
 import type { Config } from './config.js';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
@@ -57,7 +58,8 @@ export class EncryptionCodec implements PayloadCodec {
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       // The key id is authenticated with the data: a payload relabelled with another id fails to decrypt.
       cipher.setAAD(Buffer.from(id));
-      const plain = Buffer.from(JSON.stringify(payloadToJson(payload)));
+      // The whole payload, its metadata (the encoding) included, as Temporal's own protobuf message.
+      const plain = ProtoPayload.encode(payload).finish();
       const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
       return { metadata: { encoding: encodeText(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: encodeText(id) }, data };
     });
@@ -76,7 +78,8 @@ export class EncryptionCodec implements PayloadCodec {
         decipher.setAAD(Buffer.from(id));
         decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
         const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
-        return payloadFromJson(JSON.parse(plain.toString('utf8')) as JsonPayload);
+        const { metadata, data: inner } = ProtoPayload.decode(plain);
+        return { metadata, data: inner };
       } catch {
         throw new PayloadKeyError(id, `A payload encrypted with key "${id}" does not decrypt with the key configured as "${id}": it is another key; configure the one it was written with`);
       }
@@ -105,6 +108,7 @@ export function payloadFromJson(json: JsonPayload): Payload {
   return { metadata, data: new Uint8Array(Buffer.from(json.data ?? '', 'base64')) };
 }
 
+const ProtoPayload = proto.temporal.api.common.v1.Payload;
 const encodeText = (text: string) => new Uint8Array(Buffer.from(text));
 const decodeText = (bytes: Uint8Array | null | undefined) => (bytes ? Buffer.from(bytes).toString('utf8') : undefined);
 
