@@ -13,6 +13,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import proto from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { signInOverHttp } from './support/signin.js';
 import { createActivities } from '../activities/index.js';
 import { loadConfig } from '../server/config.js';
 import { EncryptionCodec, type JsonPayload, PayloadKeyError, dataConverter, freshKeyList, payloadFromJson, payloadKeys, payloadToJson } from '../server/payload-codec.js';
@@ -23,7 +24,8 @@ import { type Stack, officer, sharedTemporal, startStack, submission, supervisor
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  // Listening, with the local identity provider: the Temporal UI's path signs in and sends the session cookie.
+  stack = await startStack({ signIn: true });
 });
 afterAll(() => stack?.close());
 
@@ -242,6 +244,26 @@ describe('the codec endpoint for the Temporal UI and CLI', () => {
     expect(res.statusCode).toBe(500);
     expect(res.json().error.code).toBe('payload_key_missing');
     expect(res.json().error.message).toMatch(/key "elsewhere-2026", which this process does not have: add it to PAYLOAD_KEYS/);
+  });
+
+  it("decodes for the Temporal UI's cross-origin call that carries a signed-in window's session cookie", async () => {
+    const { no, applicant } = await submit();
+    const input = await startedInput(rawClient().workflow.getHandle(no));
+    const { jar } = await signInOverHttp(stack.baseUrl, windowOf('market_regulation'), '/workstation');
+    expect(jar.cookies.get('ow_session')).toBeTruthy();
+    // As the UI's fetch with credentials sends it: its own origin, the cookie, no CSRF token.
+    const call = (cookie?: string) =>
+      fetch(`${stack.baseUrl}/v1/codec/decode`, {
+        method: 'POST',
+        headers: { origin: 'http://localhost:8233', 'content-type': 'application/json', 'x-namespace': sharedTemporal().namespace, ...(cookie ? { cookie } : {}) },
+        body: JSON.stringify({ payloads: [input] }),
+      });
+    const res = await call(jar.header());
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
+    expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(valueOf(((await res.json()) as { payloads: JsonPayload[] }).payloads[0]).applicant).toMatchObject(applicant);
+    expect((await call()).status).toBe(401);
   });
 
   it("answers the Temporal UI's preflight for its origin, with credentials, and no other origin", async () => {
