@@ -2,9 +2,10 @@
  * `npm run cluster`: OneWindow as production runs it, on one machine. Builds the pinned Temporal
  * server once (scripts/ensure-temporal-server.sh), sets up its store and visibility databases on a
  * PostgreSQL server with the server's own sql tool, starts it on scripts/cluster/temporal.yaml,
- * creates the namespace, registers OneWindow's search attributes and waits until they are usable,
- * migrates and seeds OneWindow's database, then runs the compiled worker and API processes (several of
- * each with --workers / --apis) until Ctrl+C, which stops them in order.
+ * creates the namespace with its retention and Temporal's archival enabled, registers OneWindow's
+ * search attributes and waits until they are usable, migrates and seeds OneWindow's database, then
+ * runs the compiled worker and API processes (several of each with --workers / --apis) until Ctrl+C,
+ * which stops them in order.
  *
  *   npm run cluster -- [--workers 2] [--apis 2] [--shards 4] [--no-build | --from-sources]
  *
@@ -15,6 +16,8 @@
  * postgres://postgres:postgres@127.0.0.1:5432/onewindow), TEMPORAL_STORE_URL (the PostgreSQL server for
  * Temporal's databases; default DATABASE_URL's server), TEMPORAL_STORE_DB / TEMPORAL_VISIBILITY_DB,
  * TEMPORAL_HISTORY_SHARDS (4, fixed once the store exists), TEMPORAL_RETENTION_DAYS (30),
+ * TEMPORAL_ARCHIVAL_URI (s3://bucket/prefix, with TEMPORAL_ARCHIVAL_S3_REGION, _ENDPOINT, _PATH_STYLE)
+ * or TEMPORAL_ARCHIVAL_DIR (default DATA_DIR/cluster/archival) where closed workflows are archived,
  * TEMPORAL_FRONTEND_PORT (7233), PORT (3000; the n-th API listens on PORT + n - 1), and everything the
  * API and worker read (README, "Configuration").
  */
@@ -28,8 +31,8 @@ import { seedCatalogue } from '../db/seed.js';
 import { loadConfig } from '../server/config.js';
 import { dataConverter, payloadKeys } from '../server/payload-codec.js';
 import { authConfig, createLogger, temporalClient } from '../server/runtime.js';
-import { ensureNamespace, prepareTemporal, stopChild } from '../server/temporal.js';
-import { ensureTemporalServer, portsFrom, setupSchemas, startTemporalServer, storeOf } from './cluster/temporal-server.js';
+import { configureNamespace, prepareTemporal, stopChild } from '../server/temporal.js';
+import { archivalUris, archiveFrom, ensureTemporalServer, portsFrom, setupSchemas, startTemporalServer, storeOf } from './cluster/temporal-server.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -48,6 +51,8 @@ const count = (name: string, value: string) => {
 const workers = count('workers', args.workers);
 const apis = count('apis', args.apis);
 const shards = count('shards', args.shards);
+const retentionDays = Number(process.env.TEMPORAL_RETENTION_DAYS || 30);
+if (!Number.isInteger(retentionDays) || retentionDays < 1) throw new Error('TEMPORAL_RETENTION_DAYS must be a whole number of days from 1');
 
 const root = path.resolve(import.meta.dirname, '..');
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/onewindow';
@@ -72,6 +77,7 @@ await createDatabaseIfMissing(databaseUrl);
 
 // 3. The server, the namespace and OneWindow's search attributes.
 const ports = portsFrom(process.env);
+const archive = archiveFrom(process.env, path.join(dir, 'archival'));
 const server = await startTemporalServer({
   build,
   store,
@@ -79,14 +85,20 @@ const server = await startTemporalServer({
   logFile: path.join(dir, 'temporal.log'),
   ports,
   metricsAddress: process.env.TEMPORAL_METRICS_ADDRESS,
+  archive,
 });
 const stopAll: Array<() => Promise<unknown>> = [() => server.stop()];
 process.once('exit', () => void server.kill());
 try {
-  const retentionDays = Number(process.env.TEMPORAL_RETENTION_DAYS ?? 30);
   const namespace = config.temporal.namespace;
   say(`Temporal server ${server.address} (pid ${server.pid()}, ${shards} history shards, log ${path.join(dir, 'temporal.log')})`);
-  say(`namespace ${namespace}: ${await ensureNamespace(server.address, namespace, retentionDays)} (retention ${retentionDays} days)`);
+  const wanted = archivalUris(archive);
+  const { outcome, settings } = await configureNamespace(server.address, namespace, { retention: `${retentionDays} days`, archival: wanted });
+  const archival = (kind: 'history' | 'visibility') => `${kind} archival ${settings[kind].enabled ? 'enabled' : 'disabled'} into ${settings[kind].uri || '(none)'}`;
+  say(`namespace ${namespace}: ${outcome} (retention ${days(settings.retentionMs)}; ${archival('history')}; ${archival('visibility')})`);
+  for (const kind of ['history', 'visibility'] as const) {
+    if (settings[kind].uri !== wanted[kind]) say(`namespace ${namespace} keeps its ${kind} archival URI ${settings[kind].uri}, not ${wanted[kind]}: Temporal never changes one`);
+  }
   // Without keys of the operator's, the data folder's local key file (made once, as `npm start` does).
   const converter = dataConverter(payloadKeys(config, { localKeyFile: true }));
   const temporal = temporalClient(config.temporal, server.address, converter);
@@ -139,6 +151,7 @@ try {
       `OneWindow is running on a Temporal cluster: ${workers} worker(s), ${apis} API process(es).`,
       ...Array.from({ length: apis }, (_, i) => `  API ${i + 1}:       http://localhost:${basePort + i}/v1/applications  (/docs, /readyz)`),
       `  Temporal:    ${server.address} (namespace ${namespace}); temporal --address ${server.address} workflow list`,
+      `  Archive:     ${archive} (past retention: temporal workflow list --archived --query "WorkflowId = '…'")`,
       `  Databases:   ${databaseUrl.replace(/:[^:@/]+@/, ':…@')} (OneWindow), ${store.database} + ${store.visibilityDatabase} (Temporal)`,
       `  Logs:        ${dir}/{temporal,worker-N,api-N}.log`,
       '  A token:     npm run token -- 450000-supervisor',
@@ -165,6 +178,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.exit(0);
     })();
   });
+}
+
+/** A retention as the operator set it: whole days, else seconds. */
+function days(ms: number): string {
+  return ms % 86_400_000 === 0 ? `${ms / 86_400_000} days` : `${ms / 1000} s`;
 }
 
 async function createDatabaseIfMissing(url: string): Promise<void> {

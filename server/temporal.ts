@@ -4,7 +4,9 @@ import { accessSync, constants, existsSync, mkdirSync, openSync, readFileSync } 
 import net from 'node:net';
 import path from 'node:path';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time.js';
+import type { Duration } from '@temporalio/common';
+import { msToTs, tsToMs } from '@temporalio/common/lib/time.js';
+import proto from '@temporalio/proto';
 import { isMissingNamespace } from '../api/errors.js';
 import { waitForTemporal } from '../api/readiness.js';
 import { searchAttributes } from '../workflows/messages.js';
@@ -145,31 +147,115 @@ export async function ensureNamespace(address: string, namespace: string, retent
     try {
       await connection.workflowService.describeNamespace({ namespace });
     } catch {
-      try {
-        await connection.workflowService.registerNamespace({
-          namespace,
-          description: 'OneWindow: every application, its reviews and its clocks',
-          workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`),
-        });
-        outcome = 'created';
-      } catch (err) {
-        // 6 ALREADY_EXISTS: another process registered it meanwhile.
-        if ((err as { code?: number }).code !== 6) throw err;
-      }
+      if (await register(connection, { namespace, workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`) })) outcome = 'created';
     }
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      try {
-        await connection.workflowService.describeNamespace({ namespace });
-        await connection.workflowService.countWorkflowExecutions({ namespace, query: '' });
-        return outcome;
-      } catch (err) {
-        if (Date.now() > deadline) throw err;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
+    await waitUntilUsable(connection, namespace);
+    return outcome;
   } finally {
     await connection.close();
+  }
+}
+
+const { ArchivalState } = proto.temporal.api.enums.v1;
+
+/** A namespace's retention and archival, as the server describes it. */
+export interface NamespaceSettings {
+  retentionMs: number;
+  history: { enabled: boolean; uri: string };
+  visibility: { enabled: boolean; uri: string };
+}
+
+/**
+ * The namespace of a cluster that archives (scripts/cluster/temporal.yaml): registers it when missing
+ * with this retention and history and visibility archival enabled into these URIs; an existing one gets
+ * this retention (it applies to workflows that close from then on) and archival enabled where it is
+ * not. A namespace keeps the archival URI it once had (Temporal never changes one), so an existing
+ * namespace may archive elsewhere than `archival` says: the returned settings tell. Waits until the
+ * namespace is usable.
+ */
+export async function configureNamespace(
+  address: string,
+  namespace: string,
+  wanted: { retention: Duration; archival: { history: string; visibility: string } },
+): Promise<{ outcome: 'created' | 'updated' | 'unchanged'; settings: NamespaceSettings }> {
+  const connection = await Connection.connect({ address });
+  try {
+    const retention = msToTs(wanted.retention);
+    const describe = () => connection.workflowService.describeNamespace({ namespace }).then(settingsOf);
+    let outcome: 'created' | 'updated' | 'unchanged' = 'unchanged';
+    const existing = await describe().catch((err: unknown) => {
+      if (isMissingNamespace(err)) return undefined;
+      throw err;
+    });
+    if (!existing) {
+      const created = await register(connection, {
+        namespace,
+        workflowExecutionRetentionPeriod: retention,
+        historyArchivalState: ArchivalState.ARCHIVAL_STATE_ENABLED,
+        historyArchivalUri: wanted.archival.history,
+        visibilityArchivalState: ArchivalState.ARCHIVAL_STATE_ENABLED,
+        visibilityArchivalUri: wanted.archival.visibility,
+      });
+      if (created) outcome = 'created';
+    }
+    const current = existing ?? (await describe());
+    if (outcome !== 'created') {
+      const config: proto.temporal.api.namespace.v1.INamespaceConfig = {};
+      if (current.retentionMs !== tsToMs(retention)) config.workflowExecutionRetentionTtl = retention;
+      for (const [kind, uri] of [
+        ['history', wanted.archival.history],
+        ['visibility', wanted.archival.visibility],
+      ] as const) {
+        if (current[kind].enabled) continue;
+        config[`${kind}ArchivalState`] = ArchivalState.ARCHIVAL_STATE_ENABLED;
+        // An earlier URI stays the namespace's: asking for another would be refused.
+        config[`${kind}ArchivalUri`] = current[kind].uri || uri;
+      }
+      if (Object.keys(config).length > 0) {
+        await connection.workflowService.updateNamespace({ namespace, config });
+        outcome = 'updated';
+      }
+    }
+    await waitUntilUsable(connection, namespace);
+    return { outcome, settings: await describe() };
+  } finally {
+    await connection.close();
+  }
+}
+
+function settingsOf(described: proto.temporal.api.workflowservice.v1.IDescribeNamespaceResponse): NamespaceSettings {
+  const config = described.config ?? {};
+  return {
+    retentionMs: tsToMs(config.workflowExecutionRetentionTtl),
+    history: { enabled: config.historyArchivalState === ArchivalState.ARCHIVAL_STATE_ENABLED, uri: config.historyArchivalUri ?? '' },
+    visibility: { enabled: config.visibilityArchivalState === ArchivalState.ARCHIVAL_STATE_ENABLED, uri: config.visibilityArchivalUri ?? '' },
+  };
+}
+
+/** Registers a namespace; false when another process registered it meanwhile. */
+async function register(connection: Connection, request: proto.temporal.api.workflowservice.v1.IRegisterNamespaceRequest): Promise<boolean> {
+  try {
+    await connection.workflowService.registerNamespace({ description: 'OneWindow: every application, its reviews and its clocks', ...request });
+    return true;
+  } catch (err) {
+    // 6 ALREADY_EXISTS: another process registered it meanwhile.
+    if ((err as { code?: number }).code !== 6) throw err;
+    return false;
+  }
+}
+
+/** The server sees a new namespace after its namespace cache refresh: waits (at most 30 s) until it can be used. */
+async function waitUntilUsable(connection: Connection, namespace: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await connection.workflowService.describeNamespace({ namespace });
+      await connection.workflowService.countWorkflowExecutions({ namespace, query: '' });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 }
 

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { issueToken } from '../api/auth.js';
@@ -82,7 +83,8 @@ describe('npm run cluster', () => {
       .poll(() => output, { timeout: 180_000, interval: 500 })
       .toContain('OneWindow is running on a Temporal cluster: 2 worker(s), 2 API process(es).');
     expect(output).toContain(`Temporal server 127.0.0.1:${ports.frontend}`);
-    expect(output).toContain('namespace default: created (retention 30 days)');
+    const archive = pathToFileURL(path.join(dataDir, 'cluster', 'archival')).href;
+    expect(output).toContain(`namespace default: created (retention 30 days; history archival enabled into ${archive}/history; visibility archival enabled into ${archive}/visibility)`);
 
     // Staff tokens signed with the data folder's secret, which the cluster handed to its APIs.
     const auth = { secret: readFileSync(path.join(dataDir, 'auth-secret'), 'utf8').trim(), issuer: 'onewindow', audience: 'onewindow' };

@@ -8,6 +8,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Connection } from '@temporalio/client';
 import pg from 'pg';
 
@@ -162,6 +163,26 @@ export interface TemporalServer {
   kill(): Promise<void>;
 }
 
+/**
+ * Where the server archives closed workflows (scripts/cluster/temporal.yaml): history under
+ * `<archive>/history`, visibility records under `<archive>/visibility`. `archive` is an s3:// URI or a
+ * folder's file:// URI.
+ */
+export function archivalUris(archive: string): { history: string; visibility: string } {
+  const base = archive.replace(/\/+$/, '');
+  return { history: `${base}/history`, visibility: `${base}/visibility` };
+}
+
+/** The archive's URI: TEMPORAL_ARCHIVAL_URI, else the folder TEMPORAL_ARCHIVAL_DIR, else `folder`. */
+export function archiveFrom(env: NodeJS.ProcessEnv, folder: string): string {
+  if (env.TEMPORAL_ARCHIVAL_URI) {
+    const { protocol } = new URL(env.TEMPORAL_ARCHIVAL_URI);
+    if (protocol !== 's3:' && protocol !== 'file:') throw new Error(`TEMPORAL_ARCHIVAL_URI must be an s3:// or file:// URI, not ${env.TEMPORAL_ARCHIVAL_URI}`);
+    return env.TEMPORAL_ARCHIVAL_URI;
+  }
+  return pathToFileURL(path.resolve(env.TEMPORAL_ARCHIVAL_DIR || folder)).href;
+}
+
 /** Starts frontend, history, matching and worker services in one process and waits until it answers. */
 export async function startTemporalServer(options: {
   build: ServerBuild;
@@ -170,6 +191,10 @@ export async function startTemporalServer(options: {
   ports?: ServerPorts;
   historyShards?: number;
   metricsAddress?: string;
+  /** Where closed workflows are archived (see archiveFrom); default: `archival/` beside the log file. */
+  archive?: string;
+  /** The dynamic configuration file; default scripts/cluster/dynamicconfig.yaml (tests lower limits with their own). */
+  dynamicConfigFile?: string;
 }): Promise<TemporalServer> {
   const ports = options.ports ?? defaultPorts;
   const { store } = options;
@@ -182,7 +207,9 @@ export async function startTemporalServer(options: {
     TEMPORAL_STORE_DB: store.database,
     TEMPORAL_VISIBILITY_DB: store.visibilityDatabase,
     TEMPORAL_HISTORY_SHARDS: String(options.historyShards ?? 4),
-    TEMPORAL_DYNAMIC_CONFIG: dynamicConfigFile,
+    TEMPORAL_DYNAMIC_CONFIG: options.dynamicConfigFile ?? dynamicConfigFile,
+    // The template falls back on TEMPORAL_ARCHIVAL_DIR only without a URI: always hand it the URI.
+    TEMPORAL_ARCHIVAL_URI: options.archive ?? pathToFileURL(path.join(path.dirname(path.resolve(options.logFile)), 'archival')).href,
     ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [portVariable(name), String(port)])),
     ...(options.metricsAddress ? { TEMPORAL_METRICS_ADDRESS: options.metricsAddress } : {}),
   };

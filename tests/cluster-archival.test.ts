@@ -1,0 +1,178 @@
+/**
+ * Temporal's own archival on the real server, configured as `npm run cluster` configures it
+ * (scripts/cluster/temporal.yaml, configureNamespace): an application closes, the server archives its
+ * history and visibility record into a folder, retention deletes it from the store, and then the
+ * history is still served whole by workflow id and run id, and `temporal workflow list --archived`
+ * finds it. A test-only dynamic config (production's plus lower limits) lets the namespace keep closed
+ * workflows for seconds instead of days.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { waitForTemporal } from '../api/readiness.js';
+import { openDatabase, type Database } from '../db/client.js';
+import {
+  type TemporalServer,
+  archivalUris,
+  dynamicConfigFile,
+  ensureTemporalServer,
+  freePorts,
+  setupSchemas,
+  startTemporalServer,
+  storeOf,
+} from '../scripts/cluster/temporal-server.js';
+import { createWorker, temporalClient } from '../server/runtime.js';
+import { configureNamespace, findTemporalCli, registerSearchAttributes } from '../server/temporal.js';
+import { applicationWorkflow } from '../workflows/application.js';
+import { intakeUpdate } from '../workflows/messages.js';
+import { applicationInput } from './support/items.js';
+import { officer, testConfig, testDataConverter, windowOf } from './support/stack.js';
+
+const run = `${Date.now()}_${process.pid}`;
+const store = storeOf(inject('databaseUrl'), `temporal_archival_${run}`);
+const namespace = `onewindow-archival-${run}`;
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'onewindow-archival-'));
+const archive = pathToFileURL(path.join(tmp, 'archive')).href;
+/** How long the namespace keeps a closed workflow in the store: production says 30 days. */
+const RETENTION_SECONDS = 5;
+let server: TemporalServer | undefined;
+let database: Database | undefined;
+const cleanup: Array<() => Promise<unknown>> = [];
+
+const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+const filesUnder = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+
+// The first build of the server takes minutes; CI's cluster fault run has made it already.
+beforeAll(async () => {
+  const build = ensureTemporalServer();
+  const started = Date.now();
+  await setupSchemas(build, store);
+  // Production's dynamic config, and what lets a namespace keep closed workflows for seconds: the
+  // minimum retention (1 hour), the retention timer's jitter (30 min) and archival's delay (5 min).
+  const dynamicConfig = path.join(tmp, 'dynamicconfig.yaml');
+  writeFileSync(
+    dynamicConfig,
+    `${readFileSync(dynamicConfigFile, 'utf8')}
+system.namespaceMinRetentionLocal:
+  - value: 1s
+history.retentionTimerJitterDuration:
+  - value: 1s
+history.archivalProcessorArchiveDelay:
+  - value: 1s
+`,
+  );
+  server = await startTemporalServer({ build, store, logFile: path.join(tmp, 'temporal.log'), ports: await freePorts(), archive, dynamicConfigFile: dynamicConfig });
+  console.log(`archival test: schemas and server ready in ${elapsed(started)} at ${server.address}`);
+}, 20 * 60_000);
+
+afterAll(async () => {
+  for (const step of cleanup.reverse()) await step().catch(() => {});
+  await server?.stop();
+  await database?.close();
+  const admin = new pg.Client({ connectionString: inject('databaseUrl') });
+  await admin.connect();
+  for (const name of [store.database, store.visibilityDatabase]) await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.end();
+  rmSync(tmp, { recursive: true, force: true });
+}, 60_000);
+
+describe("Temporal's archival on the cluster", () => {
+  it('serves a closed application past its retention from the archive: its whole history by id and run id, and in the archived list', async () => {
+    const address = server!.address;
+    const wanted = archivalUris(archive);
+    const configured = await configureNamespace(address, namespace, { retention: `${RETENTION_SECONDS} seconds`, archival: wanted });
+    expect(configured).toEqual({
+      outcome: 'created',
+      settings: { retentionMs: RETENTION_SECONDS * 1000, history: { enabled: true, uri: wanted.history }, visibility: { enabled: true, uri: wanted.visibility } },
+    });
+    // Again: nothing to change.
+    expect((await configureNamespace(address, namespace, { retention: `${RETENTION_SECONDS} seconds`, archival: wanted })).outcome).toBe('unchanged');
+
+    // A real application on its real worker, in the namespace.
+    const config = testConfig({ TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace });
+    const converter = testDataConverter();
+    const temporal = temporalClient(config.temporal, address, converter);
+    cleanup.push(() => temporal.connection.close());
+    await registerSearchAttributes(temporal.connection, namespace);
+    expect(await waitForTemporal(temporal.connection, namespace, { timeoutMs: 30_000 })).toEqual([]);
+    database = await openDatabase({ url: config.databaseUrl, dataDir: '' });
+    const taskQueue = `archival-${run}`;
+    const { worker, connection } = await createWorker({
+      temporal: config.temporal,
+      address,
+      taskQueue,
+      db: database.db,
+      workflowBundle: { code: inject('workflowBundleCode') },
+      dataConverter: converter,
+    });
+    const running = worker.run();
+    cleanup.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+    });
+
+    // Submitted, then not accepted at the window (不予受理): the workflow closes.
+    const input = await applicationInput(database.db, 'company-startup', '450100');
+    const handle = await temporal.client.workflow.start(applicationWorkflow, { workflowId: input.applicationNo, taskQueue, args: [input] });
+    await handle.executeUpdate(intakeUpdate, {
+      args: [{ decision: 'not_accept', department: 'market_regulation', officer: officer(windowOf('market_regulation')), reason: '不属于本中心受理范围' }],
+    });
+    expect((await handle.result()).stage).toBe('not_accepted');
+    const closed = Date.now();
+    const runId = handle.firstExecutionRunId;
+    const events = (await handle.fetchHistory()).events!;
+    expect(events.length).toBeGreaterThan(10);
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+
+    // Archived a moment after it closed (archival's delay, lowered to 1 s), into history/ and visibility/.
+    const archiveDir = path.join(tmp, 'archive');
+    await expect.poll(() => filesUnder(archiveDir).map((f) => path.relative(archiveDir, f).split(path.sep)[0]).sort(), { timeout: 30_000, interval: 200 }).toEqual([
+      'history',
+      'visibility',
+    ]);
+    console.log(`archival test: ${events.length} events; archived ${elapsed(closed)} after the close`);
+    // The payloads stay encrypted there: no applicant's name or ID number in the archive's files.
+    for (const file of filesUnder(archiveDir)) {
+      const text = readFileSync(file, 'latin1');
+      for (const secret of [input.applicant.idNumber, input.applicant.name]) expect(text).not.toContain(Buffer.from(secret).toString('latin1'));
+    }
+
+    // Retention deletes it from the store: describe no longer finds it.
+    await expect
+      .poll(() => handle.describe().then(() => 'in the store', (err: unknown) => (err instanceof WorkflowNotFoundError ? 'gone' : String(err))), {
+        timeout: 60_000,
+        interval: 500,
+      })
+      .toBe('gone');
+    console.log(`archival test: deleted from the store ${elapsed(closed)} after the close (retention ${RETENTION_SECONDS} s)`);
+
+    // By workflow id and run id, the frontend serves the whole history from the archive, and it decodes.
+    const read = Date.now();
+    const fromArchive = await temporal.connection.workflowService.getWorkflowExecutionHistory({ namespace, execution: { workflowId: handle.workflowId, runId } });
+    console.log(`archival test: ${fromArchive.history?.events?.length} events read from the archive in ${Date.now() - read} ms`);
+    expect(fromArchive.archived).toBe(true);
+    expect(fromArchive.history!.events!.map((e) => [e.eventId?.toString(), e.eventType])).toEqual(events.map((e) => [e.eventId?.toString(), e.eventType]));
+    const [codec] = converter.payloadCodecs!;
+    const startedInput = fromArchive.history!.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
+    const [plain] = await codec.decode([startedInput]);
+    expect(defaultPayloadConverter.fromPayload<typeof input>(plain)).toEqual(input);
+    // Without the run id it is not found: the frontend looks in the archive only for a named run.
+    await expect(temporal.connection.workflowService.getWorkflowExecutionHistory({ namespace, execution: { workflowId: handle.workflowId } })).rejects.toMatchObject({
+      code: 5,
+    });
+
+    // The operator's commands, as the README gives them.
+    const cli = (...args: string[]) => execFileSync(findTemporalCli(process.env.TEMPORAL_CLI_PATH), [...args, '--address', address, '--namespace', namespace, '--output', 'json']).toString();
+    const listed = JSON.parse(cli('workflow', 'list', '--archived', '--query', `WorkflowId = '${handle.workflowId}'`)) as Array<{ execution: { workflowId: string; runId: string }; status: string }>;
+    expect(listed.map((w) => [w.execution.workflowId, w.execution.runId, w.status])).toEqual([[handle.workflowId, runId, 'WORKFLOW_EXECUTION_STATUS_COMPLETED']]);
+    const shown = JSON.parse(cli('workflow', 'show', '--workflow-id', handle.workflowId, '--run-id', runId)) as { events: unknown[] };
+    expect(shown.events).toHaveLength(events.length);
+  }, 150_000);
+});
