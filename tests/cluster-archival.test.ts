@@ -11,8 +11,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
+import { msToTs } from '@temporalio/common/lib/time.js';
+import proto from '@temporalio/proto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { waitForTemporal } from '../api/readiness.js';
@@ -175,4 +177,38 @@ describe("Temporal's archival on the cluster", () => {
     const shown = JSON.parse(cli('workflow', 'show', '--workflow-id', handle.workflowId, '--run-id', runId)) as { events: unknown[] };
     expect(shown.events).toHaveLength(events.length);
   }, 150_000);
+
+  it('enables archival on a namespace that exists without it, with the retention asked for; a URI the namespace had stays', async () => {
+    const address = server!.address;
+    const wanted = archivalUris(archive);
+    const connection = await Connection.connect({ address });
+    cleanup.push(() => connection.close());
+    const { ArchivalState } = proto.temporal.api.enums.v1;
+    const bare = `${namespace}-bare`;
+    const elsewhere = pathToFileURL(path.join(tmp, 'elsewhere')).href;
+    const withUri = `${namespace}-elsewhere`;
+    for (const [name, uri] of [
+      [bare, ''],
+      [withUri, elsewhere],
+    ]) {
+      await connection.workflowService.registerNamespace({
+        namespace: name,
+        workflowExecutionRetentionPeriod: msToTs('1 day'),
+        historyArchivalState: ArchivalState.ARCHIVAL_STATE_DISABLED,
+        historyArchivalUri: uri,
+        visibilityArchivalState: ArchivalState.ARCHIVAL_STATE_DISABLED,
+      });
+    }
+    await expect.poll(() => connection.workflowService.describeNamespace({ namespace: bare }).then((d) => d.config?.historyArchivalState)).toBe(ArchivalState.ARCHIVAL_STATE_DISABLED);
+
+    expect(await configureNamespace(address, bare, { retention: '30 days', archival: wanted })).toEqual({
+      outcome: 'updated',
+      settings: { retentionMs: 30 * 86_400_000, history: { enabled: true, uri: wanted.history }, visibility: { enabled: true, uri: wanted.visibility } },
+    });
+    expect((await configureNamespace(address, withUri, { retention: '1 day', archival: wanted })).settings).toEqual({
+      retentionMs: 86_400_000,
+      history: { enabled: true, uri: elsewhere },
+      visibility: { enabled: true, uri: wanted.visibility },
+    });
+  });
 });
