@@ -5,11 +5,12 @@
  * real PostgreSQL, real processes killed mid-write.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import pg from 'pg';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { isWorkflowGone, sweepClosedHistories } from '../activities/history-archive.js';
@@ -22,14 +23,39 @@ import { ConfigError } from '../server/config.js';
 import { ENCRYPTED_ENCODING } from '../server/payload-codec.js';
 import { archiveClosedHistories } from '../workflows/archiver.js';
 import { STARTUP_DEPARTMENTS, type Stack, TEST_PAYLOAD_KEYS, sharedTemporal, startStack, supervisorOf, testConfig } from './support/stack.js';
+import { signIn } from './support/signin.js';
 import { ok, windowActions } from './support/window.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack();
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  stack = await startStack({ signIn: true });
 });
+
+/** What the supervision page's detail panel says of where the application's timeline came from, in Chinese and in English. */
+async function pageSaysSource(no: string): Promise<{ source: string | null; zh: string; en: string; temporalLinks: number }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  try {
+    const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    await signIn(page, stack.baseUrl, supervisorOf('450100'), '/supervision');
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    // As a string: the test runner would rewrite an import() written as code.
+    await page.evaluate(`import('/supervision/modules/detail.js').then((m) => m.openDetail(${JSON.stringify(no)}))`);
+    const line = page.locator('[data-testid="history-source"]');
+    await line.waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="timeline"] li').first().waitFor({ timeout: 10_000 });
+    const zh = (await line.textContent()) ?? '';
+    await page.evaluate(`import('/supervision/modules/state.js').then((m) => { m.state.lang = 'en'; return import('/supervision/modules/detail.js'); }).then((m) => m.renderDetail())`);
+    const en = (await line.textContent()) ?? '';
+    return { source: await line.getAttribute('data-source'), zh, en, temporalLinks: await page.locator('[data-testid="temporal-link"]').count() };
+  } finally {
+    await browser.close();
+  }
+}
 afterAll(async () => {
   await stack?.close();
 });
@@ -100,6 +126,7 @@ describe('the history archive', () => {
     const before = ok<Record<string, unknown>>(await history('json'));
     const beforeTimeline = ok<Record<string, unknown>>(await history('timeline'));
     expect(before).toMatchObject({ source: 'temporal', temporalUiUrl: expect.stringContaining(no) });
+    expect(await pageSaysSource(no)).toMatchObject({ source: 'temporal', temporalLinks: 1, zh: expect.stringContaining('来源：Temporal') });
 
     // The scheduled workflow's sweep, run now on the stack's worker (its activity reads through the worker's connection).
     const report = await stack.client.workflow.execute(archiveClosedHistories, { taskQueue: stack.taskQueue, workflowId: `archive-now-${no}` });
@@ -137,6 +164,13 @@ describe('the history archive', () => {
     const afterTimeline = ok<Record<string, unknown>>(await history('timeline'));
     expect(afterTimeline.timeline).toEqual(beforeTimeline.timeline);
     expect(afterTimeline.source).toBe('archive');
+    // The supervision page says so, with the archive's SHA-256, and offers no Temporal UI link.
+    const shown = await pageSaysSource(no);
+    expect(shown.source).toBe('archive');
+    expect(shown.zh).toContain('来源：OneWindow 归档');
+    expect(shown.zh).toContain(row.sha256.slice(0, 12));
+    expect(shown.en).toContain('Source: OneWindow archive');
+    expect(shown.temporalLinks).toBe(0);
 
     // Neither Temporal nor the archive has the lost one: a 404 that says so.
     const missing = await supervisor()(`/v1/applications/${lost}/history`);
