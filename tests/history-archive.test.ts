@@ -22,7 +22,11 @@ import { ARCHIVER_SCHEDULE_ID, ensureArchiverSchedule } from '../server/archiver
 import { ConfigError } from '../server/config.js';
 import { ENCRYPTED_ENCODING } from '../server/payload-codec.js';
 import { archiveClosedHistories } from '../workflows/archiver.js';
-import { STARTUP_DEPARTMENTS, type Stack, TEST_PAYLOAD_KEYS, sharedTemporal, startStack, supervisorOf, testConfig } from './support/stack.js';
+import { buildApp } from '../api/app.js';
+import { openBlobStore } from '../db/blob-store.js';
+import { temporalClient } from '../server/runtime.js';
+import { freePort } from '../server/temporal.js';
+import { STARTUP_DEPARTMENTS, type Stack, TEST_PAYLOAD_KEYS, sharedTemporal, startStack, supervisorOf, testConfig, testDataConverter } from './support/stack.js';
 import { signIn } from './support/signin.js';
 import { ok, windowActions } from './support/window.js';
 
@@ -177,6 +181,34 @@ describe('the history archive', () => {
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.message).toContain('neither Temporal nor the archive');
   }, 240_000);
+
+  it('serves a closed application’s archive while Temporal cannot be reached, saying so; without an archive, a 503', async () => {
+    const closed = await closedApplication();
+    await sweepClosedHistories({ db: stack.db, client: stack.client });
+    const open = await submit();
+    // The same API, its Temporal a port nothing listens on.
+    const config = testConfig();
+    const unreachable = temporalClient(config.temporal, `127.0.0.1:${await freePort()}`, testDataConverter());
+    const app = await buildApp({
+      database: stack.database,
+      auth: config.auth,
+      attachments: { store: openBlobStore(stack.db, undefined), maxBytes: config.attachments.maxBytes },
+      temporal: { ...unreachable, taskQueue: stack.taskQueue, uiUrl: 'http://localhost:8233' },
+    });
+    try {
+      const headers = { authorization: `Bearer ${await stack.token(supervisorOf())}` };
+      const archived = await app.inject({ url: `/v1/applications/${closed}/history?format=timeline`, headers });
+      expect(archived.statusCode, archived.body).toBe(200);
+      expect(archived.json()).toMatchObject({ source: 'archive', temporalUiUrl: null });
+      expect(archived.json().timeline.length).toBeGreaterThan(0);
+      const down = await app.inject({ url: `/v1/applications/${open}/history`, headers });
+      expect(down.statusCode).toBe(503);
+      expect(down.json().error.code).toBe('unavailable');
+    } finally {
+      await app.close();
+      await unreachable.connection.close();
+    }
+  });
 
   it('archives a workflow an operator terminated, which the read model never shows closed', async () => {
     const no = await submit();
