@@ -27,7 +27,9 @@ export interface SweepReport {
   /** The read model shows it closed, its workflow has not ended yet: the next sweep takes it. */
   running: number;
   /** Temporal no longer has it: its history was lost before any sweep reached it. */
-  gone: string[];
+  gone: number;
+  /** The first of those (the result is a Temporal payload, kept small). */
+  goneFirst: string[];
   /** Archiving failed (a database outage, say): the sweep fails after trying the rest, and is retried. */
   failed: number;
   since: string;
@@ -52,7 +54,7 @@ export async function sweepClosedHistories(
   const started = new Date();
   const [state] = await db.select().from(historyArchiver).where(eq(historyArchiver.id, STATE_ID));
   const since = new Date(options.backfill || !state ? 0 : Date.parse(state.watermark) - SWEEP_MARGIN_MS);
-  const report: SweepReport = { candidates: 0, archived: 0, already: 0, running: 0, gone: [], failed: 0, since: since.toISOString(), watermark: since.toISOString() };
+  const report: SweepReport = { candidates: 0, archived: 0, already: 0, running: 0, gone: 0, goneFirst: [], failed: 0, since: since.toISOString(), watermark: since.toISOString() };
   let lastError: unknown;
 
   const archive = async (candidates: Candidate[]) => {
@@ -62,8 +64,8 @@ export async function sweepClosedHistories(
       report.candidates++;
       try {
         const outcome = await archiveOne(db, client, candidate);
-        if (outcome === 'gone') report.gone.push(candidate.applicationNo);
-        else report[outcome]++;
+        report[outcome]++;
+        if (outcome === 'gone' && report.goneFirst.length < 100) report.goneFirst.push(candidate.applicationNo);
       } catch (err) {
         report.failed++;
         lastError = err;
@@ -144,7 +146,7 @@ export function createArchiveActivities(deps: { db: Db; client: Client }) {
   return {
     async sweepClosedHistories(): Promise<SweepReport> {
       const report = await sweepClosedHistories(deps, { progress: () => heartbeat() });
-      if (report.gone.length > 0) log.warn('closed workflows Temporal no longer has, never archived', { applications: report.gone });
+      if (report.gone > 0) log.warn('closed workflows Temporal no longer has, never archived', { count: report.gone, first: report.goneFirst });
       if (report.archived > 0) log.info('histories archived', { archived: report.archived });
       return report;
     },
