@@ -261,15 +261,17 @@ describe('the history archive', () => {
     expect((await verifyAudit(stack.db)).problem).toBeUndefined();
   });
 
-  it('keeps the archiver’s schedule: created once, updated to the configured interval', async () => {
+  it('keeps the archiver’s schedule: created once, updated to the configured interval, and its sweeps archive without anyone asking', async () => {
     await ensureArchiverSchedule(stack.client, { taskQueue: stack.taskQueue, everySeconds: 3600 });
-    await ensureArchiverSchedule(stack.client, { taskQueue: stack.taskQueue, everySeconds: 600 });
+    await ensureArchiverSchedule(stack.client, { taskQueue: stack.taskQueue, everySeconds: 2 });
     const handle = stack.client.schedule.getHandle(ARCHIVER_SCHEDULE_ID);
     try {
       const schedule = await handle.describe();
-      expect(schedule.spec.intervals?.map((i) => i.every)).toEqual([600_000]);
+      expect(schedule.spec.intervals?.map((i) => i.every)).toEqual([2_000]);
       expect(schedule.policies.overlap).toBe('SKIP');
       expect(schedule.action).toMatchObject({ workflowType: 'archiveClosedHistories', taskQueue: stack.taskQueue });
+      const no = await closedApplication();
+      await expect.poll(async () => (await archiveRows(no)).length, { timeout: 30_000, interval: 500 }).toBe(1);
     } finally {
       await handle.delete();
     }
