@@ -8,7 +8,7 @@
 import { heartbeat, log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { and, asc, eq, gt, gte, isNotNull, or, sql } from 'drizzle-orm';
-import { isMissingNamespace } from '../api/errors.js';
+import { isWorkflowGone } from '../api/errors.js';
 import type { Db } from '../db/client.js';
 import { archivedRuns, storeHistory } from '../db/history-archive.js';
 import { applications, historyArchiver } from '../db/schema/index.js';
@@ -34,15 +34,6 @@ export interface SweepReport {
   failed: number;
   since: string;
   watermark: string;
-}
-
-/** Temporal answered that it does not have this workflow (deleted, or past its namespace's retention). */
-export function isWorkflowGone(err: unknown): boolean {
-  if (isMissingNamespace(err)) return false;
-  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
-    if (e.name === 'WorkflowNotFoundError' || (e as { code?: unknown }).code === 5) return true;
-  }
-  return false;
 }
 
 type Candidate = { applicationNo: string; runId?: string };
