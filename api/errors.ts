@@ -55,6 +55,15 @@ export function isMissingNamespace(err: unknown): boolean {
   return false;
 }
 
+/** Temporal answers that it does not have this workflow (deleted, or past its namespace's retention): gRPC 5 NOT_FOUND, not about the namespace. */
+export function isWorkflowGone(err: unknown): boolean {
+  if (isMissingNamespace(err)) return false;
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    if (e.name === 'WorkflowNotFoundError' || (e as { code?: unknown }).code === 5) return true;
+  }
+  return false;
+}
+
 /**
  * True when Temporal refuses a start or an update because it does not know one of OneWindow's search
  * attributes (gRPC 3 INVALID_ARGUMENT naming one): not registered yet, or registered moments ago and not

@@ -1,7 +1,7 @@
 /** Appending to the audit trail and checking its chain. */
 import { createHash } from 'node:crypto';
 import { asc, desc, sql } from 'drizzle-orm';
-import type { Db } from './client.js';
+import type { Db, Tx } from './client.js';
 import { auditLog } from './schema/index.js';
 
 export type AuditEntry = Omit<typeof auditLog.$inferInsert, 'id' | 'prevHash' | 'hash'>;
@@ -18,8 +18,9 @@ export const entryHash = (prevHash: string, e: AuditEntry) => {
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 };
 
-export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
-  await db.transaction(async (tx) => {
+/** Inside a caller's transaction (`tx`), the row is written or rolled back with the rest of it. */
+export async function appendAudit(db: Db | Tx, entry: AuditEntry): Promise<void> {
+  await (db as Db).transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`);
     const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
     const prevHash = last?.hash ?? GENESIS;

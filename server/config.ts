@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseStoreUrl } from '../db/blob-store.js';
-import { DEFAULT_TASK_QUEUE } from '../workflows/messages.js';
+import { DEFAULT_TASK_QUEUE, ITEM_CATEGORIES, type ItemCategory } from '../workflows/messages.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optional = z
@@ -77,6 +77,17 @@ const env = z.object({
     }
   }),
   /** 20 MiB: a scanned licence or a few dozen pages of a PDF; larger is almost always a mistake. */
+  /** Seconds between two sweeps of the history archiver (npm start and npm run worker keep its schedule); 0: no schedule. */
+  HISTORY_ARCHIVE_EVERY_SECONDS: optional.pipe(wholeNumber(0, 86_400)).transform((v) => v ?? 60),
+  /** category=years pairs, e.g. licensing=30,public_service=10; a category not named is kept permanently. */
+  RECORD_RETENTION_YEARS: optional.transform((v, ctx) => {
+    try {
+      return parseRetention(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  }),
   ATTACHMENTS_MAX_BYTES: optional.pipe(wholeNumber(1, 2 ** 31 - 1)).transform((v) => v ?? 20 * 1024 * 1024),
 });
 
@@ -128,6 +139,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       storeUrl: e.ATTACHMENTS_STORE_URL,
       /** The largest file accepted, in bytes. */
       maxBytes: e.ATTACHMENTS_MAX_BYTES,
+    },
+    records: {
+      /** Seconds between the history archiver's sweeps; 0: the worker keeps no schedule (run `npm run history:archive`). */
+      archiveEverySeconds: e.HISTORY_ARCHIVE_EVERY_SECONDS,
+      /** Years each item category's records are kept after the application closed; absent: permanently. */
+      retentionYears: e.RECORD_RETENTION_YEARS,
     },
     /** Keys of the payload codec that encrypts applicants' personal data in Temporal; read by server/payload-codec.ts. */
     payloadKeys: {
@@ -185,3 +202,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
 }
 
 export class ConfigError extends Error {}
+
+/**
+ * RECORD_RETENTION_YEARS: `licensing=30,public_service=10`. A category not named is kept permanently
+ * (永久), the longest an archive may keep a record: shortening is a decision someone writes down.
+ */
+export function parseRetention(value: string | undefined): Partial<Record<ItemCategory, number>> {
+  const years: Partial<Record<ItemCategory, number>> = {};
+  for (const pair of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [category, count, ...rest] = pair.split('=').map((p) => p.trim());
+    if (!(ITEM_CATEGORIES as readonly string[]).includes(category) || count === undefined || rest.length > 0) {
+      throw new Error(`"${pair}": write category=years, a category being one of ${ITEM_CATEGORIES.join(', ')}`);
+    }
+    if (!/^\d+$/.test(count) || Number(count) > 1000) throw new Error(`"${pair}": the years must be a whole number from 0 to 1000`);
+    if (category in years) throw new Error(`${category} is named twice`);
+    years[category as ItemCategory] = Number(count);
+  }
+  return years;
+}

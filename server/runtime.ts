@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DestinationStream, pino } from 'pino';
 import { type Activities, createActivities } from '../activities/index.js';
+import { createArchiveActivities } from '../activities/history-archive.js';
 import { maskNumbersIn } from '../api/identity.js';
 import type { Db } from '../db/client.js';
 import type { Config } from './config.js';
@@ -139,13 +140,15 @@ export async function createWorker(options: {
       throw err;
     });
   }
+  // The history archiver's activity reads histories from Temporal through the worker's own connection.
+  const client = new Client({ connection, namespace: options.temporal.namespace, dataConverter: options.dataConverter });
   const worker = await Worker.create({
     connection,
     namespace: options.temporal.namespace,
     taskQueue: options.taskQueue ?? options.temporal.taskQueue,
     workflowBundle: options.workflowBundle,
     dataConverter: options.dataConverter,
-    activities: options.activities ?? createActivities({ db: options.db }),
+    activities: { ...(options.activities ?? createActivities({ db: options.db })), ...createArchiveActivities({ db: options.db, client }) },
     // A drain waits for the activities in hand, which retry while PostgreSQL is down: stop waiting after
     // 30 s; the server times them out (or their workflow tasks, for local ones) and another worker runs them
     // again, idempotently.
@@ -155,7 +158,7 @@ export async function createWorker(options: {
     ...(options.tuning?.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.tuning.maxCachedWorkflows }),
     ...(options.tuning?.workflowThreads !== undefined && { workflowThreadPoolSize: options.tuning.workflowThreads }),
   });
-  return { worker, connection };
+  return { worker, connection, client };
 }
 
 /**

@@ -11,6 +11,7 @@ import { buildApp } from '../api/app.js';
 import { openBlobStore } from '../db/blob-store.js';
 import { openDatabase } from '../db/client.js';
 import { seedCatalogue } from '../db/seed.js';
+import { ensureArchiverSchedule } from './archiver-schedule.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startLocalIdp } from './local-idp.js';
 import { authConfig, bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess, temporalClient } from './runtime.js';
@@ -71,6 +72,9 @@ await runProcess(async (started) => {
     tracing,
     dataConverter: converter,
   });
+  if (config.records.archiveEverySeconds > 0) {
+    await ensureArchiverSchedule(temporal.client, { taskQueue: config.temporal.taskQueue, everySeconds: config.records.archiveEverySeconds });
+  }
   const running = worker.run();
   running.catch((err: unknown) => {
     logger.fatal({ err }, 'the worker stopped');

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../db/client.js';
+import { ensureArchiverSchedule } from './archiver-schedule.js';
 import { loadConfig } from './config.js';
 import { dataConverter, payloadKeys } from './payload-codec.js';
 import { bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess } from './runtime.js';
@@ -22,7 +23,7 @@ await runProcess(async () => {
   const tracing = startTracing(config.tracing, 'onewindow-worker');
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const address = config.temporal.address ?? 'localhost:7233';
-  const { worker, connection } = await createWorker({
+  const { worker, connection, client } = await createWorker({
     temporal: config.temporal,
     address,
     db: database.db,
@@ -32,6 +33,9 @@ await runProcess(async () => {
     waitForNamespace: logger,
     tracing,
   });
+  if (config.records.archiveEverySeconds > 0) {
+    await ensureArchiverSchedule(client, { taskQueue: config.temporal.taskQueue, everySeconds: config.records.archiveEverySeconds });
+  }
   const running = worker.run();
   running.catch((err: unknown) => {
     logger.fatal({ err }, 'the worker stopped');

@@ -1,1 +1,2 @@
 export { applicationWorkflow } from './application.js';
+export { archiveClosedHistories } from './archiver.js';

@@ -101,6 +101,8 @@ export const applications = pgTable(
       )
       .where(sql`${t.workingDaysTaken} is not null`),
     index('applications_item_idx').on(t.itemCode),
+    // The history archiver's sweep (the recently closed) and the retention report (closed long ago).
+    index('applications_closed_idx').on(t.closedAt).where(sql`${t.closedAt} is not null`),
     // The supervision map counts only the open applications: a small part of a year's million.
     index('applications_open_idx')
       .on(t.centreCode, t.supervision)

@@ -8,3 +8,4 @@ export * from './security.js';
 export * from './attachments.js';
 export * from './documents.js';
 export * from './sessions.js';
+export * from './history-archives.js';

@@ -15,6 +15,7 @@ export function openDetail(no) {
   state.detailError = null;
   state.timeline = null;
   state.temporalUiUrl = null;
+  state.historySource = null;
   $('detail').hidden = false;
   for (const row of $('applications-body').children) row.classList.toggle('selected', row.dataset.testid === `application-${no}`);
   renderDetail();
@@ -60,10 +61,21 @@ export function loadDetail() {
         state.timeline = result.history.error ? null : result.history.timeline;
         state.timelineError = result.history.error ?? null;
         state.temporalUiUrl = result.history.error ? null : result.history.temporalUiUrl;
+        state.historySource = result.history.error ? null : result.history;
       }
       renderDetail();
     },
   );
+}
+
+/** Where the timeline came from: Temporal, or OneWindow's archive (when, and the start of its SHA-256) once Temporal no longer has it. */
+function historySource(history) {
+  if (!history?.source) return '';
+  const text =
+    history.source === 'archive'
+      ? t('historyFromArchive', { at: formatInstant(history.archivedAt, true), sha: history.sha256.slice(0, 12) })
+      : t('historyFromTemporal');
+  return el('p', { class: 'muted', testid: 'history-source', dataset: { source: history.source } }, text);
 }
 
 /** A limit's last day: "2026年12月7日" / "2026-12-07" for one that ends at 24:00, with the time for one that does not. */
@@ -240,6 +252,7 @@ export function renderDetail() {
       ),
     ),
     el('h3', {}, t('timelineTitle')),
+    historySource(state.historySource),
     state.temporalUiUrl ? el('p', {}, el('a', { href: state.temporalUiUrl, target: '_blank', rel: 'noopener', testid: 'temporal-link' }, t('temporalUi'), ' ↗')) : '',
     state.timelineError ? el('p', { class: 'error' }, t('loadFailed', { message: state.timelineError.message })) : '',
     timeline,

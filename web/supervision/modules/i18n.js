@@ -119,6 +119,8 @@ const DICT = {
     caseOf: '问责案件',
     timelineTitle: '流程时间线',
     temporalUi: '在 Temporal UI 中查看工作流',
+    historyFromTemporal: '来源：Temporal（工作流历史）',
+    historyFromArchive: '来源：OneWindow 归档（{at}，SHA-256 {sha}…）',
     // The application detail: working-day countdown, time taken, due days, and the timeline in words.
     f_countdownWorking: '承诺时限剩余（工作日）',
     f_timeTaken: '办理用时（工作日）',
@@ -359,6 +361,8 @@ const DICT = {
     caseOf: 'Accountability case',
     timelineTitle: 'Timeline',
     temporalUi: 'Open the workflow in the Temporal UI',
+    historyFromTemporal: 'Source: Temporal (the workflow’s history)',
+    historyFromArchive: 'Source: OneWindow archive ({at}, SHA-256 {sha}…)',
     // The application detail: working-day countdown, time taken, due days, and the timeline in words.
     f_countdownWorking: 'Working time left to the promised limit',
     f_timeTaken: 'Time taken (working days)',

@@ -42,6 +42,8 @@ export const state = {
   detailError: null,
   timeline: null,
   temporalUiUrl: null,
+  /** The history answer's source (temporal or archive) with the archive's instant and SHA-256. */
+  historySource: null,
   alerts: [],
   cases: [],
   efficiency: [],
