@@ -15,7 +15,7 @@ export interface Cluster {
   data: string;
   start(): void;
   stop(): void;
-  /** SIGKILLs the postmaster, as a crash of the machine would end it (its children follow it). */
+  /** SIGKILLs the postmaster and every backend, as a crash of the machine would end them. */
   kill(): void;
 }
 
@@ -77,9 +77,7 @@ export function restoreCluster(dir: string, port: number, backup: { base: string
   ownedDir(dir);
   const data = path.join(dir, 'data');
   execFileSync(...pgCopy(backup.base, data));
-  for (const file of readdirSync(backup.archive).filter((f) => f.endsWith('.partial'))) {
-    execFileSync(...pgCopy(path.join(backup.archive, file), path.join(backup.archive, file.slice(0, -'.partial'.length))));
-  }
+  completePartial(backup.archive);
   // Later lines win: the restored cluster archives nothing and waits for no standby until it has its own.
   appendFileSync(
     path.join(data, 'postgresql.auto.conf'),
@@ -88,6 +86,13 @@ export function restoreCluster(dir: string, port: number, backup: { base: string
   writeFileSync(path.join(data, 'recovery.signal'), '');
   if (asRoot()) execFileSync('chown', ['postgres:postgres', path.join(data, 'recovery.signal'), path.join(data, 'postgresql.auto.conf')]);
   return clusterAt(dir, data, port);
+}
+
+/** pg_receivewal's segment still being written when the primary died, copied under its own name, for replay. */
+export function completePartial(archive: string): void {
+  for (const file of readdirSync(archive).filter((f) => f.endsWith('.partial'))) {
+    execFileSync(...pgCopy(path.join(archive, file), path.join(archive, file.slice(0, -'.partial'.length))));
+  }
 }
 
 const pgCopy = (from: string, to: string): [string, string[]] => (asRoot() ? ['runuser', ['-u', 'postgres', '--', 'cp', '-a', from, to]] : ['cp', ['-a', from, to]]);
@@ -101,7 +106,16 @@ function clusterAt(dir: string, data: string, port: number): Cluster {
     stop: () => pgCtl('-m', 'fast', 'stop'),
     kill: () => {
       const pidFile = path.join(data, 'postmaster.pid');
-      if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, 'utf8').split('\n')[0]), 'SIGKILL');
+      if (!existsSync(pidFile)) return;
+      const postmaster = readFileSync(pidFile, 'utf8').split('\n')[0];
+      const children = execFileSync('ps', ['-o', 'pid=', '--ppid', postmaster]).toString().split('\n').filter((l) => l.trim());
+      for (const pid of [postmaster, ...children]) {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
     },
   };
 }

@@ -139,6 +139,7 @@ export async function openWindows(options: WindowsOptions) {
     // The read model may lag behind the workflow while the database is down: wait for the outcome.
     let after = await call('GET', `/v1/applications/${no}`, integrator);
     for (let i = 0; i < 300 && !['completed', 'rejected'].includes(after.json.stage as string); i++) {
+      if (after.status === 404) return void mismatches.push(`${no}: answered 404, the application is gone`);
       await sleep(1000);
       after = await call('GET', `/v1/applications/${no}`, integrator);
     }
