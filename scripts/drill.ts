@@ -208,7 +208,11 @@ const restoreStarted = Date.now();
 // --without-archive: the base backup alone, as a nightly backup would give; the checks must then fail.
 const restoreFrom = values['without-archive'] ? ownedDir(path.join(dir, 'no-archive')) : archive;
 cluster = restoreCluster(path.join(dir, 'pg-restored'), pgPort, { base: baseBackup, archive: restoreFrom });
-cluster.start(); // returns once recovery has replayed the archive and the cluster takes writes
+cluster.start(); // returns once the cluster answers, read-only while it replays the archive
+for (let i = 0; (await admin<{ recovering: boolean }>('select pg_is_in_recovery() as recovering'))[0].recovering; i++) {
+  if (i > 1200) throw new Error(`PostgreSQL did not finish its recovery (log: ${dir}/pg-restored/postgres.log)`);
+  await sleep(100);
+}
 const recoveredMs = Date.now() - restoreStarted;
 const [replayed] = await admin<{ last: Date | null; lsn: string }>('select pg_last_xact_replay_timestamp() as last, pg_last_wal_replay_lsn()::text as lsn');
 const lastRecovered = replayed.last?.getTime() ?? 0;
