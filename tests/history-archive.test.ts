@@ -219,6 +219,8 @@ describe('the history archive', () => {
     expect((await archiveRows(no)).map((r) => r.closeStatus)).toEqual(['terminated']);
   });
 
+  const CRASH_APP = 'onewindow-archive-crash-test';
+
   it('writes one row and one audit row whatever races or crashes: three archivers at once, a process killed mid-transaction', async () => {
     const raced = await closedApplication();
     const history = await stack.client.workflow.getHandle(raced).fetchHistory();
@@ -232,11 +234,18 @@ describe('the history archive', () => {
     const no = await closedApplication();
     const holder = new pg.Client({ connectionString: inject('databaseUrl') });
     await holder.connect();
-    const waiting = async () => (await holder.query(`select pid from pg_locks where locktype = 'advisory' and not granted`)).rows.map((r) => r.pid as number);
+    // Only the archiver's own backend: other test files append to the audit trail too, and wait for the same lock.
+    const waiting = async () =>
+      (
+        await holder.query(
+          `select l.pid from pg_locks l join pg_stat_activity a using (pid) where l.locktype = 'advisory' and not l.granted and a.application_name = $1`,
+          [CRASH_APP],
+        )
+      ).rows.map((r) => r.pid as number);
     let locked = true;
     try {
       await holder.query('select pg_advisory_lock(4205011)');
-      const child = script('history-archive');
+      const child = script('history-archive', [], { DATABASE_URL: `${inject('databaseUrl')}${inject('databaseUrl').includes('?') ? '&' : '?'}application_name=${CRASH_APP}` });
       await expect.poll(waiting, { timeout: 30_000 }).toHaveLength(1);
       const [backend] = await waiting();
       child.kill('SIGKILL');
@@ -244,7 +253,7 @@ describe('the history archive', () => {
       // PostgreSQL notices the dead client when the lock is granted and it answers: it rolls the transaction back.
       await holder.query('select pg_advisory_unlock(4205011)');
       locked = false;
-      await expect.poll(async () => (await holder.query('select count(*)::int as n from pg_stat_activity where pid = $1', [backend])).rows[0].n).toBe(0);
+      await expect.poll(async () => (await holder.query('select count(*)::int as n from pg_stat_activity where pid = $1', [backend])).rows[0].n, { timeout: 30_000 }).toBe(0);
       expect(await archiveRows(no)).toHaveLength(0);
     } finally {
       if (locked) await holder.query('select pg_advisory_unlock(4205011)');
