@@ -127,7 +127,7 @@ describe('part 5: officers and integrators are kinds apart', () => {
     }
     // The window of the lead department hands it in (the finding: 403, after the impostor had).
     expect(ok(await stack.as(windowOf('market_regulation'))({ method: 'POST', url: `/v1/applications/${no}/supplements`, payload: { materials: ['章程'] } }))).toMatchObject({
-      stage: 'intake',
+      stage: 'submitted',
     });
   });
 
