@@ -128,9 +128,18 @@ async function staffFor(db: Db, verify: (token: string) => Promise<JWTPayload>, 
   return staffIdentity(officer);
 }
 
+/**
+ * Identities are typed: `officer:<id>` and `integrator:<key id>` (what an application's submittedBy
+ * and the supplement check compare). An officer id with a colon could read as another kind's
+ * (`integrator:<key id>`), so none is created, and none signs in.
+ */
+export const isOfficerId = (id: string) => !id.includes(':');
+export const OFFICER_ID_RULE = 'may not contain ":": callers are named officer:<id> or integrator:<key id>, and an officer id must not read as another kind';
+
 /** A staff caller as the organisation records them, however they proved who they are. */
 export function staffIdentity(officer: StaffOfficer): Identity {
   const { id, name, role, centreCode, departmentCode } = officer;
+  if (!isOfficerId(id)) throw unauthorized(`Officer id ${id} contains ":" and could read as another kind of caller; rename the officer`);
   return { kind: 'staff', id: `officer:${id}`, officer: { id, name, role, centreCode, departmentCode } };
 }
 

@@ -3,6 +3,7 @@
  * makes it idempotent: the same reference, also after a timeout or a crash half-way, returns the same
  * application and never starts a second workflow.
  */
+import { createHash } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
@@ -34,9 +35,10 @@ export async function submitApplication(
   const { db } = deps;
   // Client references are the submitter's own: two integrators may use the same one.
   const body = request.clientReference ? { ...request, clientReference: `${submittedBy}/${request.clientReference}` } : request;
+  const bodyHash = hashOf(request);
   if (body.clientReference) {
     const earlier = await findSubmission(db, body.clientReference);
-    if (earlier) return { input: await resume(deps, earlier.input, body), replayed: true };
+    if (earlier) return { input: await resume(deps, earlier, body, bodyHash), replayed: true };
   }
 
   const [item, centre] = await Promise.all([findItemVersion(db, body.itemCode), findCentre(db, body.centreCode)]);
@@ -73,23 +75,47 @@ export async function submitApplication(
     submittedAt: now.toISOString(),
   };
 
-  if (body.clientReference && !(await reserveSubmission(db, body.clientReference, input))) {
+  if (body.clientReference && !(await reserveSubmission(db, body.clientReference, input, bodyHash))) {
     // Another request with the same reference won the race: answer with its application.
     const winner = await findSubmission(db, body.clientReference);
-    return { input: await resume(deps, winner!.input, body), replayed: true };
+    return { input: await resume(deps, winner!, body, bodyHash), replayed: true };
   }
   // With a reference, a repeat of this very request may already have started the workflow.
   await start(deps, input, body.clientReference ? 'USE_EXISTING' : 'FAIL');
   return { input, replayed: false };
 }
 
-/** A repeated reference: make sure its workflow runs (a crash may have come between reserve and start). */
-async function resume(deps: SubmissionDeps, input: ApplicationInput, body: z.output<typeof submission>) {
-  if (input.item.code !== body.itemCode || input.centreCode !== body.centreCode || input.applicant.idNumber !== body.applicant.idNumber) {
+/**
+ * The body as validated (trimmed, defaults filled), without its reference, its keys sorted: two
+ * requests that mean the same submission hash the same.
+ */
+export function hashOf(request: z.output<typeof submission>): string {
+  const { clientReference: _reference, ...rest } = request;
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]))
+        : value;
+  return createHash('sha256').update(JSON.stringify(canonical(rest))).digest('hex');
+}
+
+/**
+ * A repeated reference: the same body is a replay, and its workflow is made sure to run (a crash may
+ * have come between reserve and start); another body is a conflict (409), as payment APIs answer.
+ */
+async function resume(deps: SubmissionDeps, earlier: { input: ApplicationInput; bodyHash: string | null }, body: z.output<typeof submission>, bodyHash: string) {
+  const { input } = earlier;
+  // References reserved before the hash was kept are compared on what their input says.
+  const differs =
+    earlier.bodyHash !== null
+      ? earlier.bodyHash !== bodyHash
+      : input.item.code !== body.itemCode || input.centreCode !== body.centreCode || input.applicant.idNumber !== body.applicant.idNumber;
+  if (differs) {
     throw new HttpError(
       409,
       'client_reference_conflict',
-      `clientReference ${input.clientReference} was already used for application ${input.applicationNo} with a different item, centre or applicant`,
+      `clientReference ${input.clientReference} was already used for application ${input.applicationNo} with a different body; a retry sends the same body, a new submission a new reference`,
     );
   }
   await start(deps, input, 'USE_EXISTING');

@@ -118,10 +118,10 @@ export async function findSubmission(db: Db, clientReference: string) {
 }
 
 /** Reserves a client reference for an application; returns false when another request holds it already. */
-export async function reserveSubmission(db: Db, clientReference: string, input: ApplicationInput): Promise<boolean> {
+export async function reserveSubmission(db: Db, clientReference: string, input: ApplicationInput, bodyHash: string): Promise<boolean> {
   const inserted = await db
     .insert(submissions)
-    .values({ clientReference, applicationNo: input.applicationNo, input })
+    .values({ clientReference, applicationNo: input.applicationNo, input, bodyHash })
     .onConflictDoNothing()
     .returning({ applicationNo: submissions.applicationNo });
   return inserted.length === 1;

@@ -286,7 +286,7 @@ const TABLE: Row[] = [
     body: async (code) => ({ items: [await itemBody(code)] }),
     state: itemState,
   },
-  { method: 'GET', route: '/v1/catalogue/changes', allowed: STAFF },
+  { method: 'GET', route: '/v1/catalogue/changes', allowed: OVERSIGHT },
   { method: 'GET', route: '/v1/centres', allowed: PUBLIC },
   { method: 'GET', route: '/v1/centres/:code', allowed: PUBLIC, url: () => '/v1/centres/450100' },
   { method: 'GET', route: '/v1/departments', allowed: PUBLIC },

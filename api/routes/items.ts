@@ -1,12 +1,12 @@
 /** The item catalogue: search, versions, administrators' edits, import and export. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { findCentre, findItemVersion, listDepartments, listItems, listItemVersions } from '../../db/catalogue.js';
 import { type ItemOutcome, saveItem } from '../../db/catalogue-writes.js';
 import { type ItemDefinition, unknownDepartments } from '../../db/item-definition.js';
 import { catalogueChanges } from '../../db/schema/index.js';
-import { STAFF, recordedActor, requireCentre, requireRegion, staffOf } from '../auth.js';
+import { OVERSIGHT, recordedActor, requireCentre, requireRegion, staffOf } from '../auth.js';
 import { csvToRawItems, itemsToCsv, validateImport } from '../catalogue-io.js';
 import { item, itemListQuery, itemView, ownerCentre } from '../catalogue-schemas.js';
 import { HttpError, errorBody, invalid, notFound } from '../errors.js';
@@ -210,19 +210,37 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
           key: z.string().optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
-      }, config: { access: STAFF },
+        description:
+          'Scoped like the organisation it records: the changes that concern the caller’s centre or a centre below it ' +
+          '(also a window or officer moved away from one); at the regional centre also the regional catalogue, departments and national calendar.',
+      }, config: { access: OVERSIGHT },
     },
     async (request) => {
       const { entity, key, limit } = request.query;
       const rows = await db
         .select()
         .from(catalogueChanges)
-        .where(and(entity ? eq(catalogueChanges.entity, entity) : undefined, key ? eq(catalogueChanges.key, key) : undefined))
+        .where(and(changesWithin(staffOf(request).centreCode), entity ? eq(catalogueChanges.entity, entity) : undefined, key ? eq(catalogueChanges.key, key) : undefined))
         .orderBy(desc(catalogueChanges.id))
         .limit(limit);
       return { changes: rows.map((row) => ({ ...row, at: iso(row.at) })) };
     },
   );
+
+  /**
+   * The changes a supervisor or administrator of a centre may read: those whose centre (a centre's
+   * code, a calendar's region or centre, a window's or officer's centre before or after, a local
+   * item's owner) is theirs or below; at the regional centre also those of no centre (departments,
+   * the regional catalogue, the national calendar CN/<year>).
+   */
+  function changesWithin(scope: string) {
+    const { entity, key, before, after } = catalogueChanges;
+    const place = sql`case ${entity} when 'centre' then ${key} when 'calendar' then split_part(${key}, '/', 1)
+      else coalesce(${after}->>'centreCode', ${after}->>'ownerCentre', ${before}->>'centreCode', ${before}->>'ownerCentre') end`;
+    const prefix = `${centrePrefix(scope)}%`;
+    const below = or(sql`${place} like ${prefix}`, sql`${before}->>'centreCode' like ${prefix}`);
+    return centrePrefix(scope).length > 2 ? below : or(below, sql`${place} is null`, sql`${place} = 'CN'`);
+  }
 
   /** Who keeps a new item: null (the regional catalogue) for the region's administrators, else the administrator's own centre. */
   function ownerFor(request: FastifyRequest): string | null {

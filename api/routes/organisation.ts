@@ -1,14 +1,14 @@
 /** The organisation: centres (as a tree), departments, windows and officers; administrators change them. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { centrePrefix, findCentre, findOfficer, listCentres, listDepartments, listOfficers, listWindows } from '../../db/catalogue.js';
 import type { Db } from '../../db/client.js';
-import { windows } from '../../db/schema/index.js';
+import { centres, windows } from '../../db/schema/index.js';
 import { eq } from 'drizzle-orm';
 import { type OrganisationEntity, saveOrganisationRecord } from '../../db/catalogue-writes.js';
-import { CENTRE_LEVELS, OFFICER_ROLES } from '../../db/schema/index.js';
-import { STAFF, recordedActor, requireCentre, requireRegion } from '../auth.js';
+import { CENTRE_LEVELS, type CentreLevel, OFFICER_ROLES } from '../../db/schema/index.js';
+import { OFFICER_ID_RULE, STAFF, forbidden, isOfficerId, recordedActor, requireCentre, requireRegion } from '../auth.js';
 import { centre, department, officer, window } from '../catalogue-schemas.js';
 import { departmentNames } from '../../db/department-names.js';
 import { isDemoCentreCode } from '../../db/demo.js';
@@ -116,6 +116,7 @@ function putRoute(app: FastifyInstance, entity: OrganisationEntity, url: string,
         // Nor may an administrator take over another centre's window or officer by moving it to theirs.
         const existing = await currentCentreOf(app.deps.database.db, entity, request.params.code);
         if (existing) requireCentre(request, existing, 'change the organisation');
+        if (entity === 'centre') await checkCentrePlace(app.deps.database.db, request, request.params.code, values);
         request.auditCentre = centreCode;
       }
       const actor = recordedActor(request);
@@ -123,6 +124,8 @@ function putRoute(app: FastifyInstance, entity: OrganisationEntity, url: string,
       if (values[keyField] !== request.params.code) {
         throw invalid(`body.${keyField}`, `must equal the ${keyField} in the path (${request.params.code})`);
       }
+      // The API names its callers by kind (officer:<id>, integrator:<key id>): an officer id must not read as another kind.
+      if (entity === 'officer' && !isOfficerId(request.params.code)) throw invalid('body.id', OFFICER_ID_RULE);
       // Compressed working days are a demo's: no real centre may have them (db/demo.ts).
       if (entity === 'centre' && values.dayMinutes != null && !isDemoCentreCode(request.params.code)) {
         throw invalid('body.dayMinutes', 'is a demo setting: only a demo centre (code 4598xx or 4599xx) may have compressed working days');
@@ -144,6 +147,34 @@ function putRoute(app: FastifyInstance, entity: OrganisationEntity, url: string,
       }
     },
   );
+}
+
+const LEVEL_RANK: Record<CentreLevel, number> = { region: 0, city: 1, county: 2 };
+
+/**
+ * A centre's level and parent decide what it takes in and who keeps it: only an administrator above
+ * the centre sets or changes them (its own administrators keep the rest), under a parent within
+ * their scope, at a level below the parent's.
+ */
+async function checkCentrePlace(db: Db, request: FastifyRequest, code: string, values: Record<string, unknown>) {
+  const level = values.level as CentreLevel;
+  const parentCode = values.parentCode as string | null;
+  const existing = await findCentre(db, code);
+  if (existing && existing.level === level && existing.parentCode === parentCode) return;
+  const officer = requireCentre(request, code, 'place a centre');
+  const what = existing ? `change the level or parent of centre ${code}` : `create centre ${code}`;
+  if (officer.centreCode === code) throw forbidden(`${officer.id} may not ${what}: only an administrator above it may`);
+  if (parentCode === null) throw forbidden(`${officer.id} may not ${what} without a parent: no administrator would be above it`);
+  requireCentre(request, parentCode, `${what} under centre ${parentCode}`);
+  const parent = await findCentre(db, parentCode);
+  if (!parent) throw invalid('body.parentCode', `unknown centre ${parentCode}`);
+  const below = CENTRE_LEVELS.filter((l) => LEVEL_RANK[l] > LEVEL_RANK[parent.level]);
+  if (!below.includes(level)) {
+    throw invalid('body.level', below.length ? `a centre under ${parent.level} centre ${parentCode} is at a level below it (${below.join(' or ')})` : `${parent.level} centre ${parentCode} has no centres below it`);
+  }
+  const children = await db.select({ code: centres.code, level: centres.level }).from(centres).where(eq(centres.parentCode, code));
+  const notBelow = children.filter((child) => LEVEL_RANK[child.level] <= LEVEL_RANK[level]);
+  if (notBelow.length > 0) throw invalid('body.level', `centres ${notBelow.map((c) => c.code).join(', ')} under ${code} would not be below a ${level} centre`);
 }
 
 /** The centre an existing window or officer belongs to now. */

@@ -134,8 +134,8 @@ export const signInRoutes: FastifyPluginAsyncZod<{ config: SignInConfig }> = asy
         throw new HttpError(403, 'unknown_officer', `The identity provider signed in ${officerId}, who is not an officer of the organisation; ask a centre administrator to add them`);
       }
 
-      const session = await createSession(db, officer.id, config);
       request.identity = staffIdentity(officer);
+      const session = await createSession(db, officer.id, config);
       await appendAudit(db, {
         at: new Date().toISOString(),
         actor: actorOf(request),

@@ -26,7 +26,7 @@ import {
 import { errorBody, notFound, refused } from '../errors.js';
 import { WINDOW_STAFF, forbidden } from '../auth.js';
 import { requireSight } from '../application-access.js';
-import { actsFor, mayDecide, mayExtend, mayHandIn } from '../../workflows/rules/authority.js';
+import { actsFor, mayDecide, mayExtend } from '../../workflows/rules/authority.js';
 import {
   application,
   applicationNoParams,
@@ -65,7 +65,8 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) =>
       sendUpdate(app, request, request.params.no, supplementUpdate, (found, officer) => {
-        authorise(mayHandIn(officer, found.row.submittedBy ?? undefined, found.row.leadDepartment, found.row.centreCode));
+        // The submitter is the same typed identity (officer:<id> or integrator:<key id>), never merely the same id.
+        if (request.identity!.id !== found.row.submittedBy) authorise(actsFor(officer, found.row.leadDepartment, found.row.centreCode));
         return { ...request.body, officer };
       }),
   );

@@ -201,6 +201,8 @@ export const submissions = pgTable(
     applicationNo: text().notNull(),
     /** The workflow's input, so that a retry can finish a start that a crash interrupted. */
     input: jsonb().$type<ApplicationInput>().notNull(),
+    /** SHA-256 of the submission's normalised body: the same reference with another body is a conflict (null before it was kept). */
+    bodyHash: text(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('submissions_application_uq').on(t.applicationNo)],
