@@ -22,6 +22,7 @@ import { meRoutes } from './routes/me.js';
 import { signInRoutes } from './routes/signin.js';
 import type { SignInConfig } from './session.js';
 import { HttpError, registerErrorHandler } from './errors.js';
+import { registerJsonParser } from './json-depth.js';
 import { auditRoutes } from './routes/audit.js';
 import { registerOpenApi } from './openapi.js';
 import { applicationRoutes } from './routes/applications.js';
@@ -83,6 +84,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   app.decorate('deps', deps);
   if (deps.tracer) traceRequests(app, deps.tracer);
   registerErrorHandler(app);
+  registerJsonParser(app);
   if (deps.metrics) await recordMetrics(app, deps.metrics);
   // Security headers; the page and /docs load only their own scripts, which a CSP would also allow,
   // but Swagger UI's inline bootstrap would not: the CSP is left to the reverse proxy.

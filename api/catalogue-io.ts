@@ -6,6 +6,7 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { type ItemDefinition, itemDefinition, unknownDepartments } from '../db/item-definition.js';
+import { MAX_JSON_DEPTH, jsonTooDeep } from './json-depth.js';
 
 export const CSV_COLUMNS = [
   'code',
@@ -57,6 +58,10 @@ export function csvToRawItems(text: string): { rows: unknown[]; problems: RowPro
   }
   const rows = records.map((record, i) => {
     const json = (column: string) => {
+      if (record[column] && jsonTooDeep(record[column])) {
+        problems.push({ field: `items[${i}].${column}`, message: `is nested deeper than ${MAX_JSON_DEPTH} levels` });
+        return undefined;
+      }
       try {
         return record[column] ? JSON.parse(record[column]) : undefined;
       } catch {
