@@ -44,6 +44,8 @@ declare module 'fastify' {
     identity?: Identity;
     /** The centre a change concerns, when it is neither an application's nor the actor's own (api/audit.ts). */
     auditCentre?: string;
+    /** What a change was made to, when neither the path nor the answer's number, code or id names it (api/audit.ts). */
+    auditTarget?: string;
   }
   interface FastifyContextConfig {
     access?: Access;
