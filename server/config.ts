@@ -39,6 +39,8 @@ const env = z.object({
   AUTH_JWKS_URL: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
   AUTH_JWT_ISSUER: z.string().min(1).default('onewindow'),
   AUTH_JWT_AUDIENCE: z.string().min(1).default('onewindow'),
+  /** The longest a staff token may live (exp − iat) and be used after it was issued, in hours. */
+  AUTH_MAX_TOKEN_HOURS: optional.pipe(wholeNumber(1, 720)).transform((v) => v ?? 12),
   OIDC_ISSUER_URL: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
   OIDC_CLIENT_ID: z.string().min(1).default('onewindow'),
   OIDC_CLIENT_SECRET: optional,
@@ -168,6 +170,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       jwksUrl: e.AUTH_JWKS_URL,
       issuer: e.AUTH_JWT_ISSUER,
       audience: e.AUTH_JWT_AUDIENCE,
+      maxTokenHours: e.AUTH_MAX_TOKEN_HOURS,
     },
     /** Browser sign-in: OpenID Connect's code flow with PKCE against the identity provider, then a session. */
     signIn: {
