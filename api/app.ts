@@ -21,7 +21,8 @@ import { integratorRoutes } from './routes/integrators.js';
 import { meRoutes } from './routes/me.js';
 import { signInRoutes } from './routes/signin.js';
 import type { SignInConfig } from './session.js';
-import { HttpError, registerErrorHandler } from './errors.js';
+import { RateLimited, registerErrorHandler } from './errors.js';
+import { registerJsonParser } from './json-depth.js';
 import { auditRoutes } from './routes/audit.js';
 import { registerOpenApi } from './openapi.js';
 import { applicationRoutes } from './routes/applications.js';
@@ -60,6 +61,11 @@ export interface AppDeps {
     rateLimitPerMinute?: number;
     /** Requests per minute per integrator key or staff member. */
     rateLimitPerKeyPerMinute?: number;
+    /**
+     * Which proxies' X-Forwarded-For (and -Proto, -Host) to believe, as Fastify's `trustProxy`: their
+     * addresses or subnets, a number of hops, or true for any; unset, none: the caller is the connection's peer.
+     */
+    trustProxy?: boolean | number | string[];
   };
   /** The applicant's materials as files: where their bytes live (PostgreSQL unless told) and the largest accepted. */
   attachments?: { store?: BlobStore; maxBytes?: number };
@@ -77,12 +83,16 @@ declare module 'fastify' {
 
 export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { logger: false }) {
   // 64 KiB is ample for any application or decision; the catalogue import sets its own, larger limit.
-  const app = Fastify({ bodyLimit: 65_536, ...options }).withTypeProvider<ZodTypeProvider>();
+  // A number of hops as a function: Fastify takes a number too, but its types do not say so.
+  const proxies = deps.security?.trustProxy;
+  const trustProxy = typeof proxies === 'number' ? (_address: string, hop: number) => hop < proxies : proxies;
+  const app = Fastify({ bodyLimit: 65_536, ...(trustProxy !== undefined && { trustProxy }), ...options }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('deps', deps);
   if (deps.tracer) traceRequests(app, deps.tracer);
   registerErrorHandler(app);
+  registerJsonParser(app);
   if (deps.metrics) await recordMetrics(app, deps.metrics);
   // Security headers; the page and /docs load only their own scripts, which a CSP would also allow,
   // but Swagger UI's inline bootstrap would not: the CSP is left to the reverse proxy.
@@ -103,12 +113,14 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
       timeWindow: '1 minute',
       keyGenerator: (request) => request.identity?.id ?? `address:${request.ip}`,
       max: (request) => (request.identity ? perKey : perMinute),
+      // The plugin has already set Retry-After (and the X-RateLimit headers); the answer takes the one error shape.
+      errorResponseBuilder: (_request, context) => new RateLimited(`Rate limit exceeded: at most ${context.max} requests a minute; retry in ${context.after}`, context.ttl),
     });
     // Credentials that fail count against the address as well, so keys and tokens cannot be tried at speed.
     const failures = app.createRateLimit({ keyGenerator: (request) => `address:${request.ip}`, max: perMinute });
     signInFailed = async (request) => {
       const limit = await failures(request);
-      if (!limit.isAllowed && limit.isExceeded) throw new HttpError(429, 'rate_limited', `Too many failed sign-ins from this address; retry in ${Math.ceil(limit.ttlInSeconds)} s`);
+      if (!limit.isAllowed && limit.isExceeded) throw new RateLimited(`Too many failed sign-ins from this address; retry in ${Math.ceil(limit.ttlInSeconds)} s`, limit.ttl);
     };
   }
   await app.register(cookie);

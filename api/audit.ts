@@ -13,7 +13,7 @@ export function registerAudit(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
     if (!CHANGES.has(request.method) || reply.statusCode >= 400) return payload;
     const params = Object.values((request.params ?? {}) as Record<string, string>);
-    let target = params.join('/');
+    let target = request.auditTarget ?? params.join('/');
     if (!target && typeof payload === 'string' && payload) {
       const created = JSON.parse(payload) as { applicationNo?: string; code?: string; id?: string | number };
       target = String(created.applicationNo ?? created.code ?? created.id ?? '');

@@ -9,7 +9,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type JWTPayload, type JWTVerifyGetKey, SignJWT, createRemoteJWKSet, errors as joseErrors, importSPKI, jwtVerify } from 'jose';
+import { type JWTPayload, type JWTVerifyGetKey, SignJWT, createRemoteJWKSet, decodeJwt, errors as joseErrors, importSPKI, jwtVerify } from 'jose';
 import type { Db } from '../db/client.js';
 import { findOfficer } from '../db/catalogue.js';
 import { OFFICER_ROLES, type OfficerRole, apiKeys } from '../db/schema/index.js';
@@ -28,7 +28,13 @@ export interface AuthConfig {
   jwksUrl?: string;
   issuer: string;
   audience: string;
+  /** The longest a token may live (exp − iat) and be used after it was issued; 12 unless told (AUTH_MAX_TOKEN_HOURS). */
+  maxTokenHours?: number;
 }
+
+export const DEFAULT_MAX_TOKEN_HOURS = 12;
+/** How far the clocks of the API and whoever issued a token may disagree. */
+const CLOCK_SKEW_SECONDS = 60;
 
 export type StaffOfficer = Required<Pick<Officer, 'id' | 'name' | 'role' | 'centreCode'>> & { role: OfficerRole; departmentCode: string | null };
 export type Identity =
@@ -44,6 +50,8 @@ declare module 'fastify' {
     identity?: Identity;
     /** The centre a change concerns, when it is neither an application's nor the actor's own (api/audit.ts). */
     auditCentre?: string;
+    /** What a change was made to, when neither the path nor the answer's number, code or id names it (api/audit.ts). */
+    auditTarget?: string;
   }
   interface FastifyContextConfig {
     access?: Access;
@@ -59,21 +67,31 @@ export const OVERSIGHT: readonly OfficerRole[] = ['supervisor', 'centre_administ
 const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message);
 export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
 
-/** Builds the token verifier for the configured key; none configured means no staff can sign in. */
-export async function tokenVerifier(config: AuthConfig): Promise<(token: string) => Promise<JWTPayload>> {
-  const options = { issuer: config.issuer, audience: config.audience, requiredClaims: ['sub', 'exp'] };
+/**
+ * Builds the token verifier for the configured key; none configured means no staff can sign in. Beyond
+ * the signature, issuer, audience and expiry: `sub` a string, `iat` present and not ahead of this clock
+ * by more than a minute, and a lifetime (exp − iat, and the token's age) within `maxTokenHours`.
+ */
+export async function tokenVerifier(config: AuthConfig): Promise<(token: string) => Promise<JWTPayload & { sub: string }>> {
+  const maxSeconds = (config.maxTokenHours ?? DEFAULT_MAX_TOKEN_HOURS) * 3600;
+  const options = { issuer: config.issuer, audience: config.audience, requiredClaims: ['sub', 'exp', 'iat'], maxTokenAge: maxSeconds, clockTolerance: CLOCK_SKEW_SECONDS };
+  const checked = (payload: JWTPayload) => {
+    if (typeof payload.sub !== 'string' || !payload.sub) throw unauthorized('The token\'s subject (sub) must be an officer id, a string');
+    if (payload.exp! - payload.iat! > maxSeconds) throw unauthorized(`The token lives longer than the ${maxSeconds / 3600} hours a staff token may (exp − iat)`);
+    return payload as JWTPayload & { sub: string };
+  };
   if (config.jwksUrl) {
     const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.jwksUrl));
-    return async (token) => (await jwtVerify(token, jwks, options)).payload;
+    return async (token) => checked((await jwtVerify(token, jwks, options)).payload);
   }
   if (config.publicKey) {
     const algorithm = config.algorithm ?? 'RS256';
     const key = await importSPKI(config.publicKey, algorithm);
-    return async (token) => (await jwtVerify(token, key, { ...options, algorithms: [algorithm] })).payload;
+    return async (token) => checked((await jwtVerify(token, key, { ...options, algorithms: [algorithm] })).payload);
   }
   if (config.secret) {
     const key = new TextEncoder().encode(config.secret);
-    return async (token) => (await jwtVerify(token, key, { ...options, algorithms: ['HS256'] })).payload;
+    return async (token) => checked((await jwtVerify(token, key, { ...options, algorithms: ['HS256'] })).payload);
   }
   return async () => {
     throw unauthorized('This API accepts no staff tokens: configure AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY or AUTH_JWKS_URL');
@@ -83,7 +101,7 @@ export async function tokenVerifier(config: AuthConfig): Promise<(token: string)
 /** A local token for an officer (development, tests, `npm run token`), signed with the shared secret. */
 export async function issueToken(config: AuthConfig, officerId: string, ttl: string | number = '8h'): Promise<string> {
   if (!config.secret) throw new Error('Local tokens need AUTH_JWT_SECRET; with an identity provider, ask it for a token');
-  return new SignJWT({})
+  const token = await new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(officerId)
     .setIssuer(config.issuer)
@@ -91,6 +109,10 @@ export async function issueToken(config: AuthConfig, officerId: string, ttl: str
     .setIssuedAt()
     .setExpirationTime(ttl)
     .sign(new TextEncoder().encode(config.secret));
+  const { iat, exp } = decodeJwt(token);
+  const maxHours = config.maxTokenHours ?? DEFAULT_MAX_TOKEN_HOURS;
+  if (exp! - iat! > maxHours * 3600) throw new Error(`A staff token may live at most ${maxHours} hours (AUTH_MAX_TOKEN_HOURS); asked for ${ttl}`);
+  return token;
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -114,16 +136,19 @@ async function integratorFor(db: Db, key: string): Promise<Identity> {
   return { kind: 'integrator', id: `integrator:${row.id}`, key: { id: row.id, name: row.name, centres: row.centres } };
 }
 
-async function staffFor(db: Db, verify: (token: string) => Promise<JWTPayload>, token: string): Promise<Identity> {
-  let payload: JWTPayload;
+async function staffFor(db: Db, verify: (token: string) => Promise<{ sub: string }>, token: string): Promise<Identity> {
+  let payload: { sub: string };
   try {
     payload = await verify(token);
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) throw unauthorized('The token has expired');
+    if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'iat' && err.reason === 'check_failed') {
+      throw unauthorized(`The token was issued in the future (iat more than ${CLOCK_SKEW_SECONDS} s ahead of this server's clock)`);
+    }
     if (err instanceof HttpError) throw err;
     throw unauthorized('The token is not valid (signature, issuer, audience or form)');
   }
-  const officer = await findOfficer(db, payload.sub!);
+  const officer = await findOfficer(db, payload.sub);
   if (!officer) throw unauthorized(`The token names officer ${payload.sub}, who is not in the organisation`);
   return staffIdentity(officer);
 }

@@ -6,6 +6,7 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { type ItemDefinition, itemDefinition, unknownDepartments } from '../db/item-definition.js';
+import { MAX_JSON_DEPTH, jsonTooDeep } from './json-depth.js';
 
 export const CSV_COLUMNS = [
   'code',
@@ -27,16 +28,29 @@ export const CSV_COLUMNS = [
   'source',
 ] as const;
 
+/**
+ * A cell a spreadsheet would run as a formula begins with =, +, -, @, a tab or a carriage return
+ * (OWASP, "CSV Injection"): the export puts a ' before it, which makes it text. It also puts one before
+ * such a cell that already begins with ', so that the import, taking one ' off exactly these cells,
+ * gives back every cell as it was.
+ */
+const FORMULA = /^'*[=+\-@\t\r]/;
+export const guardCell = (cell: string) => (FORMULA.test(cell) ? `'${cell}` : cell);
+export const unguardCell = (cell: string) => (cell.startsWith("'") && FORMULA.test(cell) ? cell.slice(1) : cell);
+
 export function itemsToCsv(items: ItemDefinition[]): string {
   return stringify(
-    items.map((item) => ({
-      ...item,
-      levels: item.levels.join('|'),
-      major: String(item.major),
-      materials: JSON.stringify(item.materials),
-      fees: JSON.stringify(item.fees),
-      steps: JSON.stringify(item.steps),
-    })),
+    items.map((item) => {
+      const row: Record<string, unknown> = {
+        ...item,
+        levels: item.levels.join('|'),
+        major: String(item.major),
+        materials: JSON.stringify(item.materials),
+        fees: JSON.stringify(item.fees),
+        steps: JSON.stringify(item.steps),
+      };
+      return Object.fromEntries(CSV_COLUMNS.map((column) => [column, typeof row[column] === 'string' ? guardCell(row[column]) : row[column]]));
+    }),
     { header: true, columns: [...CSV_COLUMNS] },
   );
 }
@@ -51,12 +65,16 @@ export function csvToRawItems(text: string): { rows: unknown[]; problems: RowPro
   const problems: RowProblem[] = [];
   let records: Record<string, string>[];
   try {
-    records = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
+    records = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, cast: (cell) => unguardCell(cell) });
   } catch (err) {
     return { rows: [], problems: [{ field: 'body', message: `not readable as CSV: ${(err as Error).message}` }] };
   }
   const rows = records.map((record, i) => {
     const json = (column: string) => {
+      if (record[column] && jsonTooDeep(record[column])) {
+        problems.push({ field: `items[${i}].${column}`, message: `is nested deeper than ${MAX_JSON_DEPTH} levels` });
+        return undefined;
+      }
       try {
         return record[column] ? JSON.parse(record[column]) : undefined;
       } catch {

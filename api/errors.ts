@@ -38,6 +38,15 @@ export class HttpError extends Error {
   }
 }
 
+/** 429 `rate_limited`, with Retry-After: the seconds until the caller's allowance is renewed. */
+export class RateLimited extends HttpError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterMs: number) {
+    super(429, 'rate_limited', message);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  }
+}
+
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} was not found`);
 export const refused = (message: string, code = 'refused') => new HttpError(409, code, message);
 export const invalid = (field: string, message: string) =>
@@ -147,6 +156,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (err instanceof HttpError) {
       // RFC 6750: say which credentials would do.
       if (err.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="onewindow"');
+      if (err instanceof RateLimited) reply.header('retry-after', String(err.retryAfterSeconds));
       return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, details: err.details?.map((d) => localized(d)) } });
     }
     const keyError = payloadKeyErrorIn(err);

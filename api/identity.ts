@@ -33,8 +33,11 @@ export function isCreditCode(value: string): boolean {
   return creditCodeCheck(value.slice(0, 17)) === value[17];
 }
 
-/** An 18-character 居民身份证号 or 统一社会信用代码 within a text: letters and digits, at least one digit. */
-const NUMBER_IN_TEXT = /(?<![0-9A-Z])(?=[0-9A-Z]*\d)([0-9A-Z]{4})[0-9A-Z]{10}([0-9A-Z]{4})(?![0-9A-Z])/g;
+/**
+ * An 18-character 居民身份证号 or 统一社会信用代码 within a text: letters and digits, at least one digit;
+ * in either case, for a number typed with a small x or a credit code in small letters is still one.
+ */
+const NUMBER_IN_TEXT = /(?<![0-9A-Z])(?=[0-9A-Z]*\d)([0-9A-Z]{4})[0-9A-Z]{10}([0-9A-Z]{4})(?![0-9A-Z])/gi;
 
 /** Masks every ID number and credit code within a text as maskIdNumber does (log lines, free text). */
 export const maskNumbersIn = (text: string) => text.replace(NUMBER_IN_TEXT, '$1**********$2');

@@ -1,4 +1,5 @@
 /** All configuration comes from the environment, parsed once at start; a bad value names its variable. */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseStoreUrl } from '../db/blob-store.js';
@@ -39,6 +40,16 @@ const env = z.object({
   AUTH_JWKS_URL: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
   AUTH_JWT_ISSUER: z.string().min(1).default('onewindow'),
   AUTH_JWT_AUDIENCE: z.string().min(1).default('onewindow'),
+  /** The longest a staff token may live (exp − iat) and be used after it was issued, in hours. */
+  AUTH_MAX_TOKEN_HOURS: optional.pipe(wholeNumber(1, 720)).transform((v) => v ?? 12),
+  TRUST_PROXY: optional.transform((v, ctx) => {
+    try {
+      return parseTrustProxy(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  }),
   OIDC_ISSUER_URL: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
   OIDC_CLIENT_ID: z.string().min(1).default('onewindow'),
   OIDC_CLIENT_SECRET: optional,
@@ -158,6 +169,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       codecOrigins: e.CODEC_CORS_ORIGINS,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       rateLimitPerKeyPerMinute: e.RATE_LIMIT_PER_KEY_PER_MINUTE,
+      /** The reverse proxies whose X-Forwarded-For names the caller (Fastify's trustProxy); unset: none. */
+      trustProxy: e.TRUST_PROXY,
     },
     /** Staff tokens: a shared secret (local tokens), an identity provider's public key, or its JWKS. */
     auth: {
@@ -168,6 +181,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       jwksUrl: e.AUTH_JWKS_URL,
       issuer: e.AUTH_JWT_ISSUER,
       audience: e.AUTH_JWT_AUDIENCE,
+      maxTokenHours: e.AUTH_MAX_TOKEN_HOURS,
     },
     /** Browser sign-in: OpenID Connect's code flow with PKCE against the identity provider, then a session. */
     signIn: {
@@ -219,4 +233,34 @@ export function parseRetention(value: string | undefined): Partial<Record<ItemCa
     years[category as ItemCategory] = Number(count);
   }
   return years;
+}
+
+/** Names proxy-addr (Fastify's trustProxy) gives to the loopback, link-local and private ranges. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY: `false` (or unset), `true` (any proxy: only when nothing reaches the API but through
+ * one), a number of proxy hops, or proxies' addresses and subnets, comma-separated
+ * (`10.0.0.5,10.1.0.0/16`, or `loopback`, `linklocal`, `uniquelocal`).
+ */
+export function parseTrustProxy(value: string | undefined): boolean | number | string[] | undefined {
+  if (value === undefined || value === 'false') return undefined;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops < 1 || hops > 10) throw new Error('a number of proxy hops must be from 1 to 10');
+    return hops;
+  }
+  const entries = value.split(',').map((p) => p.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (PROXY_RANGE_NAMES.includes(entry)) continue;
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    if (family === 0 || rest.length > 0 || (bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > maxBits))) {
+      throw new Error(`"${entry}" is not an IP address or subnet: write true, false, a number of hops, or addresses and subnets such as 10.0.0.5,10.1.0.0/16`);
+    }
+  }
+  if (entries.length === 0) throw new Error('names no proxy');
+  return entries;
 }

@@ -31,12 +31,38 @@ export function createLogger(level: Config['logLevel'], destination: Destination
   );
 }
 
-/** A token a client put into a query string, or a bearer token in an error's text. */
-const TOKEN = /(access_token=|Bearer )[A-Za-z0-9._~+/=-]+/g;
+/** A credential a client put into a query string, whatever its case: its value, up to the next parameter. */
+const QUERY_CREDENTIAL = /\b((?:access_token|id_token|refresh_token|token|api_key|apikey|client_secret)=)[^&\s"\\#]+/gi;
+/** A bearer token in a header or an error's text. */
+const BEARER = /\b(Bearer\s+)[^\s"\\,]+/gi;
+/** Anything shaped like a JWT (its header always begins `{"`, eyJ in base64url), wherever it is. */
+const JWT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
+/** An integrator key (api/auth.ts): its id may be logged, its secret never. */
+const API_KEY = /\b(ow_[0-9a-f]{12}_)[A-Za-z0-9_-]{43}/g;
 
-/** Masks ID numbers and credit codes as lists show them, and drops tokens, in one finished log line. */
+/**
+ * Percent-escapes of printable ASCII decoded, again until none is left (a doubly escaped `%255F`
+ * too), so that no spelling of a URL (`access%5Ftoken`, dots as `%2E`, digits escaped) hides a token
+ * or a number from the masks. `"` and `\` stay escaped: the line is JSON.
+ */
+function decodeEscapes(line: string): string {
+  const decode = (text: string) =>
+    text.replace(/%([2-7][0-9A-Fa-f])/g, (escape, hex: string) => {
+      const c = String.fromCharCode(Number.parseInt(hex, 16));
+      return c === '"' || c === '\\' || c === '\x7f' ? escape : c;
+    });
+  for (let previous = ''; previous !== line; ) [previous, line] = [line, decode(line)];
+  return line;
+}
+
+/** Masks ID numbers and credit codes as lists show them, and drops credentials, in one finished log line. */
 export function maskLine(line: string): string {
-  return maskNumbersIn(line).replace(TOKEN, '$1[redacted]');
+  const decoded = line.includes('%') ? decodeEscapes(line) : line;
+  return maskNumbersIn(decoded)
+    .replace(JWT, '[redacted]')
+    .replace(API_KEY, '$1[redacted]')
+    .replace(QUERY_CREDENTIAL, '$1[redacted]')
+    .replace(BEARER, '$1[redacted]');
 }
 
 /**

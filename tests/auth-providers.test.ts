@@ -39,13 +39,15 @@ async function appWith(auth: Partial<AuthConfig>) {
   return app;
 }
 
-function sign(key: CryptoKey, claims: { sub?: string; iss?: string; aud?: string; exp?: string | number; kid?: string; alg?: string } = {}) {
+/** A provider's access token: iat as every provider sets it (RFC 9068 requires it), unless `iat: false`. */
+function sign(key: CryptoKey, claims: { sub?: string; iss?: string; aud?: string; exp?: string | number; kid?: string; alg?: string; iat?: false } = {}) {
   const jwt = new SignJWT({ role: 'centre_administrator' }) // a role claim the API must ignore
     .setProtectedHeader({ alg: claims.alg ?? 'RS256', kid: claims.kid })
     .setSubject(claims.sub ?? supervisorOf('450100'))
     .setIssuer(claims.iss ?? 'https://idp.gxzf.example')
     .setAudience(claims.aud ?? 'onewindow')
     .setExpirationTime(claims.exp ?? '10m');
+  if (claims.iat !== false) jwt.setIssuedAt();
   return jwt.sign(key);
 }
 
@@ -70,6 +72,8 @@ describe('tokens from an identity provider', () => {
       ['another audience', await sign(provider.privateKey, { aud: 'another-system' }), 'not valid'],
       ['expired', await sign(provider.privateKey, { exp: Math.floor(Date.now() / 1000) - 120 }), 'expired'],
       ['an unknown officer', await sign(provider.privateKey, { sub: 'nobody' }), 'not in the organisation'],
+      ['no iat', await sign(provider.privateKey, { iat: false }), 'not valid'],
+      ['a day long', await sign(provider.privateKey, { exp: '24h' }), 'longer than the 12 hours'],
     ] as const) {
       const res = await me(app, token);
       expect(res.statusCode, what).toBe(401);

@@ -31,13 +31,15 @@ describe('hardening', () => {
   it('allows a configured origin and limits the requests of one address without credentials, in the one error shape', async () => {
     const app = await appWith({ corsOrigins: ['https://portal.example'], rateLimitPerMinute: 3 });
     try {
-      const allowed = await app.inject({ url: '/healthz', headers: { origin: 'https://portal.example' } });
+      // (Not /healthz: the probes are never limited.)
+      const allowed = await app.inject({ url: '/v1/items?q=limit', headers: { origin: 'https://portal.example' } });
       expect(allowed.headers['access-control-allow-origin']).toBe('https://portal.example');
-      await app.inject('/healthz');
-      await app.inject('/healthz');
-      const limited = await app.inject('/healthz');
+      await app.inject('/v1/items?q=limit');
+      await app.inject('/v1/items?q=limit');
+      const limited = await app.inject('/v1/items?q=limit');
       expect(limited.statusCode).toBe(429);
       expect(limited.json()).toEqual(errorShape(/rate limit/i));
+      expect(limited.json().error.code).toBe('rate_limited');
     } finally {
       await app.close();
     }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { csvToRawItems, itemsToCsv, validateImport } from '../api/catalogue-io.js';
 import { creditCodeCheck, isCreditCode, isResidentId, maskIdNumber, residentIdCheck } from '../api/identity.js';
@@ -75,13 +76,15 @@ describe('catalogue import', () => {
   );
   const departments = new Set(seeded.flatMap((i) => [i.department, ...i.steps.flatMap((s) => s.departments.map((d) => d.code))]));
   const text = fc.string({ minLength: 1, maxLength: 40 }).map((s) => s.trim()).filter((s) => s.length > 0);
+  /** Text a spreadsheet would run as a formula, or that begins with the export's own guard, ': the CSV must keep both as they are. */
+  const formula = fc.tuple(fc.constantFrom('=', '+', '-', '@', "'", "'=", "''-", "'@"), text).map(([start, rest]) => start + rest);
 
   /** Seeded items with their names, limits and materials changed: still valid definitions. */
   const items = fc.uniqueArray(
     fc.record({
       base: fc.constantFrom(...seeded),
-      name: text,
-      nameEn: text,
+      name: fc.oneof(text, formula),
+      nameEn: fc.oneof(text, formula),
       extraDays: fc.integer({ min: 0, max: 30 }),
       materials: fc.array(fc.record({ name: text, required: fc.boolean() }), { maxLength: 4 }),
     }),
@@ -99,7 +102,12 @@ describe('catalogue import', () => {
   it('reads back from its CSV exactly what it wrote', () => {
     fc.assert(
       fc.property(items, (definitions) => {
-        const { rows, problems: parsed } = csvToRawItems(itemsToCsv(definitions));
+        const csv = itemsToCsv(definitions);
+        // No cell begins as a formula would (OWASP's CSV injection): each one that did has a ' before it.
+        for (const record of parse(csv, { columns: true }) as Record<string, string>[]) {
+          for (const cell of Object.values(record)) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+        }
+        const { rows, problems: parsed } = csvToRawItems(csv);
         const { items: read, problems } = validateImport(rows, departments, parsed);
         expect(problems).toEqual([]);
         expect(read).toEqual(definitions);

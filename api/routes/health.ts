@@ -9,7 +9,8 @@ const ok = z.object({ status: z.literal('ok') });
 const CACHE_MS = 2_000;
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/healthz', { schema: { tags: ['operations'], response: { 200: ok } }, config: { access: 'public' } }, async () => ({ status: 'ok' as const }));
+  // Probes are never rate limited: a load balancer's or orchestrator's, often many a minute from one address.
+  app.get('/healthz', { schema: { tags: ['operations'], response: { 200: ok } }, config: { access: 'public', rateLimit: false } }, async () => ({ status: 'ok' as const }));
 
   let last: { at: number; problems: Promise<Problem[]> } | undefined;
 
@@ -27,7 +28,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
           'Ready to take writes: PostgreSQL answers, the Temporal namespace exists, and OneWindow’s search attributes are registered and usable in it. Otherwise 503 `unavailable`, each reason in `details` (field `database` or `temporal`).',
         response: { 200: ok, 503: errorBody },
       },
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: false },
     },
     async (_request, reply) => {
       const { database, temporal } = app.deps;

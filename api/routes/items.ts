@@ -105,6 +105,8 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const owner = ownerFor(request);
       const actor = recordedActor(request);
+      // The answer is the new version, whose code is inside its definition: the audit row names the item.
+      request.auditTarget = request.body.code;
       if (owner) await checkLocalLevels(request.body, owner);
       await checkDepartments(request.body);
       if (await findItemVersion(db, request.body.code)) {
@@ -195,6 +197,9 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
       await db.transaction(async (tx) => {
         for (const definition of items) result[(await saveItem(tx, definition, actor, 'import')).outcome].push(definition.code);
       });
+      // The audit row names the items created and changed (their count beyond the first 50); each change is in /v1/catalogue/changes.
+      const touched = [...result.created, ...result.updated];
+      request.auditTarget = touched.length > 50 ? `${touched.slice(0, 50).join(',')},… (${touched.length} items)` : touched.join(',') || '-';
       return result;
     },
   );
