@@ -54,6 +54,9 @@ async function pageSaysSource(no: string): Promise<{ source: string | null; zh: 
     await line.waitFor({ timeout: 15_000 });
     await page.locator('[data-testid="timeline"] li').first().waitFor({ timeout: 10_000 });
     const zh = (await line.textContent()) ?? '';
+    // For a person to look at: tests/.tmp/screenshots/history-source-<temporal|archive>.png.
+    await line.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(import.meta.dirname, '.tmp/screenshots', `history-source-${await line.getAttribute('data-source')}.png`) });
     await page.evaluate(`import('/supervision/modules/state.js').then((m) => { m.state.lang = 'en'; return import('/supervision/modules/detail.js'); }).then((m) => m.renderDetail())`);
     const en = (await line.textContent()) ?? '';
     return { source: await line.getAttribute('data-source'), zh, en, temporalLinks: await page.locator('[data-testid="temporal-link"]').count() };
