@@ -35,9 +35,15 @@ export const percentile = (list: number[], p: number) => {
 export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 export const summary = (list: number[]) => ({ p50: round(percentile(list, 50)), p99: round(percentile(list, 99)) });
 
-export type Latencies = Record<'submit' | 'decide' | 'read', number[]>;
-export const latencies = (): Latencies => ({ submit: [], decide: [], read: [] });
-export const report = (latency: Latencies) => ({ submit: summary(latency.submit), decide: summary(latency.decide), read: summary(latency.read) });
+/** Per call (submit, decide, read) and per whole application, submission to its last step. */
+export type Latencies = Record<'submit' | 'decide' | 'read' | 'application', number[]>;
+export const latencies = (): Latencies => ({ submit: [], decide: [], read: [], application: [] });
+export const report = (latency: Latencies) => ({
+  submit: summary(latency.submit),
+  decide: summary(latency.decide),
+  read: summary(latency.read),
+  application: summary(latency.application),
+});
 
 /** Runs `one` `count` times, at most `concurrency` at once. */
 export async function pool(count: number, concurrency: number, one: (i: number) => Promise<void>) {
@@ -251,8 +257,12 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
     }
   }
 
-  /** One application from submission to completion, its k decisions at once; its latencies go into `latency`. */
-  async function endToEnd(item: string, k: number, latency: Latencies) {
+  /**
+   * One application from submission to completion, its k decisions at once, then (with `pickup`) handed
+   * over at the window, the Flowable peer's whole shape; its latencies go into `latency`.
+   */
+  async function endToEnd(item: string, k: number, latency: Latencies, options: { pickup?: boolean } = {}) {
+    const started = performance.now();
     const submitted = await submit(item);
     latency.submit.push(submitted.ms);
     await accept(submitted.no);
@@ -260,6 +270,8 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
     const read = await call('GET', `/v1/applications/${submitted.no}`, integrator);
     latency.read.push(read.ms);
     if (read.json.stage !== 'completed') throw new Error(`${submitted.no} is ${String(read.json.stage)}, not completed`);
+    if (options.pickup) await call('POST', `/v1/applications/${submitted.no}/pickup`, window, { recipient: '基准', idChecked: true });
+    latency.application.push(performance.now() - started);
   }
 
   return {
