@@ -111,6 +111,12 @@ describe('the supervision page', () => {
     expect(page.url()).toBe(`${base}/supervision`);
     expect(await text(page, 'whoami')).toContain(supervisorOf());
     expect(await page.title()).toBe('广西政务服务电子监察');
+    // The workstation's Noto Sans SC (web/workstation/fonts.css) is declared for the page's Chinese text and loads.
+    const loadedFaces = await page.evaluate(async () => {
+      const { fonts } = (globalThis as unknown as { document: { fonts: { load: (font: string, text: string) => Promise<unknown[]> } } }).document;
+      return (await fonts.load('16px "OneWindow Noto Sans SC"', '北京时间')).length;
+    });
+    expect(loadedFaces).toBe(1);
     await page.waitForSelector('[data-testid="live"][data-state="live"]', { timeout: 10_000 });
 
     // A dot per centre, coloured by the centre's supervision state; red ones blink (effectScatter).
