@@ -7,7 +7,9 @@
  * row that names it; and the workflow refuses administrators whatever the API let through.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { decisionUpdate, extendUpdate, intakeUpdate } from '../workflows/messages.js';
@@ -235,4 +237,35 @@ describe('the operator grants the regional centre its administrators (npm run of
     await expect(grantAsOperator(stack.db, { officerId: `${REGION}:x`, role: 'supervisor', centre: REGION, name: 'x' })).rejects.toThrow(/:/);
     await expect(grantAsOperator(stack.db, { officerId: newId('nocentre'), role: 'supervisor' })).rejects.toThrow(/--centre/);
   }, 60_000);
+});
+
+describe('migration 0020_separation_of_duties', () => {
+  it('turns every centre administrator into a system administrator and refuses the old role from then on', async () => {
+    const name = `onewindow_sod_${run}`;
+    const server = new pg.Client({ connectionString: inject('databaseUrl') });
+    await server.connect();
+    await server.query(`create database ${name}`);
+    const url = new URL(inject('databaseUrl'));
+    url.pathname = `/${name}`;
+    const db = new pg.Client({ connectionString: url.toString() });
+    try {
+      await db.connect();
+      const migrations = new URL('../db/migrations/', import.meta.url);
+      const files = readdirSync(migrations).filter((f) => f.endsWith('.sql')).sort();
+      const at = files.findIndex((f) => f.endsWith('_separation_of_duties.sql'));
+      for (const file of files.slice(0, at)) await db.query(readFileSync(new URL(file, migrations), 'utf8'));
+      await db.query(`insert into centres (code, name, name_en, division, level, longitude, latitude) values ('450000', '自治区', 'Region', '广西', 'region', 108.3, 22.8)`);
+      await db.query(`insert into officers (id, name, role, centre_code) values ('450000-admin', '管理员', 'centre_administrator', '450000'), ('450000-supervisor', '监察员', 'supervisor', '450000')`);
+      await db.query(readFileSync(new URL(files[at], migrations), 'utf8'));
+      expect((await db.query('select id, role from officers order by id')).rows).toEqual([
+        { id: '450000-admin', role: 'system_administrator' },
+        { id: '450000-supervisor', role: 'supervisor' },
+      ]);
+      await expect(db.query(`update officers set role = 'centre_administrator' where id = '450000-admin'`)).rejects.toThrow(/officers_role_check/);
+    } finally {
+      await db.end();
+      await server.query(`drop database if exists ${name} with (force)`);
+      await server.end();
+    }
+  });
 });
