@@ -62,7 +62,17 @@ declare module 'fastify' {
 
 export const STAFF: readonly OfficerRole[] = OFFICER_ROLES;
 export const WINDOW_STAFF: readonly OfficerRole[] = WINDOW_ROLES;
-export const OVERSIGHT: readonly OfficerRole[] = ['supervisor', 'centre_administrator'];
+/**
+ * Those who read what happens at their centre and below (applications masked, alerts, statistics,
+ * cases): supervisors, and the system administrators who keep the organisation and catalogue.
+ */
+export const OVERSIGHT: readonly OfficerRole[] = ['supervisor', 'system_administrator'];
+/** 系统管理员: the organisation (centres, departments, windows, calendar days and notices) and the catalogue. */
+export const SYSTEM_ADMINISTRATORS: readonly OfficerRole[] = ['system_administrator'];
+/** 安全管理员: the officers and their roles, and integrators' keys. */
+export const SECURITY_ADMINISTRATORS: readonly OfficerRole[] = ['security_administrator'];
+/** The change log (who changed the catalogue or the organisation): oversight, and each of the three administrators (三员). */
+export const CHANGE_LOG_READERS: readonly OfficerRole[] = [...OVERSIGHT, 'security_administrator', 'audit_administrator'];
 
 const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message);
 export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);

@@ -65,17 +65,22 @@ const organisationTables = {
 } as const;
 export type OrganisationEntity = keyof typeof organisationTables;
 
-/** Creates or replaces one record of the organisation; returns it and whether it was created. */
+/**
+ * Creates or replaces one record of the organisation; returns it and whether it was created. `check`
+ * sees the record as it is, locked, and may throw to refuse the change (an officer's grant).
+ */
 export async function saveOrganisationRecord(
   db: Db,
   entity: OrganisationEntity,
   key: string,
   values: Record<string, unknown>,
   actor: Actor,
+  check?: (before: Record<string, unknown> | undefined) => void,
 ): Promise<{ created: boolean; record: Record<string, unknown> }> {
   const { table, key: keyColumn } = organisationTables[entity];
   return db.transaction(async (tx) => {
     const [before] = (await tx.select().from(table).where(eq(keyColumn, key)).for('update')) as Record<string, unknown>[];
+    check?.(before);
     const row = { ...values, [entity === 'officer' ? 'id' : 'code']: key };
     const [record] = (before
       ? await tx

@@ -74,7 +74,10 @@ export function staffing(seed: Seed) {
   for (const centre of seed.centres) {
     const place = centre.name.replace(/政务服务中心$/, '');
     officerRows.push(
-      { id: `${centre.code}-admin`, name: `${place}政务服务中心管理员`, role: 'centre_administrator', centreCode: centre.code },
+      // 三员 (GB/T 22239): three administrators, three people.
+      { id: `${centre.code}-admin`, name: `${place}政务服务中心系统管理员`, role: 'system_administrator', centreCode: centre.code },
+      { id: `${centre.code}-security`, name: `${place}政务服务中心安全管理员`, role: 'security_administrator', centreCode: centre.code },
+      { id: `${centre.code}-auditor`, name: `${place}政务服务中心审计管理员`, role: 'audit_administrator', centreCode: centre.code },
       { id: `${centre.code}-supervisor`, name: `${place}电子监察员`, role: 'supervisor', centreCode: centre.code },
     );
     for (const department of seed.departments.filter((d) => d.levels.includes(centre.level))) {

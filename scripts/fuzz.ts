@@ -70,7 +70,9 @@ const callers: [string, string][] = [
   ['integrator', `X-API-Key: ${key.key}`],
   ['chief representative', await bearer('450100-market_regulation-chief')],
   ['supervisor', await bearer('450000-supervisor')],
-  ['administrator', await bearer('450000-admin')],
+  ['system administrator', await bearer('450000-admin')],
+  ['security administrator', await bearer('450000-security')],
+  ['audit administrator', await bearer('450000-auditor')],
 ];
 
 const results: string[] = [];

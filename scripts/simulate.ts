@@ -15,7 +15,7 @@
  *
  * It signs in as the officers each step needs, with tokens signed by the same secret as the API
  * (AUTH_JWT_SECRET, or the one `npm start` keeps in the data folder), and submits as an integrator
- * whose key it asks the regional administrator for (or ONEWINDOW_API_KEY, when set).
+ * whose key it asks the regional security administrator for (or ONEWINDOW_API_KEY, when set).
  */
 import { parseArgs } from 'node:util';
 import { issueToken } from '../api/auth.js';
@@ -172,11 +172,13 @@ const [{ centres }, { items }] = await Promise.all([
 });
 const integrator: As = process.env.ONEWINDOW_API_KEY
   ? { key: process.env.ONEWINDOW_API_KEY }
-  : { key: (await call<{ key: string }>('POST', '/v1/integrators', { name: `npm run simulate ${new Date().toISOString()}`, centres: ['450000'] }, { officer: '450000-admin' })).key };
+  : { key: (await call<{ key: string }>('POST', '/v1/integrators', { name: `npm run simulate ${new Date().toISOString()}`, centres: ['450000'] }, { officer: '450000-security' })).key };
 
 // ---- The demo (--demo): centres whose working day lasts minutes --------------------------------------
 
 const admin: As = { officer: '450000-admin' };
+/** Officers and keys are the security administrator's (三员); the region's grants the demo centres' administrators. */
+const security: As = { officer: '450000-security' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 /** Creates the demo centres with their windows and officers, or sets their day length when they exist. */
@@ -189,7 +191,7 @@ async function ensureDemoCentres(list: DemoCentre[]): Promise<void> {
     if (existing) continue;
     const staff = demoStaffing(centre, departments.map(({ code, name, nameEn, levels }) => ({ code, name, nameEn, levels })));
     for (const w of staff.windows) await call('PUT', `/v1/windows/${w.code}`, w, admin);
-    for (const o of staff.officers) await call('PUT', `/v1/officers/${o.id}`, { departmentCode: null, windowCode: null, ...o }, admin);
+    for (const o of staff.officers) await call('PUT', `/v1/officers/${o.id}`, { departmentCode: null, windowCode: null, ...o }, security);
   }
 }
 

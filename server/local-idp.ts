@@ -28,7 +28,9 @@ const ROLE_LABELS: Record<string, string> = {
   chief_representative: 'Chief representative 首席代表',
   department_leader: 'Department leader 部门负责人',
   supervisor: 'Supervisor 监察',
-  centre_administrator: 'Centre administrator 管理员',
+  system_administrator: 'System administrator 系统管理员',
+  security_administrator: 'Security administrator 安全管理员',
+  audit_administrator: 'Audit administrator 审计管理员',
 };
 const REGION = '450000';
 const MAX_RESULTS = 300;

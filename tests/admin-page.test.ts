@@ -3,9 +3,11 @@
  * the real stack over HTTP, each administrator signed in through the local identity provider: the
  * region's administrator edits an item (a promised limit and a material), sees the new version and the
  * old one still readable, is told in Chinese beside the field when the promised limit passes the
- * statutory one, and loads a regional notice; a city's administrator adds a window and an officer and
- * creates a local item; a window officer is told the page is for administrators. Screenshots for the
- * README only with SCREENSHOTS=1 (web/admin/screenshots/).
+ * statutory one, and loads a regional notice; a city's system administrator adds a window and creates
+ * a local item, and its security administrator an officer there; each of the three administrators (三员)
+ * sees only their own screens (the security administrator officers and keys, the audit administrator
+ * the audit trail with the grants in it); a window officer is told the page is for administrators.
+ * Screenshots for the README only with SCREENSHOTS=1 (web/admin/screenshots/).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -13,7 +15,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './support/signin.js';
-import { type Stack, adminOf, startStack, windowOf } from './support/stack.js';
+import { type Stack, adminOf, auditorOf, securityOf, startStack, windowOf } from './support/stack.js';
 import { launchChromium, testid } from './support/workstation.js';
 
 const SHOTS = path.resolve(import.meta.dirname, '../web/admin/screenshots');
@@ -193,12 +195,16 @@ describe('the administration page', () => {
     await screenshot(page, 'calendar');
   });
 
-  it('a city’s administrator adds a window and an officer at their centre, and creates a local item', { timeout: 120_000 }, async () => {
+  it('a city’s system administrator adds a window, its security administrator an officer there, and the system administrator creates a local item', { timeout: 120_000 }, async () => {
     const suffix = randomUUID().slice(0, 6);
     const windowCode = `450100-test-${suffix}`;
     const officerId = `450100-test-${suffix}-officer`;
     const page = await openAs(adminOf('450100'), '#/organisation');
     expect(await testid(page, 'centre-tree').textContent()).toContain('兴宁区政务服务中心');
+    // Officers and keys are not the system administrator's: neither screen nor button is shown.
+    expect(await page.locator('#nav a').allTextContents()).toEqual(['事项', '组织', '日历', '变更记录']);
+    expect(await testid(page, 'new-officer').count()).toBe(0);
+    expect(await testid(page, 'officers').count()).toBe(0);
 
     await testid(page, 'new-window').click();
     const windowForm = testid(page, 'window-form');
@@ -208,17 +214,27 @@ describe('the administration page', () => {
     await testid(page, 'window-form-submit').click();
     await expect.poll(() => testid(page, 'flash').textContent()).toBe(`窗口已保存：${windowCode}`);
     expect(await testid(page, `window-${windowCode}`).textContent()).toContain(`测试窗口 ${suffix}`);
+    await screenshot(page, 'organisation');
 
-    await testid(page, 'new-officer').click();
-    const officerForm = testid(page, 'officer-form');
+    const security = await openAs(securityOf('450100'), '#/officers');
+    expect(await security.locator('#nav a').allTextContents()).toEqual(['人员与角色', '接入密钥', '变更记录']);
+    // At its own centre it grants window roles only, and its own record has no edit button.
+    expect(await testid(security, `officer-${securityOf('450100')}`).locator('button').count()).toBe(0);
+    await testid(security, 'new-officer').click();
+    const officerForm = testid(security, 'officer-form');
+    expect(await officerForm.locator('select[name="role"] option').evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value))).toEqual([
+      'window_officer',
+      'chief_representative',
+      'department_leader',
+    ]);
     await officerForm.locator('input[name="id"]').fill(officerId);
     await officerForm.locator('input[name="name"]').fill('测试窗口人员');
     await officerForm.locator('select[name="departmentCode"]').selectOption('market_regulation');
     await officerForm.locator('select[name="windowCode"]').selectOption(windowCode);
-    await screenshot(page, 'organisation');
-    await testid(page, 'officer-form-submit').click();
-    await expect.poll(() => testid(page, 'flash').textContent()).toBe(`工作人员已保存：${officerId}`);
-    expect(await testid(page, `officer-${officerId}`).textContent()).toContain(`测试窗口 ${suffix}`);
+    await screenshot(security, 'officers');
+    await testid(security, 'officer-form-submit').click();
+    await expect.poll(() => testid(security, 'flash').textContent()).toBe(`工作人员已保存：${officerId}`);
+    expect(await testid(security, `officer-${officerId}`).textContent()).toContain(`测试窗口 ${suffix}`);
     expect((await stack.as(adminOf('450100'))(`/v1/officers?window=${windowCode}`)).json().officers).toEqual([
       expect.objectContaining({ id: officerId, role: 'window_officer', centreCode: '450100', windowCode }),
     ]);
@@ -240,9 +256,35 @@ describe('the administration page', () => {
     expect((await stack.as(adminOf('450100'))(`/v1/items/${code}`)).json()).toMatchObject({ version: 1, ownerCentre: '450100' });
   });
 
+  it('the security administrator grants and revokes an integrator key; the audit administrator reads both grants in the audit trail', { timeout: 120_000 }, async () => {
+    const name = `测试门户 ${randomUUID().slice(0, 6)}`;
+    const security = await openAs(securityOf('450100'), '#/keys');
+    const form = testid(security, 'key-form');
+    await form.locator('input[name="name"]').fill(name);
+    await testid(security, 'key-form-submit').click();
+    await testid(security, 'new-key').waitFor();
+    expect(await testid(security, 'new-key').textContent()).toMatch(/ow_[0-9a-f]{12}_/);
+    const { keys } = (await stack.as(securityOf('450100'))('/v1/integrators')).json();
+    const key = keys.find((k: { name: string }) => k.name === name);
+    await testid(security, `revoke-${key.id}`).click();
+    await expect.poll(() => testid(security, 'flash').textContent()).toBe(`密钥已吊销：${key.id}`);
+    await screenshot(security, 'keys');
+
+    const auditor = await openAs(auditorOf('450100'));
+    expect(await auditor.locator('#nav a').allTextContents()).toEqual(['审计记录', '变更记录']);
+    const targets = await testid(auditor, 'audit').locator('tbody tr td:nth-child(4)').allTextContents();
+    expect(targets).toContain(`key ${key.id} granted to ${name} at 450100`);
+    expect(targets).toContain(`key ${key.id} of ${name} revoked`);
+    await screenshot(auditor, 'audit');
+    // Another administrator's screen asked by its address is not drawn.
+    await go(auditor, '#/keys');
+    expect(await testid(auditor, 'keys').count()).toBe(0);
+    expect(await testid(auditor, 'audit').count()).toBe(1);
+  });
+
   it('a window officer is told the page is for administrators', { timeout: 60_000 }, async () => {
     const page = await openAs(windowOf('market_regulation'));
-    expect(await testid(page, 'other-role').textContent()).toContain('管理页面仅供中心管理员使用；您的角色是窗口工作人员。');
+    expect(await testid(page, 'other-role').textContent()).toContain('管理页面仅供系统管理员、安全管理员和审计管理员使用；您的角色是窗口工作人员。');
     expect(await page.locator('#nav').isHidden()).toBe(true);
     // The page's files are served; the README's screenshots beside them are not.
     expect((await fetch(`${stack.baseUrl}/admin/admin.css`)).status).toBe(200);

@@ -11,7 +11,7 @@ import { loadSeed } from '../db/seed.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../api/catalogue-io.js';
 import { type ItemDefinitionInput, itemDefinition } from '../db/item-definition.js';
-import { type Stack, adminOf, startStack } from './support/stack.js';
+import { type Stack, adminOf, securityOf, startStack } from './support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -72,6 +72,9 @@ type InjectOptions = { method: 'GET' | 'POST' | 'PUT'; url: string; payload?: st
 
 const ADMIN = adminOf();
 const CITY_ADMIN = adminOf('450100');
+/** Officers are the security administrators' (三员): the region's, and Nanning's. */
+const SECURITY = securityOf();
+const CITY_SECURITY = securityOf('450100');
 const WINDOW_OFFICER = '450100-market_regulation-officer';
 
 /** Without credentials. */
@@ -383,7 +386,7 @@ describe("administrators' organisation writes", () => {
   it('creates an officer and a department', async () => {
     const id = uniqueCode();
     const officer = { id, name: `测试人员 ${id}`, role: 'supervisor', centreCode: '450100', departmentCode: null, windowCode: null };
-    const created = await admin({ method: 'PUT', url: `/v1/officers/${id}`, payload: officer });
+    const created = await admin({ method: 'PUT', url: `/v1/officers/${id}`, payload: officer }, SECURITY);
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json()).toEqual(officer);
     const { officers } = await getJson<{ officers: { id: string }[] }>('/v1/officers?centre=450100&role=supervisor', ADMIN);
@@ -399,20 +402,20 @@ describe("administrators' organisation writes", () => {
     expect((await changesOf('department', code)).map((c) => c.action)).toEqual(['create']);
   });
 
-  it("lets a city's administrator keep its own officers, but not another city's nor the catalogue", async () => {
+  it("lets a city's security administrator keep its own officers, but not another city's, and its system administrator not the catalogue", async () => {
     const id = uniqueCode();
     const officer = { id, name: `测试人员 ${id}`, role: 'window_officer', centreCode: '450100', departmentCode: 'commerce', windowCode: null };
-    const created = await admin({ method: 'PUT', url: `/v1/officers/${id}`, payload: officer }, CITY_ADMIN);
+    const created = await admin({ method: 'PUT', url: `/v1/officers/${id}`, payload: officer }, CITY_SECURITY);
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json()).toEqual(officer);
     const changes = await changesOf('officer', id);
-    expect(changes.map((c) => [c.action, c.actor.id])).toEqual([['create', CITY_ADMIN]]);
+    expect(changes.map((c) => [c.action, c.actor.id])).toEqual([['create', CITY_SECURITY]]);
 
     const elsewhere = uniqueCode();
     const liuzhou = { ...officer, id: elsewhere, name: `测试人员 ${elsewhere}`, centreCode: '450200' };
-    expectError(await admin({ method: 'PUT', url: `/v1/officers/${elsewhere}`, payload: liuzhou }, CITY_ADMIN), 403, 'forbidden');
+    expectError(await admin({ method: 'PUT', url: `/v1/officers/${elsewhere}`, payload: liuzhou }, CITY_SECURITY), 403, 'forbidden');
     // Nor by moving one of its own officers to another city.
-    expectError(await admin({ method: 'PUT', url: `/v1/officers/${id}`, payload: { ...officer, centreCode: '450200' } }, CITY_ADMIN), 403, 'forbidden');
+    expectError(await admin({ method: 'PUT', url: `/v1/officers/${id}`, payload: { ...officer, centreCode: '450200' } }, CITY_SECURITY), 403, 'forbidden');
     const { officers } = await getJson<{ officers: { id: string; centreCode: string }[] }>('/v1/officers?centre=450200', ADMIN);
     expect(officers.map((o) => o.id)).not.toContain(elsewhere);
     expect(await changesOf('officer', elsewhere)).toEqual([]);

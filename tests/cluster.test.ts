@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { issueToken } from '../api/auth.js';
 import { type ItemDefinition, requiredMaterials } from '../db/item-definition.js';
 import { ensureTemporalServer, freePorts, portVariable, setupSchemas, storeOf } from '../scripts/cluster/temporal-server.js';
-import { adminOf, chiefOf, submission, windowOf } from './support/people.js';
+import { chiefOf, securityOf, submission, windowOf } from './support/people.js';
 
 const DEPARTMENTS = ['market_regulation', 'taxation', 'public_security', 'human_resources', 'housing_fund'];
 
@@ -100,7 +100,7 @@ describe('npm run cluster', () => {
       return { status: res.status, json: (await res.json()) as any };
     };
 
-    const key = (await call('POST', '/v1/integrators', { officer: adminOf() }, { name: 'cluster test', centres: ['450100'] })).json.key as string;
+    const key = (await call('POST', '/v1/integrators', { officer: securityOf() }, { name: 'cluster test', centres: ['450100'] })).json.key as string;
     const materials = requiredMaterials((await call('GET', '/v1/items/company-startup')).json.definition as ItemDefinition);
     const submitted = await call('POST', '/v1/applications', { key }, submission({ materials }));
     expect(submitted.status, JSON.stringify(submitted.json)).toBe(201);

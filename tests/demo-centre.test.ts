@@ -12,7 +12,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoCentre, demoStaffing } from '../db/demo.js';
 import { signIn } from './support/signin.js';
-import { type Stack, adminOf, materialsOf, startStack, uniqueIdNumber } from './support/stack.js';
+import { type Stack, adminOf, materialsOf, securityOf, startStack, uniqueIdNumber } from './support/stack.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve(import.meta.dirname, '.tmp/screenshots');
@@ -57,10 +57,10 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   stack = await startStack({ signIn: true });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  // The demo centre, its windows and officers, through the API as the simulator makes them.
-  const admin = stack.as(adminOf());
+  // The demo centre, its windows and officers, through the API as the simulator makes them: the
+  // region's system administrator the centre and windows, its security administrator the officers.
   const put = async (url: string, payload: object) => {
-    const res = await admin({ method: 'PUT', url, payload });
+    const res = await stack.as(url.startsWith('/v1/officers/') ? securityOf() : adminOf())({ method: 'PUT', url, payload });
     expect([200, 201], `${url}: ${res.body}`).toContain(res.statusCode);
   };
   await put(`/v1/centres/${CENTRE.code}`, CENTRE);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type AuthConfig, issueToken } from '../api/auth.js';
 import { freePort } from '../server/temporal.js';
-import { STARTUP_DEPARTMENTS, adminOf, chiefOf, submission, windowOf } from './support/stack.js';
+import { STARTUP_DEPARTMENTS, chiefOf, securityOf, submission, windowOf } from './support/stack.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
@@ -173,8 +173,8 @@ describe('npm start, end to end', () => {
         expect(first.stdout(), first.output()).toContain('OneWindow is running.');
         expect(first.stdout(), first.output()).toContain(`http://localhost:${port}/docs`);
 
-        // The region's administrator issues an integrator's key; the key is shown once, in the answer.
-        const admin = await staff(adminOf());
+        // The region's security administrator issues an integrator's key; the key is shown once, in the answer.
+        const admin = await staff(securityOf());
         const created = await http(base, 'POST', '/v1/integrators', admin, { name: 'E2E portal', centres: ['450000'] });
         expect(created.status, created.text).toBe(201);
         expect(created.json.key).toMatch(/^ow_[0-9a-f]{12}_/);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AuthConfig, issueToken } from '../api/auth.js';
 import { freePort } from '../server/temporal.js';
-import { TEST_PAYLOAD_KEYS, adminOf, submission, windowOf } from './support/stack.js';
+import { TEST_PAYLOAD_KEYS, securityOf, submission, windowOf } from './support/stack.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const AUTH: AuthConfig = { secret: 'onewindow-build-test-secret-0123456789abcdef', issuer: 'onewindow', audience: 'onewindow' };
@@ -68,7 +68,7 @@ describe('the compiled production processes', { timeout: 180_000 }, () => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       return { status: res.status, json: (await res.json()) as any };
     };
-    const key = await call('POST', '/v1/integrators', adminOf(), { name: 'Build test portal', centres: ['450000'] });
+    const key = await call('POST', '/v1/integrators', securityOf(), { name: 'Build test portal', centres: ['450000'] });
     expect(key.status).toBe(201);
     const submitted = await fetch(`${base}/v1/applications`, {
       method: 'POST',

@@ -10,7 +10,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications, officers, submissions } from '../db/schema/index.js';
 import { centrePrefix } from '../workflows/rules/authority.js';
-import { type Stack, adminOf, chiefOf, leaderOf, startStack, submission, supervisorOf, windowOf } from './support/stack.js';
+import { type Stack, adminOf, auditorOf, chiefOf, leaderOf, securityOf, startStack, submission, supervisorOf, windowOf } from './support/stack.js';
 import { ok, windowActions } from './support/window.js';
 
 let stack: Stack;
@@ -110,7 +110,7 @@ describe('part 5: officers and integrators are kinds apart', () => {
     ok(await actions.intake(no, { decision: 'request_supplement', missingMaterials: ['章程'], department: 'market_regulation' }));
     const staff = { name: '冒名者', role: 'window_officer' as const, centreCode: NANNING, departmentCode: 'market_regulation', windowCode: `${NANNING}-market_regulation` };
     for (const id of [`integrator:${stack.integrator.keyId}`, `officer:${windowOf('market_regulation')}`, 'a:b']) {
-      const res = await stack.as(adminOf(NANNING))({ method: 'PUT', url: `/v1/officers/${encodeURIComponent(id)}`, payload: { id, ...staff } });
+      const res = await stack.as(securityOf(NANNING))({ method: 'PUT', url: `/v1/officers/${encodeURIComponent(id)}`, payload: { id, ...staff } });
       expect(refusedWith(res, 400, 'validation_failed').details).toEqual([{ field: 'body.id', message: expect.stringContaining('":"') }]);
       expect(await stack.db.select().from(officers).where(eq(officers.id, id))).toEqual([]);
     }
@@ -208,13 +208,13 @@ describe('part 11: the change log is scoped like the organisation it records', (
     const inLiuzhou = `test-${run}-liuzhou`;
     const inNanning = `test-${run}-nanning`;
     const moved = `test-${run}-moved`;
-    ok(await putOfficer(adminOf(LIUZHOU), inLiuzhou, LIUZHOU), 201);
+    ok(await putOfficer(securityOf(LIUZHOU), inLiuzhou, LIUZHOU), 201);
     // A role change elsewhere: what any staff member could read before.
-    ok(await putOfficer(adminOf(LIUZHOU), inLiuzhou, LIUZHOU, 'chief_representative'));
-    ok(await putOfficer(adminOf(NANNING), inNanning, NANNING), 201);
-    // Moved by Nanning's administrator from Xingning to Qingxiu: Xingning's still sees it leave.
-    ok(await putOfficer(adminOf(NANNING), moved, XINGNING), 201);
-    ok(await putOfficer(adminOf(NANNING), moved, QINGXIU));
+    ok(await putOfficer(securityOf(LIUZHOU), inLiuzhou, LIUZHOU, 'chief_representative'));
+    ok(await putOfficer(securityOf(NANNING), inNanning, NANNING), 201);
+    // Moved by Nanning's security administrator from Xingning to Qingxiu: Xingning's still sees it leave.
+    ok(await putOfficer(securityOf(NANNING), moved, XINGNING), 201);
+    ok(await putOfficer(securityOf(NANNING), moved, QINGXIU));
 
     for (const who of [windowOf('market_regulation'), chiefOf('market_regulation'), leaderOf('market_regulation')]) {
       refusedWith(await stack.as(who)('/v1/catalogue/changes'), 403, 'forbidden');
@@ -222,7 +222,7 @@ describe('part 11: the change log is scoped like the organisation it records', (
     refusedWith(await stack.integrator('/v1/catalogue/changes'), 403, 'forbidden');
 
     const keys = (list: Change[]) => new Set(list.filter((c) => c.entity === 'officer').map((c) => c.key));
-    for (const who of [adminOf(NANNING), supervisorOf(NANNING)]) {
+    for (const who of [adminOf(NANNING), securityOf(NANNING), auditorOf(NANNING), supervisorOf(NANNING)]) {
       const seen = await changes(who);
       expect(keys(seen)).toContain(inNanning);
       expect(keys(seen)).toContain(moved);

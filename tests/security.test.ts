@@ -15,11 +15,13 @@ import {
   type Inject,
   type Stack,
   adminOf,
+  auditorOf,
   caller,
   chiefOf,
   createKey,
   leaderOf,
   officer,
+  securityOf,
   startStack,
   submission,
   supervisorOf,
@@ -43,8 +45,13 @@ const WHO = [
   'otherCentre',
   'supervisor',
   'otherSupervisor',
+  // 三员 (GB/T 22239): 'admin' is the system administrator; the security and audit administrators beside it.
   'admin',
   'otherAdmin',
+  'security',
+  'otherSecurity',
+  'auditor',
+  'otherAuditor',
 ] as const;
 type Who = (typeof WHO)[number];
 
@@ -55,6 +62,10 @@ const STAFF: Who[] = EVERYONE.filter((w) => w !== 'integrator' && w !== 'otherIn
 /** The lead department's window staff at the application's centre (Nanning, 450100). */
 const LEAD: Who[] = ['window', 'chief', 'leader'];
 const OVERSIGHT: Who[] = ['supervisor', 'otherSupervisor', 'admin', 'otherAdmin'];
+/** The audit trail: audit administrators and supervisors. */
+const AUDIT_READERS: Who[] = ['supervisor', 'otherSupervisor', 'auditor', 'otherAuditor'];
+/** The change log: oversight and each of the three administrators. */
+const CHANGE_LOG_READERS: Who[] = [...OVERSIGHT, 'security', 'otherSecurity', 'auditor', 'otherAuditor'];
 const PUBLIC = 'public' as const;
 
 let stack: Stack;
@@ -77,7 +88,7 @@ beforeAll(async () => {
     .setExpirationTime('1h')
     .sign(new TextEncoder().encode('not-the-secret-of-this-api-0123456789abcdef'));
   const revoked = await createKey(stack.db, ['450000'], 'Revoked portal');
-  const revoking = await stack.as(adminOf())({ method: 'DELETE', url: `/v1/integrators/${revoked.id}` });
+  const revoking = await stack.as(securityOf())({ method: 'DELETE', url: `/v1/integrators/${revoked.id}` });
   expect(revoking.statusCode).toBe(200);
   const other = await createKey(stack.db, ['450200'], 'Liuzhou portal');
   credentials = {
@@ -96,6 +107,10 @@ beforeAll(async () => {
     otherSupervisor: await staff(supervisorOf('450200')),
     admin: await staff(adminOf()),
     otherAdmin: await staff(adminOf('450200')),
+    security: await staff(securityOf()),
+    otherSecurity: await staff(securityOf('450200')),
+    auditor: await staff(auditorOf()),
+    otherAuditor: await staff(auditorOf('450200')),
   };
   as = Object.fromEntries(WHO.map((who) => [who, caller(stack.app, credentials[who])])) as Record<Who, Inject>;
 });
@@ -286,7 +301,7 @@ const TABLE: Row[] = [
     body: async (code) => ({ items: [await itemBody(code)] }),
     state: itemState,
   },
-  { method: 'GET', route: '/v1/catalogue/changes', allowed: OVERSIGHT },
+  { method: 'GET', route: '/v1/catalogue/changes', allowed: CHANGE_LOG_READERS },
   { method: 'GET', route: '/v1/centres', allowed: PUBLIC },
   { method: 'GET', route: '/v1/centres/:code', allowed: PUBLIC, url: () => '/v1/centres/450100' },
   { method: 'GET', route: '/v1/departments', allowed: PUBLIC },
@@ -319,7 +334,8 @@ const TABLE: Row[] = [
   {
     method: 'PUT',
     route: '/v1/officers/:code',
-    allowed: ['admin'],
+    // The security administrator above 450100 grants a window role there; nobody else writes officers.
+    allowed: ['security'],
     fixture: async () => unique('450100-sec-officer'),
     body: (id) => ({ id, name: '安全测试人员', role: 'window_officer', centreCode: '450100', departmentCode: 'forestry' }),
     state: async (id) => (await as.admin('/v1/officers?centre=450100')).json().officers.some((o: { id: string }) => o.id === id),
@@ -382,7 +398,7 @@ const TABLE: Row[] = [
     body: (no) => ({ applicationNo: no, note: '安全测试立案' }),
     state: async (no) => (await as.supervisor({ url: '/v1/cases', query: { application: no } })).json().cases.length,
   },
-  { method: 'GET', route: '/v1/audit', allowed: ['supervisor', 'otherSupervisor'] },
+  { method: 'GET', route: '/v1/audit', allowed: AUDIT_READERS },
   { method: 'GET', route: '/v1/supervision/map', allowed: OVERSIGHT },
   { method: 'GET', route: '/v1/supervision/day', allowed: OVERSIGHT },
   { method: 'GET', route: '/v1/supervision/day', allowed: ['supervisor', 'admin'], url: () => '/v1/supervision/day?centre=450100' },
@@ -392,16 +408,16 @@ const TABLE: Row[] = [
   {
     method: 'POST',
     route: '/v1/integrators',
-    allowed: ['admin'],
+    allowed: ['security'],
     body: () => ({ name: `Portal ${run}`, centres: ['450100'] }),
   },
-  { method: 'GET', route: '/v1/integrators', allowed: ['admin', 'otherAdmin'] },
+  { method: 'GET', route: '/v1/integrators', allowed: ['security', 'otherSecurity'] },
   {
     method: 'DELETE',
     route: '/v1/integrators/:id',
-    allowed: ['admin'],
+    allowed: ['security'],
     fixture: async () => (await createKey(stack.db, ['450100'], `Revocable ${run}`)).id,
-    state: async (id) => (await as.admin('/v1/integrators')).json().keys.find((k: { id: string }) => k.id === id)?.revokedAt,
+    state: async (id) => (await as.security('/v1/integrators')).json().keys.find((k: { id: string }) => k.id === id)?.revokedAt,
   },
   { method: 'GET', route: '/v1/me', allowed: EVERYONE },
   { method: 'GET', route: '/healthz', allowed: PUBLIC },
@@ -473,7 +489,7 @@ function probeFor(row: Row, id: string): (() => Promise<unknown>) | undefined {
   if (row.route === '/v1/consultations') return async () => (await as.admin('/v1/consultations?limit=1')).json().consultations[0]?.id;
   // The keys this row's POST would add: other test files make keys of their own in the same database meanwhile.
   if (row.route === '/v1/integrators') {
-    return async () => (await as.admin('/v1/integrators')).json().keys.filter((k: { name: string }) => k.name === `Portal ${run}`).length;
+    return async () => (await as.security('/v1/integrators')).json().keys.filter((k: { name: string }) => k.name === `Portal ${run}`).length;
   }
   if (row.route === '/v1/centres/:code') return async () => (await as.anonymous(`/v1/centres/${id}`)).statusCode;
   return undefined;
@@ -481,7 +497,9 @@ function probeFor(row: Row, id: string): (() => Promise<unknown>) | undefined {
 
 describe('scopes in detail', () => {
   it('keeps an administrator from taking over another centre’s officer or window by moving it', async () => {
-    const county = stack.as(adminOf('450102'));
+    // Officers are the county's security administrator's to move, windows its system administrator's.
+    const county = async (options: { method: 'PUT'; url: string; payload: object }) =>
+      stack.as(options.url.startsWith('/v1/officers') ? securityOf('450102') : adminOf('450102'))(options);
     const before = (await as.admin('/v1/officers?centre=450000&role=supervisor')).json().officers;
     for (const [url, payload] of [
       ['/v1/officers/450000-supervisor', { id: '450000-supervisor', name: '冒名', role: 'window_officer', centreCode: '450102' }],

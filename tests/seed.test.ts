@@ -224,17 +224,19 @@ describe('seedProblems', () => {
 });
 
 describe('staffing', () => {
-  it('gives every centre an administrator and a supervisor', () => {
+  it('gives every centre its three administrators (三员: system, security, audit) and a supervisor', () => {
     const { officers } = staffing(seed);
     for (const c of seed.centres) {
-      for (const role of ['centre_administrator', 'supervisor']) {
+      for (const role of ['system_administrator', 'security_administrator', 'audit_administrator', 'supervisor']) {
         expect(
           officers.some((o) => o.centreCode === c.code && o.role === role),
           `${c.code} ${role}`,
         ).toBe(true);
       }
     }
-    expect(officers.find((o) => o.id === '450000-admin')?.role).toBe('centre_administrator');
+    expect(officers.find((o) => o.id === '450000-admin')?.role).toBe('system_administrator');
+    expect(officers.find((o) => o.id === '450000-security')?.role).toBe('security_administrator');
+    expect(officers.find((o) => o.id === '450000-auditor')?.role).toBe('audit_administrator');
   });
 
   it("staffs every window with an officer, a chief representative and a leader of the window's department", () => {

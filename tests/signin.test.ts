@@ -11,7 +11,7 @@ import { sha256 } from '../api/session.js';
 import { auditLog, sessions } from '../db/schema/index.js';
 import { loadConfig } from '../server/config.js';
 import { CookieJar, signInOverHttp } from './support/signin.js';
-import { type Stack, adminOf, startStack, submission, supervisorOf } from './support/stack.js';
+import { type Stack, securityOf, startStack, submission, supervisorOf } from './support/stack.js';
 
 let stack: Stack;
 let base: string;
@@ -103,7 +103,7 @@ describe('signing in through the identity provider', () => {
   });
 
   it('refuses a write by the session cookie without its CSRF token (403 csrf) and takes it with the token', async () => {
-    const jar = await signedIn(adminOf('450100'));
+    const jar = await signedIn(securityOf('450100'));
     const csrf = jar.cookies.get('ow_csrf')!;
     for (const token of [undefined, 'x'.repeat(csrf.length), 'short']) {
       const refused = await json(jar, '/v1/integrators', { ...newKey('450100'), headers: { 'content-type': 'application/json', ...(token ? { 'x-csrf-token': token } : {}) } });
@@ -265,14 +265,14 @@ describe('the sign-in settings', () => {
 
 describe('machines', () => {
   it('keep bearer tokens and API keys, with no CSRF token, also beside a session cookie', async () => {
-    const byToken = await stack.as(adminOf('450100'))({ method: 'POST', url: '/v1/integrators', payload: { name: 'Token portal', centres: ['450100'] } });
+    const byToken = await stack.as(securityOf('450100'))({ method: 'POST', url: '/v1/integrators', payload: { name: 'Token portal', centres: ['450100'] } });
     expect(byToken.statusCode).toBe(201);
     const submitted = await stack.integrator({ method: 'POST', url: '/v1/applications', payload: submission() });
     expect(submitted.statusCode).toBe(201);
 
     // Over HTTP, with a browser's session cookie as well: the Authorization header decides, no CSRF token asked.
     const jar = await signedIn(supervisorOf('450100'));
-    const token = await stack.token(adminOf('450100'));
+    const token = await stack.token(securityOf('450100'));
     const created = await jar.fetch(`${base}/v1/integrators`, { ...newKey('450100'), headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
     expect(created.status).toBe(201);
     const keyed = await jar.fetch(`${base}/v1/me`, { headers: { 'x-api-key': stack.integrator.key } });

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AuthConfig, issueToken } from '../api/auth.js';
 import { freePort } from '../server/temporal.js';
 import { workerTracing } from '../server/tracing.js';
-import { TEST_PAYLOAD_KEYS, adminOf, sharedTemporal, submission, testDataConverter, windowOf } from './support/stack.js';
+import { TEST_PAYLOAD_KEYS, securityOf, sharedTemporal, submission, testDataConverter, windowOf } from './support/stack.js';
 
 try {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -133,7 +133,7 @@ describe('traces over OTLP', { timeout: 180_000 }, () => {
       return { status: res.status, json: (await res.json()) as any };
     };
     const staff = async (officerId: string) => ({ authorization: `Bearer ${await issueToken(AUTH, officerId, '1h')}` });
-    const key = await call('POST', '/v1/integrators', await staff(adminOf()), { name: 'Tracing test portal', centres: ['450000'] });
+    const key = await call('POST', '/v1/integrators', await staff(securityOf()), { name: 'Tracing test portal', centres: ['450000'] });
     expect(key.status).toBe(201);
     const submitted = await call('POST', '/v1/applications', { 'x-api-key': key.json.key }, submission());
     expect(submitted.status).toBe(201);

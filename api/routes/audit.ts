@@ -1,4 +1,4 @@
-/** The audit trail, newest first, for supervisors. */
+/** The audit trail, newest first, for audit administrators (审计管理员) and supervisors. */
 import { and, desc, like, lt } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,6 +7,13 @@ import { staffOf } from '../auth.js';
 import { centrePrefix } from '../../workflows/rules/authority.js';
 import { errorBody } from '../errors.js';
 import { iso } from '../views.js';
+import type { OfficerRole } from '../../db/schema/index.js';
+
+/**
+ * Who reads the audit trail, each for their centre and those below it: the audit administrator (三员,
+ * GB/T 22239), and the supervisors, who follow accountability. No other administrator reads it.
+ */
+export const AUDIT_READERS: readonly OfficerRole[] = ['audit_administrator', 'supervisor'];
 
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -22,7 +29,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
               z.object({
                 id: z.number(),
                 at: z.string(),
-                actor: z.object({ id: z.string(), kind: z.enum(['officer', 'integrator']).optional(), name: z.string().optional(), role: z.string().optional(), ip: z.string().optional() }),
+                actor: z.object({ id: z.string(), kind: z.enum(['officer', 'integrator', 'operator']).optional(), name: z.string().optional(), role: z.string().optional(), ip: z.string().optional() }),
                 centreCode: z.string().nullable(),
                 action: z.string(),
                 target: z.string(),
@@ -36,7 +43,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
           400: errorBody,
           403: errorBody,
         },
-      }, config: { access: ['supervisor'] },
+      }, config: { access: AUDIT_READERS },
     },
     async (request) => {
       const scope = centrePrefix(staffOf(request).centreCode);

@@ -22,7 +22,7 @@ import { applications } from '../../db/schema/index.js';
 import { recalculateSignal } from '../../workflows/messages.js';
 import { WorkingCalendar, chinaDate, spanFor } from '../../workflows/rules/working-days.js';
 import { centrePrefix } from '../../workflows/rules/authority.js';
-import { recordedActor, requireCentre, requireRegion } from '../auth.js';
+import { SYSTEM_ADMINISTRATORS, recordedActor, requireCentre, requireRegion } from '../auth.js';
 import { errorBody, invalid, notFound } from '../errors.js';
 
 const tags = ['calendar'];
@@ -128,7 +128,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Load a year’s State Council holiday notice, replacing that year’s national days (administrators)',
+        summary: 'Load a year’s State Council holiday notice, replacing that year’s national days (system administrators)',
         params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
         body: z.object({
           source: z.string().trim().min(1).max(500).describe('The notice, e.g. 国务院办公厅关于2027年部分节假日安排的通知'),
@@ -148,7 +148,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
           400: errorBody,
           403: errorBody,
         },
-      }, config: { access: ['centre_administrator'] },
+      }, config: { access: SYSTEM_ADMINISTRATORS },
     },
     async (request) => {
       requireRegion(request, 'load the national calendar');
@@ -179,7 +179,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Load a region’s notice of its own holidays for a year (e.g. 广西壮族三月三), replacing the region’s days of that year (its regional administrators)',
+        summary: 'Load a region’s notice of its own holidays for a year (e.g. 广西壮族三月三), replacing the region’s days of that year (its regional system administrators)',
         params: z.object({ region: z.string().min(1).max(16), year: z.coerce.number().int().min(2000).max(2100) }),
         body: z
           .object({
@@ -197,7 +197,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
           403: errorBody,
           404: errorBody,
         },
-      }, config: { access: ['centre_administrator'] },
+      }, config: { access: SYSTEM_ADMINISTRATORS },
     },
     async (request) => {
       const { region, year } = request.params;
@@ -236,11 +236,11 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Add local days off of a centre; they count for it and the centres below it (administrators)',
+        summary: 'Add local days off of a centre; they count for it and the centres below it (system administrators)',
         params: z.object({ code: z.string() }),
         body: z.object({ source: z.string().trim().min(1).max(500), days: days(30, 1) }),
         response: { 200: z.object({ centre: z.string(), added: z.number(), recalculated: recalculatedAnswer }), 400: errorBody, 403: errorBody, 404: errorBody },
-      }, config: { access: ['centre_administrator'] },
+      }, config: { access: SYSTEM_ADMINISTRATORS },
     },
     async (request) => {
       const { code } = request.params;

@@ -1,6 +1,7 @@
 /**
- * Integrators' API keys, kept by centre administrators: a key is shown once when it is created, bound
- * to centres within the administrator's own, and can be revoked; a revoked key is refused at once.
+ * Integrators' API keys, kept by security administrators (安全管理员): a key is shown once when it is
+ * created, bound to centres within the administrator's own, and can be revoked; a revoked key is
+ * refused at once. Each is a grant, and its audit row says so (`key <id> granted to … at …`).
  */
 import { desc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -8,7 +9,7 @@ import { z } from 'zod';
 import { findCentre } from '../../db/catalogue.js';
 import { apiKeys } from '../../db/schema/index.js';
 import { withinCentre } from '../../workflows/rules/authority.js';
-import { actorOf, newApiKey, requireCentre, staffOf } from '../auth.js';
+import { SECURITY_ADMINISTRATORS, actorOf, newApiKey, requireCentre, staffOf } from '../auth.js';
 import { errorBody, invalid, notFound, refused } from '../errors.js';
 import { iso } from '../views.js';
 
@@ -24,7 +25,7 @@ const keyView = z
   .meta({ id: 'IntegratorKey' });
 
 const refusals = { 400: errorBody, 401: errorBody, 403: errorBody };
-const admins = { access: ['centre_administrator'] as const };
+const admins = { access: SECURITY_ADMINISTRATORS };
 
 export const integratorRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.deps.database.db;
@@ -52,6 +53,7 @@ export const integratorRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       request.auditCentre = centres[0];
       const { id, key, secretHash } = newApiKey();
+      request.auditTarget = `key ${id} granted to ${name} at ${[...new Set(centres)].join(',')}`;
       const { id: by, name: byName } = actorOf(request);
       const [row] = await db.insert(apiKeys).values({ id, name, centres: [...new Set(centres)], secretHash, createdBy: { id: by, name: byName } }).returning();
       request.log.info({ keyId: id, centres }, 'integrator key created');
@@ -92,6 +94,7 @@ export const integratorRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!row) throw notFound(`Key ${request.params.id}`);
       for (const code of row.centres) requireCentre(request, code, 'revoke a key bound');
       request.auditCentre = row.centres[0];
+      request.auditTarget = `key ${row.id} of ${row.name} revoked`;
       if (row.revokedAt) throw refused(`Key ${row.id} was already revoked on ${iso(row.revokedAt)}`, 'already_revoked');
       const { id, name } = actorOf(request);
       const [revoked] = await db.update(apiKeys).set({ revokedAt: new Date().toISOString(), revokedBy: { id, name } }).where(eq(apiKeys.id, row.id)).returning();

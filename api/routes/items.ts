@@ -6,7 +6,7 @@ import { findCentre, findItemVersion, listDepartments, listItems, listItemVersio
 import { type ItemOutcome, saveItem } from '../../db/catalogue-writes.js';
 import { type ItemDefinition, unknownDepartments } from '../../db/item-definition.js';
 import { catalogueChanges } from '../../db/schema/index.js';
-import { OVERSIGHT, recordedActor, requireCentre, requireRegion, staffOf } from '../auth.js';
+import { CHANGE_LOG_READERS, SYSTEM_ADMINISTRATORS, recordedActor, requireCentre, requireRegion, staffOf } from '../auth.js';
 import { csvToRawItems, itemsToCsv, validateImport } from '../catalogue-io.js';
 import { item, itemListQuery, itemView, ownerCentre } from '../catalogue-schemas.js';
 import { HttpError, errorBody, invalid, notFound } from '../errors.js';
@@ -96,11 +96,11 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Create an item (administrators): in the regional catalogue by the region’s, a local item of their centre by a city’s or county’s',
+        summary: 'Create an item (system administrators): in the regional catalogue by the region’s, a local item of their centre by a city’s or county’s',
         body: item,
         response: { 201: itemView, 400: errorBody, 403: errorBody, 409: errorBody },
       },
-      config: { access: ['centre_administrator'] },
+      config: { access: SYSTEM_ADMINISTRATORS },
     },
     async (request, reply) => {
       const owner = ownerFor(request);
@@ -122,11 +122,11 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Change an item: a new version; running applications keep theirs (administrators)',
+        summary: 'Change an item: a new version; running applications keep theirs (system administrators)',
         params: codeParams,
         body: item,
         response: { 200: itemView, 400: errorBody, 403: errorBody, 404: errorBody },
-      }, config: { access: ['centre_administrator'] },
+      }, config: { access: SYSTEM_ADMINISTRATORS },
     },
     async (request) => {
       const current = await findItemVersion(db, request.params.code);
@@ -174,14 +174,14 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
       bodyLimit: 8 * 1_048_576,
       schema: {
         tags,
-        summary: 'Import items from JSON ({"items": [...]}) or CSV (text/csv): all or nothing (administrators)',
+        summary: 'Import items from JSON ({"items": [...]}) or CSV (text/csv): all or nothing (system administrators)',
         body: z.union([z.object({ items: z.array(z.unknown()) }), z.string()]),
         response: {
           200: z.object({ created: z.array(z.string()), updated: z.array(z.string()), unchanged: z.array(z.string()) }),
           400: errorBody,
           403: errorBody,
         },
-      }, config: { access: ['centre_administrator'] },
+      }, config: { access: SYSTEM_ADMINISTRATORS },
     },
     async (request) => {
       requireRegion(request, 'change the catalogue');
@@ -218,7 +218,7 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Scoped like the organisation it records: the changes that concern the caller’s centre or a centre below it ' +
           '(also a window or officer moved away from one); at the regional centre also the regional catalogue, departments and national calendar.',
-      }, config: { access: OVERSIGHT },
+      }, config: { access: CHANGE_LOG_READERS },
     },
     async (request) => {
       const { entity, key, limit } = request.query;

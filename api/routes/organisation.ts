@@ -1,4 +1,8 @@
-/** The organisation: centres (as a tree), departments, windows and officers; administrators change them. */
+/**
+ * The organisation: centres (as a tree), departments, windows and officers. System administrators
+ * (系统管理员) keep the centres, departments and windows; the officers, who carry the roles, are the
+ * security administrators' (安全管理员), under the grant rules of api/grants.ts.
+ */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -8,7 +12,8 @@ import { centres, windows } from '../../db/schema/index.js';
 import { eq } from 'drizzle-orm';
 import { type OrganisationEntity, saveOrganisationRecord } from '../../db/catalogue-writes.js';
 import { CENTRE_LEVELS, type CentreLevel, OFFICER_ROLES } from '../../db/schema/index.js';
-import { OFFICER_ID_RULE, STAFF, forbidden, isOfficerId, recordedActor, requireCentre, requireRegion } from '../auth.js';
+import { OFFICER_ID_RULE, SECURITY_ADMINISTRATORS, STAFF, SYSTEM_ADMINISTRATORS, forbidden, isOfficerId, recordedActor, requireCentre, requireRegion, staffOf } from '../auth.js';
+import { type OfficerPlace, grantRefusal, grantTarget } from '../grants.js';
 import { centre, department, officer, window } from '../catalogue-schemas.js';
 import { departmentNames } from '../../db/department-names.js';
 import { isDemoCentreCode } from '../../db/demo.js';
@@ -99,12 +104,12 @@ function putRoute(app: FastifyInstance, entity: OrganisationEntity, url: string,
     {
       schema: {
         tags,
-        summary: `Create or replace a ${entity} (administrators)`,
+        summary: `Create or replace a ${entity} (${entity === 'officer' ? 'security' : 'system'} administrators)`,
         params: codeParams,
         body,
         response: { 200: body, 201: body, 400: errorBody, 401: errorBody, 403: errorBody },
       },
-      config: { access: ['centre_administrator'] },
+      config: { access: entity === 'officer' ? SECURITY_ADMINISTRATORS : SYSTEM_ADMINISTRATORS },
     },
     async (request, reply) => {
       const values = request.body as Record<string, unknown>;
@@ -135,8 +140,21 @@ function putRoute(app: FastifyInstance, entity: OrganisationEntity, url: string,
       if (parent && !request.params.code.startsWith(centrePrefix(parent))) {
         throw invalid('body.code', `a centre under ${parent} has a code starting with ${centrePrefix(parent)}`);
       }
+      // A grant: checked here for the answer, and again on the row as locked in the transaction that writes it.
+      let check: ((before: Record<string, unknown> | undefined) => void) | undefined;
+      if (entity === 'officer') {
+        const grantor = staffOf(request);
+        const after = values as unknown as OfficerPlace;
+        check = (before) => {
+          const refusal = grantRefusal(grantor, before as OfficerPlace | undefined, after);
+          if (refusal) throw forbidden(refusal);
+          // The audit row says the grant, so that an auditor can list who was given which role.
+          request.auditTarget = grantTarget(before as OfficerPlace | undefined, after);
+        };
+        check(await findOfficer(app.deps.database.db, request.params.code));
+      }
       try {
-        const { created, record } = await saveOrganisationRecord(app.deps.database.db, entity, request.params.code, values, actor);
+        const { created, record } = await saveOrganisationRecord(app.deps.database.db, entity, request.params.code, values, actor, check);
         return reply.status(created ? 201 : 200).send(record);
       } catch (err) {
         // A foreign key names the centre, department or window that does not exist.

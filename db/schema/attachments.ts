@@ -26,7 +26,7 @@ export const attachmentBlobs = pgTable('attachment_blobs', {
 });
 
 /** Who uploaded an attachment: the authenticated officer or integrator key, as the audit trail names them. */
-export type Uploader = Omit<AuditActor, 'ip'>;
+export type Uploader = Omit<AuditActor, 'ip' | 'kind'> & { kind?: 'officer' | 'integrator' };
 
 export const attachments = pgTable(
   'attachments',

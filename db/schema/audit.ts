@@ -5,10 +5,13 @@
 import { bigserial, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { instant } from './columns.js';
 
-/** The authenticated caller: an officer, an integrator's key, or (for a failed sign-in) nobody but an address. */
+/**
+ * The authenticated caller: an officer, an integrator's key, the server's operator (a command run on
+ * the server, `npm run officers:grant`), or (for a failed sign-in) nobody but an address.
+ */
 export interface AuditActor {
   id: string;
-  kind?: 'officer' | 'integrator';
+  kind?: 'officer' | 'integrator' | 'operator';
   name?: string;
   role?: string;
   ip?: string;

@@ -1,5 +1,6 @@
 /** The organisation: centres in a tree, the departments at their windows, and the officers. */
-import { boolean, doublePrecision, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, check, doublePrecision, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { createdAt, instant } from './columns.js';
 
 export const CENTRE_LEVELS = ['region', 'city', 'county'] as const;
@@ -63,10 +64,16 @@ export const OFFICER_ROLES = [
   'window_officer', // 窗口工作人员: takes applications in
   'chief_representative', // 首席代表: decides the department's ordinary items at the window
   'department_leader', // 部门负责人: decides major items
-  'centre_administrator', // keeps the catalogue and the organisation
+  // 三员 (GB/T 22239, MLPS 2.0): three administrators, none holding another's powers.
+  'system_administrator', // 系统管理员: keeps the organisation (but not its officers) and the catalogue
+  'security_administrator', // 安全管理员: grants roles (the officers) and integrator keys
+  'audit_administrator', // 审计管理员: reads the audit trail
   'supervisor', // 监察: follows alerts and accountability
 ] as const;
 export type OfficerRole = (typeof OFFICER_ROLES)[number];
+
+/** The three administrators (三员): one officer holds at most one of them, since an officer has one role. */
+export const ADMINISTRATOR_ROLES = ['system_administrator', 'security_administrator', 'audit_administrator'] as const satisfies readonly OfficerRole[];
 
 export const officers = pgTable(
   'officers',
@@ -77,11 +84,15 @@ export const officers = pgTable(
     centreCode: text()
       .notNull()
       .references(() => centres.code),
-    /** Null for centre administrators and supervisors, who serve the whole centre. */
+    /** Null for administrators and supervisors, who serve the whole centre. */
     departmentCode: text().references(() => departments.code),
     windowCode: text().references(() => windows.code),
     createdAt: createdAt(),
     updatedAt: instant(),
   },
-  (t) => [index('officers_centre_department_idx').on(t.centreCode, t.departmentCode)],
+  (t) => [
+    index('officers_centre_department_idx').on(t.centreCode, t.departmentCode),
+    // The database, too, knows only these roles: a centre_administrator (who held what 三员 separates) cannot come back.
+    check('officers_role_check', sql.raw(`role in (${OFFICER_ROLES.map((r) => `'${r}'`).join(', ')})`)),
+  ],
 );

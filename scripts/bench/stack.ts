@@ -199,7 +199,8 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
     authorization: `Bearer ${await issueToken({ secret, issuer: 'onewindow', audience: 'onewindow' }, officer, '12h')}`,
   });
   const regional = await bearer('450000-admin');
-  const { json: created } = await call('POST', '/v1/integrators', regional, { name: 'bench', centres: ['450000'] });
+  // Keys are the security administrator's (三员), items the system administrator's.
+  const { json: created } = await call('POST', '/v1/integrators', await bearer('450000-security'), { name: 'bench', centres: ['450000'] });
   const integrator = { 'x-api-key': created.key as string };
   const window = await bearer('450100-market_regulation-officer');
   const chiefs = Object.fromEntries(await Promise.all(DEPARTMENTS.map(async (d) => [d, await bearer(`450100-${d}-chief`)] as const)));

@@ -87,7 +87,7 @@ export async function openWindows(options: WindowsOptions) {
   const chiefs = Object.fromEntries(await Promise.all(DEPARTMENTS.map(async (d) => [d, await bearer(`${CENTRE}-${d}-chief`)] as const)));
   const leaders = Object.fromEntries(await Promise.all(DEPARTMENTS.map(async (d) => [d, await bearer(`${CENTRE}-${d}-leader`)] as const)));
   await waitForApi();
-  const created = await call('POST', '/v1/integrators', await bearer('450000-admin'), { name: options.prefix, centres: [CENTRE] });
+  const created = await call('POST', '/v1/integrators', await bearer('450000-security'), { name: options.prefix, centres: [CENTRE] });
   const integrator = { 'x-api-key': created.json.key as string };
   /** Every application hands in what a company start-up requires, read from the catalogue once. */
   const checklist = requiredMaterials((await call('GET', '/v1/items/company-startup', {})).json.definition as ItemDefinition);

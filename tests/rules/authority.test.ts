@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { Officer } from '../../workflows/messages.js';
 import { WINDOW_ROLES, actsFor, centrePrefix, mayDecide, mayExtend, mayHandIn, withinCentre } from '../../workflows/rules/authority.js';
 import {
-  CENTRE, LEAD, OTHER_CENTRE, PARTNER, REGIONAL_CENTRE, administrator, chiefOf, integrator, leaderOf, named, officer,
-  roleless, supervisor, windowOf
+  CENTRE, LEAD, OTHER_CENTRE, PARTNER, REGIONAL_CENTRE, administrator, auditAdministrator, chiefOf, integrator, leaderOf, named, officer,
+  roleless, securityAdministrator, supervisor, windowOf
 } from './fixtures.js';
 
 const review = { department: PARTNER, centreCode: CENTRE };
@@ -18,7 +18,10 @@ const review = { department: PARTNER, centreCode: CENTRE };
 describe('actsFor: a window officer, chief representative or leader acts only for their own department at their own centre', () => {
   it.each(named([
     { case: 'a supervisor', officer: supervisor, reason: "supervisor/-/450100 (supervisor of no department at 450100) does not work at a department's window" },
-    { case: 'an administrator', officer: administrator, reason: "does not work at a department's window" },
+    { case: 'a system administrator', officer: administrator, reason: "does not work at a department's window" },
+    { case: 'a security administrator', officer: securityAdministrator, reason: "does not work at a department's window" },
+    { case: 'an audit administrator', officer: auditAdministrator, reason: "does not work at a department's window" },
+    { case: 'an administrator claiming the department', officer: { ...securityAdministrator, departmentCode: LEAD }, reason: "does not work at a department's window" },
     { case: 'an officer without a role', officer: roleless, reason: "nobody/market_regulation/450100 (no role of market_regulation at 450100) does not work at a department's window" },
     { case: 'an integrator', officer: integrator(), reason: "integrator:7 (no role of no department at no centre) does not work at a department's window" },
     { case: 'the chief representative of another department', officer: chiefOf(PARTNER), reason: 'chief_representative/health/450100 (chief_representative of health at 450100) cannot act for market_regulation' },

@@ -82,7 +82,10 @@ export const windowOf = (department = LEAD, centre = CENTRE) => officer('window_
 export const chiefOf = (department = LEAD, centre = CENTRE) => officer('chief_representative', department, centre);
 export const leaderOf = (department = LEAD, centre = CENTRE) => officer('department_leader', department, centre);
 export const supervisor = officer('supervisor', null);
-export const administrator = officer('administrator', null);
+/** The three administrators (三员): none works at a window. */
+export const administrator = officer('system_administrator', null);
+export const securityAdministrator = officer('security_administrator', null);
+export const auditAdministrator = officer('audit_administrator', null);
 export const roleless = officer(undefined);
 /** An integrator as the API passes it to the workflow: only its id. */
 export const integrator = (key = '7'): Officer => ({ id: `integrator:${key}` });

@@ -50,7 +50,10 @@ export const windowOf = (department: string, centre = '450100') => `${centre}-${
 export const chiefOf = (department: string, centre = '450100') => `${centre}-${department}-chief`;
 export const leaderOf = (department: string, centre = '450100') => `${centre}-${department}-leader`;
 export const supervisorOf = (centre = '450000') => `${centre}-supervisor`;
+/** The three administrators (三员) each centre is seeded with: system (the organisation and catalogue), security (officers and keys), audit (the audit trail). */
 export const adminOf = (centre = '450000') => `${centre}-admin`;
+export const securityOf = (centre = '450000') => `${centre}-security`;
+export const auditorOf = (centre = '450000') => `${centre}-auditor`;
 
 /**
  * An officer as the API passes them to a workflow, for tests that send updates to a workflow directly:

@@ -66,7 +66,7 @@ async function route(flash) {
         { testid: 'other-role' },
         t('otherRole', { role: t(`role_${state.officer.role}`) }),
         ' ',
-        state.officer.role === 'centre_administrator' ? [el('a', { href: '/admin' }, t('toAdmin')), ' · '] : null,
+        state.officer.role.endsWith('_administrator') ? [el('a', { href: '/admin' }, t('toAdmin')), ' · '] : null,
         el('a', { href: '/supervision' }, t('toSupervision')),
       ),
     );

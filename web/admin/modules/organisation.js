@@ -1,5 +1,6 @@
-// The organisation (组织): the centres under the administrator's, and their own centre's windows and
-// officers, each created or changed with PUT (the API checks the scope again).
+// The organisation (组织), the system administrator's: the centres under theirs and their own centre's
+// windows, each created or changed with PUT (the API checks the scope again). The officers, who carry
+// the roles, are the security administrator's (officers.js).
 
 import { getJSON, request } from '../../workstation/modules/api.js';
 import { departmentName, el } from '../../workstation/modules/helpers.js';
@@ -9,8 +10,6 @@ import { statusLine } from '../../workstation/modules/forms.js';
 import { clearErrors, showErrors } from './form-errors.js';
 import { t } from './i18n.js';
 import { admin, centreName } from './scope.js';
-
-const ROLES = ['window_officer', 'chief_representative', 'department_leader', 'centre_administrator', 'supervisor'];
 
 function centreTree(node, depth = 0) {
   const children = node.children ?? [];
@@ -31,15 +30,10 @@ function findNode(nodes, code) {
 
 export async function renderOrganisation(main, flash) {
   const centre = state.officer.centreCode;
-  const [{ centres }, { windows }, { officers }] = await Promise.all([
-    getJSON('/v1/centres'),
-    getJSON(`/v1/windows?centre=${centre}`),
-    getJSON(`/v1/officers?centre=${centre}`),
-  ]);
+  const [{ centres }, { windows }] = await Promise.all([getJSON('/v1/centres'), getJSON(`/v1/windows?centre=${centre}`)]);
   const own = findNode(centres, centre);
   const editor = el('div', { class: 'editor', testid: 'organisation-editor' });
   const again = (message) => renderOrganisation(main, message);
-  const windowName = (code) => windows.find((w) => w.code === code)?.name ?? code ?? '—';
 
   const windowTable = el(
     'table',
@@ -61,28 +55,6 @@ export async function renderOrganisation(main, flash) {
       ),
     ),
   );
-  const officerTable = el(
-    'table',
-    { class: 'table', testid: 'officers' },
-    el('caption', {}, t('officersOf', { centre: centreName(centre) })),
-    el('thead', {}, el('tr', {}, [t('officerId'), t('officerName'), t('role'), t('departmentOf'), t('window'), ''].map((h) => el('th', { scope: 'col' }, h)))),
-    el(
-      'tbody',
-      {},
-      officers.map((o) =>
-        el(
-          'tr',
-          { testid: `officer-${o.id}` },
-          el('th', { scope: 'row', class: 'mono' }, o.id),
-          el('td', {}, o.name),
-          el('td', {}, t(`role_${o.role}`)),
-          el('td', {}, o.departmentCode ? departmentName(o.departmentCode) : '—'),
-          el('td', {}, o.windowCode ? windowName(o.windowCode) : '—'),
-          el('td', {}, el('button', { type: 'button', onclick: () => editor.replaceChildren(officerForm(o, windows, again)) }, t('edit'))),
-        ),
-      ),
-    ),
-  );
   main.replaceChildren(
     screenHeader(t('organisationTitle')),
     statusLine(flash, 'flash'),
@@ -95,27 +67,26 @@ export async function renderOrganisation(main, flash) {
         { class: 'card' },
         el('div', { class: 'actions' },
           el('button', { type: 'button', testid: 'new-window', onclick: () => editor.replaceChildren(windowForm(null, windows, again)) }, t('newWindow')),
-          el('button', { type: 'button', testid: 'new-officer', onclick: () => editor.replaceChildren(officerForm(null, windows, again)) }, t('newOfficer')),
         ),
         editor,
       ),
     ),
     el('div', { class: 'table-wrap' }, windowTable),
-    el('div', { class: 'table-wrap' }, officerTable),
   );
 }
 
-const labelled = (field, label, control) => el('label', { class: 'field', dataset: { field: `body.${field}` } }, el('span', { class: 'field-label' }, label), control);
+export const labelled = (field, label, control) => el('label', { class: 'field', dataset: { field: `body.${field}` } }, el('span', { class: 'field-label' }, label), control);
 
-const departmentOptions = (value, withNone = false) => [
+/** The departments with windows at a centre of `level` (the administrator's own unless told). */
+export const departmentOptions = (value, withNone = false, level = admin.level) => [
   withNone ? el('option', { value: '', selected: !value }, t('none')) : null,
   ...[...state.departments.values()]
-    .filter((d) => d.levels.includes(admin.level))
+    .filter((d) => d.levels.includes(level))
     .map((d) => el('option', { value: d.code, selected: d.code === value }, departmentName(d.code))),
 ];
 
 /** A form that PUTs a record; its refusal is shown by the fields. */
-function recordForm({ testid, legend, fields, save, done }) {
+export function recordForm({ testid, legend, fields, save, done }) {
   const summary = el('div', { class: 'form-error', role: 'alert', tabindex: '-1', hidden: true, testid: `${testid}-error` });
   const form = el(
     'form',
@@ -149,40 +120,5 @@ function windowForm(existing, _windows, again) {
     save: () =>
       request('PUT', `/v1/windows/${encodeURIComponent(code.value.trim())}`, { code: code.value.trim(), centreCode: centre, departmentCode: department.value, name: name.value.trim() }),
     done: (saved) => again(t('windowSaved', { code: saved.code })),
-  });
-}
-
-function officerForm(existing, windows, again) {
-  const centre = state.officer.centreCode;
-  const id = el('input', { type: 'text', name: 'id', value: existing?.id ?? `${centre}-`, readonly: !!existing, class: 'mono' });
-  const name = el('input', { type: 'text', name: 'name', value: existing?.name ?? '' });
-  const role = el('select', { name: 'role' }, ROLES.map((r) => el('option', { value: r, selected: r === (existing?.role ?? 'window_officer') }, t(`role_${r}`))));
-  const department = el('select', { name: 'departmentCode' }, departmentOptions(existing?.departmentCode, true));
-  const window = el(
-    'select',
-    { name: 'windowCode' },
-    el('option', { value: '', selected: !existing?.windowCode }, t('none')),
-    windows.map((w) => el('option', { value: w.code, selected: w.code === existing?.windowCode }, `${w.name}（${w.code}）`)),
-  );
-  return recordForm({
-    testid: 'officer-form',
-    legend: existing ? t('editOfficer', { code: existing.id }) : t('newOfficer'),
-    fields: [
-      labelled('id', t('officerId'), id),
-      labelled('name', t('officerName'), name),
-      labelled('role', t('role'), role),
-      labelled('departmentCode', t('departmentOf'), department),
-      labelled('windowCode', t('window'), window),
-    ],
-    save: () =>
-      request('PUT', `/v1/officers/${encodeURIComponent(id.value.trim())}`, {
-        id: id.value.trim(),
-        name: name.value.trim(),
-        role: role.value,
-        centreCode: centre,
-        departmentCode: department.value || null,
-        windowCode: window.value || null,
-      }),
-    done: (saved) => again(t('officerSaved', { code: saved.id })),
   });
 }

@@ -6,7 +6,7 @@ const DICT = {
   zh: {
     title: '广西政务服务电子监察',
     signInTitle: '登录',
-    signInHint: '请通过统一身份认证登录（监察员或中心管理员）。',
+    signInHint: '请通过统一身份认证登录（监察员或系统管理员）。',
     signIn: '登录',
     signOut: '退出',
     signInFailed: '请重新登录：{message}',
@@ -439,7 +439,7 @@ const DICT = {
     loading: 'Loading…',
     loadFailed: 'Could not load: {message}',
     signInTitle: 'Sign in',
-    signInHint: 'Sign in through the identity provider (a supervisor or centre administrator).',
+    signInHint: 'Sign in through the identity provider (a supervisor or system administrator).',
     signIn: 'Sign in',
     signOut: 'Sign out',
     signInFailed: 'Please sign in again: {message}',
