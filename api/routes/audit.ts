@@ -1,12 +1,15 @@
-/** The audit trail, newest first, for supervisors. */
+/** The audit trail, newest first, for its readers. */
 import { and, desc, like, lt } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditLog } from '../../db/schema/index.js';
-import { staffOf } from '../auth.js';
+import { type Role, staffOf } from '../auth.js';
 import { centrePrefix } from '../../workflows/rules/authority.js';
 import { errorBody } from '../errors.js';
 import { iso } from '../views.js';
+
+/** Who reads the audit trail, its checkpoints and its proofs: one list for every audit route. */
+export const AUDIT_READERS = ['supervisor'] as const satisfies readonly Role[];
 
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -36,7 +39,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
           400: errorBody,
           403: errorBody,
         },
-      }, config: { access: ['supervisor'] },
+      }, config: { access: AUDIT_READERS },
     },
     async (request) => {
       const scope = centrePrefix(staffOf(request).centreCode);
