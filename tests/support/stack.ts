@@ -115,9 +115,14 @@ export function caller(app: App, headers: () => Promise<Record<string, string>>)
  * identity provider (server/local-idp.ts), with these settings over the defaults (see tests/support/signin.ts).
  */
 export async function startStack(
-  options: { worker?: boolean; signIn?: boolean | (Partial<Omit<SignInConfig, 'issuerUrl' | 'publicUrl' | 'clientSecret'>> & { publicClient?: boolean }) } = {},
+  options: {
+    worker?: boolean;
+    signIn?: boolean | (Partial<Omit<SignInConfig, 'issuerUrl' | 'publicUrl' | 'clientSecret'>> & { publicClient?: boolean });
+    /** A database of the test's own (db/scratch.ts) instead of the run's shared one: for tests that wreck it. */
+    databaseUrl?: string;
+  } = {},
 ): Promise<Stack> {
-  const config = testConfig();
+  const config = testConfig(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {});
   const address = inject('temporalAddress');
   const taskQueue = `test-${randomUUID()}`;
   const database = await openDatabase({ url: config.databaseUrl, dataDir: '' });
