@@ -21,4 +21,4 @@ if (report.problem) {
 }
 const latest = report.latest ? `; the latest signs ${report.latest.size} rows, root ${report.latest.root} (${report.latest.file})` : '; none yet';
 const unkeyed = report.unkeyed ? ` (${report.unkeyed} written before the MAC key, vouched for by the checkpoints)` : '';
-console.log(`audit trail intact: ${report.rows} rows${unkeyed}, ${report.checkpoints} checkpoints checked${latest}`);
+console.log(`audit trail intact: ${report.rows} rows${unkeyed}, ${report.checkpoints} checkpoint${report.checkpoints === 1 ? '' : 's'} checked${latest}`);

@@ -84,7 +84,7 @@ describe('the audit trail against a database superuser', () => {
   it('refuses TRUNCATE; emptied with triggers off, the checkpoint names it', async () => {
     const log = await signedLog('truncate');
     await expect(asSuperuser(log.url, ['truncate audit_log'])).rejects.toThrow(/the audit trail is append-only/);
-    expect((await script('audit-verify', log)).output).toMatch(/^audit trail intact: 62 rows, 1 checkpoints checked; the latest signs 62 rows/);
+    expect((await script('audit-verify', log)).output).toMatch(/^audit trail intact: 62 rows, 1 checkpoint checked; the latest signs 62 rows/);
 
     await asSuperuser(log.url, [TRIGGERS_OFF, 'truncate audit_log']);
     const verified = await script('audit-verify', log);
