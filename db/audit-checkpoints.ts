@@ -9,9 +9,12 @@
  * SHA-256(key name || \n || 0x01 || public key). Each is kept as one file, written once, in a folder
  * outside the database, which is what makes them evidence against its superuser.
  */
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type KeyObject, createHash, sign, verify } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { S3Location } from './blob-store.js';
+import { s3Client } from './s3-blob-store.js';
 
 export interface Checkpoint {
   origin: string;
@@ -100,4 +103,22 @@ export function readCheckpoints(dir: string, publicKey: KeyObject, origin?: stri
     }
   }
   return { checkpoints: checkpoints.sort((a, b) => a.size - b.size || a.time.localeCompare(b.time)), problems };
+}
+
+/**
+ * Copies a checkpoint to the bucket under its file's name, once: If-None-Match makes S3 refuse to
+ * replace an object (412), which here means the copy is already there. With Object Lock on the bucket,
+ * not even the bucket's owner can remove it before its retention ends.
+ */
+export async function copyCheckpoint(location: S3Location, file: string, text: string): Promise<void> {
+  const client = s3Client(location);
+  try {
+    await client.send(new PutObjectCommand({ Bucket: location.bucket, Key: `${location.prefix}${path.basename(file)}`, Body: text, ContentType: 'text/plain; charset=utf-8', IfNoneMatch: '*' }));
+  } catch (err) {
+    if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 412) {
+      throw new Error(`checkpoint ${file} is signed, but its copy to s3://${location.bucket}/${location.prefix} failed (the next run tries again)`, { cause: err });
+    }
+  } finally {
+    client.destroy();
+  }
 }

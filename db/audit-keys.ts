@@ -6,6 +6,7 @@
  * and a key threaded through all of them would be the same key in every one.
  */
 import { type KeyObject, createHmac } from 'node:crypto';
+import type { S3Location } from './blob-store.js';
 
 export interface AuditKeys {
   /** HMAC-SHA256 key of each row's MAC. */
@@ -18,6 +19,8 @@ export interface AuditKeys {
   origin: string;
   /** One file per checkpoint, written once. */
   checkpointDir: string;
+  /** Where each checkpoint is also copied, written once (S3's If-None-Match), for auditors; optional. */
+  checkpointCopy?: S3Location;
 }
 
 let configured: AuditKeys | undefined;

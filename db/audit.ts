@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { asc, count, desc, sql } from 'drizzle-orm';
 import { type AuditKeys, auditKeys, auditMac, hasAuditKeys } from './audit-keys.js';
-import { type Checkpoint, CheckpointError, readCheckpoints, signCheckpoint, writeCheckpoint } from './audit-checkpoints.js';
+import { type Checkpoint, CheckpointError, copyCheckpoint, readCheckpoints, signCheckpoint, writeCheckpoint } from './audit-checkpoints.js';
 import type { Db, Tx } from './client.js';
 import { TreeHead, consistencyProof, inclusionProof, leafHash, verifyConsistency } from './merkle.js';
 import { auditLog } from './schema/index.js';
@@ -162,17 +162,24 @@ export async function makeCheckpoint(db: Db, keys: AuditKeys = auditKeys(), now 
     if (!verifyConsistency(latest.size, rows.length, latest.root, root, consistencyProof(leaves, latest.size))) {
       throw new CheckpointRefused(`no checkpoint signed: the log does not extend checkpoint ${latest.file}: rows among its first ${latest.size} were rewritten`);
     }
-    if (rows.length === latest.size) return { checkpoint: latest, created: false };
+    if (rows.length === latest.size) {
+      // Each run copies the latest, so a copy that failed is made by the next one.
+      if (keys.checkpointCopy) await copyCheckpoint(keys.checkpointCopy, latest.file!, latest.text);
+      return { checkpoint: latest, created: false };
+    }
   }
   const signed = { origin: keys.origin, size: rows.length, root, time: now.toISOString() };
   const text = signCheckpoint(signed, keys.signingKey, keys.publicKey);
+  let file: string;
   try {
-    return { checkpoint: { ...signed, text, file: writeCheckpoint(keys.checkpointDir, { ...signed, text }) }, created: true };
+    file = writeCheckpoint(keys.checkpointDir, { ...signed, text });
   } catch (err) {
     // Another process signed the same size in the same millisecond: that one stands.
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return { checkpoint: { ...signed, text }, created: false };
     throw err;
   }
+  if (keys.checkpointCopy) await copyCheckpoint(keys.checkpointCopy, file, text);
+  return { checkpoint: { ...signed, text, file }, created: true };
 }
 
 /** The latest signed checkpoint, checked; undefined before the first. */

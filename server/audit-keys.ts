@@ -8,6 +8,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } f
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type AuditKeys, configureAuditKeys } from '../db/audit-keys.js';
+import { parseStoreUrl } from '../db/blob-store.js';
 import type { Config } from './config.js';
 
 /** `create`: make the data folder's files if absent (npm start); `read`: use them only if there (a check); `none`: production. */
@@ -51,6 +52,7 @@ export function loadAuditKeys(config: Config, options: { local: LocalKeys }): Au
     publicKey: createPublicKey(signingKey),
     origin: audit.origin,
     checkpointDir: audit.checkpointDir,
+    checkpointCopy: audit.checkpointS3Url === undefined ? undefined : parseStoreUrl(audit.checkpointS3Url),
   };
 }
 

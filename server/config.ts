@@ -106,6 +106,15 @@ const env = z.object({
   AUDIT_SIGNING_KEY: optional,
   /** Where signed checkpoints are written, one file each, never rewritten; keep it off the database's host. */
   AUDIT_CHECKPOINT_DIR: optional,
+  /** A copy of each checkpoint in S3-compatible storage, s3://bucket/prefix?endpoint=…; the folder stays the one verified. */
+  AUDIT_CHECKPOINT_S3_URL: optional.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try {
+      parseStoreUrl(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
   /** Seconds between two signed checkpoints (the worker keeps the schedule); 0: none, only on demand. */
   AUDIT_CHECKPOINT_EVERY_SECONDS: optional.pipe(wholeNumber(0, 86_400)).transform((v) => v ?? 60),
   /** The log's name in its checkpoints (C2SP tlog-checkpoint's origin), e.g. onewindow.gxzf.gov.cn/audit. */
@@ -173,6 +182,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       // A PEM in one environment line may carry its newlines as \n.
       signingKey: e.AUDIT_SIGNING_KEY?.replaceAll('\\n', '\n'),
       checkpointDir: path.resolve(e.AUDIT_CHECKPOINT_DIR ?? path.join(e.DATA_DIR, 'audit-checkpoints')),
+      checkpointS3Url: e.AUDIT_CHECKPOINT_S3_URL,
       checkpointEverySeconds: e.AUDIT_CHECKPOINT_EVERY_SECONDS,
       origin: e.AUDIT_LOG_ORIGIN ?? `${new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).host}/audit`,
     },

@@ -6,11 +6,13 @@
  * checks a row's inclusion and the log's consistency offline with the public key alone.
  * Each attack wrecks a database of its own (db/scratch.ts), not the run's shared one.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AuditEntry, appendAudit, entryHash, entryLeaf, makeCheckpoint, verifyAudit } from '../db/audit.js';
@@ -18,7 +20,9 @@ import { auditKeys, auditMac } from '../db/audit-keys.js';
 import { openDatabase } from '../db/client.js';
 import { type ScratchDatabase, createScratchDatabase } from '../db/scratch.js';
 import { auditLog } from '../db/schema/index.js';
+import { s3Client } from '../db/s3-blob-store.js';
 import { CHECKPOINT_SCHEDULE_ID, ensureCheckpointSchedule } from '../server/checkpoint-schedule.js';
+import { freePort } from '../server/temporal.js';
 import { type Stack, TEST_AUDIT_KEYS, TEST_PAYLOAD_KEYS, TEST_JWT_SECRET, startStack, submission, supervisorOf, windowOf } from './support/stack.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -298,5 +302,54 @@ describe('production processes', () => {
       expect(run.code, run.output).toBe(1);
       expect(run.output).toContain('Set AUDIT_MAC_KEY (base64, 32 bytes or more) and AUDIT_SIGNING_KEY (an Ed25519 private key, PEM)');
     }
+  });
+});
+
+// moto's S3 server from PyPI, installed into .tools/moto by `npm install` (as tests/attachments.test.ts uses it).
+const MOTO = path.resolve(import.meta.dirname, '../.tools/moto/bin/moto_server');
+describe.skipIf(!existsSync(MOTO))('checkpoints copied to S3', () => {
+  let moto: ChildProcess | undefined;
+  let endpoint = '';
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  beforeAll(async () => {
+    endpoint = `http://127.0.0.1:${await freePort()}`;
+    moto = spawn(MOTO, ['-H', '127.0.0.1', '-p', new URL(endpoint).port], { env: { ...process.env, PYTHONPATH: path.dirname(path.dirname(MOTO)) }, stdio: 'ignore' });
+    for (const deadline = Date.now() + 30_000; !(await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)); await new Promise((r) => setTimeout(r, 200))) {
+      if (Date.now() > deadline || moto.exitCode !== null) throw new Error(`moto_server did not start on ${endpoint}`);
+    }
+    process.env.AWS_ACCESS_KEY_ID = 'test';
+    process.env.AWS_SECRET_ACCESS_KEY = 'test';
+  });
+  afterAll(async () => {
+    if (moto && moto.exitCode === null) {
+      const exited = once(moto, 'exit');
+      moto.kill();
+      await exited;
+    }
+    for (const [name, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it('keeps a copy of each checkpoint in the bucket, as written in the folder', async () => {
+    const log = await freshLog('s3');
+    const location = { bucket: 'onewindow-audit', prefix: 'checkpoints/', endpoint, region: 'us-east-1', forcePathStyle: true };
+    const client = s3Client(location);
+    await client.send(new CreateBucketCommand({ Bucket: location.bucket }));
+    for (let i = 1; i <= 5; i++) await appendAudit(log.db, entry(i));
+    const keys = { ...log.keys, checkpointCopy: location };
+    const { checkpoint } = await makeCheckpoint(log.db, keys);
+    const copy = async (file: string) =>
+      (await (await client.send(new GetObjectCommand({ Bucket: location.bucket, Key: `checkpoints/${path.basename(file)}` }))).Body!.transformToString());
+    expect(await copy(checkpoint.file!)).toBe(readFileSync(checkpoint.file!, 'utf8'));
+    // No new rows: the latest stands, and its copy is there already.
+    expect((await makeCheckpoint(log.db, keys)).created).toBe(false);
+    await appendAudit(log.db, entry(6));
+    const next = await makeCheckpoint(log.db, keys);
+    expect(next.checkpoint.size).toBe(6);
+    expect(await copy(next.checkpoint.file!)).toBe(next.checkpoint.text);
+    client.destroy();
+    await log.close();
   });
 });
