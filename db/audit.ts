@@ -93,11 +93,12 @@ export interface AuditReport {
  * rows removed and the checkpoint that shows it.
  */
 export async function verifyAudit(db: Db, keys: AuditKeys | undefined = hasAuditKeys() ? auditKeys() : undefined): Promise<AuditReport> {
+  // The checkpoints before the rows: one signed meanwhile would otherwise count rows not read as removed.
+  const { checkpoints, problems: unreadable } = keys ? readCheckpoints(keys.checkpointDir, keys.publicKey, keys.origin) : { checkpoints: [], problems: [] };
   const rows = await db.select().from(auditLog).orderBy(asc(auditLog.id));
   const { problems, unkeyed } = checkRows(rows, keys?.macKey);
   if (!keys) return { rows: rows.length, problem: problems[0], problems, unkeyed };
 
-  const { checkpoints, problems: unreadable } = readCheckpoints(keys.checkpointDir, keys.publicKey, keys.origin);
   const sizes = new Set(checkpoints.map((c) => c.size));
   const roots = new Map<number, Buffer>();
   const head = new TreeHead();
@@ -146,8 +147,9 @@ export class CheckpointRefused extends Error {}
  */
 export async function makeCheckpoint(db: Db, keys: AuditKeys = auditKeys(), now = new Date()): Promise<{ checkpoint: Checkpoint; created: boolean }> {
   if (!keys.signingKey) throw new Error('This process has no AUDIT_SIGNING_KEY: it cannot sign checkpoints');
-  const rows = await db.select().from(auditLog).orderBy(asc(auditLog.id));
+  // The checkpoints before the rows, as in verifyAudit: rows only grow, so none signed can be larger than the rows read.
   const { checkpoints, problems: unreadable } = readCheckpoints(keys.checkpointDir, keys.publicKey, keys.origin);
+  const rows = await db.select().from(auditLog).orderBy(asc(auditLog.id));
   const { problems } = checkRows(rows, keys.macKey);
   if (unreadable.length > 0 || problems.length > 0) throw new CheckpointRefused(`no checkpoint signed: ${[...unreadable, ...problems][0]}`);
   const leaves = rows.map((r) => Buffer.from(r.leafHash, 'hex'));
