@@ -308,7 +308,7 @@ console.log(
     `  recovery time:      PostgreSQL replayed in ${(recoveredMs / 1000).toFixed(1)} s; the API answered ${(apiBackMs / 1000).toFixed(1)} s after the destruction; all ${windows.expectations.length} applications ended and reconciled after ${(reconciledMs / 1000).toFixed(1)} s`,
     `  fault run's checks: ${checked.finished} workflows finished as answered, ${checked.compared} compared (${checked.differing} differing), ${checked.replayed} replayed (${checked.nonDeterministic} non-deterministic)`,
     `  reconcile command:  ${checked.reconciled}`,
-    `  audit trail:        ${audit.problem ? `BROKEN: ${audit.problem}` : `${audit.rows} rows verified, their MACs, and ${audit.checkpoints} signed checkpoint(s) taken before the destruction`}`,
+    `  audit trail:        ${audit.problem ? `BROKEN: ${audit.problem}` : `${audit.rows} rows verified, their MACs, and ${audit.checkpoints} signed checkpoint(s)`}`,
     `  mismatches:         ${mismatches.length}`,
     ...mismatches.slice(0, 30).map((m) => `    - ${m}`),
     '',
