@@ -18,6 +18,8 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, 'tests/rules/**'],
           // One Temporal dev server and one fresh PostgreSQL database for the whole run; see the file.
           globalSetup: ['tests/support/global-setup.ts'],
+          // The run's audit keys in every test file's process, as each production process configures its own.
+          setupFiles: ['tests/support/audit-keys.ts'],
         },
       },
     ],

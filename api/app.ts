@@ -24,6 +24,7 @@ import type { SignInConfig } from './session.js';
 import { RateLimited, registerErrorHandler } from './errors.js';
 import { registerJsonParser } from './json-depth.js';
 import { auditRoutes } from './routes/audit.js';
+import { auditProofRoutes } from './routes/audit-proofs.js';
 import { registerOpenApi } from './openapi.js';
 import { applicationRoutes } from './routes/applications.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -152,6 +153,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(workstationRoutes);
   await app.register(adminRoutes);
   await app.register(auditRoutes, { prefix: '/v1' });
+  await app.register(auditProofRoutes, { prefix: '/v1' });
   await app.register(integratorRoutes, { prefix: '/v1' });
   await app.register(meRoutes, { prefix: '/v1' });
   if (deps.signIn) await app.register(signInRoutes, { config: deps.signIn });

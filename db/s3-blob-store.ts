@@ -3,8 +3,8 @@ import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sd
 import { type BlobStore, BlobStoreUnavailable, type S3Location } from './blob-store.js';
 
 /** Credentials come from the SDK's usual chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, a profile, a role). */
-export function s3BlobStore(location: S3Location): BlobStore & { client: S3Client } {
-  const client = new S3Client({
+export const s3Client = (location: S3Location) =>
+  new S3Client({
     region: location.region ?? process.env.AWS_REGION ?? 'us-east-1',
     endpoint: location.endpoint,
     forcePathStyle: location.forcePathStyle,
@@ -12,6 +12,9 @@ export function s3BlobStore(location: S3Location): BlobStore & { client: S3Clien
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
     maxAttempts: 2,
   });
+
+export function s3BlobStore(location: S3Location): BlobStore & { client: S3Client } {
+  const client = s3Client(location);
   const key = (sha256: string) => `${location.prefix}${sha256}`;
   const unavailable = (err: unknown, what: string) => new BlobStoreUnavailable(`The object store (bucket ${location.bucket}) could not ${what}`, { cause: err });
   return {

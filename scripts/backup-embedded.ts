@@ -4,7 +4,8 @@
  * keeps: the embedded PGlite database (its data directory, dumped by PGlite itself), the Temporal dev
  * server's SQLite file (temporal.db, with its write-ahead log if one was left), and the payload key
  * file and token secret, without which the restored workflows' payloads cannot be read nor the
- * staff's tokens checked. `npm start` must be stopped: PGlite serves one process, and the files of a
+ * staff's tokens checked, and the audit log's keys and checkpoints (kept apart from the database on a
+ * PostgreSQL deployment: see the README's "Audit trail"). `npm start` must be stopped: PGlite serves one process, and the files of a
  * stopped dev server are a consistent copy of its database.
  *
  *   npm run backup:embedded -- --out onewindow-backup.tar.gz
@@ -22,6 +23,8 @@ import { count } from 'drizzle-orm';
 import { verifyAudit } from '../db/audit.js';
 import { openDatabase } from '../db/client.js';
 import { applications } from '../db/schema/index.js';
+import { loadAuditKeys } from '../server/audit-keys.js';
+import { loadConfig } from '../server/config.js';
 
 const { values } = parseArgs({ options: { out: { type: 'string' }, restore: { type: 'string' } } });
 const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
@@ -81,7 +84,9 @@ async function restore(file: string) {
   const database = await openDatabase({ dataDir });
   try {
     const [{ n }] = await database.db.select({ n: count() }).from(applications);
-    const audit = await verifyAudit(database.db);
+    // The restored folder's audit keys, if it has them (npm start's), check the MACs and checkpoints too.
+    const keyed = existsSync(path.join(dataDir, 'audit-mac-key')) || process.env.AUDIT_MAC_KEY;
+    const audit = await verifyAudit(database.db, keyed ? loadAuditKeys(loadConfig({ ...process.env, DATA_DIR: dataDir }), { local: 'read' }) : undefined);
     if (audit.problem) fail(`restored into ${dataDir}, but the audit trail is BROKEN (${audit.rows} rows): ${audit.problem}`);
     console.log(`restored ${file} into ${dataDir}: ${n} applications, audit trail intact (${audit.rows} rows)`);
   } finally {

@@ -28,6 +28,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openDatabase } from '../db/client.js';
 import { seedCatalogue } from '../db/seed.js';
+import { loadAuditKeys } from '../server/audit-keys.js';
 import { loadConfig } from '../server/config.js';
 import { dataConverter, payloadKeys } from '../server/payload-codec.js';
 import { authConfig, createLogger, temporalClient } from '../server/runtime.js';
@@ -118,12 +119,16 @@ try {
   }
   // Without an identity provider's keys, staff tokens are signed with the data folder's local secret (npm run token).
   const auth = authConfig(config, { localSecret: true });
+  const audit = loadAuditKeys(config, { local: 'create' });
   const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: server.address,
     ...(process.env.AUTH_JWT_SECRET || process.env.AUTH_JWT_PUBLIC_KEY || process.env.AUTH_JWKS_URL ? {} : { AUTH_JWT_SECRET: auth.secret }),
     ...(process.env.PAYLOAD_KEYS || process.env.PAYLOAD_KEY_FILE ? {} : { PAYLOAD_KEY_FILE: path.join(config.dataDir, 'payload-keys.json') }),
+    // The audit log's keys likewise: the data folder's (made once), unless AUDIT_MAC_KEY and AUDIT_SIGNING_KEY are set.
+    AUDIT_MAC_KEY: audit.macKey.toString('base64'),
+    AUDIT_SIGNING_KEY: audit.signingKey!.export({ format: 'pem', type: 'pkcs8' }).toString(),
   };
   const children: ChildProcess[] = [];
   const run = (name: string, script: string, extra: NodeJS.ProcessEnv) => {

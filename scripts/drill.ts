@@ -35,6 +35,8 @@ import { verifyAudit } from '../db/audit.js';
 import { openDatabase } from '../db/client.js';
 import { applications } from '../db/schema/index.js';
 import { seedCatalogue } from '../db/seed.js';
+import { freshAuditKeys, loadAuditKeys } from '../server/audit-keys.js';
+import { loadConfig } from '../server/config.js';
 import { dataConverter, freshKeyList, payloadKeys } from '../server/payload-codec.js';
 import { bundleWorkflows } from '../server/runtime.js';
 import { ensureNamespace, freePort, registerSearchAttributes } from '../server/temporal.js';
@@ -149,6 +151,8 @@ const env = {
   TEMPORAL_TASK_QUEUE: 'onewindow-drill',
   AUTH_JWT_SECRET: secret,
   PAYLOAD_KEYS: payloadKeyList,
+  // The run's audit keys: the API and worker append to one trail, its checkpoints under DATA_DIR.
+  ...freshAuditKeys(),
   HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
   RATE_LIMIT_PER_MINUTE: '0',
@@ -269,7 +273,8 @@ const doubled = [...perReference].filter(([, n]) => n > 1).map(([ref, n]) => `${
 const answered = new Set(windows.expectations.map((e) => e.no));
 doubled.push(...[...inReadModel].filter((no) => !answered.has(no)).map((no) => `${no}: an application no window was answered with`));
 mismatches.push(...lost.map((l) => `lost: ${l}`), ...doubled.map((d) => `doubled: ${d}`));
-const audit = await verifyAudit(database.db);
+// The restored trail against the processes' keys and the checkpoints they signed before the destruction.
+const audit = await verifyAudit(database.db, loadAuditKeys(loadConfig(env), { local: 'none' }));
 if (audit.problem) mismatches.push(`audit trail: ${audit.problem}`);
 
 const result = {
@@ -303,7 +308,7 @@ console.log(
     `  recovery time:      PostgreSQL replayed in ${(recoveredMs / 1000).toFixed(1)} s; the API answered ${(apiBackMs / 1000).toFixed(1)} s after the destruction; all ${windows.expectations.length} applications ended and reconciled after ${(reconciledMs / 1000).toFixed(1)} s`,
     `  fault run's checks: ${checked.finished} workflows finished as answered, ${checked.compared} compared (${checked.differing} differing), ${checked.replayed} replayed (${checked.nonDeterministic} non-deterministic)`,
     `  reconcile command:  ${checked.reconciled}`,
-    `  audit trail:        ${audit.problem ? `BROKEN: ${audit.problem}` : `${audit.rows} rows verified`}`,
+    `  audit trail:        ${audit.problem ? `BROKEN: ${audit.problem}` : `${audit.rows} rows verified, their MACs, and ${audit.checkpoints} signed checkpoint(s)`}`,
     `  mismatches:         ${mismatches.length}`,
     ...mismatches.slice(0, 30).map((m) => `    - ${m}`),
     '',

@@ -38,6 +38,7 @@ import { bundleWorkflows } from '../server/runtime.js';
 import { ensureNamespace, findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../server/temporal.js';
 import { waitForTemporal } from '../api/readiness.js';
 import { ensureTemporalServer, freePorts, setupSchemas, startTemporalServer } from './cluster/temporal-server.js';
+import { freshAuditKeys } from '../server/audit-keys.js';
 import { dataConverter, freshKeyList, payloadKeys } from '../server/payload-codec.js';
 import { checkApplications } from './faults/checks.js';
 import { createCluster } from './faults/postgres.js';
@@ -160,6 +161,8 @@ const env = {
   TEMPORAL_TASK_QUEUE: 'onewindow-faults',
   AUTH_JWT_SECRET: secret,
   PAYLOAD_KEYS: payloadKeyList,
+  // The run's audit keys: the APIs and workers append to one trail, its checkpoints under DATA_DIR.
+  ...freshAuditKeys(),
   HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
   RATE_LIMIT_PER_MINUTE: '0',

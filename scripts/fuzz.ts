@@ -16,6 +16,7 @@ import { createActivities } from '../activities/index.js';
 import { openDatabase } from '../db/client.js';
 import { apiKeys } from '../db/schema/index.js';
 import { createScratchDatabase } from '../db/scratch.js';
+import { freshAuditKeys, useAuditKeys } from '../server/audit-keys.js';
 import { loadConfig } from '../server/config.js';
 import { dataConverter, freshKeyList, payloadKeys } from '../server/payload-codec.js';
 import { bundleWorkflows, createWorker, temporalClient } from '../server/runtime.js';
@@ -41,7 +42,8 @@ if (!existsSync(st)) {
 const server = process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 const scratch = await createScratchDatabase(server, `onewindow_fuzz_${process.pid}`);
 const secret = `fuzz-${process.pid}-0123456789abcdefghijklmnopqrstuv`;
-const config = loadConfig({ ...process.env, DATABASE_URL: scratch.url, AUTH_JWT_SECRET: secret, PAYLOAD_KEYS: freshKeyList(), LOG_LEVEL: 'silent' });
+const config = loadConfig({ ...process.env, DATABASE_URL: scratch.url, AUTH_JWT_SECRET: secret, PAYLOAD_KEYS: freshKeyList(), LOG_LEVEL: 'silent', ...freshAuditKeys() });
+useAuditKeys(config, { local: 'none' });
 const converter = dataConverter(payloadKeys(config, { localKeyFile: false }));
 const database = await openDatabase({ url: config.databaseUrl, dataDir: '' });
 const tmp = path.join(root, 'tests', '.tmp');

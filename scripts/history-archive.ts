@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { sweepClosedHistories } from '../activities/history-archive.js';
 import { openDatabase } from '../db/client.js';
 import { verifyArchives } from '../db/history-archive.js';
+import { useAuditKeys } from '../server/audit-keys.js';
 import { loadConfig } from '../server/config.js';
 import { dataConverter, payloadKeys } from '../server/payload-codec.js';
 import { temporalClient } from '../server/runtime.js';
@@ -19,6 +20,8 @@ import { temporalClient } from '../server/runtime.js';
 const { values } = parseArgs({ options: { backfill: { type: 'boolean', default: false }, verify: { type: 'boolean', default: false } } });
 
 const config = loadConfig();
+// The sweep writes to the audit trail, keyed as the API's and the worker's rows are.
+useAuditKeys(config, { local: 'create' });
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 let failed = false;
 try {

@@ -13,6 +13,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { openDatabase } from '../db/client.js';
 import { applicationsToReconcile, reconcile } from '../db/reconcile.js';
 import { recordQuery } from '../workflows/messages.js';
+import { useAuditKeys } from '../server/audit-keys.js';
 import { loadConfig } from '../server/config.js';
 import { temporalClient } from '../server/runtime.js';
 import { dataConverter, payloadKeys } from '../server/payload-codec.js';
@@ -32,6 +33,8 @@ if (values.since && Number.isNaN(Date.parse(values.since))) {
 }
 
 const config = loadConfig();
+// --fix writes to the audit trail, keyed as the API's and the worker's rows are.
+useAuditKeys(config, { local: 'create' });
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 // Queries' answers are encrypted: the same keys as the worker's (npm start's key file when none are set).
 const { client, connection } = temporalClient(config.temporal, config.temporal.address ?? 'localhost:7233', dataConverter(payloadKeys(config, { localKeyFile: true })));

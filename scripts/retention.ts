@@ -7,10 +7,13 @@
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.js';
 import { disposeAtEnd, recordsAtEnd } from '../db/retention.js';
+import { useAuditKeys } from '../server/audit-keys.js';
 import { loadConfig } from '../server/config.js';
 
 const { values } = parseArgs({ options: { dispose: { type: 'boolean', default: false } } });
 const config = loadConfig();
+// --dispose writes to the audit trail, keyed as the API's and the worker's rows are.
+useAuditKeys(config, { local: 'create' });
 const years = config.records.retentionYears;
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 try {

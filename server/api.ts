@@ -4,6 +4,7 @@ import { metricsRegistry, serveMetrics } from '../api/metrics.js';
 import { openBlobStore } from '../db/blob-store.js';
 import { openDatabase } from '../db/client.js';
 import { loadConfig } from './config.js';
+import { useAuditKeys } from './audit-keys.js';
 import { authConfig, createLogger, runProcess, temporalClient } from './runtime.js';
 import { dataConverter, payloadKeys } from './payload-codec.js';
 import { prepareTemporal } from './temporal.js';
@@ -13,6 +14,7 @@ await runProcess(async () => {
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('npm run api needs DATABASE_URL: the embedded database serves `npm start` only');
   const converter = dataConverter(payloadKeys(config, { localKeyFile: false }));
+  useAuditKeys(config, { local: 'none' });
   const logger = createLogger(config.logLevel);
   const tracing = startTracing(config.tracing, 'onewindow-api');
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });

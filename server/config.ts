@@ -100,6 +100,25 @@ const env = z.object({
     }
   }),
   ATTACHMENTS_MAX_BYTES: optional.pipe(wholeNumber(1, 2 ** 31 - 1)).transform((v) => v ?? 20 * 1024 * 1024),
+  /** The audit log's MAC key, base64 of 32 bytes or more: kept out of the database, so the database cannot recompute the chain. */
+  AUDIT_MAC_KEY: optional.refine((v) => v === undefined || Buffer.from(v, 'base64').length >= 32, 'must be base64 of at least 32 bytes'),
+  /** The Ed25519 key that signs the audit log's checkpoints, PEM (PKCS#8). */
+  AUDIT_SIGNING_KEY: optional,
+  /** Where signed checkpoints are written, one file each, never rewritten; keep it off the database's host. */
+  AUDIT_CHECKPOINT_DIR: optional,
+  /** A copy of each checkpoint in S3-compatible storage, s3://bucket/prefix?endpoint=…; the folder stays the one verified. */
+  AUDIT_CHECKPOINT_S3_URL: optional.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try {
+      parseStoreUrl(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
+  /** Seconds between two signed checkpoints (the worker keeps the schedule); 0: none, only on demand. */
+  AUDIT_CHECKPOINT_EVERY_SECONDS: optional.pipe(wholeNumber(0, 86_400)).transform((v) => v ?? 60),
+  /** The log's name in its checkpoints (C2SP tlog-checkpoint's origin), e.g. onewindow.gxzf.gov.cn/audit. */
+  AUDIT_LOG_ORIGIN: optional,
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -156,6 +175,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       archiveEverySeconds: e.HISTORY_ARCHIVE_EVERY_SECONDS,
       /** Years each item category's records are kept after the application closed; absent: permanently. */
       retentionYears: e.RECORD_RETENTION_YEARS,
+    },
+    /** The audit log's keys and signed checkpoints (server/audit-keys.ts, db/audit-checkpoints.ts). */
+    audit: {
+      macKey: e.AUDIT_MAC_KEY,
+      // A PEM in one environment line may carry its newlines as \n.
+      signingKey: e.AUDIT_SIGNING_KEY?.replaceAll('\\n', '\n'),
+      checkpointDir: path.resolve(e.AUDIT_CHECKPOINT_DIR ?? path.join(e.DATA_DIR, 'audit-checkpoints')),
+      checkpointS3Url: e.AUDIT_CHECKPOINT_S3_URL,
+      checkpointEverySeconds: e.AUDIT_CHECKPOINT_EVERY_SECONDS,
+      origin: e.AUDIT_LOG_ORIGIN ?? `${new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).host}/audit`,
     },
     /** Keys of the payload codec that encrypts applicants' personal data in Temporal; read by server/payload-codec.ts. */
     payloadKeys: {

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DestinationStream, pino } from 'pino';
 import { type Activities, createActivities } from '../activities/index.js';
+import { createCheckpointActivities } from '../activities/audit-checkpoint.js';
 import { createArchiveActivities } from '../activities/history-archive.js';
 import { maskNumbersIn } from '../api/identity.js';
 import type { Db } from '../db/client.js';
@@ -174,7 +175,11 @@ export async function createWorker(options: {
     taskQueue: options.taskQueue ?? options.temporal.taskQueue,
     workflowBundle: options.workflowBundle,
     dataConverter: options.dataConverter,
-    activities: { ...(options.activities ?? createActivities({ db: options.db })), ...createArchiveActivities({ db: options.db, client }) },
+    activities: {
+      ...(options.activities ?? createActivities({ db: options.db })),
+      ...createArchiveActivities({ db: options.db, client }),
+      ...createCheckpointActivities({ db: options.db }),
+    },
     // A drain waits for the activities in hand, which retry while PostgreSQL is down: stop waiting after
     // 30 s; the server times them out (or their workflow tasks, for local ones) and another worker runs them
     // again, idempotently.

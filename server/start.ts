@@ -12,6 +12,8 @@ import { openBlobStore } from '../db/blob-store.js';
 import { openDatabase } from '../db/client.js';
 import { seedCatalogue } from '../db/seed.js';
 import { ensureArchiverSchedule } from './archiver-schedule.js';
+import { useAuditKeys } from './audit-keys.js';
+import { ensureCheckpointSchedule } from './checkpoint-schedule.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startLocalIdp } from './local-idp.js';
 import { authConfig, bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess, temporalClient } from './runtime.js';
@@ -26,6 +28,8 @@ await runProcess(async (started) => {
   const config = loadConfig();
   // Made once in the data folder, like the token secret: the API and the worker here share it.
   const converter = dataConverter(payloadKeys(config, { localKeyFile: true }));
+  // The audit log's MAC and signing keys likewise, unless AUDIT_MAC_KEY and AUDIT_SIGNING_KEY are set.
+  useAuditKeys(config, { local: 'create' });
   const logger = createLogger(config.logLevel);
   installTemporalRuntime(logger, config.worker.metricsAddress);
   const tracing = startTracing(config.tracing, 'onewindow');
@@ -74,6 +78,9 @@ await runProcess(async (started) => {
   });
   if (config.records.archiveEverySeconds > 0) {
     await ensureArchiverSchedule(temporal.client, { taskQueue: config.temporal.taskQueue, everySeconds: config.records.archiveEverySeconds });
+  }
+  if (config.audit.checkpointEverySeconds > 0) {
+    await ensureCheckpointSchedule(temporal.client, { taskQueue: config.temporal.taskQueue, everySeconds: config.audit.checkpointEverySeconds });
   }
   const running = worker.run();
   running.catch((err: unknown) => {

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../db/client.js';
 import { ensureArchiverSchedule } from './archiver-schedule.js';
+import { useAuditKeys } from './audit-keys.js';
+import { ensureCheckpointSchedule } from './checkpoint-schedule.js';
 import { loadConfig } from './config.js';
 import { dataConverter, payloadKeys } from './payload-codec.js';
 import { bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess } from './runtime.js';
@@ -18,6 +20,7 @@ await runProcess(async () => {
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('npm run worker needs DATABASE_URL: the embedded database serves `npm start` only');
   const converter = dataConverter(payloadKeys(config, { localKeyFile: false }));
+  useAuditKeys(config, { local: 'none' });
   const logger = createLogger(config.logLevel);
   installTemporalRuntime(logger, config.worker.metricsAddress);
   const tracing = startTracing(config.tracing, 'onewindow-worker');
@@ -35,6 +38,9 @@ await runProcess(async () => {
   });
   if (config.records.archiveEverySeconds > 0) {
     await ensureArchiverSchedule(client, { taskQueue: config.temporal.taskQueue, everySeconds: config.records.archiveEverySeconds });
+  }
+  if (config.audit.checkpointEverySeconds > 0) {
+    await ensureCheckpointSchedule(client, { taskQueue: config.temporal.taskQueue, everySeconds: config.audit.checkpointEverySeconds });
   }
   const running = worker.run();
   running.catch((err: unknown) => {

@@ -27,7 +27,7 @@ import { buildApp } from '../api/app.js';
 import { openBlobStore } from '../db/blob-store.js';
 import { temporalClient } from '../server/runtime.js';
 import { freePort } from '../server/temporal.js';
-import { STARTUP_DEPARTMENTS, type Stack, TEST_PAYLOAD_KEYS, sharedTemporal, startStack, supervisorOf, testConfig, testDataConverter } from './support/stack.js';
+import { STARTUP_DEPARTMENTS, type Stack, TEST_AUDIT_KEYS, TEST_PAYLOAD_KEYS, sharedTemporal, startStack, supervisorOf, testConfig, testDataConverter } from './support/stack.js';
 import { signIn } from './support/signin.js';
 import { ok, windowActions } from './support/window.js';
 
@@ -114,6 +114,7 @@ function script(name: string, args: string[] = [], env: Record<string, string> =
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: temporal.namespace,
       PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+      ...TEST_AUDIT_KEYS,
       DATA_DIR: mkdtempSync(path.join(tmpdir(), 'onewindow-archive-')),
       LOG_LEVEL: 'warn',
       ...env,

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AuthConfig, issueToken } from '../api/auth.js';
 import { freePort } from '../server/temporal.js';
-import { TEST_PAYLOAD_KEYS, securityOf, submission, windowOf } from './support/stack.js';
+import { TEST_AUDIT_KEYS, TEST_PAYLOAD_KEYS, securityOf, submission, windowOf } from './support/stack.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const AUTH: AuthConfig = { secret: 'onewindow-build-test-secret-0123456789abcdef', issuer: 'onewindow', audience: 'onewindow' };
@@ -53,6 +53,7 @@ describe('the compiled production processes', { timeout: 180_000 }, () => {
       TEMPORAL_TASK_QUEUE: `build-${randomUUID()}`,
       AUTH_JWT_SECRET: AUTH.secret!,
       PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+      ...TEST_AUDIT_KEYS,
     };
     // The bundle made ahead carries the tracing interceptors too (workflows/tracing.ts; tests/tracing.test.ts).
     expect(readFileSync(path.join(repoRoot, 'dist', 'workflow-bundle.js'), 'utf8')).toContain('OpenTelemetryInboundInterceptor');

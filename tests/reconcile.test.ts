@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { accountabilityCases, alerts, applications, auditLog, caseSteps, events, reviews } from '../db/schema/index.js';
-import { STARTUP_DEPARTMENTS, type Stack, TEST_PAYLOAD_KEYS, chiefOf, sharedTemporal, startStack } from './support/stack.js';
+import { STARTUP_DEPARTMENTS, type Stack, TEST_AUDIT_KEYS, TEST_PAYLOAD_KEYS, chiefOf, sharedTemporal, startStack } from './support/stack.js';
 import { ok, windowActions } from './support/window.js';
 
 let stack: Stack;
@@ -22,7 +22,7 @@ afterAll(() => stack?.close());
 const root = path.resolve(import.meta.dirname, '..');
 async function reconcileCommand(...args: string[]): Promise<{ code: number; out: string }> {
   const temporal = sharedTemporal();
-  const env = { ...process.env, DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, PAYLOAD_KEYS: TEST_PAYLOAD_KEYS, LOG_LEVEL: 'silent' };
+  const env = { ...process.env, DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, PAYLOAD_KEYS: TEST_PAYLOAD_KEYS, ...TEST_AUDIT_KEYS, LOG_LEVEL: 'silent' };
   try {
     const { stdout } = await promisify(execFile)(path.join(root, 'node_modules/.bin/tsx'), ['scripts/reconcile.ts', ...args], { cwd: root, env });
     return { code: 0, out: stdout };

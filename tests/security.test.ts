@@ -4,11 +4,13 @@
  * rules exclude, always with the common error body), and a refused request changes nothing. The
  * table must name every route the API serves: a new route without a row fails here.
  */
+import { readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { buildApp } from '../api/app.js';
+import { auditKeys } from '../db/audit-keys.js';
 import { applications, attachments } from '../db/schema/index.js';
 import { supplementUpdate } from '../workflows/messages.js';
 import {
@@ -399,6 +401,17 @@ const TABLE: Row[] = [
     state: async (no) => (await as.supervisor({ url: '/v1/cases', query: { application: no } })).json().cases.length,
   },
   { method: 'GET', route: '/v1/audit', allowed: AUDIT_READERS },
+  // The audit log's checkpoints and proofs: its readers (AUDIT_READERS). Before any checkpoint, 404; a proof of row 1 in a tree of 1.
+  { method: 'GET', route: '/v1/audit/checkpoints/latest', allowed: AUDIT_READERS },
+  {
+    method: 'POST',
+    route: '/v1/audit/checkpoints',
+    allowed: AUDIT_READERS,
+    state: async () => readdirSync(auditKeys().checkpointDir, { withFileTypes: true }).length,
+  },
+  { method: 'GET', route: '/v1/audit/public-key', allowed: AUDIT_READERS },
+  { method: 'GET', route: '/v1/audit/proofs/inclusion', allowed: AUDIT_READERS, url: () => '/v1/audit/proofs/inclusion?id=1&size=1' },
+  { method: 'GET', route: '/v1/audit/proofs/consistency', allowed: AUDIT_READERS, url: () => '/v1/audit/proofs/consistency?from=0&to=1' },
   { method: 'GET', route: '/v1/supervision/map', allowed: OVERSIGHT },
   { method: 'GET', route: '/v1/supervision/day', allowed: OVERSIGHT },
   { method: 'GET', route: '/v1/supervision/day', allowed: ['supervisor', 'admin'], url: () => '/v1/supervision/day?centre=450100' },

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AuthConfig, issueToken } from '../api/auth.js';
 import { freePort } from '../server/temporal.js';
 import { workerTracing } from '../server/tracing.js';
-import { TEST_PAYLOAD_KEYS, securityOf, sharedTemporal, submission, testDataConverter, windowOf } from './support/stack.js';
+import { TEST_AUDIT_KEYS, TEST_PAYLOAD_KEYS, securityOf, sharedTemporal, submission, testDataConverter, windowOf } from './support/stack.js';
 
 try {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -118,6 +118,7 @@ describe('traces over OTLP', { timeout: 180_000 }, () => {
       TEMPORAL_TASK_QUEUE: `tracing-${randomUUID()}`,
       AUTH_JWT_SECRET: AUTH.secret!,
       PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+      ...TEST_AUDIT_KEYS,
       // The general endpoint: the exporter posts to its /v1/traces.
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`,
       OTEL_BSP_SCHEDULE_DELAY: '200',

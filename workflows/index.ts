@@ -1,2 +1,3 @@
 export { applicationWorkflow } from './application.js';
 export { archiveClosedHistories } from './archiver.js';
+export { signAuditCheckpointWorkflow } from './audit-checkpoint.js';

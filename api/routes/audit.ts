@@ -3,17 +3,17 @@ import { and, desc, like, lt } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditLog } from '../../db/schema/index.js';
-import { staffOf } from '../auth.js';
+import { type Role, staffOf } from '../auth.js';
 import { centrePrefix } from '../../workflows/rules/authority.js';
 import { errorBody } from '../errors.js';
 import { iso } from '../views.js';
-import type { OfficerRole } from '../../db/schema/index.js';
 
 /**
- * Who reads the audit trail, each for their centre and those below it: the audit administrator (三员,
- * GB/T 22239), and the supervisors, who follow accountability. No other administrator reads it.
+ * Who reads the audit trail, its checkpoints and its proofs, each for their centre and those below it:
+ * the audit administrator (三员, GB/T 22239), and the supervisors, who follow accountability. No other
+ * administrator reads it. One list for every audit route.
  */
-export const AUDIT_READERS: readonly OfficerRole[] = ['audit_administrator', 'supervisor'];
+export const AUDIT_READERS = ['audit_administrator', 'supervisor'] as const satisfies readonly Role[];
 
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(

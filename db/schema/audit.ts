@@ -1,6 +1,8 @@
 /**
  * The audit trail: every state-changing request, append-only, each row carrying the hash of the one
- * before it, so that a row altered or removed breaks the chain (`npm run audit:verify`).
+ * before it, so that a row altered or removed breaks the chain (`npm run audit:verify`); each row also
+ * a leaf of a Merkle tree whose signed heads are kept outside the database, and a MAC under a key the
+ * database never sees (db/audit.ts, db/audit-checkpoints.ts).
  */
 import { bigserial, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { instant } from './columns.js';
@@ -31,4 +33,8 @@ export const auditLog = pgTable('audit_log', {
   requestId: text().notNull(),
   prevHash: text().notNull(),
   hash: text().notNull(),
+  /** RFC 9162's leaf hash of the row, SHA-256(0x00 || its hash): what proofs are made of. */
+  leafHash: text().notNull(),
+  /** HMAC-SHA256 of the hash under AUDIT_MAC_KEY; null on rows written before the key existed (migration 0020). */
+  mac: text(),
 });

@@ -21,6 +21,7 @@ import { createScratchDatabase } from '../../db/scratch.js';
 import { ensureNamespace, findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../../server/temporal.js';
 import { waitForTemporal } from '../../api/readiness.js';
 import { ensureTemporalServer, freePorts, setupSchemas, startTemporalServer, storeOf } from '../cluster/temporal-server.js';
+import { freshAuditKeys } from '../../server/audit-keys.js';
 import { dataConverter, freshKeyList, payloadKeys } from '../../server/payload-codec.js';
 
 export const DEPARTMENTS = ['market_regulation', 'taxation', 'public_security', 'human_resources', 'housing_fund'];
@@ -152,6 +153,7 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
     TEMPORAL_ADDRESS: temporal.address,
     AUTH_JWT_SECRET: secret,
     PAYLOAD_KEYS: payloadKeyList,
+    ...freshAuditKeys(),
     PORT: String(apiPort),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',

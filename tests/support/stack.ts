@@ -67,6 +67,16 @@ export function sharedTemporal(): { address: string; namespace: string } {
 /** The test run's payload key; production reads PAYLOAD_KEYS or PAYLOAD_KEY_FILE (server/payload-codec.ts). */
 export const TEST_PAYLOAD_KEYS = 'test-1:kxP/eGs6gFouHB1pNkZeCiSp6fzAzXVFL9MrM/H5NqE=';
 
+/**
+ * The test run's audit log keys, for every process of the run (tests/support/audit-keys.ts configures
+ * each test file's; child processes get them in their environment): rows one process writes, another
+ * verifies. Production reads AUDIT_MAC_KEY and AUDIT_SIGNING_KEY (server/audit-keys.ts).
+ */
+export const TEST_AUDIT_KEYS = {
+  AUDIT_MAC_KEY: 'WYxM+BkOoWEZpaXMN+4SVUmbSr+Us7Qw0dBNkbSHHtE=',
+  AUDIT_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIMChoAj+afmfKCQ3l6fEyhDSqnjNfOqgLQ7iIApMrYGP\n-----END PRIVATE KEY-----',
+};
+
 export function testConfig(env: Record<string, string> = {}) {
   const temporal = sharedTemporal();
   return loadConfig({
@@ -75,6 +85,7 @@ export function testConfig(env: Record<string, string> = {}) {
     DATABASE_URL: inject('databaseUrl'),
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+    ...TEST_AUDIT_KEYS,
     ...env,
   });
 }
@@ -104,9 +115,14 @@ export function caller(app: App, headers: () => Promise<Record<string, string>>)
  * identity provider (server/local-idp.ts), with these settings over the defaults (see tests/support/signin.ts).
  */
 export async function startStack(
-  options: { worker?: boolean; signIn?: boolean | (Partial<Omit<SignInConfig, 'issuerUrl' | 'publicUrl' | 'clientSecret'>> & { publicClient?: boolean }) } = {},
+  options: {
+    worker?: boolean;
+    signIn?: boolean | (Partial<Omit<SignInConfig, 'issuerUrl' | 'publicUrl' | 'clientSecret'>> & { publicClient?: boolean });
+    /** A database of the test's own (db/scratch.ts) instead of the run's shared one: for tests that wreck it. */
+    databaseUrl?: string;
+  } = {},
 ): Promise<Stack> {
-  const config = testConfig();
+  const config = testConfig(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {});
   const address = inject('temporalAddress');
   const taskQueue = `test-${randomUUID()}`;
   const database = await openDatabase({ url: config.databaseUrl, dataDir: '' });
