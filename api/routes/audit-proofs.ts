@@ -15,7 +15,7 @@ import { centrePrefix } from '../../workflows/rules/authority.js';
 import { staffOf } from '../auth.js';
 import { HttpError, errorBody, invalid, notFound, refused } from '../errors.js';
 import { iso } from '../views.js';
-import { AUDIT_READERS } from './audit.js';
+import { AUDIT_READERS, auditEntry } from './audit.js';
 
 const tags = ['supervision'];
 const treeSize = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -100,7 +100,7 @@ export const auditProofRoutes: FastifyPluginAsyncZod = async (app) => {
             treeSize: z.number(),
             leafHash: z.string(),
             path: z.array(z.string()).describe('Base64 hashes, leaf to root'),
-            entry: z.object({ id: z.number(), at: z.string(), actor: z.object({ id: z.string(), kind: z.enum(['officer', 'integrator']).optional(), name: z.string().optional(), role: z.string().optional(), ip: z.string().optional() }), action: z.string(), target: z.string(), status: z.number(), centreCode: z.string().nullable(), requestId: z.string(), prevHash: z.string(), hash: z.string() }),
+            entry: auditEntry,
           }),
           ...errors,
         },

@@ -15,6 +15,20 @@ import { iso } from '../views.js';
  */
 export const AUDIT_READERS = ['audit_administrator', 'supervisor'] as const satisfies readonly Role[];
 
+/** One row of the audit trail as the API shows it. */
+export const auditEntry = z.object({
+  id: z.number(),
+  at: z.string(),
+  actor: z.object({ id: z.string(), kind: z.enum(['officer', 'integrator', 'operator']).optional(), name: z.string().optional(), role: z.string().optional(), ip: z.string().optional() }),
+  centreCode: z.string().nullable(),
+  action: z.string(),
+  target: z.string(),
+  status: z.number(),
+  requestId: z.string(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/audit',
@@ -24,22 +38,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Every state-changing request at the supervisor’s centre and those below it, newest first, with the hash chain that proves nothing was altered',
         querystring: z.object({ before: z.coerce.number().int().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
         response: {
-          200: z.object({
-            entries: z.array(
-              z.object({
-                id: z.number(),
-                at: z.string(),
-                actor: z.object({ id: z.string(), kind: z.enum(['officer', 'integrator', 'operator']).optional(), name: z.string().optional(), role: z.string().optional(), ip: z.string().optional() }),
-                centreCode: z.string().nullable(),
-                action: z.string(),
-                target: z.string(),
-                status: z.number(),
-                requestId: z.string(),
-                prevHash: z.string(),
-                hash: z.string(),
-              }),
-            ),
-          }),
+          200: z.object({ entries: z.array(auditEntry) }),
           400: errorBody,
           403: errorBody,
         },
