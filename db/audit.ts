@@ -45,9 +45,11 @@ export async function appendAudit(db: Db | Tx, entry: AuditEntry): Promise<void>
 
 /**
  * Each row's own checks in id order: the chain, its content, its leaf, its MAC. Rows without a MAC are
- * those written before the key (migration 0020): only before the first row that has one.
+ * those written before the key (migration 0021): only before the first row that has one, and within
+ * the first signed checkpoint (`keyedFrom`, its size), which every process writes after with the key.
+ * A MAC missing beyond either was stripped, the hashes after it free to be recomputed.
  */
-function checkRows(rows: AuditRow[], macKey: Buffer | undefined): { problems: string[]; unkeyed: number } {
+function checkRows(rows: AuditRow[], macKey: Buffer | undefined, keyedFrom = Number.POSITIVE_INFINITY): { problems: string[]; unkeyed: number } {
   const problems: string[] = [];
   const first = new Set<string>();
   // One problem of each kind, at its first row: an edit that rehashed everything after it would otherwise name them all.
@@ -58,12 +60,13 @@ function checkRows(rows: AuditRow[], macKey: Buffer | undefined): { problems: st
   let prevHash = GENESIS;
   let keyed = false;
   let unkeyed = 0;
-  for (const row of rows) {
+  for (const [index, row] of rows.entries()) {
     if (row.prevHash !== prevHash) report('chain', `row ${row.id}: the row before it was removed or altered (chain broken)`);
     if (entryHash(row.prevHash, row) !== row.hash) report('content', `row ${row.id} was altered (its hash does not match its content)`);
     if (row.leafHash !== entryLeaf(row.hash)) report('leaf', `row ${row.id}: its leaf hash does not match its hash`);
     if (macKey && row.mac === null) {
       if (keyed) report('mac', `row ${row.id} has no MAC though rows before it have: written or rewritten without the MAC key`);
+      else if (index >= keyedFrom) report('mac', `row ${row.id} has no MAC though it was written after the first checkpoint (${keyedFrom} rows): its MAC was stripped`);
       else unkeyed++;
     } else if (macKey && row.mac !== auditMac(macKey, row.hash)) {
       report('mac', `row ${row.id}: its MAC does not match (rewritten, and every hash after it recomputed, by someone without the MAC key)`);
@@ -96,7 +99,7 @@ export async function verifyAudit(db: Db, keys: AuditKeys | undefined = hasAudit
   // The checkpoints before the rows: one signed meanwhile would otherwise count rows not read as removed.
   const { checkpoints, problems: unreadable } = keys ? readCheckpoints(keys.checkpointDir, keys.publicKey, keys.origin) : { checkpoints: [], problems: [] };
   const rows = await db.select().from(auditLog).orderBy(asc(auditLog.id));
-  const { problems, unkeyed } = checkRows(rows, keys?.macKey);
+  const { problems, unkeyed } = checkRows(rows, keys?.macKey, checkpoints[0]?.size);
   if (!keys) return { rows: rows.length, problem: problems[0], problems, unkeyed };
 
   const sizes = new Set(checkpoints.map((c) => c.size));
@@ -150,7 +153,7 @@ export async function makeCheckpoint(db: Db, keys: AuditKeys = auditKeys(), now 
   // The checkpoints before the rows, as in verifyAudit: rows only grow, so none signed can be larger than the rows read.
   const { checkpoints, problems: unreadable } = readCheckpoints(keys.checkpointDir, keys.publicKey, keys.origin);
   const rows = await db.select().from(auditLog).orderBy(asc(auditLog.id));
-  const { problems } = checkRows(rows, keys.macKey);
+  const { problems } = checkRows(rows, keys.macKey, checkpoints[0]?.size);
   if (unreadable.length > 0 || problems.length > 0) throw new CheckpointRefused(`no checkpoint signed: ${[...unreadable, ...problems][0]}`);
   const leaves = rows.map((r) => Buffer.from(r.leafHash, 'hex'));
   const head = new TreeHead();

@@ -134,6 +134,30 @@ describe('the audit trail against a database superuser', () => {
     await log.close();
   });
 
+  it('names MACs stripped from every row so that the rows after the latest checkpoint could be rewritten', async () => {
+    const log = await signedLog('strip');
+    for (let i = 63; i <= 72; i++) await appendAudit(log.db, entry(i));
+    const rows = await log.db.select().from(auditLog).orderBy(auditLog.id);
+    // Without the MAC key, the intruder removes every MAC, so that all rows read as written before the
+    // key, then edits row 65 (not yet signed by a checkpoint) and recomputes the chain and leaves after it.
+    const statements = ['set local session_replication_role = replica', 'update audit_log set mac = null'];
+    const params: unknown[][] = [[], []];
+    let prevHash = rows[64].prevHash;
+    for (const row of rows.slice(64)) {
+      const content = row.id === rows[64].id ? { ...row, target: 'forged' } : row;
+      const hash = entryHash(prevHash, content);
+      statements.push('update audit_log set target = $1, prev_hash = $2, hash = $3, leaf_hash = $4 where id = $5');
+      params.push([content.target, prevHash, hash, entryLeaf(hash), row.id]);
+      prevHash = hash;
+    }
+    await asSuperuser(log.url, statements, params);
+    const verified = await script('audit-verify', log);
+    expect(verified.code).toBe(1);
+    expect(verified.output).toContain(`row ${rows[62].id} has no MAC though it was written after the first checkpoint (62 rows): its MAC was stripped`);
+    await expect(makeCheckpoint(log.db, log.keys)).rejects.toThrow('its MAC was stripped');
+    await log.close();
+  });
+
   it('names a row edited without rehashing, as before', async () => {
     const log = await signedLog('edit');
     const [victim] = await log.db.select().from(auditLog).orderBy(auditLog.id).offset(20).limit(1);
@@ -147,7 +171,7 @@ describe('the audit trail against a database superuser', () => {
   it('vouches for rows written before the MAC key by the checkpoints alone, and catches their rewrite there', async () => {
     const log = await signedLog('unkeyed');
     const rows = await log.db.select().from(auditLog).orderBy(auditLog.id);
-    // The first 30 rows as migration 0020 leaves older ones: no MAC.
+    // The first 30 rows as migration 0021 leaves older ones: no MAC.
     await asSuperuser(log.url, ['set local session_replication_role = replica', 'update audit_log set mac = null where id <= $1'], [[], [rows[29].id]]);
     expect(await verifyAudit(log.db, log.keys)).toMatchObject({ rows: 62, problems: [], unkeyed: 30, checkpoints: 1 });
     // Row 5 rewritten and every hash after it recomputed: the unkeyed rows have no MAC to break, the keyed ones after them do, and the checkpoint's root no longer holds.
