@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.js';
 import { grantAsOperator } from '../db/operator-grant.js';
+import { useAuditKeys } from './audit-keys.js';
 import { loadConfig } from './config.js';
 
 const { positionals, values } = parseArgs({
@@ -22,6 +23,8 @@ if (!officerId || !role || positionals.length > 2) {
   process.exit(2);
 }
 const config = loadConfig();
+// The grant's audit row is keyed like every other: the API's and the worker's keys (or the data folder's, locally).
+useAuditKeys(config, { local: 'create' });
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 try {
   const target = await grantAsOperator(database.db, { officerId, role, ...values });

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { decisionUpdate, extendUpdate, intakeUpdate } from '../workflows/messages.js';
-import { type Stack, adminOf, auditorOf, chiefOf, securityOf, startStack, supervisorOf, windowOf } from './support/stack.js';
+import { type Stack, TEST_AUDIT_KEYS, adminOf, auditorOf, chiefOf, securityOf, startStack, supervisorOf, windowOf } from './support/stack.js';
 import { windowActions } from './support/window.js';
 import { grantAsOperator } from '../db/operator-grant.js';
 
@@ -219,7 +219,7 @@ describe('the operator grants the regional centre its administrators (npm run of
     const { stdout } = await promisify(execFile)(
       'npx',
       ['tsx', 'server/officers-grant.ts', id, 'security_administrator', '--centre', REGION, '--name', '自治区安全管理员（测试）'],
-      { env: { ...process.env, DATABASE_URL: inject('databaseUrl') } },
+      { env: { ...process.env, ...TEST_AUDIT_KEYS, DATABASE_URL: inject('databaseUrl') } },
     );
     expect(stdout).toContain(`${id} role none→security_administrator`);
     expect(await roleOf(id)).toBe('security_administrator');
