@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { sql } from 'drizzle-orm';
 import { inject } from 'vitest';
 import { type Activities, createActivities } from '../../activities/index.js';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -114,6 +115,20 @@ export function caller(app: App, headers: () => Promise<Record<string, string>>)
  * The stack of one test file. `signIn` serves the API over HTTP with browser sign-in through a local
  * identity provider (server/local-idp.ts), with these settings over the defaults (see tests/support/signin.ts).
  */
+/**
+ * A database of a test's own shares the run's Temporal namespace with the shared database, and both
+ * number a centre's applications of a day from 1: the workflow id 450100-<day>-000001 would then be
+ * started twice (WorkflowExecutionAlreadyStartedError, a 500). Its numbers of today and tomorrow (Beijing)
+ * start at a random point far above the shared database's instead.
+ */
+async function numberApartFromTheShared(db: Db) {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' });
+  const days = [0, 1].map((ahead) => day.format(new Date(Date.now() + ahead * 86_400_000)));
+  const start = 500_000 + Math.floor(Math.random() * 400_000);
+  await db.execute(sql`insert into application_counters (centre_code, day, last_value)
+    select code, d::date, ${start} from centres, unnest(${sql.param(days)}::text[]) as d on conflict do nothing`);
+}
+
 export async function startStack(
   options: {
     worker?: boolean;
@@ -126,6 +141,7 @@ export async function startStack(
   const address = inject('temporalAddress');
   const taskQueue = `test-${randomUUID()}`;
   const database = await openDatabase({ url: config.databaseUrl, dataDir: '' });
+  if (options.databaseUrl) await numberApartFromTheShared(database.db);
   const converter = testDataConverter();
   const temporal = temporalClient(config.temporal, address, converter);
   const workers: RunningWorker[] = [];
