@@ -22,8 +22,12 @@ let browser: Browser;
 /** An application of the test's own at `centre`, with the events it wrote today and, when decided, its timing. */
 async function insertApplication(centre: string, itemCode: string, types: string[], decided?: { statutory: number; working: number }) {
   const applicationNo = `${centre}-ROOM-${randomUUID().slice(0, 8)}`;
+  // Up to 30 minutes ago, but never before today's Beijing midnight: in the day's first half hour the
+  // events would otherwise fall on yesterday and the day's table count none (seen at 00:20 Beijing time).
   const now = Date.now();
-  const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now);
+  const from = Math.max(now - 30 * 60_000, Date.parse(`${today}T00:00:00+08:00`) + 1_000);
+  const at = (minutesAgo: number) => new Date(from + ((30 - minutesAgo) / 30) * (now - from)).toISOString();
   await stack.db.insert(applications).values({
     applicationNo,
     itemCode,
