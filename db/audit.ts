@@ -6,11 +6,20 @@
  * "Audit trail".
  */
 import { createHash } from 'node:crypto';
-import { asc, count, desc, sql } from 'drizzle-orm';
+import { asc, count, desc, eq, gt, sql } from 'drizzle-orm';
 import { type AuditKeys, auditKeys, auditMac, hasAuditKeys } from './audit-keys.js';
-import { type Checkpoint, CheckpointError, copyCheckpoint, readCheckpoints, signCheckpoint, writeCheckpoint } from './audit-checkpoints.js';
+import {
+  type Checkpoint,
+  CheckpointError,
+  type CheckpointHead,
+  copyCheckpoint,
+  readCheckpoints,
+  readLatestCheckpoint,
+  signCheckpoint,
+  writeCheckpoint,
+} from './audit-checkpoints.js';
 import type { Db, Tx } from './client.js';
-import { TreeHead, consistencyProof, inclusionProof, leafHash, verifyConsistency } from './merkle.js';
+import { TreeHead, consistencyProof, inclusionProof, leafHash } from './merkle.js';
 import { auditLog } from './schema/index.js';
 
 export type AuditEntry = Omit<typeof auditLog.$inferInsert, 'id' | 'prevHash' | 'hash' | 'leafHash' | 'mac'>;
@@ -49,7 +58,11 @@ export async function appendAudit(db: Db | Tx, entry: AuditEntry): Promise<void>
  * the first signed checkpoint (`keyedFrom`, its size), which every process writes after with the key.
  * A MAC missing beyond either was stripped, the hashes after it free to be recomputed.
  */
-function checkRows(rows: AuditRow[], macKey: Buffer | undefined, keyedFrom = Number.POSITIVE_INFINITY): { problems: string[]; unkeyed: number } {
+function checkRows(
+  rows: AuditRow[],
+  macKey: Buffer | undefined,
+  { keyedFrom = Number.POSITIVE_INFINITY, after }: { keyedFrom?: number; after?: { index: number; hash: string } } = {},
+): { problems: string[]; unkeyed: number } {
   const problems: string[] = [];
   const first = new Set<string>();
   // One problem of each kind, at its first row: an edit that rehashed everything after it would otherwise name them all.
@@ -57,16 +70,18 @@ function checkRows(rows: AuditRow[], macKey: Buffer | undefined, keyedFrom = Num
     if (!first.has(kind)) problems.push(message);
     first.add(kind);
   };
-  let prevHash = GENESIS;
+  // From the start, or (`after`) going on from a row already signed: its hash and its place in the tree.
+  let prevHash = after?.hash ?? GENESIS;
   let keyed = false;
   let unkeyed = 0;
-  for (const [index, row] of rows.entries()) {
+  for (const [i, row] of rows.entries()) {
+    const index = (after?.index ?? -1) + 1 + i;
     if (row.prevHash !== prevHash) report('chain', `row ${row.id}: the row before it was removed or altered (chain broken)`);
     if (entryHash(row.prevHash, row) !== row.hash) report('content', `row ${row.id} was altered (its hash does not match its content)`);
     if (row.leafHash !== entryLeaf(row.hash)) report('leaf', `row ${row.id}: its leaf hash does not match its hash`);
     if (macKey && row.mac === null) {
       if (keyed) report('mac', `row ${row.id} has no MAC though rows before it have: written or rewritten without the MAC key`);
-      else if (index >= keyedFrom) report('mac', `row ${row.id} has no MAC though it was written after the first checkpoint (${keyedFrom} rows): its MAC was stripped`);
+      else if (index >= keyedFrom) report('mac', `row ${row.id} has no MAC though it was written after a checkpoint signed ${keyedFrom} rows: its MAC was stripped`);
       else unkeyed++;
     } else if (macKey && row.mac !== auditMac(macKey, row.hash)) {
       report('mac', `row ${row.id}: its MAC does not match (rewritten, and every hash after it recomputed, by someone without the MAC key)`);
@@ -99,7 +114,7 @@ export async function verifyAudit(db: Db, keys: AuditKeys | undefined = hasAudit
   // The checkpoints before the rows: one signed meanwhile would otherwise count rows not read as removed.
   const { checkpoints, problems: unreadable } = keys ? readCheckpoints(keys.checkpointDir, keys.publicKey, keys.origin) : { checkpoints: [], problems: [] };
   const rows = await db.select().from(auditLog).orderBy(asc(auditLog.id));
-  const { problems, unkeyed } = checkRows(rows, keys?.macKey, checkpoints[0]?.size);
+  const { problems, unkeyed } = checkRows(rows, keys?.macKey, { keyedFrom: checkpoints[0]?.size });
   if (!keys) return { rows: rows.length, problem: problems[0], problems, unkeyed };
 
   const sizes = new Set(checkpoints.map((c) => c.size));
@@ -145,35 +160,40 @@ export async function verifyAudit(db: Db, keys: AuditKeys | undefined = hasAudit
 export class CheckpointRefused extends Error {}
 
 /**
- * Signs the log's current size and root into a new checkpoint, after proving with a consistency proof
- * that the log extends the latest checkpoint; refuses, naming why, if not. No new rows: the latest stands.
+ * Signs the log's current size and root into a new checkpoint, after checking that the log extends the
+ * latest checkpoint; refuses, naming why, if not. No new rows: the latest stands.
+ *
+ * It reads only the rows added since the latest checkpoint, every minute as much work as rows were
+ * added in it, going on from the frontier and last row that checkpoint keeps: the row it ended with is still
+ * there, unchanged, and the new rows go on from it (chain, content, leaf, MAC); the new tree is the
+ * signed one's frontier with the new leaves pushed on, so it extends it by construction. Rows the
+ * checkpoints already signed are checked by `npm run audit:verify`, which reads them all. The first
+ * checkpoint reads the whole log.
  */
 export async function makeCheckpoint(db: Db, keys: AuditKeys = auditKeys(), now = new Date()): Promise<{ checkpoint: Checkpoint; created: boolean }> {
   if (!keys.signingKey) throw new Error('This process has no AUDIT_SIGNING_KEY: it cannot sign checkpoints');
-  // The checkpoints before the rows, as in verifyAudit: rows only grow, so none signed can be larger than the rows read.
-  const { checkpoints, problems: unreadable } = readCheckpoints(keys.checkpointDir, keys.publicKey, keys.origin);
-  const rows = await db.select().from(auditLog).orderBy(asc(auditLog.id));
-  const { problems } = checkRows(rows, keys.macKey, checkpoints[0]?.size);
-  if (unreadable.length > 0 || problems.length > 0) throw new CheckpointRefused(`no checkpoint signed: ${[...unreadable, ...problems][0]}`);
-  const leaves = rows.map((r) => Buffer.from(r.leafHash, 'hex'));
-  const head = new TreeHead();
-  for (const leaf of leaves) head.push(leaf);
-  const root = head.root();
-  const latest = checkpoints.at(-1);
-  if (latest) {
-    if (rows.length < latest.size) {
-      throw new CheckpointRefused(`no checkpoint signed: the log has ${rows.length} rows but checkpoint ${latest.file} signed ${latest.size}: rows were removed`);
-    }
-    if (!verifyConsistency(latest.size, rows.length, latest.root, root, consistencyProof(leaves, latest.size))) {
-      throw new CheckpointRefused(`no checkpoint signed: the log does not extend checkpoint ${latest.file}: rows among its first ${latest.size} were rewritten`);
-    }
-    if (rows.length === latest.size) {
-      // Each run copies the latest, so a copy that failed is made by the next one.
-      if (keys.checkpointCopy) await copyCheckpoint(keys.checkpointCopy, latest.file!, latest.text);
-      return { checkpoint: latest, created: false };
-    }
+  let latest: Checkpoint | undefined;
+  try {
+    latest = readLatestCheckpoint(keys.checkpointDir, keys.publicKey, keys.origin);
+  } catch (err) {
+    if (err instanceof CheckpointError) throw new CheckpointRefused(`no checkpoint signed: ${err.message}`);
+    throw err;
   }
-  const signed = { origin: keys.origin, size: rows.length, root, time: now.toISOString() };
+  const { head, newRows } = latest ? await rowsSince(db, keys, latest) : await wholeLog(db, keys);
+
+  if (latest && newRows.length === 0) {
+    // Each run copies the latest, so a copy that failed is made by the next one.
+    if (keys.checkpointCopy) await copyCheckpoint(keys.checkpointCopy, latest.file!, latest.text);
+    return { checkpoint: latest, created: false };
+  }
+  const lastRow = newRows.at(-1);
+  const signed: CheckpointHead = {
+    origin: keys.origin,
+    size: head.size,
+    root: head.root(),
+    time: now.toISOString(),
+    ...(head.size > 0 && lastRow && { frontier: head.frontier, last: { id: lastRow.id, leaf: Buffer.from(lastRow.leafHash, 'hex') } }),
+  };
   const text = signCheckpoint(signed, keys.signingKey, keys.publicKey);
   let file: string;
   try {
@@ -187,11 +207,45 @@ export async function makeCheckpoint(db: Db, keys: AuditKeys = auditKeys(), now 
   return { checkpoint: { ...signed, text, file }, created: true };
 }
 
+/** The rows after the latest checkpoint's last, checked to go on from it, and its tree with their leaves pushed on. */
+async function rowsSince(db: Db, keys: AuditKeys, latest: Checkpoint) {
+  let after: { index: number; hash: string } | undefined;
+  if (latest.size > 0) {
+    const last = latest.last!;
+    const [row] = await db.select().from(auditLog).where(eq(auditLog.id, last.id));
+    if (!row) throw new CheckpointRefused(`no checkpoint signed: checkpoint ${latest.file} signed ${latest.size} rows ending with row ${last.id}, which is gone: rows were removed`);
+    if (!Buffer.from(row.leafHash, 'hex').equals(last.leaf) || row.leafHash !== entryLeaf(row.hash)) {
+      throw new CheckpointRefused(`no checkpoint signed: row ${last.id} is not the row checkpoint ${latest.file} signed last: it was rewritten`);
+    }
+    after = { index: latest.size - 1, hash: row.hash };
+  }
+  const newRows = await db
+    .select()
+    .from(auditLog)
+    .where(gt(auditLog.id, latest.last?.id ?? 0))
+    .orderBy(asc(auditLog.id));
+  // Every row after a checkpoint was written with the MAC key.
+  const { problems } = checkRows(newRows, keys.macKey, { keyedFrom: latest.size, after });
+  if (problems.length > 0) throw new CheckpointRefused(`no checkpoint signed: ${problems[0]}`);
+  const head = TreeHead.resume(latest.size, latest.frontier ?? []);
+  if (!head.root().equals(latest.root)) throw new CheckpointRefused(`no checkpoint signed: checkpoint ${latest.file}'s frontier does not give its root`);
+  for (const row of newRows) head.push(Buffer.from(row.leafHash, 'hex'));
+  return { head, newRows };
+}
+
+/** The first checkpoint's: every row, checked, and the tree over them. */
+async function wholeLog(db: Db, keys: AuditKeys) {
+  const rows = await db.select().from(auditLog).orderBy(asc(auditLog.id));
+  const { problems } = checkRows(rows, keys.macKey);
+  if (problems.length > 0) throw new CheckpointRefused(`no checkpoint signed: ${problems[0]}`);
+  const head = new TreeHead();
+  for (const row of rows) head.push(Buffer.from(row.leafHash, 'hex'));
+  return { head, newRows: rows };
+}
+
 /** The latest signed checkpoint, checked; undefined before the first. */
 export function latestCheckpoint(keys: AuditKeys = auditKeys()): Checkpoint | undefined {
-  const { checkpoints, problems } = readCheckpoints(keys.checkpointDir, keys.publicKey, keys.origin);
-  if (problems.length > 0) throw new CheckpointError(problems[0]);
-  return checkpoints.at(-1);
+  return readLatestCheckpoint(keys.checkpointDir, keys.publicKey, keys.origin);
 }
 
 /** The number of rows: the current tree size. */

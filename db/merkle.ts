@@ -121,6 +121,21 @@ export class TreeHead {
     this.size++;
   }
 
+  /** The complete subtrees' hashes, largest first: with the size, all it takes to go on (a compact range). */
+  get frontier(): Hash[] {
+    return this.stack.map((node) => node.hash);
+  }
+
+  /** The tree head of `size` leaves resumed from its frontier, as a checkpoint keeps it, to push the next leaves onto. */
+  static resume(size: number, frontier: readonly Hash[]): TreeHead {
+    const sizes = [...size.toString(2)].flatMap((bit, i, bits) => (bit === '1' ? [2 ** (bits.length - 1 - i)] : []));
+    if (sizes.length !== frontier.length || !frontier.every(isHash)) throw new RangeError(`a tree of ${size} leaves has ${sizes.length} complete subtrees, not ${frontier.length}`);
+    const head = new TreeHead();
+    head.stack.push(...sizes.map((n, i) => ({ size: n, hash: frontier[i] })));
+    head.size = size;
+    return head;
+  }
+
   root(): Hash {
     if (this.stack.length === 0) return EMPTY_ROOT;
     return this.stack.slice(0, -1).reduceRight((right, left) => nodeHash(left.hash, right), this.stack.at(-1)!.hash);

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { desc } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AuditEntry, appendAudit, entryHash, entryLeaf, makeCheckpoint, verifyAudit } from '../db/audit.js';
@@ -20,6 +21,7 @@ import { auditKeys, auditMac } from '../db/audit-keys.js';
 import { openDatabase } from '../db/client.js';
 import { type ScratchDatabase, createScratchDatabase } from '../db/scratch.js';
 import { auditLog } from '../db/schema/index.js';
+import { consistencyProof, rootOf, verifyConsistency } from '../db/merkle.js';
 import { s3Client } from '../db/s3-blob-store.js';
 import { CHECKPOINT_SCHEDULE_ID, ensureCheckpointSchedule } from '../server/checkpoint-schedule.js';
 import { freePort } from '../server/temporal.js';
@@ -95,7 +97,7 @@ describe('the audit trail against a database superuser', () => {
     expect(verified.code).toBe(1);
     expect(verified.output).toContain(`the log has 0 rows but checkpoint ${log.checkpoint.file} signed 62: it was truncated`);
     // And no checkpoint is signed over it.
-    await expect(makeCheckpoint(log.db, log.keys)).rejects.toThrow(`the log has 0 rows but checkpoint ${log.checkpoint.file} signed 62: rows were removed`);
+    await expect(makeCheckpoint(log.db, log.keys)).rejects.toThrow(`checkpoint ${log.checkpoint.file} signed 62 rows ending with row ${log.checkpoint.last!.id}, which is gone: rows were removed`);
     await log.close();
   });
 
@@ -153,9 +155,48 @@ describe('the audit trail against a database superuser', () => {
     await asSuperuser(log.url, statements, params);
     const verified = await script('audit-verify', log);
     expect(verified.code).toBe(1);
-    expect(verified.output).toContain(`row ${rows[62].id} has no MAC though it was written after the first checkpoint (62 rows): its MAC was stripped`);
+    expect(verified.output).toContain(`row ${rows[62].id} has no MAC though it was written after a checkpoint signed 62 rows: its MAC was stripped`);
     await expect(makeCheckpoint(log.db, log.keys)).rejects.toThrow('its MAC was stripped');
     await log.close();
+  });
+
+  it('signs the next checkpoint from the latest one’s frontier and last row, reading only the rows added since', async () => {
+    const log = await signedLog('incremental');
+    // The signed note keeps the tree's complete subtrees (62 = 32 + 16 + 8 + 4 + 2: five) and the row it ends with.
+    const rows = await log.db.select().from(auditLog).orderBy(auditLog.id);
+    expect(log.checkpoint.frontier).toHaveLength(5);
+    expect(log.checkpoint.last).toEqual({ id: rows[61].id, leaf: Buffer.from(rows[61].leafHash, 'hex') });
+    for (let i = 63; i <= 100; i++) await appendAudit(log.db, entry(i));
+    // A row the checkpoint signed is edited (no rehash): the next checkpoint does not read it, audit:verify does.
+    await asSuperuser(log.url, ['set local session_replication_role = replica', 'update audit_log set target = $1 where id = $2'], [[], ['forged', rows[30].id]]);
+    const { checkpoint: next, created } = await makeCheckpoint(log.db, log.keys);
+    expect(created).toBe(true);
+    expect(next.size).toBe(100);
+    const leaves = (await log.db.select().from(auditLog).orderBy(auditLog.id)).map((r) => Buffer.from(r.leafHash, 'hex'));
+    expect(next.root.equals(rootOf(leaves))).toBe(true);
+    expect(verifyConsistency(62, 100, log.checkpoint.root, next.root, consistencyProof(leaves, 62))).toBe(true);
+    const verified = await script('audit-verify', log);
+    expect(verified.code).toBe(1);
+    expect(verified.output).toContain(`row ${rows[30].id} was altered (its hash does not match its content)`);
+    await log.close();
+  });
+
+  it('refuses the next checkpoint when the row the latest one ended with was rewritten, or a new row does not go on from it', async () => {
+    const rewritten = await signedLog('lastrow');
+    const [last] = await rewritten.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1);
+    const hash = entryHash(last.prevHash, { ...last, target: 'forged' });
+    await asSuperuser(rewritten.url, ['set local session_replication_role = replica', 'update audit_log set target = $1, hash = $2, leaf_hash = $3 where id = $4'], [[], ['forged', hash, entryLeaf(hash), last.id]]);
+    await appendAudit(rewritten.db, entry(63));
+    await expect(makeCheckpoint(rewritten.db, rewritten.keys)).rejects.toThrow(`row ${last.id} is not the row checkpoint ${rewritten.checkpoint.file} signed last: it was rewritten`);
+    await rewritten.close();
+
+    const inserted = await signedLog('splice');
+    await appendAudit(inserted.db, entry(63));
+    // A row slipped in after the signed one, claiming another predecessor.
+    const [newest] = await inserted.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1);
+    await asSuperuser(inserted.url, ['set local session_replication_role = replica', 'update audit_log set prev_hash = $1 where id = $2'], [[], ['0'.repeat(64), newest.id]]);
+    await expect(makeCheckpoint(inserted.db, inserted.keys)).rejects.toThrow(`row ${newest.id}: the row before it was removed or altered (chain broken)`);
+    await inserted.close();
   });
 
   it('names a row edited without rehashing, as before', async () => {
@@ -211,7 +252,10 @@ describe('checkpoints and proofs, for auditors', () => {
   beforeAll(async () => {
     log = await freshLog('proofs');
     stack = await startStack({ databaseUrl: log.url });
-    for (let i = 0; i < 3; i++) expect((await stack.integrator({ method: 'POST', url: '/v1/applications', payload: submission() })).statusCode).toBe(201);
+    for (let i = 0; i < 3; i++) {
+      const submitted = await stack.integrator({ method: 'POST', url: '/v1/applications', payload: submission() });
+      expect(submitted.statusCode, submitted.body).toBe(201);
+    }
   });
   afterAll(async () => {
     await stack?.close();
@@ -238,7 +282,7 @@ describe('checkpoints and proofs, for auditors', () => {
     const latest = await stack.as(supervisor)('/v1/audit/checkpoints/latest');
     expect(latest.statusCode).toBe(200);
     expect(latest.headers['content-type']).toMatch(/^text\/plain/);
-    expect(latest.body).toMatch(/^localhost:3000\/audit\n\d+\n[A-Za-z0-9+/]{43}=\ntime \S+\n\n— localhost:3000\/audit \S+\n$/);
+    expect(latest.body).toMatch(/^localhost:3000\/audit\n\d+\n[A-Za-z0-9+/]{43}=\ntime \S+\nfrontier [A-Za-z0-9+/=,]+\nlast \d+ [A-Za-z0-9+/]{43}=\n\n— localhost:3000\/audit \S+\n$/);
   });
 
   it('prove a row is in the signed tree, and that a later checkpoint extends an earlier one, offline with the public key alone', async () => {
@@ -301,7 +345,7 @@ describe('checkpoints and proofs, for auditors', () => {
     expect(broken.output).toContain(`FAILED: the log of ${newer.size} rows does not extend the log of ${older.size}: rows were rewritten or removed`);
     const refused = await stack.as(supervisor)({ method: 'POST', url: '/v1/audit/checkpoints' });
     expect(refused.statusCode).toBe(409);
-    expect(refused.json().error).toMatchObject({ code: 'audit_checkpoint_refused', message: expect.stringContaining('rows among its first') });
+    expect(refused.json().error).toMatchObject({ code: 'audit_checkpoint_refused', message: expect.stringContaining(`signed last: it was rewritten`) });
   });
 
   it('answer 400 naming the field for a tree larger than the log', async () => {
