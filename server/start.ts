@@ -11,9 +11,8 @@ import { buildApp } from '../api/app.js';
 import { openBlobStore } from '../db/blob-store.js';
 import { openDatabase } from '../db/client.js';
 import { seedCatalogue } from '../db/seed.js';
-import { ensureArchiverSchedule } from './archiver-schedule.js';
 import { useAuditKeys } from './audit-keys.js';
-import { ensureCheckpointSchedule } from './checkpoint-schedule.js';
+import { ensureSchedules } from './schedules.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startLocalIdp } from './local-idp.js';
 import { authConfig, bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess, temporalClient } from './runtime.js';
@@ -76,12 +75,7 @@ await runProcess(async (started) => {
     tracing,
     dataConverter: converter,
   });
-  if (config.records.archiveEverySeconds > 0) {
-    await ensureArchiverSchedule(temporal.client, { taskQueue: config.temporal.taskQueue, everySeconds: config.records.archiveEverySeconds });
-  }
-  if (config.audit.checkpointEverySeconds > 0) {
-    await ensureCheckpointSchedule(temporal.client, { taskQueue: config.temporal.taskQueue, everySeconds: config.audit.checkpointEverySeconds });
-  }
+  await ensureSchedules(temporal.client, config);
   const running = worker.run();
   running.catch((err: unknown) => {
     logger.fatal({ err }, 'the worker stopped');

@@ -2,9 +2,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../db/client.js';
-import { ensureArchiverSchedule } from './archiver-schedule.js';
 import { useAuditKeys } from './audit-keys.js';
-import { ensureCheckpointSchedule } from './checkpoint-schedule.js';
+import { ensureSchedules } from './schedules.js';
 import { loadConfig } from './config.js';
 import { dataConverter, payloadKeys } from './payload-codec.js';
 import { bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess } from './runtime.js';
@@ -36,12 +35,7 @@ await runProcess(async () => {
     waitForNamespace: logger,
     tracing,
   });
-  if (config.records.archiveEverySeconds > 0) {
-    await ensureArchiverSchedule(client, { taskQueue: config.temporal.taskQueue, everySeconds: config.records.archiveEverySeconds });
-  }
-  if (config.audit.checkpointEverySeconds > 0) {
-    await ensureCheckpointSchedule(client, { taskQueue: config.temporal.taskQueue, everySeconds: config.audit.checkpointEverySeconds });
-  }
+  await ensureSchedules(client, config);
   const running = worker.run();
   running.catch((err: unknown) => {
     logger.fatal({ err }, 'the worker stopped');

@@ -23,7 +23,7 @@ import { type ScratchDatabase, createScratchDatabase } from '../db/scratch.js';
 import { auditLog } from '../db/schema/index.js';
 import { consistencyProof, rootOf, verifyConsistency } from '../db/merkle.js';
 import { s3Client } from '../db/s3-blob-store.js';
-import { CHECKPOINT_SCHEDULE_ID, ensureCheckpointSchedule } from '../server/checkpoint-schedule.js';
+import { CHECKPOINT_SCHEDULE_ID, ensureCheckpointSchedule } from '../server/schedules.js';
 import { freePort } from '../server/temporal.js';
 import { type Stack, TEST_AUDIT_KEYS, TEST_PAYLOAD_KEYS, TEST_JWT_SECRET, startStack, submission, supervisorOf, windowOf } from './support/stack.js';
 
@@ -77,6 +77,25 @@ async function script(name: string, log: { url: string; dir: string }, args: str
   );
 }
 
+/**
+ * What an intruder runs to rewrite row `index` (its target becomes 'forged') and recompute the chain
+ * and leaves of every row after it; `withMac`: their MACs too, as one who holds the MAC key would.
+ */
+function rewriteFrom(rows: Array<typeof auditLog.$inferSelect>, index: number, { withMac = false } = {}) {
+  const statements = ['set local session_replication_role = replica'];
+  const params: unknown[][] = [[]];
+  let prevHash = rows[index].prevHash;
+  for (const row of rows.slice(index)) {
+    const content = row.id === rows[index].id ? { ...row, target: 'forged' } : row;
+    const hash = entryHash(prevHash, content);
+    const mac = withMac ? ', mac = $6' : '';
+    statements.push(`update audit_log set target = $1, prev_hash = $2, hash = $3, leaf_hash = $4${mac} where id = $5`);
+    params.push([content.target, prevHash, hash, entryLeaf(hash), row.id, ...(withMac ? [auditMac(auditKeys().macKey, hash)] : [])]);
+    prevHash = hash;
+  }
+  return { statements, params };
+}
+
 /** 62 rows, as in the issue, and a checkpoint signing them. */
 async function signedLog(name: string) {
   const log = await freshLog(name);
@@ -118,16 +137,7 @@ describe('the audit trail against a database superuser', () => {
     const log = await signedLog('rehash');
     const rows = await log.db.select().from(auditLog).orderBy(auditLog.id);
     // The intruder edits row 10 and recomputes the chain and the leaves after it; the MAC key it does not have.
-    const statements = ['set local session_replication_role = replica'];
-    const params: unknown[][] = [[]];
-    let prevHash = rows[9].prevHash;
-    for (const row of rows.slice(9)) {
-      const content = row.id === rows[9].id ? { ...row, target: 'forged' } : row;
-      const hash = entryHash(prevHash, content);
-      statements.push('update audit_log set target = $1, prev_hash = $2, hash = $3, leaf_hash = $4 where id = $5');
-      params.push([content.target, prevHash, hash, entryLeaf(hash), row.id]);
-      prevHash = hash;
-    }
+    const { statements, params } = rewriteFrom(rows, 9);
     await asSuperuser(log.url, statements, params);
     const verified = await script('audit-verify', log);
     expect(verified.code).toBe(1);
@@ -142,17 +152,8 @@ describe('the audit trail against a database superuser', () => {
     const rows = await log.db.select().from(auditLog).orderBy(auditLog.id);
     // Without the MAC key, the intruder removes every MAC, so that all rows read as written before the
     // key, then edits row 65 (not yet signed by a checkpoint) and recomputes the chain and leaves after it.
-    const statements = ['set local session_replication_role = replica', 'update audit_log set mac = null'];
-    const params: unknown[][] = [[], []];
-    let prevHash = rows[64].prevHash;
-    for (const row of rows.slice(64)) {
-      const content = row.id === rows[64].id ? { ...row, target: 'forged' } : row;
-      const hash = entryHash(prevHash, content);
-      statements.push('update audit_log set target = $1, prev_hash = $2, hash = $3, leaf_hash = $4 where id = $5');
-      params.push([content.target, prevHash, hash, entryLeaf(hash), row.id]);
-      prevHash = hash;
-    }
-    await asSuperuser(log.url, statements, params);
+    const { statements, params } = rewriteFrom(rows, 64);
+    await asSuperuser(log.url, ['set local session_replication_role = replica', 'update audit_log set mac = null', ...statements.slice(1)], [[], [], ...params.slice(1)]);
     const verified = await script('audit-verify', log);
     expect(verified.code).toBe(1);
     expect(verified.output).toContain(`row ${rows[62].id} has no MAC though it was written after a checkpoint signed 62 rows: its MAC was stripped`);
@@ -216,15 +217,7 @@ describe('the audit trail against a database superuser', () => {
     await asSuperuser(log.url, ['set local session_replication_role = replica', 'update audit_log set mac = null where id <= $1'], [[], [rows[29].id]]);
     expect(await verifyAudit(log.db, log.keys)).toMatchObject({ rows: 62, problems: [], unkeyed: 30, checkpoints: 1 });
     // Row 5 rewritten and every hash after it recomputed: the unkeyed rows have no MAC to break, the keyed ones after them do, and the checkpoint's root no longer holds.
-    const statements = ['set local session_replication_role = replica'];
-    const params: unknown[][] = [[]];
-    let prevHash = rows[4].prevHash;
-    for (const row of rows.slice(4)) {
-      const hash = entryHash(prevHash, row.id === rows[4].id ? { ...row, target: 'forged' } : row);
-      statements.push('update audit_log set target = $1, prev_hash = $2, hash = $3, leaf_hash = $4 where id = $5');
-      params.push([row.id === rows[4].id ? 'forged' : row.target, prevHash, hash, entryLeaf(hash), row.id]);
-      prevHash = hash;
-    }
+    const { statements, params } = rewriteFrom(rows, 4);
     await asSuperuser(log.url, statements, params);
     const report = await verifyAudit(log.db, log.keys);
     expect(report.problems).toEqual([
@@ -328,16 +321,8 @@ describe('checkpoints and proofs, for auditors', () => {
 
     // A row among the older checkpoint's rewritten and every later hash recomputed: the new proof fails against the signed heads.
     const rows = await stack.db.select().from(auditLog).orderBy(auditLog.id);
-    const statements = ['set local session_replication_role = replica'];
-    const params: unknown[][] = [[]];
-    let prevHash = rows[0].prevHash;
-    for (const r of rows) {
-      const hash = entryHash(prevHash, r.id === rows[0].id ? { ...r, target: 'forged' } : r);
-      statements.push('update audit_log set target = $1, prev_hash = $2, hash = $3, leaf_hash = $4, mac = $5 where id = $6');
-      // Even with the MAC key, a rewrite is caught by the signed heads.
-      params.push([r.id === rows[0].id ? 'forged' : r.target, prevHash, hash, entryLeaf(hash), auditMac(auditKeys().macKey, hash), r.id]);
-      prevHash = hash;
-    }
+    // Even with the MAC key, a rewrite is caught by the signed heads.
+    const { statements, params } = rewriteFrom(rows, 0, { withMac: true });
     await asSuperuser(log.url, statements, params);
     const rewritten = await stack.as(supervisor)(`/v1/audit/proofs/consistency?from=${older.size}&to=${newer.size}`);
     const broken = await script('audit-check', log, [...args.slice(0, -1), save('rewritten.json', rewritten.body)]);

@@ -19,7 +19,7 @@ import { verifyAudit } from '../db/audit.js';
 import { archiveRequestId, decodeArchivedHistory, storeHistory } from '../db/history-archive.js';
 import { disposeAtEnd, recordsAtEnd } from '../db/retention.js';
 import { applications, auditLog, historyArchives } from '../db/schema/index.js';
-import { ARCHIVER_SCHEDULE_ID, ensureArchiverSchedule } from '../server/archiver-schedule.js';
+import { ARCHIVER_SCHEDULE_ID, ensureArchiverSchedule } from '../server/schedules.js';
 import { ConfigError } from '../server/config.js';
 import { ENCRYPTED_ENCODING } from '../server/payload-codec.js';
 import { archiveClosedHistories } from '../workflows/archiver.js';

@@ -1,6 +1,6 @@
 /**
  * The history archiver: one sweep of closed application workflows into OneWindow's own store
- * (activities/history-archive.ts). A Temporal Schedule starts it (server/archiver-schedule.ts); a sweep
+ * (activities/history-archive.ts). A Temporal Schedule starts it (server/schedules.ts); a sweep
  * that fails (the database down) is retried until it succeeds, and the schedule skips the next ones meanwhile.
  */
 import { proxyActivities } from '@temporalio/workflow';

@@ -1,6 +1,6 @@
 /**
  * A signed checkpoint of the audit log, started by a Temporal Schedule every
- * AUDIT_CHECKPOINT_EVERY_SECONDS (server/checkpoint-schedule.ts). A database outage is retried; a
+ * AUDIT_CHECKPOINT_EVERY_SECONDS (server/schedules.ts). A database outage is retried; a
  * refusal (the log no longer extends the last checkpoint) fails the run at once, naming why.
  */
 import { proxyActivities } from '@temporalio/workflow';
