@@ -35,7 +35,7 @@ import { verifyAudit } from '../db/audit.js';
 import { openDatabase } from '../db/client.js';
 import { applications } from '../db/schema/index.js';
 import { seedCatalogue } from '../db/seed.js';
-import { freshAuditKeys, loadAuditKeys } from '../server/audit-keys.js';
+import { loadAuditKeys } from '../server/audit-keys.js';
 import { loadConfig } from '../server/config.js';
 import { dataConverter, freshKeyList, payloadKeys } from '../server/payload-codec.js';
 import { bundleWorkflows } from '../server/runtime.js';
@@ -43,7 +43,7 @@ import { ensureNamespace, freePort, registerSearchAttributes } from '../server/t
 import { ensureTemporalServer, freePorts, setupSchemas, startTemporalServer, type TemporalServer } from './cluster/temporal-server.js';
 import { checkApplications } from './faults/checks.js';
 import { type Cluster, completePartial, createCluster, ownedDir, pgTool, restoreCluster, runPgTool, spawnPgTool } from './faults/postgres.js';
-import { supervise } from './faults/processes.js';
+import { processEnv, supervise } from './faults/processes.js';
 import { openWindows } from './faults/windows.js';
 
 const { values } = parseArgs({
@@ -143,22 +143,16 @@ const payloadKeyList = freshKeyList();
 const bundlePath = path.join(dir, 'workflow-bundle.js');
 const workflowBundle = await bundleWorkflows();
 writeFileSync(bundlePath, workflowBundle.code);
-const env = {
-  ...process.env,
-  DATABASE_URL: cluster.url,
-  TEMPORAL_ADDRESS: temporal.address,
-  TEMPORAL_NAMESPACE: namespace,
-  TEMPORAL_TASK_QUEUE: 'onewindow-drill',
-  AUTH_JWT_SECRET: secret,
-  PAYLOAD_KEYS: payloadKeyList,
-  // The run's audit keys: the API and worker append to one trail, its checkpoints under DATA_DIR.
-  ...freshAuditKeys(),
-  HOST: '127.0.0.1',
-  LOG_LEVEL: 'warn',
-  RATE_LIMIT_PER_MINUTE: '0',
-  DATA_DIR: dir,
-  WORKFLOW_BUNDLE: bundlePath,
-};
+const env = processEnv({
+  databaseUrl: cluster.url,
+  temporalAddress: temporal.address,
+  namespace,
+  taskQueue: 'onewindow-drill',
+  secret,
+  payloadKeys: payloadKeyList,
+  dataDir: dir,
+  bundlePath,
+});
 const worker = supervise('worker', 'server/worker.ts', env, dir);
 const api = supervise('api', 'server/api.ts', { ...env, PORT: String(apiPort) }, dir);
 onExit.push(() => worker.kill9(), () => api.kill9());

@@ -38,11 +38,10 @@ import { bundleWorkflows } from '../server/runtime.js';
 import { ensureNamespace, findTemporalCli, freePort, registerSearchAttributes, startDevServer } from '../server/temporal.js';
 import { waitForTemporal } from '../api/readiness.js';
 import { ensureTemporalServer, freePorts, setupSchemas, startTemporalServer } from './cluster/temporal-server.js';
-import { freshAuditKeys } from '../server/audit-keys.js';
 import { dataConverter, freshKeyList, payloadKeys } from '../server/payload-codec.js';
 import { checkApplications } from './faults/checks.js';
 import { createCluster } from './faults/postgres.js';
-import { supervise } from './faults/processes.js';
+import { processEnv, supervise } from './faults/processes.js';
 import { openWindows } from './faults/windows.js';
 
 const { values } = parseArgs({
@@ -153,22 +152,16 @@ const bundlePath = path.join(dir, 'workflow-bundle.js');
 const workflowBundle = await bundleWorkflows();
 writeFileSync(bundlePath, workflowBundle.code);
 
-const env = {
-  ...process.env,
-  DATABASE_URL: cluster.url,
-  TEMPORAL_ADDRESS: address,
-  TEMPORAL_NAMESPACE: namespace,
-  TEMPORAL_TASK_QUEUE: 'onewindow-faults',
-  AUTH_JWT_SECRET: secret,
-  PAYLOAD_KEYS: payloadKeyList,
-  // The run's audit keys: the APIs and workers append to one trail, its checkpoints under DATA_DIR.
-  ...freshAuditKeys(),
-  HOST: '127.0.0.1',
-  LOG_LEVEL: 'warn',
-  RATE_LIMIT_PER_MINUTE: '0',
-  DATA_DIR: dir,
-  WORKFLOW_BUNDLE: bundlePath,
-};
+const env = processEnv({
+  databaseUrl: cluster.url,
+  temporalAddress: address,
+  namespace,
+  taskQueue: 'onewindow-faults',
+  secret,
+  payloadKeys: payloadKeyList,
+  dataDir: dir,
+  bundlePath,
+});
 
 // On the cluster, two of each: the first worker is the one killed, the second carries on meanwhile.
 const workers = Array.from({ length: onCluster ? 2 : 1 }, (_, i) => supervise(`worker${onCluster ? `-${i + 1}` : ''}`, 'server/worker.ts', env, dir));

@@ -5,9 +5,42 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import path from 'node:path';
+import { freshAuditKeys } from '../../server/audit-keys.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The environment of a run's workers and APIs: the run's database, Temporal server, namespace and task
+ * queue; its token secret, payload key and audit keys, none of them in the databases (an operator keeps
+ * them apart), the audit checkpoints under the data folder; a workflow bundle made ahead; no rate limit.
+ */
+export function processEnv(run: {
+  databaseUrl: string;
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+  secret: string;
+  payloadKeys: string;
+  dataDir: string;
+  bundlePath: string;
+}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: run.databaseUrl,
+    TEMPORAL_ADDRESS: run.temporalAddress,
+    TEMPORAL_NAMESPACE: run.namespace,
+    TEMPORAL_TASK_QUEUE: run.taskQueue,
+    AUTH_JWT_SECRET: run.secret,
+    PAYLOAD_KEYS: run.payloadKeys,
+    ...freshAuditKeys(),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '0',
+    DATA_DIR: run.dataDir,
+    WORKFLOW_BUNDLE: run.bundlePath,
+  };
+}
 
 export interface Supervised {
   kill9(): void;
