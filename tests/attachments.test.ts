@@ -3,11 +3,7 @@
  * their bytes, stored once per content, downloaded only by those who may see the application, and
  * every download in the audit trail.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +15,7 @@ import { ConfigError, loadConfig } from '../server/config.js';
 import { freePort } from '../server/temporal.js';
 import { exe, form, jpeg, ofd, pdf, png, zip } from './support/files.js';
 import { type Inject, type Stack, caller, createKey, startStack, supervisorOf, windowOf } from './support/stack.js';
+import { hasMoto, skippedWithoutMoto, startMoto } from './support/moto.js';
 import { ok, windowActions } from './support/window.js';
 
 let stack: Stack;
@@ -311,40 +308,14 @@ describe('configuration', () => {
   });
 });
 
-// moto's S3 server from PyPI, installed into .tools/moto by `npm install` (scripts/install-tools.mjs).
-const MOTO = path.resolve(import.meta.dirname, '../.tools/moto/bin/moto_server');
-
-// On CI the server must be there: a skipped test there would prove nothing.
-if (process.env.CI === 'true' && !existsSync(MOTO)) throw new Error(`CI needs moto_server at ${MOTO} (npm run tools:install)`);
-describe.skipIf(!existsSync(MOTO))(`the S3 store${existsSync(MOTO) ? '' : ' (skipped: moto_server is not in .tools/moto/bin; run npm run tools:install)'}`, () => {
-  let moto: ChildProcess | undefined;
+describe.skipIf(!hasMoto)(`the S3 store${skippedWithoutMoto}`, () => {
+  let moto: Awaited<ReturnType<typeof startMoto>> | undefined;
   let endpoint = '';
-  const env = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
   beforeAll(async () => {
-    const port = await freePort();
-    endpoint = `http://127.0.0.1:${port}`;
-    moto = spawn(MOTO, ['-H', '127.0.0.1', '-p', String(port)], { env: { ...process.env, PYTHONPATH: path.dirname(path.dirname(MOTO)) }, stdio: 'ignore' });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const up = await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false);
-      if (up) break;
-      if (Date.now() > deadline || moto.exitCode !== null) throw new Error(`moto_server did not start on ${endpoint}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    process.env.AWS_ACCESS_KEY_ID = 'test';
-    process.env.AWS_SECRET_ACCESS_KEY = 'test';
+    moto = await startMoto();
+    endpoint = moto.endpoint;
   });
-  afterAll(async () => {
-    if (moto && moto.exitCode === null) {
-      const exited = once(moto, 'exit');
-      moto.kill();
-      await exited;
-    }
-    process.env.AWS_ACCESS_KEY_ID = env.id;
-    process.env.AWS_SECRET_ACCESS_KEY = env.secret;
-    if (env.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-    if (env.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
-  });
+  afterAll(() => moto?.stop());
 
   it('keeps the bytes in the bucket under their hash, none in PostgreSQL, and serves them back', async () => {
     const config = loadConfig({ ATTACHMENTS_STORE_URL: `s3://onewindow-materials/tests?endpoint=${endpoint}&region=us-east-1&forcePathStyle=true` });

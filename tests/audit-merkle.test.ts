@@ -6,9 +6,8 @@
  * checks a row's inclusion and the log's consistency offline with the public key alone.
  * Each attack wrecks a database of its own (db/scratch.ts), not the run's shared one.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -24,8 +23,8 @@ import { auditLog } from '../db/schema/index.js';
 import { consistencyProof, rootOf, verifyConsistency } from '../db/merkle.js';
 import { s3Client } from '../db/s3-blob-store.js';
 import { CHECKPOINT_SCHEDULE_ID, ensureCheckpointSchedule } from '../server/schedules.js';
-import { freePort } from '../server/temporal.js';
 import { type Stack, TEST_AUDIT_KEYS, TEST_PAYLOAD_KEYS, TEST_JWT_SECRET, startStack, submission, supervisorOf, windowOf } from './support/stack.js';
+import { hasMoto, skippedWithoutMoto, startMoto } from './support/moto.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const serverUrl = () => Object.assign(new URL(inject('databaseUrl')), { pathname: '/postgres' }).toString();
@@ -358,32 +357,14 @@ describe('production processes', () => {
   });
 });
 
-// moto's S3 server from PyPI, installed into .tools/moto by `npm install` (as tests/attachments.test.ts uses it).
-const MOTO = path.resolve(import.meta.dirname, '../.tools/moto/bin/moto_server');
-describe.skipIf(!existsSync(MOTO))('checkpoints copied to S3', () => {
-  let moto: ChildProcess | undefined;
+describe.skipIf(!hasMoto)(`checkpoints copied to S3${skippedWithoutMoto}`, () => {
+  let moto: Awaited<ReturnType<typeof startMoto>> | undefined;
   let endpoint = '';
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
   beforeAll(async () => {
-    endpoint = `http://127.0.0.1:${await freePort()}`;
-    moto = spawn(MOTO, ['-H', '127.0.0.1', '-p', new URL(endpoint).port], { env: { ...process.env, PYTHONPATH: path.dirname(path.dirname(MOTO)) }, stdio: 'ignore' });
-    for (const deadline = Date.now() + 30_000; !(await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)); await new Promise((r) => setTimeout(r, 200))) {
-      if (Date.now() > deadline || moto.exitCode !== null) throw new Error(`moto_server did not start on ${endpoint}`);
-    }
-    process.env.AWS_ACCESS_KEY_ID = 'test';
-    process.env.AWS_SECRET_ACCESS_KEY = 'test';
+    moto = await startMoto();
+    endpoint = moto.endpoint;
   });
-  afterAll(async () => {
-    if (moto && moto.exitCode === null) {
-      const exited = once(moto, 'exit');
-      moto.kill();
-      await exited;
-    }
-    for (const [name, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
+  afterAll(() => moto?.stop());
 
   it('keeps a copy of each checkpoint in the bucket, as written in the folder', async () => {
     const log = await freshLog('s3');

@@ -6,8 +6,8 @@
  * folder, and into an S3 bucket (moto's S3 server, as the attachments' test uses). A test-only dynamic
  * config (production's plus lower limits) lets a namespace keep closed workflows for seconds.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,11 +31,12 @@ import {
   storeOf,
 } from '../scripts/cluster/temporal-server.js';
 import { createWorker, temporalClient } from '../server/runtime.js';
-import { configureNamespace, findTemporalCli, freePort, registerSearchAttributes } from '../server/temporal.js';
+import { configureNamespace, findTemporalCli, registerSearchAttributes } from '../server/temporal.js';
 import { applicationWorkflow } from '../workflows/application.js';
 import { intakeUpdate } from '../workflows/messages.js';
 import { applicationInput } from './support/items.js';
 import { officer, testConfig, testDataConverter, windowOf } from './support/stack.js';
+import { hasMoto, skippedWithoutMoto, startMoto } from './support/moto.js';
 
 const run = `${Date.now()}_${process.pid}`;
 const store = storeOf(inject('databaseUrl'), `temporal_archival_${run}`);
@@ -45,12 +46,10 @@ const archiveDir = path.join(tmp, 'archive');
 const archive = pathToFileURL(archiveDir).href;
 /** How long the test's namespaces keep a closed workflow in the store: production says 30 days. */
 const RETENTION_SECONDS = 5;
-// moto's S3 server from PyPI, installed into .tools/moto by `npm install` (scripts/install-tools.mjs).
-const MOTO = path.resolve(import.meta.dirname, '../.tools/moto/bin/moto_server');
 const BUCKET = 'onewindow-temporal-archive';
 let server: TemporalServer | undefined;
 let database: Database | undefined;
-let moto: ChildProcess | undefined;
+let moto: Awaited<ReturnType<typeof startMoto>> | undefined;
 let s3: S3Client | undefined;
 const cleanup: Array<() => Promise<unknown>> = [];
 
@@ -60,22 +59,15 @@ const filesUnder = (dir: string) =>
     .filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath, e.name));
 
-// On CI moto must be there: a skipped S3 case there would prove nothing.
-if (process.env.CI === 'true' && !existsSync(MOTO)) throw new Error(`CI needs moto_server at ${MOTO} (npm run tools:install)`);
 
 // The first build of the server takes minutes; CI's cluster fault run has made it already.
 beforeAll(async () => {
   const build = ensureTemporalServer();
   const started = Date.now();
-  if (existsSync(MOTO)) {
+  if (hasMoto) {
     // The server's S3 archiver reads its endpoint from the template and its credentials the AWS SDK's way.
-    const endpoint = `http://127.0.0.1:${await freePort()}`;
-    moto = spawn(MOTO, ['-H', '127.0.0.1', '-p', new URL(endpoint).port], { env: { ...process.env, PYTHONPATH: path.dirname(path.dirname(MOTO)) }, stdio: 'ignore' });
-    const deadline = Date.now() + 30_000;
-    while (!(await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false))) {
-      if (Date.now() > deadline || moto.exitCode !== null) throw new Error(`moto_server did not start on ${endpoint}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    moto = await startMoto({ credentials: false });
+    const { endpoint } = moto;
     const settings = { TEMPORAL_ARCHIVAL_S3_ENDPOINT: endpoint, TEMPORAL_ARCHIVAL_S3_PATH_STYLE: 'true', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
     const saved = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
     Object.assign(process.env, settings);
@@ -112,7 +104,7 @@ afterAll(async () => {
   for (const step of cleanup.reverse()) await step().catch(() => {});
   await server?.stop();
   await database?.close();
-  moto?.kill('SIGKILL');
+  await moto?.stop();
   const admin = new pg.Client({ connectionString: inject('databaseUrl') });
   await admin.connect();
   for (const name of [store.database, store.visibilityDatabase]) await admin.query(`drop database if exists ${name} with (force)`);
@@ -217,7 +209,7 @@ describe("Temporal's archival on the cluster", () => {
     await expectServedFromArchive(name, closed);
   }, 150_000);
 
-  it.skipIf(!existsSync(MOTO))(`into an S3 bucket${existsSync(MOTO) ? '' : ' (skipped: moto_server is not in .tools/moto/bin; run npm run tools:install)'}: the same, through the template's s3store`, async () => {
+  it.skipIf(!hasMoto)(`into an S3 bucket${skippedWithoutMoto}: the same, through the template's s3store`, async () => {
     const name = `${namespace}-s3`;
     const closed = await closedApplication(name, archivalUris(`s3://${BUCKET}/region-450000`));
     const keys = async () => ((await s3!.send(new ListObjectsV2Command({ Bucket: BUCKET }))).Contents ?? []).map((o) => o.Key!.split('/').slice(0, 2).join('/'));
