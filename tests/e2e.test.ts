@@ -148,28 +148,44 @@ afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * `npm start` on a fresh DATA_DIR and free ports, until ready. Another test's process may take a port
+ * between freePort() and the bind (seen in CI: the dev server's UI, `bind: address already in use`):
+ * then it starts again, on new ports and a new DATA_DIR, at most three times.
+ */
+async function startOnFreePorts() {
+  for (let attempt = 1; ; attempt++) {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'onewindow-e2e-'));
+    tempDirs.push(dataDir);
+    const [port, devPort, uiPort, idpPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const env = {
+      PORT: String(port),
+      // The local identity provider's port too: the default (3001) may be taken on a shared machine.
+      OIDC_DEV_PORT: String(idpPort),
+      TEMPORAL_DEV_PORT: String(devPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      DATA_DIR: dataDir,
+      AUTH_JWT_SECRET: AUTH.secret!,
+    };
+    const base = `http://127.0.0.1:${port}`;
+    const first = start(env);
+    try {
+      await waitReady(first, base);
+      return { first, env, base, port, devPort };
+    } catch (err) {
+      if (attempt < 3 && !running(first) && first.output().includes('address already in use')) continue;
+      throw err;
+    }
+  }
+}
+
 describe('npm start, end to end', () => {
   it(
     'serves a joint application, shuts down gracefully on SIGTERM, and a restart on the same DATA_DIR resumes it',
     async () => {
-      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'onewindow-e2e-'));
-      tempDirs.push(dataDir);
-      const [port, devPort, uiPort, idpPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-      const env = {
-        PORT: String(port),
-        // The local identity provider's port too: the default (3001) may be taken on a shared machine.
-        OIDC_DEV_PORT: String(idpPort),
-        TEMPORAL_DEV_PORT: String(devPort),
-        TEMPORAL_UI_PORT: String(uiPort),
-        DATA_DIR: dataDir,
-        AUTH_JWT_SECRET: AUTH.secret!,
-      };
-      const base = `http://127.0.0.1:${port}`;
-
       // First run: a fresh DATA_DIR, so the dev server and PGlite start empty and the catalogue is seeded.
-      const first = start(env);
+      const { first, env, base, port, devPort } = await startOnFreePorts();
       try {
-        await waitReady(first, base);
         expect(first.stdout(), first.output()).toContain('OneWindow is running.');
         expect(first.stdout(), first.output()).toContain(`http://localhost:${port}/docs`);
 
