@@ -100,6 +100,9 @@ describe('time limits', () => {
       expect.objectContaining({ id: '450100-market_regulation-chief' }),
     ]);
     await expectEventually(async () => (await database.db.select().from(alerts).where(eq(alerts.applicationNo, handle.workflowId))).length === 6);
+    // One durable timer for every clock (the lean-history patch): one per instant, not one per clock and instant.
+    const history = await handle.fetchHistory();
+    expect(history.events!.filter((e) => e.timerStartedEventAttributes)).toHaveLength(3);
 
     // Each red alert opened an accountability case; supervisors take one through its life.
     const { auth } = testConfig();

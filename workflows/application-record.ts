@@ -3,6 +3,7 @@
  * writes to the read model (workflows/recorder.ts). Rules (workflows/rules/) return changes; `commit`
  * takes them in, and `record` writes their transitions.
  */
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { type ApplicationInput, type ApplicationState, type Review, type TransitionEvent, recordQuery, searchAttributes, stateQuery, submittedEvent } from './messages.js';
 import type { activities } from './proxies.js';
@@ -14,7 +15,7 @@ import { taskOpened, withResponsible } from './rules/review.js';
 export type ApplicationRecord = ReturnType<typeof createApplicationRecord>;
 
 export function createApplicationRecord(input: ApplicationInput, calls: ReturnType<typeof activities>) {
-  const { recordSubmitted, recordTransition, openReviewTask, committedWrites } = calls;
+  const { recordSubmitted, recordTransition, openReviewTask, committedWrites, lean } = calls;
   const state = submitted(input);
   /** Every transition, for the reconciler; the submission is the first. */
   const transitions: TransitionEvent[] = [submittedEvent(input)];
@@ -33,6 +34,25 @@ export function createApplicationRecord(input: ApplicationInput, calls: ReturnTy
   const written = () => (!submissionRecorded ? 0 : committedWrites ? recorder.writtenSeq() : writtenSeq);
   setHandler(recordQuery, () => ({ input, state, events: transitions, writtenSeq: written() }));
 
+  /** Search attributes changed since the last write (lean applications publish them with their next write). */
+  const unpublished = new Map<string, SearchAttributeUpdatePair>();
+
+  /**
+   * Publishes search attributes: at once for older applications; since the lean-history patch, with
+   * the next write to the read model, all of them in one upsert (the acceptance's stage, supervision
+   * and due instants together).
+   */
+  function publish(pairs: SearchAttributeUpdatePair[]): void {
+    if (!lean) return upsertSearchAttributes(pairs);
+    for (const pair of pairs) unpublished.set(pair.key.name, pair);
+  }
+
+  function publishPending(): void {
+    if (unpublished.size === 0) return;
+    upsertSearchAttributes([...unpublished.values()]);
+    unpublished.clear();
+  }
+
   /**
    * Takes a rule's change into the state and returns its transitions. Each review stays the same
    * object, because the waits and timers of its step hold it.
@@ -41,7 +61,7 @@ export function createApplicationRecord(input: ApplicationInput, calls: ReturnTy
     const stage = state.stage;
     const reviews = next.reviews.map((review, i) => (state.reviews[i] ? Object.assign(state.reviews[i], review) : review));
     Object.assign(state, next, { reviews });
-    if (state.stage !== stage) upsertSearchAttributes([{ key: searchAttributes.stage, value: state.stage }]);
+    if (state.stage !== stage) publish([{ key: searchAttributes.stage, value: state.stage }]);
     transitions.push(...events);
     return events;
   }
@@ -53,6 +73,7 @@ export function createApplicationRecord(input: ApplicationInput, calls: ReturnTy
   async function record(events: TransitionEvent[]): Promise<ApplicationState> {
     if (committedWrites) {
       await condition(() => submissionRecorded);
+      publishPending();
       await recorder.record(events);
       return state;
     }
@@ -98,6 +119,7 @@ export function createApplicationRecord(input: ApplicationInput, calls: ReturnTy
     committedWrites,
     now,
     commit,
+    publish,
     note,
     record,
     recordWithNext,

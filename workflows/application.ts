@@ -104,7 +104,8 @@ export async function applicationWorkflow(submitted: ApplicationInput): Promise<
     await Promise.all(
       opened.map(async (review) => {
         if (!committedWrites) await record.openTaskAlone(review);
-        await clocks.watchReview(review);
+        // Lean applications watch every clock with one timer (clocks.watchAll).
+        if (!calls.lean) await clocks.watchReview(review);
         // Past statutory red nothing more fires, but the review still waits for its decision.
         await condition(() => review.status !== 'open');
       }),
@@ -116,7 +117,7 @@ export async function applicationWorkflow(submitted: ApplicationInput): Promise<
 
   if (state.stage === 'in_review') {
     await clocks.start();
-    const watching = clocks.watchApplication();
+    const watching = calls.lean ? clocks.watchAll(record.taskOpen) : clocks.watchApplication();
     if (state.kind !== 'immediate') {
       // Step after step; a step starts when every department of the one before has approved.
       for (const [index, plan] of input.steps.entries()) {

@@ -4,7 +4,7 @@
  * raise yellow, red and statutory red, and due instants published as search attributes. The windows'
  * messages that stop, restart, extend or recalculate a clock are in workflows/clock-messages.ts.
  */
-import { condition, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ApplicationRecord } from './application-record.js';
 import {
@@ -46,7 +46,7 @@ export function createClocks(record: ApplicationRecord, input: ApplicationInput,
   /** The due instants moved: the timers re-arm, and the search attributes follow. */
   function publishDeadlines(): void {
     clockVersion += 1;
-    upsertSearchAttributes([
+    record.publish([
       { key: searchAttributes.promisedDue, value: new Date(state.deadlines!.promisedDue) },
       { key: searchAttributes.statutoryDue, value: new Date(state.deadlines!.statutoryDue) },
     ]);
@@ -75,10 +75,53 @@ export function createClocks(record: ApplicationRecord, input: ApplicationInput,
   }
 
   async function raise(level: AlertLevel, review?: Review): Promise<void> {
+    await record.record(raised(level, review));
+  }
+
+  /** Takes an alert into the state; the worse supervision level is published with the write. */
+  function raised(level: AlertLevel, review?: Review): TransitionEvent[] {
     const supervision = state.supervision;
     const events = commit(raiseAlert(state, level, review, now()));
-    if (state.supervision !== supervision) upsertSearchAttributes([{ key: searchAttributes.supervision, value: state.supervision }]);
-    await record.record(events);
+    if (state.supervision !== supervision) record.publish([{ key: searchAttributes.supervision, value: state.supervision }]);
+    return events;
+  }
+
+  /**
+   * Since the lean-history patch: one durable timer for the whole application, armed for the next
+   * alert of any running clock (the application's and each open review's whose task is written). It
+   * is re-armed only when that instant comes earlier (a review opened, a clock resumed, a limit
+   * recalculated); one that comes later (a review decided, a clock stopped, an extension) lets the
+   * armed timer fire and find nothing due. When it fires, every alert due by then is raised, the
+   * application's first, and written together. The review ending cancels it.
+   */
+  async function watchAll(watched: (review: Review) => boolean): Promise<void> {
+    const raisedBy = new Map<Review | undefined, Set<AlertLevel>>();
+    const levelsOf = (review?: Review) => raisedBy.get(review) ?? raisedBy.set(review, new Set()).get(review)!;
+    const running = () => [
+      ...(state.stoppedSince ? [] : [{ review: undefined, deadlines: state.deadlines! }]),
+      ...state.reviews.filter((r) => r.status === 'open' && r.deadlines && !activeStop(r) && watched(r)).map((review) => ({ review, deadlines: review.deadlines! })),
+    ];
+    const upcoming = () =>
+      running().flatMap(({ review, deadlines }) => {
+        const next = nextAlert(deadlines, levelsOf(review));
+        return next ? [{ review, level: next.level, at: Date.parse(next.at) }] : [];
+      });
+    const earliest = () => Math.min(...upcoming().map((alert) => alert.at));
+    while (state.stage === 'in_review') {
+      const armed = earliest();
+      const settledOrSooner = () => state.stage !== 'in_review' || earliest() < armed;
+      if (armed === Infinity) {
+        await condition(settledOrSooner);
+        continue;
+      }
+      if (await condition(settledOrSooner, Math.max(1, armed - Date.now()))) continue;
+      const due = upcoming().filter((alert) => alert.at <= Math.max(armed, Date.now()));
+      const events = due.flatMap(({ review, level }) => {
+        levelsOf(review).add(level);
+        return raised(level, review);
+      });
+      if (events.length > 0) await record.record(events);
+    }
   }
 
   /** Restarts the stopped clocks of these reviews; every due instant moves by the working days they stood still. */
@@ -98,12 +141,13 @@ export function createClocks(record: ApplicationRecord, input: ApplicationInput,
     async start(): Promise<void> {
       acceptanceCalendar = await calendarFrom(state.acceptedAt!, input.item.statutoryLimitDays);
       const events = commit(startClock(state, input.item, acceptanceCalendar, now()));
-      upsertSearchAttributes([{ key: searchAttributes.supervision, value: state.supervision }]);
+      record.publish([{ key: searchAttributes.supervision, value: state.supervision }]);
       publishDeadlines();
       await record.keepForNext(events);
     },
 
     watchApplication: () => watch(() => ({ deadlines: state.deadlines!, stopped: !!state.stoppedSince }), () => state.stage !== 'in_review'),
+    watchAll,
 
     /** A review's clock starts when its step opens: the first step's with the acceptance calendar, a later one's with its own. */
     acceptanceCalendar: () => acceptanceCalendar!,

@@ -41,15 +41,27 @@ const boundedLocal = {
   retry: { initialInterval: '250 milliseconds', maximumAttempts: 2 },
 } satisfies ActivityOptions;
 
+/**
+ * Applications started since this patch carry its one marker in place of the three above (it implies
+ * them: local reads, committed writes, bounded local activities), arm one durable timer for the next
+ * alert of any of their clocks instead of one per clock (workflows/clocks.ts, watchAll), and upsert
+ * their search attributes once per write (workflows/application-record.ts). Fewer history events per
+ * application, the same facts (issue 20, BENCHMARKS.md). Those started before it replay as recorded.
+ */
+export const LEAN_HISTORY_PATCH = 'lean-history';
+
 type Calls = Pick<Activities, 'recordSubmitted' | 'recordTransition' | 'openReviewTask' | 'calendarSnapshot' | 'responsibleOfficers'>;
 
 /** The activities of one application, and whether it writes only what was committed. Call once, first thing in the workflow. */
-export function activities(): Calls & { committedWrites: boolean } {
-  if (!patched(LOCAL_ACTIVITIES_PATCH)) {
+export function activities(): Calls & { committedWrites: boolean; lean: boolean } {
+  // Asked first: an older history has no marker for it, and replays through the patches it recorded.
+  const lean = patched(LEAN_HISTORY_PATCH);
+  if (!lean && !patched(LOCAL_ACTIVITIES_PATCH)) {
     const { recordSubmitted, recordTransition, openReviewTask, calendarSnapshot, responsibleOfficers } = proxyActivities<Activities>(options);
-    return { recordSubmitted, recordTransition, openReviewTask, calendarSnapshot, responsibleOfficers, committedWrites: false };
+    return { recordSubmitted, recordTransition, openReviewTask, calendarSnapshot, responsibleOfficers, committedWrites: false, lean };
   }
-  const bounded = patched(COMMITTED_WRITES_PATCH) && patched(BOUNDED_LOCAL_ACTIVITIES_PATCH);
+  const committed = lean || patched(COMMITTED_WRITES_PATCH);
+  const bounded = lean || (committed && patched(BOUNDED_LOCAL_ACTIVITIES_PATCH));
   const local = proxyLocalActivities<Activities>(
     bounded ? boundedLocal : options,
   );
@@ -85,8 +97,8 @@ export function activities(): Calls & { committedWrites: boolean } {
     calendarSnapshot: inTurn(orOrdinary(local.calendarSnapshot, ordinary.calendarSnapshot)),
     responsibleOfficers: inTurn(orOrdinary(local.responsibleOfficers, ordinary.responsibleOfficers)),
   };
-  if (!patched(COMMITTED_WRITES_PATCH)) {
-    return { ...reads, recordTransition: inTurn(local.recordTransition), openReviewTask: inTurn(local.openReviewTask), committedWrites: false };
+  if (!committed) {
+    return { ...reads, recordTransition: inTurn(local.recordTransition), openReviewTask: inTurn(local.openReviewTask), committedWrites: false, lean };
   }
-  return { ...reads, recordTransition: ordinary.recordTransition, openReviewTask: ordinary.openReviewTask, committedWrites: true };
+  return { ...reads, recordTransition: ordinary.recordTransition, openReviewTask: ordinary.openReviewTask, committedWrites: true, lean };
 }
