@@ -17,14 +17,16 @@ export type ReviewRow = typeof reviews.$inferSelect;
 export type AlertRow = typeof alerts.$inferSelect;
 
 export async function findApplication(db: Db, applicationNo: string) {
-  const [row] = await db.select().from(applications).where(eq(applications.applicationNo, applicationNo));
-  if (!row) return undefined;
-  const rows = await db
-    .select()
-    .from(reviews)
-    .where(eq(reviews.applicationNo, applicationNo))
-    .orderBy(asc(reviews.step), asc(reviews.department));
-  const raised = await db.select().from(alerts).where(eq(alerts.applicationNo, applicationNo)).orderBy(asc(alerts.seq));
+  // One query (the reviews and alerts aggregated beside the row), not three: every window action reads it twice.
+  const found = await db.query.applications.findFirst({
+    where: eq(applications.applicationNo, applicationNo),
+    with: {
+      reviews: { orderBy: [asc(reviews.step), asc(reviews.department)] },
+      alerts: { orderBy: [asc(alerts.seq)] },
+    },
+  });
+  if (!found) return undefined;
+  const { reviews: rows, alerts: raised, ...row } = found;
   return { row, reviews: rows, alerts: raised };
 }
 

@@ -2,7 +2,7 @@
  * The read model of every application, written only by the workflow's idempotent activities
  * (and the API's first insert at submission). The workflow is the truth; these rows converge to it.
  */
-import { sql } from 'drizzle-orm';
+import { relations, sql } from 'drizzle-orm';
 import { boolean, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { type Applicant, type ApplicationInput, type ClockStop, type Handover, type Officer, ALERT_LEVELS, REVIEW_STATUSES, SUPERVISION_LEVELS } from '../../workflows/messages.js';
 import { createdAt, instant } from './columns.js';
@@ -218,3 +218,12 @@ export const applicationCounters = pgTable(
   },
   (t) => [primaryKey({ name: 'application_counters_pk', columns: [t.centreCode, t.day] })],
 );
+
+/** An application's reviews and alerts, read with it in one query (db/queries.ts, findApplication). */
+export const applicationRelations = relations(applications, ({ many }) => ({ reviews: many(reviews), alerts: many(alerts) }));
+export const reviewRelations = relations(reviews, ({ one }) => ({
+  application: one(applications, { fields: [reviews.applicationNo], references: [applications.applicationNo] }),
+}));
+export const alertRelations = relations(alerts, ({ one }) => ({
+  application: one(applications, { fields: [alerts.applicationNo], references: [applications.applicationNo] }),
+}));
