@@ -5,6 +5,7 @@
  * forward in seq. The rows come from read-model-rows.ts; the activities (activities/index.ts) and the API's submission call this file.
  */
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { toSnakeCase } from 'drizzle-orm/casing';
 import type { Db, Tx } from './client.js';
 import { accountabilityCases, alerts, applications, events, reviews } from './schema/index.js';
 import { alertRow, applicationColumns, applicationRow, caseRow, eventRow, isAlert, reviewRow } from './read-model-rows.js';
@@ -91,12 +92,20 @@ async function countOwnAlerts(tx: Tx, applicationNo: string) {
 async function writeReviews(tx: Tx, state: ApplicationState, transitionEvents: TransitionEvent[]) {
   const touched = new Set(transitionEvents.flatMap((e) => (e.department ? [`${e.step}/${e.department}`] : [])));
   const written = state.reviews.filter((r) => touched.has(`${r.step}/${r.department}`) || (r.status === 'open' && r.responsible));
-  for (const review of written) {
-    const row = reviewRow(state.applicationNo, review, state.seq);
-    const { applicationNo: _no, step: _step, department: _department, centreCode: _centre, openedAt: _opened, ...changes } = row;
-    await tx
-      .insert(reviews)
-      .values(row)
-      .onConflictDoUpdate({ target: [reviews.applicationNo, reviews.step, reviews.department], set: changes, setWhere: lt(reviews.lastSeq, row.lastSeq) });
-  }
+  if (written.length === 0) return;
+  // One statement for all of them: each row takes the new values only where its own lastSeq is older.
+  await tx
+    .insert(reviews)
+    .values(written.map((review) => reviewRow(state.applicationNo, review, state.seq)))
+    .onConflictDoUpdate({ target: [reviews.applicationNo, reviews.step, reviews.department], set: REVIEW_CHANGES, setWhere: lt(reviews.lastSeq, excluded('lastSeq')) });
 }
+
+/** The value a conflicting insert proposed for this column. */
+const excluded = (column: string) => sql.raw(`excluded.${toSnakeCase(column)}`);
+
+/** What a newer transition changes in a review's row: everything but its key and where and when it opened. */
+const REVIEW_CHANGES = Object.fromEntries(
+  Object.keys(reviewRow('', { step: 0, department: '', centreCode: '', promisedLimitDays: 0, status: 'open', stops: [], stoppedDays: 0 }, 0))
+    .filter((column) => !['applicationNo', 'step', 'department', 'centreCode', 'openedAt'].includes(column))
+    .map((column) => [column, excluded(column)]),
+);
