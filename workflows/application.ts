@@ -36,7 +36,7 @@ export async function applicationWorkflow(submitted: ApplicationInput): Promise<
   const calls = activities();
   const record = createApplicationRecord(input, calls);
   const { state, now, commit, committedWrites } = record;
-  const clocks = createClocks(record, input, calls.calendarSnapshot);
+  const clocks = createClocks(record, input, calls.calendarSnapshot, calls.lean);
   handleClockMessages(record, input, clocks);
 
   setHandler(

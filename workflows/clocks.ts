@@ -20,19 +20,25 @@ import { raiseAlert, nextAlert } from './rules/alerts.js';
 import { resumeClocks } from './rules/clock-stops.js';
 import { startClock, statutoryDays, timing } from './rules/deadlines.js';
 import { activeStop } from './rules/review.js';
-import { WorkingCalendar, chinaDate, spanFor } from './rules/working-days.js';
+import { WorkingCalendar, addDays, chinaDate, spanFor } from './rules/working-days.js';
 
 export type Clocks = ReturnType<typeof createClocks>;
 
-export function createClocks(record: ApplicationRecord, input: ApplicationInput, calendarSnapshot: Activities['calendarSnapshot']) {
+export function createClocks(record: ApplicationRecord, input: ApplicationInput, calendarSnapshot: Activities['calendarSnapshot'], lean: boolean) {
   const { state, now, commit } = record;
   let acceptanceCalendar: WorkingCalendar | undefined;
   /** Bumped whenever a clock stops or its deadlines move, so that waiting timers re-arm. */
   let clockVersion = 0;
 
+  /** The calendar fetched last (at acceptance, or since: a resumed clock, an extension, a new holiday notice) and the days it holds. */
+  let latest: { calendar: WorkingCalendar; from: string; to: string } | undefined;
+
   async function calendarFrom(instant: string, workingDays: number, atLeastDays = 0): Promise<WorkingCalendar> {
     const span = Math.max(spanFor(workingDays), atLeastDays);
-    return new WorkingCalendar(await calendarSnapshot({ centreCode: state.centreCode, from: chinaDate(instant), span }));
+    const from = chinaDate(instant);
+    const calendar = new WorkingCalendar(await calendarSnapshot({ centreCode: state.centreCode, from, span }));
+    latest = { calendar, from, to: addDays(from, span) };
+    return calendar;
   }
 
   /** A calendar from acceptance that reaches past today and the statutory limit (plus `extraDays`). */
@@ -158,7 +164,9 @@ export function createClocks(record: ApplicationRecord, input: ApplicationInput,
 
     /** The clock ends with the decision, approval or rejection: how long it took, for the statistics. */
     async stop(decidedAt: string): Promise<TransitionEvent[]> {
-      const calendar = await calendarSinceAcceptance();
+      // Lean applications count with the calendar already in hand when it holds every day from acceptance to the decision.
+      const holds = latest && latest.from <= chinaDate(state.acceptedAt!) && chinaDate(decidedAt) <= latest.to;
+      const calendar = lean && holds ? latest!.calendar : await calendarSinceAcceptance();
       return commit(timing(state, calendar, decidedAt, now()));
     },
 
