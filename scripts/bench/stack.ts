@@ -119,6 +119,14 @@ async function clusterTemporal(serverUrl: string) {
   };
 }
 
+/** Node's arguments for `npm run worker` or `npm run api`, as package.json gives them: the bench runs what production runs. */
+function productionArgs(name: 'worker' | 'api'): string[] {
+  const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const [node, ...args] = scripts[name].split(' ');
+  if (node !== 'node') throw new Error(`npm run ${name} is "${scripts[name]}": the bench expects "node <args>"`);
+  return args;
+}
+
 export async function startBenchStack(options: { profile?: boolean; temporalDbFile?: string; env?: Record<string, string>; temporal?: TemporalKind } = {}) {
   mkdirSync(out, { recursive: true });
   const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
@@ -142,9 +150,10 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
   const converter = dataConverter(payloadKeys({ dataDir: out, payloadKeys: { list: payloadKeyList } }, { localKeyFile: false }));
   const client = new Client({ connection, dataConverter: converter });
 
-  // The worker reads the bundle made ahead, as production does (npm run build:workflows).
-  const bundle = path.join(out, 'workflow-bundle.js');
-  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-workflows.ts', bundle], { cwd: root, stdio: 'ignore' });
+  // The production processes, as `npm run build` makes them: compiled JavaScript in dist/ and the
+  // workflow bundle made ahead, which the worker reads.
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { cwd: root, stdio: 'ignore' });
+  const bundle = path.join(root, 'dist', 'workflow-bundle.js');
   const apiPort = await freePort();
   const secret = `bench-${process.pid}-0123456789abcdefghijklmnopqrstu`;
   const env = {
@@ -166,14 +175,14 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
   // Signal each process's whole group, also when the bench fails.
   const signal = (sig: NodeJS.Signals) => children.forEach((child) => child.pid && child.exitCode === null && process.kill(-child.pid, sig));
   process.on('exit', () => signal('SIGKILL'));
-  for (const script of ['server/worker.ts', 'server/api.ts']) {
+  for (const name of ['worker', 'api'] as const) {
     // --profile: each process writes a V8 CPU profile into bench-results/profiles when it exits.
     const profile = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(out, 'profiles')}`] : [];
     children.push(
-      spawn(process.execPath, [...profile, '--import', 'tsx', script], {
+      spawn(process.execPath, [...profile, ...productionArgs(name)], {
         cwd: root,
         env,
-        stdio: ['ignore', openSync(path.join(out, `${path.basename(script, '.ts')}.log`), 'w'), 'inherit'],
+        stdio: ['ignore', openSync(path.join(out, `${name}.log`), 'w'), 'inherit'],
         detached: true,
       }),
     );
