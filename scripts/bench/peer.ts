@@ -56,6 +56,8 @@ interface Measured {
   cpuTotal: number;
   /** Submit p50 / p99 at half the maximum rate (OneWindow only). */
   halfLoadSubmit?: { p50: number; p99: number };
+  /** What one application asks of Temporal and the read model (OneWindow only; scripts/bench/throughput.ts). */
+  work?: Record<string, number>;
 }
 
 async function flowable(): Promise<Measured> {
@@ -68,7 +70,12 @@ async function flowable(): Promise<Measured> {
 }
 
 interface ThroughputRow {
-  oneWindow: { perSecond: number; application: { p50: number; p99: number }; cpu: Record<'worker' | 'api' | 'temporal' | 'postgres' | 'temporalStore' | 'bench', number> };
+  oneWindow: {
+    perSecond: number;
+    application: { p50: number; p99: number };
+    cpu: Record<'worker' | 'api' | 'temporal' | 'postgres' | 'temporalStore' | 'bench', number>;
+    work: Record<string, number>;
+  };
 }
 async function oneWindow(): Promise<Measured> {
   const args = ['scripts/bench/throughput.ts', '--n', String(N), '--concurrency', String(C), '--k', String(K), '--pickup', '--skip-ceiling'];
@@ -77,7 +84,7 @@ async function oneWindow(): Promise<Measured> {
   const { oneWindow: o } = result.rows[0];
   const cpu = { worker: o.cpu.worker, API: o.cpu.api, Temporal: o.cpu.temporal, PostgreSQL: o.cpu.postgres + o.cpu.temporalStore, 'load generator': o.cpu.bench };
   const cpuTotal = round(Object.values(cpu).reduce((a, b) => a + b, 0));
-  return { perSecond: o.perSecond, p50: o.application.p50, p99: o.application.p99, cpu, cpuTotal, halfLoadSubmit: result.halfLoads[0]?.submit };
+  return { perSecond: o.perSecond, p50: o.application.p50, p99: o.application.p99, cpu, cpuTotal, halfLoadSubmit: result.halfLoads[0]?.submit, work: o.work };
 }
 
 const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
@@ -119,5 +126,7 @@ console.log(
     `| CPU ms per application | ${f.cpuTotal} | ${o.cpuTotal} | ${round(o.cpuTotal / f.cpuTotal, 2)} | ≤ 1 |`,
     `| application p99 ms | ${f.p99} | ${o.p99} | ${round(o.p99 / f.p99, 2)} | |`,
     `| submit p99 at half load ms | – | ${o.halfLoadP99} | | < 100 |`,
+    '',
+    `One OneWindow application asks (round 1): ${Object.entries(rounds[0].oneWindow.work ?? {}).map(([what, n]) => `${n} ${what}`).join(', ')}.`,
   ].join('\n'),
 );

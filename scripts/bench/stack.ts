@@ -47,7 +47,7 @@ export const report = (latency: Latencies) => ({
 });
 
 /** Runs `one` `count` times, at most `concurrency` at once. */
-export async function pool(count: number, concurrency: number, one: (i: number) => Promise<void>) {
+export async function pool(count: number, concurrency: number, one: (i: number) => Promise<unknown>) {
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -284,6 +284,7 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
     if (read.json.stage !== 'completed') throw new Error(`${submitted.no} is ${String(read.json.stage)}, not completed`);
     if (options.pickup) await call('POST', `/v1/applications/${submitted.no}/pickup`, window, { recipient: '基准', idChecked: true });
     latency.application.push(performance.now() - started);
+    return submitted.no;
   }
 
   return {
@@ -330,6 +331,18 @@ export async function startBenchStack(options: { profile?: boolean; temporalDbFi
         temporalStore: perBackend(temporalStore),
         bench: (user + system) / 1e6,
       };
+    },
+    /** Transactions committed in the read model's database so far (PostgreSQL's statistics, flushed at least once a second). */
+    async transactions(): Promise<number> {
+      const admin = new pg.Client({ connectionString: scratch.url });
+      await admin.connect();
+      try {
+        await admin.query('select pg_stat_clear_snapshot()');
+        const { rows } = await admin.query<{ n: string }>('select xact_commit + xact_rollback as n from pg_stat_database where datname = $1', [scratch.name]);
+        return Number(rows[0].n);
+      } finally {
+        await admin.end();
+      }
     },
     /** Resident memory of the worker, the API and the Temporal server, in MiB. */
     memory: () => ({ worker: rssMiB(worker.pid), api: rssMiB(api.pid), temporal: rssMiB(temporal.pid) }),

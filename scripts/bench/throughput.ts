@@ -86,6 +86,32 @@ async function oneWindow(item: string, k: number) {
   return { perSecond: round(N / seconds, 2), ...report(latency), cpu };
 }
 
+/**
+ * What one application, alone on a quiet stack, asks of Temporal and of the read model: its history's
+ * events, workflow tasks, activities, local activities, timers and search-attribute upserts, and the
+ * transactions in the read model's database (PostgreSQL's counter, read after its statistics flush;
+ * the worker's schedules may add one now and then). Counted, not timed: these do not vary run to run.
+ */
+async function workPerApplication(item: string, k: number) {
+  const settle = () => sleep(1_500);
+  await settle();
+  const before = await stack.transactions();
+  const no = await endToEnd(item, k, latencies());
+  await settle();
+  const transactions = (await stack.transactions()) - before;
+  const events = (await stack.client.workflow.getHandle(no).fetchHistory()).events ?? [];
+  const count = (has: (e: (typeof events)[number]) => unknown) => events.filter(has).length;
+  return {
+    events: events.length,
+    workflowTasks: count((e) => e.workflowTaskCompletedEventAttributes),
+    activities: count((e) => e.activityTaskScheduledEventAttributes),
+    localActivities: count((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'),
+    timers: count((e) => e.timerStartedEventAttributes),
+    upserts: count((e) => e.upsertWorkflowSearchAttributesEventAttributes),
+    transactions,
+  };
+}
+
 /** Open load: an application every 1/rate seconds, whatever the answers. */
 async function atRate(item: string, k: number, rate: number) {
   const latency = latencies();
@@ -94,7 +120,7 @@ async function atRate(item: string, k: number, rate: number) {
   for (let i = 0; i < N; i++) {
     const due = started + (i * 1000) / rate;
     await sleep(Math.max(0, due - performance.now()));
-    running.push(endToEnd(item, k, latency));
+    running.push(endToEnd(item, k, latency).then(() => undefined));
   }
   await Promise.all(running);
   return { rate: round(rate, 2), achieved: round(N / ((performance.now() - started) / 1000), 2), ...report(latency) };
@@ -141,7 +167,7 @@ for (const kind of KINDS) {
   for (const k of KS) {
     const item = await stack.benchItem(k);
     log(`${kind}, k=${k}: OneWindow, ${N} applications, concurrency ${C}`);
-    const measured = await oneWindow(item, k);
+    const measured = { ...(await oneWindow(item, k)), work: await workPerApplication(item, k) };
     const engine = values['skip-ceiling'] ? undefined : (log(`${kind}, k=${k}: the engine's ceiling`), await ceiling(k));
     rows.push({ temporal: kind, k, oneWindow: measured, ceiling: engine, ratio: engine && round(measured.perSecond / engine.perSecond, 2) });
     if (k === Math.max(...KS.filter((x) => x < 5), KS[0])) {
@@ -177,6 +203,12 @@ console.log(
       const ceilingCells = engine ? `${engine.temporal} / ${engine.temporalStore} / ${engine.bench} | ${round(engine.temporal + engine.temporalStore + engine.bench)}` : '– | –';
       return `| ${r.temporal} | ${r.k} | ${own.worker} / ${own.api} / ${own.temporal} / ${own.postgres} / ${own.temporalStore} / ${own.bench} | ${total} | ${ceilingCells} |`;
     }),
+    '',
+    'What one application asks (its Temporal history, and transactions in the read model’s database):',
+    '',
+    '| Temporal | k | history events | workflow tasks | activities | local activities | timers | search-attribute upserts | read-model transactions |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(({ temporal, k, oneWindow: { work: w } }) => `| ${temporal} | ${k} | ${w.events} | ${w.workflowTasks} | ${w.activities} | ${w.localActivities} | ${w.timers} | ${w.upserts} | ${w.transactions} |`),
     ...(halfLoads.length
       ? [
           '',
