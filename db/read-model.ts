@@ -4,7 +4,7 @@
  * cases are keyed by (application, seq), documents by (application, kind, seq), and rows only move
  * forward in seq. The rows come from read-model-rows.ts; the activities (activities/index.ts) and the API's submission call this file.
  */
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull, lt, sql } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import type { Db, Tx } from './client.js';
 import { accountabilityCases, alerts, applications, events, reviews } from './schema/index.js';
@@ -105,7 +105,7 @@ const excluded = (column: string) => sql.raw(`excluded.${toSnakeCase(column)}`);
 
 /** What a newer transition changes in a review's row: everything but its key and where and when it opened. */
 const REVIEW_CHANGES = Object.fromEntries(
-  Object.keys(reviewRow('', { step: 0, department: '', centreCode: '', promisedLimitDays: 0, status: 'open', stops: [], stoppedDays: 0 }, 0))
+  Object.keys(getTableColumns(reviews))
     .filter((column) => !['applicationNo', 'step', 'department', 'centreCode', 'openedAt'].includes(column))
     .map((column) => [column, excluded(column)]),
 );

@@ -35,6 +35,7 @@ import { parseArgs } from 'node:util';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { type BenchStack, DEPARTMENTS, type Latencies, type TemporalKind, latencies, log, machine, out, pool, report, round, startBenchStack } from './stack.js';
 import { decideUpdate, updatesOnly } from './workflows.js';
+import { ARCHIVER_SCHEDULE_ID, CHECKPOINT_SCHEDULE_ID } from '../../server/schedules.js';
 
 const { values } = parseArgs({
   options: {
@@ -89,38 +90,48 @@ async function oneWindow(item: string, k: number) {
 /**
  * What one application, alone on a quiet stack, asks of Temporal and of the read model: its history's
  * events, workflow tasks, activities, local activities, timers and search-attribute upserts, and the
- * transactions in the read model's database (PostgreSQL's counter, read after its statistics flush;
- * the worker's schedules may add one now and then). Counted, not timed: these do not vary run to run.
+ * transactions in the read model's database (PostgreSQL's counter, read once every backend has flushed
+ * its statistics: an idle backend flushes within 10 s).
+ * The worker's schedules (the history archiver, the audit checkpoint) are paused and their running
+ * sweeps let finish first, so that their transactions are not counted as the application's.
+ * Counted, not timed: these do not vary run to run.
  */
 async function workPerApplication(item: string, k: number) {
-  const settle = () => sleep(1_500);
-  await settle();
-  const before = await stack.transactions();
-  const no = await endToEnd(item, k, latencies());
-  await settle();
-  const transactions = (await stack.transactions()) - before;
-  const events = (await stack.client.workflow.getHandle(no).fetchHistory()).events ?? [];
-  const count = (has: (e: (typeof events)[number]) => unknown) => events.filter(has).length;
-  return {
-    events: events.length,
-    workflowTasks: count((e) => e.workflowTaskCompletedEventAttributes),
-    activities: count((e) => e.activityTaskScheduledEventAttributes),
-    localActivities: count((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'),
-    timers: count((e) => e.timerStartedEventAttributes),
-    upserts: count((e) => e.upsertWorkflowSearchAttributesEventAttributes),
-    transactions,
-  };
+  const schedules = [ARCHIVER_SCHEDULE_ID, CHECKPOINT_SCHEDULE_ID].map((id) => stack.client.schedule.getHandle(id));
+  await Promise.all(schedules.map((schedule) => schedule.pause('bench: counting what one application asks')));
+  try {
+    for (const schedule of schedules) while ((await schedule.describe()).info.runningActions.length > 0) await sleep(500);
+    const settle = () => sleep(11_000);
+    await settle();
+    const before = await stack.transactions();
+    const no = await endToEnd(item, k, latencies());
+    await settle();
+    const transactions = (await stack.transactions()) - before;
+    const events = (await stack.client.workflow.getHandle(no).fetchHistory()).events ?? [];
+    const count = (has: (e: (typeof events)[number]) => unknown) => events.filter(has).length;
+    return {
+      events: events.length,
+      workflowTasks: count((e) => e.workflowTaskCompletedEventAttributes),
+      activities: count((e) => e.activityTaskScheduledEventAttributes),
+      localActivities: count((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'),
+      timers: count((e) => e.timerStartedEventAttributes),
+      upserts: count((e) => e.upsertWorkflowSearchAttributesEventAttributes),
+      transactions,
+    };
+  } finally {
+    await Promise.all(schedules.map((schedule) => schedule.unpause()));
+  }
 }
 
 /** Open load: an application every 1/rate seconds, whatever the answers. */
 async function atRate(item: string, k: number, rate: number) {
   const latency = latencies();
-  const running: Promise<void>[] = [];
+  const running: Promise<unknown>[] = [];
   const started = performance.now();
   for (let i = 0; i < N; i++) {
     const due = started + (i * 1000) / rate;
     await sleep(Math.max(0, due - performance.now()));
-    running.push(endToEnd(item, k, latency).then(() => undefined));
+    running.push(endToEnd(item, k, latency));
   }
   await Promise.all(running);
   return { rate: round(rate, 2), achieved: round(N / ((performance.now() - started) / 1000), 2), ...report(latency) };
