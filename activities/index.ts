@@ -11,8 +11,16 @@ import { type Transition, writeSubmission, writeTransition } from '../db/read-mo
 import { withSteps } from '../workflows/legacy.js';
 import type { ApplicationInput, Officer } from '../workflows/messages.js';
 import type { CalendarSnapshot } from '../workflows/rules/working-days.js';
+import { type IssuedNotice, type NoticeRequest, type PaymentPlatform, PaymentPlatformError } from './payment-platform.js';
 
-export function createActivities({ db }: { db: Db }) {
+/** `payments`: the region's non-tax payment platform (activities/payment-platform.ts); unset, fees cannot be charged. */
+export function createActivities({ db, payments }: { db: Db; payments?: PaymentPlatform }) {
+  const platform = () => {
+    // Retried like any failure: configuring the platform lets the waiting notices go out.
+    if (!payments) throw new Error('no payment platform is configured (PAYMENT_PLATFORM_URL): a fee notice cannot be issued');
+    return payments;
+  };
+
   const responsibleFor = async (review: { department: string; centreCode: string }, major: boolean): Promise<Officer[]> => {
     const rows = await listOfficers(db, { centre: review.centreCode, department: review.department, role: major ? 'department_leader' : 'chief_representative' });
     return rows.map((o) => ({ id: o.id, name: o.name }));
@@ -58,6 +66,25 @@ export function createActivities({ db }: { db: Db }) {
       review.responsible = await responsibleFor(review, major);
       await writeTransition(db, transition);
       return review.responsible;
+    },
+
+    /** Has the payment platform issue a notice (缴款通知书) and its payment code; the platform keys it by its number, so a retry issues nothing twice. */
+    async issuePaymentNotice(notice: NoticeRequest): Promise<IssuedNotice> {
+      return platform().issueNotice(notice);
+    },
+
+    /**
+     * Withdraws an unpaid notice at the platform (its application was rejected); idempotent. False when
+     * the platform has it paid already: its notification is on its way.
+     */
+    async cancelPaymentNotice({ noticeNo }: { noticeNo: string }): Promise<{ cancelled: boolean }> {
+      try {
+        await platform().cancelNotice(noticeNo);
+        return { cancelled: true };
+      } catch (err) {
+        if (err instanceof PaymentPlatformError && err.code === 'already_paid') return { cancelled: false };
+        throw err;
+      }
     },
 
     /** The days a workflow's working-day arithmetic needs, fetched once and kept in its history. */

@@ -2,6 +2,9 @@
  * The OneWindow HTTP API as a Fastify instance. The server file starts it; tests build it through the
  * same function and call it with `inject`.
  */
+import type { PaymentPlatform } from '../activities/payment-platform.js';
+import { feeRoutes } from './routes/fees.js';
+import { paymentRoutes } from './routes/payments.js';
 import type { Tracer } from '@opentelemetry/api';
 import type { Client, Connection } from '@temporalio/client';
 import Fastify, { type FastifyRequest, type FastifyServerOptions } from 'fastify';
@@ -32,6 +35,7 @@ import { caseRoutes } from './routes/cases.js';
 import { consultationRoutes } from './routes/consultations.js';
 import { documentRoutes } from './routes/documents.js';
 import { statisticsRoutes } from './routes/statistics.js';
+import { feeStatisticsRoutes } from './routes/fee-statistics.js';
 import { supervisionRoutes } from './routes/supervision.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { healthRoutes } from './routes/health.js';
@@ -51,6 +55,8 @@ export interface AppDeps {
   temporal: { client: Client; connection: Connection; taskQueue: string; uiUrl?: string };
   /** How staff tokens are verified (api/auth.ts). */
   auth: AuthConfig;
+  /** The region's non-tax payment platform (activities/payment-platform.ts) and the secret its notifications are signed with; unset: fees cannot be charged. */
+  payments?: { platform: PaymentPlatform; callbackSecret: string };
   /** Browser sign-in through an OpenID Connect provider, and its sessions (api/session.ts); unset: none. */
   signIn?: SignInConfig;
   security?: {
@@ -147,6 +153,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(calendarRoutes, { prefix: '/v1' });
   await app.register(alertRoutes, { prefix: '/v1' });
   await app.register(statisticsRoutes, { prefix: '/v1' });
+  await app.register(feeStatisticsRoutes, { prefix: '/v1' });
   await app.register(caseRoutes, { prefix: '/v1' });
   await app.register(consultationRoutes, { prefix: '/v1' });
   await app.register(supervisionRoutes);
@@ -156,6 +163,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(auditProofRoutes, { prefix: '/v1' });
   await app.register(integratorRoutes, { prefix: '/v1' });
   await app.register(meRoutes, { prefix: '/v1' });
+  await app.register(feeRoutes, { prefix: '/v1' });
+  await app.register(paymentRoutes, { prefix: '/v1' });
   if (deps.signIn) await app.register(signInRoutes, { config: deps.signIn });
   return app;
 }

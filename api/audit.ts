@@ -11,10 +11,11 @@ const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function registerAudit(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!CHANGES.has(request.method) || reply.statusCode >= 400) return payload;
+    const refusal = reply.statusCode >= 400 && reply.statusCode < 500 && request.routeOptions.config?.auditRefusals;
+    if (!CHANGES.has(request.method) || (reply.statusCode >= 400 && !refusal)) return payload;
     const params = Object.values((request.params ?? {}) as Record<string, string>);
     let target = request.auditTarget ?? params.join('/');
-    if (!target && typeof payload === 'string' && payload) {
+    if (!target && !refusal && typeof payload === 'string' && payload) {
       const created = JSON.parse(payload) as { applicationNo?: string; code?: string; id?: string | number };
       target = String(created.applicationNo ?? created.code ?? created.id ?? '');
     }
@@ -25,7 +26,7 @@ export function registerAudit(app: FastifyInstance): void {
       (request.identity?.kind === 'staff' ? request.identity.officer.centreCode : undefined);
     await appendAudit(app.deps.database.db, {
       at: new Date().toISOString(),
-      actor: actorOf(request),
+      actor: request.auditActor ?? actorOf(request),
       centreCode,
       action: `${request.method} ${request.routeOptions.url ?? request.url}`,
       target: target || '-',

@@ -52,11 +52,15 @@ declare module 'fastify' {
     auditCentre?: string;
     /** What a change was made to, when neither the path nor the answer's number, code or id names it (api/audit.ts). */
     auditTarget?: string;
+    /** Who the audit trail names when the request carries no credentials of ours (the payment platform). */
+    auditActor?: { id: string; kind: 'payment_platform'; ip: string };
   }
   interface FastifyContextConfig {
     access?: Access;
     /** false: a session's POST needs no CSRF token (a route that changes nothing, such as the payload codec's). */
     csrf?: boolean;
+    /** The audit trail records this route's refusals (4xx) too, not only what it changed. */
+    auditRefusals?: boolean;
   }
 }
 

@@ -24,6 +24,7 @@ export const CSV_COLUMNS = [
   'major',
   'materials',
   'fees',
+  'feeSchedule',
   'steps',
   'source',
 ] as const;
@@ -47,6 +48,7 @@ export function itemsToCsv(items: ItemDefinition[]): string {
         major: String(item.major),
         materials: JSON.stringify(item.materials),
         fees: JSON.stringify(item.fees),
+        feeSchedule: item.feeSchedule ? JSON.stringify(item.feeSchedule) : '',
         steps: JSON.stringify(item.steps),
       };
       return Object.fromEntries(CSV_COLUMNS.map((column) => [column, typeof row[column] === 'string' ? guardCell(row[column]) : row[column]]));
@@ -95,6 +97,8 @@ export function csvToRawItems(text: string): { rows: unknown[]; problems: RowPro
       major: record.major === 'true',
       materials: json('materials'),
       fees: json('fees'),
+      // An empty cell (or a file from before fee schedules): the item charges nothing it assesses.
+      feeSchedule: record.feeSchedule ? json('feeSchedule') : undefined,
       steps: json('steps'),
     };
   });

@@ -105,6 +105,7 @@ export const snapshotOf = (definition: ItemDefinition, version: number): ItemSna
   promisedLimitDays: definition.promisedLimitDays,
   warningDays: definition.warningDays ?? DEFAULT_WARNING_DAYS,
   requiredMaterials: requiredMaterials(definition),
+  ...(definition.feeSchedule ? { feeSchedule: definition.feeSchedule } : {}),
 });
 
 /**

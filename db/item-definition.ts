@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ITEM_CATEGORIES, ITEM_KINDS } from '../workflows/messages.js';
+import { type FeeSchedule, MAX_FEN } from '../workflows/rules/fees.js';
 
 export const CODE_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const days = z.number().int().min(0).max(365);
@@ -11,6 +12,69 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 
 /** Yellow is raised this many working days before the promised limit unless the item says otherwise. */
 export const DEFAULT_WARNING_DAYS = 1;
+
+const fen = z.number().int().min(0).max(MAX_FEN);
+const feeBasis = z.object({ document: text(300), article: text(100).optional() });
+const feeCode = z.string().regex(CODE_PATTERN, 'must be lower-case words joined by hyphens');
+
+/** The fees an item charges (行政事业性收费), every amount in fen (workflows/rules/fees.ts). */
+export const feeSchedule = z
+  .object({
+    assessAt: z.enum(['intake', 'decision']).describe('When the fee is assessed (核定): at intake (受理) or once every department approved (办结)'),
+    assessedBy: z.enum(['rule', 'window']).describe('`rule`: every line is fixed and the workflow assesses it; `window`: the lead window assesses'),
+    payBeforePickup: z.boolean().default(true).describe('The result is handed over only after payment'),
+    paymentLimitDays: z.number().int().min(1).max(60).default(15).describe('Working days to pay, from the payment notice (缴款通知书)'),
+    reminderDays: z.number().int().min(0).max(30).default(3).describe('The applicant is reminded this many working days before the payment deadline'),
+    onOverdue: z.enum(['supervise']).default('supervise').describe('At the deadline: `supervise` lists the application to supervisors as unpaid'),
+    lines: z
+      .array(
+        z.object({
+          code: feeCode,
+          name: text(200),
+          basis: feeBasis.describe('收费依据: the document and article that allow the charge'),
+          standard: z.discriminatedUnion('type', [
+            z.object({ type: z.literal('fixed'), amountFen: fen }),
+            z.object({ type: z.literal('per_unit'), unit: text(20), unitFen: fen, freeUnits: z.number().int().min(0).max(1000).optional() }),
+            z.object({
+              type: z.literal('tiered'),
+              unit: text(20),
+              tiers: z.array(z.object({ upTo: z.number().int().min(1).optional(), unitFen: fen })).min(1).max(20),
+            }),
+          ]),
+          payer: text(100).default('申请人'),
+          optional: z.boolean().default(false).describe('The window decides whether the line applies (e.g. 住宅类 or 非住宅类)'),
+        }),
+      )
+      .min(1)
+      .max(20),
+    reductions: z
+      .array(z.object({ code: feeCode, name: text(200), basis: feeBasis, percent: z.number().int().min(1).max(100), lines: z.array(feeCode).min(1).optional() }))
+      .max(20)
+      .default([]),
+  })
+  .superRefine((schedule, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const codes = new Set<string>();
+    schedule.lines.forEach((line, i) => {
+      if (codes.has(line.code)) issue(['lines', i, 'code'], `${line.code} appears twice`);
+      codes.add(line.code);
+      if (schedule.assessedBy === 'rule' && (line.standard.type !== 'fixed' || line.optional)) {
+        issue(['lines', i], 'a rule-assessed schedule has fixed lines that always apply; let the window assess the others');
+      }
+      if (line.standard.type === 'tiered') {
+        const bounds = line.standard.tiers.map((t) => t.upTo);
+        if (bounds.slice(0, -1).some((b) => b === undefined)) issue(['lines', i, 'standard', 'tiers'], 'only the last tier may be open-ended');
+        if (bounds.some((b, j) => j > 0 && b !== undefined && b <= bounds[j - 1]!)) issue(['lines', i, 'standard', 'tiers'], 'the tiers must rise');
+      }
+    });
+    schedule.reductions.forEach((reduction, i) =>
+      reduction.lines?.forEach((code, j) => {
+        if (!codes.has(code)) issue(['reductions', i, 'lines', j], `no fee line ${code}`);
+      }),
+    );
+    if (schedule.assessedBy === 'rule' && schedule.reductions.length > 0) issue(['reductions'], 'a rule-assessed schedule has no reductions; let the window assess');
+    if (schedule.reminderDays >= schedule.paymentLimitDays) issue(['reminderDays'], `must be less than paymentLimitDays (${schedule.paymentLimitDays})`);
+  });
 
 export const itemDefinition = z
   .object({
@@ -35,7 +99,9 @@ export const itemDefinition = z
     warningDays: days.default(DEFAULT_WARNING_DAYS),
     major: z.boolean().default(false),
     materials: z.array(z.object({ name: text(200), required: z.boolean().default(true) })).max(50).default([]),
+    /** The fees as the service guide (办事指南) publishes them, in words. */
     fees: z.array(z.object({ name: text(200), amount: text(200), basis: text(500) })).max(20).default([]),
+    feeSchedule: feeSchedule.optional().describe('The fees the application is charged and how (行政事业性收费): assessed, paid through the non-tax payment platform, receipted'),
     steps: z
       .array(
         z.object({
@@ -85,6 +151,10 @@ export const itemDefinition = z
   });
 
 export type ItemDefinition = z.output<typeof itemDefinition>;
+// The schema's schedule is the one the workflow charges by.
+export type FeeScheduleMatches = z.output<typeof feeSchedule> extends FeeSchedule ? true : never;
+const feeScheduleMatches: FeeScheduleMatches = true;
+void feeScheduleMatches;
 export type ItemDefinitionInput = z.input<typeof itemDefinition>;
 
 /** Every department an item names must exist; returns the paths and messages of those that do not. */

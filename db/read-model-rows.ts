@@ -3,7 +3,7 @@
  * writer (db/read-model.ts) and by the reconciler (db/reconcile.ts), which compares what is
  * stored with what the workflow committed.
  */
-import type { accountabilityCases, alerts, applications, events, reviews } from './schema/index.js';
+import type { accountabilityCases, alerts, applications, events, feeNotices, reviews } from './schema/index.js';
 import type { AlertLevel, ApplicationInput, ApplicationState, Officer, Review, TransitionEvent } from '../workflows/messages.js';
 import { opensCase } from '../workflows/rules/alerts.js';
 
@@ -138,4 +138,35 @@ export function caseRow(applicationNo: string, event: TransitionEvent) {
 export function alertCounts(transitions: TransitionEvent[]) {
   const own = transitions.filter((e) => isAlert(e) && !e.department).map((e) => (e.data as unknown as AlertData).level);
   return { yellowAlerts: own.filter((l) => l === 'yellow').length, redAlerts: own.filter((l) => l !== 'yellow').length };
+}
+
+/** The application's payment notices, each with the payment that settled it, as of this transition. */
+export function feeNoticeRows(state: ApplicationState): (typeof feeNotices.$inferInsert)[] {
+  const fees = state.fees;
+  if (!fees) return [];
+  return fees.notices.map((notice) => {
+    const payment = fees.payments.find((p) => p.noticeNo === notice.noticeNo);
+    return {
+      noticeNo: notice.noticeNo,
+      applicationNo: state.applicationNo,
+      centreCode: state.centreCode,
+      itemCode: state.itemCode,
+      department: state.leadDepartment,
+      status: notice.status,
+      amountFen: notice.amountFen,
+      grossFen: notice.lines.reduce((sum, line) => sum + line.grossFen, 0),
+      lines: notice.lines,
+      reductions: notice.reductions,
+      paymentCode: notice.paymentCode ?? null,
+      assessedBy: notice.assessedBy,
+      issuedAt: notice.issuedAt,
+      dueAt: notice.dueAt,
+      adjustment: notice.adjustment ?? null,
+      paymentId: payment?.paymentId ?? null,
+      paidAt: payment?.paidAt ?? null,
+      receiptNo: payment?.receiptNo ?? null,
+      channel: payment?.channel ?? null,
+      lastSeq: state.seq,
+    };
+  });
 }

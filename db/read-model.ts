@@ -7,8 +7,8 @@
 import { and, eq, getTableColumns, isNull, lt, sql } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import type { Db, Tx } from './client.js';
-import { accountabilityCases, alerts, applications, events, reviews } from './schema/index.js';
-import { alertRow, applicationColumns, applicationRow, caseRow, eventRow, isAlert, reviewRow } from './read-model-rows.js';
+import { accountabilityCases, alerts, applications, events, feeNotices, reviews } from './schema/index.js';
+import { alertRow, applicationColumns, applicationRow, caseRow, eventRow, feeNoticeRows, isAlert, reviewRow } from './read-model-rows.js';
 import { issueDocuments } from './documents.js';
 import { type ApplicationInput, type ApplicationState, type TransitionEvent, submittedEvent } from '../workflows/messages.js';
 
@@ -42,6 +42,7 @@ export async function writeTransition(db: Db, { state, events: transitionEvents 
     // row into the statistics (counts an older worker missed while a rolling update ran are right from then on).
     if (raised.some((e) => !e.department) || transitionEvents.some((e) => e.type === 'decided')) await countOwnAlerts(tx, applicationNo);
     await writeReviews(tx, state, transitionEvents);
+    if (transitionEvents.some((e) => e.type.startsWith('fee_'))) await writeFeeNotices(tx, state);
     if (committed) await issueDocuments(tx, state, transitionEvents);
   });
 }
@@ -100,8 +101,25 @@ async function writeReviews(tx: Tx, state: ApplicationState, transitionEvents: T
     .onConflictDoUpdate({ target: [reviews.applicationNo, reviews.step, reviews.department], set: REVIEW_CHANGES, setWhere: lt(reviews.lastSeq, excluded('lastSeq')) });
 }
 
+/** The application's payment notices, each row taking only a newer transition, like a review's. */
+async function writeFeeNotices(tx: Tx, state: ApplicationState) {
+  const rows = feeNoticeRows(state);
+  if (rows.length === 0) return;
+  await tx
+    .insert(feeNotices)
+    .values(rows)
+    .onConflictDoUpdate({ target: feeNotices.noticeNo, set: FEE_NOTICE_CHANGES, setWhere: lt(feeNotices.lastSeq, excluded('lastSeq')) });
+}
+
 /** The value a conflicting insert proposed for this column. */
 const excluded = (column: string) => sql.raw(`excluded.${toSnakeCase(column)}`);
+
+/** What a newer transition changes in a notice's row: everything but its key and its application. */
+const FEE_NOTICE_CHANGES = Object.fromEntries(
+  Object.keys(getTableColumns(feeNotices))
+    .filter((column) => !['noticeNo', 'applicationNo', 'centreCode', 'itemCode', 'department', 'issuedAt'].includes(column))
+    .map((column) => [column, excluded(column)]),
+);
 
 /** What a newer transition changes in a review's row: everything but its key and where and when it opened. */
 const REVIEW_CHANGES = Object.fromEntries(

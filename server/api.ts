@@ -5,7 +5,7 @@ import { openBlobStore } from '../db/blob-store.js';
 import { openDatabase } from '../db/client.js';
 import { loadConfig } from './config.js';
 import { useAuditKeys } from './audit-keys.js';
-import { authConfig, createLogger, runProcess, temporalClient } from './runtime.js';
+import { apiPayments, authConfig, createLogger, runProcess, temporalClient } from './runtime.js';
 import { dataConverter, payloadKeys } from './payload-codec.js';
 import { prepareTemporal } from './temporal.js';
 import { startTracing } from './tracing.js';
@@ -30,6 +30,7 @@ await runProcess(async () => {
       auth: authConfig(config, { localSecret: false }),
       signIn: issuerUrl ? { ...config.signIn, issuerUrl } : undefined,
       security: config.security,
+      payments: apiPayments(config),
       attachments: { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes },
       metrics,
       tracer: tracing?.tracer,

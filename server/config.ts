@@ -117,6 +117,12 @@ const env = z.object({
   }),
   /** Seconds between two signed checkpoints (the worker keeps the schedule); 0: none, only on demand. */
   AUDIT_CHECKPOINT_EVERY_SECONDS: optional.pipe(wholeNumber(0, 86_400)).transform((v) => v ?? 60),
+  /** The region's non-tax payment platform (非税收入统一缴费平台); unset with `npm start`: the local simulator. */
+  PAYMENT_PLATFORM_URL: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  /** The secret the platform signs its notifications with (HMAC-SHA256, api/payment-signature.ts). */
+  PAYMENT_CALLBACK_SECRET: optional.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** `npm start`'s payment platform simulator listens here (server/payment-platform.ts). */
+  PAYMENT_SIM_PORT: port.default(3002),
   /** The log's name in its checkpoints (C2SP tlog-checkpoint's origin), e.g. onewindow.gxzf.gov.cn/audit. */
   AUDIT_LOG_ORIGIN: optional,
 });
@@ -185,6 +191,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       checkpointS3Url: e.AUDIT_CHECKPOINT_S3_URL,
       checkpointEverySeconds: e.AUDIT_CHECKPOINT_EVERY_SECONDS,
       origin: e.AUDIT_LOG_ORIGIN ?? `${new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).host}/audit`,
+    },
+    /** The non-tax payment platform: where OneWindow asks it for payment notices, and the secret its notifications carry. */
+    payments: {
+      platformUrl: e.PAYMENT_PLATFORM_URL,
+      callbackSecret: e.PAYMENT_CALLBACK_SECRET,
+      simulatorPort: e.PAYMENT_SIM_PORT,
     },
     /** Keys of the payload codec that encrypts applicants' personal data in Temporal; read by server/payload-codec.ts. */
     payloadKeys: {

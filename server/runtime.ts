@@ -8,11 +8,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DestinationStream, pino } from 'pino';
 import { type Activities, createActivities } from '../activities/index.js';
+import { type PaymentPlatform, paymentPlatformClient } from '../activities/payment-platform.js';
 import { createCheckpointActivities } from '../activities/audit-checkpoint.js';
 import { createArchiveActivities } from '../activities/history-archive.js';
 import { maskNumbersIn } from '../api/identity.js';
 import type { Db } from '../db/client.js';
-import type { Config } from './config.js';
+import { type Config, ConfigError } from './config.js';
 import { connectionOptions, waitForNamespace } from './temporal.js';
 import { type Tracing, clientTracing, workerTracing } from './tracing.js';
 
@@ -159,6 +160,8 @@ export async function createWorker(options: {
   waitForNamespace?: Parameters<typeof waitForNamespace>[2];
   /** Spans for the activities and the workflows (server/tracing.ts); unset: none. */
   tracing?: Tracing;
+  /** The non-tax payment platform the fee activities call; unset: a fee notice waits, retried, until one is configured. */
+  payments?: PaymentPlatform;
 }) {
   const connection = await NativeConnection.connect(connectionOptions(options.temporal, options.address));
   if (options.waitForNamespace) {
@@ -176,7 +179,7 @@ export async function createWorker(options: {
     workflowBundle: options.workflowBundle,
     dataConverter: options.dataConverter,
     activities: {
-      ...(options.activities ?? createActivities({ db: options.db })),
+      ...(options.activities ?? createActivities({ db: options.db, payments: options.payments })),
       ...createArchiveActivities({ db: options.db, client }),
       ...createCheckpointActivities({ db: options.db }),
     },
@@ -225,4 +228,15 @@ export async function runProcess(
     process.exit(code);
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void stop(signal));
+}
+
+/** The payment platform of PAYMENT_PLATFORM_URL (the worker and the API), or none. */
+export const paymentPlatformOf = (config: Config): PaymentPlatform | undefined =>
+  config.payments.platformUrl ? paymentPlatformClient({ url: config.payments.platformUrl }) : undefined;
+
+/** What the API needs of the payment platform: both its address and its notifications' secret, or neither. */
+export function apiPayments(config: Config, platform = paymentPlatformOf(config), callbackSecret = config.payments.callbackSecret) {
+  if (!platform && !callbackSecret) return undefined;
+  if (!platform || !callbackSecret) throw new ConfigError('Invalid configuration:\n  PAYMENT_PLATFORM_URL and PAYMENT_CALLBACK_SECRET must be set together');
+  return { platform, callbackSecret };
 }

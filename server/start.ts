@@ -15,7 +15,10 @@ import { useAuditKeys } from './audit-keys.js';
 import { ensureSchedules } from './schedules.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startLocalIdp } from './local-idp.js';
-import { authConfig, bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess, temporalClient } from './runtime.js';
+import { randomBytes } from 'node:crypto';
+import { paymentPlatformClient } from '../activities/payment-platform.js';
+import { startPaymentPlatform } from './payment-platform.js';
+import { apiPayments, authConfig, bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess, temporalClient } from './runtime.js';
 import { dataConverter, payloadKeys } from './payload-codec.js';
 import { findTemporalCli, prepareTemporal, startDevServer } from './temporal.js';
 import { startTracing } from './tracing.js';
@@ -65,6 +68,25 @@ await runProcess(async (started) => {
   const address = config.temporal.address ?? devServer!.address;
   const uiUrl = config.temporal.uiUrl ?? devServer?.uiUrl;
 
+  // Without the region's payment platform, a local simulator issues payment codes and sends real signed notifications.
+  const simulatorSecret = config.payments.callbackSecret ?? randomBytes(32).toString('base64');
+  const simulatedPayments = config.payments.platformUrl
+    ? undefined
+    : await startPaymentPlatform({
+        port: config.payments.simulatorPort,
+        host: '127.0.0.1',
+        callbackUrl: `http://127.0.0.1:${config.port}/v1/payments/notifications`,
+        secret: simulatorSecret,
+        statementDir: path.join(config.dataDir, 'payment-statements'),
+      }).catch((err: unknown) => {
+        const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        throw taken ? new ConfigError(`The payment simulator's port ${config.payments.simulatorPort} is taken: set PAYMENT_SIM_PORT to a free one`) : err;
+      });
+  if (simulatedPayments) started(() => simulatedPayments.close());
+  const payments = simulatedPayments
+    ? apiPayments(config, paymentPlatformClient({ url: simulatedPayments.url }), simulatorSecret)
+    : apiPayments(config);
+
   const temporal = temporalClient(config.temporal, address, converter, tracing);
   const stopPreparing = await prepareTemporal(temporal.connection, config.temporal.namespace, logger);
   const { worker, connection: workerConnection } = await createWorker({
@@ -74,6 +96,7 @@ await runProcess(async (started) => {
     workflowBundle: await bundleWorkflows(),
     tracing,
     dataConverter: converter,
+    payments: payments?.platform,
   });
   await ensureSchedules(temporal.client, config);
   const running = worker.run();
@@ -93,6 +116,7 @@ await runProcess(async (started) => {
       auth: authConfig(config, { localSecret: true }),
       signIn,
       security: config.security,
+      payments,
       attachments: { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes },
       temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl },
       tracer: tracing?.tracer,
@@ -111,6 +135,7 @@ await runProcess(async (started) => {
       `  Supervision: ${base}/supervision`,
       `  Workstation: ${base}/workstation`,
       `  Temporal UI: ${uiUrl ?? '(not started here)'}`,
+      `  Payments:    ${simulatedPayments ? `the local payment platform simulator ${simulatedPayments.url} (pay a code: curl -X POST ${simulatedPayments.url}/sim/pay -H 'content-type: application/json' -d '{"paymentCode":"…"}')` : config.payments.platformUrl ?? 'none configured'}`,
       `  Temporal:    ${address} (namespace ${config.temporal.namespace})`,
       `  Database:    ${database.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
       `  Sign in:     ${base}/auth/login?returnTo=/supervision   (${localIdp ? `local identity provider ${localIdp.issuer}: pick an officer` : `identity provider ${signIn.issuerUrl}`})`,

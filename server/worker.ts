@@ -6,7 +6,7 @@ import { useAuditKeys } from './audit-keys.js';
 import { ensureSchedules } from './schedules.js';
 import { loadConfig } from './config.js';
 import { dataConverter, payloadKeys } from './payload-codec.js';
-import { bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess } from './runtime.js';
+import { bundleWorkflows, createLogger, createWorker, installTemporalRuntime, paymentPlatformOf, runProcess } from './runtime.js';
 import { startTracing } from './tracing.js';
 
 /** Compiled (dist/server/worker.js), the bundle `npm run build` made beside it; from the sources, none. */
@@ -34,6 +34,7 @@ await runProcess(async () => {
     tuning: config.worker,
     waitForNamespace: logger,
     tracing,
+    payments: paymentPlatformOf(config),
   });
   await ensureSchedules(client, config);
   const running = worker.run();

@@ -9,6 +9,7 @@ import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow
 import { createApplicationRecord } from './application-record.js';
 import { handleClockMessages } from './clock-messages.js';
 import { createClocks } from './clocks.js';
+import { handleFees } from './fees.js';
 import { withSteps } from './legacy.js';
 import {
   type ApplicationInput,
@@ -24,7 +25,7 @@ import {
   pickupUpdate,
   supplementUpdate,
 } from './messages.js';
-import { activities } from './proxies.js';
+import { activities, feeActivities } from './proxies.js';
 import { refuseIf } from './refuse.js';
 import { complete, pickUp, pickupRefusal } from './rules/completion.js';
 import { intakeRefusal, takeIn } from './rules/intake.js';
@@ -38,6 +39,9 @@ export async function applicationWorkflow(submitted: ApplicationInput): Promise<
   const { state, now, commit, committedWrites } = record;
   const clocks = createClocks(record, input, calls.calendarSnapshot, calls.lean);
   handleClockMessages(record, input, clocks);
+  // The fee (an item with a fee schedule only) runs beside the review, from its assessment to its payment.
+  const { issuePaymentNotice, cancelPaymentNotice } = feeActivities();
+  const charging = handleFees(record, input, { calendarSnapshot: calls.calendarSnapshot, issuePaymentNotice, cancelPaymentNotice }).run();
 
   setHandler(
     intakeUpdate,
@@ -83,7 +87,7 @@ export async function applicationWorkflow(submitted: ApplicationInput): Promise<
   );
 
   setHandler(pickupUpdate, async (pickup: Pickup) => record.record(commit(pickUp(state, pickup, now()))), {
-    validator: (pickup: Pickup) => refuseIf(pickupRefusal(state, pickup)),
+    validator: (pickup: Pickup) => refuseIf(pickupRefusal(state, pickup, input.item.feeSchedule)),
   });
 
   /** Opens every review of a step at once, each with its own clock, and waits for every decision. */
@@ -134,6 +138,8 @@ export async function applicationWorkflow(submitted: ApplicationInput): Promise<
     if ((state.stage as Stage) === 'completed') await condition(() => state.stage === 'picked_up');
   }
 
+  // An application whose result was handed over before payment stays open until the fee is settled.
+  await charging;
   await condition(allHandlersFinished);
   return state;
 }

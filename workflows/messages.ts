@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { FeeAdjustmentUpdate, FeeAssessmentUpdate, FeePayment, FeeSchedule, FeeState } from './rules/fees.js';
 
 /** The one task queue that the worker polls and the API starts workflows on (overridable per process). */
 export const DEFAULT_TASK_QUEUE = 'onewindow-applications';
@@ -76,6 +77,8 @@ export interface ItemSnapshot {
    * accepted. Absent in applications submitted before the check.
    */
   requiredMaterials?: string[];
+  /** The fees it charges (行政事业性收费, workflows/rules/fees.ts); absent when it charges none, and in applications submitted before fees. */
+  feeSchedule?: FeeSchedule;
 }
 
 /** One department's review, placed at the centre that decides it (the parent centre for a reported item). */
@@ -234,6 +237,8 @@ export interface ApplicationState {
   pickedUpAt?: string;
   handover?: Handover;
   closedAt?: string;
+  /** What the applicant owes and has paid, for an item with a fee schedule. */
+  fees?: FeeState;
   /** Sequence number of the last transition: the read model is keyed by it. */
   seq: number;
 }
@@ -313,6 +318,12 @@ export const intakeUpdate = defineUpdate<ApplicationState, [IntakeDecision]>('in
 export const supplementUpdate = defineUpdate<ApplicationState, [Supplement]>('supplement');
 export const decisionUpdate = defineUpdate<ApplicationState, [ReviewDecision]>('decision');
 export const pickupUpdate = defineUpdate<ApplicationState, [Pickup]>('pickup');
+/** The lead window assesses the fee (核定), with the payment notice the API had the platform issue. */
+export const assessFeeUpdate = defineUpdate<ApplicationState, [FeeAssessmentUpdate]>('assessFee');
+/** A leader of the lead department waives or reduces an unpaid fee. */
+export const adjustFeeUpdate = defineUpdate<ApplicationState, [FeeAdjustmentUpdate]>('adjustFee');
+/** The payment platform reported a payment (verified by the API); a repeated report changes nothing. */
+export const paymentUpdate = defineUpdate<ApplicationState, [FeePayment]>('payment');
 export const stopClockUpdate = defineUpdate<ApplicationState, [ClockStopRequest]>('stopClock');
 export const resumeClockUpdate = defineUpdate<ApplicationState, [ClockResumeRequest]>('resumeClock');
 export const extendUpdate = defineUpdate<ApplicationState, [Extension]>('extend');
@@ -354,6 +365,18 @@ export const REFUSALS = {
   missingReason: 'MissingReason',
   /** A required material of the item has not been handed in: ask for every missing one at once (一次性告知). */
   missingMaterials: 'MissingMaterials',
+  /** The item charges no fee. */
+  noFees: 'NoFees',
+  /** The fee cannot be assessed, waived or reduced now, or not as asked. */
+  feeNotAssessable: 'FeeNotAssessable',
+  /** Pickup waits for payment (the item hands the result over only after payment). */
+  feeUnpaid: 'FeeUnpaid',
+  /** A payment names a notice the application does not have. */
+  unknownNotice: 'UnknownNotice',
+  /** A payment names a notice already paid, superseded or waived. */
+  noticeNotPayable: 'NoticeNotPayable',
+  /** A payment's amount is not its notice's. */
+  amountMismatch: 'AmountMismatch',
   /** The acting officer may not do this (workflows/rules/authority.ts); the API answers 403. */
   notAuthorised: 'NotAuthorised',
 } as const;

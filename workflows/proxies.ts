@@ -50,6 +50,9 @@ const boundedLocal = {
  */
 export const LEAN_HISTORY_PATCH = 'lean-history';
 
+/** The fee's calls to the payment platform (workflows/fees.ts): ordinary activities, retried until the platform answers. */
+export const feeActivities = () => proxyActivities<Pick<Activities, 'issuePaymentNotice' | 'cancelPaymentNotice'>>(options);
+
 type Calls = Pick<Activities, 'recordSubmitted' | 'recordTransition' | 'openReviewTask' | 'calendarSnapshot' | 'responsibleOfficers'>;
 
 /** The activities of one application, and whether it writes only what was committed. Call once, first thing in the workflow. */

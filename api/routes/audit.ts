@@ -19,7 +19,7 @@ export const AUDIT_READERS = ['audit_administrator', 'supervisor'] as const sati
 export const auditEntry = z.object({
   id: z.number(),
   at: z.string(),
-  actor: z.object({ id: z.string(), kind: z.enum(['officer', 'integrator', 'operator']).optional(), name: z.string().optional(), role: z.string().optional(), ip: z.string().optional() }),
+  actor: z.object({ id: z.string(), kind: z.enum(['officer', 'integrator', 'operator', 'payment_platform']).optional(), name: z.string().optional(), role: z.string().optional(), ip: z.string().optional() }),
   centreCode: z.string().nullable(),
   action: z.string(),
   target: z.string(),

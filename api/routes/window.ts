@@ -191,7 +191,7 @@ async function sendUpdate<Arg>(
   update: UpdateDefinition<ApplicationState, [Arg]>,
   authorise: (found: Found, officer: Officer) => Arg | Promise<Arg>,
 ) {
-  const { database, temporal } = app.deps;
+  const { database } = app.deps;
   const found = await findApplication(database.db, applicationNo);
   if (!found) throw notFound(`Application ${applicationNo}`);
   // Only those who may see it hear anything more of it, even that it is closed.
@@ -201,8 +201,25 @@ async function sendUpdate<Arg>(
   }
   const officer: Officer = request.identity?.kind === 'staff' ? request.identity.officer : { id: request.identity!.id };
   const arg = await authorise(found, officer);
+  await executeUpdate(app, applicationNo, update, arg);
+  // The update returns once its transition is in the read model, so this read sees it.
+  const after = await findApplication(database.db, applicationNo);
+  return applicationView(after!.row, after!.reviews, after!.alerts);
+}
+
+/**
+ * Sends an update to the application's workflow; a refusal by its validator becomes 409 with the
+ * rule's code (403 for authority), a workflow that has ended 409 `application_closed`.
+ */
+export async function executeUpdate<Arg>(
+  app: FastifyInstance,
+  applicationNo: string,
+  update: UpdateDefinition<ApplicationState, [Arg]>,
+  arg: Arg,
+  options: { updateId?: string } = {},
+): Promise<ApplicationState> {
   try {
-    await temporal.client.workflow.getHandle(applicationNo).executeUpdate(update, { args: [arg] });
+    return await app.deps.temporal.client.workflow.getHandle(applicationNo).executeUpdate(update, { args: [arg], ...options });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       if (err.cause.type === REFUSALS.notAuthorised) throw forbidden(err.cause.message);
@@ -212,9 +229,6 @@ async function sendUpdate<Arg>(
     if (err instanceof WorkflowNotFoundError) throw refused(`Application ${applicationNo} is closed`, 'application_closed');
     throw err;
   }
-  // The update returns once its transition is in the read model, so this read sees it.
-  const after = await findApplication(database.db, applicationNo);
-  return applicationView(after!.row, after!.reviews, after!.alerts);
 }
 
 const snakeCase = (type: string) => type.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();

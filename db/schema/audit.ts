@@ -13,7 +13,8 @@ import { instant } from './columns.js';
  */
 export interface AuditActor {
   id: string;
-  kind?: 'officer' | 'integrator' | 'operator';
+  /** `payment_platform`: a notification of the non-tax payment platform, authenticated by its signature. */
+  kind?: 'officer' | 'integrator' | 'operator' | 'payment_platform';
   name?: string;
   role?: string;
   ip?: string;

@@ -9,3 +9,4 @@ export * from './attachments.js';
 export * from './documents.js';
 export * from './sessions.js';
 export * from './history-archives.js';
+export * from './fees.js';

@@ -21,9 +21,9 @@ import { testDataConverter } from './stack.js';
  */
 export async function saveTestItem(
   db: Db,
-  options: { departments?: string[]; promisedLimitDays?: number; statutoryLimitDays?: number; warningDays?: number } = {},
+  options: { departments?: string[]; promisedLimitDays?: number; statutoryLimitDays?: number; warningDays?: number; feeSchedule?: unknown } = {},
 ): Promise<string> {
-  const { departments = ['market_regulation'], promisedLimitDays = 3, statutoryLimitDays = 5, warningDays = 1 } = options;
+  const { departments = ['market_regulation'], promisedLimitDays = 3, statutoryLimitDays = 5, warningDays = 1, feeSchedule } = options;
   const code = `test-item-${randomUUID().slice(0, 8)}`;
   const definition = itemDefinition.parse({
     code,
@@ -37,6 +37,7 @@ export async function saveTestItem(
     promisedLimitDays,
     warningDays,
     steps: [{ name: '审查', departments: departments.map((department) => ({ code: department, promisedLimitDays })) }],
+    feeSchedule,
   });
   await db.transaction((tx) => saveItem(tx, definition, { id: 'test' }, 'create'));
   return code;

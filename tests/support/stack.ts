@@ -20,6 +20,8 @@ import { type LocalIdp, startLocalIdp } from '../../server/local-idp.js';
 import { dataConverter, payloadKeys } from '../../server/payload-codec.js';
 import { createWorker, temporalClient } from '../../server/runtime.js';
 import { freePort } from '../../server/temporal.js';
+import { paymentPlatformClient } from '../../activities/payment-platform.js';
+import { type PaymentPlatformSimulator, startPaymentPlatform } from '../../server/payment-platform.js';
 
 export interface RunningWorker {
   stop(): Promise<void>;
@@ -48,6 +50,8 @@ export interface Stack {
   baseUrl: string;
   /** With `signIn`: the local identity provider the API signs in through. */
   idp?: LocalIdp;
+  /** With `payments`: the payment platform simulator, whose notifications reach the API. */
+  payments?: PaymentPlatformSimulator;
   close(): Promise<void>;
 }
 
@@ -64,6 +68,9 @@ export const TEST_JWT_SECRET = 'onewindow-tests-only-secret-0123456789abcdef';
 export function sharedTemporal(): { address: string; namespace: string } {
   return { address: inject('temporalAddress'), namespace: inject('temporalNamespace') };
 }
+
+/** The secret the test run's payment platform signs its notifications with. */
+export const TEST_PAYMENT_SECRET = 'onewindow-tests-only-payment-secret-0123456789';
 
 /** The test run's payload key; production reads PAYLOAD_KEYS or PAYLOAD_KEY_FILE (server/payload-codec.ts). */
 export const TEST_PAYLOAD_KEYS = 'test-1:kxP/eGs6gFouHB1pNkZeCiSp6fzAzXVFL9MrM/H5NqE=';
@@ -135,6 +142,8 @@ export async function startStack(
     signIn?: boolean | (Partial<Omit<SignInConfig, 'issuerUrl' | 'publicUrl' | 'clientSecret'>> & { publicClient?: boolean });
     /** A database of the test's own (db/scratch.ts) instead of the run's shared one: for tests that wreck it. */
     databaseUrl?: string;
+    /** The payment platform simulator (server/payment-platform.ts), notifying the API served on loopback. */
+    payments?: boolean;
   } = {},
 ): Promise<Stack> {
   const config = testConfig(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {});
@@ -145,9 +154,15 @@ export async function startStack(
   const converter = testDataConverter();
   const temporal = temporalClient(config.temporal, address, converter);
   const workers: RunningWorker[] = [];
+  // The API listens on this port when it must be reached over HTTP (sign-in, the payment platform's notifications).
+  const port = options.signIn || options.payments ? await freePort() : 0;
+  const payments = options.payments
+    ? await startPaymentPlatform({ port: 0, callbackUrl: `http://127.0.0.1:${port}/v1/payments/notifications`, secret: TEST_PAYMENT_SECRET, retry: { initialMs: 100, maxMs: 1000 } })
+    : undefined;
+  const platform = payments && paymentPlatformClient({ url: payments.url });
 
   async function startWorker(wrap?: (real: Activities) => Activities): Promise<RunningWorker> {
-    const real = createActivities({ db: database.db });
+    const real = createActivities({ db: database.db, payments: platform });
     const { worker, connection } = await createWorker({
       temporal: config.temporal,
       address,
@@ -172,17 +187,22 @@ export async function startStack(
   const worker = options.worker === false ? { stop: async () => {} } : await startWorker();
   let idp: LocalIdp | undefined;
   let signIn: SignInConfig | undefined;
-  let port = 0;
   if (options.signIn) {
-    port = await freePort();
     const publicUrl = `http://127.0.0.1:${port}`;
     const { publicClient, ...overrides } = options.signIn === true ? {} : options.signIn;
     idp = await startLocalIdp({ db: database.db, port: 0, redirectUris: [`${publicUrl}/auth/callback`], publicClient });
     signIn = { ...config.signIn, issuerUrl: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, publicUrl, ...overrides };
   }
   const attachments = { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes };
-  const app = await buildApp({ database, auth: config.auth, signIn, attachments, temporal: { ...temporal, taskQueue, uiUrl: 'http://localhost:8233' } });
-  if (signIn) await app.listen({ port, host: '127.0.0.1' });
+  const app = await buildApp({
+    database,
+    auth: config.auth,
+    signIn,
+    attachments,
+    payments: platform && { platform, callbackSecret: TEST_PAYMENT_SECRET },
+    temporal: { ...temporal, taskQueue, uiUrl: 'http://localhost:8233' },
+  });
+  if (port) await app.listen({ port, host: '127.0.0.1' });
   const tokens = new Map<string, Promise<string>>();
   const token = (officerId: string, ttl: string | number = '1h') => issueToken(config.auth, officerId, ttl);
   const as = (officerId: string) =>
@@ -204,9 +224,11 @@ export async function startStack(
     taskQueue,
     startWorker,
     worker,
-    baseUrl: signIn?.publicUrl ?? '',
+    baseUrl: port ? `http://127.0.0.1:${port}` : '',
     idp,
+    payments,
     async close() {
+      await payments?.close();
       await app.close();
       await idp?.close();
       for (const w of workers) await w.stop().catch(() => {});

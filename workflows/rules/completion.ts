@@ -4,6 +4,8 @@
  * licence or certificate number), and the application closes.
  */
 import type { ApplicationState, Pickup } from '../messages.js';
+import type { FeeSchedule } from './fees.js';
+import { unpaidRefusal } from './fees.js';
 import { actsFor } from './authority.js';
 import { type Change, change, enter } from './change.js';
 import { type Refusal, stageRefusal, unauthorised } from './refusal.js';
@@ -12,8 +14,8 @@ import { type Refusal, stageRefusal, unauthorised } from './refusal.js';
 export const complete = (app: ApplicationState, decidedAt: string, at: string): Change =>
   change(app, { completedAt: decidedAt, ...enter('completed', at) }, [{ type: 'completed' }], at);
 
-export const pickupRefusal = (app: ApplicationState, pickup: Pickup): Refusal | undefined =>
-  stageRefusal(app, 'completed', 'Pickup') ?? unauthorised(actsFor(pickup.officer, app.leadDepartment, app.centreCode));
+export const pickupRefusal = (app: ApplicationState, pickup: Pickup, fees?: FeeSchedule): Refusal | undefined =>
+  stageRefusal(app, 'completed', 'Pickup') ?? unauthorised(actsFor(pickup.officer, app.leadDepartment, app.centreCode)) ?? unpaidRefusal(app, fees);
 
 export function pickUp(app: ApplicationState, pickup: Pickup, at: string): Change {
   const { officer, ...handedOver } = pickup;

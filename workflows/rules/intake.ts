@@ -11,6 +11,7 @@ import { actsFor } from './authority.js';
 import { type Change, type Draft, change, enter } from './change.js';
 import { type Refusal, stageRefusal, unauthorised, when } from './refusal.js';
 import { oneNoticeRefusal } from './supplement.js';
+import { unassessed } from './fees.js';
 
 /** An application as submitted: waiting for intake at the lead department's window. */
 export function submitted(input: ApplicationInput): ApplicationState {
@@ -33,6 +34,7 @@ export function submitted(input: ApplicationInput): ApplicationState {
     stoppedDays: 0,
     responsibleOfficer: input.consultation?.officer,
     submittedAt: input.submittedAt,
+    ...(input.item.feeSchedule ? { fees: unassessed() } : {}),
     seq: 1,
   };
 }

@@ -1,0 +1,99 @@
+/**
+ * The payment platform's notifications (非税收入统一缴费平台 → OneWindow). Each is checked in turn:
+ * the signature over the raw body and its age (401), its shape (400), its nonce, never seen before
+ * (409 `replayed`), then the application's workflow takes the payment once (keyed by the platform's
+ * payment id), refusing an unknown or unpayable notice and a wrong amount (422). Every refusal is
+ * written to the audit trail with its reason. PostgreSQL or Temporal out of reach is a 503: the
+ * platform retries, and the retry, signed afresh, ends exactly once.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { paymentNonces } from '../../db/schema/index.js';
+import { paymentUpdate } from '../../workflows/messages.js';
+import { verifyPayment } from '../payment-signature.js';
+import { HttpError, errorBody } from '../errors.js';
+import { executeUpdate } from './window.js';
+
+const payment = z.object({
+  type: z.literal('payment'),
+  paymentId: z.string().min(1).max(64),
+  noticeNo: z.string().regex(/^\d{6}-\d{8}-\d+-F\d+$/, 'must be a OneWindow notice number'),
+  paymentCode: z.string().min(1).max(64),
+  amountFen: z.number().int().min(1),
+  paidAt: z.iso.datetime({ offset: true }),
+  receiptNo: z.string().min(1).max(64),
+  channel: z.string().max(32).optional(),
+});
+
+const received = z.object({ received: z.literal(true), applicationNo: z.string(), noticeNo: z.string(), paymentId: z.string() });
+
+/** Refusals of the workflow that mean the notification itself is wrong: the platform must not retry them. */
+const UNPAYABLE = new Set(['unknown_notice', 'notice_not_payable', 'amount_mismatch', 'no_fees', 'application_closed']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The body exactly as it arrived, which the signature covers. */
+    rawBody?: string;
+  }
+}
+
+export const paymentRoutes: FastifyPluginAsync = async (app) => {
+  // Here only, the body is kept as it arrived: the signature is over its bytes, not over a re-serialization.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    request.rawBody = body.toString();
+    done(null, {});
+  });
+
+  app.post(
+    '/payments/notifications',
+    {
+      schema: {
+        tags: ['fees'],
+        summary: 'The non-tax payment platform notifies a payment, signed (X-Payment-Timestamp, X-Payment-Nonce, X-Payment-Signature: HMAC-SHA256 over "<timestamp>.<nonce>.<body>")',
+        response: { 200: received, 400: errorBody, 401: errorBody, 409: errorBody, 422: errorBody, 503: errorBody },
+      },
+      config: { access: 'public', auditRefusals: true, csrf: false },
+    },
+    async (request) => {
+      request.auditActor = { id: 'payment-platform', kind: 'payment_platform' as const, ip: request.ip };
+      const body = request.rawBody ?? '';
+      const secret = app.deps.payments?.callbackSecret;
+      if (!secret) throw new HttpError(503, 'payments_not_configured', 'No payment platform is configured (PAYMENT_CALLBACK_SECRET)');
+      const check = verifyPayment(secret, request.headers, body);
+      if (!check.ok) throw refusal(request, 401, check.code === 'stale' ? 'stale_notification' : check.code, `The notification is not authentic: ${check.message}`);
+
+      let parsed: z.infer<typeof payment>;
+      try {
+        parsed = payment.parse(JSON.parse(body));
+      } catch (err) {
+        const detail = err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'is not JSON';
+        throw refusal(request, 400, 'validation_failed', `The notification is malformed: ${detail}`);
+      }
+      const applicationNo = parsed.noticeNo.replace(/-F\d+$/, '');
+      request.auditTarget = `${parsed.noticeNo}/${parsed.paymentId}`;
+      request.auditCentre = applicationNo.slice(0, 6);
+
+      // A nonce is used once: the same signed message again is a replay, whatever it says.
+      const [fresh] = await app.deps.database.db.insert(paymentNonces).values({ nonce: check.nonce }).onConflictDoNothing().returning();
+      if (!fresh) throw refusal(request, 409, 'replayed', `Nonce ${check.nonce} was used before: a replayed notification`);
+
+      const { type: _type, paymentCode: _code, ...paid } = parsed;
+      try {
+        // The update id makes a repeated notification one update; the workflow records a payment id once.
+        await executeUpdate(app, applicationNo, paymentUpdate, paid, { updateId: `payment-${parsed.paymentId}` });
+      } catch (err) {
+        if (err instanceof HttpError && err.statusCode === 409 && UNPAYABLE.has(err.code)) throw refusal(request, 422, err.code, err.message);
+        if (err instanceof HttpError && err.statusCode === 404) throw refusal(request, 422, 'unknown_notice', err.message);
+        throw err;
+      }
+      return { received: true as const, applicationNo, noticeNo: parsed.noticeNo, paymentId: parsed.paymentId };
+    },
+  );
+};
+
+/** A refusal, named in the audit trail's row with its reason. */
+function refusal(request: { auditTarget?: string }, status: number, code: string, message: string): HttpError {
+  request.auditTarget = `${request.auditTarget ?? '-'} refused: ${code}`;
+  return new HttpError(status, code, message);
+}

@@ -1,0 +1,53 @@
+/**
+ * Fees (行政事业性收费) in the read model: every payment notice (缴款通知书) of every application, with
+ * the payment that settled it, written by the workflow's recorder like the rest of the read model
+ * (db/read-model.ts); and the nonces of the payment platform's notifications, which make a replayed
+ * notification recognisable (api/routes/payments.ts).
+ */
+import { bigint, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import type { Officer } from '../../workflows/messages.js';
+import type { AssessedLine, FeeAdjustment } from '../../workflows/rules/fees.js';
+import { createdAt, instant } from './columns.js';
+import { applications } from './applications.js';
+
+export const feeNotices = pgTable(
+  'fee_notices',
+  {
+    /** <applicationNo>-F1, -F2 …: a reduction supersedes a notice with the next one. */
+    noticeNo: text().primaryKey(),
+    applicationNo: text()
+      .notNull()
+      .references(() => applications.applicationNo),
+    centreCode: text().notNull(),
+    itemCode: text().notNull(),
+    /** The lead department, which assesses and collects. */
+    department: text().notNull(),
+    /** issued, paid, superseded, waived or cancelled. */
+    status: text().notNull(),
+    amountFen: bigint({ mode: 'number' }).notNull(),
+    /** Before reductions: what the schedule's lines come to. */
+    grossFen: bigint({ mode: 'number' }).notNull(),
+    lines: jsonb().$type<AssessedLine[]>().notNull(),
+    reductions: jsonb().$type<string[]>().notNull(),
+    paymentCode: text(),
+    assessedBy: jsonb().$type<Officer | 'rule'>().notNull(),
+    issuedAt: instant().notNull(),
+    dueAt: instant().notNull(),
+    /** The leader's waiver or reduction that ended this notice, with the reason. */
+    adjustment: jsonb().$type<FeeAdjustment>(),
+    paymentId: text(),
+    paidAt: instant(),
+    /** The electronic receipt (财政电子票据) number the platform gave the payment. */
+    receiptNo: text(),
+    channel: text(),
+    /** The application's transition this row was written at: a late, older write changes nothing. */
+    lastSeq: bigint({ mode: 'number' }).notNull(),
+  },
+  (t) => [index().on(t.applicationNo), index().on(t.centreCode, t.issuedAt), index().on(t.status, t.dueAt)],
+);
+
+/** Every nonce a verified notification carried: the same nonce again is a replay. */
+export const paymentNonces = pgTable('payment_nonces', {
+  nonce: text().primaryKey(),
+  receivedAt: createdAt(),
+});

@@ -1,0 +1,373 @@
+/**
+ * Fees (行政事业性收费): the item's fee schedule, the assessment (核定) of what one application owes, a
+ * leader's waiver or reduction, and the payment the region's non-tax payment platform reports. Every
+ * amount is a whole number of fen (分), never a float. Workflow-safe: no imports beyond types.
+ */
+import type { ApplicationState, Officer } from '../messages.js';
+import { REFUSALS } from '../messages.js';
+import { actsFor } from './authority.js';
+import { type Change, change } from './change.js';
+import { type Refusal, refusal, unauthorised, when } from './refusal.js';
+
+/** How one fee line is charged: a fixed amount, per unit (the first `freeUnits` free), or tiered by quantity. */
+export type FeeStandard =
+  | { type: 'fixed'; amountFen: number }
+  | { type: 'per_unit'; unit: string; unitFen: number; freeUnits?: number }
+  | { type: 'tiered'; unit: string; tiers: { upTo?: number; unitFen: number }[] };
+
+/** The document and article that allow the charge (收费依据). */
+export interface FeeBasis {
+  document: string;
+  article?: string;
+}
+
+export interface FeeLine {
+  code: string;
+  name: string;
+  basis: FeeBasis;
+  standard: FeeStandard;
+  /** Who pays (缴费人): the applicant unless the schedule says otherwise. */
+  payer: string;
+  /** The window decides whether the line applies (e.g. 住宅类 or 非住宅类); a rule-assessed schedule has none. */
+  optional: boolean;
+}
+
+/** An exemption (免收) or reduction (减收) the window may apply where the applicant qualifies, e.g. 小微企业. */
+export interface FeeReduction {
+  code: string;
+  name: string;
+  basis: FeeBasis;
+  /** How much is taken off, in per cent: 100 exempts. */
+  percent: number;
+  /** The lines it applies to; all of them when absent. */
+  lines?: string[];
+}
+
+export interface FeeSchedule {
+  /** When the fee is assessed: at intake (受理), or once every department has approved (办结). */
+  assessAt: 'intake' | 'decision';
+  /** `rule`: the lines are fixed and the workflow assesses them itself; `window`: the lead window assesses. */
+  assessedBy: 'rule' | 'window';
+  /** The result is handed over only after payment. */
+  payBeforePickup: boolean;
+  /** Working days the applicant has to pay, from the notice. */
+  paymentLimitDays: number;
+  /** The applicant is reminded this many working days before the payment deadline. */
+  reminderDays: number;
+  /** What happens at the deadline: `supervise` lists the application to supervisors as unpaid past its deadline. */
+  onOverdue: 'supervise';
+  lines: FeeLine[];
+  reductions: FeeReduction[];
+}
+
+/** What the window assesses: the quantity of each line that applies, and the reductions the applicant qualifies for. */
+export interface FeeAssessment {
+  lines: { code: string; quantity: number }[];
+  reductions: string[];
+}
+
+export interface AssessedLine {
+  code: string;
+  name: string;
+  quantity: number;
+  /** Before reductions. */
+  grossFen: number;
+  reductionFen: number;
+  amountFen: number;
+}
+
+/** A payment notice (缴款通知书): what is owed, and the code the payment platform gave it. */
+export interface FeeNotice {
+  noticeNo: string;
+  amountFen: number;
+  lines: AssessedLine[];
+  reductions: string[];
+  paymentCode?: string;
+  issuedAt: string;
+  dueAt: string;
+  /** `superseded` by a leader's reduction, `waived` by a leader's waiver, `paid` once. */
+  status: 'issued' | 'paid' | 'superseded' | 'waived' | 'cancelled';
+  assessedBy: Officer | 'rule';
+  /** The leader's waiver or reduction that ended it. */
+  adjustment?: FeeAdjustment;
+}
+
+export interface FeeAdjustment {
+  officer: Officer;
+  reason: string;
+  fromFen: number;
+  toFen: number;
+  at: string;
+}
+
+/** A payment, as the platform reported it in a verified notification. */
+export interface FeePayment {
+  paymentId: string;
+  noticeNo: string;
+  amountFen: number;
+  paidAt: string;
+  /** The electronic receipt (财政电子票据) number. */
+  receiptNo: string;
+  channel?: string;
+}
+
+export interface FeeState {
+  /** `cancelled`: the application was rejected with its fee unpaid, and the notice withdrawn. */
+  status: 'awaiting_assessment' | 'awaiting_payment' | 'paid' | 'waived' | 'cancelled';
+  notices: FeeNotice[];
+  payments: FeePayment[];
+  /** The current notice's payment deadline. */
+  dueAt?: string;
+  /** When the applicant is reminded of it. */
+  remindAt?: string;
+  remindedAt?: string;
+  overdueAt?: string;
+  /** A leader's waiver or reduction, with the reason (audited). */
+  adjustments: FeeAdjustment[];
+}
+
+/** A payment notice the window or the rule has had the platform issue, as the workflow is told of it. */
+export interface IssuedFee {
+  noticeNo: string;
+  paymentCode?: string;
+  amountFen: number;
+  lines: AssessedLine[];
+  reductions: string[];
+}
+
+/** The window's assessment, with the notice the API had the platform issue for it. */
+export interface FeeAssessmentUpdate {
+  officer: Officer;
+  assessment: FeeAssessment;
+  notice: IssuedFee;
+}
+
+/** A leader's waiver (toFen 0) or reduction, with the new notice the API had issued for a reduction. */
+export interface FeeAdjustmentUpdate {
+  officer: Officer;
+  reason: string;
+  toFen: number;
+  notice?: IssuedFee;
+}
+
+/** The most a fee line may come to: ten million yuan. */
+export const MAX_FEN = 1_000_000_000;
+
+/** The line's amount before reductions, for this quantity. */
+export function grossFen(standard: FeeStandard, quantity: number): number {
+  switch (standard.type) {
+    case 'fixed':
+      return standard.amountFen * quantity;
+    case 'per_unit':
+      return Math.max(0, quantity - (standard.freeUnits ?? 0)) * standard.unitFen;
+    case 'tiered': {
+      // Marginal tiers: the units up to each bound are charged at that tier's price.
+      let total = 0;
+      let counted = 0;
+      for (const tier of standard.tiers) {
+        const upTo = tier.upTo ?? Number.POSITIVE_INFINITY;
+        const units = Math.max(0, Math.min(quantity, upTo) - counted);
+        total += units * tier.unitFen;
+        counted += units;
+        if (counted >= quantity) break;
+      }
+      return total;
+    }
+  }
+}
+
+/** What this assessment owes under the schedule, or the first problem with it. */
+export function assess(schedule: FeeSchedule, assessment: FeeAssessment): { lines: AssessedLine[]; amountFen: number } | { problem: string } {
+  const byCode = new Map(schedule.lines.map((line) => [line.code, line]));
+  const reductions = assessment.reductions.map((code) => schedule.reductions.find((r) => r.code === code));
+  const unknownReduction = assessment.reductions.find((_, i) => !reductions[i]);
+  if (unknownReduction !== undefined) return { problem: `the schedule has no reduction ${unknownReduction}` };
+  const seen = new Set<string>();
+  const lines: AssessedLine[] = [];
+  for (const { code, quantity } of assessment.lines) {
+    const line = byCode.get(code);
+    if (!line) return { problem: `the schedule has no fee line ${code}` };
+    if (seen.has(code)) return { problem: `fee line ${code} is assessed twice` };
+    if (!Number.isInteger(quantity) || quantity < 0 || quantity > 10_000) return { problem: `the quantity of ${code} must be a whole number from 0 to 10000` };
+    seen.add(code);
+    const gross = grossFen(line.standard, quantity);
+    // Reductions of one line add up, and never take off more than the line.
+    const percent = Math.min(100, reductions.filter((r) => !r!.lines || r!.lines.includes(code)).reduce((sum, r) => sum + r!.percent, 0));
+    const reductionFen = Math.floor((gross * percent) / 100);
+    lines.push({ code, name: line.name, quantity, grossFen: gross, reductionFen, amountFen: gross - reductionFen });
+  }
+  const missing = schedule.lines.find((line) => !line.optional && !seen.has(line.code));
+  if (missing) return { problem: `fee line ${missing.code} (${missing.name}) applies to every application: assess it` };
+  const amountFen = lines.reduce((sum, line) => sum + line.amountFen, 0);
+  if (amountFen > MAX_FEN) return { problem: `the fee comes to ${amountFen} fen, more than ${MAX_FEN}` };
+  return { lines, amountFen };
+}
+
+/** A leader's reduction to `toFen`, shared over the lines in proportion (the remainder on the last), so the lines add up to it. */
+export function reducedLines(lines: AssessedLine[], toFen: number): AssessedLine[] {
+  const total = lines.reduce((sum, line) => sum + line.amountFen, 0);
+  let left = toFen;
+  return lines.map((line, i) => {
+    const amountFen = i === lines.length - 1 ? left : Math.floor((line.amountFen * toFen) / Math.max(1, total));
+    left -= amountFen;
+    return { ...line, amountFen, reductionFen: line.grossFen - amountFen };
+  });
+}
+
+/** The lines a payment notice lists at the platform: those with something to pay (an exempted line is not collected). */
+export const chargedLines = (lines: AssessedLine[]) => lines.filter((line) => line.amountFen > 0).map(({ code, name, amountFen }) => ({ code, name, amountFen }));
+
+/** A rule-assessed schedule: every line once, no reductions. */
+export const ruleAssessment = (schedule: FeeSchedule): FeeAssessment => ({
+  lines: schedule.lines.map((line) => ({ code: line.code, quantity: 1 })),
+  reductions: [],
+});
+
+/** An application of an item with a fee schedule starts owing an assessment. */
+export const unassessed = (): FeeState => ({ status: 'awaiting_assessment', notices: [], payments: [], adjustments: [] });
+
+/** The notice numbers of an application: <applicationNo>-F1, -F2 … in the order they are issued. */
+export const noticeNo = (applicationNo: string, index: number) => `${applicationNo}-F${index + 1}`;
+
+/** The stage at which the schedule's assessment is due, and whether the application has reached it. */
+export function assessmentDue(app: ApplicationState, schedule: FeeSchedule): boolean {
+  if (schedule.assessAt === 'intake') return app.stage === 'in_review' || app.stage === 'completed' || app.stage === 'picked_up';
+  return app.stage === 'completed' || app.stage === 'picked_up';
+}
+
+/** Settled: nothing more is owed (paid, or waived). */
+export const settled = (fees: FeeState | undefined) => !fees || fees.status === 'paid' || fees.status === 'waived' || fees.status === 'cancelled';
+
+export function assessmentRefusal(app: ApplicationState, schedule: FeeSchedule | undefined, update: FeeAssessmentUpdate): Refusal | undefined {
+  if (!schedule || !app.fees) return refusal(REFUSALS.noFees, `Item ${app.itemCode} charges no fee`);
+  const computed = assess(schedule, update.assessment);
+  return (
+    when(schedule.assessedBy !== 'window', REFUSALS.feeNotAssessable, `Item ${app.itemCode}'s fee is fixed and assessed by its rule`) ??
+    when(!assessmentDue(app, schedule), REFUSALS.feeNotAssessable, `The fee is assessed at ${schedule.assessAt}; application ${app.applicationNo} is ${app.stage}`) ??
+    when(app.fees.status !== 'awaiting_assessment', REFUSALS.feeNotAssessable, `The fee of ${app.applicationNo} is already assessed (${app.fees.status}); a leader may reduce or waive it`) ??
+    unauthorised(actsFor(update.officer, app.leadDepartment, app.centreCode)) ??
+    ('problem' in computed ? refusal(REFUSALS.feeNotAssessable, computed.problem) : undefined) ??
+    noticeRefusal(app, update.notice, computed as { amountFen: number })
+  );
+}
+
+/** The notice the API had issued must be the next one, for the amount the schedule gives. */
+function noticeRefusal(app: ApplicationState, notice: IssuedFee, computed: { amountFen: number }): Refusal | undefined {
+  const expected = noticeNo(app.applicationNo, app.fees!.notices.length);
+  return (
+    when(notice.noticeNo !== expected, REFUSALS.feeNotAssessable, `The next payment notice is ${expected}, not ${notice.noticeNo}`) ??
+    when(notice.amountFen !== computed.amountFen, REFUSALS.feeNotAssessable, `The notice is for ${notice.amountFen} fen; the schedule gives ${computed.amountFen}`) ??
+    when(notice.amountFen > 0 && !notice.paymentCode, REFUSALS.feeNotAssessable, 'A notice with an amount carries its payment code')
+  );
+}
+
+/** The fee assessed and its notice issued (or nothing owed, when it comes to 0), due `dueAt`. */
+export function feeAssessed(app: ApplicationState, notice: IssuedFee, assessedBy: Officer | 'rule', dueAt: string, remindAt: string | undefined, at: string): Change {
+  const fees = app.fees!;
+  const free = notice.amountFen === 0;
+  const issued: FeeNotice = { ...notice, issuedAt: at, dueAt, status: free ? 'waived' : 'issued', assessedBy };
+  return change(
+    app,
+    { fees: { ...fees, status: free ? 'waived' : 'awaiting_payment', notices: [...fees.notices, issued], ...(free ? {} : { dueAt, remindAt }) } },
+    [{ type: 'fee_assessed', actor: assessedBy === 'rule' ? undefined : assessedBy, data: { noticeNo: notice.noticeNo, amountFen: notice.amountFen, paymentCode: notice.paymentCode, dueAt } }],
+    at,
+  );
+}
+
+/** A leader of the lead department may waive or reduce an unpaid fee, with a reason. */
+export function adjustmentRefusal(app: ApplicationState, update: FeeAdjustmentUpdate): Refusal | undefined {
+  if (!app.fees) return refusal(REFUSALS.noFees, `Item ${app.itemCode} charges no fee`);
+  const current = currentNotice(app.fees);
+  const outside = actsFor(update.officer, app.leadDepartment, app.centreCode);
+  return (
+    unauthorised(outside ?? (update.officer.role === 'department_leader' ? undefined : `only a leader of ${app.leadDepartment} may waive or reduce a fee; ${update.officer.id} is a ${update.officer.role}`)) ??
+    when(app.fees.status !== 'awaiting_payment' || !current, REFUSALS.feeNotAssessable, `Only an unpaid assessed fee can be waived or reduced; the fee of ${app.applicationNo} is ${app.fees.status}`) ??
+    when(!update.reason.trim(), REFUSALS.missingReason, 'A waiver or reduction needs a reason') ??
+    when(current !== undefined && update.toFen >= current.amountFen, REFUSALS.feeNotAssessable, `A reduction must come below the current ${current?.amountFen} fen`) ??
+    when(update.toFen > 0 && !update.notice, REFUSALS.feeNotAssessable, 'A reduction carries its new payment notice') ??
+    (update.notice ? noticeRefusal(app, update.notice, { amountFen: update.toFen }) : undefined)
+  );
+}
+
+/** The current notice is superseded by the reduced one, or waived. */
+export function feeAdjusted(app: ApplicationState, update: FeeAdjustmentUpdate, dueAt: string, remindAt: string | undefined, at: string): Change {
+  const fees = app.fees!;
+  const current = currentNotice(fees)!;
+  const waived = update.toFen === 0;
+  const adjustment = { officer: update.officer, reason: update.reason, fromFen: current.amountFen, toFen: update.toFen, at };
+  const notices = fees.notices.map((n) => (n === current ? { ...n, status: waived ? ('waived' as const) : ('superseded' as const), adjustment } : n));
+  if (update.notice) notices.push({ ...update.notice, issuedAt: at, dueAt, status: 'issued', assessedBy: update.officer });
+  return change(
+    app,
+    {
+      fees: {
+        ...fees,
+        status: waived ? 'waived' : 'awaiting_payment',
+        notices,
+        adjustments: [...fees.adjustments, adjustment],
+        // The new notice has a deadline and a reminder of its own.
+        ...(waived ? {} : { dueAt, remindAt, remindedAt: undefined, overdueAt: undefined }),
+      },
+    },
+    [{ type: waived ? 'fee_waived' : 'fee_reduced', actor: update.officer, data: { fromFen: current.amountFen, toFen: update.toFen, reason: update.reason, noticeNo: update.notice?.noticeNo } }],
+    at,
+  );
+}
+
+/** The notice the applicant is to pay now: the last one issued and not superseded. */
+export const currentNotice = (fees: FeeState): FeeNotice | undefined => [...fees.notices].reverse().find((n) => n.status === 'issued' || n.status === 'paid');
+
+/** Whether a reported payment is already recorded (a repeated notification changes nothing). */
+export const paymentRecorded = (app: ApplicationState, payment: FeePayment) => app.fees?.payments.some((p) => p.paymentId === payment.paymentId) ?? false;
+
+/** A payment is taken for the current, unpaid notice, for exactly its amount. */
+export function paymentRefusal(app: ApplicationState, payment: FeePayment): Refusal | undefined {
+  if (!app.fees) return refusal(REFUSALS.noFees, `Item ${app.itemCode} charges no fee`);
+  if (paymentRecorded(app, payment)) return undefined;
+  const notice = app.fees.notices.find((n) => n.noticeNo === payment.noticeNo);
+  return (
+    when(!notice, REFUSALS.unknownNotice, `Application ${app.applicationNo} has no payment notice ${payment.noticeNo}`) ??
+    when(notice?.status === 'paid', REFUSALS.noticeNotPayable, `Notice ${payment.noticeNo} is already paid (by another payment)`) ??
+    when(notice?.status === 'superseded' || notice?.status === 'waived', REFUSALS.noticeNotPayable, `Notice ${payment.noticeNo} was ${notice?.status} and is not payable`) ??
+    when(notice !== undefined && payment.amountFen !== notice.amountFen, REFUSALS.amountMismatch, `Paid ${payment.amountFen} fen; notice ${payment.noticeNo} is for ${notice?.amountFen} fen`)
+  );
+}
+
+export function feePaid(app: ApplicationState, payment: FeePayment, at: string): Change {
+  const fees = app.fees!;
+  const notices = fees.notices.map((n) => (n.noticeNo === payment.noticeNo ? { ...n, status: 'paid' as const } : n));
+  return change(
+    app,
+    { fees: { ...fees, status: 'paid', notices, payments: [...fees.payments, payment] } },
+    [{ type: 'fee_paid', data: { noticeNo: payment.noticeNo, paymentId: payment.paymentId, amountFen: payment.amountFen, receiptNo: payment.receiptNo, paidAt: payment.paidAt } }],
+    at,
+  );
+}
+
+/** The applicant is reminded that the payment deadline is near. */
+export const feeReminded = (app: ApplicationState, at: string): Change =>
+  change(app, { fees: { ...app.fees!, remindedAt: at } }, [{ type: 'fee_reminder', data: { dueAt: app.fees!.dueAt } }], at);
+
+/** The payment deadline passed unpaid: supervisors see it listed (the schedule's `supervise`). */
+export const feeOverdue = (app: ApplicationState, at: string): Change =>
+  change(app, { fees: { ...app.fees!, overdueAt: at } }, [{ type: 'fee_overdue', data: { dueAt: app.fees!.dueAt } }], at);
+
+/** The application was rejected with its fee unpaid: the notice is withdrawn at the platform and nothing is owed. */
+export function feeCancelled(app: ApplicationState, at: string): Change {
+  const fees = app.fees!;
+  const current = currentNotice(fees)!;
+  const notices = fees.notices.map((n) => (n === current ? { ...n, status: 'cancelled' as const } : n));
+  return change(app, { fees: { ...fees, status: 'cancelled', notices } }, [{ type: 'fee_cancelled', data: { noticeNo: current.noticeNo } }], at);
+}
+
+/** Pickup waits for the fee where the item hands the result over only after payment. */
+export function unpaidRefusal(app: ApplicationState, schedule: FeeSchedule | undefined): Refusal | undefined {
+  if (!schedule?.payBeforePickup || settled(app.fees)) return undefined;
+  const notice = app.fees && currentNotice(app.fees);
+  return refusal(
+    REFUSALS.feeUnpaid,
+    notice
+      ? `The result is handed over after payment: notice ${notice.noticeNo} (${notice.amountFen} fen, payment code ${notice.paymentCode}) is unpaid`
+      : `The result is handed over after payment: the fee of ${app.applicationNo} is not assessed yet`,
+  );
+}
