@@ -63,7 +63,9 @@ export const feeSchedule = z
       }
       if (line.standard.type === 'tiered') {
         const bounds = line.standard.tiers.map((t) => t.upTo);
-        if (bounds.slice(0, -1).some((b) => b === undefined)) issue(['lines', i, 'standard', 'tiers'], 'only the last tier may be open-ended');
+        if (bounds.slice(0, -1).some((b) => b === undefined) || bounds.at(-1) !== undefined) {
+          issue(['lines', i, 'standard', 'tiers'], 'the last tier, and only it, is open-ended (no upTo)');
+        }
         if (bounds.some((b, j) => j > 0 && b !== undefined && b <= bounds[j - 1]!)) issue(['lines', i, 'standard', 'tiers'], 'the tiers must rise');
       }
     });

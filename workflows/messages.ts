@@ -373,7 +373,7 @@ export const REFUSALS = {
   feeUnpaid: 'FeeUnpaid',
   /** A payment names a notice the application does not have. */
   unknownNotice: 'UnknownNotice',
-  /** A payment names a notice already paid, superseded or waived. */
+  /** A payment names a notice already paid, superseded, waived or cancelled. */
   noticeNotPayable: 'NoticeNotPayable',
   /** A payment's amount is not its notice's. */
   amountMismatch: 'AmountMismatch',

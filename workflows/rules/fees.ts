@@ -150,7 +150,7 @@ export interface FeeAdjustmentUpdate {
   notice?: IssuedFee;
 }
 
-/** The most a fee line may come to: ten million yuan. */
+/** The most one application's fee may come to, after reductions: ten million yuan. */
 export const MAX_FEN = 1_000_000_000;
 
 /** The line's amount before reductions, for this quantity. */
@@ -182,6 +182,7 @@ export function assess(schedule: FeeSchedule, assessment: FeeAssessment): { line
   const reductions = assessment.reductions.map((code) => schedule.reductions.find((r) => r.code === code));
   const unknownReduction = assessment.reductions.find((_, i) => !reductions[i]);
   if (unknownReduction !== undefined) return { problem: `the schedule has no reduction ${unknownReduction}` };
+  if (new Set(assessment.reductions).size !== assessment.reductions.length) return { problem: 'a reduction is applied twice' };
   const seen = new Set<string>();
   const lines: AssessedLine[] = [];
   for (const { code, quantity } of assessment.lines) {
@@ -203,15 +204,24 @@ export function assess(schedule: FeeSchedule, assessment: FeeAssessment): { line
   return { lines, amountFen };
 }
 
-/** A leader's reduction to `toFen`, shared over the lines in proportion (the remainder on the last), so the lines add up to it. */
+/**
+ * A leader's reduction to `toFen`, shared over the lines in proportion so that they add up to it: each
+ * line its whole fen, the fen left over to the lines with the largest remainders (never above a line's own).
+ */
 export function reducedLines(lines: AssessedLine[], toFen: number): AssessedLine[] {
   const total = lines.reduce((sum, line) => sum + line.amountFen, 0);
-  let left = toFen;
-  return lines.map((line, i) => {
-    const amountFen = i === lines.length - 1 ? left : Math.floor((line.amountFen * toFen) / Math.max(1, total));
-    left -= amountFen;
-    return { ...line, amountFen, reductionFen: line.grossFen - amountFen };
-  });
+  const shares = lines.map((line) => (total === 0 ? 0 : (line.amountFen * toFen) / total));
+  const amounts = shares.map(Math.floor);
+  let left = toFen - amounts.reduce((sum, amount) => sum + amount, 0);
+  const byRemainder = shares.map((share, i) => ({ i, rest: share - amounts[i] })).sort((a, b) => b.rest - a.rest || a.i - b.i);
+  for (const { i } of byRemainder) {
+    if (left === 0) break;
+    if (amounts[i] < lines[i].amountFen) {
+      amounts[i] += 1;
+      left -= 1;
+    }
+  }
+  return lines.map((line, i) => ({ ...line, amountFen: amounts[i], reductionFen: line.grossFen - amounts[i] }));
 }
 
 /** The lines a payment notice lists at the platform: those with something to pay (an exempted line is not collected). */
@@ -247,16 +257,20 @@ export function assessmentRefusal(app: ApplicationState, schedule: FeeSchedule |
     when(app.fees.status !== 'awaiting_assessment', REFUSALS.feeNotAssessable, `The fee of ${app.applicationNo} is already assessed (${app.fees.status}); a leader may reduce or waive it`) ??
     unauthorised(actsFor(update.officer, app.leadDepartment, app.centreCode)) ??
     ('problem' in computed ? refusal(REFUSALS.feeNotAssessable, computed.problem) : undefined) ??
-    noticeRefusal(app, update.notice, computed as { amountFen: number })
+    noticeRefusal(app, update.notice, computed as { amountFen: number; lines: AssessedLine[] })
   );
 }
 
-/** The notice the API had issued must be the next one, for the amount the schedule gives. */
-function noticeRefusal(app: ApplicationState, notice: IssuedFee, computed: { amountFen: number }): Refusal | undefined {
-  const expected = noticeNo(app.applicationNo, app.fees!.notices.length);
+/** The notice the API had issued must be the next one, for the amount and the lines the rules give. */
+function noticeRefusal(app: ApplicationState, notice: IssuedFee, expected: { amountFen: number; lines: AssessedLine[] }): Refusal | undefined {
+  const next = noticeNo(app.applicationNo, app.fees!.notices.length);
+  // Field by field: the API may have read the lines back from a jsonb column, which orders keys its own way.
+  const fields = (lines: AssessedLine[]) => JSON.stringify(lines.map((l) => [l.code, l.name, l.quantity, l.grossFen, l.reductionFen, l.amountFen]));
+  const same = (a: AssessedLine[], b: AssessedLine[]) => fields(a) === fields(b);
   return (
-    when(notice.noticeNo !== expected, REFUSALS.feeNotAssessable, `The next payment notice is ${expected}, not ${notice.noticeNo}`) ??
-    when(notice.amountFen !== computed.amountFen, REFUSALS.feeNotAssessable, `The notice is for ${notice.amountFen} fen; the schedule gives ${computed.amountFen}`) ??
+    when(notice.noticeNo !== next, REFUSALS.feeNotAssessable, `The next payment notice is ${next}, not ${notice.noticeNo}`) ??
+    when(notice.amountFen !== expected.amountFen, REFUSALS.feeNotAssessable, `The notice is for ${notice.amountFen} fen; it should be ${expected.amountFen}`) ??
+    when(!same(notice.lines, expected.lines), REFUSALS.feeNotAssessable, 'The notice’s lines are not the assessed ones') ??
     when(notice.amountFen > 0 && !notice.paymentCode, REFUSALS.feeNotAssessable, 'A notice with an amount carries its payment code')
   );
 }
@@ -282,10 +296,12 @@ export function adjustmentRefusal(app: ApplicationState, update: FeeAdjustmentUp
   return (
     unauthorised(outside ?? (update.officer.role === 'department_leader' ? undefined : `only a leader of ${app.leadDepartment} may waive or reduce a fee; ${update.officer.id} is a ${update.officer.role}`)) ??
     when(app.fees.status !== 'awaiting_payment' || !current, REFUSALS.feeNotAssessable, `Only an unpaid assessed fee can be waived or reduced; the fee of ${app.applicationNo} is ${app.fees.status}`) ??
+    when(!Number.isInteger(update.toFen) || update.toFen < 0, REFUSALS.feeNotAssessable, 'A waiver or reduction is to a whole number of fen from 0') ??
     when(!update.reason.trim(), REFUSALS.missingReason, 'A waiver or reduction needs a reason') ??
     when(current !== undefined && update.toFen >= current.amountFen, REFUSALS.feeNotAssessable, `A reduction must come below the current ${current?.amountFen} fen`) ??
     when(update.toFen > 0 && !update.notice, REFUSALS.feeNotAssessable, 'A reduction carries its new payment notice') ??
-    (update.notice ? noticeRefusal(app, update.notice, { amountFen: update.toFen }) : undefined)
+    when(update.toFen === 0 && update.notice !== undefined, REFUSALS.feeNotAssessable, 'A waiver issues no notice') ??
+    (update.notice && current ? noticeRefusal(app, update.notice, { amountFen: update.toFen, lines: reducedLines(current.lines, update.toFen) }) : undefined)
   );
 }
 
@@ -328,7 +344,7 @@ export function paymentRefusal(app: ApplicationState, payment: FeePayment): Refu
   return (
     when(!notice, REFUSALS.unknownNotice, `Application ${app.applicationNo} has no payment notice ${payment.noticeNo}`) ??
     when(notice?.status === 'paid', REFUSALS.noticeNotPayable, `Notice ${payment.noticeNo} is already paid (by another payment)`) ??
-    when(notice?.status === 'superseded' || notice?.status === 'waived', REFUSALS.noticeNotPayable, `Notice ${payment.noticeNo} was ${notice?.status} and is not payable`) ??
+    when(notice?.status === 'superseded' || notice?.status === 'waived' || notice?.status === 'cancelled', REFUSALS.noticeNotPayable, `Notice ${payment.noticeNo} was ${notice?.status} and is not payable`) ??
     when(notice !== undefined && payment.amountFen !== notice.amountFen, REFUSALS.amountMismatch, `Paid ${payment.amountFen} fen; notice ${payment.noticeNo} is for ${notice?.amountFen} fen`)
   );
 }
