@@ -7,10 +7,13 @@
  * a local item, and its security administrator an officer there; each of the three administrators (三员)
  * sees only their own screens (the security administrator officers and keys, the audit administrator
  * the audit trail with the grants in it); a window officer is told the page is for administrators.
+ * The item's fee schedule (收费标准，核定): the seeded one loads and saves back unchanged; one added in the
+ * page is saved in whole fen from the yuan typed; an amount the page cannot read is refused before
+ * anything is sent; the API's refusals of a schedule land on the line's inputs.
  * Screenshots for the README only with SCREENSHOTS=1 (web/admin/screenshots/).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +97,17 @@ async function createItem(): Promise<string> {
 }
 
 const field = (page: Page, path: string) => page.locator(`[data-field="body.${path}"]`);
+
+/** The input (or select) of a fee schedule's field, by its path below body.feeSchedule. */
+const feeInput = (page: Page, path: string) => field(page, `feeSchedule.${path}`).locator('input, select, textarea').first();
+
+/** The seed's fee schedule of an item (db/seed/items.json). */
+function seededSchedule(code: string): unknown {
+  const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../db/seed/items.json'), 'utf8'));
+  return (seed.items ?? seed).find((item: { code: string }) => item.code === code).feeSchedule;
+}
+
+const BASIS = '《测试收费标准的通知》（测价〔2026〕1号）';
 
 describe('the administration page', () => {
   it('the region’s administrator edits an item: version 2 is listed, version 1 still readable; an invalid limit is refused beside its field in Chinese', { timeout: 120_000 }, async () => {
@@ -289,6 +303,173 @@ describe('the administration page', () => {
     // The page's files are served; the README's screenshots beside them are not.
     expect((await fetch(`${stack.baseUrl}/admin/admin.css`)).status).toBe(200);
     expect((await fetch(`${stack.baseUrl}/admin/screenshots/items.png`)).status).toBe(404);
+  });
+
+  it('the seeded fee schedule of 不动产首次登记 loads into the editor and is saved back unchanged', { timeout: 120_000 }, async () => {
+    const code = 'real-estate-first-registration';
+    const seeded = seededSchedule(code);
+    const before = (await stack.as(adminOf())(`/v1/items/${code}`)).json();
+    expect(before.definition.feeSchedule).toEqual(seeded);
+    const page = await openAs(adminOf(), `#/items/${code}`);
+    await testid(page, 'fee-schedule').waitFor();
+    expect(await feeInput(page, 'assessAt').inputValue()).toBe('decision');
+    expect(await feeInput(page, 'assessedBy').inputValue()).toBe('window');
+    expect(await feeInput(page, 'paymentLimitDays').inputValue()).toBe('15');
+    expect(await feeInput(page, 'reminderDays').inputValue()).toBe('3');
+    expect(await feeInput(page, 'payBeforePickup').isChecked()).toBe(true);
+    expect(await testid(page, 'fee-line').count()).toBe(3);
+    expect(await feeInput(page, 'lines.0.code').inputValue()).toBe('registration-residential');
+    expect(await feeInput(page, 'lines.0.optional').isChecked()).toBe(true);
+    expect(await feeInput(page, 'lines.0.standard.amountFen').inputValue()).toBe('80');
+    expect(await feeInput(page, 'lines.1.standard.amountFen').inputValue()).toBe('550');
+    expect(await feeInput(page, 'lines.2.standard').inputValue()).toBe('per_unit');
+    expect(await feeInput(page, 'lines.2.standard.unit').inputValue()).toBe('本');
+    expect(await feeInput(page, 'lines.2.standard.unitFen').inputValue()).toBe('10');
+    expect(await feeInput(page, 'lines.2.standard.freeUnits').inputValue()).toBe('1');
+    expect(await feeInput(page, 'lines.2.basis.article').inputValue()).toBe('');
+    expect(await feeInput(page, 'reductions.0.percent').inputValue()).toBe('100');
+    expect(await feeInput(page, 'reductions.0.lines').inputValue()).toBe('registration-residential, registration-non-residential');
+    await testid(page, 'fee-schedule').evaluate((node) => node.scrollIntoView({ block: 'start' }));
+    await screenshot(page, 'item-fee-schedule');
+
+    // Saved without a change: the same schedule, and (the whole definition being the same) no new version.
+    await testid(page, 'item-save').click();
+    await expect.poll(() => testid(page, 'flash').textContent()).toBe(`已保存：第${before.version}版`);
+    const after = (await stack.as(adminOf())(`/v1/items/${code}`)).json();
+    expect(after.definition.feeSchedule).toEqual(seeded);
+    expect(after.version).toBe(before.version);
+  });
+
+  it('the administrator adds a fee schedule: yuan typed are saved as whole fen; removing it saves none', { timeout: 120_000 }, async () => {
+    const code = await createItem();
+    const page = await openAs(adminOf(), `#/items/${code}`);
+    expect(await testid(page, 'no-fee-schedule').textContent()).toBe('本事项不收取核定的费用。');
+    await testid(page, 'add-fee-schedule').click();
+    await feeInput(page, 'lines.0.code').fill('registration');
+    await feeInput(page, 'lines.0.name').fill('登记费');
+    await feeInput(page, 'lines.0.basis.document').fill(BASIS);
+    await feeInput(page, 'lines.0.basis.article').fill('第二条');
+    await feeInput(page, 'lines.0.standard.amountFen').fill('80');
+    await testid(page, 'add-fee-line').click();
+    await feeInput(page, 'lines.1.code').fill('certificate');
+    await feeInput(page, 'lines.1.name').fill('证书工本费');
+    await feeInput(page, 'lines.1.basis.document').fill(BASIS);
+    await feeInput(page, 'lines.1.optional').check();
+    await feeInput(page, 'lines.1.standard').selectOption('per_unit');
+    await feeInput(page, 'lines.1.standard.unit').fill('本');
+    await feeInput(page, 'lines.1.standard.unitFen').fill('10');
+    await feeInput(page, 'lines.1.standard.freeUnits').fill('1');
+    await testid(page, 'add-fee-reduction').click();
+    await feeInput(page, 'reductions.0.code').fill('small-micro-enterprise');
+    await feeInput(page, 'reductions.0.name').fill('小微企业免收登记费');
+    await feeInput(page, 'reductions.0.basis.document').fill(BASIS);
+    await feeInput(page, 'reductions.0.percent').fill('100');
+    await feeInput(page, 'reductions.0.lines').fill('registration');
+    await testid(page, 'item-save').click();
+    await expect.poll(() => testid(page, 'flash').textContent()).toBe('已保存：第2版');
+    const basis = { document: BASIS };
+    expect((await stack.as(adminOf())(`/v1/items/${code}`)).json().definition.feeSchedule).toEqual({
+      assessAt: 'decision',
+      assessedBy: 'window',
+      payBeforePickup: true,
+      paymentLimitDays: 15,
+      reminderDays: 3,
+      onOverdue: 'supervise',
+      lines: [
+        { code: 'registration', name: '登记费', basis: { ...basis, article: '第二条' }, standard: { type: 'fixed', amountFen: 8000 }, payer: '申请人', optional: false },
+        { code: 'certificate', name: '证书工本费', basis, standard: { type: 'per_unit', unit: '本', unitFen: 1000, freeUnits: 1 }, payer: '申请人', optional: true },
+      ],
+      reductions: [{ code: 'small-micro-enterprise', name: '小微企业免收登记费', basis, percent: 100, lines: ['registration'] }],
+    });
+
+    // Fractions of a yuan, exactly; a tiered line; the type changed back and forth keeps what was typed.
+    await feeInput(page, 'lines.0.standard.amountFen').fill('10.5');
+    await feeInput(page, 'lines.1.standard.unitFen').fill('0.07');
+    await feeInput(page, 'lines.1.standard').selectOption('fixed');
+    await feeInput(page, 'lines.1.standard').selectOption('per_unit');
+    await testid(page, 'add-fee-line').click();
+    await feeInput(page, 'lines.2.code').fill('survey');
+    await feeInput(page, 'lines.2.name').fill('测绘费');
+    await feeInput(page, 'lines.2.basis.document').fill(BASIS);
+    await feeInput(page, 'lines.2.optional').check();
+    await feeInput(page, 'lines.2.standard').selectOption('tiered');
+    await feeInput(page, 'lines.2.standard.unit').fill('平方米');
+    await feeInput(page, 'lines.2.standard.tiers.0.upTo').fill('100');
+    await feeInput(page, 'lines.2.standard.tiers.0.unitFen').fill('1.2');
+    await testid(page, 'fee-line').nth(2).getByTestId('add-fee-tier').click();
+    await feeInput(page, 'lines.2.standard.tiers.1.unitFen').fill('0.8');
+    await testid(page, 'item-save').click();
+    await expect.poll(() => testid(page, 'flash').textContent()).toBe('已保存：第3版');
+    const lines = (await stack.as(adminOf())(`/v1/items/${code}`)).json().definition.feeSchedule.lines;
+    expect(lines.map((l: { standard: unknown }) => l.standard)).toEqual([
+      { type: 'fixed', amountFen: 1050 },
+      { type: 'per_unit', unit: '本', unitFen: 7, freeUnits: 1 },
+      { type: 'tiered', unit: '平方米', tiers: [{ upTo: 100, unitFen: 120 }, { unitFen: 80 }] },
+    ]);
+    expect(await feeInput(page, 'lines.0.standard.amountFen').inputValue()).toBe('10.50');
+
+    // Removed: the item charges no assessed fee, and its definition has no schedule.
+    await testid(page, 'remove-fee-schedule').click();
+    expect(await testid(page, 'no-fee-schedule').isVisible()).toBe(true);
+    await testid(page, 'item-save').click();
+    await expect.poll(() => testid(page, 'flash').textContent()).toBe('已保存：第4版');
+    expect((await stack.as(adminOf())(`/v1/items/${code}`)).json().definition).not.toHaveProperty('feeSchedule');
+    expect(await testid(page, 'no-fee-schedule').isVisible()).toBe(true);
+  });
+
+  it('an amount the page cannot read is refused before anything is sent; the API’s refusals land on the line’s inputs', { timeout: 120_000 }, async () => {
+    const code = await createItem();
+    const page = await openAs(adminOf(), `#/items/${code}`);
+    const sent: string[] = [];
+    page.on('request', (r) => r.method() === 'PUT' && sent.push(r.url()));
+    await testid(page, 'add-fee-schedule').click();
+    await feeInput(page, 'lines.0.code').fill('card');
+    await feeInput(page, 'lines.0.name').fill('工本费');
+    await feeInput(page, 'lines.0.basis.document').fill(BASIS);
+    const amount = field(page, 'feeSchedule.lines.0.standard.amountFen');
+    for (const typed of ['10.555', '-1', 'abc', '']) {
+      await amount.locator('input').fill(typed);
+      await testid(page, 'item-save').click();
+      await expect.poll(() => amount.locator('[data-testid="field-error"]').textContent()).toBe(typed === '' ? '请填写金额（元）' : '须为金额（元），最多两位小数，如 80 或 10.50');
+      expect(await amount.locator('input').getAttribute('aria-invalid')).toBe('true');
+      expect(await testid(page, 'item-error').textContent()).toContain('未能保存');
+    }
+    expect(sent).toEqual([]);
+    expect((await stack.as(adminOf())(`/v1/items/${code}`)).json().version).toBe(1);
+
+    // A rule-assessed schedule charges fixed lines that always apply: an optional line is refused, on that line.
+    await amount.locator('input').fill('10');
+    await testid(page, 'add-fee-line').click();
+    await feeInput(page, 'lines.1.code').fill('extra');
+    await feeInput(page, 'lines.1.name').fill('加急费');
+    await feeInput(page, 'lines.1.basis.document').fill(BASIS);
+    await feeInput(page, 'lines.1.standard.amountFen').fill('5');
+    await feeInput(page, 'lines.1.optional').check();
+    await feeInput(page, 'assessedBy').selectOption('rule');
+    await testid(page, 'item-save').click();
+    const line = field(page, 'feeSchedule.lines.1');
+    await expect.poll(() => line.locator('[data-testid="field-error"]').textContent()).toContain('a rule-assessed schedule has fixed lines that always apply');
+    expect(await testid(page, 'fee-line').nth(1).locator('[data-testid="field-error"]').count()).toBe(1);
+    expect(await amount.locator('[data-testid="field-error"]').count()).toBe(0);
+    expect(sent).toHaveLength(1);
+
+    // The first line removed, the other is line 0: the API's path of its unit lands on its input.
+    await testid(page, 'fee-line').nth(0).getByRole('button', { name: '删除' }).click();
+    await feeInput(page, 'assessedBy').selectOption('window');
+    await feeInput(page, 'lines.0.standard').selectOption('per_unit');
+    await feeInput(page, 'lines.0.standard.unitFen').fill('5');
+    await testid(page, 'item-save').click();
+    const unit = field(page, 'feeSchedule.lines.0.standard.unit');
+    await expect.poll(() => unit.locator('[data-testid="field-error"]').textContent()).toBe('必填');
+    expect(await unit.locator('input').getAttribute('aria-invalid')).toBe('true');
+    expect((await stack.as(adminOf())(`/v1/items/${code}`)).json().version).toBe(1);
+
+    await unit.locator('input').fill('次');
+    await testid(page, 'item-save').click();
+    await expect.poll(() => testid(page, 'flash').textContent()).toBe('已保存：第2版');
+    expect((await stack.as(adminOf())(`/v1/items/${code}`)).json().definition.feeSchedule.lines).toEqual([
+      { code: 'extra', name: '加急费', basis: { document: BASIS }, standard: { type: 'per_unit', unit: '次', unitFen: 500 }, payer: '申请人', optional: true },
+    ]);
   });
 
   it('left no script errors', () => {

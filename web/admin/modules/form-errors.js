@@ -21,6 +21,11 @@ function placeOf(form, field) {
   return null;
 }
 
+/** A refusal the page makes itself, before sending, shown as the API's are: `details` [{ field, message }] in the page's language. */
+export function refusedInPage(details) {
+  return Object.assign(new Error(t('invalidForm')), { status: 400, details });
+}
+
 const messageOf = (detail) => (state.lang === 'en' ? detail.message : (detail.messageZh ?? detail.message));
 
 /** Shows an ApiError: its details by their fields, the rest (and any other refusal) in `summary`. */

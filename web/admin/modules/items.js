@@ -7,7 +7,8 @@ import { departmentName, el, formatInstant } from '../../workstation/modules/hel
 import { screenHeader } from '../../workstation/modules/parts.js';
 import { state } from '../../workstation/modules/state.js';
 import { statusLine } from '../../workstation/modules/forms.js';
-import { clearErrors, showErrors } from './form-errors.js';
+import { feeScheduleEditor } from './fee-schedule.js';
+import { clearErrors, refusedInPage, showErrors } from './form-errors.js';
 import { t } from './i18n.js';
 import { admin, centreName, isRegional } from './scope.js';
 
@@ -149,7 +150,8 @@ export function renderNewItem(main) {
 
 // ---------------------------------------------------------------------------------------------------
 // The form: every part of the definition, read back on saving. Fields the form does not show (source)
-// are kept as they were.
+// are kept as they were. The fee schedule is its own part (fee-schedule.js); an amount the page cannot
+// read is refused before anything is sent, beside its input as the API's refusals are.
 
 const num = (value) => (value === '' ? Number.NaN : Number(value));
 
@@ -172,6 +174,7 @@ function itemForm(definition, { readOnly = false, isNew = false, submitLabel, on
   const materials = el('tbody', {});
   const fees = el('tbody', {});
   const steps = el('div', { class: 'steps' });
+  const feeSchedule = feeScheduleEditor(definition.feeSchedule);
 
   const materialRow = (m = { name: '', required: true }) => {
     const row = el('tr', { testid: 'material-row' });
@@ -270,6 +273,7 @@ function itemForm(definition, { readOnly = false, isNew = false, submitLabel, on
         el('table', { class: 'table compact', testid: 'fees' }, el('thead', {}, el('tr', {}, [t('feeName'), t('feeAmount'), t('feeBasis'), ''].map((h) => el('th', { scope: 'col' }, h)))), fees),
         el('button', { type: 'button', onclick: () => feeRow() }, t('addFee')),
       ),
+      feeSchedule.element,
       el(
         'fieldset',
         { dataset: { field: 'body.steps' } },
@@ -314,6 +318,10 @@ function itemForm(definition, { readOnly = false, isNew = false, submitLabel, on
     if (officialCode) next.officialCode = officialCode;
     else delete next.officialCode;
     next.category = value('category');
+    const schedule = feeSchedule.read();
+    if (schedule.problems.length) throw refusedInPage(schedule.problems);
+    if (schedule.value) next.feeSchedule = schedule.value;
+    else delete next.feeSchedule;
     return next;
   };
 
