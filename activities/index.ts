@@ -11,7 +11,7 @@ import { type Transition, writeSubmission, writeTransition } from '../db/read-mo
 import { withSteps } from '../workflows/legacy.js';
 import type { ApplicationInput, Officer } from '../workflows/messages.js';
 import type { CalendarSnapshot } from '../workflows/rules/working-days.js';
-import { type IssuedNotice, type NoticeRequest, type PaymentPlatform, PaymentPlatformError } from './payment-platform.js';
+import { type IssuedNotice, type NoticeRequest, type PaymentPlatform, PaymentPlatformError, type RefundRequest } from './payment-platform.js';
 
 /** `payments`: the region's non-tax payment platform (activities/payment-platform.ts); unset, fees cannot be charged. */
 export function createActivities({ db, payments }: { db: Db; payments?: PaymentPlatform }) {
@@ -83,6 +83,20 @@ export function createActivities({ db, payments }: { db: Db; payments?: PaymentP
         return { cancelled: true };
       } catch (err) {
         if (err instanceof PaymentPlatformError && err.code === 'already_paid') return { cancelled: false };
+        throw err;
+      }
+    },
+
+    /**
+     * Asks the platform to pay back an approved refund, keyed by its number (a retry refunds nothing
+     * twice). The platform's refusal (a 4xx) is an answer, not a failure: the refund is marked failed.
+     */
+    async requestPlatformRefund(refund: RefundRequest): Promise<{ accepted: true } | { accepted: false; failure: string }> {
+      try {
+        await platform().requestRefund(refund);
+        return { accepted: true };
+      } catch (err) {
+        if (err instanceof PaymentPlatformError) return { accepted: false, failure: `${err.code}: ${err.message}` };
         throw err;
       }
     },

@@ -3,7 +3,7 @@
  * writer (db/read-model.ts) and by the reconciler (db/reconcile.ts), which compares what is
  * stored with what the workflow committed.
  */
-import type { accountabilityCases, alerts, applications, events, feeNotices, reviews } from './schema/index.js';
+import type { accountabilityCases, alerts, applications, events, feeNotices, feeRefunds, reviews } from './schema/index.js';
 import type { AlertLevel, ApplicationInput, ApplicationState, Officer, Review, TransitionEvent } from '../workflows/messages.js';
 import { opensCase } from '../workflows/rules/alerts.js';
 
@@ -169,4 +169,29 @@ export function feeNoticeRows(state: ApplicationState): (typeof feeNotices.$infe
       lastSeq: state.seq,
     };
   });
+}
+
+/** The application's refunds, as of this transition. */
+export function feeRefundRows(state: ApplicationState): (typeof feeRefunds.$inferInsert)[] {
+  return (state.fees?.refunds ?? []).map((refund) => ({
+    refundNo: refund.refundNo,
+    noticeNo: refund.noticeNo,
+    applicationNo: state.applicationNo,
+    centreCode: state.centreCode,
+    itemCode: state.itemCode,
+    department: state.leadDepartment,
+    paymentId: refund.paymentId,
+    amountFen: refund.amountFen,
+    reason: refund.reason,
+    status: refund.status,
+    requestedBy: refund.requestedBy,
+    requestedAt: refund.requestedAt,
+    decidedBy: refund.decidedBy ?? null,
+    decidedAt: refund.decidedAt ?? null,
+    note: refund.note ?? null,
+    submittedAt: refund.submittedAt ?? null,
+    refundedAt: refund.refundedAt ?? null,
+    failure: refund.failure ?? null,
+    lastSeq: state.seq,
+  }));
 }

@@ -7,8 +7,8 @@
 import { and, eq, getTableColumns, isNull, lt, sql } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import type { Db, Tx } from './client.js';
-import { accountabilityCases, alerts, applications, events, feeNotices, reviews } from './schema/index.js';
-import { alertRow, applicationColumns, applicationRow, caseRow, eventRow, feeNoticeRows, isAlert, reviewRow } from './read-model-rows.js';
+import { accountabilityCases, alerts, applications, events, feeNotices, feeRefunds, reviews } from './schema/index.js';
+import { alertRow, applicationColumns, applicationRow, caseRow, eventRow, feeNoticeRows, feeRefundRows, isAlert, reviewRow } from './read-model-rows.js';
 import { issueDocuments } from './documents.js';
 import { type ApplicationInput, type ApplicationState, type TransitionEvent, submittedEvent } from '../workflows/messages.js';
 
@@ -101,7 +101,7 @@ async function writeReviews(tx: Tx, state: ApplicationState, transitionEvents: T
     .onConflictDoUpdate({ target: [reviews.applicationNo, reviews.step, reviews.department], set: REVIEW_CHANGES, setWhere: lt(reviews.lastSeq, excluded('lastSeq')) });
 }
 
-/** The application's payment notices, each row taking only a newer transition, like a review's. */
+/** The application's payment notices and refunds, each row taking only a newer transition, like a review's. */
 async function writeFeeNotices(tx: Tx, state: ApplicationState) {
   const rows = feeNoticeRows(state);
   if (rows.length === 0) return;
@@ -109,6 +109,12 @@ async function writeFeeNotices(tx: Tx, state: ApplicationState) {
     .insert(feeNotices)
     .values(rows)
     .onConflictDoUpdate({ target: feeNotices.noticeNo, set: FEE_NOTICE_CHANGES, setWhere: lt(feeNotices.lastSeq, excluded('lastSeq')) });
+  const refunds = feeRefundRows(state);
+  if (refunds.length === 0) return;
+  await tx
+    .insert(feeRefunds)
+    .values(refunds)
+    .onConflictDoUpdate({ target: feeRefunds.refundNo, set: FEE_REFUND_CHANGES, setWhere: lt(feeRefunds.lastSeq, excluded('lastSeq')) });
 }
 
 /** The value a conflicting insert proposed for this column. */
@@ -119,6 +125,11 @@ const FEE_NOTICE_CHANGES = Object.fromEntries(
   Object.keys(getTableColumns(feeNotices))
     .filter((column) => !['noticeNo', 'applicationNo', 'centreCode', 'itemCode', 'department', 'issuedAt'].includes(column))
     .map((column) => [column, excluded(column)]),
+);
+
+/** What a newer transition changes in a refund's row: its life, not what it is of. */
+const FEE_REFUND_CHANGES = Object.fromEntries(
+  ['status', 'decidedBy', 'decidedAt', 'note', 'submittedAt', 'refundedAt', 'failure', 'lastSeq'].map((column) => [column, excluded(column)]),
 );
 
 /** What a newer transition changes in a review's row: everything but its key and where and when it opened. */

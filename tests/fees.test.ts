@@ -300,3 +300,75 @@ describe('an item without a fee schedule', () => {
     expect(res.json().error.code).toBe('no_fees');
   });
 });
+
+interface Refunds extends Fees {
+  refunds: { refundNo: string; status: string; amountFen: number; requestedBy: string; decidedBy: string | null; failure: string | null }[];
+}
+const refunds = async (no: string) => ok<Refunds>(await stack.integrator(`/v1/applications/${no}/fees`)).refunds;
+const askRefund = (no: string, payload: object, by = windowOf(LEAD)) => stack.as(by)({ method: 'POST', url: `/v1/applications/${no}/fees/refunds`, payload });
+const decideRefund = (no: string, refundNo: string, approve: boolean, by = leaderOf(LEAD)) =>
+  stack.as(by)({ method: 'POST', url: `/v1/applications/${no}/fees/refunds/${refundNo}/decision`, payload: { approve, note: approve ? '同意退费' : '不予退费' } });
+
+describe('refunds: asked with a reason, approved by a leader, paid back through the platform once', () => {
+  it('refunds part of a paid fee once, however often the platform reports it', async () => {
+    const no = await completed(windowItem);
+    const fee = ok<Fees>(await assess(no, { lines: [{ code: 'residential', quantity: 1 }, { code: 'certificate', quantity: 2 }] }));
+    await stack.payments!.pay(fee.paymentCode!);
+    await feesBecome(no, 'paid');
+
+    expect((await askRefund(no, { amountFen: 9001, reason: '多收工本费' })).statusCode).toBe(409);
+    expect((await askRefund(no, { amountFen: 1000, reason: '  ' })).statusCode).toBe(400);
+    ok(await askRefund(no, { amountFen: 1000, reason: '多收一本证书工本费' }));
+    const [asked] = await refunds(no);
+    expect(asked).toMatchObject({ refundNo: `${no}-F1-R1`, status: 'requested', amountFen: 1000, requestedBy: windowOf(LEAD) });
+    // One refund at a time, and a chief representative does not approve.
+    expect((await askRefund(no, { amountFen: 500, reason: '再退' })).statusCode).toBe(409);
+    expect((await decideRefund(no, asked.refundNo, true, chiefOf(LEAD))).statusCode).toBe(403);
+
+    const before = stack.payments!.deliveries.length;
+    ok(await decideRefund(no, asked.refundNo, true));
+    await expect.poll(async () => (await refunds(no))[0].status, { timeout: 20_000 }).toBe('refunded');
+    await expect.poll(() => stack.payments!.pending(), { timeout: 20_000 }).toBe(0);
+    const refundDeliveries = stack.payments!.deliveries.slice(before).filter((d) => JSON.parse(d.body).type === 'refund');
+    expect(refundDeliveries.map((d) => d.status)).toEqual([200]);
+    // The platform reports it again, signed afresh: answered, and nothing changes.
+    expect((await notify(JSON.parse(refundDeliveries[0].body))).status).toBe(200);
+    expect(await feeEvents(no, 'fee_refunded')).toBe(1);
+    expect((await refunds(no))[0]).toMatchObject({ status: 'refunded', decidedBy: leaderOf(LEAD) });
+    ok(await act.pickup(no));
+  });
+
+  it('lets a leader reject a refund, and not decide one they asked for themselves', async () => {
+    const no = await completed(windowItem);
+    const fee = ok<Fees>(await assess(no, { lines: [{ code: 'residential', quantity: 1 }] }));
+    await stack.payments!.pay(fee.paymentCode!);
+    await feesBecome(no, 'paid');
+    ok(await askRefund(no, { amountFen: 8000, reason: '申请人撤回' }));
+    ok(await decideRefund(no, `${no}-F1-R1`, false));
+    expect((await refunds(no))[0]).toMatchObject({ status: 'rejected', decidedBy: leaderOf(LEAD) });
+    // Rejected, it no longer counts: the whole payment may be asked for again, here by the leader, who may not decide it.
+    ok(await askRefund(no, { amountFen: 8000, reason: '申请人撤回，补交说明' }, leaderOf(LEAD)));
+    const own = await decideRefund(no, `${no}-F1-R2`, true);
+    expect(own.statusCode).toBe(403);
+    expect(own.json().error.message).toContain('may not decide it too');
+    expect((await refunds(no)).map((r) => r.status)).toEqual(['rejected', 'requested']);
+  });
+
+  it('a payment racing the refusal of its application: the notice cannot be withdrawn, the payment is taken and refunded once approved', async () => {
+    const no = await act.submit({ itemCode: ruleItem });
+    ok(await act.accept(no));
+    await feesBecome(no, 'awaiting_payment');
+    const { paymentCode } = await fees(no);
+    // Paid at the platform; its notification is held back while the application is refused.
+    await stack.payments!.pay(paymentCode!, { delayMs: 1500 });
+    ok(await act.decide(no, LEAD, 'reject', '不符合条件'));
+    await feesBecome(no, 'paid');
+    await expect.poll(async () => (await refunds(no)).map((r) => [r.status, r.requestedBy, r.amountFen]), { timeout: 20_000 }).toEqual([['requested', 'rule', 1000]]);
+    const handle = stack.client.workflow.getHandle(no);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    ok(await decideRefund(no, `${no}-F1-R1`, true));
+    await expect.poll(async () => (await refunds(no))[0].status, { timeout: 20_000 }).toBe('refunded');
+    await expect.poll(async () => (await handle.describe()).status.name, { timeout: 20_000 }).toBe('COMPLETED');
+    expect([await feeEvents(no, 'fee_paid'), await feeEvents(no, 'fee_refunded'), await feeEvents(no, 'fee_cancelled')]).toEqual([1, 1, 0]);
+  });
+});

@@ -40,8 +40,9 @@ export async function applicationWorkflow(submitted: ApplicationInput): Promise<
   const clocks = createClocks(record, input, calls.calendarSnapshot, calls.lean);
   handleClockMessages(record, input, clocks);
   // The fee (an item with a fee schedule only) runs beside the review, from its assessment to its payment.
-  const { issuePaymentNotice, cancelPaymentNotice } = feeActivities();
-  const charging = handleFees(record, input, { calendarSnapshot: calls.calendarSnapshot, issuePaymentNotice, cancelPaymentNotice }).run();
+  const { issuePaymentNotice, cancelPaymentNotice, requestPlatformRefund } = feeActivities();
+  const feeCalls = { calendarSnapshot: calls.calendarSnapshot, issuePaymentNotice, cancelPaymentNotice, requestPlatformRefund };
+  const charging = handleFees(record, input, feeCalls).run();
 
   setHandler(
     intakeUpdate,

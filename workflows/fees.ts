@@ -11,13 +11,25 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ApplicationRecord } from './application-record.js';
-import { type ApplicationInput, CLOSED_STAGES, adjustFeeUpdate, assessFeeUpdate, paymentUpdate } from './messages.js';
+import {
+  type ApplicationInput,
+  CLOSED_STAGES,
+  adjustFeeUpdate,
+  assessFeeUpdate,
+  decideRefundUpdate,
+  paymentUpdate,
+  refundedUpdate,
+  requestRefundUpdate,
+} from './messages.js';
 import { refuseIf } from './refuse.js';
 import {
   type FeeAdjustmentUpdate,
   type FeeAssessmentUpdate,
   type FeePayment,
   type FeeSchedule,
+  type RefundDecision,
+  type RefundReport,
+  type RefundRequest,
   adjustmentRefusal,
   assess,
   assessmentDue,
@@ -33,12 +45,22 @@ import {
   noticeNo,
   paymentRecorded,
   paymentRefusal,
+  refundDecided,
+  refundDecisionRefusal,
+  refundRecorded,
+  refundReportRefusal,
+  refundRequestRefusal,
+  refundRequested,
+  refundSubmitted,
+  refundable,
+  refunded,
+  refundsPending,
   ruleAssessment,
   settled,
 } from './rules/fees.js';
 import { WorkingCalendar, chinaDate, spanFor } from './rules/working-days.js';
 
-type Calls = Pick<Activities, 'calendarSnapshot' | 'issuePaymentNotice' | 'cancelPaymentNotice'>;
+type Calls = Pick<Activities, 'calendarSnapshot' | 'issuePaymentNotice' | 'cancelPaymentNotice' | 'requestPlatformRefund'>;
 
 export function handleFees(record: ApplicationRecord, input: ApplicationInput, calls: Calls) {
   const { state, now, commit } = record;
@@ -80,6 +102,43 @@ export function handleFees(record: ApplicationRecord, input: ApplicationInput, c
     async (payment: FeePayment) => (paymentRecorded(state, payment) ? state : record.record(commit(feePaid(state, payment, now())))),
     { validator: (payment: FeePayment) => refuseIf(paymentRefusal(state, payment)) },
   );
+
+  setHandler(requestRefundUpdate, async (request: RefundRequest) => record.record(commit(refundRequested(state, request, now()))), {
+    validator: (request: RefundRequest) => refuseIf(refundRequestRefusal(state, request)),
+  });
+
+  setHandler(
+    decideRefundUpdate,
+    async (decision: RefundDecision) => {
+      await record.record(commit(refundDecided(state, decision, now())));
+      // The leader hears back at once; the platform is asked in the background, retried until it answers.
+      if (decision.approve) void submitRefund(decision.refundNo);
+      return state;
+    },
+    { validator: (decision: RefundDecision) => refuseIf(refundDecisionRefusal(state, decision)) },
+  );
+
+  setHandler(
+    refundedUpdate,
+    async (report: RefundReport) => (refundRecorded(state, report) ? state : record.record(commit(refunded(state, report, now())))),
+    { validator: (report: RefundReport) => refuseIf(refundReportRefusal(state, report)) },
+  );
+
+  /** Sends an approved refund to the platform, which pays it back and reports it (keyed by the refund's number: a retry refunds nothing twice). */
+  async function submitRefund(refundNo: string): Promise<void> {
+    const refund = state.fees!.refunds.find((r) => r.refundNo === refundNo)!;
+    const answer = await calls.requestPlatformRefund({
+      refundNo,
+      noticeNo: refund.noticeNo,
+      paymentId: refund.paymentId,
+      amountFen: refund.amountFen,
+      reason: refund.reason,
+    });
+    // The platform's report may have come first: a refunded refund stays refunded.
+    const latest = state.fees!.refunds.find((r) => r.refundNo === refundNo)!;
+    if (latest.status !== 'approved') return;
+    await record.record(commit(refundSubmitted(state, refundNo, now(), answer.accepted ? undefined : answer.failure)));
+  }
 
   /** The rule's own assessment: every fixed line once, its notice issued through the platform. */
   async function assessByRule(schedule: FeeSchedule): Promise<void> {
@@ -146,6 +205,14 @@ export function handleFees(record: ApplicationRecord, input: ApplicationInput, c
         else await condition(() => settled(state.fees));
       }
       await deadline;
+      // Open until the application closes and every refund has ended.
+      await condition(() => CLOSED_STAGES.includes(state.stage));
+      if (state.stage === 'rejected' && state.fees!.status === 'paid' && !refundsPending(state.fees) && refundable(state.fees!) > 0) {
+        // Refused after payment: the whole payment is to be refunded, once a leader approves.
+        const reason = '申请未获准予，退还已缴费用 (the application was refused after its fee was paid)';
+        await record.record(commit(refundRequested(state, { officer: 'rule', amountFen: refundable(state.fees!), reason }, now())));
+      }
+      await condition(() => !refundsPending(state.fees));
     },
   };
 }

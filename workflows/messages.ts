@@ -5,7 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { FeeAdjustmentUpdate, FeeAssessmentUpdate, FeePayment, FeeSchedule, FeeState } from './rules/fees.js';
+import type { FeeAdjustmentUpdate, FeeAssessmentUpdate, FeePayment, FeeSchedule, FeeState, RefundDecision, RefundReport, RefundRequest } from './rules/fees.js';
 
 /** The one task queue that the worker polls and the API starts workflows on (overridable per process). */
 export const DEFAULT_TASK_QUEUE = 'onewindow-applications';
@@ -324,6 +324,12 @@ export const assessFeeUpdate = defineUpdate<ApplicationState, [FeeAssessmentUpda
 export const adjustFeeUpdate = defineUpdate<ApplicationState, [FeeAdjustmentUpdate]>('adjustFee');
 /** The payment platform reported a payment (verified by the API); a repeated report changes nothing. */
 export const paymentUpdate = defineUpdate<ApplicationState, [FeePayment]>('payment');
+/** The lead window asks for a refund (退费) of a paid fee, with a reason. */
+export const requestRefundUpdate = defineUpdate<ApplicationState, [RefundRequest]>('requestRefund');
+/** A leader of the lead department approves or rejects a requested refund. */
+export const decideRefundUpdate = defineUpdate<ApplicationState, [RefundDecision]>('decideRefund');
+/** The payment platform reported a refund paid back (verified by the API); a repeated report changes nothing. */
+export const refundedUpdate = defineUpdate<ApplicationState, [RefundReport]>('refunded');
 export const stopClockUpdate = defineUpdate<ApplicationState, [ClockStopRequest]>('stopClock');
 export const resumeClockUpdate = defineUpdate<ApplicationState, [ClockResumeRequest]>('resumeClock');
 export const extendUpdate = defineUpdate<ApplicationState, [Extension]>('extend');

@@ -51,7 +51,7 @@ const boundedLocal = {
 export const LEAN_HISTORY_PATCH = 'lean-history';
 
 /** The fee's calls to the payment platform (workflows/fees.ts): ordinary activities, retried until the platform answers. */
-export const feeActivities = () => proxyActivities<Pick<Activities, 'issuePaymentNotice' | 'cancelPaymentNotice'>>(options);
+export const feeActivities = () => proxyActivities<Pick<Activities, 'issuePaymentNotice' | 'cancelPaymentNotice' | 'requestPlatformRefund'>>(options);
 
 type Calls = Pick<Activities, 'recordSubmitted' | 'recordTransition' | 'openReviewTask' | 'calendarSnapshot' | 'responsibleOfficers'>;
 

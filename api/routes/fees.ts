@@ -12,8 +12,8 @@ import { PaymentPlatformError } from '../../activities/payment-platform.js';
 import { calendarSnapshot } from '../../db/calendar.js';
 import { findItemVersion } from '../../db/catalogue.js';
 import { findApplication } from '../../db/queries.js';
-import { feeNotices } from '../../db/schema/index.js';
-import { type Officer, adjustFeeUpdate, assessFeeUpdate } from '../../workflows/messages.js';
+import { feeNotices, feeRefunds } from '../../db/schema/index.js';
+import { type Officer, adjustFeeUpdate, assessFeeUpdate, decideRefundUpdate, requestRefundUpdate } from '../../workflows/messages.js';
 import { type FeeSchedule, type IssuedFee, assess, chargedLines, noticeNo, reducedLines } from '../../workflows/rules/fees.js';
 import { WorkingCalendar, chinaDate, spanFor } from '../../workflows/rules/working-days.js';
 import { OVERSIGHT, WINDOW_STAFF, staffOf } from '../auth.js';
@@ -39,6 +39,22 @@ const notice = z
   })
   .meta({ id: 'FeeNotice' });
 
+const refund = z
+  .object({
+    refundNo: z.string(),
+    noticeNo: z.string(),
+    amountFen: z.number().int(),
+    reason: z.string(),
+    status: z.enum(['requested', 'approved', 'rejected', 'submitted', 'refunded', 'failed']).describe('Requested by the window, approved or rejected by a leader, submitted to the platform, refunded when it reports so; failed when it refused'),
+    requestedBy: z.string().describe('The officer who asked, or `rule` for an application refused after payment'),
+    requestedAt: z.string(),
+    decidedBy: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    refundedAt: z.string().nullable(),
+    failure: z.string().nullable(),
+  })
+  .meta({ id: 'FeeRefund' });
+
 const fees = z
   .object({
     applicationNo: z.string(),
@@ -47,6 +63,7 @@ const fees = z
     paymentCode: z.string().nullable(),
     dueAt: z.string().nullable(),
     notices: z.array(notice).describe('Every payment notice (缴款通知书), oldest first; a reduction supersedes one with the next'),
+    refunds: z.array(refund).describe('Every refund (退费), oldest first'),
     schedule: z.unknown().describe('The item’s fee schedule as the application was submitted under it (lines, standards in fen, reductions)'),
   })
   .meta({ id: 'Fees' });
@@ -68,6 +85,16 @@ const adjustment = z
     reason: z.string().trim().min(1).max(500),
   })
   .meta({ id: 'FeeAdjustment' });
+
+const refundRequest = z
+  .object({ amountFen: z.number().int().min(1).describe('What to pay back, in fen: at most what was paid and not refunded'), reason: z.string().trim().min(1).max(500) })
+  .meta({ id: 'FeeRefundRequest' });
+
+const refundDecision = z
+  .object({ approve: z.boolean(), note: z.string().trim().max(500).optional() })
+  .meta({ id: 'FeeRefundDecision' });
+
+const refundParams = z.object({ no: z.string().min(1).max(64), refundNo: z.string().min(1).max(80) });
 
 const responses = { 200: fees, 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 503: errorBody };
 
@@ -137,6 +164,38 @@ export const feeRoutes: FastifyPluginAsyncZod = async (app) => {
       return feesView(app, row.applicationNo, schedule);
     },
   );
+
+  app.post(
+    '/applications/:no/fees/refunds',
+    {
+      schema: { tags: ['fees'], summary: 'The lead window asks for a refund (退费) of a paid fee, with a reason; a leader approves it', params: applicationNoParams, body: refundRequest, response: responses },
+      config: { access: WINDOW_STAFF },
+    },
+    async (request) => {
+      const { found, schedule } = await feeContext(app, request, request.params.no);
+      await executeUpdate(app, found.row.applicationNo, requestRefundUpdate, { officer: officerOf(request), ...request.body });
+      return feesView(app, found.row.applicationNo, schedule);
+    },
+  );
+
+  app.post(
+    '/applications/:no/fees/refunds/:refundNo/decision',
+    {
+      schema: {
+        tags: ['fees'],
+        summary: 'A leader of the lead department, not the one who asked, approves or rejects a refund; an approved one goes back through the payment platform',
+        params: refundParams,
+        body: refundDecision,
+        response: responses,
+      },
+      config: { access: ['department_leader'] },
+    },
+    async (request) => {
+      const { found, schedule } = await feeContext(app, request, request.params.no);
+      await executeUpdate(app, found.row.applicationNo, decideRefundUpdate, { officer: officerOf(request), refundNo: request.params.refundNo, ...request.body });
+      return feesView(app, found.row.applicationNo, schedule);
+    },
+  );
 };
 
 type Found = NonNullable<Awaited<ReturnType<typeof findApplication>>>;
@@ -202,6 +261,11 @@ async function platformCall<T>(call: () => Promise<T>): Promise<T> {
 
 async function feesView(app: FastifyInstance, applicationNo: string, schedule: FeeSchedule): Promise<z.infer<typeof fees>> {
   const rows = await noticesOf(app, applicationNo);
+  const refunds = await app.deps.database.db
+    .select()
+    .from(feeRefunds)
+    .where(eq(feeRefunds.applicationNo, applicationNo))
+    .orderBy(asc(feeRefunds.requestedAt), asc(feeRefunds.refundNo));
   const current = [...rows].reverse().find((n) => n.status === 'issued' || n.status === 'paid') ?? rows.at(-1);
   const status = !current ? 'awaiting_assessment' : current.status === 'issued' ? 'awaiting_payment' : (current.status as 'paid' | 'waived' | 'cancelled');
   return {
@@ -223,6 +287,19 @@ async function feesView(app: FastifyInstance, applicationNo: string, schedule: F
       paidAt: n.paidAt,
       receiptNo: n.receiptNo,
       adjustment: n.adjustment && { ...n.adjustment, officer: { id: n.adjustment.officer.id, name: n.adjustment.officer.name } },
+    })),
+    refunds: refunds.map((r) => ({
+      refundNo: r.refundNo,
+      noticeNo: r.noticeNo,
+      amountFen: r.amountFen,
+      reason: r.reason,
+      status: r.status as z.infer<typeof refund>['status'],
+      requestedBy: r.requestedBy === 'rule' ? 'rule' : r.requestedBy.id,
+      requestedAt: r.requestedAt,
+      decidedBy: r.decidedBy?.id ?? null,
+      decidedAt: r.decidedAt,
+      refundedAt: r.refundedAt,
+      failure: r.failure,
     })),
     schedule,
   };

@@ -1,5 +1,6 @@
 /**
- * The payment platform's notifications (非税收入统一缴费平台 → OneWindow). Each is checked in turn:
+ * The payment platform's notifications (非税收入统一缴费平台 → OneWindow) of payments and of refunds
+ * paid back. Each is checked in turn:
  * the signature over the raw body and its age (401), its shape (400), its nonce, never seen before
  * (409 `replayed`), then the application's workflow takes the payment once (keyed by the platform's
  * payment id), refusing an unknown or unpayable notice and a wrong amount (422). Every refusal is
@@ -9,15 +10,17 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { paymentNonces } from '../../db/schema/index.js';
-import { paymentUpdate } from '../../workflows/messages.js';
+import { paymentUpdate, refundedUpdate } from '../../workflows/messages.js';
 import { verifyPayment } from '../payment-signature.js';
 import { HttpError, errorBody } from '../errors.js';
 import { executeUpdate } from './window.js';
 
+const noticeNumber = z.string().regex(/^\d{6}-\d{8}-\d+-F\d+$/, 'must be a OneWindow notice number');
+
 const payment = z.object({
   type: z.literal('payment'),
   paymentId: z.string().min(1).max(64),
-  noticeNo: z.string().regex(/^\d{6}-\d{8}-\d+-F\d+$/, 'must be a OneWindow notice number'),
+  noticeNo: noticeNumber,
   paymentCode: z.string().min(1).max(64),
   amountFen: z.number().int().min(1),
   paidAt: z.iso.datetime({ offset: true }),
@@ -25,7 +28,18 @@ const payment = z.object({
   channel: z.string().max(32).optional(),
 });
 
-const received = z.object({ received: z.literal(true), applicationNo: z.string(), noticeNo: z.string(), paymentId: z.string() });
+const refund = z.object({
+  type: z.literal('refund'),
+  refundNo: z.string().regex(/^\d{6}-\d{8}-\d+-F\d+-R\d+$/, 'must be a OneWindow refund number'),
+  paymentId: z.string().min(1).max(64),
+  noticeNo: noticeNumber,
+  amountFen: z.number().int().min(1),
+  refundedAt: z.iso.datetime({ offset: true }),
+});
+
+const notification = z.discriminatedUnion('type', [payment, refund]);
+
+const received = z.object({ received: z.literal(true), applicationNo: z.string(), noticeNo: z.string(), paymentId: z.string(), refundNo: z.string().optional() });
 
 /** Refusals of the workflow that mean the notification itself is wrong: the platform must not retry them. */
 const UNPAYABLE = new Set(['unknown_notice', 'notice_not_payable', 'amount_mismatch', 'no_fees', 'application_closed']);
@@ -63,31 +77,37 @@ export const paymentRoutes: FastifyPluginAsync = async (app) => {
       const check = verifyPayment(secret, request.headers, body);
       if (!check.ok) throw refusal(request, 401, check.code === 'stale' ? 'stale_notification' : check.code, `The notification is not authentic: ${check.message}`);
 
-      let parsed: z.infer<typeof payment>;
+      let parsed: z.infer<typeof notification>;
       try {
-        parsed = payment.parse(JSON.parse(body));
+        parsed = notification.parse(JSON.parse(body));
       } catch (err) {
         const detail = err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'is not JSON';
         throw refusal(request, 400, 'validation_failed', `The notification is malformed: ${detail}`);
       }
       const applicationNo = parsed.noticeNo.replace(/-F\d+$/, '');
-      request.auditTarget = `${parsed.noticeNo}/${parsed.paymentId}`;
+      request.auditTarget = parsed.type === 'payment' ? `${parsed.noticeNo}/${parsed.paymentId}` : `${parsed.noticeNo}/${parsed.refundNo}`;
       request.auditCentre = applicationNo.slice(0, 6);
 
       // A nonce is used once: the same signed message again is a replay, whatever it says.
       const [fresh] = await app.deps.database.db.insert(paymentNonces).values({ nonce: check.nonce }).onConflictDoNothing().returning();
       if (!fresh) throw refusal(request, 409, 'replayed', `Nonce ${check.nonce} was used before: a replayed notification`);
 
-      const { type: _type, paymentCode: _code, ...paid } = parsed;
       try {
-        // The update id makes a repeated notification one update; the workflow records a payment id once.
-        await executeUpdate(app, applicationNo, paymentUpdate, paid, { updateId: `payment-${parsed.paymentId}` });
+        // The update id makes a repeated notification one update; the workflow records a payment or a refund once.
+        if (parsed.type === 'payment') {
+          const { type: _type, paymentCode: _code, ...paid } = parsed;
+          await executeUpdate(app, applicationNo, paymentUpdate, paid, { updateId: `payment-${parsed.paymentId}` });
+        } else {
+          if (!parsed.refundNo.startsWith(`${parsed.noticeNo}-R`)) throw refusal(request, 400, 'validation_failed', `Refund ${parsed.refundNo} is not of notice ${parsed.noticeNo}`);
+          const { refundNo, amountFen, refundedAt } = parsed;
+          await executeUpdate(app, applicationNo, refundedUpdate, { refundNo, amountFen, refundedAt }, { updateId: `refund-${refundNo}` });
+        }
       } catch (err) {
         if (err instanceof HttpError && err.statusCode === 409 && UNPAYABLE.has(err.code)) throw refusal(request, 422, err.code, err.message);
         if (err instanceof HttpError && err.statusCode === 404) throw refusal(request, 422, 'unknown_notice', err.message);
         throw err;
       }
-      return { received: true as const, applicationNo, noticeNo: parsed.noticeNo, paymentId: parsed.paymentId };
+      return { received: true as const, applicationNo, noticeNo: parsed.noticeNo, paymentId: parsed.paymentId, ...(parsed.type === 'refund' && { refundNo: parsed.refundNo }) };
     },
   );
 };

@@ -46,6 +46,37 @@ export const feeNotices = pgTable(
   (t) => [index().on(t.applicationNo), index().on(t.centreCode, t.issuedAt), index().on(t.status, t.dueAt)],
 );
 
+/** Every refund (退费) of every application, from its request to the platform's report that it was paid back. */
+export const feeRefunds = pgTable(
+  'fee_refunds',
+  {
+    /** <noticeNo>-R1, -R2 … */
+    refundNo: text().primaryKey(),
+    noticeNo: text()
+      .notNull()
+      .references(() => feeNotices.noticeNo),
+    applicationNo: text().notNull(),
+    centreCode: text().notNull(),
+    itemCode: text().notNull(),
+    department: text().notNull(),
+    paymentId: text().notNull(),
+    amountFen: bigint({ mode: 'number' }).notNull(),
+    reason: text().notNull(),
+    /** requested, approved, rejected, submitted, refunded or failed. */
+    status: text().notNull(),
+    requestedBy: jsonb().$type<Officer | 'rule'>().notNull(),
+    requestedAt: instant().notNull(),
+    decidedBy: jsonb().$type<Officer>(),
+    decidedAt: instant(),
+    note: text(),
+    submittedAt: instant(),
+    refundedAt: instant(),
+    failure: text(),
+    lastSeq: bigint({ mode: 'number' }).notNull(),
+  },
+  (t) => [index().on(t.applicationNo), index().on(t.centreCode, t.refundedAt)],
+);
+
 /** Every nonce a verified notification carried: the same nonce again is a replay. */
 export const paymentNonces = pgTable('payment_nonces', {
   nonce: text().primaryKey(),

@@ -102,6 +102,7 @@ const owing = (notices: FeeNotice[] = [notice(ISSUED, 'issued')], more: Partial<
   adjustments: [],
   dueAt: DUE_AT,
   remindAt: REMIND_AT,
+  refunds: [],
   ...more,
 });
 /** A completed application (办结) of an item that charges a fee. */
@@ -390,7 +391,7 @@ describe('feeAssessed: the notice is issued and the fee awaits payment', () => {
     const result = applied(app, (a) => feeAssessed(a, ISSUED, windowOf(), DUE_AT, REMIND_AT, at));
     expect(result.state).toEqual({
       ...app,
-      fees: { status: 'awaiting_payment', notices: [notice(ISSUED, 'issued')], payments: [], adjustments: [], dueAt: DUE_AT, remindAt: REMIND_AT },
+      fees: { status: 'awaiting_payment', notices: [notice(ISSUED, 'issued')], payments: [], adjustments: [], refunds: [], dueAt: DUE_AT, remindAt: REMIND_AT },
       seq: app.seq + 1,
     });
     expectEvents(result, app, at, [{ type: 'fee_assessed', actor: windowOf(), data: { noticeNo: F1, amountFen: 7000, paymentCode: ISSUED.paymentCode, dueAt: DUE_AT } }]);
@@ -406,7 +407,7 @@ describe('feeAssessed: the notice is issued and the fee awaits payment', () => {
   it('waives a fee that comes to 0 fen: nothing to pay, no deadline', () => {
     const free: IssuedFee = { noticeNo: F1, amountFen: 0, lines: [{ ...LINES[0], reductionFen: 5000, amountFen: 0 }], reductions: ['small_business'] };
     const result = applied(app, (a) => feeAssessed(a, free, windowOf(), DUE_AT, REMIND_AT, at));
-    expect(result.state.fees).toEqual({ status: 'waived', notices: [notice(free, 'waived')], payments: [], adjustments: [] });
+    expect(result.state.fees).toEqual({ status: 'waived', notices: [notice(free, 'waived')], payments: [], adjustments: [], refunds: [] });
     expect(result.state.fees).not.toHaveProperty('dueAt');
     expect(result.state.fees).not.toHaveProperty('remindAt');
     expectEvents(result, app, at, [{ type: 'fee_assessed', actor: windowOf(), data: { noticeNo: F1, amountFen: 0, paymentCode: undefined, dueAt: DUE_AT } }]);
@@ -495,6 +496,7 @@ describe('feeAdjusted: the current notice waived, or superseded by the reduced o
       notices: [notice(ISSUED, 'superseded', { adjustment }), notice(REDUCED, 'issued', { issuedAt: at, dueAt: NEW_DUE_AT, assessedBy: leaderOf() })],
       payments: [],
       adjustments: [adjustment],
+      refunds: [],
       dueAt: NEW_DUE_AT,
       remindAt: NEW_REMIND_AT,
       remindedAt: undefined,

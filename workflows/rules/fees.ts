@@ -6,7 +6,7 @@
 import type { ApplicationState, Officer } from '../messages.js';
 import { REFUSALS } from '../messages.js';
 import { actsFor } from './authority.js';
-import { type Change, change } from './change.js';
+import { type Change, type Draft, change } from './change.js';
 import { type Refusal, refusal, unauthorised, when } from './refusal.js';
 
 /** How one fee line is charged: a fixed amount, per unit (the first `freeUnits` free), or tiered by quantity. */
@@ -124,6 +124,52 @@ export interface FeeState {
   overdueAt?: string;
   /** A leader's waiver or reduction, with the reason (audited). */
   adjustments: FeeAdjustment[];
+  /** Refunds (退费), each requested with a reason, approved by a leader, and paid back through the platform once. */
+  refunds: FeeRefund[];
+}
+
+/**
+ * A refund: requested by the lead window (or by the rule, when an application is refused after its fee
+ * was paid), approved or rejected by a leader of the lead department who did not request it, submitted
+ * to the platform, and refunded when the platform reports it; `failed` when the platform refuses it.
+ */
+export interface FeeRefund {
+  /** <noticeNo>-R1, -R2 … */
+  refundNo: string;
+  noticeNo: string;
+  paymentId: string;
+  amountFen: number;
+  reason: string;
+  requestedBy: Officer | 'rule';
+  requestedAt: string;
+  status: 'requested' | 'approved' | 'rejected' | 'submitted' | 'refunded' | 'failed';
+  decidedBy?: Officer;
+  decidedAt?: string;
+  note?: string;
+  submittedAt?: string;
+  refundedAt?: string;
+  /** The platform's refusal, when it refused. */
+  failure?: string;
+}
+
+export interface RefundRequest {
+  officer: Officer;
+  amountFen: number;
+  reason: string;
+}
+
+export interface RefundDecision {
+  officer: Officer;
+  refundNo: string;
+  approve: boolean;
+  note?: string;
+}
+
+/** The platform's report of a refund paid back. */
+export interface RefundReport {
+  refundNo: string;
+  amountFen: number;
+  refundedAt: string;
 }
 
 /** A payment notice the window or the rule has had the platform issue, as the workflow is told of it. */
@@ -234,7 +280,7 @@ export const ruleAssessment = (schedule: FeeSchedule): FeeAssessment => ({
 });
 
 /** An application of an item with a fee schedule starts owing an assessment. */
-export const unassessed = (): FeeState => ({ status: 'awaiting_assessment', notices: [], payments: [], adjustments: [] });
+export const unassessed = (): FeeState => ({ status: 'awaiting_assessment', notices: [], payments: [], adjustments: [], refunds: [] });
 
 /** The notice numbers of an application: <applicationNo>-F1, -F2 … in the order they are issued. */
 export const noticeNo = (applicationNo: string, index: number) => `${applicationNo}-F${index + 1}`;
@@ -386,4 +432,101 @@ export function unpaidRefusal(app: ApplicationState, schedule: FeeSchedule | und
       ? `The result is handed over after payment: notice ${notice.noticeNo} (${notice.amountFen} fen, payment code ${notice.paymentCode}) is unpaid`
       : `The result is handed over after payment: the fee of ${app.applicationNo} is not assessed yet`,
   );
+}
+
+/** Refunds not ended yet: the application's workflow stays open for them. */
+export const refundsPending = (fees: FeeState | undefined) => (fees?.refunds ?? []).some((r) => ['requested', 'approved', 'submitted'].includes(r.status));
+
+/** What of the paid amount may still be refunded: paid, less every refund not rejected or failed. */
+export function refundable(fees: FeeState): number {
+  const paid = fees.payments.reduce((sum, p) => sum + p.amountFen, 0);
+  const refunding = (fees.refunds ?? []).filter((r) => r.status !== 'rejected' && r.status !== 'failed').reduce((sum, r) => sum + r.amountFen, 0);
+  return paid - refunding;
+}
+
+export function refundRequestRefusal(app: ApplicationState, request: RefundRequest): Refusal | undefined {
+  if (!app.fees) return refusal(REFUSALS.noFees, `Item ${app.itemCode} charges no fee`);
+  const left = refundable(app.fees);
+  return (
+    unauthorised(actsFor(request.officer, app.leadDepartment, app.centreCode)) ??
+    when(app.fees.status !== 'paid', REFUSALS.feeNotAssessable, `Only a paid fee is refunded; the fee of ${app.applicationNo} is ${app.fees.status}`) ??
+    when(refundsPending(app.fees), REFUSALS.feeNotAssessable, `A refund of ${app.applicationNo} is under way; one at a time`) ??
+    when(!request.reason.trim(), REFUSALS.missingReason, 'A refund needs a reason') ??
+    when(!Number.isInteger(request.amountFen) || request.amountFen < 1 || request.amountFen > left, REFUSALS.feeNotAssessable, `A refund is of 1 to ${left} fen (what was paid and is not refunded yet)`)
+  );
+}
+
+/** A refund of the paid notice's payment is requested, numbered after the notice. */
+export function refundRequested(app: ApplicationState, request: RefundRequest | { officer: 'rule'; amountFen: number; reason: string }, at: string): Change {
+  const fees = app.fees!;
+  const payment = fees.payments.at(-1)!;
+  const refundNo = `${payment.noticeNo}-R${fees.refunds.length + 1}`;
+  const refund: FeeRefund = {
+    refundNo,
+    noticeNo: payment.noticeNo,
+    paymentId: payment.paymentId,
+    amountFen: request.amountFen,
+    reason: request.reason,
+    requestedBy: request.officer,
+    requestedAt: at,
+    status: 'requested',
+  };
+  return change(
+    app,
+    { fees: { ...fees, refunds: [...fees.refunds, refund] } },
+    [{ type: 'fee_refund_requested', actor: request.officer === 'rule' ? undefined : request.officer, data: { refundNo, amountFen: request.amountFen, reason: request.reason } }],
+    at,
+  );
+}
+
+/** A leader of the lead department decides a requested refund, and not the officer who requested it (separation of duties). */
+export function refundDecisionRefusal(app: ApplicationState, decision: RefundDecision): Refusal | undefined {
+  if (!app.fees) return refusal(REFUSALS.noFees, `Item ${app.itemCode} charges no fee`);
+  const refund = app.fees.refunds.find((r) => r.refundNo === decision.refundNo);
+  const outside = actsFor(decision.officer, app.leadDepartment, app.centreCode);
+  const requester = refund && refund.requestedBy !== 'rule' ? refund.requestedBy.id : undefined;
+  return (
+    unauthorised(outside ?? (decision.officer.role === 'department_leader' ? undefined : `only a leader of ${app.leadDepartment} approves a refund; ${decision.officer.id} is a ${decision.officer.role}`)) ??
+    unauthorised(requester === decision.officer.id ? `${decision.officer.id} requested refund ${decision.refundNo} and may not decide it too` : undefined) ??
+    when(!refund, REFUSALS.feeNotAssessable, `Application ${app.applicationNo} has no refund ${decision.refundNo}`) ??
+    when(refund !== undefined && refund.status !== 'requested', REFUSALS.feeNotAssessable, `Refund ${decision.refundNo} is ${refund?.status}, not waiting for a decision`)
+  );
+}
+
+export function refundDecided(app: ApplicationState, decision: RefundDecision, at: string): Change {
+  const status = decision.approve ? ('approved' as const) : ('rejected' as const);
+  return withRefund(app, decision.refundNo, { status, decidedBy: decision.officer, decidedAt: at, note: decision.note }, {
+    type: `fee_refund_${status}`,
+    actor: decision.officer,
+    data: { refundNo: decision.refundNo, note: decision.note },
+  }, at);
+}
+
+/** The platform accepted the refund (it pays back later and reports it), or refused it. */
+export const refundSubmitted = (app: ApplicationState, refundNo: string, at: string, failure?: string): Change =>
+  failure
+    ? withRefund(app, refundNo, { status: 'failed', failure }, { type: 'fee_refund_failed', data: { refundNo, failure } }, at)
+    : withRefund(app, refundNo, { status: 'submitted', submittedAt: at }, { type: 'fee_refund_submitted', data: { refundNo } }, at);
+
+/** Whether a reported refund is already recorded (a repeated report changes nothing). */
+export const refundRecorded = (app: ApplicationState, report: RefundReport) => app.fees?.refunds.some((r) => r.refundNo === report.refundNo && r.status === 'refunded') ?? false;
+
+export function refundReportRefusal(app: ApplicationState, report: RefundReport): Refusal | undefined {
+  if (!app.fees) return refusal(REFUSALS.noFees, `Item ${app.itemCode} charges no fee`);
+  if (refundRecorded(app, report)) return undefined;
+  const refund = app.fees.refunds.find((r) => r.refundNo === report.refundNo);
+  return (
+    when(!refund, REFUSALS.unknownNotice, `Application ${app.applicationNo} has no refund ${report.refundNo}`) ??
+    when(refund !== undefined && refund.status !== 'approved' && refund.status !== 'submitted', REFUSALS.noticeNotPayable, `Refund ${report.refundNo} is ${refund?.status}: it was not sent to the platform`) ??
+    when(refund !== undefined && report.amountFen !== refund.amountFen, REFUSALS.amountMismatch, `Refunded ${report.amountFen} fen; refund ${report.refundNo} is of ${refund?.amountFen} fen`)
+  );
+}
+
+export const refunded = (app: ApplicationState, report: RefundReport, at: string): Change =>
+  withRefund(app, report.refundNo, { status: 'refunded', refundedAt: report.refundedAt }, { type: 'fee_refunded', data: { refundNo: report.refundNo, amountFen: report.amountFen, refundedAt: report.refundedAt } }, at);
+
+function withRefund(app: ApplicationState, refundNo: string, fields: Partial<FeeRefund>, event: Draft, at: string): Change {
+  const fees = app.fees!;
+  const refunds = fees.refunds.map((r) => (r.refundNo === refundNo ? { ...r, ...fields } : r));
+  return change(app, { fees: { ...fees, refunds } }, [event], at);
 }
