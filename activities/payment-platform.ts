@@ -62,7 +62,7 @@ export interface PaymentPlatform {
   cancelNotice(noticeNo: string): Promise<void>;
   /** Idempotent on refundNo. The refund itself is confirmed later, by callback. */
   requestRefund(refund: RefundRequest): Promise<{ refundNo: string; status: 'accepted' }>;
-  /** The payments and refunds of one UTC day (YYYY-MM-DD). */
+  /** The payments and refunds of one day in China (YYYY-MM-DD, Asia/Shanghai). */
   statement(date: string): Promise<StatementLine[]>;
 }
 

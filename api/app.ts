@@ -3,7 +3,7 @@
  * same function and call it with `inject`.
  */
 import type { PaymentPlatform } from '../activities/payment-platform.js';
-import { feeRoutes } from './routes/fees.js';
+import { feeReconciliationRoutes, feeRoutes } from './routes/fees.js';
 import { paymentRoutes } from './routes/payments.js';
 import type { Tracer } from '@opentelemetry/api';
 import type { Client, Connection } from '@temporalio/client';
@@ -164,6 +164,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(integratorRoutes, { prefix: '/v1' });
   await app.register(meRoutes, { prefix: '/v1' });
   await app.register(feeRoutes, { prefix: '/v1' });
+  await app.register(feeReconciliationRoutes, { prefix: '/v1' });
   await app.register(paymentRoutes, { prefix: '/v1' });
   if (deps.signIn) await app.register(signInRoutes, { config: deps.signIn });
   return app;

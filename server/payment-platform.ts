@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { type IssuedNotice, type NoticeRequest, PaymentPlatformError, type RefundRequest, type StatementLine } from '../activities/payment-platform.js';
+import { chinaDate } from '../workflows/rules/working-days.js';
 import { paymentHeaders } from '../api/payment-signature.js';
 
 export interface PaymentPlatformSimulator {
@@ -185,7 +186,8 @@ export async function startPaymentPlatform(options: {
       ...[...payments.values()].map((p): StatementLine => ({ kind: 'payment', id: p.paymentId, noticeNo: p.noticeNo, paymentCode: p.paymentCode, amountFen: p.amountFen, at: p.paidAt, receiptNo: p.receiptNo })),
       ...[...refunds.values()].map((r): StatementLine => ({ kind: 'refund', id: r.refundNo, noticeNo: r.noticeNo, paymentCode: r.paymentCode, amountFen: r.amountFen, at: r.refundedAt })),
     ]
-      .filter((line) => line.at.startsWith(date))
+      // The platform closes its books by the day in China, as the region's treasury does.
+      .filter((line) => chinaDate(line.at) === date)
       .sort((a, b) => a.at.localeCompare(b.at));
     if (options.statementDir) {
       await mkdir(options.statementDir, { recursive: true });

@@ -10,6 +10,7 @@ import { type DestinationStream, pino } from 'pino';
 import { type Activities, createActivities } from '../activities/index.js';
 import { type PaymentPlatform, paymentPlatformClient } from '../activities/payment-platform.js';
 import { createCheckpointActivities } from '../activities/audit-checkpoint.js';
+import { createReconciliationActivities } from '../activities/fee-reconciliation.js';
 import { createArchiveActivities } from '../activities/history-archive.js';
 import { maskNumbersIn } from '../api/identity.js';
 import type { Db } from '../db/client.js';
@@ -182,6 +183,7 @@ export async function createWorker(options: {
       ...(options.activities ?? createActivities({ db: options.db, payments: options.payments })),
       ...createArchiveActivities({ db: options.db, client }),
       ...createCheckpointActivities({ db: options.db }),
+      ...createReconciliationActivities({ db: options.db, payments: options.payments }),
     },
     // A drain waits for the activities in hand, which retry while PostgreSQL is down: stop waiting after
     // 30 s; the server times them out (or their workflow tasks, for local ones) and another worker runs them

@@ -98,7 +98,7 @@ await runProcess(async (started) => {
     dataConverter: converter,
     payments: payments?.platform,
   });
-  await ensureSchedules(temporal.client, config);
+  await ensureSchedules(temporal.client, config, { payments: payments !== undefined });
   const running = worker.run();
   running.catch((err: unknown) => {
     logger.fatal({ err }, 'the worker stopped');

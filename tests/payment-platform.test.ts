@@ -4,6 +4,7 @@
  * refunds and statements, and the signed notifications it sends to a receiver standing in for
  * OneWindow, which checks every signature and can be told to refuse a notice's notifications for a while.
  */
+import { chinaDate } from '../workflows/rules/working-days.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
@@ -330,13 +331,13 @@ describe('refunds and statements', () => {
     const paidAt = String(notification.paidAt);
     const refundedAt = String(receiver.of(request.noticeNo)[1].notification.refundedAt);
 
-    const paymentDay = await client.statement(paidAt.slice(0, 10));
+    const paymentDay = await client.statement(chinaDate(paidAt));
     expect(paymentDay).toContainEqual({ kind: 'payment', id: payment.paymentId, noticeNo: request.noticeNo, paymentCode: issued.paymentCode, amountFen: 8000, at: paidAt, receiptNo: payment.receiptNo });
-    const refundDay = await client.statement(refundedAt.slice(0, 10));
+    const refundDay = await client.statement(chinaDate(refundedAt));
     expect(refundDay).toContainEqual({ kind: 'refund', id: refundNo, noticeNo: request.noticeNo, paymentCode: issued.paymentCode, amountFen: 2000, at: refundedAt });
     expect(refundDay.map((line) => line.at)).toEqual(refundDay.map((line) => line.at).sort());
 
-    const csv = readFileSync(path.join(statementDir, `statement-${refundedAt.slice(0, 10)}.csv`), 'utf8').split('\n');
+    const csv = readFileSync(path.join(statementDir, `statement-${chinaDate(refundedAt)}.csv`), 'utf8').split('\n');
     expect(csv[0]).toBe('kind,id,noticeNo,paymentCode,amountFen,at,receiptNo');
     expect(csv).toContain(`refund,${refundNo},${request.noticeNo},${issued.paymentCode},2000,${refundedAt},`);
 

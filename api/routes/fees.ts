@@ -16,7 +16,9 @@ import { feeNotices, feeRefunds } from '../../db/schema/index.js';
 import { type Officer, adjustFeeUpdate, assessFeeUpdate, decideRefundUpdate, requestRefundUpdate } from '../../workflows/messages.js';
 import { type FeeSchedule, type IssuedFee, assess, chargedLines, noticeNo, reducedLines } from '../../workflows/rules/fees.js';
 import { WorkingCalendar, chinaDate, spanFor } from '../../workflows/rules/working-days.js';
-import { OVERSIGHT, WINDOW_STAFF, staffOf } from '../auth.js';
+import { OVERSIGHT, WINDOW_STAFF, scopeCentre, staffOf } from '../auth.js';
+import { listReconciliations } from '../../db/fee-reconciliation.js';
+import { withinCentre } from '../../workflows/rules/authority.js';
 import { requireSight } from '../application-access.js';
 import { HttpError, errorBody, invalid, notFound, refused } from '../errors.js';
 import { applicationNoParams } from '../schemas.js';
@@ -194,6 +196,50 @@ export const feeRoutes: FastifyPluginAsyncZod = async (app) => {
       const { found, schedule } = await feeContext(app, request, request.params.no);
       await executeUpdate(app, found.row.applicationNo, decideRefundUpdate, { officer: officerOf(request), refundNo: request.params.refundNo, ...request.body });
       return feesView(app, found.row.applicationNo, schedule);
+    },
+  );
+};
+
+const difference = z
+  .object({
+    kind: z.enum(['here_not_there', 'there_not_here', 'amount_differs']).describe('Recorded here and not on the statement, on the statement and not here, or of another amount'),
+    what: z.enum(['payment', 'refund']),
+    id: z.string().describe('The platform’s payment id, or the refund’s number'),
+    noticeNo: z.string(),
+    applicationNo: z.string(),
+    centreCode: z.string(),
+    hereFen: z.number().int().optional(),
+    thereFen: z.number().int().optional(),
+  })
+  .meta({ id: 'FeeDifference' });
+
+const reconciliation = z
+  .object({
+    day: z.string().describe('The day in China reconciled'),
+    ranAt: z.string(),
+    statementLines: z.number().int(),
+    recordedLines: z.number().int(),
+    matched: z.number().int(),
+    differences: z.array(difference).describe('Those at the caller’s centre and below'),
+  })
+  .meta({ id: 'FeeReconciliation' });
+
+export const feeReconciliationRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/fees/reconciliations',
+    {
+      schema: {
+        tags: ['fees'],
+        summary: 'The nightly reconciliations (对账) against the payment platform’s statement, newest first, with every difference at the centre and below',
+        querystring: z.object({ centre: z.string().regex(/^\d{6}$/).optional(), limit: z.coerce.number().int().min(1).max(366).default(30) }),
+        response: { 200: z.object({ reconciliations: z.array(reconciliation) }), 400: errorBody, 401: errorBody, 403: errorBody },
+      },
+      config: { access: OVERSIGHT },
+    },
+    async (request) => {
+      const scope = scopeCentre(request, request.query.centre, 'read reconciliations');
+      const rows = await listReconciliations(app.deps.database.db, { limit: request.query.limit, within: (code) => withinCentre(scope, code) });
+      return { reconciliations: rows.map(({ id: _id, ...row }) => row) };
     },
   );
 };

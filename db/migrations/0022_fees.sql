@@ -1,5 +1,6 @@
 -- Fees (issue 21): every payment notice and every refund of every application, written by the workflow's
--- recorder, and the nonces of the payment platform's verified notifications (a nonce seen twice is a replay).
+-- recorder; the nonces of the payment platform's verified notifications (a nonce seen twice is a replay);
+-- and every reconciliation of a day against the platform's statement, with the differences it found.
 CREATE TABLE "fee_notices" (
 	"notice_no" text PRIMARY KEY NOT NULL,
 	"application_no" text NOT NULL,
@@ -21,6 +22,16 @@ CREATE TABLE "fee_notices" (
 	"receipt_no" text,
 	"channel" text,
 	"last_seq" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "fee_reconciliations" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"day" date NOT NULL,
+	"ran_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"statement_lines" integer NOT NULL,
+	"recorded_lines" integer NOT NULL,
+	"matched" integer NOT NULL,
+	"differences" jsonb NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "fee_refunds" (
@@ -55,5 +66,6 @@ ALTER TABLE "fee_refunds" ADD CONSTRAINT "fee_refunds_notice_no_fee_notices_noti
 CREATE INDEX "fee_notices_application_no_index" ON "fee_notices" USING btree ("application_no");--> statement-breakpoint
 CREATE INDEX "fee_notices_centre_code_issued_at_index" ON "fee_notices" USING btree ("centre_code","issued_at");--> statement-breakpoint
 CREATE INDEX "fee_notices_status_due_at_index" ON "fee_notices" USING btree ("status","due_at");--> statement-breakpoint
+CREATE INDEX "fee_reconciliations_day_index" ON "fee_reconciliations" USING btree ("day");--> statement-breakpoint
 CREATE INDEX "fee_refunds_application_no_index" ON "fee_refunds" USING btree ("application_no");--> statement-breakpoint
 CREATE INDEX "fee_refunds_centre_code_refunded_at_index" ON "fee_refunds" USING btree ("centre_code","refunded_at");

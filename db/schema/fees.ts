@@ -4,7 +4,7 @@
  * (db/read-model.ts); and the nonces of the payment platform's notifications, which make a replayed
  * notification recognisable (api/routes/payments.ts).
  */
-import { bigint, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, date, index, integer, jsonb, pgTable, serial, text } from 'drizzle-orm/pg-core';
 import type { Officer } from '../../workflows/messages.js';
 import type { AssessedLine, FeeAdjustment } from '../../workflows/rules/fees.js';
 import { createdAt, instant } from './columns.js';
@@ -82,3 +82,34 @@ export const paymentNonces = pgTable('payment_nonces', {
   nonce: text().primaryKey(),
   receivedAt: createdAt(),
 });
+
+/** One difference the reconciliation found between OneWindow's records and the platform's statement. */
+export interface FeeDifference {
+  /** `here_not_there`: recorded here, not on the statement; `there_not_here`: on the statement, not recorded here; `amount_differs`. */
+  kind: 'here_not_there' | 'there_not_here' | 'amount_differs';
+  /** A payment or a refund. */
+  what: 'payment' | 'refund';
+  /** The platform's payment id, or the refund's number. */
+  id: string;
+  noticeNo: string;
+  applicationNo: string;
+  centreCode: string;
+  hereFen?: number;
+  thereFen?: number;
+}
+
+/** Every reconciliation (对账) of a day's payments and refunds against the platform's statement: what it found, never what it changed (nothing). */
+export const feeReconciliations = pgTable(
+  'fee_reconciliations',
+  {
+    id: serial().primaryKey(),
+    /** The day in China whose statement was reconciled. */
+    day: date({ mode: 'string' }).notNull(),
+    ranAt: createdAt(),
+    statementLines: integer().notNull(),
+    recordedLines: integer().notNull(),
+    matched: integer().notNull(),
+    differences: jsonb().$type<FeeDifference[]>().notNull(),
+  },
+  (t) => [index().on(t.day)],
+);
