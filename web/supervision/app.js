@@ -3,7 +3,7 @@
 // A supervisor signs in through the identity provider (/auth/login); the browser then holds the
 // session's httpOnly cookie, which the page never sees, and the requests of the same origin carry it.
 // The parts are in modules/: i18n, state, helpers, api, map, day (table and applications), detail,
-// alerts (and cases), statistics, live (the event stream); constants holds the fixed settings.
+// alerts (and cases), statistics, fees, live (the event stream); constants holds the fixed settings.
 // The modules import one another without cycles: what the map does in the day panel (selecting a centre,
 // refreshing its list of centres) is passed in here, by connectMap.
 
@@ -12,6 +12,7 @@ import { getJSON, showError, signIn, signOut } from './modules/api.js';
 import { LANG_KEY } from './modules/constants.js';
 import { loadDay, renderApplications, renderCentreSelect, renderDay, renderDayTitle } from './modules/day.js';
 import { closeDetail, renderDetail } from './modules/detail.js';
+import { loadFees, renderFees } from './modules/fees.js';
 import { $, formatInstant, tickOne } from './modules/helpers.js';
 import { t } from './modules/i18n.js';
 import { connectStream, markRefreshed, refreshAll, renderLive } from './modules/live.js';
@@ -38,8 +39,8 @@ function renderClock() {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// A centre chosen on the map or in the day panel's list: the panels show it, the day's table and the
-// statistics reload for it.
+// A centre chosen on the map or in the day panel's list: the panels show it, the day's table, the
+// statistics and the fees reload for it.
 
 function selectCentre(code) {
   if (!state.centreByCode.has(code) && code !== scope()) return;
@@ -50,7 +51,7 @@ function selectCentre(code) {
   renderMap();
   renderApplications();
   renderDayTitle();
-  return Promise.all([loadDay(), loadEfficiency()]);
+  return Promise.all([loadDay(), loadEfficiency(), loadFees()]);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -66,6 +67,7 @@ function renderAll() {
   renderAlerts();
   renderCases();
   renderEfficiency();
+  renderFees();
 }
 
 async function start() {
@@ -130,6 +132,7 @@ async function start() {
   renderApplications();
   renderAlerts();
   renderCases();
+  renderFees();
 
   initEfficiency();
 
@@ -147,7 +150,7 @@ async function start() {
     .catch((error) => showError('map-error', error));
   await Promise.all([departments, geo]);
   markRefreshed();
-  await Promise.all([loadMap(), loadDay(), loadAlerts(), loadEfficiency()]);
+  await Promise.all([loadMap(), loadDay(), loadAlerts(), loadEfficiency(), loadFees()]);
   renderAll();
   document.body.dataset.ready = 'true';
 }

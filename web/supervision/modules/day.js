@@ -14,10 +14,12 @@ export function renderCentreSelect() {
   const select = $('day-centre');
   const ordered = [];
   const children = new Map();
+  // The tree's root is the signed-in officer's centre, whose parent (if any) is outside their scope.
   for (const c of state.centres) {
-    const list = children.get(c.parentCode ?? null) ?? [];
+    const parent = c.parentCode && state.centreByCode.has(c.parentCode) ? c.parentCode : null;
+    const list = children.get(parent) ?? [];
     list.push(c);
-    children.set(c.parentCode ?? null, list);
+    children.set(parent, list);
   }
   const walk = (parent, depth) => {
     for (const c of children.get(parent) ?? []) {

@@ -3,6 +3,7 @@
 import { loadAlerts } from './alerts.js';
 import { loadApplications, loadDay } from './day.js';
 import { loadDetail } from './detail.js';
+import { loadFees } from './fees.js';
 import { $ } from './helpers.js';
 import { t } from './i18n.js';
 import { loadMap } from './map.js';
@@ -25,7 +26,7 @@ export function markRefreshed() {
 }
 
 export function refreshAll() {
-  return Promise.all([loadMap(), loadDay(), loadApplications(), loadAlerts(), loadDetail(), loadEfficiency()]);
+  return Promise.all([loadMap(), loadDay(), loadApplications(), loadAlerts(), loadDetail(), loadEfficiency(), loadFees()]);
 }
 
 function scheduleRefresh() {

@@ -51,6 +51,8 @@ export const state = {
   efficiencyCentre: null,
   efficiencyGroup: 'centre',
   efficiencyCategory: null,
+  /** This month's fee figures by department and the notices unpaid past their deadline, of `centre`. */
+  fees: null,
 };
 
 /** The signed-in officer's centre: everything the page shows lies within it. */
