@@ -1,14 +1,14 @@
 /**
  * The read model against the workflow: what PostgreSQL holds of an application (its row, events,
- * review tasks, alerts and accountability cases) compared with what the workflow committed, every
+ * review tasks, alerts, accountability cases, fee notices and refunds) compared with what the workflow committed, every
  * difference named, and on request the rows rewritten from the workflow. The workflow is the truth.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { and, eq, gte, inArray, isNull, notInArray } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { appendAudit } from './audit.js';
-import { accountabilityCases, alerts, applications, caseSteps, events, reviews } from './schema/index.js';
-import { alertCounts, alertRow, applicationColumns, applicationRow, caseRow, eventRow, isAlert, reviewRow } from './read-model-rows.js';
+import { accountabilityCases, alerts, applications, caseSteps, events, feeNotices, feeRefunds, reviews } from './schema/index.js';
+import { alertCounts, alertRow, applicationColumns, applicationRow, caseRow, eventRow, feeNoticeRows, feeRefundRows, isAlert, reviewRow } from './read-model-rows.js';
 import { type ApplicationRecord, CLOSED_STAGES, STAGES } from '../workflows/messages.js';
 
 /** What the read model should hold of one application. */
@@ -30,6 +30,8 @@ export function expectedRows({ input, state, events: transitions }: ApplicationR
     reviews: state.reviews.map((r) => reviewRow(state.applicationNo, r, state.seq)),
     alerts: raised.map((e) => alertRow(state.applicationNo, e)),
     cases: raised.flatMap((e) => caseRow(state.applicationNo, e) ?? []),
+    feeNotices: feeNoticeRows(state),
+    feeRefunds: feeRefundRows(state),
     first,
   };
 }
@@ -44,6 +46,8 @@ export async function storedRows(db: Db, applicationNo: string) {
     reviews: await db.select().from(reviews).where(of(reviews)),
     alerts: await db.select().from(alerts).where(of(alerts)),
     cases: await db.select().from(accountabilityCases).where(of(accountabilityCases)),
+    feeNotices: await db.select().from(feeNotices).where(of(feeNotices)),
+    feeRefunds: await db.select().from(feeRefunds).where(of(feeRefunds)),
   };
 }
 type Stored = Awaited<ReturnType<typeof storedRows>>;
@@ -89,6 +93,8 @@ export function differences(expected: Expected, stored: Stored): string[] {
   // A case a supervisor opened by hand is theirs, not the workflow's: the workflow cannot tell of it.
   const kept = stored.cases.filter((c) => c.outcome !== VOID_CASE && !c.openedBy);
   rowsOf('case', (r) => String(r.id), expected.cases, kept, CASE_WORK);
+  rowsOf('fee notice', (r) => String(r.noticeNo), expected.feeNotices, stored.feeNotices, REVIEW_BOOKKEEPING);
+  rowsOf('fee refund', (r) => String(r.refundNo), expected.feeRefunds, stored.feeRefunds, REVIEW_BOOKKEEPING);
   return found;
 }
 
@@ -110,6 +116,11 @@ export async function rewriteRows(db: Db, expected: Expected): Promise<boolean> 
     if (expected.events.length > 0) await tx.insert(events).values(expected.events);
     if (expected.reviews.length > 0) await tx.insert(reviews).values(expected.reviews);
     if (expected.alerts.length > 0) await tx.insert(alerts).values(expected.alerts);
+    // Refunds name their notice: out first, in last.
+    await tx.delete(feeRefunds).where(eq(feeRefunds.applicationNo, no));
+    await tx.delete(feeNotices).where(eq(feeNotices.applicationNo, no));
+    if (expected.feeNotices.length > 0) await tx.insert(feeNotices).values(expected.feeNotices);
+    if (expected.feeRefunds.length > 0) await tx.insert(feeRefunds).values(expected.feeRefunds);
 
     const ids = expected.cases.map((c) => c.id);
     const phantom = await tx

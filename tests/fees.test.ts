@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentHeaders } from '../api/payment-signature.js';
-import { auditLog, events } from '../db/schema/index.js';
+import { reconcile } from '../db/reconcile.js';
+import { auditLog, events, feeNotices, feeRefunds } from '../db/schema/index.js';
+import { recordQuery } from '../workflows/messages.js';
 import type { FeeSchedule } from '../workflows/rules/fees.js';
 import { chiefOf, leaderOf, windowOf } from './support/people.js';
 import { saveTestItem } from './support/items.js';
@@ -370,5 +372,28 @@ describe('refunds: asked with a reason, approved by a leader, paid back through 
     await expect.poll(async () => (await refunds(no))[0].status, { timeout: 20_000 }).toBe('refunded');
     await expect.poll(async () => (await handle.describe()).status.name, { timeout: 20_000 }).toBe('COMPLETED');
     expect([await feeEvents(no, 'fee_paid'), await feeEvents(no, 'fee_refunded'), await feeEvents(no, 'fee_cancelled')]).toEqual([1, 1, 0]);
+  });
+});
+
+describe('the read model of fees against the workflow (npm run read-model:reconcile)', () => {
+  it('finds a changed notice and a lost refund, and rewrites them from the workflow', async () => {
+    const no = await completed(windowItem);
+    const fee = ok<Fees>(await assess(no, { lines: [{ code: 'residential', quantity: 1 }] }));
+    await stack.payments!.pay(fee.paymentCode!);
+    await feesBecome(no, 'paid');
+    ok(await askRefund(no, { amountFen: 100, reason: '找零' }));
+    ok(await decideRefund(no, `${no}-F1-R1`, false));
+    const recordOf = (applicationNo: string) => stack.client.workflow.getHandle(applicationNo).query(recordQuery);
+    expect((await reconcile(stack.db, [no], recordOf)).differing).toEqual([]);
+
+    await stack.db.update(feeNotices).set({ amountFen: 1 }).where(eq(feeNotices.noticeNo, `${no}-F1`));
+    await stack.db.delete(feeRefunds).where(eq(feeRefunds.refundNo, `${no}-F1-R1`));
+    const found = await reconcile(stack.db, [no], recordOf);
+    expect(found.differing[0].differences).toEqual([
+      `${no} fee notice ${no}-F1.amountFen: read model 1, workflow 8000`,
+      `${no} fee refund ${no}-F1-R1: missing from the read model`,
+    ]);
+    expect((await reconcile(stack.db, [no], recordOf, { fix: true })).fixed).toEqual([no]);
+    expect((await reconcile(stack.db, [no], recordOf)).differing).toEqual([]);
   });
 });

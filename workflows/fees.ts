@@ -206,13 +206,13 @@ export function handleFees(record: ApplicationRecord, input: ApplicationInput, c
       }
       await deadline;
       // Open until the application closes and every refund has ended.
-      await condition(() => CLOSED_STAGES.includes(state.stage));
-      if (state.stage === 'rejected' && state.fees!.status === 'paid' && !refundsPending(state.fees) && refundable(state.fees!) > 0) {
-        // Refused after payment: the whole payment is to be refunded, once a leader approves.
+      await condition(() => CLOSED_STAGES.includes(state.stage) && !refundsPending(state.fees));
+      if (state.stage === 'rejected' && state.fees!.status === 'paid' && refundable(state.fees!) > 0) {
+        // Refused after payment: what is left of it is to be refunded, once a leader approves (once: a leader may reject it).
         const reason = '申请未获准予，退还已缴费用 (the application was refused after its fee was paid)';
         await record.record(commit(refundRequested(state, { officer: 'rule', amountFen: refundable(state.fees!), reason }, now())));
+        await condition(() => !refundsPending(state.fees));
       }
-      await condition(() => !refundsPending(state.fees));
     },
   };
 }

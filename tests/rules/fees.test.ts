@@ -1,16 +1,20 @@
 /**
  * Fees (行政事业性收费), workflows/rules/fees.ts: the schedule's lines charged for their quantities, the
  * window's assessment (核定) and its payment notice, a leader's waiver or reduction, the payment the
- * platform reports, and pickup waiting for payment. Every amount is whole fen (分), worked out by hand.
+ * platform reports, pickup waiting for payment, and refunds (退费): requested, decided by a leader who
+ * did not request them, submitted to the platform and reported refunded. Every amount is whole fen
+ * (分), worked out by hand.
  */
 import { describe, expect, it } from 'vitest';
 import { type ApplicationState, type Officer, REFUSALS } from '../../workflows/messages.js';
 import {
   type AssessedLine, type FeeAdjustmentUpdate, type FeeAssessment, type FeeAssessmentUpdate, type FeeLine, type FeeNotice,
-  type FeePayment, type FeeReduction, type FeeSchedule, type FeeStandard, type FeeState, type IssuedFee, MAX_FEN,
-  adjustmentRefusal, assess, assessmentRefusal, currentNotice, feeAdjusted, feeAssessed, feeCancelled, feeOverdue, feePaid,
-  feeReminded, grossFen, noticeNo, paymentRecorded, paymentRefusal, reducedLines, ruleAssessment, settled, unassessed,
-  unpaidRefusal
+  type FeePayment, type FeeReduction, type FeeRefund, type FeeSchedule, type FeeStandard, type FeeState, type IssuedFee,
+  MAX_FEN, type RefundDecision, type RefundReport, type RefundRequest, adjustmentRefusal, assess, assessmentRefusal,
+  currentNotice, feeAdjusted, feeAssessed, feeCancelled, feeOverdue, feePaid, feeReminded, grossFen, noticeNo,
+  paymentRecorded, paymentRefusal, reducedLines, refundDecided, refundDecisionRefusal, refundRecorded, refundReportRefusal,
+  refundRequestRefusal, refundRequested, refundSubmitted, refundable, refunded, refundsPending, ruleAssessment, settled,
+  unassessed, unpaidRefusal
 } from '../../workflows/rules/fees.js';
 import {
   LEAD, OTHER_CENTRE, PARTNER, PROMISED, applied, chiefOf, china, completedApp, endOf, expectEvents, inReviewApp, inStep,
@@ -652,5 +656,385 @@ describe('unpaidRefusal: pickup waits for payment where the item hands the resul
     { case: 'a cancelled fee', app: withFees(owing([notice(ISSUED, 'cancelled')], { status: 'cancelled' })), schedule: WINDOW_ASSESSED },
   ]))('allows pickup with %s', (_, { app, schedule }) => {
     expect(unpaidRefusal(app, schedule)).toBeUndefined();
+  });
+});
+
+// ---- refunds (退费) -------------------------------------------------------------------------------
+
+const R1 = `${F1}-R1`;
+const R2 = `${F1}-R2`;
+const REFUND_REASON = '申请人重复缴纳副本工本费，退还多收部分';
+const RULE_REASON = '申请未获准予，退还已缴费用';
+/** Thursday 9 October, the first working day after National Day: requested, decided, sent to the platform. */
+const REQUESTED_AT = china('2025-10-09 10:00');
+const DECIDED_AT = china('2025-10-09 15:00');
+const SUBMITTED_AT = china('2025-10-09 15:01');
+/** The platform paid it back on Friday 10 October at 09:30; its report was recorded a minute later. */
+const REFUNDED_AT = china('2025-10-10 09:30');
+const REPORTED_AT = china('2025-10-10 09:31');
+
+/** A refund of 1000 fen of the payment of F1, requested by the lead window. */
+const refund = (status: FeeRefund['status'], more: Partial<FeeRefund> = {}): FeeRefund => ({
+  refundNo: R1,
+  noticeNo: F1,
+  paymentId: 'PAY-20250925-0001',
+  amountFen: 1000,
+  reason: REFUND_REASON,
+  requestedBy: windowOf(),
+  requestedAt: REQUESTED_AT,
+  status,
+  ...more,
+});
+/** Decided by the lead department's leader: the fields an approved (or rejected) refund has. */
+const DECIDED = { decidedBy: leaderOf(), decidedAt: DECIDED_AT, note: '同意退费' };
+/** F1's 7000 fen paid, with these refunds. */
+const paid = (refunds: FeeRefund[] = []): FeeState => owing([notice(ISSUED, 'paid')], { status: 'paid', payments: [payment()], refunds });
+/** Another leader of the lead department at the centre (not the one of the fixtures). */
+const OTHER_LEADER: Officer = { ...leaderOf(), id: 'department_leader-2/market_regulation/450100', name: '市场监管局另一位分管领导' };
+
+describe('refundable: what was paid, less every refund not rejected or failed', () => {
+  it.each(named([
+    { case: 'nothing paid yet', fees: owing(), fen: 0 },
+    { case: 'paid, nothing refunded', fees: paid(), fen: 7000 },
+    { case: 'a requested refund counts', fees: paid([refund('requested')]), fen: 6000 },
+    { case: 'an approved refund counts', fees: paid([refund('approved', DECIDED)]), fen: 6000 },
+    { case: 'a submitted refund counts', fees: paid([refund('submitted', DECIDED)]), fen: 6000 },
+    { case: 'a refunded refund counts', fees: paid([refund('refunded', DECIDED)]), fen: 6000 },
+    { case: 'a rejected refund does not', fees: paid([refund('rejected', DECIDED)]), fen: 7000 },
+    { case: 'a failed refund does not', fees: paid([refund('failed', { ...DECIDED, failure: 'refund_exceeds' })]), fen: 7000 },
+    {
+      case: '7000 less a refunded 1000 and a requested 500, not a rejected 2000: 5500',
+      fees: paid([
+        refund('refunded', DECIDED),
+        refund('rejected', { ...DECIDED, refundNo: R2, amountFen: 2000 }),
+        refund('requested', { refundNo: `${F1}-R3`, amountFen: 500 }),
+      ]),
+      fen: 5500,
+    },
+    { case: 'everything refunded', fees: paid([refund('refunded', { ...DECIDED, amountFen: 7000 })]), fen: 0 },
+    {
+      case: 'the reduced notice’s 3500 paid',
+      fees: owing([notice(ISSUED, 'superseded'), notice(REDUCED, 'paid')], { status: 'paid', payments: [payment({ noticeNo: F2, amountFen: 3500 })] }),
+      fen: 3500,
+    },
+  ]))('%s', (_, { fees, fen }) => {
+    expect(refundable(fees)).toBe(fen);
+  });
+});
+
+describe('refundsPending: a refund not ended yet keeps the workflow open', () => {
+  it.each(named([
+    { case: 'requested', status: 'requested' as const, pending: true },
+    { case: 'approved', status: 'approved' as const, pending: true },
+    { case: 'submitted to the platform', status: 'submitted' as const, pending: true },
+    { case: 'rejected', status: 'rejected' as const, pending: false },
+    { case: 'refunded', status: 'refunded' as const, pending: false },
+    { case: 'failed', status: 'failed' as const, pending: false },
+  ]))('a refund %s', (_, { status, pending }) => {
+    expect(refundsPending(paid([refund(status)]))).toBe(pending);
+  });
+
+  it.each<[string, FeeState | undefined, boolean]>([
+    ['no fees at all', undefined, false],
+    ['a fee not assessed yet', unassessed(), false],
+    ['a paid fee without refunds', paid(), false],
+    ['ended refunds only', paid([refund('rejected'), refund('refunded', { refundNo: R2 })]), false],
+    ['an ended refund and a pending one', paid([refund('rejected'), refund('submitted', { refundNo: R2 })]), true],
+  ])('%s: %s', (_, fees, expected) => expect(refundsPending(fees)).toBe(expected));
+});
+
+describe('refundRequestRefusal: the lead window requests a refund of a paid fee, one at a time, with a reason', () => {
+  const app = withFees(paid());
+  const request = (officer: Officer = windowOf(), amountFen = 1000, reason = REFUND_REASON): RefundRequest => ({ officer, amountFen, reason });
+
+  it.each(named([
+    { case: 'an application without fees', app: NO_FEES, request: request(), type: REFUSALS.noFees, part: 'Item restaurant-opening charges no fee' },
+    { case: "a reviewing department's window", app, request: request(windowOf(PARTNER)), type: REFUSALS.notAuthorised, part: 'cannot act for market_regulation' },
+    { case: "the lead department's window at another centre", app, request: request(windowOf(LEAD, OTHER_CENTRE)), type: REFUSALS.notAuthorised, part: 'cannot act at centre 450100' },
+    { case: 'a supervisor', app, request: request(supervisor), type: REFUSALS.notAuthorised, part: "does not work at a department's window" },
+    { case: 'a fee not assessed yet', app: withFees(), request: request(), type: REFUSALS.feeNotAssessable, part: `Only a paid fee is refunded; the fee of ${NO} is awaiting_assessment` },
+    { case: 'an unpaid fee', app: withFees(owing()), request: request(), type: REFUSALS.feeNotAssessable, part: `Only a paid fee is refunded; the fee of ${NO} is awaiting_payment` },
+    { case: 'a waived fee', app: withFees(owing([notice(ISSUED, 'waived')], { status: 'waived' })), request: request(), type: REFUSALS.feeNotAssessable, part: `the fee of ${NO} is waived` },
+    { case: 'a cancelled fee', app: withFees(owing([notice(ISSUED, 'cancelled')], { status: 'cancelled' })), request: request(), type: REFUSALS.feeNotAssessable, part: `the fee of ${NO} is cancelled` },
+    { case: 'a refund requested and not decided', app: withFees(paid([refund('requested')])), request: request(), type: REFUSALS.feeNotAssessable, part: `A refund of ${NO} is under way; one at a time` },
+    { case: 'a refund approved and not sent', app: withFees(paid([refund('approved', DECIDED)])), request: request(), type: REFUSALS.feeNotAssessable, part: 'one at a time' },
+    { case: 'a refund at the platform', app: withFees(paid([refund('submitted', DECIDED)])), request: request(), type: REFUSALS.feeNotAssessable, part: 'one at a time' },
+    { case: 'a blank reason', app, request: request(windowOf(), 1000, '  '), type: REFUSALS.missingReason, part: 'A refund needs a reason' },
+    { case: 'nothing (0 fen)', app, request: request(windowOf(), 0), type: REFUSALS.feeNotAssessable, part: 'A refund is of 1 to 7000 fen' },
+    { case: 'a negative amount', app, request: request(windowOf(), -100), type: REFUSALS.feeNotAssessable, part: 'A refund is of 1 to 7000 fen' },
+    { case: 'a fraction of a fen', app, request: request(windowOf(), 1000.5), type: REFUSALS.feeNotAssessable, part: 'A refund is of 1 to 7000 fen' },
+    { case: 'more than was paid', app, request: request(windowOf(), 7001), type: REFUSALS.feeNotAssessable, part: 'A refund is of 1 to 7000 fen' },
+    {
+      case: 'more than is left after a refunded 1000',
+      app: withFees(paid([refund('refunded', DECIDED)])),
+      request: request(windowOf(), 6001),
+      type: REFUSALS.feeNotAssessable,
+      part: 'A refund is of 1 to 6000 fen (what was paid and is not refunded yet)',
+    },
+  ]))('refuses %s', (_, { app, request, type, part }) => {
+    expect(refundRequestRefusal(app, request)).toEqual(refused(type, part));
+  });
+
+  it.each(named([
+    { case: 'authority, before the fee’s status', app: withFees(owing()), request: request(supervisor), type: REFUSALS.notAuthorised },
+    { case: 'the fee’s status, before the reason', app: withFees(owing()), request: request(windowOf(), 1000, ''), type: REFUSALS.feeNotAssessable },
+    { case: 'a refund under way, before the reason', app: withFees(paid([refund('requested')])), request: request(windowOf(), 1000, ''), type: REFUSALS.feeNotAssessable },
+    { case: 'the reason, before the amount', app, request: request(windowOf(), 0, ''), type: REFUSALS.missingReason },
+  ]))('reports %s', (_, { app, request, type }) => {
+    expect(refundRequestRefusal(app, request)?.type).toBe(type);
+  });
+
+  it.each(named([
+    { case: 'window officer', officer: windowOf() },
+    { case: 'chief representative', officer: chiefOf() },
+    { case: 'leader', officer: leaderOf() },
+  ]))("lets the lead department's %s request a refund", (_, { officer }) => {
+    expect(refundRequestRefusal(app, request(officer))).toBeUndefined();
+  });
+
+  it.each(named([
+    { case: '1 fen, the least', app, amountFen: 1 },
+    { case: 'the whole 7000 fen', app, amountFen: 7000 },
+    { case: 'the 6000 left after a refunded 1000', app: withFees(paid([refund('refunded', DECIDED)])), amountFen: 6000 },
+    {
+      case: 'the whole 7000 again after a rejected and a failed refund',
+      app: withFees(paid([refund('rejected', DECIDED), refund('failed', { ...DECIDED, refundNo: R2, failure: 'refund_exceeds' })])),
+      amountFen: 7000,
+    },
+  ]))('takes %s', (_, { app, amountFen }) => {
+    expect(refundRequestRefusal(app, request(windowOf(), amountFen))).toBeUndefined();
+  });
+});
+
+describe('refundRequested: a refund of the paid payment, numbered after its notice', () => {
+  const at = REQUESTED_AT;
+
+  it('adds the requested refund of the payment of F1, as R1', () => {
+    const app = withFees(paid());
+    const result = applied(app, (a) => refundRequested(a, { officer: windowOf(), amountFen: 1000, reason: REFUND_REASON }, at));
+    expect(result.state).toEqual({ ...app, fees: paid([refund('requested')]), seq: app.seq + 1 });
+    expect(refundsPending(result.state.fees)).toBe(true);
+    expect(refundable(result.state.fees!)).toBe(6000);
+    expectEvents(result, app, at, [{ type: 'fee_refund_requested', actor: windowOf(), data: { refundNo: R1, amountFen: 1000, reason: REFUND_REASON } }]);
+  });
+
+  it('records the rule as the requester of a refused application’s whole payment, with no actor', () => {
+    const app = withFees(paid(), inStep('rejected', PROMISED));
+    const result = applied(app, (a) => refundRequested(a, { officer: 'rule', amountFen: 7000, reason: RULE_REASON }, at));
+    expect(result.state.fees).toEqual(paid([refund('requested', { amountFen: 7000, reason: RULE_REASON, requestedBy: 'rule' })]));
+    expect(result.events[0].actor).toBeUndefined();
+    expectEvents(result, app, at, [{ type: 'fee_refund_requested', data: { refundNo: R1, amountFen: 7000, reason: RULE_REASON } }]);
+  });
+
+  it('numbers the next refund R2 after an earlier one, which it leaves as it was', () => {
+    const rejected = refund('rejected', { ...DECIDED, amountFen: 2000 });
+    const app = withFees(paid([rejected]));
+    const result = applied(app, (a) => refundRequested(a, { officer: chiefOf(), amountFen: 500, reason: REFUND_REASON }, at));
+    expect(result.state.fees!.refunds).toEqual([rejected, refund('requested', { refundNo: R2, amountFen: 500, requestedBy: chiefOf() })]);
+    expectEvents(result, app, at, [{ type: 'fee_refund_requested', actor: chiefOf(), data: { refundNo: R2, amountFen: 500, reason: REFUND_REASON } }]);
+  });
+
+  it('refunds the payment of the reduced notice, numbered after F2', () => {
+    const reducedPayment = payment({ paymentId: 'PAY-20250927-0003', noticeNo: F2, amountFen: 3500 });
+    const app = withFees(owing([notice(ISSUED, 'superseded'), notice(REDUCED, 'paid')], { status: 'paid', payments: [reducedPayment] }));
+    const { state } = applied(app, (a) => refundRequested(a, { officer: windowOf(), amountFen: 3500, reason: REFUND_REASON }, at));
+    expect(state.fees!.refunds).toEqual([refund('requested', { refundNo: `${F2}-R1`, noticeNo: F2, paymentId: 'PAY-20250927-0003', amountFen: 3500 })]);
+  });
+});
+
+describe('refundDecisionRefusal: a leader of the lead department decides a requested refund, not the one who requested it', () => {
+  const app = withFees(paid([refund('requested')]));
+  const decision = (officer: Officer = leaderOf(), refundNo = R1, approve = true): RefundDecision => ({ officer, refundNo, approve, note: DECIDED.note });
+
+  it.each(named([
+    { case: 'an application without fees', app: NO_FEES, decision: decision(), type: REFUSALS.noFees, part: 'Item restaurant-opening charges no fee' },
+    {
+      case: "the lead department's chief representative",
+      app,
+      decision: decision(chiefOf()),
+      type: REFUSALS.notAuthorised,
+      part: 'only a leader of market_regulation approves a refund; chief_representative/market_regulation/450100 is a chief_representative',
+    },
+    { case: "the lead department's window officer", app, decision: decision(windowOf()), type: REFUSALS.notAuthorised, part: 'is a window_officer' },
+    { case: 'a leader of a reviewing department', app, decision: decision(leaderOf(PARTNER)), type: REFUSALS.notAuthorised, part: 'cannot act for market_regulation' },
+    { case: "the lead department's leader at another centre", app, decision: decision(leaderOf(LEAD, OTHER_CENTRE)), type: REFUSALS.notAuthorised, part: 'cannot act at centre 450100' },
+    { case: 'a supervisor', app, decision: decision(supervisor), type: REFUSALS.notAuthorised, part: "does not work at a department's window" },
+    {
+      case: 'the leader who requested it',
+      app: withFees(paid([refund('requested', { requestedBy: leaderOf() })])),
+      decision: decision(),
+      type: REFUSALS.notAuthorised,
+      part: `department_leader/market_regulation/450100 requested refund ${R1} and may not decide it too`,
+    },
+    { case: 'a refund the application does not have', app, decision: decision(leaderOf(), `${F1}-R9`), type: REFUSALS.feeNotAssessable, part: `Application ${NO} has no refund ${F1}-R9` },
+    { case: 'a refund approved already', app: withFees(paid([refund('approved', DECIDED)])), decision: decision(), type: REFUSALS.feeNotAssessable, part: `Refund ${R1} is approved, not waiting for a decision` },
+    { case: 'a refund rejected already', app: withFees(paid([refund('rejected', DECIDED)])), decision: decision(), type: REFUSALS.feeNotAssessable, part: `Refund ${R1} is rejected, not waiting for a decision` },
+    { case: 'a refund at the platform', app: withFees(paid([refund('submitted', DECIDED)])), decision: decision(), type: REFUSALS.feeNotAssessable, part: `Refund ${R1} is submitted` },
+    { case: 'a refund refunded', app: withFees(paid([refund('refunded', DECIDED)])), decision: decision(), type: REFUSALS.feeNotAssessable, part: `Refund ${R1} is refunded` },
+    { case: 'a refund the platform refused', app: withFees(paid([refund('failed', DECIDED)])), decision: decision(), type: REFUSALS.feeNotAssessable, part: `Refund ${R1} is failed` },
+  ]))('refuses %s', (_, { app, decision, type, part }) => {
+    expect(refundDecisionRefusal(app, decision)).toEqual(refused(type, part));
+  });
+
+  it.each(named([
+    { case: 'authority, before an unknown refund', app, decision: decision(chiefOf(), `${F1}-R9`), type: REFUSALS.notAuthorised },
+    { case: 'the requester, before the refund’s status', app: withFees(paid([refund('approved', { ...DECIDED, requestedBy: leaderOf() })])), decision: decision(), type: REFUSALS.notAuthorised },
+  ]))('reports %s', (_, { app, decision, type }) => {
+    expect(refundDecisionRefusal(app, decision)?.type).toBe(type);
+  });
+
+  it.each(named([
+    { case: 'approve', approve: true },
+    { case: 'reject', approve: false },
+  ]))('lets the leader %s the window’s request', (_, { approve }) => {
+    expect(refundDecisionRefusal(app, decision(leaderOf(), R1, approve))).toBeUndefined();
+  });
+
+  it('lets another leader decide a leader’s request', () => {
+    expect(refundDecisionRefusal(withFees(paid([refund('requested', { requestedBy: leaderOf() })])), decision(OTHER_LEADER))).toBeUndefined();
+  });
+
+  it.each(named([
+    { case: 'the leader of the fixtures', officer: leaderOf() },
+    { case: 'another leader', officer: OTHER_LEADER },
+  ]))('lets any leader of the lead department decide the rule’s request: %s', (_, { officer }) => {
+    expect(refundDecisionRefusal(withFees(paid([refund('requested', { requestedBy: 'rule' })])), decision(officer))).toBeUndefined();
+  });
+
+  it('decides the named refund, whatever became of earlier ones', () => {
+    const withEarlier = withFees(paid([refund('rejected', DECIDED), refund('requested', { refundNo: R2 })]));
+    expect(refundDecisionRefusal(withEarlier, decision(leaderOf(), R2))).toBeUndefined();
+  });
+});
+
+describe('refundDecided: the refund approved, or rejected, by the leader', () => {
+  const at = DECIDED_AT;
+  const app = withFees(paid([refund('requested')]));
+
+  it('approves it, with who decided, when and the note', () => {
+    const result = applied(app, (a) => refundDecided(a, { officer: leaderOf(), refundNo: R1, approve: true, note: DECIDED.note }, at));
+    expect(result.state).toEqual({ ...app, fees: paid([refund('approved', DECIDED)]), seq: app.seq + 1 });
+    expect(refundsPending(result.state.fees)).toBe(true);
+    expectEvents(result, app, at, [{ type: 'fee_refund_approved', actor: leaderOf(), data: { refundNo: R1, note: DECIDED.note } }]);
+  });
+
+  it('rejects it: nothing is pending and the amount is refundable again', () => {
+    const note = '已办结，不予退费';
+    const result = applied(app, (a) => refundDecided(a, { officer: leaderOf(), refundNo: R1, approve: false, note }, at));
+    expect(result.state.fees).toEqual(paid([refund('rejected', { ...DECIDED, note })]));
+    expect(refundsPending(result.state.fees)).toBe(false);
+    expect(refundable(result.state.fees!)).toBe(7000);
+    expectEvents(result, app, at, [{ type: 'fee_refund_rejected', actor: leaderOf(), data: { refundNo: R1, note } }]);
+  });
+
+  it('decides without a note', () => {
+    const result = applied(app, (a) => refundDecided(a, { officer: leaderOf(), refundNo: R1, approve: true }, at));
+    expect(result.state.fees!.refunds).toEqual([refund('approved', { decidedBy: leaderOf(), decidedAt: at })]);
+    expectEvents(result, app, at, [{ type: 'fee_refund_approved', actor: leaderOf(), data: { refundNo: R1 } }]);
+  });
+
+  it('decides only the named refund', () => {
+    const earlier = refund('rejected', DECIDED);
+    const two = withFees(paid([earlier, refund('requested', { refundNo: R2 })]));
+    const { state } = applied(two, (a) => refundDecided(a, { officer: leaderOf(), refundNo: R2, approve: true, note: DECIDED.note }, at));
+    expect(state.fees!.refunds).toEqual([earlier, refund('approved', { ...DECIDED, refundNo: R2 })]);
+  });
+});
+
+describe('refundSubmitted: the platform took the approved refund, or refused it', () => {
+  const at = SUBMITTED_AT;
+  const app = withFees(paid([refund('approved', DECIDED)]));
+
+  it('marks it submitted, still pending until the platform reports it', () => {
+    const result = applied(app, (a) => refundSubmitted(a, R1, at));
+    expect(result.state).toEqual({ ...app, fees: paid([refund('submitted', { ...DECIDED, submittedAt: at })]), seq: app.seq + 1 });
+    expect(refundsPending(result.state.fees)).toBe(true);
+    expectEvents(result, app, at, [{ type: 'fee_refund_submitted', data: { refundNo: R1 } }]);
+  });
+
+  it('marks it failed with the platform’s refusal: nothing pending, the amount refundable again', () => {
+    const failure = 'refund_exceeds: payment PAY-20250925-0001 of 7000 fen has 0 fen left to refund';
+    const result = applied(app, (a) => refundSubmitted(a, R1, at, failure));
+    expect(result.state.fees).toEqual(paid([refund('failed', { ...DECIDED, failure })]));
+    expect(result.state.fees!.refunds[0]).not.toHaveProperty('submittedAt');
+    expect(refundsPending(result.state.fees)).toBe(false);
+    expect(refundable(result.state.fees!)).toBe(7000);
+    expectEvents(result, app, at, [{ type: 'fee_refund_failed', data: { refundNo: R1, failure } }]);
+  });
+});
+
+const report = (more: Partial<RefundReport> = {}): RefundReport => ({ refundNo: R1, amountFen: 1000, refundedAt: REFUNDED_AT, ...more });
+const SUBMITTED = { ...DECIDED, submittedAt: SUBMITTED_AT };
+
+describe('refundReportRefusal: the platform reports a refund it was sent, for exactly its amount', () => {
+  const app = withFees(paid([refund('submitted', SUBMITTED)]));
+
+  it.each(named([
+    { case: 'an application without fees', app: NO_FEES, report: report(), type: REFUSALS.noFees, part: 'Item restaurant-opening charges no fee' },
+    { case: 'a refund the application does not have', app, report: report({ refundNo: `${F1}-R9` }), type: REFUSALS.unknownNotice, part: `Application ${NO} has no refund ${F1}-R9` },
+    { case: 'a refund of an application with none', app: withFees(paid()), report: report(), type: REFUSALS.unknownNotice, part: `Application ${NO} has no refund ${R1}` },
+    { case: 'a refund not decided yet', app: withFees(paid([refund('requested')])), report: report(), type: REFUSALS.noticeNotPayable, part: `Refund ${R1} is requested: it was not sent to the platform` },
+    { case: 'a rejected refund', app: withFees(paid([refund('rejected', DECIDED)])), report: report(), type: REFUSALS.noticeNotPayable, part: `Refund ${R1} is rejected` },
+    { case: 'a refund the platform refused', app: withFees(paid([refund('failed', { ...DECIDED, failure: 'refund_exceeds' })])), report: report(), type: REFUSALS.noticeNotPayable, part: `Refund ${R1} failed: the platform refused it (refund_exceeds)` },
+    { case: 'a repeated report of another amount', app: withFees(paid([refund('refunded', { ...SUBMITTED, refundedAt: '2025-10-10T02:00:00.000Z' })])), report: report({ amountFen: 999 }), type: REFUSALS.amountMismatch, part: `Refund ${R1} was refunded with 1000 fen; this report says 999` },
+    { case: 'less than the refund', app, report: report({ amountFen: 999 }), type: REFUSALS.amountMismatch, part: `Refunded 999 fen; refund ${R1} is of 1000 fen` },
+    { case: 'more than the refund', app, report: report({ amountFen: 7000 }), type: REFUSALS.amountMismatch, part: `Refunded 7000 fen; refund ${R1} is of 1000 fen` },
+  ]))('refuses %s', (_, { app, report, type, part }) => {
+    expect(refundReportRefusal(app, report)).toEqual(refused(type, part));
+  });
+
+  it('reports a status before the amount', () => {
+    expect(refundReportRefusal(withFees(paid([refund('requested')])), report({ amountFen: 999 }))?.type).toBe(REFUSALS.noticeNotPayable);
+  });
+
+  it.each(named([
+    { case: 'a submitted refund', app },
+    { case: 'an approved refund whose report came before the platform’s answer', app: withFees(paid([refund('approved', DECIDED)])) },
+    { case: 'a repeated report of a refunded refund (it changes nothing)', app: withFees(paid([refund('refunded', { ...SUBMITTED, refundedAt: REFUNDED_AT })])) },
+  ]))('takes the report of %s', (_, { app }) => {
+    expect(refundReportRefusal(app, report())).toBeUndefined();
+  });
+});
+
+describe('refundRecorded: a refund is recorded once the platform reported it refunded', () => {
+  const done = refund('refunded', { ...SUBMITTED, refundedAt: REFUNDED_AT });
+
+  it.each(named([
+    { case: 'refunded', app: withFees(paid([done])), recorded: true },
+    { case: 'another refund refunded', app: withFees(paid([{ ...done, refundNo: R2 }])), recorded: false },
+    { case: 'submitted, not reported yet', app: withFees(paid([refund('submitted', SUBMITTED)])), recorded: false },
+    { case: 'approved, not sent yet', app: withFees(paid([refund('approved', DECIDED)])), recorded: false },
+    { case: 'no refunds', app: withFees(paid()), recorded: false },
+    { case: 'an application without fees', app: NO_FEES, recorded: false },
+  ]))('%s', (_, { app, recorded }) => {
+    expect(refundRecorded(app, report())).toBe(recorded);
+  });
+});
+
+describe('refunded: the platform paid the refund back', () => {
+  const at = REPORTED_AT;
+
+  it('marks it refunded when the platform says, and ends it', () => {
+    const app = withFees(paid([refund('submitted', SUBMITTED)]));
+    const result = applied(app, (a) => refunded(a, report(), at));
+    expect(result.state).toEqual({ ...app, fees: paid([refund('refunded', { ...SUBMITTED, refundedAt: REFUNDED_AT })]), seq: app.seq + 1 });
+    expect(refundsPending(result.state.fees)).toBe(false);
+    expect(refundable(result.state.fees!)).toBe(6000);
+    expect(refundRecorded(result.state, report())).toBe(true);
+    expectEvents(result, app, at, [{ type: 'fee_refunded', data: { refundNo: R1, amountFen: 1000, refundedAt: REFUNDED_AT } }]);
+  });
+
+  it('marks an approved refund refunded when the report comes before the platform’s answer', () => {
+    const app = withFees(paid([refund('approved', DECIDED)]));
+    const { state } = applied(app, (a) => refunded(a, report(), at));
+    expect(state.fees!.refunds).toEqual([refund('refunded', { ...DECIDED, refundedAt: REFUNDED_AT })]);
+  });
+
+  it('marks only the reported refund, and leaves the fee paid', () => {
+    const rejected = refund('rejected', DECIDED);
+    const app = withFees(paid([rejected, refund('submitted', { ...SUBMITTED, refundNo: R2 })]));
+    const { state } = applied(app, (a) => refunded(a, report({ refundNo: R2 }), at));
+    expect(state.fees!.refunds).toEqual([rejected, refund('refunded', { ...SUBMITTED, refundNo: R2, refundedAt: REFUNDED_AT })]);
+    expect(state.fees!.status).toBe('paid');
   });
 });

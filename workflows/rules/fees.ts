@@ -440,7 +440,7 @@ export const refundsPending = (fees: FeeState | undefined) => (fees?.refunds ?? 
 /** What of the paid amount may still be refunded: paid, less every refund not rejected or failed. */
 export function refundable(fees: FeeState): number {
   const paid = fees.payments.reduce((sum, p) => sum + p.amountFen, 0);
-  const refunding = (fees.refunds ?? []).filter((r) => r.status !== 'rejected' && r.status !== 'failed').reduce((sum, r) => sum + r.amountFen, 0);
+  const refunding = fees.refunds.filter((r) => r.status !== 'rejected' && r.status !== 'failed').reduce((sum, r) => sum + r.amountFen, 0);
   return paid - refunding;
 }
 
@@ -451,6 +451,7 @@ export function refundRequestRefusal(app: ApplicationState, request: RefundReque
     unauthorised(actsFor(request.officer, app.leadDepartment, app.centreCode)) ??
     when(app.fees.status !== 'paid', REFUSALS.feeNotAssessable, `Only a paid fee is refunded; the fee of ${app.applicationNo} is ${app.fees.status}`) ??
     when(refundsPending(app.fees), REFUSALS.feeNotAssessable, `A refund of ${app.applicationNo} is under way; one at a time`) ??
+    when(left < 1, REFUSALS.feeNotAssessable, `The fee of ${app.applicationNo} is refunded in full`) ??
     when(!request.reason.trim(), REFUSALS.missingReason, 'A refund needs a reason') ??
     when(!Number.isInteger(request.amountFen) || request.amountFen < 1 || request.amountFen > left, REFUSALS.feeNotAssessable, `A refund is of 1 to ${left} fen (what was paid and is not refunded yet)`)
   );
@@ -504,12 +505,13 @@ export function refundDecided(app: ApplicationState, decision: RefundDecision, a
 
 /** The platform accepted the refund (it pays back later and reports it), or refused it. */
 export const refundSubmitted = (app: ApplicationState, refundNo: string, at: string, failure?: string): Change =>
-  failure
+  failure !== undefined
     ? withRefund(app, refundNo, { status: 'failed', failure }, { type: 'fee_refund_failed', data: { refundNo, failure } }, at)
     : withRefund(app, refundNo, { status: 'submitted', submittedAt: at }, { type: 'fee_refund_submitted', data: { refundNo } }, at);
 
 /** Whether a reported refund is already recorded (a repeated report changes nothing). */
-export const refundRecorded = (app: ApplicationState, report: RefundReport) => app.fees?.refunds.some((r) => r.refundNo === report.refundNo && r.status === 'refunded') ?? false;
+export const refundRecorded = (app: ApplicationState, report: RefundReport) =>
+  app.fees?.refunds.some((r) => r.refundNo === report.refundNo && r.status === 'refunded' && r.amountFen === report.amountFen) ?? false;
 
 export function refundReportRefusal(app: ApplicationState, report: RefundReport): Refusal | undefined {
   if (!app.fees) return refusal(REFUSALS.noFees, `Item ${app.itemCode} charges no fee`);
@@ -517,7 +519,9 @@ export function refundReportRefusal(app: ApplicationState, report: RefundReport)
   const refund = app.fees.refunds.find((r) => r.refundNo === report.refundNo);
   return (
     when(!refund, REFUSALS.unknownNotice, `Application ${app.applicationNo} has no refund ${report.refundNo}`) ??
-    when(refund !== undefined && refund.status !== 'approved' && refund.status !== 'submitted', REFUSALS.noticeNotPayable, `Refund ${report.refundNo} is ${refund?.status}: it was not sent to the platform`) ??
+    when(refund?.status === 'refunded', REFUSALS.amountMismatch, `Refund ${report.refundNo} was refunded with ${refund?.amountFen} fen; this report says ${report.amountFen}`) ??
+    when(refund?.status === 'failed', REFUSALS.noticeNotPayable, `Refund ${report.refundNo} failed: the platform refused it (${refund?.failure})`) ??
+    when(refund !== undefined && !['approved', 'submitted', 'failed'].includes(refund.status), REFUSALS.noticeNotPayable, `Refund ${report.refundNo} is ${refund?.status}: it was not sent to the platform`) ??
     when(refund !== undefined && report.amountFen !== refund.amountFen, REFUSALS.amountMismatch, `Refunded ${report.amountFen} fen; refund ${report.refundNo} is of ${refund?.amountFen} fen`)
   );
 }
