@@ -165,7 +165,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(meRoutes, { prefix: '/v1' });
   await app.register(feeRoutes, { prefix: '/v1' });
   await app.register(feeReconciliationRoutes, { prefix: '/v1' });
-  await app.register(paymentRoutes, { prefix: '/v1' });
+  // Only where a payment platform is configured does it have anything to notify.
+  if (deps.payments) await app.register(paymentRoutes, { prefix: '/v1' });
   if (deps.signIn) await app.register(signInRoutes, { config: deps.signIn });
   return app;
 }

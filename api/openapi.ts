@@ -27,6 +27,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'catalogue', description: 'Items (事项) and their versions; import and export' },
         { name: 'organisation', description: 'Centres, departments, windows and officers' },
         { name: 'calendar', description: 'Working days, holidays and due dates' },
+        { name: 'fees', description: 'Fees (行政事业性收费): assessment, payment notices and payment codes, the payment platform’s signed notifications, refunds, reconciliation' },
         { name: 'supervision', description: 'Alerts of the electronic supervision (电子监察)' },
         { name: 'operations', description: 'Health and readiness' },
         { name: 'integrators', description: 'API keys of portals and other systems (administrators)' },

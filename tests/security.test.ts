@@ -5,11 +5,11 @@
  * table must name every route the API serves: a new route without a row fails here.
  */
 import { readdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { buildApp } from '../api/app.js';
+import { paymentHeaders } from '../api/payment-signature.js';
 import { auditKeys } from '../db/audit-keys.js';
 import { applications, attachments } from '../db/schema/index.js';
 import { supplementUpdate } from '../workflows/messages.js';
@@ -24,6 +24,7 @@ import {
   leaderOf,
   officer,
   securityOf,
+  TEST_PAYMENT_SECRET,
   startStack,
   submission,
   supervisorOf,
@@ -77,9 +78,8 @@ let base: string;
 const run = Math.random().toString(36).slice(2, 8);
 
 beforeAll(async () => {
-  stack = await startStack();
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
+  stack = await startStack({ payments: true });
+  base = stack.baseUrl;
   const bearer = (token: string) => async () => ({ authorization: `Bearer ${token}` });
   const staff = async (id: string) => bearer(await stack.token(id));
   const forged = await new SignJWT({})
@@ -190,6 +190,8 @@ interface Row {
   state?: (id: string) => Promise<unknown>;
   /** Server-sent events: asked over HTTP, read up to the status. */
   stream?: boolean;
+  /** Headers of the request beside the caller's credentials, made for each request (a payment notification's signature). */
+  headers?: (payload: string) => Record<string, string>;
 }
 
 const unique = (prefix: string) => `${prefix}_${run}_${Math.random().toString(36).slice(2, 6)}`;
@@ -433,6 +435,30 @@ const TABLE: Row[] = [
     state: async (id) => (await as.security('/v1/integrators')).json().keys.find((k: { id: string }) => k.id === id)?.revokedAt,
   },
   { method: 'GET', route: '/v1/me', allowed: EVERYONE },
+  // Fees: the application's readers and its lead window; a leader waives and decides refunds; the shared application charges none (404).
+  { method: 'GET', route: '/v1/applications/:no/fees', allowed: ['integrator', ...LEAD, 'supervisor', 'admin'], fixture: readFixture },
+  { method: 'POST', route: '/v1/applications/:no/fees/assessment', allowed: LEAD, fixture: readFixture, body: () => ({ lines: [{ code: 'card', quantity: 1 }] }) },
+  { method: 'POST', route: '/v1/applications/:no/fees/adjustment', allowed: ['leader'], fixture: readFixture, body: () => ({ toFen: 0, reason: '安全测试' }) },
+  { method: 'POST', route: '/v1/applications/:no/fees/refunds', allowed: LEAD, fixture: readFixture, body: () => ({ amountFen: 1, reason: '安全测试' }) },
+  {
+    method: 'POST',
+    route: '/v1/applications/:no/fees/refunds/:refundNo/decision',
+    allowed: ['leader'],
+    fixture: readFixture,
+    url: (no) => `/v1/applications/${no}/fees/refunds/${no}-F1-R1/decision`,
+    body: () => ({ approve: true }),
+  },
+  { method: 'GET', route: '/v1/statistics/fees', allowed: OVERSIGHT },
+  { method: 'GET', route: '/v1/fees/unpaid', allowed: OVERSIGHT },
+  { method: 'GET', route: '/v1/fees/reconciliations', allowed: OVERSIGHT },
+  // The payment platform's notifications: public, authenticated by their signature (a notice unknown here: 422).
+  {
+    method: 'POST',
+    route: '/v1/payments/notifications',
+    allowed: PUBLIC,
+    body: () => ({ type: 'payment', paymentId: `P-${run}`, noticeNo: '450100-20990101-000001-F1', paymentCode: '1', amountFen: 1, paidAt: new Date().toISOString(), receiptNo: '1' }),
+    headers: (payload) => ({ 'content-type': 'application/json', ...paymentHeaders(TEST_PAYMENT_SECRET, payload) }),
+  },
   { method: 'GET', route: '/healthz', allowed: PUBLIC },
   { method: 'GET', route: '/readyz', allowed: PUBLIC },
 ];
@@ -455,6 +481,11 @@ async function send(row: Row, who: Who, id: string) {
     return { status: res.status, body };
   }
   const payload = row.body ? await row.body(id) : undefined;
+  if (row.headers) {
+    const raw = JSON.stringify(payload);
+    const res = await as[who]({ method: row.method, url, payload: raw, headers: row.headers(raw) });
+    return { status: res.statusCode, body: res.statusCode >= 400 ? res.json() : undefined };
+  }
   const res = await as[who]({ method: row.method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
   return { status: res.statusCode, body: res.statusCode >= 400 ? res.json() : undefined };
 }

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { PaymentPlatformError } from '../../activities/payment-platform.js';
+import { type PaymentPlatform, PaymentPlatformError } from '../../activities/payment-platform.js';
 import { calendarSnapshot } from '../../db/calendar.js';
 import { findItemVersion } from '../../db/catalogue.js';
 import { findApplication } from '../../db/queries.js';
@@ -161,7 +161,7 @@ export const feeRoutes: FastifyPluginAsyncZod = async (app) => {
         const lines = reducedLines(current.lines, request.body.toFen);
         issued = await issueNotice(app, row, noticeNo(row.applicationNo, notices.length), request.body.toFen, lines, schedule, current.reductions);
       }
-      await platformCall(() => app.deps.payments!.platform.cancelNotice(current.noticeNo));
+      await platformCall(app, (platform) => platform.cancelNotice(current.noticeNo));
       await executeUpdate(app, row.applicationNo, adjustFeeUpdate, { officer: officerOf(request), reason: request.body.reason, toFen: request.body.toFen, notice: issued });
       return feesView(app, row.applicationNo, schedule);
     },
@@ -282,8 +282,8 @@ async function issueNotice(
   if (amountFen === 0) return issued;
   const from = new Date().toISOString();
   const calendar = new WorkingCalendar(await calendarSnapshot(app.deps.database.db, row.centreCode, chinaDate(from), spanFor(schedule.paymentLimitDays)));
-  const { paymentCode } = await platformCall(() =>
-    app.deps.payments!.platform.issueNotice({
+  const { paymentCode } = await platformCall(app, (platform) =>
+    platform.issueNotice({
       noticeNo: number,
       applicationNo: row.applicationNo,
       payer: { name: row.applicant.name, idNumber: row.applicant.idNumber },
@@ -296,9 +296,11 @@ async function issueNotice(
 }
 
 /** A call to the payment platform: its refusal is 409, its absence 503 (nothing has changed). */
-async function platformCall<T>(call: () => Promise<T>): Promise<T> {
+async function platformCall<T>(app: FastifyInstance, call: (platform: PaymentPlatform) => Promise<T>): Promise<T> {
+  const platform = app.deps.payments?.platform;
+  if (!platform) throw new HttpError(503, 'payments_not_configured', 'No payment platform is configured (PAYMENT_PLATFORM_URL): fees cannot be charged here');
   try {
-    return await call();
+    return await call(platform);
   } catch (err) {
     if (err instanceof PaymentPlatformError) throw refused(`The payment platform refused: ${err.message}`, `payment_platform_${err.code}`);
     throw new HttpError(503, 'payment_platform_unavailable', `The payment platform cannot be reached (${(err as Error).message}); nothing was changed, try again`);

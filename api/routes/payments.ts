@@ -72,8 +72,7 @@ export const paymentRoutes: FastifyPluginAsync = async (app) => {
     async (request) => {
       request.auditActor = { id: 'payment-platform', kind: 'payment_platform' as const, ip: request.ip };
       const body = request.rawBody ?? '';
-      const secret = app.deps.payments?.callbackSecret;
-      if (!secret) throw new HttpError(503, 'payments_not_configured', 'No payment platform is configured (PAYMENT_CALLBACK_SECRET)');
+      const secret = app.deps.payments!.callbackSecret;
       const check = verifyPayment(secret, request.headers, body);
       if (!check.ok) throw refusal(request, 401, check.code === 'stale' ? 'stale_notification' : check.code, `The notification is not authentic: ${check.message}`);
 
