@@ -1,8 +1,10 @@
 // One application at the window: intake against the item's checklist (受理, 一次性告知, 不予受理), the
-// supplement, a review's clock stopped and restarted, the handover (取件), and the documents to print.
+// supplement, a review's clock stopped and restarted, its fees (收费, fees.js), the handover (取件), and
+// the documents to print.
 
 import { getJSON, postJSON } from './api.js';
 import { actionForm, statusLine, textArea, textInput } from './forms.js';
+import { feesSection } from './fees.js';
 import { t } from './i18n.js';
 import { el, field } from './helpers.js';
 import { attachmentsOf, documentsOf, documentsSection, itemOf, materialsTable, requiredOf, reviewsTable, screenHeader, summary } from './parts.js';
@@ -14,6 +16,7 @@ export async function renderApplication(main, no, rerender, flash) {
   const url = `/v1/applications/${encodeURIComponent(no)}`;
   const app = await getJSON(url);
   const [item, attachments, documents] = await Promise.all([itemOf(app.itemCode, app.itemVersion), attachmentsOf(no), documentsOf(no)]);
+  const fees = await feesSection(app, item);
   const post = (path, body) => postJSON(`${url}/${path}`, body);
   const after = (message) => () => rerender(message);
   const officer = state.officer;
@@ -37,6 +40,7 @@ export async function renderApplication(main, no, rerender, flash) {
   } else if (app.reviews?.length) {
     sections.push(el('section', { class: 'card', 'aria-labelledby': 'reviews-title' }, el('h3', { id: 'reviews-title' }, t('reviews')), el('div', { class: 'table-wrap' }, reviewsTable(app))));
   }
+  if (fees) sections.push(fees);
   if (isLead && app.stage === 'completed') sections.push(pickupPanel(post, after, documents.find((d) => d.kind === 'approval_decision')?.licenceNo));
   sections.push(documentsSection(documents));
 
