@@ -92,6 +92,9 @@ export function isUnavailable(err: unknown): boolean {
     const { code, name } = e as { code?: unknown; name?: string };
     // gRPC 14 UNAVAILABLE and 4 DEADLINE_EXCEEDED (Temporal); SQLSTATE class 08 and 57P0x (PostgreSQL).
     if (code === 14 || code === 4) return true;
+    // gRPC 9 FAILED_PRECONDITION while the workflow's task is failing and being retried (a worker killed
+    // mid-task): Temporal refuses updates until it succeeds again; the fault run met it.
+    if (code === 9 && /workflow task in failed state/i.test(e.message)) return true;
     if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('57P0'))) return true;
     if (name === 'ServiceError' && /UNAVAILABLE|DEADLINE|connect/i.test(e.message)) return true;
     if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Failed to connect/i.test(e.message)) return true;

@@ -10,6 +10,7 @@ import proto from '@temporalio/proto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../api/app.js';
+import { isUnavailable } from '../api/errors.js';
 import { openDatabase } from '../db/client.js';
 import { applications } from '../db/schema/index.js';
 import { temporalClient } from '../server/runtime.js';
@@ -516,6 +517,12 @@ describe('list and pagination', () => {
 });
 
 describe('a dependency that is down', () => {
+  it('counts an update refused while the workflow task is failing (a worker killed mid-task) as unavailable, not as a bug', () => {
+    const refusedWhileFailing = Object.assign(new Error('9 FAILED_PRECONDITION: Unable to perform workflow execution update due to Workflow Task in failed state.'), { code: 9 });
+    expect(isUnavailable(new Error('update failed', { cause: refusedWhileFailing }))).toBe(true);
+    expect(isUnavailable(Object.assign(new Error('9 FAILED_PRECONDITION: something else'), { code: 9 }))).toBe(false);
+  });
+
   it('answers 503 unavailable quickly and records nothing when Temporal cannot be reached; /readyz names temporal', async () => {
     const temporal = temporalClient(testConfig().temporal, `127.0.0.1:${await freePort()}`, testDataConverter());
     const app = await buildApp({ database: stack.database, auth: testConfig().auth, temporal: { ...temporal, taskQueue: stack.taskQueue } });

@@ -13,7 +13,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * The environment of a run's workers and APIs: the run's database, Temporal server, namespace and task
  * queue; its token secret, payload key and audit keys, none of them in the databases (an operator keeps
- * them apart), the audit checkpoints under the data folder; a workflow bundle made ahead; no rate limit.
+ * them apart), the audit checkpoints under the data folder; a workflow bundle made ahead; no rate limit;
+ * with `payments`, the payment platform the workers and the APIs call, and the secret its notifications are signed with.
  */
 export function processEnv(run: {
   databaseUrl: string;
@@ -24,6 +25,7 @@ export function processEnv(run: {
   payloadKeys: string;
   dataDir: string;
   bundlePath: string;
+  payments?: { platformUrl: string; callbackSecret: string };
 }): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -39,6 +41,7 @@ export function processEnv(run: {
     RATE_LIMIT_PER_MINUTE: '0',
     DATA_DIR: run.dataDir,
     WORKFLOW_BUNDLE: run.bundlePath,
+    ...(run.payments ? { PAYMENT_PLATFORM_URL: run.payments.platformUrl, PAYMENT_CALLBACK_SECRET: run.payments.callbackSecret } : {}),
   };
 }
 
