@@ -137,6 +137,12 @@ describe('the window assesses, the applicant pays, the result is handed over', (
 
     const handedOver = ok<{ stage: string }>(await act.pickup(no));
     expect(handedOver.stage).toBe('picked_up');
+    // The platform reports it once more after the application closed: answered 200 from the record, nothing changes.
+    const handle = stack.client.workflow.getHandle(no);
+    await expect.poll(async () => (await handle.describe()).status.name, { timeout: 20_000 }).toBe('COMPLETED');
+    const late = await notify(JSON.parse(delivered[0].body));
+    expect(late.status).toBe(200);
+    expect(await feeEvents(no, 'fee_paid')).toBe(1);
   });
 
   it('applies the small-micro enterprise exemption to the registration fee only', async () => {

@@ -7,9 +7,10 @@
  * written to the audit trail with its reason. PostgreSQL or Temporal out of reach is a 503: the
  * platform retries, and the retry, signed afresh, ends exactly once.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import { and, eq } from 'drizzle-orm';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { paymentNonces } from '../../db/schema/index.js';
+import { feeNotices, feeRefunds, paymentNonces } from '../../db/schema/index.js';
 import { paymentUpdate, refundedUpdate } from '../../workflows/messages.js';
 import { verifyPayment } from '../payment-signature.js';
 import { HttpError, errorBody } from '../errors.js';
@@ -102,6 +103,10 @@ export const paymentRoutes: FastifyPluginAsync = async (app) => {
           await executeUpdate(app, applicationNo, refundedUpdate, { refundNo, amountFen, refundedAt }, { updateId: `refund-${refundNo}` });
         }
       } catch (err) {
+        // A repeat after the application closed: its workflow cannot be asked, its record can.
+        if (err instanceof HttpError && err.code === 'application_closed' && (await recordedBefore(app, parsed))) {
+          return { received: true as const, applicationNo, noticeNo: parsed.noticeNo, paymentId: parsed.paymentId, ...(parsed.type === 'refund' && { refundNo: parsed.refundNo }) };
+        }
         if (err instanceof HttpError && err.statusCode === 409 && UNPAYABLE.has(err.code)) throw refusal(request, 422, err.code, err.message);
         if (err instanceof HttpError && err.statusCode === 404) throw refusal(request, 422, 'unknown_notice', err.message);
         throw err;
@@ -110,6 +115,17 @@ export const paymentRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 };
+
+/** Whether this payment or refund is already recorded, as notified (the same id and amount). */
+async function recordedBefore(app: FastifyInstance, notified: z.infer<typeof notification>): Promise<boolean> {
+  const db = app.deps.database.db;
+  if (notified.type === 'payment') {
+    const [row] = await db.select({ amountFen: feeNotices.amountFen }).from(feeNotices).where(and(eq(feeNotices.paymentId, notified.paymentId), eq(feeNotices.noticeNo, notified.noticeNo)));
+    return row?.amountFen === notified.amountFen;
+  }
+  const [row] = await db.select({ amountFen: feeRefunds.amountFen, status: feeRefunds.status }).from(feeRefunds).where(eq(feeRefunds.refundNo, notified.refundNo));
+  return row?.status === 'refunded' && row.amountFen === notified.amountFen;
+}
 
 /** A refusal, named in the audit trail's row with its reason. */
 function refusal(request: { auditTarget?: string }, status: number, code: string, message: string): HttpError {
