@@ -13,6 +13,10 @@
  * red come by the workflows' own timers at real instants, with their alerts and the cases red opens.
  * `--demo-only` runs the demo without the region's working day.
  *
+ * An item that charges a fee has it assessed (by the lead window, every line it must charge) and paid
+ * through the payment platform simulator `npm start` runs (`--payments`, else http://127.0.0.1:$PAYMENT_SIM_PORT)
+ * before the pickup; with no simulator there, the application is left waiting for payment.
+ *
  * It signs in as the officers each step needs, with tokens signed by the same secret as the API
  * (AUTH_JWT_SECRET, or the one `npm start` keeps in the data folder), and submits as an integrator
  * whose key it asks the regional security administrator for (or ONEWINDOW_API_KEY, when set).
@@ -37,8 +41,10 @@ const { values } = parseArgs({
     'demo-only': { type: 'boolean', default: false },
     'day-minutes': { type: 'string', default: '1' },
     'demo-minutes': { type: 'string', default: '10' },
+    payments: { type: 'string' },
   },
 });
+const paymentsUrl = values.payments ?? `http://127.0.0.1:${loadConfig().payments.simulatorPort}`;
 const api = apiBase(values.api);
 const total = Number(values.applications);
 const minuteMs = Number(values['minute-ms']);
@@ -156,9 +162,35 @@ async function live(centre: Centre, item: Item, n: number): Promise<string> {
   }
   if (application.stage === 'completed') {
     await pause(30 + random() * 120);
+    if (!(await feePaid(no, window))) return `${no} completed, waiting for payment`;
     await call('POST', `/v1/applications/${no}/pickup`, {}, window);
   }
   return `${no} ${application.stage}`;
+}
+
+/**
+ * The fee of an item that charges one, settled before the pickup: the window assesses every line it
+ * must charge (and the first optional one), and the applicant pays at the payment platform simulator.
+ * True when nothing is owed (no fee, or paid); false when it cannot be paid here.
+ */
+async function feePaid(no: string, window: As): Promise<boolean> {
+  type Fees = { status: string; paymentCode: string | null; schedule: { assessedBy: string; lines: { code: string; optional: boolean }[] } };
+  const fees = await call<Fees>('GET', `/v1/applications/${no}/fees`, undefined, window).catch(() => undefined);
+  if (!fees) return true; // the item charges nothing (404 no_fees)
+  let { status, paymentCode } = fees;
+  if (status === 'awaiting_assessment' && fees.schedule.assessedBy === 'window') {
+    const lines = fees.schedule.lines.filter((line, i) => !line.optional || i === fees.schedule.lines.findIndex((l) => l.optional));
+    ({ status, paymentCode } = await call<Fees>('POST', `/v1/applications/${no}/fees/assessment`, { lines: lines.map(({ code }) => ({ code, quantity: 1 })) }, window));
+  }
+  if (status === 'paid' || status === 'waived') return true;
+  if (!paymentCode) return false;
+  const paid = await fetch(`${paymentsUrl}/sim/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ paymentCode }) }).catch(() => undefined);
+  if (!paid?.ok) return false;
+  for (let tries = 0; tries < 60; tries++) {
+    if ((await call<Fees>('GET', `/v1/applications/${no}/fees`, undefined, window)).status === 'paid') return true;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return false;
 }
 
 const [{ centres }, { items }] = await Promise.all([

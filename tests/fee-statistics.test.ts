@@ -7,10 +7,11 @@
  * longest overdue first.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { feeFigures, unpaidPastDeadline } from '../db/fee-statistics.js';
 import { applications, feeNotices, feeRefunds } from '../db/schema/index.js';
 import type { FeeAdjustment } from '../workflows/rules/fees.js';
+import { type ScratchDatabase, createScratchDatabase } from '../db/scratch.js';
 import { type Stack, startStack, supervisorOf, windowOf } from './support/stack.js';
 
 const CITY = '451300';
@@ -21,6 +22,7 @@ const LEADER = { id: `${CITY}-natural_resources-leader`, name: '测试领导', r
 const MARCH_APRIL = { from: '2026-03-01', to: '2026-05-01' };
 
 let stack: Stack;
+let scratch: ScratchDatabase;
 
 interface Notice {
   status: 'issued' | 'paid' | 'superseded' | 'waived' | 'cancelled';
@@ -108,7 +110,9 @@ function daysOverdue(dueAt: string) {
 const no: Record<string, string> = {};
 
 beforeAll(async () => {
-  stack = await startStack({ worker: false });
+  // A database of its own: these rows would otherwise be in every other file's regional statistics.
+  scratch = await createScratchDatabase(Object.assign(new URL(inject('databaseUrl')), { pathname: '/postgres' }).toString(), `onewindow_fee_statistics_${Date.now()}_${process.pid}`);
+  stack = await startStack({ worker: false, databaseUrl: scratch.url });
   // Laibin, the city.
   // Paid in March.
   no.a1 = await application(CITY, ESTATE, [{ status: 'paid', amountFen: 9000, issuedAt: cn('2026-03-05T10:00:00'), dueAt: cn('2026-03-27T00:00:00'), paidAt: cn('2026-03-10T11:00:00') }]);
@@ -144,7 +148,10 @@ beforeAll(async () => {
   // Cancelled (the application rejected before payment): assessed, nothing else.
   no.b5 = await application(COUNTY, CARD, [{ status: 'cancelled', amountFen: 1000, issuedAt: cn('2026-03-25T10:00:00'), dueAt: cn('2026-03-31T00:00:00') }]);
 });
-afterAll(() => stack?.close());
+afterAll(async () => {
+  await stack?.close();
+  await scratch?.drop();
+});
 
 const zero = { assessedFen: 0, assessedCount: 0, collectedFen: 0, collectedCount: 0, waivedFen: 0, waivedCount: 0, reducedFen: 0, refundedFen: 0, refundedCount: 0, outstandingFen: 0, outstandingCount: 0 };
 

@@ -8,9 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { applications, feeNotices } from '../db/schema/index.js';
 import { signIn } from './support/signin.js';
+import { type ScratchDatabase, createScratchDatabase } from '../db/scratch.js';
 import { type Stack, startStack, supervisorOf } from './support/stack.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -22,6 +23,7 @@ const CARD = { itemCode: 'temporary-id-card', department: 'public_security' };
 const DAY = 86_400_000;
 
 let stack: Stack;
+let scratch: ScratchDatabase;
 let browser: Browser;
 
 /** An application with one payment notice, written to the read model as the workflow's recorder writes it. */
@@ -79,7 +81,9 @@ const no: Record<string, string> = {};
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   mkdirSync(SHOTS, { recursive: true });
-  stack = await startStack({ signIn: true, worker: false });
+  // A database of its own: these rows would otherwise be in every other file's regional statistics.
+  scratch = await createScratchDatabase(Object.assign(new URL(inject('databaseUrl')), { pathname: '/postgres' }).toString(), `onewindow_fees_page_${Date.now()}_${process.pid}`);
+  stack = await startStack({ signIn: true, worker: false, databaseUrl: scratch.url });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   // This month: paid at the city, waived and outstanding at the county.
   no.paid = await notice(CITY, ESTATE, { status: 'paid', amountFen: 9000, issuedAt: now, dueAt: new Date(now.getTime() + 20 * DAY), paid: true });
@@ -93,6 +97,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.close();
+  await scratch?.drop();
 });
 
 const textOf = (page: Page, selector: string) => page.locator(selector).first().textContent();

@@ -29,7 +29,7 @@ const actions = windowActions(() => stack);
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 
 beforeAll(async () => {
-  stack = await startStack({ signIn: true });
+  stack = await startStack({ signIn: true, payments: true });
   browser = await launchChromium();
   desk = new Desk(browser, stack.baseUrl);
 });
@@ -230,6 +230,12 @@ describe('a day at the window, each person in their own signed-in browser', () =
 
   it('hands the result over: the 准予行政许可决定书 with its number and licence number, recorded at pickup', { timeout: 120_000 }, async () => {
     const page = windowPage;
+    // 存量房转移登记 charges the registration fee, assessed once approved and paid before the result is handed over.
+    const fee = ok<{ paymentCode: string }>(
+      await stack.as(windowOf(LEAD))({ method: 'POST', url: `/v1/applications/${no}/fees/assessment`, payload: { lines: [{ code: 'registration-residential', quantity: 1 }] } }),
+    );
+    await stack.payments!.pay(fee.paymentCode);
+    await expect.poll(async () => ok<{ status: string }>(await stack.as(windowOf(LEAD))(`/v1/applications/${no}/fees`)).status, { timeout: 20_000 }).toBe('paid');
     await page.getByRole('link', { name: '窗口待办', exact: true }).click();
     const row = testid(page, `queue-${no}`);
     await expect.poll(async () => {

@@ -162,7 +162,7 @@ function feesCard(app, fees, { url, show, flash }) {
         current?.status === 'paid' && [t('paidAt'), formatInstant(current.paidAt)],
         current?.status === 'paid' && [t('receiptNo'), el('span', { class: 'mono', testid: 'fee-receipt' }, current.receiptNo ?? '—')],
       ],
-      { testid: 'fee-facts' },
+      { testid: 'fee-facts', class: 'fee-facts' },
     ),
     fees.notices.length ? el('div', { class: 'table-wrap' }, noticesTable(fees.notices)) : null,
     fees.refunds.length ? el('div', { class: 'table-wrap' }, refundsTable(fees.refunds)) : null,
