@@ -25,7 +25,21 @@ export const feeSchedule = z
     payBeforePickup: z.boolean().default(true).describe('The result is handed over only after payment'),
     paymentLimitDays: z.number().int().min(1).max(60).default(15).describe('Working days to pay, from the payment notice (缴款通知书)'),
     reminderDays: z.number().int().min(0).max(30).default(3).describe('The applicant is reminded this many working days before the payment deadline'),
-    onOverdue: z.enum(['supervise']).default('supervise').describe('At the deadline: `supervise` lists the application to supervisors as unpaid'),
+    onOverdue: z
+      .enum(['supervise', 'terminate'])
+      .default('supervise')
+      .describe('At the deadline: `supervise` lists the application to supervisors as unpaid; `terminate` (assessAt intake) also ends one still in review (终止办理)'),
+    stopsClocks: z
+      .boolean()
+      .default(false)
+      .describe('Waiting for payment stops the application’s clock (assessAt intake): its limits move by the working days it waited'),
+    refundDays: z
+      .number()
+      .int()
+      .min(0)
+      .max(366)
+      .default(0)
+      .describe('Calendar days after the application closes in which a refund (退费) may still be asked; 0: only while it is open'),
     lines: z
       .array(
         z.object({
@@ -75,6 +89,9 @@ export const feeSchedule = z
       }),
     );
     if (schedule.assessedBy === 'rule' && schedule.reductions.length > 0) issue(['reductions'], 'a rule-assessed schedule has no reductions; let the window assess');
+    // The approval's clocks end with the decision: only a fee assessed at intake can hold them or end the review.
+    if (schedule.assessAt !== 'intake' && schedule.stopsClocks) issue(['stopsClocks'], 'only a fee assessed at intake can stop the clock (it ends at the decision)');
+    if (schedule.assessAt !== 'intake' && schedule.onOverdue === 'terminate') issue(['onOverdue'], '`terminate` ends an application in review: the fee must be assessed at intake');
     if (schedule.reminderDays >= schedule.paymentLimitDays) issue(['reminderDays'], `must be less than paymentLimitDays (${schedule.paymentLimitDays})`);
   });
 

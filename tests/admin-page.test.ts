@@ -17,6 +17,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { feeSchedule } from '../db/item-definition.js';
 import { signIn } from './support/signin.js';
 import { type Stack, adminOf, auditorOf, securityOf, startStack, windowOf } from './support/stack.js';
 import { launchChromium, testid } from './support/workstation.js';
@@ -102,9 +103,10 @@ const field = (page: Page, path: string) => page.locator(`[data-field="body.${pa
 const feeInput = (page: Page, path: string) => field(page, `feeSchedule.${path}`).locator('input, select, textarea').first();
 
 /** The seed's fee schedule of an item (db/seed/items.json). */
+/** The seed's schedule as the catalogue keeps it (with the defaults it did not spell out). */
 function seededSchedule(code: string): unknown {
   const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../db/seed/items.json'), 'utf8'));
-  return (seed.items ?? seed).find((item: { code: string }) => item.code === code).feeSchedule;
+  return feeSchedule.parse((seed.items ?? seed).find((item: { code: string }) => item.code === code).feeSchedule);
 }
 
 const BASIS = '《测试收费标准的通知》（测价〔2026〕1号）';
@@ -375,6 +377,8 @@ describe('the administration page', () => {
       paymentLimitDays: 15,
       reminderDays: 3,
       onOverdue: 'supervise',
+      stopsClocks: false,
+      refundDays: 0,
       lines: [
         { code: 'registration', name: '登记费', basis: { ...basis, article: '第二条' }, standard: { type: 'fixed', amountFen: 8000 }, payer: '申请人', optional: false },
         { code: 'certificate', name: '证书工本费', basis, standard: { type: 'per_unit', unit: '本', unitFen: 1000, freeUnits: 1 }, payer: '申请人', optional: true },
@@ -470,6 +474,34 @@ describe('the administration page', () => {
     expect((await stack.as(adminOf())(`/v1/items/${code}`)).json().definition.feeSchedule.lines).toEqual([
       { code: 'extra', name: '加急费', basis: { document: BASIS }, standard: { type: 'per_unit', unit: '次', unitFen: 500 }, payer: '申请人', optional: true },
     ]);
+  });
+
+  it('the item’s rules for the clock, the deadline and refunds are saved; stopping the clock at the decision is refused on its field', { timeout: 120_000 }, async () => {
+    const code = await createItem();
+    const page = await openAs(adminOf(), `#/items/${code}`);
+    await testid(page, 'add-fee-schedule').click();
+    await feeInput(page, 'lines.0.code').fill('card');
+    await feeInput(page, 'lines.0.name').fill('工本费');
+    await feeInput(page, 'lines.0.basis.document').fill(BASIS);
+    await feeInput(page, 'lines.0.standard.amountFen').fill('10');
+    expect(await feeInput(page, 'onOverdue').inputValue()).toBe('supervise');
+    expect(await feeInput(page, 'stopsClocks').isChecked()).toBe(false);
+    expect(await feeInput(page, 'refundDays').inputValue()).toBe('0');
+
+    // Assessed at the decision (the new schedule's default), the fee comes after the clock ended: it cannot stop it.
+    await feeInput(page, 'stopsClocks').check();
+    await testid(page, 'item-save').click();
+    const stops = field(page, 'feeSchedule.stopsClocks');
+    await expect.poll(() => stops.locator('[data-testid="field-error"]').textContent()).toContain('only a fee assessed at intake can stop the clock');
+    expect((await stack.as(adminOf())(`/v1/items/${code}`)).json().version).toBe(1);
+
+    await feeInput(page, 'assessAt').selectOption('intake');
+    await feeInput(page, 'onOverdue').selectOption('terminate');
+    await feeInput(page, 'refundDays').fill('30');
+    await testid(page, 'item-save').click();
+    await expect.poll(() => testid(page, 'flash').textContent()).toBe('已保存：第2版');
+    const saved = (await stack.as(adminOf())(`/v1/items/${code}`)).json().definition.feeSchedule;
+    expect([saved.assessAt, saved.stopsClocks, saved.onOverdue, saved.refundDays]).toEqual(['intake', true, 'terminate', 30]);
   });
 
   it('left no script errors', () => {

@@ -53,12 +53,15 @@ const ruleSchedule = (payBeforePickup = true): FeeSchedule => ({
 let windowItem: string;
 let ruleItem: string;
 let payLaterItem: string;
+/** Waiting for payment stops the application's clock; refunds are asked for a day after closing. */
+let clockStoppingItem: string;
 
 beforeAll(async () => {
   stack = await startStack({ payments: true });
   windowItem = await saveTestItem(stack.db, { feeSchedule: windowSchedule });
   ruleItem = await saveTestItem(stack.db, { feeSchedule: ruleSchedule() });
   payLaterItem = await saveTestItem(stack.db, { feeSchedule: ruleSchedule(false) });
+  clockStoppingItem = await saveTestItem(stack.db, { feeSchedule: { ...ruleSchedule(), stopsClocks: true, refundDays: 1 } });
 });
 
 afterAll(async () => {
@@ -297,6 +300,51 @@ describe('the rule assesses by itself', () => {
     await stack.payments!.pay((await fees(no)).paymentCode!);
     await feesBecome(no, 'paid');
     await expect.poll(async () => (await handle.describe()).status.name, { timeout: 20_000 }).toBe('COMPLETED');
+  });
+});
+
+describe('the item’s own rules: the clock waits for payment, refunds after closing', () => {
+  it('shows the application’s clock stopped while the fee is unpaid, running again once paid', async () => {
+    const no = await act.submit({ itemCode: clockStoppingItem });
+    ok(await act.accept(no));
+    await feesBecome(no, 'awaiting_payment');
+    const clockOf = async () => ok<{ deadlines: { stoppedSince: string | null; stoppedDays: number } }>(await stack.integrator(`/v1/applications/${no}`)).deadlines;
+    await expect.poll(async () => (await clockOf()).stoppedSince !== null, { timeout: 20_000 }).toBe(true);
+    await stack.payments!.pay((await fees(no)).paymentCode!);
+    await feesBecome(no, 'paid');
+    // Paid the same day: the clock stood still for no working day.
+    await expect.poll(async () => (await clockOf()).stoppedSince, { timeout: 20_000 }).toBeNull();
+    expect((await clockOf()).stoppedDays).toBe(0);
+    expect([await feeEvents(no, 'fee_clock_stopped'), await feeEvents(no, 'fee_clock_resumed')]).toEqual([1, 1]);
+  });
+
+  it('takes a refund after the pickup, within the item’s refundDays, and keeps the workflow for it', async () => {
+    const no = await act.submit({ itemCode: clockStoppingItem });
+    ok(await act.accept(no));
+    await feesBecome(no, 'awaiting_payment');
+    await stack.payments!.pay((await fees(no)).paymentCode!);
+    await feesBecome(no, 'paid');
+    ok(await act.approve(no, LEAD));
+    ok(await act.pickup(no));
+    ok(await askRefund(no, { amountFen: 300, reason: '领取后发现多收' }));
+    const [asked] = await refunds(no);
+    ok(await decideRefund(no, asked.refundNo, true));
+    await expect.poll(async () => (await refunds(no))[0].status, { timeout: 20_000 }).toBe('refunded');
+    // The day after closing is not over: the workflow waits for another refund that may be asked.
+    expect((await stack.client.workflow.getHandle(no).describe()).status.name).toBe('RUNNING');
+  });
+
+  it('refuses a refund of an application closed without a refund period: 409 application_closed', async () => {
+    const no = await act.submit({ itemCode: ruleItem });
+    ok(await act.accept(no));
+    await feesBecome(no, 'awaiting_payment');
+    await stack.payments!.pay((await fees(no)).paymentCode!);
+    await feesBecome(no, 'paid');
+    ok(await act.approve(no, LEAD));
+    ok(await act.pickup(no));
+    await expect.poll(async () => (await stack.client.workflow.getHandle(no).describe()).status.name, { timeout: 20_000 }).toBe('COMPLETED');
+    const res = await askRefund(no, { amountFen: 300, reason: '领取后发现多收' });
+    expect([res.statusCode, res.json().error.code]).toEqual([409, 'application_closed']);
   });
 });
 

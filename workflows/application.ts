@@ -42,7 +42,7 @@ export async function applicationWorkflow(submitted: ApplicationInput): Promise<
   // The fee (an item with a fee schedule only) runs beside the review, from its assessment to its payment.
   const { issuePaymentNotice, cancelPaymentNotice, requestPlatformRefund } = feeActivities();
   const feeCalls = { calendarSnapshot: calls.calendarSnapshot, issuePaymentNotice, cancelPaymentNotice, requestPlatformRefund };
-  const charging = handleFees(record, input, feeCalls).run();
+  const charging = handleFees(record, input, feeCalls, clocks).run();
 
   setHandler(
     intakeUpdate,

@@ -19,6 +19,7 @@ import {
 import { raiseAlert, nextAlert } from './rules/alerts.js';
 import { resumeClocks } from './rules/clock-stops.js';
 import { startClock, statutoryDays, timing } from './rules/deadlines.js';
+import { feeClockResumed } from './rules/fees.js';
 import { activeStop } from './rules/review.js';
 import { WorkingCalendar, addDays, chinaDate, spanFor } from './rules/working-days.js';
 
@@ -167,7 +168,9 @@ export function createClocks(record: ApplicationRecord, input: ApplicationInput,
       // Lean applications count with the calendar already in hand when it holds every day from acceptance to the decision.
       const holds = latest && latest.from <= chinaDate(state.acceptedAt!) && chinaDate(decidedAt) <= latest.to;
       const calendar = lean && holds ? latest!.calendar : await calendarSinceAcceptance();
-      return commit(timing(state, calendar, decidedAt, now()));
+      // A fee still unpaid at the decision holds the clock no longer (the schedule's stopsClocks): its wait counts until now.
+      const waited = state.fees?.clockStoppedAt ? commit(feeClockResumed(state, input.item, calendar, decidedAt)) : [];
+      return [...waited, ...commit(timing(state, calendar, decidedAt, now()))];
     },
 
     /** A clock stopped: its timers re-arm. */

@@ -11,8 +11,10 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ApplicationRecord } from './application-record.js';
+import type { Clocks } from './clocks.js';
 import {
   type ApplicationInput,
+  type ApplicationState,
   CLOSED_STAGES,
   adjustFeeUpdate,
   assessFeeUpdate,
@@ -39,6 +41,7 @@ import {
   feeAdjusted,
   feeAssessed,
   feeCancelled,
+  feeClockResumed,
   feeOverdue,
   feePaid,
   feeReminded,
@@ -52,6 +55,7 @@ import {
   refundRequestRefusal,
   refundRequested,
   refundSubmitted,
+  refundPeriodEnd,
   refundable,
   refunded,
   refundsPending,
@@ -62,7 +66,7 @@ import { WorkingCalendar, chinaDate, spanFor } from './rules/working-days.js';
 
 type Calls = Pick<Activities, 'calendarSnapshot' | 'issuePaymentNotice' | 'cancelPaymentNotice' | 'requestPlatformRefund'>;
 
-export function handleFees(record: ApplicationRecord, input: ApplicationInput, calls: Calls) {
+export function handleFees(record: ApplicationRecord, input: ApplicationInput, calls: Calls, clocks: Pick<Clocks, 'calendarSinceAcceptance' | 'publishDeadlines'>) {
   const { state, now, commit } = record;
   const schedule = input.item.feeSchedule;
 
@@ -81,7 +85,7 @@ export function handleFees(record: ApplicationRecord, input: ApplicationInput, c
     async (update: FeeAssessmentUpdate) => {
       const at = now();
       const { dueAt, remindAt } = await deadline(schedule!, at);
-      return record.record(commit(feeAssessed(state, update.notice, update.officer, dueAt, remindAt, at)));
+      return record.record(commit(feeAssessed(state, update.notice, update.officer, dueAt, remindAt, at, schedule!.stopsClocks)));
     },
     { validator: (update: FeeAssessmentUpdate) => refuseIf(assessmentRefusal(state, schedule, update)) },
   );
@@ -91,7 +95,8 @@ export function handleFees(record: ApplicationRecord, input: ApplicationInput, c
     async (update: FeeAdjustmentUpdate) => {
       const at = now();
       const { dueAt, remindAt } = await deadline(schedule!, at);
-      return record.record(commit(feeAdjusted(state, update, dueAt, remindAt, at)));
+      await record.record(commit(feeAdjusted(state, update, dueAt, remindAt, at)));
+      return resumeClock();
     },
     { validator: (update: FeeAdjustmentUpdate) => refuseIf(adjustmentRefusal(state, update)) },
   );
@@ -99,12 +104,16 @@ export function handleFees(record: ApplicationRecord, input: ApplicationInput, c
   setHandler(
     paymentUpdate,
     // A repeated notification of a recorded payment answers with the state as it is, and writes nothing.
-    async (payment: FeePayment) => (paymentRecorded(state, payment) ? state : record.record(commit(feePaid(state, payment, now())))),
+    async (payment: FeePayment) => {
+      if (paymentRecorded(state, payment)) return state;
+      await record.record(commit(feePaid(state, payment, now())));
+      return resumeClock();
+    },
     { validator: (payment: FeePayment) => refuseIf(paymentRefusal(state, payment)) },
   );
 
   setHandler(requestRefundUpdate, async (request: RefundRequest) => record.record(commit(refundRequested(state, request, now()))), {
-    validator: (request: RefundRequest) => refuseIf(refundRequestRefusal(state, request)),
+    validator: (request: RefundRequest) => refuseIf(refundRequestRefusal(state, request, now(), schedule)),
   });
 
   setHandler(
@@ -123,6 +132,20 @@ export function handleFees(record: ApplicationRecord, input: ApplicationInput, c
     async (report: RefundReport) => (refundRecorded(state, report) ? state : record.record(commit(refunded(state, report, now())))),
     { validator: (report: RefundReport) => refuseIf(refundReportRefusal(state, report)) },
   );
+
+  /**
+   * A fee paid or waived no longer holds the application's clock (the schedule's `stopsClocks`): it
+   * runs again, its limits moved by the working days it waited. Written after the payment, which is
+   * on record whatever happens here; a decision taken meanwhile has ended the wait itself (clocks.stop).
+   */
+  async function resumeClock(): Promise<ApplicationState> {
+    if (!state.fees?.clockStoppedAt || !settled(state.fees) || state.stage !== 'in_review') return state;
+    const calendar = await clocks.calendarSinceAcceptance();
+    if (!state.fees.clockStoppedAt || state.stage !== 'in_review') return state;
+    const events = commit(feeClockResumed(state, input.item, calendar, now()));
+    clocks.publishDeadlines();
+    return record.record(events);
+  }
 
   /** Sends an approved refund to the platform, which pays it back and reports it (keyed by the refund's number: a retry refunds nothing twice). */
   async function submitRefund(refundNo: string): Promise<void> {
@@ -158,7 +181,7 @@ export function handleFees(record: ApplicationRecord, input: ApplicationInput, c
             lines: chargedLines(notice.lines),
             dueAt,
           });
-    await record.record(commit(feeAssessed(state, { ...notice, paymentCode }, 'rule', dueAt, remindAt, now())));
+    await record.record(commit(feeAssessed(state, { ...notice, paymentCode }, 'rule', dueAt, remindAt, now(), schedule.stopsClocks)));
   }
 
   /** Until the fee is paid or waived: the reminder, then the deadline; a new notice moves both. */
@@ -173,7 +196,7 @@ export function handleFees(record: ApplicationRecord, input: ApplicationInput, c
         continue;
       }
       if (await condition(moved, Math.max(1, Date.parse(next) - Date.parse(now())))) continue;
-      await record.record(commit(next === fees.dueAt ? feeOverdue(state, now()) : feeReminded(state, now())));
+      await record.record(commit(next === fees.dueAt ? feeOverdue(state, now(), schedule!.onOverdue) : feeReminded(state, now())));
     }
   }
 
@@ -211,6 +234,11 @@ export function handleFees(record: ApplicationRecord, input: ApplicationInput, c
         // Refused after payment: what is left of it is to be refunded, once a leader approves (once: a leader may reject it).
         const reason = '申请未获准予，退还已缴费用 (the application was refused after its fee was paid)';
         await record.record(commit(refundRequested(state, { officer: 'rule', amountFen: refundable(state.fees!), reason }, now())));
+        await condition(() => !refundsPending(state.fees));
+      }
+      // A paid fee can still be refunded for the schedule's refundDays after closing: the workflow waits for that.
+      const until = refundPeriodEnd(state, schedule);
+      while (until !== undefined && (await condition(() => refundsPending(state.fees), Math.max(1, until - Date.parse(now()))))) {
         await condition(() => !refundsPending(state.fees));
       }
     },

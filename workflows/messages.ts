@@ -383,6 +383,8 @@ export const REFUSALS = {
   noticeNotPayable: 'NoticeNotPayable',
   /** A payment's amount is not its notice's. */
   amountMismatch: 'AmountMismatch',
+  /** The application is closed, and what was asked cannot follow it there (a refund past the item's refund period). */
+  applicationClosed: 'ApplicationClosed',
   /** The acting officer may not do this (workflows/rules/authority.ts); the API answers 403. */
   notAuthorised: 'NotAuthorised',
 } as const;

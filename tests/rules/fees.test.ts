@@ -11,14 +11,17 @@ import {
   type AssessedLine, type FeeAdjustmentUpdate, type FeeAssessment, type FeeAssessmentUpdate, type FeeLine, type FeeNotice,
   type FeePayment, type FeeReduction, type FeeRefund, type FeeSchedule, type FeeStandard, type FeeState, type IssuedFee,
   MAX_FEN, type RefundDecision, type RefundReport, type RefundRequest, adjustmentRefusal, assess, assessmentRefusal,
-  currentNotice, feeAdjusted, feeAssessed, feeCancelled, feeOverdue, feePaid, feeReminded, grossFen, noticeNo,
+  TERMINATED_UNPAID, currentNotice, feeAdjusted, feeAssessed, feeCancelled, feeClockResumed, feeOverdue, feePaid,
+  feeReminded, grossFen, noticeNo, refundPeriodEnd,
   paymentRecorded, paymentRefusal, reducedLines, refundDecided, refundDecisionRefusal, refundRecorded, refundReportRefusal,
   refundRequestRefusal, refundRequested, refundSubmitted, refundable, refunded, refundsPending, ruleAssessment, settled,
   unassessed, unpaidRefusal
 } from '../../workflows/rules/fees.js';
+import { resumeClocks } from '../../workflows/rules/clock-stops.js';
+import { stepReview } from '../../workflows/rules/review.js';
 import {
-  LEAD, OTHER_CENTRE, PARTNER, PROMISED, applied, chiefOf, china, completedApp, endOf, expectEvents, inReviewApp, inStep,
-  leaderOf, named, refused, submittedApp, supervisor, windowOf
+  DUE, JOINT, LEAD, OTHER_CENTRE, PARTNER, PROMISED, applied, calendar, chiefOf, china, completedApp, endOf, expectEvents,
+  inReviewApp, inStep, leaderOf, named, refused, stoppedFor, submittedApp, supervisor, windowOf
 } from './fixtures.js';
 
 // ---- the schedules ------------------------------------------------------------------------------
@@ -772,7 +775,7 @@ describe('refundRequestRefusal: the lead window requests a refund of a paid fee,
       part: 'A refund is of 1 to 6000 fen (what was paid and is not refunded yet)',
     },
   ]))('refuses %s', (_, { app, request, type, part }) => {
-    expect(refundRequestRefusal(app, request)).toEqual(refused(type, part));
+    expect(refundRequestRefusal(app, request, REQUESTED_AT)).toEqual(refused(type, part));
   });
 
   it.each(named([
@@ -781,7 +784,7 @@ describe('refundRequestRefusal: the lead window requests a refund of a paid fee,
     { case: 'a refund under way, before the reason', app: withFees(paid([refund('requested')])), request: request(windowOf(), 1000, ''), type: REFUSALS.feeNotAssessable },
     { case: 'the reason, before the amount', app, request: request(windowOf(), 0, ''), type: REFUSALS.missingReason },
   ]))('reports %s', (_, { app, request, type }) => {
-    expect(refundRequestRefusal(app, request)?.type).toBe(type);
+    expect(refundRequestRefusal(app, request, REQUESTED_AT)?.type).toBe(type);
   });
 
   it.each(named([
@@ -789,7 +792,7 @@ describe('refundRequestRefusal: the lead window requests a refund of a paid fee,
     { case: 'chief representative', officer: chiefOf() },
     { case: 'leader', officer: leaderOf() },
   ]))("lets the lead department's %s request a refund", (_, { officer }) => {
-    expect(refundRequestRefusal(app, request(officer))).toBeUndefined();
+    expect(refundRequestRefusal(app, request(officer), REQUESTED_AT)).toBeUndefined();
   });
 
   it.each(named([
@@ -802,7 +805,7 @@ describe('refundRequestRefusal: the lead window requests a refund of a paid fee,
       amountFen: 7000,
     },
   ]))('takes %s', (_, { app, amountFen }) => {
-    expect(refundRequestRefusal(app, request(windowOf(), amountFen))).toBeUndefined();
+    expect(refundRequestRefusal(app, request(windowOf(), amountFen), REQUESTED_AT)).toBeUndefined();
   });
 });
 
@@ -1036,5 +1039,131 @@ describe('refunded: the platform paid the refund back', () => {
     const { state } = applied(app, (a) => refunded(a, report({ refundNo: R2 }), at));
     expect(state.fees!.refunds).toEqual([rejected, refund('refunded', { ...SUBMITTED, refundNo: R2, refundedAt: REFUNDED_AT })]);
     expect(state.fees!.status).toBe('paid');
+  });
+});
+
+// ---- the item's rules: waiting for payment stops the clock, the deadline terminates, refunds after closing ----
+
+const THU_25_SEP = china('2025-09-25 10:00');
+const THU_9_OCT = china('2025-10-09 10:00');
+
+describe('feeAssessed with stopsClock: waiting for payment holds the application’s clock', () => {
+  const reviewing = withFees(unassessed(), inReviewApp(PROMISED));
+
+  it('stops the application’s clock from the notice, and says so', () => {
+    const result = applied(reviewing, (a) => feeAssessed(a, ISSUED, 'rule', DUE_AT, REMIND_AT, THU_25_SEP, true));
+    expect([result.state.stoppedSince, result.state.fees!.clockStoppedAt]).toEqual([THU_25_SEP, THU_25_SEP]);
+    // The review's own clock runs on: the department reviews while the applicant pays.
+    expect(result.state.reviews).toEqual(reviewing.reviews);
+    expectEvents(result, reviewing, THU_25_SEP, [
+      { type: 'fee_assessed', data: { noticeNo: F1, amountFen: 7000, paymentCode: ISSUED.paymentCode, dueAt: DUE_AT } },
+      { type: 'fee_clock_stopped', data: { noticeNo: F1 } },
+    ]);
+  });
+
+  it('keeps the earlier start when a review’s clock already stands still', () => {
+    const app = stoppedFor(reviewing, LEAD, 'hearing', china('2025-09-23 10:00'));
+    const { state } = feeAssessed(app, ISSUED, 'rule', DUE_AT, REMIND_AT, THU_25_SEP, true);
+    expect([state.stoppedSince, state.fees!.clockStoppedAt]).toEqual([china('2025-09-23 10:00'), THU_25_SEP]);
+  });
+
+  it.each(named([
+    { case: 'an item whose fee does not stop the clock', app: reviewing, issued: ISSUED, stops: false },
+    { case: 'a fee of 0 fen (nothing to wait for)', app: reviewing, issued: { ...ISSUED, amountFen: 0, paymentCode: undefined }, stops: true },
+    { case: 'an application already decided', app: withFees(unassessed(), completedApp()), issued: ISSUED, stops: true },
+  ]))('stops nothing for %s', (_, { app, issued, stops }) => {
+    const { state, events } = feeAssessed(app, issued, 'rule', DUE_AT, REMIND_AT, THU_25_SEP, stops);
+    expect([state.stoppedSince, state.fees!.clockStoppedAt]).toEqual([undefined, undefined]);
+    expect(events.map((e) => e.type)).toEqual(['fee_assessed']);
+  });
+});
+
+describe('feeClockResumed: paid (or waived, or decided), the application’s clock runs again', () => {
+  const waiting = feeAssessed(withFees(unassessed(), inReviewApp(PROMISED)), ISSUED, 'rule', DUE_AT, REMIND_AT, THU_25_SEP, true).state;
+  const paidApp = feePaid(waiting, payment({ paidAt: THU_9_OCT }), THU_9_OCT).state;
+
+  it('moves every due instant by the working days it waited', () => {
+    const result = applied(paidApp, (a) => feeClockResumed(a, PROMISED.item, calendar, THU_9_OCT));
+    // Thursday 25 September to Thursday 9 October: 26, 28 (worked Sunday), 29, 30 and 9 October = 5 working days.
+    // Promised 3 + 5 = 8 ends Thu 9 Oct, statutory 5 + 5 = 10 ends Sat 11 Oct (worked); yellow one day before the promise.
+    const moved = { warnAt: endOf('2025-09-30'), promisedDue: endOf('2025-10-09'), statutoryDue: endOf('2025-10-11'), provisional: false };
+    expect(result.state).toEqual({
+      ...paidApp,
+      fees: { ...paidApp.fees!, clockStoppedAt: undefined },
+      stoppedSince: undefined,
+      stoppedDays: 5,
+      deadlines: moved,
+      // The review's own promise stands; its statutory limit is the application's.
+      reviews: [{ ...paidApp.reviews[0], deadlines: { ...DUE, statutoryDue: moved.statutoryDue } }],
+      seq: paidApp.seq + 1,
+    });
+    expectEvents(result, paidApp, THU_9_OCT, [{ type: 'fee_clock_resumed', data: { workingDays: 5 } }]);
+  });
+
+  it('leaves the application’s clock stopped while a review’s stop still holds it', () => {
+    const app = stoppedFor(paidApp, LEAD, 'hearing', china('2025-09-29 10:00'));
+    const { state } = feeClockResumed(app, PROMISED.item, calendar, THU_9_OCT);
+    expect([state.fees!.clockStoppedAt, state.stoppedSince, state.stoppedDays]).toEqual([undefined, THU_25_SEP, 0]);
+  });
+
+  it('and a review’s clock restarting leaves it stopped while the fee is unpaid', () => {
+    const app = stoppedFor(waiting, LEAD, 'hearing', china('2025-09-29 10:00'));
+    const { state } = resumeClocks(app, PROMISED.item, [stepReview(app, LEAD)!], calendar, THU_9_OCT);
+    // The hearing stood still 30 September and 9 October (1–8 October off): 2 working days of the review's own.
+    expect([state.stoppedSince, state.stoppedDays, stepReview(state, LEAD)!.stoppedDays]).toEqual([THU_25_SEP, 0, 2]);
+  });
+});
+
+describe('feeOverdue under `terminate`: an application still in review ends there, not granted', () => {
+  const overdueAt = DUE_AT;
+
+  it('withdraws every open review and rejects the application (终止办理)', () => {
+    const app = withFees(owing(), inReviewApp(JOINT));
+    const result = applied(app, (a) => feeOverdue(a, overdueAt, 'terminate'));
+    expect(result.state.stage).toBe('rejected');
+    expect(result.state.closedAt).toBe(overdueAt);
+    expect(result.state.fees).toEqual(owing(undefined, { overdueAt }));
+    expect(result.state.reviews.map((r) => [r.department, r.status, r.reason])).toEqual([
+      [LEAD, 'withdrawn', TERMINATED_UNPAID],
+      [PARTNER, 'withdrawn', TERMINATED_UNPAID],
+    ]);
+    expectEvents(result, app, overdueAt, [
+      { type: 'fee_overdue', data: { dueAt: DUE_AT, outcome: 'terminated' } },
+      { type: 'review_withdrawn', step: 0, department: LEAD, data: { reason: TERMINATED_UNPAID } },
+      { type: 'review_withdrawn', step: 0, department: PARTNER, data: { reason: TERMINATED_UNPAID } },
+      { type: 'fee_terminated', data: { reason: TERMINATED_UNPAID } },
+    ]);
+  });
+
+  it('only lists an application already decided: its result waits for the payment', () => {
+    const app = withFees(owing());
+    const result = applied(app, (a) => feeOverdue(a, overdueAt, 'terminate'));
+    expect(result.state).toEqual({ ...app, fees: owing(undefined, { overdueAt }), seq: app.seq + 1 });
+    expectEvents(result, app, overdueAt, [{ type: 'fee_overdue', data: { dueAt: DUE_AT } }]);
+  });
+});
+
+describe('refunds after closing: within the schedule’s refundDays', () => {
+  const CLOSED_AT = china('2025-10-09 09:00');
+  const closed = { ...withFees(paid()), stage: 'picked_up' as const, pickedUpAt: CLOSED_AT, closedAt: CLOSED_AT };
+  const thirty: FeeSchedule = { ...WINDOW_ASSESSED, refundDays: 30 };
+  const request = (): RefundRequest => ({ officer: windowOf(), amountFen: 1000, reason: REFUND_REASON });
+
+  it('ends refundDays calendar days after closing, for a paid fee only', () => {
+    expect(refundPeriodEnd(closed, thirty)).toBe(Date.parse(CLOSED_AT) + 30 * 86_400_000);
+    expect(refundPeriodEnd(closed, WINDOW_ASSESSED)).toBeUndefined();
+    expect(refundPeriodEnd({ ...closed, fees: owing() }, thirty)).toBeUndefined();
+    expect(refundPeriodEnd(withFees(paid()), thirty)).toBeUndefined();
+  });
+
+  it('takes a request within the period', () => {
+    expect(refundRequestRefusal(closed, request(), china('2025-11-07 17:00'), thirty)).toBeUndefined();
+  });
+
+  it.each(named([
+    { case: 'an item without a refund period', schedule: WINDOW_ASSESSED, at: REQUESTED_AT, part: 'within 0 days of closing' },
+    { case: 'a request once the 30 days are over', schedule: thirty, at: china('2025-11-08 09:00'), part: 'within 30 days of closing' },
+  ]))('refuses %s', (_, { schedule, at, part }) => {
+    expect(refundRequestRefusal(closed, request(), at, schedule)).toEqual(refused(REFUSALS.applicationClosed, part));
   });
 });

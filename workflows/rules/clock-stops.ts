@@ -4,7 +4,8 @@
  * (hearing, inspection, expert review, …). It stops with a reason; a supplement lists every missing
  * material at once, and a second supplement request needs a reason that supervisors see. A procedure's
  * clock is restarted by the department; a supplement's when the material comes. The application's
- * clock stands still while any review's does, and every due instant moves by the working days stopped.
+ * clock stands still while any review's does (or, where the item says so, while its fee is unpaid:
+ * rules/fees.ts), and every due instant moves by the working days stopped.
  */
 import {
   type ApplicationInput,
@@ -110,7 +111,7 @@ export function resumeClocks(
     return { ...review, stops, stoppedDays: review.stoppedDays + workingDays };
   });
   const resumed: ApplicationState = { ...app, reviews };
-  if (app.stoppedSince && !reviews.some((r) => activeStop(r))) {
+  if (app.stoppedSince && !reviews.some((r) => activeStop(r)) && !app.fees?.clockStoppedAt) {
     resumed.stoppedDays = app.stoppedDays + calendar.workingDaysFrom(app.stoppedSince, at);
     resumed.stoppedSince = undefined;
   }

@@ -3,11 +3,14 @@
  * leader's waiver or reduction, and the payment the region's non-tax payment platform reports. Every
  * amount is a whole number of fen (分), never a float. Workflow-safe: no imports beyond types.
  */
-import type { ApplicationState, Officer } from '../messages.js';
-import { REFUSALS } from '../messages.js';
+import type { ApplicationState, Officer, Review } from '../messages.js';
+import { CLOSED_STAGES, REFUSALS } from '../messages.js';
 import { actsFor } from './authority.js';
-import { type Change, type Draft, change } from './change.js';
+import { type Change, type Draft, change, enter } from './change.js';
+import { movedDeadlines } from './deadlines.js';
 import { type Refusal, refusal, unauthorised, when } from './refusal.js';
+import { activeStop } from './review.js';
+import type { WorkingCalendar } from './working-days.js';
 
 /** How one fee line is charged: a fixed amount, per unit (the first `freeUnits` free), or tiered by quantity. */
 export type FeeStandard =
@@ -54,8 +57,20 @@ export interface FeeSchedule {
   paymentLimitDays: number;
   /** The applicant is reminded this many working days before the payment deadline. */
   reminderDays: number;
-  /** What happens at the deadline: `supervise` lists the application to supervisors as unpaid past its deadline. */
-  onOverdue: 'supervise';
+  /**
+   * What happens at the deadline: `supervise` lists the application to supervisors as unpaid past its
+   * deadline; `terminate` (an assessment at intake only) also ends an application still in review
+   * (终止办理: not granted, its open reviews withdrawn, its notice withdrawn at the platform).
+   */
+  onOverdue: 'supervise' | 'terminate';
+  /**
+   * Waiting for payment stops the application's clock (an assessment at intake only): from the notice
+   * to the payment or waiver, its limits move by the working days it stood still, like a clock stop.
+   * The departments' own review clocks run on: they review while the applicant pays.
+   */
+  stopsClocks?: boolean;
+  /** Calendar days after the application closes in which a refund may still be asked; 0: only while it is open. */
+  refundDays?: number;
   lines: FeeLine[];
   reductions: FeeReduction[];
 }
@@ -124,6 +139,8 @@ export interface FeeState {
   overdueAt?: string;
   /** A leader's waiver or reduction, with the reason (audited). */
   adjustments: FeeAdjustment[];
+  /** Since when waiting for payment holds the application's clock (the schedule's `stopsClocks`). */
+  clockStoppedAt?: string;
   /** Refunds (退费), each requested with a reason, approved by a leader, and paid back through the platform once. */
   refunds: FeeRefund[];
 }
@@ -321,17 +338,53 @@ function noticeRefusal(app: ApplicationState, notice: IssuedFee, expected: { amo
   );
 }
 
-/** The fee assessed and its notice issued (or nothing owed, when it comes to 0), due `dueAt`. */
-export function feeAssessed(app: ApplicationState, notice: IssuedFee, assessedBy: Officer | 'rule', dueAt: string, remindAt: string | undefined, at: string): Change {
+/**
+ * The fee assessed and its notice issued (or nothing owed, when it comes to 0), due `dueAt`. Where
+ * waiting for payment stops the clock (`stopsClock`), an application in review stands still from now.
+ */
+export function feeAssessed(
+  app: ApplicationState,
+  notice: IssuedFee,
+  assessedBy: Officer | 'rule',
+  dueAt: string,
+  remindAt: string | undefined,
+  at: string,
+  stopsClock = false,
+): Change {
   const fees = app.fees!;
   const free = notice.amountFen === 0;
   const issued: FeeNotice = { ...notice, issuedAt: at, dueAt, status: free ? 'waived' : 'issued', assessedBy };
+  const stops = stopsClock && !free && app.stage === 'in_review';
+  const drafts: Draft[] = [
+    { type: 'fee_assessed', actor: assessedBy === 'rule' ? undefined : assessedBy, data: { noticeNo: notice.noticeNo, amountFen: notice.amountFen, paymentCode: notice.paymentCode, dueAt } },
+  ];
+  if (stops) drafts.push({ type: 'fee_clock_stopped', data: { noticeNo: notice.noticeNo } });
   return change(
     app,
-    { fees: { ...fees, status: free ? 'waived' : 'awaiting_payment', notices: [...fees.notices, issued], ...(free ? {} : { dueAt, remindAt }) } },
-    [{ type: 'fee_assessed', actor: assessedBy === 'rule' ? undefined : assessedBy, data: { noticeNo: notice.noticeNo, amountFen: notice.amountFen, paymentCode: notice.paymentCode, dueAt } }],
+    {
+      fees: { ...fees, status: free ? 'waived' : 'awaiting_payment', notices: [...fees.notices, issued], ...(free ? {} : { dueAt, remindAt }), ...(stops ? { clockStoppedAt: at } : {}) },
+      ...(stops ? { stoppedSince: app.stoppedSince ?? at } : {}),
+    },
+    drafts,
     at,
   );
+}
+
+/**
+ * Waiting for payment no longer holds the application's clock (paid, waived, or the review ended at
+ * `at`): the application's clock runs again unless a review's stop still holds it, and every due
+ * instant moves by the working days it stood still.
+ */
+export function feeClockResumed(app: ApplicationState, item: Parameters<typeof movedDeadlines>[1], calendar: WorkingCalendar, at: string): Change {
+  const fees = app.fees!;
+  const workingDays = calendar.workingDaysFrom(fees.clockStoppedAt!, at);
+  const resumed: ApplicationState = { ...app, fees: { ...fees, clockStoppedAt: undefined } };
+  if (app.stoppedSince && !app.reviews.some((r) => r.status === 'open' && activeStop(r))) {
+    resumed.stoppedDays = app.stoppedDays + calendar.workingDaysFrom(app.stoppedSince, at);
+    resumed.stoppedSince = undefined;
+  }
+  const { state, events } = change(resumed, {}, [{ type: 'fee_clock_resumed', data: { workingDays } }], at);
+  return { state: app.deadlines ? movedDeadlines(state, item, calendar) : state, events };
 }
 
 /** A leader of the lead department may waive or reduce an unpaid fee, with a reason. */
@@ -410,9 +463,25 @@ export function feePaid(app: ApplicationState, payment: FeePayment, at: string):
 export const feeReminded = (app: ApplicationState, at: string): Change =>
   change(app, { fees: { ...app.fees!, remindedAt: at } }, [{ type: 'fee_reminder', data: { dueAt: app.fees!.dueAt } }], at);
 
-/** The payment deadline passed unpaid: supervisors see it listed (the schedule's `supervise`). */
-export const feeOverdue = (app: ApplicationState, at: string): Change =>
-  change(app, { fees: { ...app.fees!, overdueAt: at } }, [{ type: 'fee_overdue', data: { dueAt: app.fees!.dueAt } }], at);
+/**
+ * The payment deadline passed unpaid: supervisors see it listed (the schedule's `supervise`). Under
+ * `terminate`, an application still in review also ends there (终止办理), not granted: its open
+ * reviews are withdrawn, and the notice is withdrawn at the platform after it.
+ */
+export function feeOverdue(app: ApplicationState, at: string, onOverdue: FeeSchedule['onOverdue'] = 'supervise'): Change {
+  const terminates = onOverdue === 'terminate' && app.stage === 'in_review';
+  const drafts: Draft[] = [{ type: 'fee_overdue', data: { dueAt: app.fees!.dueAt, ...(terminates ? { outcome: 'terminated' } : {}) } }];
+  if (!terminates) return change(app, { fees: { ...app.fees!, overdueAt: at } }, drafts, at);
+  const reason = TERMINATED_UNPAID;
+  const reviews = app.reviews.map((review): Review => (review.status === 'open' ? { ...review, status: 'withdrawn', decidedAt: at, reason } : review));
+  reviews.forEach((review, i) => {
+    if (review !== app.reviews[i]) drafts.push({ type: 'review_withdrawn', step: review.step, department: review.department, data: { reason } });
+  });
+  drafts.push({ type: 'fee_terminated', data: { reason } });
+  return change(app, { fees: { ...app.fees!, overdueAt: at }, reviews, ...enter('rejected', at) }, drafts, at);
+}
+
+export const TERMINATED_UNPAID = '终止办理：逾期未缴纳费用 (terminated: the fee was not paid by its deadline)';
 
 /** The application was rejected with its fee unpaid: the notice is withdrawn at the platform and nothing is owed. */
 export function feeCancelled(app: ApplicationState, at: string): Change {
@@ -437,6 +506,12 @@ export function unpaidRefusal(app: ApplicationState, schedule: FeeSchedule | und
 /** Refunds not ended yet: the application's workflow stays open for them. */
 export const refundsPending = (fees: FeeState | undefined) => (fees?.refunds ?? []).some((r) => ['requested', 'approved', 'submitted'].includes(r.status));
 
+/** Until when (epoch ms) a refund of a closed application may still be asked; undefined: not after it closed. */
+export function refundPeriodEnd(app: ApplicationState, schedule: FeeSchedule | undefined): number | undefined {
+  if (!schedule?.refundDays || !app.closedAt || app.fees?.payments.length === 0) return undefined;
+  return Date.parse(app.closedAt) + schedule.refundDays * 86_400_000;
+}
+
 /** What of the paid amount may still be refunded: paid, less every refund not rejected or failed. */
 export function refundable(fees: FeeState): number {
   const paid = fees.payments.reduce((sum, p) => sum + p.amountFen, 0);
@@ -444,11 +519,17 @@ export function refundable(fees: FeeState): number {
   return paid - refunding;
 }
 
-export function refundRequestRefusal(app: ApplicationState, request: RefundRequest): Refusal | undefined {
+export function refundRequestRefusal(app: ApplicationState, request: RefundRequest, at: string, schedule?: FeeSchedule): Refusal | undefined {
   if (!app.fees) return refusal(REFUSALS.noFees, `Item ${app.itemCode} charges no fee`);
   const left = refundable(app.fees);
+  const until = refundPeriodEnd(app, schedule);
   return (
     unauthorised(actsFor(request.officer, app.leadDepartment, app.centreCode)) ??
+    when(
+      CLOSED_STAGES.includes(app.stage) && (until === undefined || Date.parse(at) >= until),
+      REFUSALS.applicationClosed,
+      `Application ${app.applicationNo} closed on ${app.closedAt}; a refund is asked within ${schedule?.refundDays ?? 0} days of closing`,
+    ) ??
     when(app.fees.status !== 'paid', REFUSALS.feeNotAssessable, `Only a paid fee is refunded; the fee of ${app.applicationNo} is ${app.fees.status}`) ??
     when(refundsPending(app.fees), REFUSALS.feeNotAssessable, `A refund of ${app.applicationNo} is under way; one at a time`) ??
     when(left < 1, REFUSALS.feeNotAssessable, `The fee of ${app.applicationNo} is refunded in full`) ??

@@ -12,6 +12,7 @@ import { t } from './i18n.js';
 const MAX_FEN = 1_000_000_000;
 const ASSESS_AT = ['intake', 'decision'];
 const ASSESSED_BY = ['rule', 'window'];
+const ON_OVERDUE = ['supervise', 'terminate'];
 const STANDARDS = ['fixed', 'per_unit', 'tiered'];
 const PATH = 'body.feeSchedule';
 
@@ -45,6 +46,8 @@ const blankSchedule = () => ({
   paymentLimitDays: 15,
   reminderDays: 3,
   onOverdue: 'supervise',
+  stopsClocks: false,
+  refundDays: 0,
   lines: [blankLine()],
   reductions: [],
 });
@@ -75,7 +78,7 @@ const textInput = (name, value, label, attrs = {}) => el('input', { type: 'text'
  * { value, problems: [{ field, message }] }.
  */
 export function feeScheduleEditor(schedule) {
-  // What the form does not show of the schedule it was given (onOverdue) is sent back as it was.
+  // What the form does not show of the schedule it was given is sent back as it was.
   const given = schedule ?? {};
   let on = !!schedule;
   const body = el('div', { class: 'fee-schedule-body' });
@@ -232,11 +235,19 @@ export function feeScheduleEditor(schedule) {
         setting('assessedBy', t('feeAssessedBy'), choice('feeAssessedBy', ASSESSED_BY, shown.assessedBy)),
         setting('paymentLimitDays', t('feePaymentLimitDays'), el('input', { type: 'number', name: 'feePaymentLimitDays', min: 1, max: 60, value: shown.paymentLimitDays })),
         setting('reminderDays', t('feeReminderDays'), el('input', { type: 'number', name: 'feeReminderDays', min: 0, max: 30, value: shown.reminderDays })),
+        setting('onOverdue', t('feeOnOverdue'), choice('feeOnOverdue', ON_OVERDUE, shown.onOverdue ?? 'supervise')),
+        setting('refundDays', t('feeRefundDays'), el('input', { type: 'number', name: 'feeRefundDays', min: 0, max: 366, value: shown.refundDays ?? 0 })),
         el(
           'label',
           { class: 'check', dataset: { field: `${PATH}.payBeforePickup` } },
           el('input', { type: 'checkbox', name: 'feePayBeforePickup', checked: shown.payBeforePickup !== false }),
           t('feePayBeforePickup'),
+        ),
+        el(
+          'label',
+          { class: 'check', dataset: { field: `${PATH}.stopsClocks` } },
+          el('input', { type: 'checkbox', name: 'feeStopsClocks', checked: shown.stopsClocks === true }),
+          t('feeStopsClocks'),
         ),
       ),
       el(
@@ -278,7 +289,7 @@ export function feeScheduleEditor(schedule) {
     renumber();
   };
 
-  /** The schedule as the form says it; what it does not show (onOverdue) stays as it was. */
+  /** The schedule as the form says it. */
   const read = () => {
     if (!on) return { value: undefined, problems: [] };
     const problems = [];
@@ -309,7 +320,9 @@ export function feeScheduleEditor(schedule) {
       payBeforePickup: body.querySelector('[name="feePayBeforePickup"]').checked,
       paymentLimitDays: num(value('feePaymentLimitDays')),
       reminderDays: num(value('feeReminderDays')),
-      onOverdue: given.onOverdue ?? 'supervise',
+      onOverdue: value('feeOnOverdue'),
+      stopsClocks: body.querySelector('[name="feeStopsClocks"]').checked,
+      refundDays: num(value('feeRefundDays')),
       lines: [...lines.children].map((row) => ({
         code: text(row, 'lineCode'),
         name: text(row, 'lineName'),

@@ -184,7 +184,9 @@ function feesCard(app, fees, { url, show, flash }) {
       );
     }
   }
-  if (powers.lead && fees.status === 'paid') {
+  // A closed application takes refunds only within the item's refundDays of closing.
+  const refundsOpen = !app.closedAt || Date.now() < Date.parse(app.closedAt) + (schedule.refundDays ?? 0) * 86_400_000;
+  if (powers.lead && fees.status === 'paid' && refundsOpen) {
     forms.push(refundPending ? el('p', { class: 'hint', testid: 'refund-pending' }, t('refundPending')) : refundRequestForm(fees, post, then(t('refundRequested'))));
   }
   if (forms.length) parts.push(el('div', { class: 'columns fee-forms' }, forms));
@@ -197,6 +199,9 @@ function scheduleHint(schedule) {
     t(`feeAssess_${schedule.assessedBy}_${schedule.assessAt}`),
     schedule.payBeforePickup ? t('feePayBeforePickup') : null,
     t('feePaymentLimit', { days: schedule.paymentLimitDays }),
+    schedule.stopsClocks ? t('feeStopsClocks') : null,
+    schedule.onOverdue === 'terminate' ? t('feeTerminates') : null,
+    schedule.refundDays ? t('feeRefundDays', { days: schedule.refundDays }) : null,
   ]
     .filter(Boolean)
     .join(t('sentenceSeparator'));
