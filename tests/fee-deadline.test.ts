@@ -27,9 +27,9 @@ import {
   requestRefundUpdate,
   stateQuery,
 } from '../workflows/messages.js';
-import type { FeeSchedule } from '../workflows/rules/fees.js';
 import { WorkingCalendar } from '../workflows/rules/working-days.js';
 import { calendarSnapshot } from '../db/calendar.js';
+import { cardSchedule } from './support/fees.js';
 import { applicationInput, saveTestItem, startTimeSkipping } from './support/items.js';
 import { TEST_PAYMENT_SECRET, chiefOf, leaderOf, officer, testDataConverter, windowOf } from './support/stack.js';
 
@@ -45,16 +45,8 @@ let terminating: string;
 let refundLater: string;
 const taskQueue = `fee-deadline-${randomUUID()}`;
 
-const schedule: FeeSchedule = {
-  assessAt: 'intake',
-  assessedBy: 'rule',
-  payBeforePickup: true,
-  paymentLimitDays: 5,
-  reminderDays: 2,
-  onOverdue: 'supervise',
-  lines: [{ code: 'card', name: '工本费', basis: { document: '测试收费依据' }, standard: { type: 'fixed', amountFen: 1000 }, payer: '申请人', optional: false }],
-  reductions: [],
-};
+/** The card fee, 10 yuan by the rule at intake: 5 working days to pay, reminded 2 before. */
+const schedule = cardSchedule({ reminderDays: 2 });
 
 beforeAll(async () => {
   env = await startTimeSkipping();

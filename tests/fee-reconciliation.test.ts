@@ -12,11 +12,11 @@ import { paymentHeaders } from '../api/payment-signature.js';
 import { compare, reconcileFees } from '../db/fee-reconciliation.js';
 import { type ScratchDatabase, createScratchDatabase } from '../db/scratch.js';
 import { auditLog, feeNotices } from '../db/schema/index.js';
-import type { FeeSchedule } from '../workflows/rules/fees.js';
 import { chinaDate } from '../workflows/rules/working-days.js';
 import { saveTestItem } from './support/items.js';
 import { leaderOf, supervisorOf, windowOf } from './support/people.js';
 import { type Stack, TEST_PAYMENT_SECRET, startStack } from './support/stack.js';
+import { cardSchedule } from './support/fees.js';
 import { ok, windowActions } from './support/window.js';
 
 let scratch: ScratchDatabase;
@@ -24,16 +24,8 @@ let stack: Stack;
 const act = windowActions(() => stack);
 let itemCode: string;
 
-const schedule: FeeSchedule = {
-  assessAt: 'intake',
-  assessedBy: 'rule',
-  payBeforePickup: true,
-  paymentLimitDays: 5,
-  reminderDays: 1,
-  onOverdue: 'supervise',
-  lines: [{ code: 'card', name: '工本费', basis: { document: '测试收费依据' }, standard: { type: 'fixed', amountFen: 2500 }, payer: '申请人', optional: false }],
-  reductions: [],
-};
+/** The card fee, 25 yuan, assessed by the rule at intake. */
+const schedule = cardSchedule({}, 2500);
 
 beforeAll(async () => {
   const server = Object.assign(new URL(inject('databaseUrl')), { pathname: '/postgres' }).toString();

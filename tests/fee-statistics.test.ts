@@ -9,74 +9,27 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { feeFigures, unpaidPastDeadline } from '../db/fee-statistics.js';
-import { applications, feeNotices, feeRefunds } from '../db/schema/index.js';
-import type { FeeAdjustment } from '../workflows/rules/fees.js';
+import { feeRefunds } from '../db/schema/index.js';
 import { type ScratchDatabase, createScratchDatabase } from '../db/scratch.js';
+import { CARD, ESTATE, type FeeItem, type NoticeRow, feeApplication } from './support/fees.js';
 import { type Stack, startStack, supervisorOf, windowOf } from './support/stack.js';
 
 const CITY = '451300';
 const COUNTY = '451302';
-const ESTATE = { itemCode: 'real-estate-first-registration', department: 'natural_resources' };
-const CARD = { itemCode: 'temporary-id-card', department: 'public_security' };
 const LEADER = { id: `${CITY}-natural_resources-leader`, name: '测试领导', role: 'department_leader' as const };
 const MARCH_APRIL = { from: '2026-03-01', to: '2026-05-01' };
 
 let stack: Stack;
 let scratch: ScratchDatabase;
 
-interface Notice {
-  status: 'issued' | 'paid' | 'superseded' | 'waived' | 'cancelled';
-  amountFen: number;
-  issuedAt: string;
-  dueAt: string;
-  paidAt?: string;
-  adjustment?: { toFen: number; at: string };
-}
-
 /** An application of the centre with its notices F1, F2 … as the recorder writes them; returns its number. */
-async function application(centreCode: string, item: typeof ESTATE, notices: Notice[]): Promise<string> {
-  const applicationNo = `${centreCode}-FEE-${randomUUID().slice(0, 8)}`;
-  await stack.db.insert(applications).values({
-    applicationNo,
-    itemCode: item.itemCode,
-    itemVersion: 1,
+const application = (centreCode: string, item: FeeItem, notices: (Omit<NoticeRow, 'adjustment'> & { adjustment?: { toFen: number; at: string } })[]) =>
+  feeApplication(
+    stack.db,
     centreCode,
-    leadDepartment: item.department,
-    statutoryLimitDays: 30,
-    promisedLimitDays: 5,
-    stage: 'completed',
-    applicant: { type: 'person', name: '测试', idNumber: '450100199001011234' },
-    materials: [],
-    submittedAt: notices[0].issuedAt,
-  });
-  await stack.db.insert(feeNotices).values(
-    notices.map((n, i) => {
-      const adjustment: FeeAdjustment | null = n.adjustment ? { officer: LEADER, reason: '困难群众', fromFen: n.amountFen, toFen: n.adjustment.toFen, at: n.adjustment.at } : null;
-      return {
-        noticeNo: `${applicationNo}-F${i + 1}`,
-        applicationNo,
-        centreCode,
-        itemCode: item.itemCode,
-        department: item.department,
-        status: n.status,
-        amountFen: n.amountFen,
-        grossFen: n.amountFen,
-        lines: [{ code: 'fee', name: '测试收费', quantity: 1, grossFen: n.amountFen, reductionFen: 0, amountFen: n.amountFen }],
-        reductions: [],
-        paymentCode: n.amountFen > 0 ? `PC${randomUUID().slice(0, 12)}` : null,
-        assessedBy: 'rule' as const,
-        issuedAt: n.issuedAt,
-        dueAt: n.dueAt,
-        adjustment,
-        paymentId: n.paidAt ? `pay-${randomUUID()}` : null,
-        paidAt: n.paidAt ?? null,
-        receiptNo: n.paidAt ? `R${randomUUID().slice(0, 10)}` : null,
-        lastSeq: 10 + i,
-      };
-    }),
+    item,
+    notices.map(({ adjustment, ...n }) => ({ ...n, adjustment: adjustment && { officer: LEADER, reason: '困难群众', fromFen: n.amountFen, toFen: adjustment.toFen, at: adjustment.at } })),
   );
-  return applicationNo;
-}
 
 /** A refund of a paid notice, as the recorder writes it: paid back when `refundedAt` is set. */
 async function refund(noticeNo: string, centreCode: string, item: typeof ESTATE, r: { n: number; amountFen: number; status: string; refundedAt?: string }) {

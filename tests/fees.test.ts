@@ -14,6 +14,7 @@ import { auditLog, events, feeNotices, feeRefunds } from '../db/schema/index.js'
 import { recordQuery } from '../workflows/messages.js';
 import type { FeeSchedule } from '../workflows/rules/fees.js';
 import { chiefOf, leaderOf, windowOf } from './support/people.js';
+import { cardSchedule, registrationSchedule } from './support/fees.js';
 import { saveTestItem } from './support/items.js';
 import { type Stack, TEST_PAYMENT_SECRET, startStack } from './support/stack.js';
 import { ok, windowActions } from './support/window.js';
@@ -22,33 +23,8 @@ let stack: Stack;
 const act = windowActions(() => stack);
 const LEAD = 'market_regulation';
 
-const basis = { document: '测试收费依据（测试〔2026〕1号）', article: '第三条' };
-/** Assessed by the window once approved: a registration fee (one of two, the window picks), certificates after the first at 10 yuan. */
-const windowSchedule = {
-  assessAt: 'decision',
-  assessedBy: 'window',
-  payBeforePickup: true,
-  paymentLimitDays: 15,
-  reminderDays: 3,
-  onOverdue: 'supervise',
-  lines: [
-    { code: 'residential', name: '登记费（住宅类）', basis, standard: { type: 'fixed', amountFen: 8000 }, payer: '申请人', optional: true },
-    { code: 'non-residential', name: '登记费（非住宅类）', basis, standard: { type: 'fixed', amountFen: 55000 }, payer: '申请人', optional: true },
-    { code: 'certificate', name: '证书工本费', basis, standard: { type: 'per_unit', unit: '本', unitFen: 1000, freeUnits: 1 }, payer: '申请人', optional: true },
-  ],
-  reductions: [{ code: 'small-micro', name: '小微企业免收登记费', basis, percent: 100, lines: ['residential', 'non-residential'] }],
-} satisfies FeeSchedule;
-/** Assessed by the rule at intake: one fixed line of 10 yuan. */
-const ruleSchedule = (payBeforePickup = true): FeeSchedule => ({
-  assessAt: 'intake',
-  assessedBy: 'rule',
-  payBeforePickup,
-  paymentLimitDays: 5,
-  reminderDays: 1,
-  onOverdue: 'supervise',
-  lines: [{ code: 'card', name: '工本费', basis, standard: { type: 'fixed', amountFen: 1000 }, payer: '申请人', optional: false }],
-  reductions: [],
-});
+const windowSchedule = registrationSchedule;
+const ruleSchedule = (payBeforePickup = true): FeeSchedule => cardSchedule({ payBeforePickup });
 
 let windowItem: string;
 let ruleItem: string;

@@ -4,22 +4,19 @@
  * sees this month's fees of the city and its county Jiangzhou (451402) in yuan, by department, and the
  * notices unpaid past their deadline, longest overdue first; in Chinese and in English.
  */
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { applications, feeNotices } from '../db/schema/index.js';
 import { signIn } from './support/signin.js';
 import { type ScratchDatabase, createScratchDatabase } from '../db/scratch.js';
+import { CARD, ESTATE, type FeeItem, feeApplication } from './support/fees.js';
 import { type Stack, startStack, supervisorOf } from './support/stack.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve(import.meta.dirname, '.tmp/screenshots');
 const CITY = '451400';
 const COUNTY = '451402';
-const ESTATE = { itemCode: 'real-estate-first-registration', department: 'natural_resources' };
-const CARD = { itemCode: 'temporary-id-card', department: 'public_security' };
 const DAY = 86_400_000;
 
 let stack: Stack;
@@ -27,44 +24,16 @@ let scratch: ScratchDatabase;
 let browser: Browser;
 
 /** An application with one payment notice, written to the read model as the workflow's recorder writes it. */
-async function notice(centreCode: string, item: typeof ESTATE, n: { status: string; amountFen: number; issuedAt: Date; dueAt: Date; paid?: boolean; waived?: boolean }) {
-  const applicationNo = `${centreCode}-FEEPAGE-${randomUUID().slice(0, 8)}`;
+function notice(centreCode: string, item: FeeItem, n: { status: string; amountFen: number; issuedAt: Date; dueAt: Date; paid?: boolean; waived?: boolean }) {
   const at = n.issuedAt.toISOString();
-  await stack.db.insert(applications).values({
-    applicationNo,
-    itemCode: item.itemCode,
-    itemVersion: 1,
+  const leader = { id: `${centreCode}-natural_resources-leader`, name: '测试领导', role: 'department_leader' as const };
+  return feeApplication(
+    stack.db,
     centreCode,
-    leadDepartment: item.department,
-    statutoryLimitDays: 30,
-    promisedLimitDays: 5,
-    stage: 'completed',
-    applicant: { type: 'person', name: '测试', idNumber: '450100199001011234' },
-    materials: [],
-    submittedAt: at,
-  });
-  await stack.db.insert(feeNotices).values({
-    noticeNo: `${applicationNo}-F1`,
-    applicationNo,
-    centreCode,
-    itemCode: item.itemCode,
-    department: item.department,
-    status: n.status,
-    amountFen: n.amountFen,
-    grossFen: n.amountFen,
-    lines: [{ code: 'fee', name: '测试收费', quantity: 1, grossFen: n.amountFen, reductionFen: 0, amountFen: n.amountFen }],
-    reductions: [],
-    paymentCode: `PC${randomUUID().slice(0, 12)}`,
-    assessedBy: 'rule',
-    issuedAt: at,
-    dueAt: n.dueAt.toISOString(),
-    adjustment: n.waived ? { officer: { id: `${centreCode}-natural_resources-leader` }, reason: '困难群众', fromFen: n.amountFen, toFen: 0, at } : null,
-    paymentId: n.paid ? `pay-${randomUUID()}` : null,
-    paidAt: n.paid ? at : null,
-    receiptNo: n.paid ? `R${randomUUID().slice(0, 10)}` : null,
-    lastSeq: 5,
-  });
-  return applicationNo;
+    item,
+    [{ status: n.status, amountFen: n.amountFen, issuedAt: at, dueAt: n.dueAt.toISOString(), paidAt: n.paid ? at : undefined, adjustment: n.waived ? { officer: leader, reason: '困难群众', fromFen: n.amountFen, toFen: 0, at } : undefined }],
+    'FEEPAGE',
+  );
 }
 
 /** Calendar days in China from the day a deadline passed to today, both counted. */

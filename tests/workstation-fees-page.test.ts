@@ -8,29 +8,14 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeeSchedule } from '../workflows/rules/fees.js';
+import { registrationSchedule } from './support/fees.js';
 import { saveTestItem } from './support/items.js';
 import { type Stack, leaderOf, startStack, windowOf } from './support/stack.js';
 import { ok, windowActions } from './support/window.js';
 import { Desk, launchChromium, overflows, stageOf, testid, unnamedControls } from './support/workstation.js';
 
 const LEAD = 'market_regulation';
-const basis = { document: '测试收费依据（测试〔2026〕1号）', article: '第三条' };
-/** Assessed by the window once approved: one registration fee of two, certificates after the first at 10 yuan, the 小微企业 exemption of the registration fee. */
-const schedule = {
-  assessAt: 'decision',
-  assessedBy: 'window',
-  payBeforePickup: true,
-  paymentLimitDays: 15,
-  reminderDays: 3,
-  onOverdue: 'supervise',
-  lines: [
-    { code: 'residential', name: '登记费（住宅类）', basis, standard: { type: 'fixed', amountFen: 8000 }, payer: '申请人', optional: true },
-    { code: 'non-residential', name: '登记费（非住宅类）', basis, standard: { type: 'fixed', amountFen: 55000 }, payer: '申请人', optional: true },
-    { code: 'certificate', name: '证书工本费', basis, standard: { type: 'per_unit', unit: '本', unitFen: 1000, freeUnits: 1 }, payer: '申请人', optional: true },
-  ],
-  reductions: [{ code: 'small-micro', name: '小微企业免收登记费', basis, percent: 100, lines: ['residential', 'non-residential'] }],
-} satisfies FeeSchedule;
+const schedule = registrationSchedule;
 
 let stack: Stack;
 let browser: Browser;
