@@ -36,6 +36,11 @@ import { consultationRoutes } from './routes/consultations.js';
 import { documentRoutes } from './routes/documents.js';
 import { statisticsRoutes } from './routes/statistics.js';
 import { feeStatisticsRoutes } from './routes/fee-statistics.js';
+import type { RatingSettings } from './ratings.js';
+import { ratingRoutes } from './routes/ratings.js';
+import { publicRatingRoutes } from './routes/public-ratings.js';
+import { satisfactionRoutes } from './routes/rating-statistics.js';
+import { ratingPageRoutes } from './routes/rating-page.js';
 import { supervisionRoutes } from './routes/supervision.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { healthRoutes } from './routes/health.js';
@@ -80,6 +85,8 @@ export interface AppDeps {
   metrics?: Registry;
   /** Where each request's server span is started (api/tracing.ts); unset: none. */
   tracer?: Tracer;
+  /** Ratings (好差评): how long a rating may be changed, how long a notice's rating code lasts, the public routes' limit per address. */
+  ratings?: RatingSettings;
 }
 
 declare module 'fastify' {
@@ -165,6 +172,10 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(meRoutes, { prefix: '/v1' });
   await app.register(feeRoutes, { prefix: '/v1' });
   await app.register(feeReconciliationRoutes, { prefix: '/v1' });
+  await app.register(ratingRoutes, { prefix: '/v1' });
+  await app.register(publicRatingRoutes, { prefix: '/v1' });
+  await app.register(satisfactionRoutes, { prefix: '/v1' });
+  await app.register(ratingPageRoutes);
   // Only where a payment platform is configured does it have anything to notify.
   if (deps.payments) await app.register(paymentRoutes, { prefix: '/v1' });
   if (deps.signIn) await app.register(signInRoutes, { config: deps.signIn });

@@ -28,6 +28,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'organisation', description: 'Centres, departments, windows and officers' },
         { name: 'calendar', description: 'Working days, holidays and due dates' },
         { name: 'fees', description: 'Fees (行政事业性收费): assessment, payment notices and payment codes, the payment platform’s signed notifications, refunds, reconciliation' },
+        { name: 'ratings', description: 'Ratings of government services (好差评): by the integrator, or on the public page of a notice’s one-time code' },
         { name: 'supervision', description: 'Alerts of the electronic supervision (电子监察)' },
         { name: 'operations', description: 'Health and readiness' },
         { name: 'integrators', description: 'API keys of portals and other systems (administrators)' },

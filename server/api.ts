@@ -32,6 +32,7 @@ await runProcess(async () => {
       security: config.security,
       payments: apiPayments(config),
       attachments: { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes },
+      ratings: config.ratings,
       metrics,
       tracer: tracing?.tracer,
       temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl: config.temporal.uiUrl },

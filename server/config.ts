@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseStoreUrl } from '../db/blob-store.js';
 import { DEFAULT_TASK_QUEUE, ITEM_CATEGORIES, type ItemCategory } from '../workflows/messages.js';
+import { DEFAULT_CHANGE_MINUTES, DEFAULT_TOKEN_DAYS } from '../workflows/rules/ratings.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optional = z
@@ -123,6 +124,12 @@ const env = z.object({
   PAYMENT_CALLBACK_SECRET: optional.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   /** `npm start`'s payment platform simulator listens here (server/payment-platform.ts). */
   PAYMENT_SIM_PORT: port.default(3002),
+  /** Minutes after a rating (好差评) during which it may be changed; 0: never. */
+  RATING_CHANGE_MINUTES: optional.pipe(wholeNumber(0, 1440)).transform((v) => v ?? DEFAULT_CHANGE_MINUTES),
+  /** Days a notice's one-time rating code stays valid. */
+  RATING_TOKEN_DAYS: optional.pipe(wholeNumber(1, 365)).transform((v) => v ?? DEFAULT_TOKEN_DAYS),
+  /** Requests per minute per address to the public rating routes. */
+  RATING_PUBLIC_PER_MINUTE: optional.pipe(wholeNumber(1, 10_000)).transform((v) => v ?? 20),
   /** The log's name in its checkpoints (C2SP tlog-checkpoint's origin), e.g. onewindow.gxzf.gov.cn/audit. */
   AUDIT_LOG_ORIGIN: optional,
 });
@@ -197,6 +204,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       platformUrl: e.PAYMENT_PLATFORM_URL,
       callbackSecret: e.PAYMENT_CALLBACK_SECRET,
       simulatorPort: e.PAYMENT_SIM_PORT,
+    },
+    /** Ratings (好差评): the change window, the rating codes' validity and the public routes' limit. */
+    ratings: {
+      changeMinutes: e.RATING_CHANGE_MINUTES,
+      tokenDays: e.RATING_TOKEN_DAYS,
+      publicPerMinute: e.RATING_PUBLIC_PER_MINUTE,
     },
     /** Keys of the payload codec that encrypts applicants' personal data in Temporal; read by server/payload-codec.ts. */
     payloadKeys: {

@@ -42,6 +42,8 @@ const BEARER = /\b(Bearer\s+)[^\s"\\,]+/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
 /** An integrator key (api/auth.ts): its id may be logged, its secret never. */
 const API_KEY = /\b(ow_[0-9a-f]{12}_)[A-Za-z0-9_-]{43}/g;
+/** A notice's one-time rating code in a path (/rate/<token>, /v1/public/ratings/<token>): whoever reads the log could rate with it. */
+const RATING_TOKEN = /(\/(?:rate|public\/ratings)\/)[A-Za-z0-9_-]{43}/g;
 
 /**
  * Percent-escapes of printable ASCII decoded, again until none is left (a doubly escaped `%255F`
@@ -64,6 +66,7 @@ export function maskLine(line: string): string {
   return maskNumbersIn(decoded)
     .replace(JWT, '[redacted]')
     .replace(API_KEY, '$1[redacted]')
+    .replace(RATING_TOKEN, '$1[redacted]')
     .replace(QUERY_CREDENTIAL, '$1[redacted]')
     .replace(BEARER, '$1[redacted]');
 }

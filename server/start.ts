@@ -118,6 +118,7 @@ await runProcess(async (started) => {
       security: config.security,
       payments,
       attachments: { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes },
+      ratings: config.ratings,
       temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl },
       tracer: tracing?.tracer,
     },

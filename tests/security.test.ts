@@ -11,7 +11,7 @@ import { eq } from 'drizzle-orm';
 import { buildApp } from '../api/app.js';
 import { paymentHeaders } from '../api/payment-signature.js';
 import { auditKeys } from '../db/audit-keys.js';
-import { applications, attachments } from '../db/schema/index.js';
+import { applications, attachments, ratingTokens, ratings } from '../db/schema/index.js';
 import { supplementUpdate } from '../workflows/messages.js';
 import {
   type Inject,
@@ -451,6 +451,34 @@ const TABLE: Row[] = [
   { method: 'GET', route: '/v1/statistics/fees', allowed: OVERSIGHT },
   { method: 'GET', route: '/v1/fees/unpaid', allowed: OVERSIGHT },
   { method: 'GET', route: '/v1/fees/reconciliations', allowed: OVERSIGHT },
+  // Ratings (好差评): the submitting integrator rates (any other key hears 404, as for an unknown number, so
+  // it counts as let through here); the lead window or the integrator issues a notice's code; the code's
+  // routes are public (an unknown code: 404); supervisors read the statistics.
+  {
+    method: 'POST',
+    route: '/v1/applications/:no/ratings',
+    allowed: ['integrator', 'otherIntegrator'],
+    fixture: readFixture,
+    body: () => ({ event: 'intake', level: 'satisfied' }),
+    state: async (no) => (await stack.db.select().from(ratings).where(eq(ratings.applicationNo, no))).length,
+  },
+  {
+    method: 'POST',
+    route: '/v1/applications/:no/rating-token',
+    allowed: ['integrator', 'otherIntegrator', ...LEAD],
+    fixture: readFixture,
+    body: () => ({ for: 'acceptance' }),
+    state: async (no) => (await stack.db.select().from(ratingTokens).where(eq(ratingTokens.applicationNo, no))).length,
+  },
+  { method: 'GET', route: '/v1/public/ratings/:token', allowed: PUBLIC, url: () => `/v1/public/ratings/${'C'.repeat(43)}` },
+  {
+    method: 'POST',
+    route: '/v1/public/ratings/:token',
+    allowed: PUBLIC,
+    url: () => `/v1/public/ratings/${'C'.repeat(43)}`,
+    body: () => ({ ratings: [{ event: 'intake', level: 'satisfied' }] }),
+  },
+  { method: 'GET', route: '/v1/statistics/satisfaction', allowed: OVERSIGHT },
   // The payment platform's notifications: public, authenticated by their signature (a notice unknown here: 422).
   {
     method: 'POST',

@@ -10,3 +10,4 @@ export * from './documents.js';
 export * from './sessions.js';
 export * from './history-archives.js';
 export * from './fees.js';
+export * from './ratings.js';

@@ -1,0 +1,53 @@
+/**
+ * Satisfaction statistics (好差评) for supervisors: how many ratings of each level, how many bad, and
+ * the satisfaction rate per centre, window, officer or month, at the caller's centre and below.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { SATISFACTION_GROUPINGS, satisfactionFigures } from '../../db/rating-statistics.js';
+import { RATING_LEVELS } from '../../workflows/rules/ratings.js';
+import { OVERSIGHT, scopeCentre } from '../auth.js';
+import { errorBody, invalid } from '../errors.js';
+
+const row = z
+  .object({
+    key: z.string().describe('The centre code, window code, officer id or month (yyyy-mm, China time); `none` for events served by no known window or officer'),
+    name: z.string().optional().describe('The centre’s, window’s or officer’s name; none for a month'),
+    levels: z.object(Object.fromEntries(RATING_LEVELS.map((level) => [level, z.number().int()])) as Record<(typeof RATING_LEVELS)[number], z.ZodNumber>),
+    total: z.number().int(),
+    bad: z.number().int().describe('不满意 and 非常不满意 (差评)'),
+    satisfactionRate: z.number().nullable().describe('(非常满意 + 满意 + 基本满意) / total, to four decimal places'),
+  })
+  .meta({ id: 'SatisfactionRow' });
+
+export const satisfactionRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/statistics/satisfaction',
+    {
+      schema: {
+        tags: ['supervision'],
+        summary: 'Ratings (好差评) per level, bad ratings and the satisfaction rate for a centre (and those below it) and a period, by centre, window, officer or month',
+        querystring: z.object({
+          groupBy: z.enum(SATISFACTION_GROUPINGS).default('centre'),
+          centre: z.string().regex(/^\d{6}$/).optional().describe('The centre (and those below it); the caller’s own by default, and only theirs or one below it'),
+          from: z.iso.date().optional().describe('First day (China time) of the ratings counted, each dated by when it was first given'),
+          to: z.iso.date().optional().describe('Day after the last day'),
+        }),
+        response: {
+          200: z.object({ centre: z.string(), groupBy: z.enum(SATISFACTION_GROUPINGS), from: z.string().nullable(), to: z.string().nullable(), rows: z.array(row) }).meta({ id: 'Satisfaction' }),
+          400: errorBody,
+          401: errorBody,
+          403: errorBody,
+          503: errorBody,
+        },
+      },
+      config: { access: OVERSIGHT },
+    },
+    async (request) => {
+      const { groupBy, from, to } = request.query;
+      if (from && to && to <= from) throw invalid('to', `must be after from (${from}): the period is from its first day up to the day before to`);
+      const scope = scopeCentre(request, request.query.centre, 'read satisfaction statistics');
+      return { centre: scope, groupBy, from: from ?? null, to: to ?? null, rows: await satisfactionFigures(app.deps.database.db, { centre: scope, from, to, groupBy }) };
+    },
+  );
+};

@@ -1,0 +1,124 @@
+/**
+ * Ratings (好差评) and the one-time rating codes of the notices. A rating is stored with who served the
+ * event as the read model names them then; one per event, changed only within the change window
+ * (workflows/rules/ratings.ts). Every write of one request runs in one transaction: a refusal of any
+ * rating in it stores none and leaves its code unused.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import { type RatedEvent, type RatingLevel, type RatingNotice, type RatingTag, isBad, ratingStep } from '../workflows/rules/ratings.js';
+import type { Db, Tx } from './client.js';
+import type { ServedEvent } from './served-events.js';
+import { ratingTokens, ratings } from './schema/index.js';
+
+export type RatingRow = typeof ratings.$inferSelect;
+export type RatingTokenRow = typeof ratingTokens.$inferSelect;
+
+export interface RatingInput {
+  event: RatedEvent;
+  level: RatingLevel;
+  tags?: RatingTag[];
+  comment?: string;
+}
+
+/** Why a rating was refused: the route turns it into its HTTP answer. */
+export class RatingRefusal extends Error {
+  constructor(
+    readonly code: 'already_rated',
+    readonly event: RatedEvent,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Stores the ratings of one application, each of an event that was served: a new one, or a change of
+ * one given less than `changeMinutes` ago; anything else refuses the whole lot (the caller's transaction).
+ */
+export async function rate(
+  tx: Tx,
+  applicationNo: string,
+  given: { rating: RatingInput; served: ServedEvent }[],
+  by: { channel: 'api' | 'qr'; ratedBy: string; changeMinutes: number },
+): Promise<{ row: RatingRow; changed: boolean }[]> {
+  const stored: { row: RatingRow; changed: boolean }[] = [];
+  for (const { rating, served } of given) {
+    const [existing] = await tx
+      .select()
+      .from(ratings)
+      .where(and(eq(ratings.applicationNo, applicationNo), eq(ratings.event, rating.event)))
+      .for('update');
+    const now = new Date().toISOString();
+    const step = ratingStep(existing && { ratedAt: new Date(existing.ratedAt).toISOString() }, now, by.changeMinutes);
+    if (step === 'already_rated') throw alreadyRated(rating.event, by.changeMinutes);
+    const values = {
+      level: rating.level,
+      bad: isBad(rating.level),
+      tags: [...new Set(rating.tags ?? [])],
+      comment: rating.comment?.trim() || null,
+      channel: by.channel,
+      ratedBy: by.ratedBy,
+    };
+    if (step === 'change') {
+      const [row] = await tx.update(ratings).set({ ...values, changedAt: now }).where(eq(ratings.id, existing!.id)).returning();
+      stored.push({ row, changed: true });
+      continue;
+    }
+    const [row] = await tx
+      .insert(ratings)
+      .values({
+        ...values,
+        applicationNo,
+        event: rating.event,
+        centreCode: served.centreCode,
+        department: served.department,
+        windowCode: served.window?.code ?? null,
+        windowName: served.window?.name ?? null,
+        officerId: served.officer?.id ?? null,
+        officerName: served.officer?.name ?? null,
+        servedAt: served.at,
+      })
+      .onConflictDoNothing()
+      .returning();
+    // Another request rated the same event a moment ago: it came first.
+    if (!row) throw alreadyRated(rating.event, by.changeMinutes);
+    stored.push({ row, changed: false });
+  }
+  return stored;
+}
+
+const alreadyRated = (event: RatedEvent, changeMinutes: number) =>
+  new RatingRefusal('already_rated', event, `The ${event} has been rated already; a rating may be changed only within ${changeMinutes} minutes of it (一事一评)`);
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/** A new one-time code for a notice: the token is returned once, to be printed; only its SHA-256 is stored. */
+export async function issueRatingToken(
+  tx: Tx,
+  input: { applicationNo: string; notice: RatingNotice; events: RatedEvent[]; issuedBy: string; days: number },
+): Promise<{ token: string; row: RatingTokenRow }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + input.days * 86_400_000).toISOString();
+  const [row] = await tx
+    .insert(ratingTokens)
+    .values({ tokenHash: sha256(token), applicationNo: input.applicationNo, notice: input.notice, events: input.events, issuedBy: input.issuedBy, expiresAt })
+    .returning();
+  return { token, row };
+}
+
+/** The code's row, found by the token's hash (whatever was sent: a forged one finds nothing). */
+export async function findRatingToken(tx: Db | Tx, token: string): Promise<RatingTokenRow | undefined> {
+  const [row] = await tx.select().from(ratingTokens).where(eq(ratingTokens.tokenHash, sha256(token)));
+  return row;
+}
+
+/** Marks the code used, once: false when another request used it first. */
+export async function useRatingToken(tx: Tx, id: number): Promise<boolean> {
+  const used = await tx
+    .update(ratingTokens)
+    .set({ usedAt: new Date().toISOString() })
+    .where(and(eq(ratingTokens.id, id), isNull(ratingTokens.usedAt)))
+    .returning({ id: ratingTokens.id });
+  return used.length === 1;
+}

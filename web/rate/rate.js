@@ -1,0 +1,141 @@
+// The public rating page (好差评): the one-time code is the last part of the address (/rate/<token>).
+// It asks what the code may rate, shows one group of levels per event with optional tags and a
+// comment, and sends the levels chosen. No sign-in, nothing from other sites.
+
+const token = decodeURIComponent(location.pathname.split('/').filter(Boolean).pop() ?? '');
+const api = `/v1/public/ratings/${encodeURIComponent(token)}`;
+
+const EVENTS = {
+  consultation: ['咨询', 'Consultation'],
+  intake: ['受理', 'Intake'],
+  decision: ['办结', 'Decision'],
+  pickup: ['取件', 'Pickup'],
+};
+
+/** What each refusal tells the applicant, in Chinese and English. */
+const REFUSALS = {
+  token_used: ['此评价码已使用，每个评价码只能评价一次。', 'This code has already been used: each code rates once.'],
+  token_expired: ['此评价码已过期。', 'This code has expired.'],
+  unknown_token: ['无法识别此评价码，请核对办件通知书上的二维码。', 'This code is not recognised: check the QR code on your notice.'],
+  rate_limited: ['操作过于频繁，请稍后再试。', 'Too many attempts: please try again in a minute.'],
+  already_rated: ['该事项已评价过。', 'This has been rated already.'],
+};
+
+const $ = (id) => document.getElementById(id);
+
+/** An element with its attributes and children (text is always set as text, never as HTML). */
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+/** Chinese, then English in a smaller, muted span. */
+const both = (zh, en) => [zh, ' ', el('span', { lang: 'en' }, en)];
+
+function show(kind, zh, en) {
+  const status = $('status');
+  status.replaceChildren(...both(zh, en));
+  status.className = `status ${kind}`;
+  status.dataset.kind = kind;
+  status.hidden = false;
+}
+
+function refusal(body, status) {
+  const code = body?.error?.code;
+  const [zh, en] = REFUSALS[code] ?? [`无法完成（${status}）。`, body?.error?.message ?? `Something went wrong (${status}).`];
+  return { code, zh, en };
+}
+
+function eventFieldset(event, levels, tags) {
+  const [zh, en] = EVENTS[event.event];
+  const served = [event.window?.name, event.officer?.name].filter(Boolean).join(' · ');
+  const levelChoices = levels.map((level) =>
+    el('label', {}, el('input', { type: 'radio', name: `level-${event.event}`, value: level.code, 'data-testid': `level-${event.event}-${level.code}` }), ...both(level.zh, level.en)),
+  );
+  const tagChoices = tags.map((tag) =>
+    el('label', {}, el('input', { type: 'checkbox', name: `tags-${event.event}`, value: tag.code, 'data-testid': `tag-${event.event}-${tag.code}` }), ...both(tag.zh, tag.en)),
+  );
+  const commentId = `comment-${event.event}`;
+  return el(
+    'fieldset',
+    { 'data-testid': `event-${event.event}`, 'data-event': event.event },
+    el('legend', {}, ...both(zh, en)),
+    el('p', { class: 'served' }, served || '—'),
+    el('fieldset', {}, el('legend', {}, ...both('满意程度', 'How satisfied are you?')), el('div', { class: 'choices' }, ...levelChoices)),
+    el('fieldset', {}, el('legend', {}, ...both('评价标签（可选）', 'Tags (optional)')), el('div', { class: 'choices' }, ...tagChoices)),
+    el('label', { for: commentId }, ...both('意见建议（可选）', 'Comment (optional)')),
+    el('textarea', { id: commentId, name: commentId, maxlength: '500', 'data-testid': commentId }),
+  );
+}
+
+/** The ratings chosen: one per event with a level; its tags and comment with it. */
+function chosen(form) {
+  return [...form.querySelectorAll('fieldset[data-event]')].flatMap((fieldset) => {
+    const event = fieldset.dataset.event;
+    const level = fieldset.querySelector(`input[name="level-${event}"]:checked`)?.value;
+    if (!level) return [];
+    const tags = [...fieldset.querySelectorAll(`input[name="tags-${event}"]:checked`)].map((input) => input.value);
+    const comment = fieldset.querySelector('textarea').value.trim();
+    return [{ event, level, ...(tags.length ? { tags } : {}), ...(comment ? { comment } : {}) }];
+  });
+}
+
+async function load() {
+  const res = await fetch(api, { headers: { accept: 'application/json' } });
+  const body = await res.json().catch(() => undefined);
+  if (!res.ok) {
+    const { code, zh, en } = refusal(body, res.status);
+    show('refused', zh, en);
+    $('status').dataset.code = code ?? '';
+    return;
+  }
+  $('application-no').textContent = body.applicationNo;
+  $('item').replaceChildren(...both(body.item.name, body.item.nameEn));
+  $('centre').textContent = body.centre.name;
+  $('events').replaceChildren(...body.events.map((event) => eventFieldset(event, body.levels, body.tags)));
+  show('ready', '请对本次服务作出评价。', 'Please rate the service you received.');
+  $('rating-form').hidden = false;
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const form = $('rating-form');
+  const error = $('form-error');
+  const ratings = chosen(form);
+  if (ratings.length === 0) {
+    error.replaceChildren(...both('请至少为一项选择满意程度。', 'Choose a level for at least one event.'));
+    error.hidden = false;
+    return;
+  }
+  error.hidden = true;
+  const button = form.querySelector('button[type="submit"]');
+  button.disabled = true;
+  try {
+    const res = await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ ratings }) });
+    const body = await res.json().catch(() => undefined);
+    if (res.ok) {
+      form.hidden = true;
+      show('done', '感谢您的评价！', 'Thank you for your rating.');
+      return;
+    }
+    const { code, zh, en } = refusal(body, res.status);
+    if (code === 'token_used' || code === 'token_expired' || code === 'unknown_token') {
+      form.hidden = true;
+      show('refused', zh, en);
+      $('status').dataset.code = code;
+      return;
+    }
+    error.replaceChildren(...both(zh, en));
+    error.hidden = false;
+  } catch {
+    error.replaceChildren(...both('网络异常，请稍后再试。', 'The network failed: please try again.'));
+    error.hidden = false;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+$('rating-form').addEventListener('submit', submit);
+load().catch(() => show('refused', '无法加载，请稍后再试。', 'The page could not load: please try again.'));
