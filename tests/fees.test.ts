@@ -279,6 +279,18 @@ describe('the rule assesses by itself', () => {
   });
 });
 
+/** A rule-assessed fee paid at the platform, the application approved and picked up: closed. */
+async function paidAndPickedUp(itemCode: string): Promise<string> {
+  const no = await act.submit({ itemCode });
+  ok(await act.accept(no));
+  await feesBecome(no, 'awaiting_payment');
+  await stack.payments!.pay((await fees(no)).paymentCode!);
+  await feesBecome(no, 'paid');
+  ok(await act.approve(no, LEAD));
+  ok(await act.pickup(no));
+  return no;
+}
+
 describe('the item’s own rules: the clock waits for payment, refunds after closing', () => {
   it('shows the application’s clock stopped while the fee is unpaid, running again once paid', async () => {
     const no = await act.submit({ itemCode: clockStoppingItem });
@@ -295,13 +307,7 @@ describe('the item’s own rules: the clock waits for payment, refunds after clo
   });
 
   it('takes a refund after the pickup, within the item’s refundDays, and keeps the workflow for it', async () => {
-    const no = await act.submit({ itemCode: clockStoppingItem });
-    ok(await act.accept(no));
-    await feesBecome(no, 'awaiting_payment');
-    await stack.payments!.pay((await fees(no)).paymentCode!);
-    await feesBecome(no, 'paid');
-    ok(await act.approve(no, LEAD));
-    ok(await act.pickup(no));
+    const no = await paidAndPickedUp(clockStoppingItem);
     ok(await askRefund(no, { amountFen: 300, reason: '领取后发现多收' }));
     const [asked] = await refunds(no);
     ok(await decideRefund(no, asked.refundNo, true));
@@ -311,13 +317,7 @@ describe('the item’s own rules: the clock waits for payment, refunds after clo
   });
 
   it('refuses a refund of an application closed without a refund period: 409 application_closed', async () => {
-    const no = await act.submit({ itemCode: ruleItem });
-    ok(await act.accept(no));
-    await feesBecome(no, 'awaiting_payment');
-    await stack.payments!.pay((await fees(no)).paymentCode!);
-    await feesBecome(no, 'paid');
-    ok(await act.approve(no, LEAD));
-    ok(await act.pickup(no));
+    const no = await paidAndPickedUp(ruleItem);
     await expect.poll(async () => (await stack.client.workflow.getHandle(no).describe()).status.name, { timeout: 20_000 }).toBe('COMPLETED');
     const res = await askRefund(no, { amountFen: 300, reason: '领取后发现多收' });
     expect([res.statusCode, res.json().error.code]).toEqual([409, 'application_closed']);
