@@ -479,6 +479,7 @@ const TABLE: Row[] = [
     body: () => ({ ratings: [{ event: 'intake', level: 'satisfied' }] }),
   },
   { method: 'GET', route: '/v1/statistics/satisfaction', allowed: OVERSIGHT },
+  { method: 'GET', route: '/v1/statistics/satisfaction/ranking', allowed: OVERSIGHT },
   // The payment platform's notifications: public, authenticated by their signature (a notice unknown here: 422).
   {
     method: 'POST',

@@ -3,7 +3,7 @@
 // A supervisor signs in through the identity provider (/auth/login); the browser then holds the
 // session's httpOnly cookie, which the page never sees, and the requests of the same origin carry it.
 // The parts are in modules/: i18n, state, helpers, api, map, day (table and applications), detail,
-// alerts (and cases), statistics, fees, live (the event stream); constants holds the fixed settings.
+// alerts (and cases), statistics, fees, ratings, live (the event stream); constants holds the fixed settings.
 // The modules import one another without cycles: what the map does in the day panel (selecting a centre,
 // refreshing its list of centres) is passed in here, by connectMap.
 
@@ -17,6 +17,7 @@ import { $, formatInstant, tickOne } from './modules/helpers.js';
 import { t } from './modules/i18n.js';
 import { connectStream, markRefreshed, refreshAll, renderLive } from './modules/live.js';
 import { chart, connectMap, initMap, loadMap, renderMap } from './modules/map.js';
+import { initRatings, loadRatings, renderRatings } from './modules/ratings.js';
 import { scope, state } from './modules/state.js';
 import { initEfficiency, loadEfficiency, renderEfficiency } from './modules/statistics.js';
 
@@ -40,7 +41,7 @@ function renderClock() {
 
 // ---------------------------------------------------------------------------------------------------
 // A centre chosen on the map or in the day panel's list: the panels show it, the day's table, the
-// statistics and the fees reload for it.
+// statistics, the fees and the ratings reload for it.
 
 function selectCentre(code) {
   if (!state.centreByCode.has(code) && code !== scope()) return;
@@ -51,7 +52,7 @@ function selectCentre(code) {
   renderMap();
   renderApplications();
   renderDayTitle();
-  return Promise.all([loadDay(), loadEfficiency(), loadFees()]);
+  return Promise.all([loadDay(), loadEfficiency(), loadFees(), loadRatings()]);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -68,6 +69,7 @@ function renderAll() {
   renderCases();
   renderEfficiency();
   renderFees();
+  renderRatings();
 }
 
 async function start() {
@@ -133,8 +135,10 @@ async function start() {
   renderAlerts();
   renderCases();
   renderFees();
+  renderRatings();
 
   initEfficiency();
+  initRatings();
 
   connectStream();
   const departments = getJSON('/v1/departments')
@@ -150,7 +154,7 @@ async function start() {
     .catch((error) => showError('map-error', error));
   await Promise.all([departments, geo]);
   markRefreshed();
-  await Promise.all([loadMap(), loadDay(), loadAlerts(), loadEfficiency(), loadFees()]);
+  await Promise.all([loadMap(), loadDay(), loadAlerts(), loadEfficiency(), loadFees(), loadRatings()]);
   renderAll();
   document.body.dataset.ready = 'true';
 }

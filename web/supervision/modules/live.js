@@ -7,6 +7,7 @@ import { loadFees } from './fees.js';
 import { $ } from './helpers.js';
 import { t } from './i18n.js';
 import { loadMap } from './map.js';
+import { loadRatings } from './ratings.js';
 import { state } from './state.js';
 import { loadEfficiency } from './statistics.js';
 
@@ -26,7 +27,7 @@ export function markRefreshed() {
 }
 
 export function refreshAll() {
-  return Promise.all([loadMap(), loadDay(), loadApplications(), loadAlerts(), loadDetail(), loadEfficiency(), loadFees()]);
+  return Promise.all([loadMap(), loadDay(), loadApplications(), loadAlerts(), loadDetail(), loadEfficiency(), loadFees(), loadRatings()]);
 }
 
 function scheduleRefresh() {

@@ -53,6 +53,10 @@ export const state = {
   efficiencyCategory: null,
   /** This month's fee figures by department and the notices unpaid past their deadline, of `centre`. */
   fees: null,
+  /** This month's ratings (好差评) of `centre`: the whole scope's figures, the rows by window or officer (`by`) and the windows' ranking. */
+  ratings: null,
+  /** The ratings table's rows: by window or by officer. */
+  ratingsBy: 'window',
 };
 
 /** The signed-in officer's centre: everything the page shows lies within it. */
