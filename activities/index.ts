@@ -7,14 +7,19 @@ import { Context, log } from '@temporalio/activity';
 import type { Db } from '../db/client.js';
 import { calendarSnapshot } from '../db/calendar.js';
 import { listOfficers } from '../db/catalogue.js';
+import type { DocumentSettings } from '../db/documents.js';
 import { type Transition, writeSubmission, writeTransition } from '../db/read-model.js';
 import { withSteps } from '../workflows/legacy.js';
 import type { ApplicationInput, Officer } from '../workflows/messages.js';
 import type { CalendarSnapshot } from '../workflows/rules/working-days.js';
 import { type IssuedNotice, type NoticeRequest, type PaymentPlatform, PaymentPlatformError, type RefundRequest } from './payment-platform.js';
 
-/** `payments`: the region's non-tax payment platform (activities/payment-platform.ts); unset, fees cannot be charged. */
-export function createActivities({ db, payments }: { db: Db; payments?: PaymentPlatform }) {
+/**
+ * `payments`: the region's non-tax payment platform (activities/payment-platform.ts); unset, fees cannot
+ * be charged. `documents`: where the notices' QR codes point (PUBLIC_BASE_URL) and how long their rating
+ * codes last; unset, the defaults of `npm start`.
+ */
+export function createActivities({ db, payments, documents }: { db: Db; payments?: PaymentPlatform; documents?: DocumentSettings }) {
   const platform = () => {
     // Retried like any failure: configuring the platform lets the waiting notices go out.
     if (!payments) throw new Error('no payment platform is configured (PAYMENT_PLATFORM_URL): a fee notice cannot be issued');
@@ -39,7 +44,7 @@ export function createActivities({ db, payments }: { db: Db; payments?: PaymentP
      */
     async recordTransition(scheduled: Transition): Promise<void> {
       const transition = withSteps(scheduled);
-      await writeTransition(db, transition, { committed: !Context.current().info.isLocal });
+      await writeTransition(db, transition, { committed: !Context.current().info.isLocal, documents });
       log.info('transition recorded', {
         applicationNo: transition.state.applicationNo,
         events: transition.events.map((e) => e.type),

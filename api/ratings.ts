@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { findApplication } from '../db/queries.js';
-import { type RatingInput, type RatingRow, RatingRefusal, rate, useRatingToken } from '../db/ratings.js';
+import { type RatingInput, type RatingRow, RatingRefusal, type RatingTokenRow, rate, useRatingToken } from '../db/ratings.js';
 import { type ServedEvent, servedEvents } from '../db/served-events.js';
 import { DEFAULT_CHANGE_MINUTES, DEFAULT_TOKEN_DAYS, LEVEL_NAMES, RATED_EVENTS, RATING_LEVELS, RATING_TAG_CODES, type RatedEvent } from '../workflows/rules/ratings.js';
 import { HttpError, errorBody, notFound, refused } from './errors.js';
@@ -75,17 +75,20 @@ export function servedOrRefused(events: Partial<Record<RatedEvent, ServedEvent>>
   throw refused(`The ${event} of this application has not happened yet: it can be rated once it has`, 'event_not_happened');
 }
 
-/** Stores the ratings (and uses the code) in one transaction: any refusal stores nothing and leaves the code unused. */
+/**
+ * Stores the ratings (and uses the code, or narrows it to the events `left` to come) in one
+ * transaction: any refusal stores nothing and leaves the code as it was.
+ */
 export async function store(
   app: FastifyInstance,
   applicationNo: string,
   given: { rating: RatingInput; served: ServedEvent }[],
   by: { channel: 'api' | 'qr'; ratedBy: string; changeMinutes: number },
-  tokenId?: number,
+  code?: { token: Pick<RatingTokenRow, 'id' | 'events'>; left: RatedEvent[] },
 ) {
   try {
     return await app.deps.database.db.transaction(async (tx) => {
-      if (tokenId !== undefined && !(await useRatingToken(tx, tokenId))) throw new HttpError(410, 'token_used', 'This rating code has been used: each code rates once');
+      if (code && !(await useRatingToken(tx, code.token, code.left))) throw new HttpError(410, 'token_used', 'This rating code has been used: each code rates once');
       return rate(tx, applicationNo, given, by);
     });
   } catch (err) {

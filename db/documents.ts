@@ -15,13 +15,22 @@
  * series at the application's centre in the year of issue (in China), taken with an upsert on the
  * series' row in the same transaction: a transaction that rolls back gives its number back, and
  * concurrent issues at one centre wait on that row, so numbers run without gaps.
+ *
+ * The acceptance notice and the decisions carry a one-time rating code (好差评) as a QR code, issued with
+ * them in the same transaction (a rolled-back write leaves neither) and only once (a retried write finds
+ * the document first): the notice's for the consultation and the intake, a decision's for the decision
+ * and the pickup (still to come when it is printed). Only the code's SHA-256 is kept in rating_tokens;
+ * its URL is kept with the document's fields, as everything it prints, because the PDF is rendered
+ * when first asked for (api/routes/documents.ts), not in this transaction.
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.js';
 import { type DocumentKind, applications, centres, departments, documentSeries, documents, itemVersions, items } from './schema/index.js';
 import type { ApplicationState, Deadlines, Review, TransitionEvent } from '../workflows/messages.js';
 import { chinaDate } from '../workflows/rules/working-days.js';
+import { DEFAULT_TOKEN_DAYS, type RatedEvent, type RatingNotice, noticeEvents } from '../workflows/rules/ratings.js';
 import { departmentNameAt } from './department-names.js';
+import { issueRatingToken } from './ratings.js';
 
 export const DOCUMENT_TITLES: Record<DocumentKind, string> = {
   supplement_notice: '一次性告知书',
@@ -50,6 +59,24 @@ const SERIES: Record<DocumentKind, { series: string; word: string }> = {
   rejection_decision: { series: 'decision', word: '许决' },
 };
 export const LICENCE_SERIES = 'licence';
+
+/** The documents that carry a rating code, and the notice whose events it rates. */
+const RATED_WITH: Partial<Record<DocumentKind, RatingNotice>> = { acceptance_notice: 'acceptance', approval_decision: 'pickup', rejection_decision: 'pickup' };
+
+/** Where the documents' QR codes point (PUBLIC_BASE_URL) and how long their rating codes last (RATING_TOKEN_DAYS). */
+export interface DocumentSettings {
+  publicBaseUrl: string;
+  ratingTokenDays: number;
+}
+const DEFAULT_SETTINGS: DocumentSettings = { publicBaseUrl: 'http://localhost:3000', ratingTokenDays: DEFAULT_TOKEN_DAYS };
+
+/** The rating code a document prints: its QR code carries `url`, printed under it too. */
+export interface RatingCode {
+  url: string;
+  events: RatedEvent[];
+  /** The last day it may be used all day, in China, yyyy-mm-dd. */
+  expiresOn: string;
+}
 
 /** A document's number as printed: 450100许决〔2026〕第000012号. */
 export const documentNumber = (centreCode: string, word: string, year: number, serial: number) =>
@@ -92,6 +119,8 @@ interface Common {
   issuedAt: string;
   /** The day of issue in China, yyyy-mm-dd. */
   issuedOn: string;
+  /** The acceptance notice's and the decisions' rating code (好差评). */
+  rating?: RatingCode;
 }
 
 export type DocumentFields = Common &
@@ -126,7 +155,7 @@ export async function allocateNumber(tx: Tx, centreCode: string, year: number, s
  * Issues the documents these transitions call for, each once. Call only with a write whose
  * transitions the workflow has committed (an ordinary activity's), inside its transaction.
  */
-export async function issueDocuments(tx: Tx, state: ApplicationState, transitionEvents: TransitionEvent[]): Promise<void> {
+export async function issueDocuments(tx: Tx, state: ApplicationState, transitionEvents: TransitionEvent[], settings: DocumentSettings = DEFAULT_SETTINGS): Promise<void> {
   const causes = transitionEvents.flatMap((event) => {
     const kind = ISSUED_BY.get(event.type);
     return kind ? [{ event, kind }] : [];
@@ -151,6 +180,8 @@ export async function issueDocuments(tx: Tx, state: ApplicationState, transition
     const serialNo = await allocateNumber(tx, app.centreCode, year, series);
     const number = documentNumber(app.centreCode, word, year, serialNo);
     const licenceNo = kind === 'approval_decision' ? licenceNumber(app.centreCode, year, await allocateNumber(tx, app.centreCode, year, LICENCE_SERIES)) : undefined;
+    const notice = RATED_WITH[kind];
+    const rating = notice && (await ratingCode(tx, app, kind, notice, number, settings));
     const common: Common = {
       title: DOCUMENT_TITLES[kind],
       number,
@@ -162,6 +193,7 @@ export async function issueDocuments(tx: Tx, state: ApplicationState, transition
       submittedOn: chinaDate(app.submittedAt),
       issuedAt: new Date(event.at).toISOString(),
       issuedOn,
+      ...(rating ? { rating } : {}),
     };
     const fields = documentFields(kind, common, state, event, context.department, licenceNo, app);
     await tx.insert(documents).values({
@@ -182,6 +214,16 @@ export async function issueDocuments(tx: Tx, state: ApplicationState, transition
 }
 
 type ApplicationRow = typeof applications.$inferSelect;
+
+/** The last day a code is valid all day long, as printed: the one before the day its validity ends in. */
+const lastWholeDay = (expiresAt: string) => chinaDate(new Date(Date.parse(expiresAt) - 86_400_000));
+
+/** A fresh rating code for the document numbered `number`, issued by it (`document:<number>`). */
+async function ratingCode(tx: Tx, app: ApplicationRow, kind: DocumentKind, notice: RatingNotice, number: string, settings: DocumentSettings): Promise<RatingCode> {
+  const events = noticeEvents(notice, { fromConsultation: app.consultationId !== null, approved: kind === 'approval_decision' });
+  const { token, row } = await issueRatingToken(tx, { applicationNo: app.applicationNo, notice, events, issuedBy: `document:${number}`, days: settings.ratingTokenDays });
+  return { url: `${settings.publicBaseUrl.replace(/\/+$/, '')}/rate/${token}`, events, expiresOn: lastWholeDay(row.expiresAt) };
+}
 
 function documentFields(
   kind: DocumentKind,

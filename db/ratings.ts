@@ -113,12 +113,17 @@ export async function findRatingToken(tx: Db | Tx, token: string): Promise<Ratin
   return row;
 }
 
-/** Marks the code used, once: false when another request used it first. */
-export async function useRatingToken(tx: Tx, id: number): Promise<boolean> {
+/**
+ * Marks the code used, once: false when another request used it first. With events `left` (not
+ * happened yet when it rated), it stays usable for them alone instead; the events it named when read
+ * are the check that no other request used it meanwhile.
+ */
+export async function useRatingToken(tx: Tx, token: Pick<RatingTokenRow, 'id' | 'events'>, left: RatedEvent[] = []): Promise<boolean> {
+  const unused = and(eq(ratingTokens.id, token.id), isNull(ratingTokens.usedAt));
   const used = await tx
     .update(ratingTokens)
-    .set({ usedAt: new Date().toISOString() })
-    .where(and(eq(ratingTokens.id, id), isNull(ratingTokens.usedAt)))
+    .set(left.length === 0 ? { usedAt: new Date().toISOString() } : { events: left })
+    .where(left.length === 0 ? unused : and(unused, eq(ratingTokens.events, token.events)))
     .returning({ id: ratingTokens.id });
   return used.length === 1;
 }

@@ -9,7 +9,7 @@ import { toSnakeCase } from 'drizzle-orm/casing';
 import type { Db, Tx } from './client.js';
 import { accountabilityCases, alerts, applications, events, feeNotices, feeRefunds, reviews } from './schema/index.js';
 import { alertRow, applicationColumns, applicationRow, caseRow, eventRow, feeNoticeRows, feeRefundRows, isAlert, reviewRow } from './read-model-rows.js';
-import { issueDocuments } from './documents.js';
+import { type DocumentSettings, issueDocuments } from './documents.js';
 import { type ApplicationInput, type ApplicationState, type TransitionEvent, submittedEvent } from '../workflows/messages.js';
 
 /** What one write of the workflow's recorder carries: the state after it and the events that led there. */
@@ -31,7 +31,11 @@ export async function writeSubmission(db: Db, input: ApplicationInput): Promise<
  * arguments, not a local activity's, which a lost workflow task can leave behind): only then does it
  * issue the documents its transitions call for (db/documents.ts), in the same transaction.
  */
-export async function writeTransition(db: Db, { state, events: transitionEvents }: Transition, { committed = false }: { committed?: boolean } = {}): Promise<void> {
+export async function writeTransition(
+  db: Db,
+  { state, events: transitionEvents }: Transition,
+  { committed = false, documents }: { committed?: boolean; documents?: DocumentSettings } = {},
+): Promise<void> {
   const applicationNo = state.applicationNo;
   await db.transaction(async (tx) => {
     await insertEvents(tx, state, transitionEvents);
@@ -43,7 +47,7 @@ export async function writeTransition(db: Db, { state, events: transitionEvents 
     if (raised.some((e) => !e.department) || transitionEvents.some((e) => e.type === 'decided')) await countOwnAlerts(tx, applicationNo);
     await writeReviews(tx, state, transitionEvents);
     if (transitionEvents.some((e) => e.type.startsWith('fee_'))) await writeFeeNotices(tx, state);
-    if (committed) await issueDocuments(tx, state, transitionEvents);
+    if (committed) await issueDocuments(tx, state, transitionEvents, documents);
   });
 }
 

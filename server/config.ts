@@ -130,6 +130,8 @@ const env = z.object({
   RATING_TOKEN_DAYS: optional.pipe(wholeNumber(1, 365)).transform((v) => v ?? DEFAULT_TOKEN_DAYS),
   /** Requests per minute per address to the public rating routes. */
   RATING_PUBLIC_PER_MINUTE: optional.pipe(wholeNumber(1, 10_000)).transform((v) => v ?? 20),
+  /** Where applicants reach the public pages: the notices' QR codes open <PUBLIC_BASE_URL>/rate/<code>. */
+  PUBLIC_BASE_URL: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
   /** The log's name in its checkpoints (C2SP tlog-checkpoint's origin), e.g. onewindow.gxzf.gov.cn/audit. */
   AUDIT_LOG_ORIGIN: optional,
 });
@@ -210,6 +212,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       changeMinutes: e.RATING_CHANGE_MINUTES,
       tokenDays: e.RATING_TOKEN_DAYS,
       publicPerMinute: e.RATING_PUBLIC_PER_MINUTE,
+    },
+    /** What the documents' issue needs besides the database: where their QR codes point, how long their rating codes last. */
+    documents: {
+      publicBaseUrl: (e.PUBLIC_BASE_URL ?? e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+      ratingTokenDays: e.RATING_TOKEN_DAYS,
     },
     /** Keys of the payload codec that encrypts applicants' personal data in Temporal; read by server/payload-codec.ts. */
     payloadKeys: {

@@ -14,6 +14,7 @@ import { createReconciliationActivities } from '../activities/fee-reconciliation
 import { createArchiveActivities } from '../activities/history-archive.js';
 import { maskNumbersIn } from '../api/identity.js';
 import type { Db } from '../db/client.js';
+import type { DocumentSettings } from '../db/documents.js';
 import { type Config, ConfigError } from './config.js';
 import { connectionOptions, waitForNamespace } from './temporal.js';
 import { type Tracing, clientTracing, workerTracing } from './tracing.js';
@@ -166,6 +167,8 @@ export async function createWorker(options: {
   tracing?: Tracing;
   /** The non-tax payment platform the fee activities call; unset: a fee notice waits, retried, until one is configured. */
   payments?: PaymentPlatform;
+  /** Where the documents' QR codes point and how long their rating codes last (config.documents); unset: the defaults. */
+  documents?: DocumentSettings;
 }) {
   const connection = await NativeConnection.connect(connectionOptions(options.temporal, options.address));
   if (options.waitForNamespace) {
@@ -183,7 +186,7 @@ export async function createWorker(options: {
     workflowBundle: options.workflowBundle,
     dataConverter: options.dataConverter,
     activities: {
-      ...(options.activities ?? createActivities({ db: options.db, payments: options.payments })),
+      ...(options.activities ?? createActivities({ db: options.db, payments: options.payments, documents: options.documents })),
       ...createArchiveActivities({ db: options.db, client }),
       ...createCheckpointActivities({ db: options.db }),
       ...createReconciliationActivities({ db: options.db, payments: options.payments }),

@@ -97,6 +97,7 @@ await runProcess(async (started) => {
     tracing,
     dataConverter: converter,
     payments: payments?.platform,
+    documents: config.documents,
   });
   await ensureSchedules(temporal.client, config, { payments: payments !== undefined });
   const running = worker.run();

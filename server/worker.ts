@@ -35,6 +35,7 @@ await runProcess(async () => {
     waitForNamespace: logger,
     tracing,
     payments: paymentPlatformOf(config),
+    documents: config.documents,
   });
   await ensureSchedules(client, config);
   const running = worker.run();

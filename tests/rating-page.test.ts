@@ -3,14 +3,16 @@
  * playwright-core) against the real stack: the code of a pickup notice opens it without sign-in; the
  * applicant chooses a level for the decision and for the pickup, a tag and a comment, submits, and is
  * thanked; the ratings are stored through the code. Opened again, the page says the code was used; an
- * unknown code is told apart. Every control has an accessible name.
+ * unknown code is told apart. A decision's code names the pickup before it happens: the page shows it
+ * disabled with a note. Every control has an accessible name.
  */
 import type { AddressInfo } from 'node:net';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findApplication } from '../db/queries.js';
-import { ratings } from '../db/schema/index.js';
+import type { DocumentFields } from '../db/documents.js';
+import { documents, ratings } from '../db/schema/index.js';
 import { servedEvents } from '../db/served-events.js';
 import { saveTestItem } from './support/items.js';
 import { type Stack, startStack, windowOf } from './support/stack.js';
@@ -98,6 +100,35 @@ describe('the public rating page', () => {
     await expect.poll(() => testid(page, 'status').getAttribute('data-code')).toBe('token_used');
     expect(await testid(page, 'status').textContent()).toContain('已使用');
     expect(await testid(page, 'rating-form').isHidden()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the pickup a decision’s code names before it happens disabled, with a note, and rates the decision', { timeout: 90_000 }, async () => {
+    const no = await act.submit({ itemCode });
+    ok(await act.accept(no));
+    ok(await act.approve(no, LEAD));
+    let fields: DocumentFields | undefined;
+    await expect
+      .poll(async () => {
+        const [row] = await stack.db.select().from(documents).where(and(eq(documents.applicationNo, no), eq(documents.kind, 'approval_decision')));
+        fields = row?.fields;
+        return fields?.rating?.url;
+      }, { timeout: 20_000 })
+      .toBeDefined();
+    const page = await phone(new URL(fields!.rating!.url).pathname);
+
+    await expect.poll(() => testid(page, 'event-decision').isVisible()).toBe(true);
+    expect(await testid(page, 'event-pickup').getAttribute('data-happened')).toBe('false');
+    expect([await testid(page, 'event-pickup').getAttribute('disabled'), await testid(page, 'event-pickup').getAttribute('aria-disabled')]).toEqual(['', 'true']);
+    expect(await testid(page, 'pending-pickup').textContent()).toContain('尚未取件');
+    expect(await page.getByRole('group', { name: /取件/ }).getByRole('radio').count()).toBe(0);
+    expect(await unnamedControls(page)).toEqual([]);
+    expect(await overflows(page)).toBe(false);
+
+    await page.getByRole('group', { name: /办结/ }).getByRole('radio', { name: /^满意/ }).check();
+    await testid(page, 'submit').click();
+    await expect.poll(() => testid(page, 'status').textContent()).toContain('取件后可再次扫码评价');
+    expect((await stack.db.select().from(ratings).where(eq(ratings.applicationNo, no))).map((r) => [r.event, r.level])).toEqual([['decision', 'satisfied']]);
     expect(errors).toEqual([]);
   });
 

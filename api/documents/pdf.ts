@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { DocumentFields } from '../../db/documents.js';
+import { drawRatingCode, ratingCodeHeight } from './rating-code.js';
 import { chineseDate, documentBody } from './text.js';
 
 const require = createRequire(import.meta.url);
@@ -59,6 +60,16 @@ export async function renderDocument(f: DocumentFields): Promise<Buffer> {
   doc.moveDown(2.5);
   doc.text(`${f.centre.name}（印章）`, A4_MARGINS.left, doc.y, { width, align: 'right' });
   doc.moveDown(0.3).text(chineseDate(f.issuedOn), { width, align: 'right' });
+
+  // The rating code (好差评) under the seal line, on a page of its own only when it does not fit.
+  if (f.rating) {
+    let top = doc.y + 24;
+    if (top + ratingCodeHeight(f.rating) > doc.page.height - A4_MARGINS.bottom) {
+      doc.addPage();
+      top = A4_MARGINS.top;
+    }
+    drawRatingCode(doc, f.rating, { x: A4_MARGINS.left, y: top, width });
+  }
 
   // The footer sits in the bottom margin; with the margin lifted pdfkit does not start a page for it.
   doc.page.margins.bottom = 0;

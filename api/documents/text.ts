@@ -3,7 +3,8 @@
  * the body's paragraphs and lists. The layout is pdf.ts's. Dates are printed as days (YYYY年M月D日);
  * a limit's day is its last working day, never the instant after it.
  */
-import type { DecisionLine, DocumentFields } from '../../db/documents.js';
+import type { DecisionLine, DocumentFields, RatingCode } from '../../db/documents.js';
+import type { RatedEvent } from '../../workflows/rules/ratings.js';
 
 /** 2026-12-04 → 2026年12月4日. */
 export function chineseDate(day: string): string {
@@ -104,4 +105,17 @@ export function documentBody(f: DocumentFields): { addressee: string; blocks: Bl
         ],
       };
   }
+}
+
+const EVENT_NAMES: Record<RatedEvent, string> = { consultation: '咨询', intake: '受理', decision: '办结', pickup: '取件' };
+
+/** What the rating code's block says beside the QR code: a heading, then its lines. */
+export function ratingCodeLines(code: RatingCode): string[] {
+  const events = code.events.map((e) => EVENT_NAMES[e]).join('、');
+  return [
+    '政务服务好差评',
+    `请用手机扫描左侧二维码，对本件的${events}服务作出评价，无需登录。`,
+    ...(code.events.includes('pickup') ? ['取件服务可在取件后再次扫码评价。'] : []),
+    `每项服务只能评价一次，本评价码有效期至${chineseDate(code.expiresOn)}。`,
+  ];
 }

@@ -2,8 +2,10 @@
  * The public side of ratings (好差评): the one-time code printed on an acceptance or pickup notice is
  * the credential, no sign-in. What it may rate (no personal data of the applicant), and rating with it
  * once: a forged code is 404 `unknown_token`, a used one 410 `token_used`, an expired one 410
- * `token_expired`; a refused request stores nothing and leaves the code unused. A few requests a
- * minute per address (RATING_PUBLIC_PER_MINUTE).
+ * `token_expired`; a refused request stores nothing and leaves the code unused. A code printed on a
+ * decision names its pickup before it happens: shown as not yet happened, refused with 409
+ * `event_not_happened` until it has, and kept open for it when the decision is rated first. A few
+ * requests a minute per address (RATING_PUBLIC_PER_MINUTE).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -11,7 +13,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { findRatingToken } from '../../db/ratings.js';
 import { centres, items } from '../../db/schema/index.js';
-import { LEVEL_NAMES, RATED_EVENTS, RATING_LEVELS, RATING_TAGS } from '../../workflows/rules/ratings.js';
+import { LEVEL_NAMES, RATED_EVENTS, RATING_LEVELS, RATING_TAGS, eventsLeft } from '../../workflows/rules/ratings.js';
 import { HttpError, errorBody, invalid } from '../errors.js';
 import { applicationOf, rating, ratingSettings, ratingView, refusals, served, servedOrRefused, store, view } from '../ratings.js';
 
@@ -22,7 +24,14 @@ const rateable = z
     applicationNo: z.string(),
     item: z.object({ name: z.string(), nameEn: z.string() }),
     centre: z.object({ code: z.string(), name: z.string() }),
-    events: z.array(z.object({ event: z.enum(RATED_EVENTS), at: z.string(), ...served.shape })),
+    events: z.array(
+      z.object({
+        event: z.enum(RATED_EVENTS),
+        happened: z.boolean().describe('false: not yet (a decision’s code names its pickup before it); it can be rated with this code once it has'),
+        at: z.string().nullable(),
+        ...served.shape,
+      }),
+    ),
     levels: z.array(z.object({ code: z.enum(RATING_LEVELS), zh: z.string(), en: z.string() })),
     tags: z.array(z.object({ code: z.string(), zh: z.string(), en: z.string() })),
     expiresAt: z.string(),
@@ -55,9 +64,9 @@ export const publicRatingRoutes: FastifyPluginAsyncZod = async (app) => {
         applicationNo: row.applicationNo,
         item: item ?? { name: row.itemCode, nameEn: row.itemCode },
         centre: centre ?? { code: row.centreCode, name: row.centreCode },
-        events: token.events.flatMap((event) => {
+        events: token.events.map((event) => {
           const e = events[event];
-          return e ? [{ event, at: e.at, window: e.window, officer: e.officer }] : [];
+          return e ? { event, happened: true, at: e.at, window: e.window, officer: e.officer } : { event, happened: false, at: null, window: null, officer: null };
         }),
         levels: RATING_LEVELS.map((code) => ({ code, ...LEVEL_NAMES[code] })),
         tags: Object.entries(RATING_TAGS).map(([code, names]) => ({ code, ...names })),
@@ -71,7 +80,7 @@ export const publicRatingRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['ratings'],
-        summary: 'The applicant rates the events of a notice’s rating code (its QR code) without sign-in; the code is then used',
+        summary: 'The applicant rates the events of a notice’s rating code (its QR code) without sign-in; the code is then used (kept for its events still to come)',
         params: tokenParams,
         body: z
           .object({ ratings: z.array(rating).min(1).max(RATED_EVENTS.length) })
@@ -99,7 +108,7 @@ export const publicRatingRoutes: FastifyPluginAsyncZod = async (app) => {
         row.applicationNo,
         given.map((r) => ({ rating: r, served: servedOrRefused(events, r.event, row.consultationId) })),
         { channel: 'qr', ratedBy: `token:${token.id}`, changeMinutes: settings.changeMinutes },
-        token.id,
+        { token, left: eventsLeft(token.events, given.map((r) => r.event), (event) => events[event] !== undefined) },
       );
       request.auditTarget = `${row.applicationNo}/ratings/${given.map((r) => r.event).join(',')} by rating token ${token.id}`;
       reply.status(201);

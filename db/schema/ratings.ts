@@ -53,13 +53,21 @@ export const ratingTokens = pgTable(
   'rating_tokens',
   {
     id: serial().primaryKey(),
-    /** SHA-256 (hex) of the token; the token itself is printed on the notice and kept nowhere. */
+    /**
+     * SHA-256 (hex) of the token. The token itself is printed on the notice: a code the window asks for
+     * is kept nowhere; one a document issues is in that document's fields (its QR code's URL), since
+     * the PDF is rendered when first asked for.
+     */
     tokenHash: text().notNull(),
     applicationNo: text()
       .notNull()
       .references(() => applications.applicationNo),
     notice: text({ enum: Object.keys(RATING_NOTICES) as [RatingNotice, ...RatingNotice[]] }).notNull(),
-    /** The events it lets the applicant rate: those of its notice that had happened when it was issued. */
+    /**
+     * The events it lets the applicant rate: the window's code those of its notice that had happened when
+     * it was issued; a document's every one its application will have (a decision's names the pickup to
+     * come). Used while some had not happened yet, it keeps just those.
+     */
     events: text().array().$type<RatedEvent[]>().notNull(),
     /** Who issued it: `officer:<id>` or `integrator:<key id>`. */
     issuedBy: text().notNull(),

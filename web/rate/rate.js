@@ -1,6 +1,8 @@
 // The public rating page (好差评): the one-time code is the last part of the address (/rate/<token>).
 // It asks what the code may rate, shows one group of levels per event with optional tags and a
-// comment, and sends the levels chosen. No sign-in, nothing from other sites.
+// comment, and sends the levels chosen. An event the code names that has not happened yet (a
+// decision's code names its pickup) is shown disabled, to be rated with the same code once it has.
+// No sign-in, nothing from other sites.
 
 const token = decodeURIComponent(location.pathname.split('/').filter(Boolean).pop() ?? '');
 const api = `/v1/public/ratings/${encodeURIComponent(token)}`;
@@ -22,6 +24,9 @@ const REFUSALS = {
 };
 
 const $ = (id) => document.getElementById(id);
+
+/** The events the code names that have not happened yet. */
+let pending = [];
 
 /** An element with its attributes and children (text is always set as text, never as HTML). */
 function el(tag, attributes = {}, ...children) {
@@ -50,6 +55,14 @@ function refusal(body, status) {
 
 function eventFieldset(event, levels, tags) {
   const [zh, en] = EVENTS[event.event];
+  if (!event.happened) {
+    return el(
+      'fieldset',
+      { 'data-testid': `event-${event.event}`, 'data-happened': 'false', disabled: '', 'aria-disabled': 'true' },
+      el('legend', {}, ...both(zh, en)),
+      el('p', { class: 'served pending', 'data-testid': `pending-${event.event}` }, ...both(`尚未${zh}：${zh}后可再次扫码评价。`, `Not yet: scan the code again to rate it once it has happened.`)),
+    );
+  }
   const served = [event.window?.name, event.officer?.name].filter(Boolean).join(' · ');
   const levelChoices = levels.map((level) =>
     el('label', {}, el('input', { type: 'radio', name: `level-${event.event}`, value: level.code, 'data-testid': `level-${event.event}-${level.code}` }), ...both(level.zh, level.en)),
@@ -95,6 +108,7 @@ async function load() {
   $('item').replaceChildren(...both(body.item.name, body.item.nameEn));
   $('centre').textContent = body.centre.name;
   $('events').replaceChildren(...body.events.map((event) => eventFieldset(event, body.levels, body.tags)));
+  pending = body.events.filter((event) => !event.happened).map((event) => event.event);
   show('ready', '请对本次服务作出评价。', 'Please rate the service you received.');
   $('rating-form').hidden = false;
 }
@@ -117,7 +131,9 @@ async function submit(event) {
     const body = await res.json().catch(() => undefined);
     if (res.ok) {
       form.hidden = true;
-      show('done', '感谢您的评价！', 'Thank you for your rating.');
+      const later = pending.map((event) => EVENTS[event][0]).join('、');
+      if (later) show('done', `感谢您的评价！${later}后可再次扫码评价。`, 'Thank you for your rating. Scan the code again to rate the rest once it has happened.');
+      else show('done', '感谢您的评价！', 'Thank you for your rating.');
       return;
     }
     const { code, zh, en } = refusal(body, res.status);

@@ -27,6 +27,25 @@ export type RatedEvent = (typeof RATED_EVENTS)[number];
 export const RATING_NOTICES = { acceptance: ['consultation', 'intake'], pickup: ['decision', 'pickup'] } as const satisfies Record<string, readonly RatedEvent[]>;
 export type RatingNotice = keyof typeof RATING_NOTICES;
 
+/**
+ * The events a code printed on a document names, issued with it: every event of its notice the
+ * application will have, happened or still to come (a decision is printed before its pickup). None it
+ * will never have: the consultation of an application that came from none, the pickup of a rejection
+ * (only an approved result is picked up).
+ */
+export function noticeEvents(notice: RatingNotice, application: { fromConsultation: boolean; approved: boolean }): RatedEvent[] {
+  return RATING_NOTICES[notice].filter((event) => (event !== 'consultation' || application.fromConsultation) && (event !== 'pickup' || application.approved));
+}
+
+/**
+ * What a code still rates after the applicant rated `rated` with it: its events that had not happened
+ * yet (a decision's code used before the pickup keeps the pickup). An event that had happened and was
+ * left unrated is given up: a code rates each event once. Nothing left: the code is used.
+ */
+export function eventsLeft(code: readonly RatedEvent[], rated: readonly RatedEvent[], happened: (event: RatedEvent) => boolean): RatedEvent[] {
+  return code.filter((event) => !rated.includes(event) && !happened(event));
+}
+
 /** What an applicant may say besides the level; the evaluation system's usual tags (评价标签). */
 export const RATING_TAGS = {
   efficient: { zh: '办事效率高', en: 'Efficient' },
