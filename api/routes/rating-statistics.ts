@@ -12,14 +12,22 @@ import { errorBody, invalid } from '../errors.js';
 
 const levels = z.object(Object.fromEntries(RATING_LEVELS.map((level) => [level, z.number().int()])) as Record<(typeof RATING_LEVELS)[number], z.ZodNumber>);
 
+/** A group's ratings: per level, in all, the bad ones, and the satisfaction rate. */
+const counts = {
+  levels,
+  total: z.number().int(),
+  bad: z.number().int().describe('不满意 and 非常不满意 (差评)'),
+  satisfactionRate: z.number().nullable().describe('(非常满意 + 满意 + 基本满意) / total, to four decimal places'),
+};
+
+const centre = z.string().regex(/^\d{6}$/).optional().describe('The centre (and those below it); the caller’s own by default, and only theirs or one below it');
+const refusals = { 400: errorBody, 401: errorBody, 403: errorBody, 503: errorBody };
+
 const row = z
   .object({
     key: z.string().describe('The centre code, window code, officer id or month (yyyy-mm, China time); `none` for events served by no known window or officer'),
     name: z.string().optional().describe('The centre’s, window’s or officer’s name; none for a month'),
-    levels,
-    total: z.number().int(),
-    bad: z.number().int().describe('不满意 and 非常不满意 (差评)'),
-    satisfactionRate: z.number().nullable().describe('(非常满意 + 满意 + 基本满意) / total, to four decimal places'),
+    ...counts,
   })
   .meta({ id: 'SatisfactionRow' });
 
@@ -30,10 +38,7 @@ const rankedWindow = z
     name: z.string().optional().describe('The window’s name as rated'),
     centreCode: z.string(),
     centreName: z.string().nullable(),
-    levels,
-    total: z.number().int(),
-    bad: z.number().int().describe('不满意 and 非常不满意 (差评)'),
-    satisfactionRate: z.number().nullable().describe('(非常满意 + 满意 + 基本满意) / total, to four decimal places'),
+    ...counts,
   })
   .meta({ id: 'RankedWindow' });
 
@@ -48,16 +53,13 @@ export const satisfactionRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Ratings (好差评) per level, bad ratings and the satisfaction rate for a centre (and those below it) and a period, by centre, window, officer or month',
         querystring: z.object({
           groupBy: z.enum(SATISFACTION_GROUPINGS).default('centre'),
-          centre: z.string().regex(/^\d{6}$/).optional().describe('The centre (and those below it); the caller’s own by default, and only theirs or one below it'),
+          centre,
           from: z.iso.date().optional().describe('First day (China time) of the ratings counted, each dated by when it was first given'),
           to: z.iso.date().optional().describe('Day after the last day'),
         }),
         response: {
           200: z.object({ centre: z.string(), groupBy: z.enum(SATISFACTION_GROUPINGS), from: z.string().nullable(), to: z.string().nullable(), rows: z.array(row) }).meta({ id: 'Satisfaction' }),
-          400: errorBody,
-          401: errorBody,
-          403: errorBody,
-          503: errorBody,
+          ...refusals,
         },
       },
       config: { access: OVERSIGHT },
@@ -82,7 +84,7 @@ export const satisfactionRoutes: FastifyPluginAsyncZod = async (app) => {
             .regex(/^[1-9]\d{3}-(0[1-9]|1[0-2])$/, 'must be a month, yyyy-mm, of the years 1000 to 9999')
             .optional()
             .describe('The month (China time) of the ratings, each dated by when it was first given; the current month by default'),
-          centre: z.string().regex(/^\d{6}$/).optional().describe('The centre (and those below it); the caller’s own by default, and only theirs or one below it'),
+          centre,
           minRatings: z.coerce.number().int().min(1).max(10_000).default(1).describe('A window with fewer ratings in the month is listed, not ranked'),
         }),
         response: {
@@ -94,10 +96,7 @@ export const satisfactionRoutes: FastifyPluginAsyncZod = async (app) => {
               windows: z.array(rankedWindow).describe('Best satisfaction rate first; a tie goes to more ratings, then to the lower window code; the unranked last, in the same order'),
             })
             .meta({ id: 'WindowRanking' }),
-          400: errorBody,
-          401: errorBody,
-          403: errorBody,
-          503: errorBody,
+          ...refusals,
         },
       },
       config: { access: OVERSIGHT },
