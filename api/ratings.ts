@@ -9,6 +9,7 @@ import { type RatingInput, type RatingRow, RatingRefusal, type RatingTokenRow, r
 import { type ServedEvent, servedEvents } from '../db/served-events.js';
 import { DEFAULT_CHANGE_MINUTES, DEFAULT_TOKEN_DAYS, LEVEL_NAMES, RATED_EVENTS, RATING_LEVELS, RATING_TAG_CODES, type RatedEvent } from '../workflows/rules/ratings.js';
 import { HttpError, errorBody, notFound, refused } from './errors.js';
+import { followUpRatings } from './follow-ups.js';
 
 export interface RatingSettings {
   /** Minutes after a rating during which it may be changed (RATING_CHANGE_MINUTES, 30). */
@@ -89,7 +90,10 @@ export async function store(
   try {
     return await app.deps.database.db.transaction(async (tx) => {
       if (code && !(await useRatingToken(tx, code.token, code.left))) throw new HttpError(410, 'token_used', 'This rating code has been used: each code rates once');
-      return rate(tx, applicationNo, given, by);
+      const stored = await rate(tx, applicationNo, given, by);
+      // A bad rating is followed up (督办): its workflow starts before this commits, or nothing is stored.
+      await followUpRatings(app, tx, stored);
+      return stored;
     });
   } catch (err) {
     if (err instanceof RatingRefusal) throw refused(err.message, err.code);

@@ -41,8 +41,8 @@ export async function rate(
   applicationNo: string,
   given: { rating: RatingInput; served: ServedEvent }[],
   by: { channel: 'api' | 'qr'; ratedBy: string; changeMinutes: number },
-): Promise<{ row: RatingRow; changed: boolean }[]> {
-  const stored: { row: RatingRow; changed: boolean }[] = [];
+): Promise<{ row: RatingRow; changed: boolean; wasBad: boolean }[]> {
+  const stored: { row: RatingRow; changed: boolean; wasBad: boolean }[] = [];
   for (const { rating, served } of given) {
     const [existing] = await tx
       .select()
@@ -62,7 +62,7 @@ export async function rate(
     };
     if (step === 'change') {
       const [row] = await tx.update(ratings).set({ ...values, changedAt: now }).where(eq(ratings.id, existing!.id)).returning();
-      stored.push({ row, changed: true });
+      stored.push({ row, changed: true, wasBad: existing!.bad });
       continue;
     }
     const [row] = await tx
@@ -83,7 +83,7 @@ export async function rate(
       .returning();
     // Another request rated the same event a moment ago: it came first.
     if (!row) throw alreadyRated(rating.event, by.changeMinutes);
-    stored.push({ row, changed: false });
+    stored.push({ row, changed: false, wasBad: false });
   }
   return stored;
 }

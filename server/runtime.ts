@@ -12,6 +12,7 @@ import { type PaymentPlatform, paymentPlatformClient } from '../activities/payme
 import { createCheckpointActivities } from '../activities/audit-checkpoint.js';
 import { createReconciliationActivities } from '../activities/fee-reconciliation.js';
 import { createArchiveActivities } from '../activities/history-archive.js';
+import { createFollowUpActivities } from '../activities/follow-ups.js';
 import { maskNumbersIn } from '../api/identity.js';
 import type { Db } from '../db/client.js';
 import type { DocumentSettings } from '../db/documents.js';
@@ -190,6 +191,7 @@ export async function createWorker(options: {
       ...createArchiveActivities({ db: options.db, client }),
       ...createCheckpointActivities({ db: options.db }),
       ...createReconciliationActivities({ db: options.db, payments: options.payments }),
+      ...createFollowUpActivities({ db: options.db }),
     },
     // A drain waits for the activities in hand, which retry while PostgreSQL is down: stop waiting after
     // 30 s; the server times them out (or their workflow tasks, for local ones) and another worker runs them

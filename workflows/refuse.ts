@@ -5,3 +5,8 @@ import type { Refusal } from './rules/refusal.js';
 export function refuseIf(refusal: Refusal | undefined): void {
   if (refusal) throw ApplicationFailure.create({ type: refusal.type, message: refusal.message, nonRetryable: true });
 }
+
+/** A follow-up rule's refusal (workflows/rules/follow-ups.ts), thrown from the follow-up's update validator; the API maps its code. */
+export function refuseFollowUp(refusal: { code: string; message: string } | undefined): void {
+  if (refusal) throw ApplicationFailure.create({ type: refusal.code, message: refusal.message, nonRetryable: true });
+}

@@ -17,8 +17,9 @@ const step = z.object({ at: z.string(), actor: officer, status: z.enum(CASE_STAT
 const caseView = z
   .object({
     id: z.string(),
-    applicationNo: z.string(),
-    applicationUrl: z.string(),
+    applicationNo: z.string().nullable().describe('Null for a case a complaint about an officer, a window or a centre opened'),
+    applicationUrl: z.string().nullable(),
+    followUpId: z.string().nullable().describe('The follow-up (督办) of a bad rating or complaint that opened it: GET /v1/follow-ups/{id}'),
     alertSeq: z.number().int().nullable().describe('The alert it was opened from; null for a case opened for the application itself'),
     level: z.enum(ALERT_LEVELS).nullable().describe("The alert's level; null for a case opened for the application itself"),
     centreCode: z.string(),
@@ -35,7 +36,7 @@ const caseView = z
 
 const view = (row: CaseRow) => ({
   ...row,
-  applicationUrl: applicationUrl(row.applicationNo),
+  applicationUrl: row.applicationNo && applicationUrl(row.applicationNo),
   openedAt: iso(row.openedAt)!,
   closedAt: iso(row.closedAt),
 });

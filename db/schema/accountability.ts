@@ -35,12 +35,13 @@ export const accountabilityCases = pgTable(
     /**
      * `<application>/<seq of the alert it was opened from>`: a retried activity, or a second supervisor
      * opening a case from the same alert, opens it once. A case a supervisor opened for an application
-     * without an alert is `<application>/s<n>`, its n-th such case.
+     * without an alert is `<application>/s<n>`, its n-th such case; one a follow-up opened, the follow-up's id.
      */
     id: text().primaryKey(),
-    applicationNo: text()
-      .notNull()
-      .references(() => applications.applicationNo),
+    /** Null for a case a complaint about an officer, a window or a centre opened. */
+    applicationNo: text().references(() => applications.applicationNo),
+    /** The follow-up (督办) of a bad rating or a complaint that opened it (db/schema/follow-ups.ts): its id is the case's. */
+    followUpId: text(),
     /** The alert it was opened from; null for a case a supervisor opened for the application itself. */
     alertSeq: integer(),
     /** The alert's level (a red alert opens its case by itself; a supervisor may open one from a yellow alert). */

@@ -11,3 +11,4 @@ export * from './sessions.js';
 export * from './history-archives.js';
 export * from './fees.js';
 export * from './ratings.js';
+export * from './follow-ups.js';

@@ -40,6 +40,8 @@ export const ratings = pgTable(
     ratedAt: createdAt(),
     /** Set when the rating was changed within the change window. */
     changedAt: instant(),
+    /** A bad rating whose dispute (申诉复核) a supervisor upheld: it no longer counts in the satisfaction figures. */
+    disputeUpheld: boolean().notNull().default(false),
   },
   (t) => [
     uniqueIndex('ratings_application_event_uq').on(t.applicationNo, t.event),

@@ -1,0 +1,59 @@
+/**
+ * The follow-up workflow's side effects (workflows/follow-up.ts): finding the row its request stored,
+ * writing its changes to the read model, opening its accountability case. Ordinary activities only:
+ * each write is keyed, so a retry, or a task the server never kept, writes nothing twice.
+ */
+import { eq, sql } from 'drizzle-orm';
+import { listOfficers } from '../db/catalogue.js';
+import type { Db } from '../db/client.js';
+import { findFollowUp, limitsFor, lockFollowUp, openFollowUpCase, ratingIsBad, writeFollowUp } from '../db/follow-ups.js';
+import { followUpSteps } from '../db/schema/index.js';
+import type { Officer } from '../workflows/messages.js';
+import type { FollowUpInput, FollowUpLimits, FollowUpState, FollowUpStep } from '../workflows/rules/follow-ups.js';
+
+export type Opened =
+  | { found: false }
+  | { found: true; assignee: Officer[]; limits: FollowUpLimits; version: number; lastSeq: number; applicationNo: string | null };
+
+export function createFollowUpActivities({ db }: { db: Db }) {
+  return {
+    /**
+     * The row the request stored, once its transaction has ended (it holds the follow-up's lock while the
+     * workflow starts): none means it rolled back. With it, who must act (a bad rating: the leaders of
+     * its department at its centre; a complaint: the centre's supervisors, named by none) and the
+     * region's limits, kept in the workflow's history.
+     */
+    async openFollowUp(input: FollowUpInput): Promise<Opened> {
+      return db.transaction(async (tx) => {
+        await lockFollowUp(tx, input.id);
+        const row = await findFollowUp(tx, input.id);
+        if (!row) return { found: false } as const;
+        const leaders =
+          input.kind === 'bad_rating' && input.department
+            ? (await listOfficers(db, { centre: input.centreCode, department: input.department, role: 'department_leader' })).map((o) => ({ id: o.id, name: o.name }))
+            : [];
+        const [{ lastSeq }] = await tx
+          .select({ lastSeq: sql<number>`coalesce(max(${followUpSteps.seq}), 0)::int` })
+          .from(followUpSteps)
+          .where(eq(followUpSteps.followUpId, input.id));
+        const { setAt: _region, ...limits } = await limitsFor(tx, input.centreCode);
+        return { found: true, assignee: leaders, limits, version: row.version, lastSeq, applicationNo: row.applicationNo } as const;
+      });
+    },
+
+    async recordFollowUp({ state, steps }: { state: FollowUpState; steps: FollowUpStep[] }): Promise<void> {
+      await writeFollowUp(db, state, steps);
+    },
+
+    async openFollowUpCase(source: Parameters<typeof openFollowUpCase>[1]): Promise<string> {
+      return openFollowUpCase(db, source);
+    },
+
+    /** Whether the rating is still bad (a change to good withdraws the follow-up only once it has committed). */
+    async ratingStillBad({ applicationNo, event }: { applicationNo: string; event: string }): Promise<boolean> {
+      return ratingIsBad(db, applicationNo, event);
+    },
+  };
+}
+
+export type FollowUpActivities = ReturnType<typeof createFollowUpActivities>;

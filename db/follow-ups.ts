@@ -1,0 +1,220 @@
+/**
+ * Follow-ups (督办) of bad ratings and complaints in PostgreSQL: the row a request stores before its
+ * workflow runs, the workflow's writes (each keyed: the row by its version, a step by its number, the
+ * case by the follow-up's id), the region's limits, and the lists the supervision page reads.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { and, asc, desc, eq, inArray, like, lt, ne, sql } from 'drizzle-orm';
+import { centrePrefix } from './catalogue.js';
+import type { Db, Tx } from './client.js';
+import { accountabilityCases, caseSteps, complaintNumbers, followUpLimits, followUpSteps, followUps, ratings } from './schema/index.js';
+import type { Officer } from '../workflows/messages.js';
+import { DEFAULT_FOLLOW_UP_LIMITS, type FollowUpLimits, type FollowUpState, type FollowUpStep } from '../workflows/rules/follow-ups.js';
+import { chinaDate } from '../workflows/rules/working-days.js';
+
+export type FollowUpRow = typeof followUps.$inferSelect;
+export type FollowUpInsert = typeof followUps.$inferInsert;
+
+/** The officer named on what the workflow does by itself (a red limit, a case it opens). */
+export const ONEWINDOW: Officer = { id: 'onewindow', name: 'OneWindow' };
+
+/**
+ * Held until the transaction ends: the request that stores a follow-up holds it while its workflow
+ * starts, and the workflow's first activity waits on it, so it reads the row once the request has
+ * committed, or finds none because it rolled back.
+ */
+export const lockFollowUp = (tx: Tx, id: string) => tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`follow-up:${id}`}))`);
+
+export const ratingFollowUpId = (applicationNo: string, event: string) => `R-${applicationNo}-${event}`;
+
+/** The next complaint number of the day in China, `C-<yyyymmdd>-<n>` (taken inside the storing transaction). */
+export async function nextComplaintId(tx: Tx, at: string): Promise<string> {
+  const day = chinaDate(at).replaceAll('-', '');
+  const [{ last }] = await tx
+    .insert(complaintNumbers)
+    .values({ day, last: 1 })
+    .onConflictDoUpdate({ target: complaintNumbers.day, set: { last: sql`${complaintNumbers.last} + 1` } })
+    .returning({ last: complaintNumbers.last });
+  return `C-${day}-${String(last).padStart(4, '0')}`;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/** A tracking code (查询码) for the public page: shown once, only its hash kept. */
+export function trackingCode(): { code: string; hash: string } {
+  const code = randomBytes(18).toString('base64url');
+  return { code, hash: sha256(code) };
+}
+
+export async function findByTrackingCode(db: Db, code: string): Promise<FollowUpRow | undefined> {
+  const [row] = await db.select().from(followUps).where(eq(followUps.trackingHash, sha256(code)));
+  return row;
+}
+
+export async function findFollowUp(db: Db | Tx, id: string): Promise<FollowUpRow | undefined> {
+  const [row] = await db.select().from(followUps).where(eq(followUps.id, id));
+  return row;
+}
+
+export async function findByReference(db: Db | Tx, submittedBy: string, reference: string): Promise<FollowUpRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(followUps)
+    .where(and(eq(followUps.submittedBy, submittedBy), eq(followUps.reference, reference)));
+  return row;
+}
+
+export const stepsOfFollowUp = (db: Db, id: string) => db.select().from(followUpSteps).where(eq(followUpSteps.followUpId, id)).orderBy(asc(followUpSteps.seq));
+
+/**
+ * A bad rating's follow-up row, stored in the rating's transaction. A follow-up withdrawn earlier
+ * (the rating changed to good, then back to bad within the change window) opens again.
+ */
+export async function storeRatingFollowUp(tx: Tx, row: FollowUpInsert): Promise<void> {
+  await tx
+    .insert(followUps)
+    .values(row)
+    .onConflictDoUpdate({
+      target: followUps.id,
+      set: { stage: 'contacting', outcome: null, closedAt: null, level: 'green', openedAt: row.openedAt, caseId: null },
+      setWhere: eq(followUps.outcome, 'withdrawn'),
+    });
+}
+
+/** The limits of the region a centre lies in: the row of the longest prefix of its code, else the defaults. */
+export async function limitsFor(db: Db | Tx, centreCode: string): Promise<FollowUpLimits & { setAt: string | null }> {
+  const rows = await db.select().from(followUpLimits);
+  const region = rows.filter((r) => centreCode.startsWith(centrePrefix(r.centreCode))).sort((a, b) => centrePrefix(b.centreCode).length - centrePrefix(a.centreCode).length)[0];
+  if (!region) return { ...DEFAULT_FOLLOW_UP_LIMITS, setAt: null };
+  const { contactDays, rectifyDays, acceptDays, investigateDays } = region;
+  return { contactDays, rectifyDays, acceptDays, investigateDays, setAt: region.centreCode };
+}
+
+export async function setLimits(db: Db, centreCode: string, limits: FollowUpLimits, by: string) {
+  const [row] = await db
+    .insert(followUpLimits)
+    .values({ centreCode, ...limits, updatedBy: by })
+    .onConflictDoUpdate({ target: followUpLimits.centreCode, set: { ...limits, updatedBy: by, updatedAt: sql`now()` } })
+    .returning();
+  return row;
+}
+
+export const listLimits = (db: Db) => db.select().from(followUpLimits).orderBy(asc(followUpLimits.centreCode));
+
+/**
+ * The workflow's write: the row as of `state` unless a newer version is there already, and its steps
+ * once each. An upheld dispute takes the rating out of the satisfaction figures.
+ */
+export async function writeFollowUp(db: Db, state: FollowUpState, steps: FollowUpStep[]): Promise<void> {
+  const running = state.stage === 'closed' ? undefined : state.clocks[({ contacting: 'contact', rectifying: 'rectify', received: 'accept', investigating: 'investigate' } as const)[state.stage as 'contacting']];
+  await db.transaction(async (tx) => {
+    await tx
+      .update(followUps)
+      .set({
+        stage: state.stage,
+        level: state.level,
+        assignee: state.assignee,
+        responsible: state.responsible,
+        clocks: state.clocks,
+        dueAt: running?.due ?? null,
+        outcome: state.outcome ?? null,
+        findings: state.findings ?? null,
+        reply: state.reply ?? null,
+        caseId: state.caseId ?? null,
+        contactedAt: state.contactedAt ?? null,
+        acceptedAt: state.acceptedAt ?? null,
+        closedAt: state.closedAt ?? null,
+        version: state.version,
+      })
+      .where(and(eq(followUps.id, state.id), lt(followUps.version, state.version)));
+    if (steps.length > 0) await tx.insert(followUpSteps).values(steps.map((s) => ({ ...s, followUpId: state.id }))).onConflictDoNothing();
+    if (state.kind === 'bad_rating' && state.outcome === 'dispute_upheld') {
+      const row = await findFollowUp(tx, state.id);
+      if (row?.applicationNo && row.ratingEvent) {
+        await tx
+          .update(ratings)
+          .set({ disputeUpheld: true })
+          .where(and(eq(ratings.applicationNo, row.applicationNo), eq(ratings.event, row.ratingEvent as 'intake')));
+      }
+    }
+  });
+}
+
+/** The case a follow-up opens (a limit passed, a complaint substantiated): once, whatever the retries; its id is the follow-up's. */
+export async function openFollowUpCase(
+  db: Db,
+  source: { id: string; centreCode: string; department: string | null; applicationNo: string | null; responsible: Officer[]; reason: string },
+): Promise<string> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(accountabilityCases)
+      .values({
+        id: source.id,
+        applicationNo: source.applicationNo,
+        followUpId: source.id,
+        level: 'red',
+        centreCode: source.centreCode,
+        department: source.department,
+        responsible: source.responsible,
+        status: 'open',
+        openedBy: null,
+        openedAt: new Date().toISOString(),
+      })
+      .onConflictDoNothing()
+      .returning({ id: accountabilityCases.id });
+    if (row) await tx.insert(caseSteps).values({ caseId: source.id, actor: ONEWINDOW, status: 'open', note: source.reason, outcome: null });
+  });
+  return source.id;
+}
+
+export async function ratingIsBad(db: Db, applicationNo: string, event: string): Promise<boolean> {
+  const [row] = await db
+    .select({ bad: ratings.bad })
+    .from(ratings)
+    .where(and(eq(ratings.applicationNo, applicationNo), eq(ratings.event, event as 'intake')));
+  return row?.bad ?? false;
+}
+
+export const FOLLOW_UP_FILTERS = ['open', 'overdue', 'closed', 'all'] as const;
+
+/** The follow-ups of a centre and those below it: open (not closed), overdue (open and red), closed, or all; newest first. */
+export async function listFollowUps(db: Db, filter: { centre: string; kind?: FollowUpState['kind']; status?: (typeof FOLLOW_UP_FILTERS)[number]; applicationNo?: string; ids?: string[] }) {
+  const status = filter.status ?? 'open';
+  return db
+    .select()
+    .from(followUps)
+    .where(
+      and(
+        like(followUps.centreCode, `${centrePrefix(filter.centre)}%`),
+        filter.kind ? eq(followUps.kind, filter.kind) : undefined,
+        filter.applicationNo ? eq(followUps.applicationNo, filter.applicationNo) : undefined,
+        filter.ids ? inArray(followUps.id, filter.ids) : undefined,
+        status === 'open' ? ne(followUps.stage, 'closed') : undefined,
+        status === 'overdue' ? and(ne(followUps.stage, 'closed'), eq(followUps.level, 'red')) : undefined,
+        status === 'closed' ? eq(followUps.stage, 'closed') : undefined,
+      ),
+    )
+    .orderBy(desc(followUps.openedAt), desc(followUps.id))
+    .limit(500);
+}
+
+/** Open and overdue follow-ups of each kind, for the supervision page's counts. */
+export async function followUpCounts(db: Db, centre: string) {
+  const rows = await db
+    .select({
+      kind: followUps.kind,
+      open: sql<number>`count(*) filter (where ${followUps.stage} <> 'closed')::int`,
+      yellow: sql<number>`count(*) filter (where ${followUps.stage} <> 'closed' and ${followUps.level} = 'yellow')::int`,
+      overdue: sql<number>`count(*) filter (where ${followUps.stage} <> 'closed' and ${followUps.level} = 'red')::int`,
+      closed: sql<number>`count(*) filter (where ${followUps.stage} = 'closed')::int`,
+    })
+    .from(followUps)
+    .where(like(followUps.centreCode, `${centrePrefix(centre)}%`))
+    .groupBy(followUps.kind);
+  const empty = { open: 0, yellow: 0, overdue: 0, closed: 0 };
+  const of = (kind: FollowUpState['kind']) => {
+    const row = rows.find((r) => r.kind === kind);
+    return row ? { open: row.open, yellow: row.yellow, overdue: row.overdue, closed: row.closed } : empty;
+  };
+  return { badRatings: of('bad_rating'), complaints: of('complaint') };
+}
