@@ -29,6 +29,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'calendar', description: 'Working days, holidays and due dates' },
         { name: 'fees', description: 'Fees (行政事业性收费): assessment, payment notices and payment codes, the payment platform’s signed notifications, refunds, reconciliation' },
         { name: 'ratings', description: 'Ratings of government services (好差评): by the integrator, or on the public page of a notice’s one-time code' },
+        {
+          name: 'follow-ups',
+          description:
+            'Follow-ups (督办): every bad rating contacted back and rectified, every complaint (投诉, 有诉必查) accepted, investigated and answered, each within its limit in working days; a limit passed or a substantiated complaint opens an accountability case',
+        },
         { name: 'supervision', description: 'Alerts of the electronic supervision (电子监察)' },
         { name: 'operations', description: 'Health and readiness' },
         { name: 'integrators', description: 'API keys of portals and other systems (administrators)' },

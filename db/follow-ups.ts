@@ -140,10 +140,10 @@ export async function writeFollowUp(db: Db, state: FollowUpState, steps: FollowU
   });
 }
 
-/** The case a follow-up opens (a limit passed, a complaint substantiated): once, whatever the retries; its id is the follow-up's. */
+/** The case a follow-up opens (a limit passed, a complaint substantiated): once, whatever the retries (its id is the key). */
 export async function openFollowUpCase(
   db: Db,
-  source: { id: string; centreCode: string; department: string | null; applicationNo: string | null; responsible: Officer[]; reason: string },
+  source: { id: string; followUpId: string; centreCode: string; department: string | null; applicationNo: string | null; responsible: Officer[]; reason: string },
 ): Promise<string> {
   await db.transaction(async (tx) => {
     const [row] = await tx
@@ -151,7 +151,7 @@ export async function openFollowUpCase(
       .values({
         id: source.id,
         applicationNo: source.applicationNo,
-        followUpId: source.id,
+        followUpId: source.followUpId,
         level: 'red',
         centreCode: source.centreCode,
         department: source.department,
@@ -167,11 +167,13 @@ export async function openFollowUpCase(
   return source.id;
 }
 
+/** Waits for a change still being written (its transaction holds the row): the signal comes before the commit. */
 export async function ratingIsBad(db: Db, applicationNo: string, event: string): Promise<boolean> {
   const [row] = await db
     .select({ bad: ratings.bad })
     .from(ratings)
-    .where(and(eq(ratings.applicationNo, applicationNo), eq(ratings.event, event as 'intake')));
+    .where(and(eq(ratings.applicationNo, applicationNo), eq(ratings.event, event as 'intake')))
+    .for('share');
   return row?.bad ?? false;
 }
 

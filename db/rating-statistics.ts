@@ -2,7 +2,7 @@
  * Satisfaction statistics (好差评) from the ratings: how many of each level, how many bad, and the
  * satisfaction rate, at a centre and the centres below it, in a period, grouped by centre, window,
  * officer or month; and the month's ranking of windows (通报). A rating is dated by when it was first
- * given (a change keeps its date).
+ * given (a change keeps its date). A rating whose dispute was upheld is left out.
  */
 import { type SQL, and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
@@ -34,6 +34,9 @@ export interface SatisfactionFigures {
   /** (非常满意 + 满意 + 基本满意) / total, to four decimal places. */
   satisfactionRate: number | null;
 }
+
+/** A bad rating whose dispute a supervisor upheld (申诉成立, db/follow-ups.ts) no longer counts. */
+const counted = eq(ratings.disputeUpheld, false);
 
 const chinaMidnight = (day: string) => sql`(${day}::date::timestamp at time zone 'Asia/Shanghai')`;
 
@@ -72,6 +75,7 @@ export async function satisfactionFigures(db: Db, filter: SatisfactionFilter): P
     .where(
       and(
         inCentre(ratings.centreCode, filter.centre),
+        counted,
         filter.from ? sql`${ratings.ratedAt} >= ${chinaMidnight(filter.from)}` : undefined,
         filter.to ? sql`${ratings.ratedAt} < ${chinaMidnight(filter.to)}` : undefined,
       ),
@@ -125,6 +129,7 @@ export async function windowRanking(db: Db, filter: WindowRankingFilter): Promis
     .where(
       and(
         inCentre(ratings.centreCode, filter.centre),
+        counted,
         isNotNull(ratings.windowCode),
         sql`${ratings.ratedAt} >= ${chinaMidnight(`${filter.month}-01`)}`,
         sql`${ratings.ratedAt} < ${chinaMidnight(nextMonth(filter.month))}`,

@@ -17,6 +17,9 @@
  * through the payment platform simulator `npm start` runs (`--payments`, else http://127.0.0.1:$PAYMENT_SIM_PORT)
  * before the pickup; with no simulator there, the application is left waiting for payment.
  *
+ * The applicant rates each intake (好差评; about one in twelve badly, which opens a follow-up) and one
+ * in twenty-five complains about the window (投诉).
+ *
  * It signs in as the officers each step needs, with tokens signed by the same secret as the API
  * (AUTH_JWT_SECRET, or the one `npm start` keeps in the data folder), and submits as an integrator
  * whose key it asks the regional security administrator for (or ONEWINDOW_API_KEY, when set).
@@ -139,6 +142,7 @@ async function live(centre: Centre, item: Item, n: number): Promise<string> {
     await call('POST', `/v1/applications/${no}/supplements`, { materials: forgotten }, integrator);
   }
   let application = await intake({ decision: 'accept' });
+  await rateAndComplain(no, centre, item, n);
   // Departments decide step by step, each after its own pause; one review in ten stays open.
   for (let round = 0; round < 10 && application.stage === 'in_review'; round++) {
     const open = application.reviews.filter((r) => r.status === 'open');
@@ -166,6 +170,24 @@ async function live(centre: Centre, item: Item, n: number): Promise<string> {
     await call('POST', `/v1/applications/${no}/pickup`, {}, window);
   }
   return `${no} ${application.stage}`;
+}
+
+const LEVELS: [string, number][] = [['very_satisfied', 0.7], ['satisfied', 0.85], ['basically_satisfied', 0.92], ['dissatisfied', 0.97], ['very_dissatisfied', 1]];
+
+/**
+ * The applicant rates the intake through the integrator (好差评): mostly well, one in twelve badly,
+ * which opens a follow-up (督办) for the department's leader. One applicant in twenty-five also
+ * complains (投诉) about the window, as the 12345 hotline's system would send it.
+ */
+async function rateAndComplain(no: string, centre: Centre, item: Item, n: number): Promise<void> {
+  const roll = random();
+  const level = LEVELS.find(([, upTo]) => roll < upTo)![0];
+  const bad = level === 'dissatisfied' || level === 'very_dissatisfied';
+  await call('POST', `/v1/applications/${no}/ratings`, { event: 'intake', level, tags: bad ? ['slow'] : ['efficient'], comment: bad ? '等候时间过长' : undefined }, integrator);
+  if (random() < 0.04) {
+    const subject = { kind: 'window', windowCode: `${centre.code}-${item.department}` };
+    await call('POST', '/v1/complaints', { subject, content: '窗口工作人员未一次性告知所需材料', complainant: { name: `申请人${n}` }, reference: `simulate-${values.seed}-${n}` }, integrator);
+  }
 }
 
 /**

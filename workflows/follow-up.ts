@@ -20,6 +20,7 @@ import {
   movedRectifyClock,
   nextMark,
   openingClocks,
+  lateCaseId,
   redOpensCase,
   replyChannel,
   stageRefusal,
@@ -67,6 +68,7 @@ export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpSt
     level: 'green',
     raised: [],
     responsible: [],
+    cases: [],
     version: opened.found ? opened.version : 0,
   };
   const now = () => new Date().toISOString();
@@ -97,10 +99,11 @@ export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpSt
   await record();
 
   /** A case once per follow-up, naming those responsible; the read model keeps its id. */
-  async function openCase(reason: string, responsible: Officer[]): Promise<void> {
-    if (state.caseId) return;
+  async function openCase(caseId: string, reason: string, responsible: Officer[]): Promise<void> {
+    if (state.cases.includes(caseId)) return;
+    state.cases.push(caseId);
     state.responsible = responsible;
-    state.caseId = await openFollowUpCase({ id: state.id, centreCode: state.centreCode, department: state.department, applicationNo: input.rating?.applicationNo ?? found.applicationNo, responsible, reason });
+    state.caseId = await openFollowUpCase({ id: caseId, followUpId: state.id, centreCode: state.centreCode, department: state.department, applicationNo: input.rating?.applicationNo ?? found.applicationNo, responsible, reason });
     step('case_opened', null, `${state.caseId}: ${reason}`);
   }
 
@@ -159,7 +162,7 @@ export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpSt
           state.findings = command.findings;
           state.reply = { at, text: command.reply, via: replyChannel(input.complaint!) };
           close(command.substantiated ? 'substantiated' : 'unsubstantiated', command.officer, command.findings);
-          if (command.substantiated) await openCase(`complaint ${state.id} substantiated: ${command.findings}`, command.responsible);
+          if (command.substantiated) await openCase(state.id, `complaint ${state.id} substantiated: ${command.findings}`, command.responsible);
           step('told', null, state.reply.via === 'none' ? 'anonymous: nobody to tell' : `the outcome is told through ${state.reply.via}`);
           break;
       }
@@ -196,7 +199,7 @@ export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpSt
     state.raised.push(`${mark.clock}:${mark.level}`);
     state.level = worseLevel(state.level, mark.level);
     step(mark.level, null, `the ${mark.clock} limit ${mark.level === 'red' ? 'has passed' : 'ends in a working day'} (${mark.at})`);
-    if (mark.level === 'red' && redOpensCase(mark.clock)) await openCase(`the ${mark.clock} limit of ${state.id} passed at ${mark.at}`, state.assignee);
+    if (mark.level === 'red' && redOpensCase(mark.clock)) await openCase(lateCaseId(state), `the ${mark.clock} limit of ${state.id} passed at ${mark.at}`, state.assignee);
     await record();
   }
   // An update still writing finishes before the workflow ends.

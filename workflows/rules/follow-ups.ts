@@ -106,7 +106,9 @@ export interface FollowUpState {
   findings?: string;
   /** The officers a substantiated complaint or an overdue limit holds responsible. */
   responsible: Officer[];
+  /** The newest case it opened, and all of them. */
   caseId?: string;
+  cases: string[];
   closedAt?: string;
   /** What the complainant was told, and how. */
   reply?: { at: string; text: string; via: 'integrator' | 'tracking_code' | 'window' | 'none' };
@@ -160,6 +162,12 @@ export function nextMark(state: FollowUpState): { clock: ClockName; level: 'yell
 
 /** A red mark opens a case, except a complaint not yet accepted (nobody was assigned: it shows red on the page). */
 export const redOpensCase = (clock: ClockName) => clock !== 'accept';
+
+/**
+ * The case a passed limit opens, once per follow-up: a bad rating's has the follow-up's id; a
+ * complaint's `<id>/late`, the follow-up's own id being kept for the case its substantiation opens.
+ */
+export const lateCaseId = (state: Pick<FollowUpState, 'id' | 'kind'>) => (state.kind === 'bad_rating' ? state.id : `${state.id}/late`);
 
 export const worseLevel = (a: FollowUpLevel, b: FollowUpLevel): FollowUpLevel => (FOLLOW_UP_LEVELS.indexOf(a) >= FOLLOW_UP_LEVELS.indexOf(b) ? a : b);
 
