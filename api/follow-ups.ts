@@ -37,27 +37,11 @@ export async function startFollowUp(app: FastifyInstance, tx: Tx, input: FollowU
  */
 export async function followUpRatings(app: FastifyInstance, tx: Tx, stored: { row: RatingRow; changed: boolean; wasBad: boolean }[]): Promise<void> {
   for (const { row, changed, wasBad } of stored) {
-    const id = ratingFollowUpId(row.applicationNo, row.event);
     if (row.bad && (!changed || !wasBad)) {
-      const openedAt = new Date().toISOString();
-      const input: FollowUpInput = { id, kind: 'bad_rating', centreCode: row.centreCode, department: row.department, openedAt, rating: { applicationNo: row.applicationNo, event: row.event } };
-      const values: FollowUpInsert = {
-        id,
-        kind: 'bad_rating',
-        stage: 'contacting',
-        centreCode: row.centreCode,
-        department: row.department,
-        applicationNo: row.applicationNo,
-        ratingEvent: row.event,
-        content: row.comment,
-        channel: row.channel,
-        submittedBy: `rating:${row.id}`,
-        openedAt,
-      };
-      await startFollowUp(app, tx, input, values, (t) => storeRatingFollowUp(t, values));
+      await openRatingFollowUp(app, tx, row);
     } else if (!row.bad && wasBad) {
       await app.deps.temporal.client.workflow
-        .getHandle(followUpWorkflowId(id))
+        .getHandle(followUpWorkflowId(ratingFollowUpId(row.applicationNo, row.event)))
         .signal(withdrawRatingSignal)
         .catch((err: unknown) => {
           // Closed already (rectified, explained): the rating's change does not reopen it.
@@ -65,6 +49,28 @@ export async function followUpRatings(app: FastifyInstance, tx: Tx, stored: { ro
         });
     }
   }
+}
+
+/** A bad rating's follow-up: its row and its workflow, started in the rating's transaction; the workflow's input. */
+export async function openRatingFollowUp(app: FastifyInstance, tx: Tx, row: RatingRow, openedAt = new Date().toISOString()): Promise<FollowUpInput> {
+  const id = ratingFollowUpId(row.applicationNo, row.event);
+  const input: FollowUpInput = { id, kind: 'bad_rating', centreCode: row.centreCode, department: row.department, openedAt, rating: { applicationNo: row.applicationNo, event: row.event } };
+  const values: FollowUpInsert = {
+    id,
+    kind: 'bad_rating',
+    stage: 'contacting',
+    centreCode: row.centreCode,
+    department: row.department,
+    applicationNo: row.applicationNo,
+    ratingEvent: row.event,
+    ratingLevel: row.level,
+    content: row.comment,
+    channel: row.channel,
+    submittedBy: `rating:${row.id}`,
+    openedAt,
+  };
+  await startFollowUp(app, tx, input, values, (t) => storeRatingFollowUp(t, values));
+  return input;
 }
 
 /** Sends an action to the follow-up's workflow; a refusal of its rules is 409 with the rule's code (403 for authority). */

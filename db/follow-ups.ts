@@ -76,7 +76,7 @@ export async function storeRatingFollowUp(tx: Tx, row: FollowUpInsert): Promise<
     .values(row)
     .onConflictDoUpdate({
       target: followUps.id,
-      set: { stage: 'contacting', outcome: null, closedAt: null, level: 'green', openedAt: row.openedAt, caseId: null },
+      set: { stage: 'contacting', ratingLevel: row.ratingLevel, outcome: null, closedAt: null, level: 'green', openedAt: row.openedAt, caseId: null },
       setWhere: eq(followUps.outcome, 'withdrawn'),
     });
 }
@@ -125,6 +125,7 @@ export async function writeFollowUp(db: Db, state: FollowUpState, steps: FollowU
         acceptedAt: state.acceptedAt ?? null,
         closedAt: state.closedAt ?? null,
         version: state.version,
+        updatedAt: sql`now()`,
       })
       .where(and(eq(followUps.id, state.id), lt(followUps.version, state.version)));
     if (steps.length > 0) await tx.insert(followUpSteps).values(steps.map((s) => ({ ...s, followUpId: state.id }))).onConflictDoNothing();

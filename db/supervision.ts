@@ -5,7 +5,7 @@
 import { and, eq, gte, like, lt, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import type { ItemCategory } from '../workflows/messages.js';
-import { applications, centres, consultations, events, items } from './schema/index.js';
+import { applications, centres, consultations, events, followUps, items } from './schema/index.js';
 import { centrePrefix } from './catalogue.js';
 
 const OPEN_STAGES = sql`('submitted', 'supplement_requested', 'in_review')`;
@@ -124,6 +124,9 @@ export async function dayBusiness(db: Db, filter: { day: string; centre: string;
 
 /** The instant of the read model's latest change: the live page reloads when it moves. */
 export async function lastChange(db: Db): Promise<string | null> {
-  const [row] = await db.select({ at: sql<string | null>`max(${applications.updatedAt})` }).from(applications);
-  return row.at === null ? null : new Date(row.at).toISOString();
+  const [application] = await db.select({ at: sql<string | null>`max(${applications.updatedAt})` }).from(applications);
+  // A follow-up's change (a new complaint, a limit turning red) counts too: the page's Follow-ups panel reloads with it.
+  const [followUp] = await db.select({ at: sql<string | null>`max(${followUps.updatedAt})` }).from(followUps);
+  const instants = [application.at, followUp.at].filter((at): at is string => at !== null).map((at) => new Date(at).getTime());
+  return instants.length === 0 ? null : new Date(Math.max(...instants)).toISOString();
 }

@@ -11,7 +11,7 @@ import { eq } from 'drizzle-orm';
 import { buildApp } from '../api/app.js';
 import { paymentHeaders } from '../api/payment-signature.js';
 import { auditKeys } from '../db/audit-keys.js';
-import { applications, attachments, ratingTokens, ratings } from '../db/schema/index.js';
+import { applications, attachments, followUpLimits, followUps, ratingTokens, ratings } from '../db/schema/index.js';
 import { supplementUpdate } from '../workflows/messages.js';
 import {
   type Inject,
@@ -480,6 +480,62 @@ const TABLE: Row[] = [
   },
   { method: 'GET', route: '/v1/statistics/satisfaction', allowed: OVERSIGHT },
   { method: 'GET', route: '/v1/statistics/satisfaction/ranking', allowed: OVERSIGHT },
+  // Follow-ups (督办): supervisors and administrators read them, a department's leader its own bad ratings;
+  // no such follow-up here, so those let through hear 404 (who may act on a real one is the workflow's
+  // rule: tests/follow-ups.test.ts). A complaint comes from an integrator (within its key's centres) or
+  // a window at the centre it is about; only the integrator that sent it reads it back (404 to another).
+  { method: 'GET', route: '/v1/follow-ups', allowed: [...OVERSIGHT, 'leader'] },
+  { method: 'GET', route: '/v1/follow-ups/summary', allowed: OVERSIGHT },
+  { method: 'GET', route: '/v1/follow-ups/:id', allowed: [...OVERSIGHT, 'leader'], url: () => '/v1/follow-ups/R-no-such-follow-up' },
+  { method: 'POST', route: '/v1/follow-ups/:id/contact', allowed: [...OVERSIGHT, 'leader'], url: () => '/v1/follow-ups/R-no-such-follow-up/contact', body: () => ({ note: '已回访' }) },
+  {
+    method: 'POST',
+    route: '/v1/follow-ups/:id/conclusion',
+    allowed: [...OVERSIGHT, 'leader'],
+    url: () => '/v1/follow-ups/R-no-such-follow-up/conclusion',
+    body: () => ({ outcome: 'rectified', note: '已整改' }),
+  },
+  { method: 'POST', route: '/v1/follow-ups/:id/dispute-review', allowed: OVERSIGHT, url: () => '/v1/follow-ups/R-no-such-follow-up/dispute-review', body: () => ({ upheld: true, note: '申诉成立' }) },
+  { method: 'POST', route: '/v1/follow-ups/:id/acceptance', allowed: OVERSIGHT, url: () => '/v1/follow-ups/C-no-such-complaint/acceptance', body: () => ({ accepted: true, note: '受理' }) },
+  {
+    method: 'POST',
+    route: '/v1/follow-ups/:id/findings',
+    allowed: OVERSIGHT,
+    url: () => '/v1/follow-ups/C-no-such-complaint/findings',
+    body: () => ({ substantiated: false, findings: '不属实', reply: '经核查不属实' }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/complaints',
+    // About Nanning: Liuzhou's key and Liuzhou's window are refused by scope.
+    allowed: ['integrator', ...LEAD, 'otherDepartment'],
+    body: () => ({ subject: { kind: 'centre', centreCode: '450100' }, content: `安全测试投诉 ${run}` }),
+    state: async () => (await stack.db.select().from(followUps).where(eq(followUps.content, `安全测试投诉 ${run}`))).length,
+  },
+  { method: 'GET', route: '/v1/complaints/:id', allowed: ['integrator', 'otherIntegrator'], url: () => '/v1/complaints/C-no-such-complaint' },
+  // The public's complaints (no sign-in): about an application they are refused with 400 before anything
+  // is looked up or stored; an unknown tracking code is 404.
+  {
+    method: 'POST',
+    route: '/v1/public/complaints',
+    allowed: PUBLIC,
+    body: () => ({ subject: { kind: 'application', applicationNo: '450100-20990101-000001' }, content: `安全测试公开投诉 ${run}` }),
+    state: async () => (await stack.db.select().from(followUps).where(eq(followUps.content, `安全测试公开投诉 ${run}`))).length,
+  },
+  { method: 'GET', route: '/v1/public/complaints/:code', allowed: PUBLIC, url: () => `/v1/public/complaints/${'D'.repeat(24)}` },
+  { method: 'GET', route: '/v1/public/complaint-subjects', allowed: PUBLIC, url: () => '/v1/public/complaint-subjects?centre=450100' },
+  { method: 'GET', route: '/v1/follow-up-limits', allowed: OVERSIGHT },
+  { method: 'GET', route: '/v1/follow-up-limits/:centre', allowed: OVERSIGHT, url: () => '/v1/follow-up-limits/450100' },
+  {
+    method: 'PUT',
+    route: '/v1/follow-up-limits/:centre',
+    // The region's system administrator is let through and hears 400 (the contact back after the
+    // rectification), so no limits are set at Nanning for the other test files.
+    allowed: ['admin'],
+    url: () => '/v1/follow-up-limits/450100',
+    body: () => ({ contactDays: 16, rectifyDays: 15, acceptDays: 2, investigateDays: 15 }),
+    state: async () => (await stack.db.select().from(followUpLimits).where(eq(followUpLimits.centreCode, '450100'))).length,
+  },
   // The payment platform's notifications: public, authenticated by their signature (a notice unknown here: 422).
   {
     method: 'POST',

@@ -53,6 +53,19 @@ const { calendarSnapshot } = proxyActivities<Pick<Activities, 'calendarSnapshot'
 export const followUpWorkflowId = (id: string) => `follow-up-${id}`;
 
 export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpState> {
+  // Registered before the first await: an update sent while the follow-up opens waits for it and is
+  // checked then (one without a handler when its workflow task ends would be refused).
+  const update: { rules?: (command: FollowUpCommand) => void; apply?: (command: FollowUpCommand) => Promise<FollowUpState> } = {};
+  setHandler(
+    followUpUpdate,
+    async (command) => {
+      const checked = update.rules !== undefined;
+      await condition(() => update.apply !== undefined);
+      if (!checked) update.rules!(command);
+      return update.apply!(command);
+    },
+    { validator: (command) => update.rules?.(command) },
+  );
   const opened = await openFollowUp(input);
   const state: FollowUpState = {
     id: input.id,
@@ -71,6 +84,7 @@ export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpSt
     cases: [],
     version: opened.found ? opened.version : 0,
   };
+  setHandler(followUpQuery, () => state);
   const now = () => new Date().toISOString();
   let seq = opened.found ? opened.lastSeq : 0;
   let steps: FollowUpStep[] = [];
@@ -115,67 +129,62 @@ export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpSt
   }
 
   const refuse = (refusal: FollowUpRefusal | undefined) => refuseFollowUp(refusal);
-  setHandler(
-    followUpUpdate,
-    async (command) => {
-      const at = now();
-      switch (command.action) {
-        case 'contact':
-          state.stage = 'rectifying';
-          state.contactedAt = at;
-          step('contacted', command.officer, command.note);
-          break;
-        case 'conclude':
-          if (command.outcome === 'disputed') {
-            state.stage = 'disputed';
-            state.disputedAt = at;
-            step('disputed', command.officer, command.note);
-          } else close(command.outcome, command.officer, command.note);
-          break;
-        case 'reviewDispute': {
-          if (command.upheld) {
-            close('dispute_upheld', command.officer, command.note);
-            break;
-          }
-          // Dismissed: back to rectification, its limit moved by the working days the dispute waited.
-          state.stage = 'rectifying';
-          step('dispute_dismissed', command.officer, command.note);
-          const moved = movedRectifyClock(state, await calendarAt(state.openedAt, state.limits.rectifyDays + state.stoppedDays), at);
-          state.clocks.rectify = moved.clock;
-          state.stoppedDays = moved.stoppedDays;
+  update.apply = async (command) => {
+    const at = now();
+    switch (command.action) {
+      case 'contact':
+        state.stage = 'rectifying';
+        state.contactedAt = at;
+        step('contacted', command.officer, command.note);
+        break;
+      case 'conclude':
+        if (command.outcome === 'disputed') {
+          state.stage = 'disputed';
+          state.disputedAt = at;
+          step('disputed', command.officer, command.note);
+        } else close(command.outcome, command.officer, command.note);
+        break;
+      case 'reviewDispute': {
+        if (command.upheld) {
+          close('dispute_upheld', command.officer, command.note);
           break;
         }
-        case 'accept':
-          if (!command.accepted) {
-            state.reply = { at, text: command.note, via: replyChannel(input.complaint!) };
-            close('not_accepted', command.officer, command.note);
-            if (state.reply.via !== 'none') step('told', null, `not accepted: ${state.reply.via}`);
-            break;
-          }
-          state.stage = 'investigating';
-          state.acceptedAt = at;
-          state.assignee = [command.officer];
-          step('accepted', command.officer, command.note);
-          state.clocks.investigate = clockOf(await calendarAt(at, state.limits.investigateDays), at, state.limits.investigateDays);
-          break;
-        case 'findings':
-          state.findings = command.findings;
-          state.reply = { at, text: command.reply, via: replyChannel(input.complaint!) };
-          close(command.substantiated ? 'substantiated' : 'unsubstantiated', command.officer, command.findings);
-          if (command.substantiated) await openCase(state.id, `complaint ${state.id} substantiated: ${command.findings}`, command.responsible);
-          step('told', null, state.reply.via === 'none' ? 'anonymous: nobody to tell' : `the outcome is told through ${state.reply.via}`);
-          break;
+        // Dismissed: back to rectification, its limit moved by the working days the dispute waited.
+        state.stage = 'rectifying';
+        step('dispute_dismissed', command.officer, command.note);
+        const moved = movedRectifyClock(state, await calendarAt(state.openedAt, state.limits.rectifyDays + state.stoppedDays), at);
+        state.clocks.rectify = moved.clock;
+        state.stoppedDays = moved.stoppedDays;
+        break;
       }
-      await record();
-      return state;
-    },
-    {
-      validator: (command) => {
-        refuse(stageRefusal(state, command.action));
-        refuse(authorityRefusal(state, command.action, command.officer));
-      },
-    },
-  );
+      case 'accept':
+        if (!command.accepted) {
+          state.reply = { at, text: command.note, via: replyChannel(input.complaint!) };
+          close('not_accepted', command.officer, command.note);
+          if (state.reply.via !== 'none') step('told', null, `not accepted: ${state.reply.via}`);
+          break;
+        }
+        state.stage = 'investigating';
+        state.acceptedAt = at;
+        state.assignee = [command.officer];
+        step('accepted', command.officer, command.note);
+        state.clocks.investigate = clockOf(await calendarAt(at, state.limits.investigateDays), at, state.limits.investigateDays);
+        break;
+      case 'findings':
+        state.findings = command.findings;
+        state.reply = { at, text: command.reply, via: replyChannel(input.complaint!) };
+        close(command.substantiated ? 'substantiated' : 'unsubstantiated', command.officer, command.findings);
+        if (command.substantiated) await openCase(state.id, `complaint ${state.id} substantiated: ${command.findings}`, command.responsible);
+        step('told', null, state.reply.via === 'none' ? 'anonymous: nobody to tell' : `the outcome is told through ${state.reply.via}`);
+        break;
+    }
+    await record();
+    return state;
+  };
+  update.rules = (command) => {
+    refuse(stageRefusal(state, command.action));
+    refuse(authorityRefusal(state, command.action, command.officer));
+  };
 
   // The signal is sent before the rating's change commits: only a change that committed withdraws it.
   let withdrawals = 0;

@@ -16,6 +16,7 @@ import {
   type FollowUpRow,
   findByReference,
   findFollowUp,
+  followUpCounts,
   limitsFor,
   listFollowUps,
   listLimits,
@@ -32,6 +33,7 @@ import { HttpError, errorBody, invalid, notFound } from '../errors.js';
 import { actOnFollowUp, startFollowUp } from '../follow-ups.js';
 import { iso } from '../views.js';
 import { withinCentre } from '../../workflows/rules/authority.js';
+import { RATING_LEVELS } from '../../workflows/rules/ratings.js';
 
 const officer = z.object({ id: z.string(), name: z.string().optional() });
 const clock = z.object({ warnAt: z.string().optional(), due: z.string() });
@@ -69,6 +71,7 @@ export const followUpView = z
     department: z.string().nullable(),
     applicationNo: z.string().nullable(),
     ratingEvent: z.string().nullable(),
+    ratingLevel: z.enum(RATING_LEVELS).nullable().describe('The bad rating’s level (dissatisfied 不满意, very_dissatisfied 非常不满意); null for a complaint'),
     subject: complaintSubject.nullable(),
     content: z.string().nullable(),
     anonymous: z.boolean().nullable().describe('A complaint sent without a name; null for a bad rating'),
@@ -101,6 +104,7 @@ export function followUpOf(row: FollowUpRow) {
     department: row.department,
     applicationNo: row.applicationNo,
     ratingEvent: row.ratingEvent,
+    ratingLevel: row.ratingLevel,
     subject: row.subject,
     content: row.content,
     anonymous: row.kind === 'complaint' ? row.complainant === null : null,
@@ -129,22 +133,22 @@ export async function placeComplaint(app: FastifyInstance, subject: ComplaintSub
   switch (subject.kind) {
     case 'officer': {
       const [row] = await db.select().from(officers).where(eq(officers.id, subject.officerId));
-      if (!row) throw invalid('subject.officerId', `no officer ${subject.officerId}`);
+      if (!row) throw invalid('body.subject.officerId', `no officer ${subject.officerId}`);
       return { centreCode: row.centreCode, department: row.departmentCode, applicationNo: null };
     }
     case 'window': {
       const [row] = await db.select().from(windows).where(eq(windows.code, subject.windowCode));
-      if (!row) throw invalid('subject.windowCode', `no window ${subject.windowCode}`);
+      if (!row) throw invalid('body.subject.windowCode', `no window ${subject.windowCode}`);
       return { centreCode: row.centreCode, department: row.departmentCode, applicationNo: null };
     }
     case 'centre': {
       const [row] = await db.select().from(centres).where(eq(centres.code, subject.centreCode));
-      if (!row) throw invalid('subject.centreCode', `no centre ${subject.centreCode}`);
+      if (!row) throw invalid('body.subject.centreCode', `no centre ${subject.centreCode}`);
       return { centreCode: row.code, department: null, applicationNo: null };
     }
     case 'application': {
       const row = await findApplicationRow(db, subject.applicationNo);
-      if (!row) throw invalid('subject.applicationNo', `no application ${subject.applicationNo}`);
+      if (!row) throw invalid('body.subject.applicationNo', `no application ${subject.applicationNo}`);
       return { centreCode: row.centreCode, department: row.leadDepartment, applicationNo: row.applicationNo };
     }
   }
@@ -226,6 +230,24 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
       const rows = await listFollowUps(db, { centre, kind: leader ? 'bad_rating' : kind, status, applicationNo: application });
       const visible = rows.filter((row) => !leader || (row.department === officer.departmentCode && row.centreCode === officer.centreCode));
       return { followUps: visible.map(followUpOf) };
+    },
+  );
+
+  const counts = z.object({ open: z.number(), yellow: z.number(), overdue: z.number().describe('Open and red: a limit passed'), closed: z.number() });
+  app.get(
+    '/follow-ups/summary',
+    {
+      schema: {
+        tags: ['follow-ups'],
+        summary: 'How many follow-ups of bad ratings and of complaints are open, yellow, overdue (open and red) and closed at a centre and those below it, for the supervision page',
+        querystring: z.object({ centre: z.string().regex(/^\d{6}$/).optional() }),
+        response: { 200: z.object({ centre: z.string(), badRatings: counts, complaints: counts }), ...refusals },
+      },
+      config: { access: [...OVERSIGHT] },
+    },
+    async (request) => {
+      const centre = scopeCentre(request, request.query.centre, 'read the follow-ups');
+      return { centre, ...(await followUpCounts(db, centre)) };
     },
   );
 
@@ -347,7 +369,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
         if (request.body.subject.kind === 'application') {
           const application = await findApplicationRow(db, place.applicationNo!);
           // Only the integrator that submitted it may complain about an application through its key.
-          if (sightOf(identity, application!, []) !== 'whole') throw invalid('subject.applicationNo', `no application ${place.applicationNo}`);
+          if (sightOf(identity, application!, []) !== 'whole') throw invalid('body.subject.applicationNo', `no application ${place.applicationNo}`);
         } else if (!identity.key.centres.some((c) => withinCentre(c, place.centreCode))) {
           throw forbidden(`Key ${identity.key.id} (${identity.key.name}) serves ${identity.key.centres.join(', ')}, not centre ${place.centreCode}`);
         }
@@ -405,7 +427,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
       requireCentre(request, centre, 'set follow-up limits');
       const [exists] = await db.select({ code: centres.code }).from(centres).where(eq(centres.code, centre));
       if (!exists) throw notFound(`Centre ${centre}`);
-      if (request.body.contactDays > request.body.rectifyDays) throw invalid('contactDays', 'the contact back comes before the rectification: at most rectifyDays');
+      if (request.body.contactDays > request.body.rectifyDays) throw invalid('body.contactDays', 'the contact back comes before the rectification: at most rectifyDays');
       await setLimits(db, centre, request.body, request.identity!.id);
       request.auditCentre = centre;
       return { centreCode: centre, ...(await limitsFor(db, centre)) };
@@ -425,7 +447,7 @@ async function responsibleOfComplaint(app: FastifyInstance, row: FollowUpRow, na
   if (named && named.length > 0) {
     const rows = await db.select({ id: officers.id, name: officers.name }).from(officers).where(inArray(officers.id, named));
     const unknown = named.filter((id) => !rows.some((r) => r.id === id));
-    if (unknown.length > 0) throw invalid('responsible', `no officer ${unknown.join(', ')}`);
+    if (unknown.length > 0) throw invalid('body.responsible', `no officer ${unknown.join(', ')}`);
     return rows;
   }
   const subject = row.subject!;
@@ -442,5 +464,5 @@ async function responsibleOfComplaint(app: FastifyInstance, row: FollowUpRow, na
     const responsible = application ? await responsibleFor(db, application) : [];
     if (responsible.length > 0) return responsible;
   }
-  throw new HttpError(400, 'validation_failed', 'responsible: name the officers a substantiated complaint holds responsible', [{ field: 'responsible', message: 'required here' }]);
+  throw new HttpError(400, 'validation_failed', 'responsible: name the officers a substantiated complaint holds responsible', [{ field: 'body.responsible', message: 'required here' }]);
 }

@@ -32,6 +32,7 @@ CREATE TABLE "follow_ups" (
 	"department" text,
 	"application_no" text,
 	"rating_event" text,
+	"rating_level" text,
 	"subject" jsonb,
 	"content" text,
 	"complainant" jsonb,
@@ -52,7 +53,8 @@ CREATE TABLE "follow_ups" (
 	"accepted_at" timestamp with time zone,
 	"closed_at" timestamp with time zone,
 	"version" integer DEFAULT 0 NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE "accountability_cases" ALTER COLUMN "application_no" DROP NOT NULL;--> statement-breakpoint

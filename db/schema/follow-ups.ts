@@ -15,6 +15,7 @@ import {
   type FollowUpChannel,
   type FollowUpState,
 } from '../../workflows/rules/follow-ups.js';
+import { RATING_LEVELS } from '../../workflows/rules/ratings.js';
 import { createdAt, instant } from './columns.js';
 import { centres } from './organisation.js';
 
@@ -33,6 +34,8 @@ export const followUps = pgTable(
     /** A bad rating's application (and a complaint's about one). */
     applicationNo: text(),
     ratingEvent: text(),
+    /** The bad rating's level as given (不满意 or 非常不满意). */
+    ratingLevel: text({ enum: RATING_LEVELS }),
     /** A complaint: what it is about, what it says, who sent it (null: anonymous) and through which channel. */
     subject: jsonb().$type<ComplaintSubject>(),
     content: text(),
@@ -60,6 +63,8 @@ export const followUps = pgTable(
     /** The workflow's version of the row: an older write never replaces a newer one. */
     version: integer().notNull().default(0),
     createdAt: createdAt(),
+    /** The last write: the supervision page's live stream reloads when it moves. */
+    updatedAt: createdAt(),
   },
   (t) => [
     index('follow_ups_centre_stage_idx').on(t.centreCode, t.stage),
