@@ -41,6 +41,7 @@ import { ratingRoutes } from './routes/ratings.js';
 import { publicRatingRoutes } from './routes/public-ratings.js';
 import { satisfactionRoutes } from './routes/rating-statistics.js';
 import { ratingPageRoutes } from './routes/rating-page.js';
+import { publicComplaintRoutes } from './routes/public-complaints.js';
 import { followUpRoutes } from './routes/follow-ups.js';
 import { supervisionRoutes } from './routes/supervision.js';
 import { calendarRoutes } from './routes/calendar.js';
@@ -178,6 +179,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(satisfactionRoutes, { prefix: '/v1' });
   await app.register(followUpRoutes, { prefix: '/v1' });
   await app.register(ratingPageRoutes);
+  await app.register(publicComplaintRoutes);
   // Only where a payment platform is configured does it have anything to notify.
   if (deps.payments) await app.register(paymentRoutes, { prefix: '/v1' });
   if (deps.signIn) await app.register(signInRoutes, { config: deps.signIn });

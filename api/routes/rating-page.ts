@@ -13,6 +13,6 @@ export const ratingPageRoutes: FastifyPluginAsync = async (app) => {
   await app.register(fastifyStatic, { root: pageRoot, prefix: '/rate/assets/', index: false });
   app.get('/rate/:token', { schema: { hide: true }, config: { access: 'public' } }, (_request, reply) =>
     // The code is in the address: a link followed from the page must not carry it away.
-    reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store').sendFile('index.html', pageRoot),
+    reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store').sendFile('index.html', pageRoot, { cacheControl: false }),
   );
 };
