@@ -3,7 +3,7 @@
 // A supervisor signs in through the identity provider (/auth/login); the browser then holds the
 // session's httpOnly cookie, which the page never sees, and the requests of the same origin carry it.
 // The parts are in modules/: i18n, state, helpers, api, map, day (table and applications), detail,
-// alerts (and cases), statistics, fees, ratings, live (the event stream); constants holds the fixed settings.
+// alerts (and cases), statistics, fees, ratings, follow-ups (督办), live (the event stream); constants holds the fixed settings.
 // The modules import one another without cycles: what the map does in the day panel (selecting a centre,
 // refreshing its list of centres) is passed in here, by connectMap.
 
@@ -13,6 +13,7 @@ import { LANG_KEY } from './modules/constants.js';
 import { loadDay, renderApplications, renderCentreSelect, renderDay, renderDayTitle } from './modules/day.js';
 import { closeDetail, renderDetail } from './modules/detail.js';
 import { loadFees, renderFees } from './modules/fees.js';
+import { followLive, initFollowUps, loadFollowUps, renderFollowUps } from './modules/follow-ups.js';
 import { $, formatInstant, tickOne } from './modules/helpers.js';
 import { t } from './modules/i18n.js';
 import { connectStream, markRefreshed, refreshAll, renderLive } from './modules/live.js';
@@ -41,7 +42,7 @@ function renderClock() {
 
 // ---------------------------------------------------------------------------------------------------
 // A centre chosen on the map or in the day panel's list: the panels show it, the day's table, the
-// statistics, the fees and the ratings reload for it.
+// statistics, the fees, the ratings and the follow-ups reload for it.
 
 function selectCentre(code) {
   if (!state.centreByCode.has(code) && code !== scope()) return;
@@ -52,7 +53,7 @@ function selectCentre(code) {
   renderMap();
   renderApplications();
   renderDayTitle();
-  return Promise.all([loadDay(), loadEfficiency(), loadFees(), loadRatings()]);
+  return Promise.all([loadDay(), loadEfficiency(), loadFees(), loadRatings(), loadFollowUps()]);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -70,10 +71,11 @@ function renderAll() {
   renderEfficiency();
   renderFees();
   renderRatings();
+  renderFollowUps();
 }
 
 async function start() {
-  window.__supervision = { chart: undefined, centres: [], state, refresh: refreshAll };
+  window.__supervision = { chart: undefined, centres: [], state, refresh: () => Promise.all([refreshAll(), loadFollowUps()]) };
   renderStatic();
   connectMap({
     onSelect: selectCentre,
@@ -136,11 +138,13 @@ async function start() {
   renderCases();
   renderFees();
   renderRatings();
+  renderFollowUps();
 
   initEfficiency();
   initRatings();
+  initFollowUps();
 
-  connectStream();
+  followLive(connectStream());
   const departments = getJSON('/v1/departments')
     .then((body) => {
       state.departments = new Map(body.departments.map((d) => [d.code, d]));
@@ -154,7 +158,7 @@ async function start() {
     .catch((error) => showError('map-error', error));
   await Promise.all([departments, geo]);
   markRefreshed();
-  await Promise.all([loadMap(), loadDay(), loadAlerts(), loadEfficiency(), loadFees(), loadRatings()]);
+  await Promise.all([loadMap(), loadDay(), loadAlerts(), loadEfficiency(), loadFees(), loadRatings(), loadFollowUps()]);
   renderAll();
   document.body.dataset.ready = 'true';
 }

@@ -6,6 +6,7 @@
 import { getJSON, latest, sendJSON, showError } from './api.js';
 import { openDetail } from './detail.js';
 import { $, centreName, departmentName, el, formatInstant, officerName } from './helpers.js';
+import { field as labelledField, showRefusal, uniqueId } from './forms.js';
 import { t } from './i18n.js';
 import { state } from './state.js';
 
@@ -17,47 +18,39 @@ let steps = { caseId: null, list: null };
 
 const levelLabel = (level) => (level ? t(`level_${level}`) : t('case_forApplication'));
 
+/** A case a follow-up opened (督办: a bad rating, R-…, or a complaint, C-…) says so; any other, its alert's level. */
+const caseLabel = (c) => (c.followUpId ? t(`case_followUp_${c.followUpId.startsWith('C-') ? 'complaint' : 'bad_rating'}`) : levelLabel(c.level));
+
+/** What a case is about, in words: its application, else (a complaint about an officer, a window or a centre) its follow-up. */
+const subjectOf = (c) => c.applicationNo ?? c.followUpId ?? c.id;
+
 function appLink(no) {
   return el('a', { href: `#${no}`, class: 'mono app-link', dataset: { no }, onclick: (e) => (e.preventDefault(), openDetail(no)) }, no);
+}
+
+/** The follow-up that opened a case: the follow-ups panel shows it with its steps. */
+function followUpLink(id) {
+  return el(
+    'a',
+    {
+      href: '#follow-ups-panel',
+      class: 'mono follow-up-link',
+      dataset: { followUp: id },
+      testid: 'case-follow-up',
+      title: t('caseFollowUpTitle', { id }),
+      onclick: (e) => (e.preventDefault(), document.dispatchEvent(new CustomEvent('supervision:open-follow-up', { detail: id }))),
+    },
+    id,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Forms: one field per line, its label above it; the refusal above the buttons.
 
-let fieldSeq = 0;
-
-function field(name, control) {
-  const id = `case-field-${name}-${++fieldSeq}`;
-  control.id = id;
-  control.name = name;
-  return el('div', { class: 'case-field' }, el('label', { for: id }, t(`caseField_${name}`)), control);
-}
-
-/** Shows a refusal on the form: each detail naming a field of the form marks that field and moves the focus to the first. */
-function showRefusal(form, error) {
-  const box = form.querySelector('.case-form-error');
-  for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
-  const lines = [];
-  let first = null;
-  for (const detail of error.details ?? []) {
-    const name = detail.field?.replace(/^body\./, '');
-    const input = name ? form.elements.namedItem(name) : null;
-    if (input) {
-      const label = form.querySelector(`label[for="${input.id}"]`)?.textContent ?? name;
-      input.setAttribute('aria-invalid', 'true');
-      input.setAttribute('aria-describedby', box.id);
-      first ??= input;
-      lines.push(input.value.trim() ? t('caseFieldInvalid', { field: label, message: detail.message }) : t('caseFieldRequired', { field: label }));
-    }
-  }
-  if (lines.length === 0) lines.push(t('caseRefused', { message: error.message }));
-  box.textContent = lines.join(' ');
-  box.hidden = false;
-  (first ?? box).focus();
-}
+const field = (name, control) => labelledField('case-field', name, control, t(`caseField_${name}`));
 
 function form(testid, title, fields, submitLabel, send) {
-  const error = el('p', { class: 'error case-form-error', id: `case-form-error-${++fieldSeq}`, role: 'alert', tabindex: '-1', testid: 'case-form-error', hidden: true });
+  const error = el('p', { class: 'error case-form-error', id: uniqueId('case-form-error'), role: 'alert', tabindex: '-1', testid: 'case-form-error', hidden: true });
   const node = el(
     'form',
     { class: 'case-form', testid, 'aria-label': title, novalidate: true },
@@ -118,7 +111,7 @@ function stepForm(c, status) {
   const fields = [field(closing ? 'closingNote' : 'explanation', note)];
   note.name = 'note';
   if (closing) fields.push(field('outcome', el('input', { type: 'text', autocomplete: 'off', testid: 'case-outcome' })));
-  const title = t(closing ? 'caseCloseTitle' : 'caseExplainTitle', { no: c.applicationNo });
+  const title = t(closing ? 'caseCloseTitle' : 'caseExplainTitle', { no: subjectOf(c) });
   return form('case-step-form', title, fields, t(closing ? 'caseClose' : 'caseRecordExplanation'), async (values) => {
     const body = { status, note: trimmed(values.note) ?? '', ...(closing ? { outcome: trimmed(values.outcome) } : {}) };
     const moved = await sendJSON(`/v1/cases/${encodeURIComponent(c.id)}/steps`, body);
@@ -204,7 +197,7 @@ function caseLine(c) {
           type: 'button',
           class: 'small case-action',
           testid: next === 'closed' ? 'case-close' : 'case-explain',
-          'aria-label': t('caseActionLabel', { action: actionLabel, no: c.applicationNo, level: levelLabel(c.level) }),
+          'aria-label': t('caseActionLabel', { action: actionLabel, no: subjectOf(c), level: caseLabel(c) }),
           'aria-expanded': editing?.caseId === c.id ? 'true' : 'false',
           onclick: () => void startStep(c, next),
         },
@@ -214,9 +207,10 @@ function caseLine(c) {
   const editingThis = editing?.caseId === c.id;
   return el(
     'li',
-    { class: `feed-item case-item level-${c.level ?? 'application'}`, dataset: { caseId: c.id, status: c.status }, testid: 'case-item' },
-    el('span', { class: `badge ${c.level === 'yellow' ? 'badge-yellow' : 'badge-red'}` }, levelLabel(c.level)),
-    appLink(c.applicationNo),
+    { class: `feed-item case-item level-${c.level ?? 'application'}`, dataset: { caseId: c.id, status: c.status, ...(c.followUpId ? { followUp: c.followUpId } : {}) }, testid: 'case-item' },
+    el('span', { class: `badge ${c.level === 'yellow' ? 'badge-yellow' : 'badge-red'}` }, caseLabel(c)),
+    // A complaint about an officer, a window or a centre has no application: its follow-up stands instead.
+    c.applicationNo ? appLink(c.applicationNo) : followUpLink(c.followUpId ?? c.id),
     el('span', {}, `${centreName(c.centreCode, true)} · ${departmentName(c.department)}`),
     el('span', { class: `status status-${c.status}`, testid: 'case-status' }, t(`case_${c.status}`)),
     el('time', { class: 'muted' }, formatInstant(c.openedAt)),
