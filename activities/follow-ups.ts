@@ -19,7 +19,7 @@ export function createFollowUpActivities({ db }: { db: Db }) {
   return {
     /**
      * The row the request stored, once its transaction has ended (it holds the follow-up's lock while the
-     * workflow starts): none means it rolled back. With it, who must act (a bad rating: the leaders of
+     * workflow starts): none, or one of an earlier opening, means it rolled back. With it, who must act (a bad rating: the leaders of
      * its department at its centre; a complaint: the centre's supervisors, named by none) and the
      * region's limits, kept in the workflow's history.
      */
@@ -27,7 +27,9 @@ export function createFollowUpActivities({ db }: { db: Db }) {
       return db.transaction(async (tx) => {
         await lockFollowUp(tx, input.id);
         const row = await findFollowUp(tx, input.id);
-        if (!row) return { found: false } as const;
+        // This opening's row: a row left from an earlier opening (closed, or opened at another instant)
+        // means this request's own write rolled back.
+        if (!row || row.stage === 'closed' || Date.parse(row.openedAt) !== Date.parse(input.openedAt)) return { found: false } as const;
         const leaders =
           input.kind === 'bad_rating' && input.department
             ? (await listOfficers(db, { centre: input.centreCode, department: input.department, role: 'department_leader' })).map((o) => ({ id: o.id, name: o.name }))

@@ -16,16 +16,26 @@ import type { FollowUpInput, FollowUpState } from '../workflows/rules/follow-ups
 import { forbidden } from './auth.js';
 import { refused } from './errors.js';
 
-/** Stores the follow-up's row and starts its workflow, in the caller's transaction (which then commits). */
-export async function startFollowUp(app: FastifyInstance, tx: Tx, input: FollowUpInput, row: FollowUpInsert, store: (t: Tx) => Promise<unknown> = (t) => t.insert(followUps).values(row)) {
+/**
+ * Stores the follow-up's row and starts its workflow, in the caller's transaction (which then commits).
+ * `store` answers whether it wrote the row (a new one, or a closed one opened again): then any run of
+ * the same id is an earlier opening's, ending or void, and gives way to this one. Without a write the
+ * follow-up is open and its running workflow carries on (it checks the rating again on its own).
+ */
+export async function startFollowUp(
+  app: FastifyInstance,
+  tx: Tx,
+  input: FollowUpInput,
+  row: FollowUpInsert,
+  store: (t: Tx) => Promise<boolean> = async (t) => (await t.insert(followUps).values(row).returning({ id: followUps.id })).length === 1,
+) {
   await lockFollowUp(tx, input.id);
-  await store(tx);
+  const written = await store(tx);
   await app.deps.temporal.client.workflow.start(followUpWorkflow, {
     workflowId: followUpWorkflowId(input.id),
     taskQueue: app.deps.temporal.taskQueue,
     args: [input],
-    // A retried request finds its workflow running; one withdrawn before (a rating changed back to bad) runs again.
-    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdConflictPolicy: written ? 'TERMINATE_EXISTING' : 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
   });
 }

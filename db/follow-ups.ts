@@ -67,18 +67,34 @@ export async function findByReference(db: Db | Tx, submittedBy: string, referenc
 export const stepsOfFollowUp = (db: Db, id: string) => db.select().from(followUpSteps).where(eq(followUpSteps.followUpId, id)).orderBy(asc(followUpSteps.seq));
 
 /**
- * A bad rating's follow-up row, stored in the rating's transaction. A follow-up withdrawn earlier
- * (the rating changed to good, then back to bad within the change window) opens again.
+ * A bad rating's follow-up row, stored in the rating's transaction. One closed earlier (withdrawn when
+ * the rating was changed to good, then back to bad within the change window) opens again; one still
+ * open is left to its workflow. True when it wrote the row.
  */
-export async function storeRatingFollowUp(tx: Tx, row: FollowUpInsert): Promise<void> {
-  await tx
+export async function storeRatingFollowUp(tx: Tx, row: FollowUpInsert): Promise<boolean> {
+  const written = await tx
     .insert(followUps)
     .values(row)
     .onConflictDoUpdate({
       target: followUps.id,
-      set: { stage: 'contacting', ratingLevel: row.ratingLevel, outcome: null, closedAt: null, level: 'green', openedAt: row.openedAt, caseId: null },
-      setWhere: eq(followUps.outcome, 'withdrawn'),
-    });
+      set: {
+        stage: 'contacting',
+        ratingLevel: row.ratingLevel,
+        content: row.content,
+        submittedBy: row.submittedBy,
+        openedAt: row.openedAt,
+        level: 'green',
+        outcome: null,
+        findings: null,
+        reply: null,
+        caseId: null,
+        contactedAt: null,
+        closedAt: null,
+      },
+      setWhere: eq(followUps.stage, 'closed'),
+    })
+    .returning({ id: followUps.id });
+  return written.length === 1;
 }
 
 /** The limits of the region a centre lies in: the row of the longest prefix of its code, else the defaults. */
@@ -181,14 +197,27 @@ export async function ratingIsBad(db: Db, applicationNo: string, event: string):
 export const FOLLOW_UP_FILTERS = ['open', 'overdue', 'closed', 'all'] as const;
 
 /** The follow-ups of a centre and those below it: open (not closed), overdue (open and red), closed, or all; newest first. */
-export async function listFollowUps(db: Db, filter: { centre: string; kind?: FollowUpState['kind']; status?: (typeof FOLLOW_UP_FILTERS)[number]; applicationNo?: string; ids?: string[] }) {
+export async function listFollowUps(
+  db: Db,
+  filter: {
+    centre: string;
+    /** Only this centre, not those below it (a leader's own). */
+    exactCentre?: boolean;
+    department?: string;
+    kind?: FollowUpState['kind'];
+    status?: (typeof FOLLOW_UP_FILTERS)[number];
+    applicationNo?: string;
+    ids?: string[];
+  },
+) {
   const status = filter.status ?? 'open';
   return db
     .select()
     .from(followUps)
     .where(
       and(
-        like(followUps.centreCode, `${centrePrefix(filter.centre)}%`),
+        filter.exactCentre ? eq(followUps.centreCode, filter.centre) : like(followUps.centreCode, `${centrePrefix(filter.centre)}%`),
+        filter.department !== undefined ? eq(followUps.department, filter.department) : undefined,
         filter.kind ? eq(followUps.kind, filter.kind) : undefined,
         filter.applicationNo ? eq(followUps.applicationNo, filter.applicationNo) : undefined,
         filter.ids ? inArray(followUps.id, filter.ids) : undefined,

@@ -61,7 +61,8 @@ export async function rate(
       ratedBy: by.ratedBy,
     };
     if (step === 'change') {
-      const [row] = await tx.update(ratings).set({ ...values, changedAt: now }).where(eq(ratings.id, existing!.id)).returning();
+      // A changed rating is a new one to its follow-up: an upheld dispute of the old one no longer applies.
+      const [row] = await tx.update(ratings).set({ ...values, changedAt: now, disputeUpheld: false }).where(eq(ratings.id, existing!.id)).returning();
       stored.push({ row, changed: true, wasBad: existing!.bad });
       continue;
     }

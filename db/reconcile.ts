@@ -90,8 +90,9 @@ export function differences(expected: Expected, stored: Stored): string[] {
   rowsOf('event', (r) => `${r.seq} (${r.type})`, expected.events, stored.events);
   rowsOf('review', (r) => `${r.step}/${r.department}`, expected.reviews, stored.reviews, REVIEW_BOOKKEEPING);
   rowsOf('alert', (r) => `${r.seq} (${r.level}${r.department ? ` ${r.department}` : ''})`, expected.alerts, stored.alerts);
-  // A case a supervisor opened by hand is theirs, not the workflow's: the workflow cannot tell of it.
-  const kept = stored.cases.filter((c) => c.outcome !== VOID_CASE && !c.openedBy);
+  // A case a supervisor opened by hand is theirs, and a follow-up's (a bad rating's, a complaint's) its
+  // own workflow's, not the application's: the application's workflow cannot tell of them.
+  const kept = stored.cases.filter((c) => c.outcome !== VOID_CASE && !c.openedBy && !c.followUpId);
   rowsOf('case', (r) => String(r.id), expected.cases, kept, CASE_WORK);
   rowsOf('fee notice', (r) => String(r.noticeNo), expected.feeNotices, stored.feeNotices, REVIEW_BOOKKEEPING);
   rowsOf('fee refund', (r) => String(r.refundNo), expected.feeRefunds, stored.feeRefunds, REVIEW_BOOKKEEPING);
@@ -130,6 +131,7 @@ export async function rewriteRows(db: Db, expected: Expected): Promise<boolean> 
         and(
           eq(accountabilityCases.applicationNo, no),
           isNull(accountabilityCases.openedBy),
+          isNull(accountabilityCases.followUpId),
           ids.length > 0 ? notInArray(accountabilityCases.id, ids) : undefined,
         ),
       );

@@ -378,6 +378,32 @@ describe('complaints (投诉)', () => {
     });
     const steps = ok<FollowUp>(await followUp(id)).steps!.map((s) => s.step);
     expect(steps).toEqual(['opened', 'accepted', 'substantiated', 'case_opened', 'told']);
+
+    // The integrator's retry of the same reference answers it the same way: no findings, nobody named.
+    const retried = ok<FollowUp>(
+      await complain({ subject: aboutOfficer, content: '窗口人员办事推诿，多次让我回去补材料', complainant: { name: '李先生', phone: '13800000000' }, reference: `12345-${run}-1` }),
+      200,
+    );
+    expect(retried).toMatchObject({ id, outcome: 'substantiated', findings: null, responsible: [], caseId: null });
+    // The complainant's contact is the supervisors', not a system administrator's.
+    expect(ok<FollowUp & { complainant: unknown }>(await followUp(id)).complainant).toEqual({ name: '李先生', phone: '13800000000' });
+    expect(ok<FollowUp & { complainant: unknown }>(await followUp(id, stack.as(`${CENTRE}-admin`))).complainant).toBeNull();
+  });
+
+  it('takes two actions sent at once one after the other, the second checked against what the first did', { timeout: 120_000 }, async () => {
+    const { id } = await badRating('两次点击');
+    const contacts = await Promise.all([1, 2].map((n) => post(id, 'contact', { note: `回访 ${n}` }, leader())));
+    expect(contacts.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect(codeOf(contacts.find((r) => r.statusCode === 409)!)).toBe('wrong_stage');
+    const conclusions = await Promise.all(
+      (['rectified', 'disputed'] as const).map((outcome) => post(id, 'conclusion', { outcome, note: outcome }, leader())),
+    );
+    expect(conclusions.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const final = ok<FollowUp>(await followUp(id));
+    expect(final.steps!.map((s) => s.step)).toEqual(['opened', 'contacted', final.stage === 'closed' ? 'rectified' : 'disputed']);
+    // A bad rating has no findings: refused by its kind before anything else is looked at.
+    const findings = await post(id, 'findings', { substantiated: true, findings: '属实', reply: '已处理' }, supervisor());
+    expect([findings.statusCode, codeOf(findings)]).toEqual([409, 'wrong_kind']);
   });
 
   it('is found unsubstantiated without a case; an anonymous one is told nobody; one not accepted is closed with the reason', async () => {

@@ -525,7 +525,8 @@ const TABLE: Row[] = [
   { method: 'GET', route: '/v1/public/complaints/:code', allowed: PUBLIC, url: () => `/v1/public/complaints/${'D'.repeat(24)}` },
   { method: 'GET', route: '/v1/public/complaint-subjects', allowed: PUBLIC, url: () => '/v1/public/complaint-subjects?centre=450100' },
   { method: 'GET', route: '/v1/follow-up-limits', allowed: OVERSIGHT },
-  { method: 'GET', route: '/v1/follow-up-limits/:centre', allowed: OVERSIGHT, url: () => '/v1/follow-up-limits/450100' },
+  // A centre's limits for those of it and above (Liuzhou's supervisor and administrator: 403).
+  { method: 'GET', route: '/v1/follow-up-limits/:centre', allowed: ['supervisor', 'admin'], url: () => '/v1/follow-up-limits/450100' },
   {
     method: 'PUT',
     route: '/v1/follow-up-limits/:centre',

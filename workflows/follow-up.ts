@@ -56,13 +56,28 @@ export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpSt
   // Registered before the first await: an update sent while the follow-up opens waits for it and is
   // checked then (one without a handler when its workflow task ends would be refused).
   const update: { rules?: (command: FollowUpCommand) => void; apply?: (command: FollowUpCommand) => Promise<FollowUpState> } = {};
+  // One change at a time (an update, a limit's mark, a withdrawal), each checked against the state it
+  // finds: two updates accepted together, or a timer firing while an update waits for its calendar,
+  // never act on the same state.
+  let busy = false;
+  async function exclusively<T>(change: () => Promise<T>): Promise<T> {
+    while (busy) await condition(() => !busy);
+    busy = true;
+    try {
+      return await change();
+    } finally {
+      busy = false;
+    }
+  }
   setHandler(
     followUpUpdate,
     async (command) => {
-      const checked = update.rules !== undefined;
       await condition(() => update.apply !== undefined);
-      if (!checked) update.rules!(command);
-      return update.apply!(command);
+      return exclusively(async () => {
+        // Checked again here: the validator saw the state before the updates ahead of this one.
+        update.rules!(command);
+        return update.apply!(command);
+      });
     },
     { validator: (command) => update.rules?.(command) },
   );
@@ -198,18 +213,25 @@ export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpSt
     const timedOut = mark ? !(await condition(woken, Math.max(1, Date.parse(mark.at) - Date.now()))) : (await condition(woken), false);
     if (withdrawals !== checked) {
       checked = withdrawals;
-      if (!(await ratingStillBad(input.rating!)) && (state.stage as string) !== 'closed') {
-        close('withdrawn', null, 'the applicant changed the rating to a good one');
-        await record();
-      }
+      await exclusively(async () => {
+        if (!(await ratingStillBad(input.rating!)) && state.stage !== 'closed') {
+          close('withdrawn', null, 'the applicant changed the rating to a good one');
+          await record();
+        }
+      });
       continue;
     }
     if (!timedOut || !mark) continue;
-    state.raised.push(`${mark.clock}:${mark.level}`);
-    state.level = worseLevel(state.level, mark.level);
-    step(mark.level, null, `the ${mark.clock} limit ${mark.level === 'red' ? 'has passed' : 'ends in a working day'} (${mark.at})`);
-    if (mark.level === 'red' && redOpensCase(mark.clock)) await openCase(lateCaseId(state), `the ${mark.clock} limit of ${state.id} passed at ${mark.at}`, state.assignee);
-    await record();
+    await exclusively(async () => {
+      // An update may have moved on meanwhile (accepted, closed, dismissed): only a mark still due is raised.
+      const due = nextMark(state);
+      if (!due || due.clock !== mark.clock || due.level !== mark.level || Date.parse(due.at) > Date.now()) return;
+      state.raised.push(`${mark.clock}:${mark.level}`);
+      state.level = worseLevel(state.level, mark.level);
+      step(mark.level, null, `the ${mark.clock} limit ${mark.level === 'red' ? 'has passed' : 'ends in a working day'} (${mark.at})`);
+      if (mark.level === 'red' && redOpensCase(mark.clock)) await openCase(lateCaseId(state), `the ${mark.clock} limit of ${state.id} passed at ${mark.at}`, state.assignee);
+      await record();
+    });
   }
   // An update still writing finishes before the workflow ends.
   await condition(allHandlersFinished);

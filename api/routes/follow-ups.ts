@@ -26,10 +26,10 @@ import {
 } from '../../db/follow-ups.js';
 import { centres, officers, windows } from '../../db/schema/index.js';
 import type { Officer } from '../../workflows/messages.js';
-import { FOLLOW_UP_KINDS, FOLLOW_UP_LEVELS, FOLLOW_UP_OUTCOMES, FOLLOW_UP_STAGES, type ComplaintSubject, type FollowUpInput } from '../../workflows/rules/follow-ups.js';
+import { FOLLOW_UP_KINDS, FOLLOW_UP_LEVELS, FOLLOW_UP_OUTCOMES, FOLLOW_UP_STAGES, type ComplaintSubject, type FollowUpInput, stageRefusal } from '../../workflows/rules/follow-ups.js';
 import { sightOf } from '../application-access.js';
 import { OVERSIGHT, SYSTEM_ADMINISTRATORS, WINDOW_STAFF, forbidden, requireCentre, scopeCentre, staffOf } from '../auth.js';
-import { HttpError, errorBody, invalid, notFound } from '../errors.js';
+import { HttpError, errorBody, invalid, notFound, refused } from '../errors.js';
 import { actOnFollowUp, startFollowUp } from '../follow-ups.js';
 import { iso } from '../views.js';
 import { withinCentre } from '../../workflows/rules/authority.js';
@@ -170,30 +170,46 @@ export async function fileComplaint(
     if (earlier) return { row: earlier, replayed: true };
   }
   const openedAt = new Date().toISOString();
-  const id = await db.transaction(async (tx) => {
-    const id = await nextComplaintId(tx, openedAt);
-    const input: FollowUpInput = { id, kind: 'complaint', ...place, openedAt, complaint: { anonymous: !body.complainant, channel: from.channel } };
-    const row: FollowUpInsert = {
-      id,
-      kind: 'complaint',
-      stage: 'received',
-      centreCode: place.centreCode,
-      department: place.department,
-      applicationNo: place.applicationNo,
-      subject: body.subject,
-      content: body.content,
-      complainant: body.complainant ?? null,
-      channel: from.channel,
-      submittedBy: from.submittedBy,
-      reference: from.reference ?? null,
-      trackingHash: from.trackingHash ?? null,
-      openedAt,
-    };
-    await startFollowUp(app, tx, input, row);
-    return id;
-  });
-  return { row: (await findFollowUp(db, id))!, replayed: false };
+  const id = await db
+    .transaction(async (tx) => {
+      const id = await nextComplaintId(tx, openedAt);
+      const input: FollowUpInput = { id, kind: 'complaint', ...place, openedAt, complaint: { anonymous: !body.complainant, channel: from.channel } };
+      const row: FollowUpInsert = {
+        id,
+        kind: 'complaint',
+        stage: 'received',
+        centreCode: place.centreCode,
+        department: place.department,
+        applicationNo: place.applicationNo,
+        subject: body.subject,
+        content: body.content,
+        complainant: body.complainant ?? null,
+        channel: from.channel,
+        submittedBy: from.submittedBy,
+        reference: from.reference ?? null,
+        trackingHash: from.trackingHash ?? null,
+        openedAt,
+      };
+      await startFollowUp(app, tx, input, row);
+      return id;
+    })
+    .catch(async (err: unknown) => {
+      // The same reference sent twice at once: the other request stored it first, and this one answers it.
+      const earlier = from.reference && isUniqueViolation(err) ? await findByReference(db, from.submittedBy, from.reference) : undefined;
+      if (!earlier) throw err;
+      return earlier.id;
+    });
+  const row = (await findFollowUp(db, id))!;
+  return { row, replayed: row.openedAt !== null && Date.parse(row.openedAt) !== Date.parse(openedAt) };
 }
+
+/** A complaint as whoever sent it sees it: its stage, outcome and reply, not the findings, whom they name or the case. */
+const integratorView = (row: FollowUpRow) => ({ ...followUpOf(row), findings: null, responsible: [], caseId: null });
+
+const isUniqueViolation = (err: unknown): boolean => {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return e?.code === '23505' || e?.cause?.code === '23505';
+};
 
 /** A leader sees the bad ratings of their department at their centre; a supervisor everything at and below theirs. */
 function mayRead(request: FastifyRequest, row: FollowUpRow): boolean {
@@ -227,9 +243,9 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
       const { kind, status, application } = request.query;
       const leader = officer.role === 'department_leader';
       const centre = leader ? officer.centreCode : scopeCentre(request, request.query.centre, 'read the follow-ups');
-      const rows = await listFollowUps(db, { centre, kind: leader ? 'bad_rating' : kind, status, applicationNo: application });
-      const visible = rows.filter((row) => !leader || (row.department === officer.departmentCode && row.centreCode === officer.centreCode));
-      return { followUps: visible.map(followUpOf) };
+      const own = leader ? { kind: 'bad_rating' as const, department: officer.departmentCode ?? '', exactCentre: true } : { kind };
+      const rows = await listFollowUps(db, { centre, status, applicationNo: application, ...own });
+      return { followUps: rows.map(followUpOf) };
     },
   );
 
@@ -267,7 +283,9 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const row = await found(request, request.params.id);
       const steps = await stepsOfFollowUp(db, row.id);
-      return { ...followUpOf(row), complainant: row.complainant, steps: steps.map((s) => ({ ...s, at: iso(s.at)! })) };
+      // The complainant's name and phone are for the supervisors who contact them, not the administrators.
+      const complainant = staffOf(request).role === 'supervisor' ? row.complainant : null;
+      return { ...followUpOf(row), complainant, steps: steps.map((s) => ({ ...s, at: iso(s.at)! })) };
     },
   );
 
@@ -346,6 +364,9 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const body = request.body as { substantiated: boolean; findings: string; reply: string; responsible?: string[] };
       const row = await found(request, request.params.id);
+      // The rules first (a bad rating has no findings, a complaint not accepted none yet), then whom it names.
+      const refusal = stageRefusal({ id: row.id, kind: row.kind, stage: row.stage }, 'findings');
+      if (refusal) throw refused(refusal.message, refusal.code);
       const responsible = body.substantiated ? await responsibleOfComplaint(app, row, body.responsible) : [];
       return act(request, row.id, (officer) => ({ action: 'findings', officer, substantiated: body.substantiated, findings: body.findings, reply: body.reply, responsible }));
     },
@@ -381,7 +402,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
       request.auditTarget = `complaint ${row.id}${replayed ? ' (replayed)' : ''}`;
       request.auditCentre = row.centreCode;
       reply.status(replayed ? 200 : 201);
-      return followUpOf(row);
+      return integratorView(row);
     },
   );
 
@@ -394,7 +415,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const row = await findFollowUp(db, request.params.id);
       if (!row || row.kind !== 'complaint' || row.submittedBy !== request.identity!.id) throw notFound(`Complaint ${request.params.id}`);
-      return { ...followUpOf(row), findings: null, responsible: [], caseId: null };
+      return integratorView(row);
     },
   );
 
@@ -407,7 +428,12 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['follow-ups'], summary: 'The follow-up limits in working days that apply at a centre', params: z.object({ centre: z.string().regex(/^\d{6}$/) }), response: { 200: limitsView, ...refusals } },
       config: { access: [...OVERSIGHT] },
     },
-    async (request) => ({ centreCode: request.params.centre, ...(await limitsFor(db, request.params.centre)) }),
+    async (request) => {
+      const centre = scopeCentre(request, request.params.centre, 'read the follow-up limits');
+      const [exists] = await db.select({ code: centres.code }).from(centres).where(eq(centres.code, centre));
+      if (!exists) throw notFound(`Centre ${centre}`);
+      return { centreCode: centre, ...(await limitsFor(db, centre)) };
+    },
   );
 
   app.put(
