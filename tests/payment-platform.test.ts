@@ -268,10 +268,15 @@ describe('payments', () => {
     await closing.pay(issued.paymentCode);
     await expect.poll(() => receiver.of(request.noticeNo).length).toBeGreaterThanOrEqual(2);
     await closing.close();
-    const attempts = receiver.of(request.noticeNo).length;
+    // A request already on the wire when it closed may still reach the receiver: count once all is quiet.
     await sleep(100);
+    const attempts = receiver.of(request.noticeNo).length;
+    const recorded = closing.deliveries.length;
+    await sleep(300);
     expect(receiver.of(request.noticeNo).length).toBe(attempts);
-    expect(closing.deliveries.length).toBe(attempts);
+    expect(closing.deliveries.length).toBe(recorded);
+    // Every attempt that arrived was recorded (one aborted on the wire is recorded as an error).
+    expect(recorded).toBeGreaterThanOrEqual(attempts);
   });
 });
 
