@@ -54,8 +54,10 @@ async function pageSaysSource(no: string): Promise<{ source: string | null; zh: 
     await line.waitFor({ timeout: 15_000 });
     await page.locator('[data-testid="timeline"] li').first().waitFor({ timeout: 10_000 });
     const zh = (await line.textContent()) ?? '';
-    // For a person to look at: tests/.tmp/screenshots/history-source-<temporal|archive>.png.
-    await line.scrollIntoViewIfNeeded();
+    // For a person to look at: tests/.tmp/screenshots/history-source-<temporal|archive>.png. The detail
+    // is drawn again whenever the live stream reloads (other test files write to the same database), so
+    // the line scrolled to may have been replaced: the screenshot is taken all the same.
+    await line.scrollIntoViewIfNeeded().catch(() => {});
     await page.screenshot({ path: path.join(import.meta.dirname, '.tmp/screenshots', `history-source-${await line.getAttribute('data-source')}.png`) });
     await page.evaluate(`import('/supervision/modules/state.js').then((m) => { m.state.lang = 'en'; return import('/supervision/modules/detail.js'); }).then((m) => m.renderDetail())`);
     const en = (await line.textContent()) ?? '';
