@@ -46,6 +46,8 @@ const JWT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
 const API_KEY = /\b(ow_[0-9a-f]{12}_)[A-Za-z0-9_-]{43}/g;
 /** A notice's one-time rating code in a path (/rate/<token>, /v1/public/ratings/<token>): whoever reads the log could rate with it. */
 const RATING_TOKEN = /(\/(?:rate|public\/ratings)\/)[A-Za-z0-9_-]{43}/g;
+/** A user and password inside a URL (a camera's rtsp://user:pass@host, a database's): the host stays. */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"\\]+@/gi;
 
 /**
  * Percent-escapes of printable ASCII decoded, again until none is left (a doubly escaped `%255F`
@@ -69,6 +71,7 @@ export function maskLine(line: string): string {
     .replace(JWT, '[redacted]')
     .replace(API_KEY, '$1[redacted]')
     .replace(RATING_TOKEN, '$1[redacted]')
+    .replace(URL_USERINFO, '$1[redacted]@')
     .replace(QUERY_CREDENTIAL, '$1[redacted]')
     .replace(BEARER, '$1[redacted]');
 }

@@ -204,9 +204,18 @@ describe('the monitoring room', () => {
       await expect.poll(() => efficiencyKeys(page)).toContain('450200');
       // Every column of the table fits its panel.
       expect(await overflowsWidth(page, '.efficiency-table-wrap')).toBe(false);
-      const lastHeader = (await page.locator('[data-testid="efficiency"] thead th').last().boundingBox())!;
-      const panel = (await page.locator('[data-testid="efficiency"]').boundingBox())!;
-      expect(lastHeader.x + lastHeader.width).toBeLessThanOrEqual(panel.x + panel.width);
+      // Measured in one step, once the table is drawn: a live reload may draw it again between two reads.
+      const measure = () =>
+        page.locator('[data-testid="efficiency"]').evaluate((node) => {
+          type Boxed = { getBoundingClientRect(): { right: number; width: number } };
+          const panel = node as unknown as Boxed & { querySelectorAll(s: string): ArrayLike<Boxed> };
+          const headers = panel.querySelectorAll('thead th');
+          const last = headers.length ? headers[headers.length - 1].getBoundingClientRect() : undefined;
+          return last?.width ? { lastRight: last.right, panelRight: panel.getBoundingClientRect().right } : null;
+        });
+      await expect.poll(measure).not.toBeNull();
+      const { lastRight, panelRight } = (await measure())!;
+      expect(lastRight).toBeLessThanOrEqual(panelRight);
 
       // The unit on the y axis clears the legend, and the x axis's labels lie below the bars, inside the chart.
       const texts = await chartTexts(page, 'efficiency-chart');

@@ -12,3 +12,4 @@ export * from './history-archives.js';
 export * from './fees.js';
 export * from './ratings.js';
 export * from './follow-ups.js';
+export * from './video.js';
