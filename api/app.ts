@@ -56,6 +56,7 @@ import { windowRoutes } from './routes/window.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { workstationRoutes } from './routes/workstation.js';
 import { adminRoutes } from './routes/admin.js';
+import { videoRoutes } from './routes/video.js';
 
 export interface AppDeps {
   database: Database;
@@ -89,6 +90,8 @@ export interface AppDeps {
   tracer?: Tracer;
   /** Ratings (好差评): how long a rating may be changed, how long a notice's rating code lasts, the public routes' limit per address. */
   ratings?: RatingSettings;
+  /** Where the windows' recordings are (VIDEO_DIR; server/recorder.ts writes them); unset: no playback here. */
+  video?: { dir: string };
 }
 
 declare module 'fastify' {
@@ -178,6 +181,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(publicRatingRoutes, { prefix: '/v1' });
   await app.register(satisfactionRoutes, { prefix: '/v1' });
   await app.register(followUpRoutes, { prefix: '/v1' });
+  await app.register(videoRoutes, { prefix: '/v1' });
   await app.register(ratingPageRoutes);
   await app.register(publicComplaintRoutes);
   // Only where a payment platform is configured does it have anything to notify.

@@ -36,7 +36,12 @@ export const DEFAULT_MAX_TOKEN_HOURS = 12;
 /** How far the clocks of the API and whoever issued a token may disagree. */
 const CLOCK_SKEW_SECONDS = 60;
 
-export type StaffOfficer = Required<Pick<Officer, 'id' | 'name' | 'role' | 'centreCode'>> & { role: OfficerRole; departmentCode: string | null };
+export type StaffOfficer = Required<Pick<Officer, 'id' | 'name' | 'role' | 'centreCode'>> & {
+  role: OfficerRole;
+  departmentCode: string | null;
+  /** The window they sit at: what a window action records, so its video can be found (the recordings' bookmarks). */
+  windowCode?: string;
+};
 export type Identity =
   | { kind: 'staff'; id: string; officer: StaffOfficer }
   | { kind: 'integrator'; id: string; key: { id: string; name: string; centres: string[] } };
@@ -176,10 +181,10 @@ export const isOfficerId = (id: string) => !id.includes(':');
 export const OFFICER_ID_RULE = 'may not contain ":": callers are named officer:<id> or integrator:<key id>, and an officer id must not read as another kind';
 
 /** A staff caller as the organisation records them, however they proved who they are. */
-export function staffIdentity(officer: StaffOfficer): Identity {
-  const { id, name, role, centreCode, departmentCode } = officer;
+export function staffIdentity(officer: Omit<StaffOfficer, 'windowCode'> & { windowCode?: string | null }): Identity {
+  const { id, name, role, centreCode, departmentCode, windowCode } = officer;
   if (!isOfficerId(id)) throw unauthorized(`Officer id ${id} contains ":" and could read as another kind of caller; rename the officer`);
-  return { kind: 'staff', id: `officer:${id}`, officer: { id, name, role, centreCode, departmentCode } };
+  return { kind: 'staff', id: `officer:${id}`, officer: { id, name, role, centreCode, departmentCode, ...(windowCode ? { windowCode } : {}) } };
 }
 
 /** Routes that take the session cookie: the API, and the session's own routes. */

@@ -33,6 +33,7 @@ await runProcess(async () => {
       payments: apiPayments(config),
       attachments: { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes },
       ratings: config.ratings,
+      video: { dir: config.video.dir },
       metrics,
       tracer: tracing?.tracer,
       temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl: config.temporal.uiUrl },

@@ -130,6 +130,15 @@ const env = z.object({
   RATING_TOKEN_DAYS: optional.pipe(wholeNumber(1, 365)).transform((v) => v ?? DEFAULT_TOKEN_DAYS),
   /** Requests per minute per address to the public rating routes. */
   RATING_PUBLIC_PER_MINUTE: optional.pipe(wholeNumber(1, 10_000)).transform((v) => v ?? 20),
+  VIDEO_DIR: optional,
+  VIDEO_RETENTION_DAYS: optional.pipe(wholeNumber(1, 3650)).transform((v) => v ?? 90),
+  VIDEO_MAX_GB: optional.pipe(z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of gigabytes').transform(Number).optional()),
+  VIDEO_SEGMENT_SECONDS: optional.pipe(wholeNumber(1, 10)).transform((v) => v ?? 2),
+  VIDEO_CENTRES: optional.transform((v) => v?.split(',').map((c) => c.trim()).filter(Boolean)),
+  /** `npm start` records the registered cameras unless this is false. */
+  VIDEO_RECORD: z.enum(['true', 'false']).default('true'),
+  RECORDER_METRICS_ADDRESS: optional.pipe(z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional()),
+  FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
   /** Where applicants reach the public pages: the notices' QR codes open <PUBLIC_BASE_URL>/rate/<code>. */
   PUBLIC_BASE_URL: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
   /** The log's name in its checkpoints (C2SP tlog-checkpoint's origin), e.g. onewindow.gxzf.gov.cn/audit. */
@@ -212,6 +221,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       changeMinutes: e.RATING_CHANGE_MINUTES,
       tokenDays: e.RATING_TOKEN_DAYS,
       publicPerMinute: e.RATING_PUBLIC_PER_MINUTE,
+    },
+    /** Video monitoring: where recordings go and how long they stay; which centres' cameras a recorder takes. */
+    video: {
+      dir: path.resolve(e.VIDEO_DIR ?? path.join(e.DATA_DIR, 'video')),
+      retentionDays: e.VIDEO_RETENTION_DAYS,
+      maxBytes: e.VIDEO_MAX_GB === undefined ? undefined : Math.floor(e.VIDEO_MAX_GB * 1e9),
+      segmentSeconds: e.VIDEO_SEGMENT_SECONDS,
+      centres: e.VIDEO_CENTRES,
+      record: e.VIDEO_RECORD === 'true',
+      metricsAddress: e.RECORDER_METRICS_ADDRESS,
+      ffmpegPath: e.FFMPEG_PATH,
     },
     /** What the documents' issue needs besides the database: where their QR codes point, how long their rating codes last. */
     documents: {

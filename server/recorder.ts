@@ -147,7 +147,7 @@ class CameraRecorder {
         this.online = true;
         this.offlineSince = undefined;
         this.backoffMs = 1_000;
-        if (this.retiring) stopChild(this.retiring.child);
+        if (this.retiring) void stopChild(this.retiring.child);
       }
     }
     const silentMs = now - (this.lastSegmentAt ?? this.runStarted);
@@ -157,7 +157,7 @@ class CameraRecorder {
       await this.start();
       const retiring = this.retiring;
       // Stopped once the new run has a segment (above), or in any case after a while.
-      setTimeout(() => retiring && stopChild(retiring.child), this.options.segmentSeconds * 1_000 + 15_000).unref();
+      setTimeout(() => retiring && void stopChild(retiring.child), this.options.segmentSeconds * 1_000 + 15_000).unref();
     }
   }
 

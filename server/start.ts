@@ -18,6 +18,7 @@ import { startLocalIdp } from './local-idp.js';
 import { randomBytes } from 'node:crypto';
 import { paymentPlatformClient } from '../activities/payment-platform.js';
 import { startPaymentPlatform } from './payment-platform.js';
+import { startRecorder } from './recorder.js';
 import { apiPayments, authConfig, bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess, temporalClient } from './runtime.js';
 import { dataConverter, payloadKeys } from './payload-codec.js';
 import { findTemporalCli, prepareTemporal, startDevServer } from './temporal.js';
@@ -120,12 +121,18 @@ await runProcess(async (started) => {
       payments,
       attachments: { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes },
       ratings: config.ratings,
+      video: { dir: config.video.dir },
       temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl },
       tracer: tracing?.tracer,
     },
     { loggerInstance: logger },
   );
   await app.listen({ port: config.port, host: config.host });
+
+  // The windows' cameras, recorded here while any are registered (the simulator's --cameras adds synthetic ones).
+  const recorder = config.video.record
+    ? await startRecorder({ db: database.db, logger, root: config.video.dir, ...config.video })
+    : undefined;
 
   const base = `http://localhost:${config.port}`;
   console.log(
@@ -137,6 +144,7 @@ await runProcess(async (started) => {
       `  Supervision: ${base}/supervision`,
       `  Workstation: ${base}/workstation`,
       `  Temporal UI: ${uiUrl ?? '(not started here)'}`,
+      `  Video:       ${recorder ? `recording the registered cameras into ${config.video.dir} (none yet? npm run simulate -- --cameras)` : 'not recording (VIDEO_RECORD=false)'}`,
       `  Payments:    ${simulatedPayments ? `the local payment platform simulator ${simulatedPayments.url} (pay a code: curl -X POST ${simulatedPayments.url}/sim/pay -H 'content-type: application/json' -d '{"paymentCode":"…"}')` : config.payments.platformUrl ?? 'none configured'}`,
       `  Temporal:    ${address} (namespace ${config.temporal.namespace})`,
       `  Database:    ${database.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
@@ -158,6 +166,7 @@ await runProcess(async (started) => {
 
   return [
     async () => void simulator?.kill(),
+    async () => recorder?.close(),
     () => app.close(),
     async () => {
       worker.shutdown();

@@ -36,6 +36,8 @@ export interface Officer {
   role?: string;
   centreCode?: string;
   departmentCode?: string | null;
+  /** The window the officer acted at, when they sit at one. */
+  windowCode?: string;
 }
 
 export interface Applicant {

@@ -45,7 +45,7 @@ export const consultationRoutes: FastifyPluginAsyncZod = async (app) => {
       const officer = staffOf(request);
       if (officer.centreCode !== request.body.centreCode) throw forbidden(`${officer.id} receives consultations at centre ${officer.centreCode} only`);
       // The officer who first received it is the one signed in.
-      const [row] = await db.insert(consultations).values({ ...request.body, officer: { id: officer.id, name: officer.name } }).returning();
+      const [row] = await db.insert(consultations).values({ ...request.body, officer: { id: officer.id, name: officer.name, ...(officer.windowCode ? { windowCode: officer.windowCode } : {}) } }).returning();
       return reply.status(201).send(view(row));
     },
   );

@@ -4,6 +4,10 @@ gir1.2-gst-rtsp-server-1.0 through python3-gi) serving, at each mount, a moving 
 wall-clock time burnt in, encoded as a camera would (H.264, a key frame every second).
 
     rtsp-camera.py --port 8554 --mount /window-1 --mount /window-2 [--user u --password p]
+        [--width 320 --height 240 --fps 10 --bitrate 256 --pattern ball]
+
+--bitrate is the encoder's target in kbit/s; --pattern (a videotestsrc pattern) is the same at every
+mount, else ball, smpte and snow in turn.
 
 Prints "ready <port>" once it listens; stops on SIGTERM."""
 import argparse
@@ -24,6 +28,8 @@ parser.add_argument('--password')
 parser.add_argument('--fps', type=int, default=10)
 parser.add_argument('--width', type=int, default=320)
 parser.add_argument('--height', type=int, default=240)
+parser.add_argument('--bitrate', type=int, default=256)
+parser.add_argument('--pattern')
 args = parser.parse_args()
 
 Gst.init(None)
@@ -41,11 +47,11 @@ if args.user:
 for i, mount in enumerate(args.mount):
     factory = GstRtspServer.RTSPMediaFactory()
     factory.set_launch(
-        f'( videotestsrc is-live=true pattern={["ball", "smpte", "snow"][i % 3]} '
+        f'( videotestsrc is-live=true pattern={args.pattern or ["ball", "smpte", "snow"][i % 3]} '
         f'! video/x-raw,width={args.width},height={args.height},framerate={args.fps}/1 '
         f'! clockoverlay time-format="%Y-%m-%d %H:%M:%S" halignment=left valignment=top '
         f'! textoverlay text="{mount}" halignment=right valignment=bottom '
-        f'! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={args.fps} bitrate=256 '
+        f'! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={args.fps} bitrate={args.bitrate} '
         f'! rtph264pay name=pay0 pt=96 config-interval=1 )'
     )
     factory.set_shared(True)

@@ -17,12 +17,30 @@ export interface SyntheticCameras {
   url(mount: string): string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** The server's process id while it runs (to measure what it costs, or to kill it on exit). */
+  pid(): number | undefined;
 }
 
-export async function startSyntheticCameras(options: { port: number; mounts: string[]; user?: string; password?: string }): Promise<SyntheticCameras> {
+/** How each camera encodes (the script's defaults: 320x240, 10 fps, 256 kbit/s, patterns in turn). */
+export interface SyntheticCameraEncoding {
+  width?: number;
+  height?: number;
+  fps?: number;
+  /** The encoder's target, kbit/s. */
+  bitrate?: number;
+  /** A GStreamer videotestsrc pattern (ball, smpte, snow, …) for every mount. */
+  pattern?: string;
+}
+
+export async function startSyntheticCameras(
+  options: { port: number; mounts: string[]; user?: string; password?: string } & SyntheticCameraEncoding,
+): Promise<SyntheticCameras> {
   let child: ChildProcess | undefined;
   const args = ['--port', String(options.port), ...options.mounts.flatMap((m) => ['--mount', m])];
   if (options.user) args.push('--user', options.user, '--password', options.password ?? '');
+  for (const key of ['width', 'height', 'fps', 'bitrate', 'pattern'] as const) {
+    if (options[key] !== undefined) args.push(`--${key}`, String(options[key]));
+  }
 
   async function start(): Promise<void> {
     const proc = spawn(PYTHON, [SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -47,5 +65,5 @@ export async function startSyntheticCameras(options: { port: number; mounts: str
   }
 
   await start();
-  return { url: (mount) => `rtsp://127.0.0.1:${options.port}${mount}`, start, stop };
+  return { url: (mount) => `rtsp://127.0.0.1:${options.port}${mount}`, start, stop, pid: () => child?.pid };
 }

@@ -144,6 +144,8 @@ export async function startStack(
     databaseUrl?: string;
     /** The payment platform simulator (server/payment-platform.ts), notifying the API served on loopback. */
     payments?: boolean;
+    /** Where the windows' recordings are read for playback (VIDEO_DIR). */
+    videoDir?: string;
   } = {},
 ): Promise<Stack> {
   const config = testConfig(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {});
@@ -201,6 +203,7 @@ export async function startStack(
     attachments,
     payments: platform && { platform, callbackSecret: TEST_PAYMENT_SECRET },
     temporal: { ...temporal, taskQueue, uiUrl: 'http://localhost:8233' },
+    video: options.videoDir ? { dir: options.videoDir } : undefined,
   });
   if (port) await app.listen({ port, host: '127.0.0.1' });
   const tokens = new Map<string, Promise<string>>();
