@@ -7,11 +7,11 @@
 import { readdirSync } from 'node:fs';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { buildApp } from '../api/app.js';
 import { paymentHeaders } from '../api/payment-signature.js';
 import { auditKeys } from '../db/audit-keys.js';
-import { applications, attachments, followUpLimits, followUps, ratingTokens, ratings } from '../db/schema/index.js';
+import { applications, attachments, cameras, followUpLimits, followUps, ratingTokens, ratings, videoViews } from '../db/schema/index.js';
 import { supplementUpdate } from '../workflows/messages.js';
 import {
   type Inject,
@@ -536,6 +536,37 @@ const TABLE: Row[] = [
     url: () => '/v1/follow-up-limits/450100',
     body: () => ({ contactDays: 16, rectifyDays: 15, acceptDays: 2, investigateDays: 15 }),
     state: async () => (await stack.db.select().from(followUpLimits).where(eq(followUpLimits.centreCode, '450100'))).length,
+  },
+  // Video monitoring: the cameras for oversight; a camera registered (disabled, so nothing records it)
+  // by Nanning's administrators; views and their playlists for supervisors of the centre or above only.
+  { method: 'GET', route: '/v1/cameras', allowed: OVERSIGHT },
+  {
+    method: 'POST',
+    route: '/v1/cameras',
+    allowed: ['admin'],
+    body: () => ({ id: unique('sec-cam'), windowCode: '450100-market_regulation', name: '安全测试', rtspUrl: 'rtsp://127.0.0.1:9/x', enabled: false }),
+    state: async () => (await stack.db.select().from(cameras).where(like(cameras.id, `sec-cam_${run}_%`))).length,
+  },
+  { method: 'PUT', route: '/v1/cameras/:id', allowed: ['admin', 'otherAdmin'], url: () => '/v1/cameras/no-such-camera', body: () => ({ windowCode: '450100-market_regulation', name: 'x', rtspUrl: 'rtsp://127.0.0.1:9/x' }) },
+  { method: 'GET', route: '/v1/applications/:no/video-bookmarks', allowed: ['supervisor'], fixture: readFixture },
+  {
+    method: 'POST',
+    route: '/v1/video-views',
+    allowed: ['supervisor'],
+    body: () => ({ windowCode: '450100-market_regulation', live: true }),
+    state: async () => (await stack.db.select().from(videoViews).where(eq(videoViews.windowCode, '450100-market_regulation'))).length,
+  },
+  {
+    method: 'GET',
+    route: '/v1/video-views/:id/cameras/:camera/index.m3u8',
+    allowed: ['supervisor', 'otherSupervisor'],
+    url: () => '/v1/video-views/00000000-0000-4000-8000-000000000000/cameras/none/index.m3u8',
+  },
+  {
+    method: 'GET',
+    route: '/v1/video-views/:id/cameras/:camera/segments/:run/:file',
+    allowed: ['supervisor', 'otherSupervisor'],
+    url: () => '/v1/video-views/00000000-0000-4000-8000-000000000000/cameras/none/segments/20261203T000000000Z-1/seg-000000.ts',
   },
   // The payment platform's notifications: public, authenticated by their signature (a notice unknown here: 422).
   {
