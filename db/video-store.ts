@@ -54,8 +54,8 @@ async function runs(root: string, cameraId: string): Promise<{ run: string; star
     .sort((a, b) => a.start - b.start);
 }
 
-/** One run's segments that are still on disk, in order. */
-async function runSegments(root: string, cameraId: string, run: string): Promise<RecordedSegment[]> {
+/** One run's segments that are still on disk (those overlapping `span`, if given), in order. */
+async function runSegments(root: string, cameraId: string, run: string, span?: Span): Promise<RecordedSegment[]> {
   const dir = path.join(cameraDir(root, cameraId), run);
   const text = await readFile(path.join(dir, 'index.m3u8'), 'utf8').catch(() => undefined);
   if (!text) return [];
@@ -68,7 +68,7 @@ async function runSegments(root: string, cameraId: string, run: string): Promise
     if (start === undefined) continue;
     clock = start + segment.duration * 1000;
     const file = path.basename(segment.uri);
-    if (!SEGMENT_NAME.test(file)) continue;
+    if (!SEGMENT_NAME.test(file) || (span && (clock <= span.from || start >= span.to))) continue;
     const size = await stat(path.join(dir, file)).then((s) => s.size, () => undefined);
     if (size !== undefined) found.push({ cameraId, run, file, start, end: clock, bytes: size });
   }
@@ -89,8 +89,7 @@ export async function segmentsIn(root: string, cameraId: string, span: Span): Pr
     const next = all[i + 1];
     // A run ends when the next begins (a restart), or seconds after (a rotation overlaps): this one ended before the span.
     if (next && next.start + 60_000 < span.from) continue;
-    for (const s of await runSegments(root, cameraId, r.run)) {
-      if (s.end <= span.from || s.start >= span.to) continue;
+    for (const s of await runSegments(root, cameraId, r.run, span)) {
       const covered = chosen.at(-1);
       if (covered && s.end <= covered.end + CONTIGUOUS_MS / 2) continue;
       chosen.push(s);
@@ -161,46 +160,99 @@ export interface PruneReport {
   perCamera: Map<string, number>;
 }
 
+/** What a run holds, kept between prunes for runs that no longer record (their files only ever go). */
+interface RunSummary {
+  cameraId: string;
+  run: string;
+  dir: string;
+  start: number;
+  end: number;
+  bytes: number;
+  segments: number;
+}
+export type RunCache = Map<string, RunSummary>;
+
+async function summarise(root: string, cameraId: string, run: string, start: number): Promise<RunSummary> {
+  const segments = await runSegments(root, cameraId, run);
+  return {
+    cameraId,
+    run,
+    dir: path.join(cameraDir(root, cameraId), run),
+    start: segments[0]?.start ?? start,
+    end: segments.at(-1)?.end ?? start,
+    bytes: segments.reduce((sum, s) => sum + s.bytes, 0),
+    segments: segments.length,
+  };
+}
+
 /**
  * Removes segments that ended more than `maxAgeDays` ago, then, while the recordings take more than
  * `maxBytes`, the oldest segments of any camera first. A run folder left empty is removed unless it is
- * one of `active` (a run still recording, whose playlist ffmpeg keeps writing).
+ * one of `active` (a run still recording, whose playlist ffmpeg keeps writing). Runs that have stopped
+ * are read once and remembered in `cache` (the recorder keeps one), so a prune reads only the runs
+ * still recording and those it cuts into: ninety days of hourly runs are not parsed every minute.
  */
-export async function pruneRecordings(root: string, options: { maxAgeDays: number; maxBytes: number; now?: number; active?: Set<string> }): Promise<PruneReport> {
+export async function pruneRecordings(
+  root: string,
+  options: { maxAgeDays: number; maxBytes: number; now?: number; active?: Set<string>; cache?: RunCache },
+): Promise<PruneReport> {
   const now = options.now ?? Date.now();
   const cutoff = now - options.maxAgeDays * 86_400_000;
-  const cameraIds = (await readdir(root).catch(() => [] as string[])).map((d) => decodeURIComponent(d));
-  const every: RecordedSegment[] = [];
-  for (const cameraId of cameraIds) for (const r of await runs(root, cameraId)) every.push(...(await runSegments(root, cameraId, r.run)));
-  every.sort((a, b) => a.end - b.end);
+  const cache = options.cache ?? new Map<string, RunSummary>();
+  const active = options.active ?? new Set<string>();
+  const summaries: RunSummary[] = [];
+  const present = new Set<string>();
+  for (const cameraId of (await readdir(root).catch(() => [] as string[])).map((d) => decodeURIComponent(d))) {
+    for (const r of await runs(root, cameraId)) {
+      const dir = path.join(cameraDir(root, cameraId), r.run);
+      present.add(dir);
+      const known = active.has(dir) ? undefined : cache.get(dir);
+      const summary = known ?? (await summarise(root, cameraId, r.run, r.start));
+      if (!active.has(dir)) cache.set(dir, summary);
+      summaries.push(summary);
+    }
+  }
+  for (const dir of cache.keys()) if (!present.has(dir)) cache.delete(dir);
+
+  /** Removes the run's segments that `doomed` picks, oldest first while `more()` holds; its new summary. */
+  async function cut(summary: RunSummary, doomed: (s: RecordedSegment) => boolean, more: () => boolean): Promise<number> {
+    let removed = 0;
+    for (const s of await runSegments(root, summary.cameraId, summary.run)) {
+      if (!more() || !doomed(s)) break;
+      await rm(segmentPath(root, s.cameraId, s.run, s.file), { force: true });
+      summary.bytes -= s.bytes;
+      summary.segments--;
+      removed++;
+    }
+    if (summary.segments === 0 && !active.has(summary.dir)) {
+      await rm(summary.dir, { recursive: true, force: true });
+      cache.delete(summary.dir);
+    } else cache.set(summary.dir, active.has(summary.dir) ? summary : await summarise(root, summary.cameraId, summary.run, summary.start));
+    return removed;
+  }
 
   let removedByAge = 0;
-  let removedForSpace = 0;
-  let bytes = every.reduce((sum, s) => sum + s.bytes, 0);
-  const keep: RecordedSegment[] = [];
-  for (const s of every) {
-    if (s.end < cutoff) {
-      await rm(segmentPath(root, s.cameraId, s.run, s.file), { force: true });
-      bytes -= s.bytes;
-      removedByAge++;
-    } else keep.push(s);
+  for (const summary of summaries) {
+    if (summary.segments && summary.end < cutoff && !active.has(summary.dir)) {
+      // All of it is old: the folder goes at once, unread.
+      await rm(summary.dir, { recursive: true, force: true });
+      cache.delete(summary.dir);
+      removedByAge += summary.segments;
+      summary.bytes = 0;
+      summary.segments = 0;
+    } else if (summary.segments && summary.start < cutoff) removedByAge += await cut(summary, (s) => s.end < cutoff, () => true);
+    else if (!summary.segments && !active.has(summary.dir)) await cut(summary, () => false, () => false);
   }
-  while (bytes > options.maxBytes && keep.length) {
-    const s = keep.shift()!;
-    await rm(segmentPath(root, s.cameraId, s.run, s.file), { force: true });
-    bytes -= s.bytes;
-    removedForSpace++;
+  let bytes = summaries.reduce((sum, s) => sum + s.bytes, 0);
+  let removedForSpace = 0;
+  for (const summary of summaries.filter((s) => s.segments).sort((a, b) => a.start - b.start)) {
+    if (bytes <= options.maxBytes) break;
+    const before = summary.bytes;
+    removedForSpace += await cut(summary, () => true, () => bytes - (before - summary.bytes) > options.maxBytes);
+    bytes -= before - summary.bytes;
   }
 
   const perCamera = new Map<string, number>();
-  for (const s of keep) perCamera.set(s.cameraId, (perCamera.get(s.cameraId) ?? 0) + s.bytes);
-  for (const cameraId of cameraIds) {
-    for (const r of await runs(root, cameraId)) {
-      const dir = path.join(cameraDir(root, cameraId), r.run);
-      if (options.active?.has(dir)) continue;
-      const left = (await readdir(dir)).filter((f) => SEGMENT_NAME.test(f));
-      if (!left.length) await rm(dir, { recursive: true, force: true });
-    }
-  }
+  for (const s of summaries) if (s.segments) perCamera.set(s.cameraId, (perCamera.get(s.cameraId) ?? 0) + s.bytes);
   return { removedByAge, removedForSpace, bytesLeft: bytes, perCamera };
 }

@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Db } from '../db/client.js';
 import { cameraHealth, cameras, windows } from '../db/schema/index.js';
-import { newRunDir, pruneRecordings } from '../db/video-store.js';
+import { type RunCache, newRunDir, pruneRecordings } from '../db/video-store.js';
 
 export interface RecorderOptions {
   db: Db;
@@ -200,6 +200,7 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
   const retentionDays = options.retentionDays ?? 90;
   const name = `${hostname()}:${process.pid}`;
   const recorders = new Map<string, CameraRecorder>();
+  const runCache: RunCache = new Map();
   const metrics = options.registry && {
     online: new Gauge({ name: 'onewindow_camera_online', help: '1 while the camera’s segments arrive', labelNames: ['camera', 'window'], registers: [options.registry] }),
     lastSegment: new Gauge({
@@ -276,7 +277,7 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
 
   async function prune(now = Date.now()) {
     const active = new Set([...recorders.values()].flatMap((r) => r.activeDirs));
-    const result = await pruneRecordings(options.root, { maxAgeDays: retentionDays, maxBytes: await ceiling(), now, active });
+    const result = await pruneRecordings(options.root, { maxAgeDays: retentionDays, maxBytes: await ceiling(), now, active, cache: runCache });
     for (const r of recorders.values()) r.bytes = result.perCamera.get(r.camera.id) ?? 0;
     if (result.removedByAge || result.removedForSpace) {
       options.logger.info({ removedByAge: result.removedByAge, removedForSpace: result.removedForSpace, bytesLeft: result.bytesLeft }, 'recordings pruned');

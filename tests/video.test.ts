@@ -234,22 +234,36 @@ describe('bookmarks and playback', () => {
   });
 });
 
-describe('retention', () => {
-  /** A run as the recorder leaves it: a playlist with a date-time on each segment, and the segments. */
-  async function lay(root: string, cameraId: string, start: number, count: number, bytes = 1000): Promise<string> {
-    const stamp = new Date(start).toISOString().replace(/[-:]/g, '').replace('.', '');
-    const dir = path.join(root, cameraId, `${stamp}-1`);
-    await mkdir(dir, { recursive: true });
-    const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-TARGETDURATION:2', '#EXT-X-MEDIA-SEQUENCE:0'];
-    for (let i = 0; i < count; i++) {
-      const name = `seg-${String(i).padStart(6, '0')}.ts`;
-      await writeFile(path.join(dir, name), Buffer.alloc(bytes));
-      lines.push('#EXTINF:2.000000,', `#EXT-X-PROGRAM-DATE-TIME:${new Date(start + i * 2000).toISOString()}`, name);
-    }
-    await writeFile(path.join(dir, 'index.m3u8'), `${lines.join('\n')}\n`);
-    return dir;
+/** A run as the recorder leaves it: a playlist with a date-time on each segment, and the segments. */
+async function lay(root: string, cameraId: string, start: number, count: number, bytes = 1000): Promise<string> {
+  const stamp = new Date(start).toISOString().replace(/[-:]/g, '').replace('.', '');
+  const dir = path.join(root, cameraId, `${stamp}-1`);
+  await mkdir(dir, { recursive: true });
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-TARGETDURATION:2', '#EXT-X-MEDIA-SEQUENCE:0'];
+  for (let i = 0; i < count; i++) {
+    const name = `seg-${String(i).padStart(6, '0')}.ts`;
+    await writeFile(path.join(dir, name), Buffer.alloc(bytes));
+    lines.push('#EXTINF:2.000000,', `#EXT-X-PROGRAM-DATE-TIME:${new Date(start + i * 2000).toISOString()}`, name);
   }
-  const day = 86_400_000;
+  await writeFile(path.join(dir, 'index.m3u8'), `${lines.join('\n')}\n`);
+  return dir;
+}
+const day = 86_400_000;
+
+describe('retention', () => {
+  it('the recorder removes a run older than the retention beside a camera it is recording, and nothing of the recording', { timeout: 30_000 }, async () => {
+    const old = await lay(videoDir, 'yj-1', Date.now() - 91 * day, 3);
+    const span = { from: Date.now() - 20_000, to: Date.now() };
+    const before = await segmentsIn(videoDir, 'yj-1', span);
+    expect(before.length).toBeGreaterThan(3);
+    const report = await recorder.prune();
+    expect(report.removedByAge).toBe(3);
+    expect(report.removedForSpace).toBe(0);
+    expect(await readdir(path.dirname(old))).not.toContain(path.basename(old));
+    const after = await segmentsIn(videoDir, 'yj-1', span);
+    expect(after.map((s) => s.file)).toEqual(expect.arrayContaining(before.map((s) => s.file)));
+    expect(report.perCamera.get('yj-1')).toBeGreaterThan(0);
+  });
 
   it('removes segments older than the retention, then the oldest first above the ceiling, keeping a recording run', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'onewindow-retention-'));
