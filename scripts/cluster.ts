@@ -4,7 +4,8 @@
  * PostgreSQL server with the server's own sql tool, starts it on scripts/cluster/temporal.yaml,
  * creates the namespace with its retention and Temporal's archival enabled, registers OneWindow's
  * search attributes and waits until they are usable, migrates and seeds OneWindow's database, then
- * runs the compiled worker and API processes (several of each with --workers / --apis) until Ctrl+C,
+ * runs the compiled worker and API processes (several of each with --workers / --apis) and a recorder
+ * of the windows' cameras (VIDEO_DIR shared with the APIs) until Ctrl+C,
  * which stops them in order.
  *
  *   npm run cluster -- [--workers 2] [--apis 2] [--shards 4] [--no-build | --from-sources]
@@ -129,6 +130,8 @@ try {
     // The audit log's keys likewise: the data folder's (made once), unless AUDIT_MAC_KEY and AUDIT_SIGNING_KEY are set.
     AUDIT_MAC_KEY: audit.macKey.toString('base64'),
     AUDIT_SIGNING_KEY: audit.signingKey!.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    // The recorder writes the windows' recordings where every API reads them for playback.
+    VIDEO_DIR: process.env.VIDEO_DIR ?? path.join(config.dataDir, 'video'),
   };
   const children: ChildProcess[] = [];
   const run = (name: string, script: string, extra: NodeJS.ProcessEnv) => {
@@ -145,6 +148,7 @@ try {
     return child;
   };
   for (let i = 1; i <= workers; i++) run(`worker-${i}`, 'worker.js', {});
+  run('recorder', 'record.js', {});
   const basePort = config.port;
   for (let i = 1; i <= apis; i++) run(`api-${i}`, 'api.js', { PORT: String(basePort + i - 1) });
   // A worker drains for up to 30 s (shutdownForceTime): give it 40.
@@ -153,12 +157,13 @@ try {
   console.log(
     [
       '',
-      `OneWindow is running on a Temporal cluster: ${workers} worker(s), ${apis} API process(es).`,
+      `OneWindow is running on a Temporal cluster: ${workers} worker(s), ${apis} API process(es), a recorder of the windows' cameras.`,
       ...Array.from({ length: apis }, (_, i) => `  API ${i + 1}:       http://localhost:${basePort + i}/v1/applications  (/docs, /readyz)`),
       `  Temporal:    ${server.address} (namespace ${namespace}); temporal --address ${server.address} workflow list`,
       `  Archive:     ${archive} (past retention: temporal workflow list --archived --query "WorkflowId = '…'")`,
       `  Databases:   ${databaseUrl.replace(/:[^:@/]+@/, ':…@')} (OneWindow), ${store.database} + ${store.visibilityDatabase} (Temporal)`,
-      `  Logs:        ${dir}/{temporal,worker-N,api-N}.log`,
+      `  Logs:        ${dir}/{temporal,worker-N,api-N,recorder}.log`,
+      `  Video:       ${env.VIDEO_DIR}`,
       '  A token:     npm run token -- 450000-supervisor',
       'Stop with Ctrl+C.',
       '',
