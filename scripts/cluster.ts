@@ -157,13 +157,13 @@ try {
   console.log(
     [
       '',
-      `OneWindow is running on a Temporal cluster: ${workers} worker(s), ${apis} API process(es), a recorder of the windows' cameras.`,
+      `OneWindow is running on a Temporal cluster: ${workers} worker(s), ${apis} API process(es).`,
       ...Array.from({ length: apis }, (_, i) => `  API ${i + 1}:       http://localhost:${basePort + i}/v1/applications  (/docs, /readyz)`),
       `  Temporal:    ${server.address} (namespace ${namespace}); temporal --address ${server.address} workflow list`,
       `  Archive:     ${archive} (past retention: temporal workflow list --archived --query "WorkflowId = '…'")`,
       `  Databases:   ${databaseUrl.replace(/:[^:@/]+@/, ':…@')} (OneWindow), ${store.database} + ${store.visibilityDatabase} (Temporal)`,
       `  Logs:        ${dir}/{temporal,worker-N,api-N,recorder}.log`,
-      `  Video:       ${env.VIDEO_DIR}`,
+      `  Recorder:    the windows' cameras, into ${env.VIDEO_DIR} (recorder.log)`,
       '  A token:     npm run token -- 450000-supervisor',
       'Stop with Ctrl+C.',
       '',

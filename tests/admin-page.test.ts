@@ -218,7 +218,7 @@ describe('the administration page', () => {
     const page = await openAs(adminOf('450100'), '#/organisation');
     expect(await testid(page, 'centre-tree').textContent()).toContain('兴宁区政务服务中心');
     // Officers and keys are not the system administrator's: neither screen nor button is shown.
-    expect(await page.locator('#nav a').allTextContents()).toEqual(['事项', '组织', '日历', '变更记录']);
+    expect(await page.locator('#nav a').allTextContents()).toEqual(['事项', '组织', '摄像机', '日历', '变更记录']);
     expect(await testid(page, 'new-officer').count()).toBe(0);
     expect(await testid(page, 'officers').count()).toBe(0);
 

@@ -83,6 +83,7 @@ describe('npm run cluster', () => {
       .poll(() => output, { timeout: 180_000, interval: 500 })
       .toContain('OneWindow is running on a Temporal cluster: 2 worker(s), 2 API process(es).');
     expect(output).toContain(`Temporal server 127.0.0.1:${ports.frontend}`);
+    expect(output).toContain(`  Recorder:    the windows' cameras, into ${path.join(dataDir, 'video')}`);
     const archive = pathToFileURL(path.join(dataDir, 'cluster', 'archival')).href;
     expect(output).toContain(`namespace default: created (retention 30 days; history archival enabled into ${archive}/history; visibility archival enabled into ${archive}/visibility)`);
 

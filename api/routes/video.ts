@@ -18,7 +18,7 @@ import { type CameraView, type VideoViewRow, bookmarksOf, findCamera, findView, 
 import { coverage, playlistOf, segmentPath, segmentsIn, type RecordedSegment } from '../../db/video-store.js';
 import { requireSight } from '../application-access.js';
 import { SYSTEM_ADMINISTRATORS, forbidden, requireCentre, scopeCentre, staffOf } from '../auth.js';
-import { HttpError, errorBody, invalid, notFound, refused } from '../errors.js';
+import { HttpError, errorBody, invalid, notFound } from '../errors.js';
 
 const refusals = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 503: errorBody };
 const SUPERVISORS = ['supervisor'] as const;
@@ -103,7 +103,7 @@ const iso = (v: string | number | null | undefined) => (v === null || v === unde
 function healthOf(c: CameraView, now = Date.now()): z.infer<typeof health> {
   const fresh = c.reportedAt !== null && now - Date.parse(c.reportedAt) < STALE_HEALTH_MS;
   return {
-    state: !c.enabled || !fresh ? (c.enabled && c.online === false ? 'offline' : 'unknown') : c.online ? 'online' : 'offline',
+    state: !c.enabled || !fresh ? 'unknown' : c.online ? 'online' : 'offline',
     offlineSince: iso(c.offlineSince),
     lastSegmentAt: iso(c.lastSegmentAt),
     bytes: c.bytes ?? 0,
@@ -126,10 +126,14 @@ const cameraOf = (c: CameraView): z.infer<typeof camera> => ({
   health: healthOf(c),
 });
 
-/** The URL without its user and password, and those apart (decoded); an explicit field wins over the URL's. */
+/**
+ * The URL without its user and password, and those apart (decoded). A URL with a user brings both (no
+ * password in it: none); an explicit field wins over the URL's; neither: undefined, kept as it is.
+ */
 function splitCredentials(body: { rtspUrl: string; username?: string | null; password?: string | null }) {
   const url = new URL(body.rtspUrl);
-  const fromUrl = { username: url.username ? decodeURIComponent(url.username) : undefined, password: url.password ? decodeURIComponent(url.password) : undefined };
+  const inUrl = url.username !== '';
+  const fromUrl = { username: inUrl ? decodeURIComponent(url.username) : undefined, password: inUrl ? (url.password ? decodeURIComponent(url.password) : null) : undefined };
   url.username = '';
   url.password = '';
   return { rtspUrl: url.toString(), username: body.username !== undefined ? body.username : fromUrl.username, password: body.password !== undefined ? body.password : fromUrl.password };
@@ -182,7 +186,7 @@ export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
         .values({ id, windowCode, name, ...splitCredentials(request.body), gbDeviceId: gbDeviceId ?? null, gbChannelId: gbChannelId ?? null, enabled: enabled ?? true })
         .onConflictDoNothing()
         .returning({ id: cameras.id });
-      if (!inserted.length) throw refused(`Camera ${id} is already registered`, 'camera_exists');
+      if (!inserted.length) throw new HttpError(409, 'camera_exists', `Camera ${id} is already registered`, [{ field: 'body.id', message: `Camera ${id} is already registered` }]);
       const [row] = await listCameras(db, { centre: window.centreCode, id });
       return reply.code(201).send(cameraOf(row));
     },

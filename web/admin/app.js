@@ -1,11 +1,12 @@
 // OneWindow's administration page (/admin): plain browser modules, no build step, signed in as at the
 // workstation, whose modules it shares (session and requests, elements, language). Each of the three
 // administrators (三员, GB/T 22239) sees only their own screens: the system administrator the item
-// catalogue (事项), the organisation (组织) and the working-day calendar (日历); the security
-// administrator the officers and their roles (人员与角色) and integrators' keys (接入密钥); the audit
-// administrator the audit trail (审计记录); each also the change log (变更记录). Anyone else is told
-// the page is not theirs. Screens are addressed by the URL's hash (#/items, #/items/<code>,
-// #/organisation, #/calendar/<year>, #/officers/<centre>, #/keys, #/audit, #/changes).
+// catalogue (事项), the organisation (组织), the windows' cameras (摄像机) and the working-day
+// calendar (日历); the security administrator the officers and their roles (人员与角色) and
+// integrators' keys (接入密钥); the audit administrator the audit trail (审计记录); each also the
+// change log (变更记录). Anyone else is told the page is not theirs. Screens are addressed by the
+// URL's hash (#/items, #/items/<code>, #/organisation, #/cameras/<centre>, #/calendar/<year>,
+// #/officers/<centre>, #/keys, #/audit, #/changes).
 
 import { getJSON } from '../workstation/modules/api.js';
 import { $, el, focusHeading } from '../workstation/modules/helpers.js';
@@ -13,6 +14,7 @@ import { renderFrame, showLoadFailure, startPage } from '../workstation/modules/
 import { state } from '../workstation/modules/state.js';
 import { renderAudit } from './modules/audit.js';
 import { renderCalendar } from './modules/calendar.js';
+import { renderCameras } from './modules/cameras.js';
 import { renderChanges } from './modules/changes.js';
 import { t } from './modules/i18n.js';
 import { renderItem, renderItems, renderNewItem } from './modules/items.js';
@@ -26,6 +28,7 @@ const SCREENS = {
   system_administrator: [
     ['items', 'navItems'],
     ['organisation', 'navOrganisation'],
+    ['cameras', 'navCameras'],
     ['calendar', 'navCalendar'],
     ['changes', 'navChanges'],
   ],
@@ -81,6 +84,7 @@ async function route() {
     if (screen === 'items' && a === 'new') renderNewItem(main);
     else if (screen === 'items' && a) await renderItem(main, a, b === 'versions' ? c : undefined);
     else if (screen === 'organisation') await renderOrganisation(main);
+    else if (screen === 'cameras') await renderCameras(main, a);
     else if (screen === 'calendar') await renderCalendar(main, a);
     else if (screen === 'changes') await renderChanges(main, a);
     else if (screen === 'officers') await renderOfficers(main, a);
