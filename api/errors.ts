@@ -122,6 +122,16 @@ function isDataException(err: unknown): boolean {
   return false;
 }
 
+/**
+ * A failed query's error as it may be logged: drizzle puts the bound values into its message and
+ * `params` (an applicant's ID number, a camera's password), so only the statement and the cause go.
+ */
+export function withoutParams(err: unknown): unknown {
+  if (!(err instanceof Error) || !('params' in err) || !('query' in err)) return err;
+  const cause = err.cause instanceof Error ? { type: err.cause.name, message: err.cause.message, code: (err.cause as { code?: string }).code } : undefined;
+  return { type: err.name, message: err.message.split('\nparams:')[0], query: (err as { query: unknown }).query, cause, stack: err.stack?.split('\nparams:')[0] };
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
   // Any route may answer 503 (PostgreSQL or Temporal out of reach, Temporal not ready): the OpenAPI document says so for each.
   app.addHook('onRoute', (route) => {
@@ -183,7 +193,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       });
     }
     if (isUnavailable(err)) {
-      request.log.warn({ err }, 'a dependency is unavailable');
+      request.log.warn({ err: withoutParams(err) }, 'a dependency is unavailable');
       return reply.status(503).header('retry-after', '5').send({
         error: { code: 'unavailable', message: 'A service OneWindow depends on is unavailable; nothing was changed. Retry later.' },
       });
@@ -191,7 +201,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.status(err.statusCode).send({ error: { code: err.code?.toLowerCase() ?? 'bad_request', message: err.message } });
     }
-    request.log.error({ err }, 'request failed');
+    request.log.error({ err: withoutParams(err) }, 'request failed');
     return reply.status(500).send({ error: { code: 'internal', message: 'Internal error; it has been logged.' } });
   });
 

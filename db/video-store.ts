@@ -28,6 +28,10 @@ export interface Span {
 const CONTIGUOUS_MS = 1_000;
 const RUN_NAME = /^(\d{8}T\d{6}(?:\d{3})?Z)-\d+$/;
 export const SEGMENT_NAME = /^seg-\d{6}\.ts$/;
+/** The instant the recorder started the run's ffmpeg, written beside its playlist. */
+export const STARTED_FILE = 'started';
+/** How far ffmpeg's program date-time may lag the run's start and still be its probing delay. */
+const MAX_PROBE_LAG_MS = 10_000;
 
 export const cameraDir = (root: string, cameraId: string) => path.join(root, encodeURIComponent(cameraId));
 
@@ -46,8 +50,14 @@ const runStart = (run: string) => {
   return Date.parse(`${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(9, 11)}:${s.slice(11, 13)}:${s.slice(13, 15)}.${s.slice(15, 18) || '000'}Z`);
 };
 
+/** A folder that is not there holds nothing; any other failure to read it (a volume gone, no permission) is thrown. */
+const absentAsEmpty = (err: unknown): string[] => {
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+  throw err;
+};
+
 async function runs(root: string, cameraId: string): Promise<{ run: string; start: number }[]> {
-  const names = await readdir(cameraDir(root, cameraId)).catch(() => [] as string[]);
+  const names = await readdir(cameraDir(root, cameraId)).catch(absentAsEmpty);
   return names
     .map((run) => ({ run, start: runStart(run) }))
     .filter((r): r is { run: string; start: number } => r.start !== undefined)
@@ -61,10 +71,16 @@ async function runSegments(root: string, cameraId: string, run: string, span?: S
   if (!text) return [];
   const playlist = parse(text);
   if (playlist.isMasterPlaylist) return [];
+  // ffmpeg dates the first segment when it has finished probing the stream (seconds after the frames
+  // it began with), to the second, and every later one by adding up durations: the whole run is moved
+  // back so that it begins when the recorder started ffmpeg.
+  const started = Date.parse((await readFile(path.join(dir, STARTED_FILE), 'utf8').catch(() => '')).trim());
+  const first = playlist.segments.find((s) => s.programDateTime)?.programDateTime?.getTime();
+  const lag = first !== undefined && started && first > started && first - started < MAX_PROBE_LAG_MS ? first - started : 0;
   const found: RecordedSegment[] = [];
   let clock: number | undefined;
   for (const segment of playlist.segments) {
-    const start = segment.programDateTime ? segment.programDateTime.getTime() : clock;
+    const start = segment.programDateTime ? segment.programDateTime.getTime() - lag : clock;
     if (start === undefined) continue;
     clock = start + segment.duration * 1000;
     const file = path.basename(segment.uri);
@@ -82,6 +98,7 @@ async function runSegments(root: string, cameraId: string, run: string, span?: S
  * are left out.
  */
 export async function segmentsIn(root: string, cameraId: string, span: Span): Promise<RecordedSegment[]> {
+  await stat(root); // the recordings' volume itself missing is an error, not a camera that recorded nothing
   const all = await runs(root, cameraId);
   const chosen: RecordedSegment[] = [];
   for (const [i, r] of all.entries()) {
@@ -96,6 +113,22 @@ export async function segmentsIn(root: string, cameraId: string, span: Span): Pr
     }
   }
   return chosen.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * The segments in the span of the newest run that has any, for a live picture: one run's segments are
+ * numbered and timed as one stream, and during a rotation's overlap the newer run is taken at once.
+ */
+export async function newestSegments(root: string, cameraId: string, span: Span): Promise<RecordedSegment[]> {
+  await stat(root);
+  const all = await runs(root, cameraId);
+  for (const r of all.reverse()) {
+    if (r.start > span.to) continue;
+    const found = await runSegments(root, cameraId, r.run, span);
+    if (found.length) return found;
+    if (r.start < span.from) break;
+  }
+  return [];
 }
 
 /** What of the span the segments cover, and what they leave as gaps. */
@@ -125,7 +158,11 @@ export function coverage(segments: RecordedSegment[], span: Span): { covered: Sp
  * than run the next video as if it were the missing minutes. `live` leaves the list open for a player to
  * poll; a playback ends it.
  */
-export function playlistOf(segments: RecordedSegment[], uri: (s: RecordedSegment) => string, options: { live: boolean; mediaSequence?: number }): string {
+export function playlistOf(
+  segments: RecordedSegment[],
+  uri: (s: RecordedSegment) => string,
+  options: { live: boolean; mediaSequence?: number; discontinuitySequence?: number },
+): string {
   const list = segments.map(
     (s, i) =>
       new types.Segment({
@@ -140,6 +177,7 @@ export function playlistOf(segments: RecordedSegment[], uri: (s: RecordedSegment
     version: 3,
     targetDuration: Math.max(1, ...segments.map((s) => Math.ceil((s.end - s.start) / 1000))),
     mediaSequenceBase: options.mediaSequence ?? 0,
+    discontinuitySequenceBase: options.discontinuitySequence ?? 0,
     playlistType: options.live ? undefined : 'VOD',
     endlist: !options.live,
     segments: list,
@@ -171,6 +209,7 @@ interface RunSummary {
   segments: number;
 }
 export type RunCache = Map<string, RunSummary>;
+const YOUNG_RUN_MS = 2 * 60_000;
 
 async function summarise(root: string, cameraId: string, run: string, start: number): Promise<RunSummary> {
   const segments = await runSegments(root, cameraId, run);
@@ -194,17 +233,28 @@ async function summarise(root: string, cameraId: string, run: string, start: num
  */
 export async function pruneRecordings(
   root: string,
-  options: { maxAgeDays: number; maxBytes: number; now?: number; active?: Set<string>; cache?: RunCache },
+  options: {
+    maxAgeDays: number;
+    maxBytes: number;
+    now?: number;
+    active?: Set<string>;
+    cache?: RunCache;
+    /** The cameras whose recordings these are to prune (another recorder may record others into the same folder); unset: all. */
+    cameras?: Set<string>;
+  },
 ): Promise<PruneReport> {
   const now = options.now ?? Date.now();
   const cutoff = now - options.maxAgeDays * 86_400_000;
   const cache = options.cache ?? new Map<string, RunSummary>();
-  const active = options.active ?? new Set<string>();
+  const active = new Set(options.active);
   const summaries: RunSummary[] = [];
   const present = new Set<string>();
-  for (const cameraId of (await readdir(root).catch(() => [] as string[])).map((d) => decodeURIComponent(d))) {
+  for (const cameraId of (await readdir(root).catch(absentAsEmpty)).map((d) => decodeURIComponent(d))) {
+    if (options.cameras && !options.cameras.has(cameraId)) continue;
     for (const r of await runs(root, cameraId)) {
       const dir = path.join(cameraDir(root, cameraId), r.run);
+      // A run begun in the last minutes may not have its first segment yet: it is nobody's to remove.
+      if (r.start > now - YOUNG_RUN_MS) active.add(dir);
       present.add(dir);
       const known = active.has(dir) ? undefined : cache.get(dir);
       const summary = known ?? (await summarise(root, cameraId, r.run, r.start));
@@ -227,7 +277,7 @@ export async function pruneRecordings(
     if (summary.segments === 0 && !active.has(summary.dir)) {
       await rm(summary.dir, { recursive: true, force: true });
       cache.delete(summary.dir);
-    } else cache.set(summary.dir, active.has(summary.dir) ? summary : await summarise(root, summary.cameraId, summary.run, summary.start));
+    } else if (!active.has(summary.dir)) cache.set(summary.dir, await summarise(root, summary.cameraId, summary.run, summary.start));
     return removed;
   }
 

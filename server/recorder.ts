@@ -8,7 +8,7 @@
  * retention policy runs every minute.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, stat, statfs } from 'node:fs/promises';
+import { mkdir, stat, statfs, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
@@ -16,7 +16,8 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Db } from '../db/client.js';
 import { cameraHealth, cameras, windows } from '../db/schema/index.js';
-import { type RunCache, newRunDir, pruneRecordings } from '../db/video-store.js';
+import { type RunCache, STARTED_FILE, newRunDir, pruneRecordings } from '../db/video-store.js';
+import { withinCentre } from '../workflows/rules/authority.js';
 
 export interface RecorderOptions {
   db: Db;
@@ -65,9 +66,10 @@ class CameraRecorder {
   private runDir?: string;
   private runStarted = 0;
   /** The run being replaced during a rotation, stopped once the new one has its first segment. */
-  private retiring?: { child: ChildProcess; runDir: string };
+  private retiring?: { child: ChildProcess; runDir: string; started: number };
   private backoffMs = 1_000;
   private restartTimer?: NodeJS.Timeout;
+  private starting?: Promise<void>;
   private stopping = false;
   lastSegmentAt?: number;
   offlineSince?: number = Date.now();
@@ -85,12 +87,41 @@ class CameraRecorder {
     return [this.runDir, this.retiring?.runDir].filter((d): d is string => !!d);
   }
 
+  /** Starts a run, or, when that fails (the disk, the folder), tries again after the backoff: a camera is never left unrecorded. */
   async start(): Promise<void> {
+    this.starting = this.startRun().then(
+      () => {},
+      (err: unknown) => {
+        this.options.logger.error({ camera: this.camera.id, err }, 'could not start the recording');
+        this.scheduleRestart();
+      },
+    );
+    await this.starting;
+  }
+
+  /** A new run folder and its ffmpeg, made the current run only once both exist (and unless stopping meanwhile). */
+  private async startRun(): Promise<void> {
     const runDir = await newRunDir(this.options.root, this.camera.id);
+    // ffmpeg dates the playlist from when it has probed the stream, seconds after the first frame it
+    // keeps: the instant it was started dates the run instead (db/video-store.ts).
+    await writeFile(path.join(runDir, STARTED_FILE), new Date().toISOString());
+    if (this.stopping) return;
     const child = this.spawnFfmpeg(runDir);
     this.child = child;
     this.runDir = runDir;
     this.runStarted = Date.now();
+  }
+
+  private scheduleRestart(): void {
+    if (this.stopping) return;
+    clearTimeout(this.restartTimer);
+    this.options.logger.warn({ camera: this.camera.id, retryInMs: this.backoffMs }, 'starting the camera’s recording again');
+    this.restartTimer = setTimeout(() => {
+      this.restarts++;
+      this.onRestart();
+      void this.start();
+    }, this.backoffMs);
+    this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
   }
 
   private spawnFfmpeg(runDir: string): ChildProcess {
@@ -119,15 +150,16 @@ class CameraRecorder {
         return;
       }
       if (this.child !== child || this.stopping) return;
+      if (this.retiring) {
+        // The next run failed during a rotation: the current one goes on.
+        ({ child: this.child, runDir: this.runDir, started: this.runStarted } = this.retiring);
+        this.retiring = undefined;
+        return;
+      }
       this.child = undefined;
       this.markOffline();
-      this.options.logger.warn({ camera: this.camera.id, code, signal, retryInMs: this.backoffMs }, 'the camera’s recording stopped; starting it again');
-      this.restartTimer = setTimeout(() => {
-        this.restarts++;
-        this.onRestart();
-        this.start().catch((err: unknown) => this.options.logger.error({ camera: this.camera.id, err }, 'could not restart the recording'));
-      }, this.backoffMs);
-      this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
+      this.options.logger.warn({ camera: this.camera.id, code, signal }, 'the camera’s recording stopped');
+      this.scheduleRestart();
     });
     return child;
   }
@@ -140,7 +172,8 @@ class CameraRecorder {
   /** Reads the run's playlist: a new segment means online; none for a while means offline. Rotates an old run. */
   async check(now = Date.now()): Promise<void> {
     if (this.stopping) return;
-    if (this.runDir) {
+    // Only while ffmpeg runs: it writes the playlist once more as it exits, which is no new picture.
+    if (this.runDir && this.child && this.child.exitCode === null && this.child.signalCode === null) {
       const written = await stat(path.join(this.runDir, 'index.m3u8')).then((s) => s.mtimeMs, () => undefined);
       if (written !== undefined && written > (this.lastSegmentAt ?? 0) && written >= this.runStarted) {
         this.lastSegmentAt = written;
@@ -152,18 +185,39 @@ class CameraRecorder {
     }
     const silentMs = now - (this.lastSegmentAt ?? this.runStarted);
     if (this.online && silentMs > this.options.segmentSeconds * 3_000 + 5_000) this.markOffline(now);
-    if (this.child && this.online && !this.retiring && now - this.runStarted > this.options.runMinutes * 60_000) {
-      this.retiring = { child: this.child, runDir: this.runDir! };
-      await this.start();
-      const retiring = this.retiring;
-      // Stopped once the new run has a segment (above), or in any case after a while.
-      setTimeout(() => retiring && void stopChild(retiring.child), this.options.segmentSeconds * 1_000 + 15_000).unref();
+    if (this.child && this.online && !this.retiring && now - this.runStarted > this.options.runMinutes * 60_000) await this.rotate();
+  }
+
+  /**
+   * The next run started beside the current one, which is stopped once the next has its first segment
+   * (in check). A next run with no segment in time is given up and the current one goes on.
+   */
+  private async rotate(): Promise<void> {
+    const current = { child: this.child!, runDir: this.runDir!, started: this.runStarted };
+    try {
+      await this.startRun();
+    } catch (err) {
+      this.options.logger.error({ camera: this.camera.id, err }, 'could not rotate the recording; the current run goes on');
+      return;
     }
+    if (this.child === current.child) return; // stopping meanwhile
+    this.retiring = current;
+    const next = this.child!;
+    setTimeout(() => {
+      if (this.retiring?.child !== current.child || this.stopping) return;
+      // The next run has no segment yet: it is the one given up.
+      this.retiring = { child: next, runDir: this.runDir!, started: this.runStarted };
+      this.child = current.child;
+      this.runDir = current.runDir;
+      this.runStarted = current.started;
+      void stopChild(next);
+    }, this.options.segmentSeconds * 1_000 + 15_000).unref();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    await this.starting;
     await Promise.all([this.child, this.retiring?.child].filter((c): c is ChildProcess => !!c).map(stopChild));
   }
 }
@@ -213,15 +267,13 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
     restarts: new Counter({ name: 'onewindow_camera_restarts_total', help: 'Times the camera’s ffmpeg was started again after it stopped', labelNames: ['camera'], registers: [options.registry] }),
   };
 
-  async function wanted(): Promise<CameraRow[]> {
-    const rows = await options.db
-      .select({ camera: cameras, centreCode: windows.centreCode })
-      .from(cameras)
-      .innerJoin(windows, eq(windows.code, cameras.windowCode))
-      .where(eq(cameras.enabled, true));
-    const within = (centre: string) => !options.centres?.length || options.centres.some((c) => centre.startsWith(c.replace(/0+$/, '')));
-    return rows.filter((r) => within(r.centreCode)).map((r) => ({ ...r.camera, centreCode: r.centreCode }));
+  const mine = (centre: string) => !options.centres?.length || options.centres.some((c) => withinCentre(c, centre));
+  /** This recorder's cameras, disabled ones too (their recordings are still its to prune). */
+  async function ours(): Promise<CameraRow[]> {
+    const rows = await options.db.select({ camera: cameras, centreCode: windows.centreCode }).from(cameras).innerJoin(windows, eq(windows.code, cameras.windowCode));
+    return rows.filter((r) => mine(r.centreCode)).map((r) => ({ ...r.camera, centreCode: r.centreCode }));
   }
+  const wanted = async () => (await ours()).filter((c) => c.enabled);
 
   async function report(): Promise<void> {
     const now = new Date().toISOString();
@@ -253,6 +305,10 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
       if (!ids.has(id) || (row && !sameSource(row, r.camera))) {
         await r.stop();
         recorders.delete(id);
+        const labels = { camera: id, window: r.camera.windowCode };
+        metrics?.online.remove(labels);
+        metrics?.lastSegment.remove(labels);
+        metrics?.bytes.remove(labels);
         if (!ids.has(id)) await options.db.delete(cameraHealth).where(and(eq(cameraHealth.cameraId, id), eq(cameraHealth.recorder, name)));
       }
     }
@@ -277,7 +333,9 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
 
   async function prune(now = Date.now()) {
     const active = new Set([...recorders.values()].flatMap((r) => r.activeDirs));
-    const result = await pruneRecordings(options.root, { maxAgeDays: retentionDays, maxBytes: await ceiling(), now, active, cache: runCache });
+    // With VIDEO_CENTRES, other recorders share the folder: only this one's cameras are pruned here.
+    const cameraIds = options.centres?.length ? new Set((await ours()).map((c) => c.id)) : undefined;
+    const result = await pruneRecordings(options.root, { maxAgeDays: retentionDays, maxBytes: await ceiling(), now, active, cache: runCache, cameras: cameraIds });
     for (const r of recorders.values()) r.bytes = result.perCamera.get(r.camera.id) ?? 0;
     if (result.removedByAge || result.removedForSpace) {
       options.logger.info({ removedByAge: result.removedByAge, removedForSpace: result.removedForSpace, bytesLeft: result.bytesLeft }, 'recordings pruned');

@@ -101,7 +101,15 @@ describe('cameras', () => {
     expect(notRtsp.json().error.details[0].field).toBe('body.rtspUrl');
     const unknown = await admin({ method: 'POST', url: '/v1/cameras', payload: { ...body, windowCode: 'nowhere' } });
     expect([unknown.statusCode, unknown.json().error.details?.[0]?.field]).toEqual([400, 'body.windowCode']);
-    expect((await admin({ method: 'POST', url: '/v1/cameras', payload: { ...body, id: 'yj-1' } })).statusCode).toBe(409);
+    const again = await admin({ method: 'POST', url: '/v1/cameras', payload: { ...body, id: 'yj-1' } });
+    expect([again.statusCode, again.json().error.details[0].field]).toEqual([409, 'body.id']);
+    // An id names a folder: never one that climbs out of the recordings'.
+    for (const id of ['..', '.', '../x']) expect((await admin({ method: 'POST', url: '/v1/cameras', payload: { ...body, id } })).json().error.details[0].field).toBe('body.id');
+    // A camera records its window: at another it is another camera. Its kept credentials go to no other host.
+    const moved = await admin({ method: 'PUT', url: '/v1/cameras/yj-2', payload: { windowCode: `${CENTRE}-taxation`, name: '全景', rtspUrl: cameras.url('/window-2') } });
+    expect([moved.statusCode, moved.json().error.details[0].field]).toEqual([400, 'body.windowCode']);
+    const elsewhere = await admin({ method: 'PUT', url: '/v1/cameras/yj-2', payload: { windowCode: WINDOW, name: '全景', rtspUrl: 'rtsp://198.51.100.7:554/stream' } });
+    expect([elsewhere.statusCode, elsewhere.json().error.details[0].field]).toEqual([400, 'body.password']);
     expect((await stack.as(adminOf('450200'))({ method: 'POST', url: '/v1/cameras', payload: body })).statusCode).toBe(403);
     expect((await stack.as(windowOf('market_regulation', CENTRE))({ method: 'POST', url: '/v1/cameras', payload: body })).statusCode).toBe(403);
     expect((await stack.as(windowOf('market_regulation', CENTRE))({ method: 'GET', url: '/v1/cameras' })).statusCode).toBe(403);

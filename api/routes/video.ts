@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { findApplication } from '../../db/queries.js';
 import { cameras, videoViews } from '../../db/schema/index.js';
 import { type CameraView, type VideoViewRow, bookmarksOf, findCamera, findView, findWindow, listCameras } from '../../db/video.js';
-import { coverage, playlistOf, segmentPath, segmentsIn, type RecordedSegment } from '../../db/video-store.js';
+import { coverage, newestSegments, playlistOf, segmentPath, segmentsIn, type RecordedSegment } from '../../db/video-store.js';
 import { requireSight } from '../application-access.js';
 import { SYSTEM_ADMINISTRATORS, forbidden, requireCentre, scopeCentre, staffOf } from '../auth.js';
 import { HttpError, errorBody, invalid, notFound } from '../errors.js';
@@ -28,6 +28,7 @@ const MAX_SPAN_MS = 2 * 3_600_000;
 const VIEW_MINUTES = 120;
 /** A live view's playlist: the last segments of the newest run. */
 const LIVE_SEGMENTS = 5;
+const LIVE_FRESH_MS = 20_000;
 /** A recorder that has not reported for this long says nothing about its camera any more. */
 const STALE_HEALTH_MS = 60_000;
 
@@ -41,7 +42,7 @@ const rtspUrl = z
   .max(2048)
   .refine((v) => URL.canParse(v) && ['rtsp:', 'rtsps:'].includes(new URL(v).protocol), 'must be an rtsp:// or rtsps:// URL');
 const cameraFields = {
-  windowCode: z.string().min(1).max(64),
+  windowCode: z.string().min(1).max(64).describe('The window it records; fixed once registered'),
   name: z.string().min(1).max(100),
   rtspUrl: rtspUrl.describe('As the camera or NVR serves it (ONVIF Profile S). A user and password in it are kept apart, never answered.'),
   username: z.string().max(200).nullable().optional().describe('Omitted: kept as it is. null: none.'),
@@ -50,7 +51,8 @@ const cameraFields = {
   gbChannelId: gbId.describe('GB/T 28181 channel id'),
   enabled: z.boolean().optional(),
 };
-const cameraBody = z.object({ id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (at most 64)'), ...cameraFields }).strict();
+// The id names the camera's folder of recordings: it begins with a letter or digit (never `.` or `..`).
+const cameraBody = z.object({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (at most 64), beginning with a letter or digit'), ...cameraFields }).strict();
 const cameraUpdate = z.object(cameraFields).strict();
 
 const health = z.object({
@@ -139,6 +141,19 @@ function splitCredentials(body: { rtspUrl: string; username?: string | null; pas
   return { rtspUrl: url.toString(), username: body.username !== undefined ? body.username : fromUrl.username, password: body.password !== undefined ? body.password : fromUrl.password };
 }
 
+/** The recordings' volume unreadable (unmounted, no permission) is a 503, never an answer that nothing was recorded. */
+async function stored<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code && ['EACCES', 'EIO', 'ENOTDIR', 'EPERM', 'ESTALE', 'ENOTCONN', 'ENOENT'].includes(code)) {
+      throw new HttpError(503, 'video_unavailable', `The recordings cannot be read (${code}); retry later`);
+    }
+    throw err;
+  }
+}
+
 export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.deps.database.db;
   const root = () => {
@@ -197,7 +212,8 @@ export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['video'],
-        summary: 'Change a camera: its window, name, URL, credentials, GB/T 28181 ids, or whether it is recorded (enabled: false stops its recording; what was recorded stays until retention removes it)',
+        summary:
+          'Change a camera: its name, URL, credentials, GB/T 28181 ids, or whether it is recorded (enabled: false stops its recording; what was recorded stays until retention removes it). Its window stays: a camera at another window is registered anew. A URL at another host needs the credentials again',
         params: z.object({ id: z.string().min(1).max(64) }),
         body: cameraUpdate,
         response: { 200: camera, ...refusals },
@@ -207,11 +223,19 @@ export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const existing = await findCamera(db, request.params.id);
       if (!existing) throw notFound(`Camera ${request.params.id}`);
-      const before = await findWindow(db, existing.windowCode);
-      requireCentre(request, before!.centreCode, 'change this camera');
-      const window = await windowWithin(request, request.body.windowCode, 'body.windowCode', 'move a camera');
+      const window = (await findWindow(db, existing.windowCode))!;
+      requireCentre(request, window.centreCode, 'change this camera');
       request.auditCentre = window.centreCode;
+      // Its recordings are its window's: at another window it is another camera, with recordings of its own.
+      if (request.body.windowCode !== existing.windowCode) {
+        throw invalid('body.windowCode', `camera ${existing.id} records window ${existing.windowCode}: register a new camera at another window`);
+      }
       const split = splitCredentials(request.body);
+      // The kept user and password go only to the host they were given for.
+      const hostOf = (url: string) => new URL(url).host;
+      if (hostOf(split.rtspUrl) !== hostOf(existing.rtspUrl) && (existing.username || existing.password) && split.username === undefined && split.password === undefined) {
+        throw invalid('body.password', 'the camera is at another host now: give its user and password again (null for none)');
+      }
       const { name, gbDeviceId, gbChannelId, enabled } = request.body;
       await db
         .update(cameras)
@@ -249,7 +273,7 @@ export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
                 windowName: z.string().nullable(),
                 officer: z.object({ id: z.string(), name: z.string().nullable() }),
                 department: z.string().nullable(),
-                cameras: z.number().int().describe('How many cameras that window has now'),
+                cameras: z.number().int().describe('How many enabled cameras that window has now'),
               }),
             ),
           }),
@@ -265,7 +289,7 @@ export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
       requireCentre(request, found.row.centreCode, 'watch this application’s windows');
       const marks = await bookmarksOf(db, found.row.applicationNo, found.row.consultationId);
       const counts = new Map<string, number>();
-      for (const c of await listCameras(db, { centre: staffOf(request).centreCode })) counts.set(c.windowCode, (counts.get(c.windowCode) ?? 0) + 1);
+      for (const c of await listCameras(db, { centre: staffOf(request).centreCode })) if (c.enabled) counts.set(c.windowCode, (counts.get(c.windowCode) ?? 0) + 1);
       return { bookmarks: marks.map((m) => ({ ...m, cameras: counts.get(m.windowCode) ?? 0 })) };
     },
   );
@@ -333,7 +357,7 @@ export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
       const list = (await listCameras(db, { centre: window.centreCode, window: windowCode })).filter((c) => c.enabled || !live);
       const answer = [];
       for (const c of list) {
-        const recorded = live || !app.deps.video?.dir ? [] : await segmentsIn(app.deps.video.dir, c.id, { from: from!, to: to! });
+        const recorded = live || !app.deps.video?.dir ? [] : await stored(() => segmentsIn(app.deps.video!.dir, c.id, { from: from!, to: to! }));
         const spans = live ? { covered: [], gaps: [] } : coverage(recorded, { from: from!, to: to! });
         const shown = (s: { from: number; to: number }) => ({ from: iso(s.from)!, to: iso(s.to)! });
         answer.push({
@@ -371,12 +395,15 @@ export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
     return { view, cameraId: camera.id };
   }
 
-  async function segmentsOf(view: VideoViewRow, cameraId: string): Promise<RecordedSegment[]> {
-    if (!view.live) return segmentsIn(root(), cameraId, { from: Date.parse(view.fromAt!), to: Date.parse(view.toAt!) });
-    const now = Date.now();
-    const recent = await segmentsIn(root(), cameraId, { from: now - 60_000, to: now + 1 });
-    const newestRun = recent.at(-1)?.run;
-    return recent.filter((s) => s.run === newestRun).slice(-LIVE_SEGMENTS);
+  async function segmentsOf(view: VideoViewRow, cameraId: string, purpose: 'playlist' | 'segment' = 'playlist'): Promise<RecordedSegment[]> {
+    return stored(async () => {
+      if (!view.live) return segmentsIn(root(), cameraId, { from: Date.parse(view.fromAt!), to: Date.parse(view.toAt!) });
+      // Only what is fresh: a camera that has dropped shows nothing live rather than its last seconds again.
+      // A segment answers for a minute, so one listed a moment ago is still served.
+      const now = Date.now();
+      const recent = await newestSegments(root(), cameraId, { from: now - (purpose === 'segment' ? 60_000 : LIVE_FRESH_MS), to: now + 1 });
+      return purpose === 'segment' ? recent : recent.slice(-LIVE_SEGMENTS);
+    });
   }
 
   const playlistRefusals = { 401: errorBody, 403: errorBody, 404: errorBody, 410: errorBody, 503: errorBody };
@@ -395,8 +422,11 @@ export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { view, cameraId } = await viewFor(request, request.params);
       const segments = await segmentsOf(view, cameraId);
-      const sequence = view.live && segments.length ? Math.floor(Date.parse(runStartIso(segments[0].run)) / 1000) + segmentIndex(segments[0].file) : 0;
-      const text = playlistOf(segments, (s) => `segments/${s.run}/${s.file}`, { live: view.live, mediaSequence: sequence });
+      // Live: numbered within the newest run from its start, and each run its own discontinuity, so a
+      // player that saw the last run knows the next one's timestamps begin again.
+      const runSecond = segments.length ? Math.floor(Date.parse(runStartIso(segments[0].run)) / 1000) : 0;
+      const sequence = view.live && segments.length ? runSecond + segmentIndex(segments[0].file) : 0;
+      const text = playlistOf(segments, (s) => `segments/${s.run}/${s.file}`, { live: view.live, mediaSequence: sequence, discontinuitySequence: 0 });
       return reply.header('cache-control', 'no-store').type('application/vnd.apple.mpegurl').send(text);
     },
   );
@@ -415,7 +445,7 @@ export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { view, cameraId } = await viewFor(request, request.params);
       const { run, file } = request.params;
-      const listed = (await segmentsOf(view, cameraId)).some((s) => s.run === run && s.file === file);
+      const listed = (await segmentsOf(view, cameraId, 'segment')).some((s) => s.run === run && s.file === file);
       if (!listed) throw notFound(`Segment ${run}/${file} of this view`);
       const where = segmentPath(root(), cameraId, run, file);
       const size = await stat(where).then((s) => s.size, () => undefined);

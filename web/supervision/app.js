@@ -3,7 +3,7 @@
 // A supervisor signs in through the identity provider (/auth/login); the browser then holds the
 // session's httpOnly cookie, which the page never sees, and the requests of the same origin carry it.
 // The parts are in modules/: i18n, state, helpers, api, map, day (table and applications), detail,
-// alerts (and cases), statistics, fees, ratings, follow-ups (督办), live (the event stream); constants holds the fixed settings.
+// alerts (and cases), statistics, fees, ratings, follow-ups (督办), video (视频监控), live (the event stream); constants holds the fixed settings.
 // The modules import one another without cycles: what the map does in the day panel (selecting a centre,
 // refreshing its list of centres) is passed in here, by connectMap.
 
@@ -21,6 +21,7 @@ import { chart, connectMap, initMap, loadMap, renderMap } from './modules/map.js
 import { initRatings, loadRatings, renderRatings } from './modules/ratings.js';
 import { scope, state } from './modules/state.js';
 import { initEfficiency, loadEfficiency, renderEfficiency } from './modules/statistics.js';
+import { initVideo, loadVideo, renderVideo } from './modules/video.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Static labels.
@@ -53,7 +54,7 @@ function selectCentre(code) {
   renderMap();
   renderApplications();
   renderDayTitle();
-  return Promise.all([loadDay(), loadEfficiency(), loadFees(), loadRatings(), loadFollowUps()]);
+  return Promise.all([loadDay(), loadEfficiency(), loadFees(), loadRatings(), loadFollowUps(), loadVideo()]);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -72,6 +73,7 @@ function renderAll() {
   renderFees();
   renderRatings();
   renderFollowUps();
+  renderVideo();
 }
 
 async function start() {
@@ -143,6 +145,7 @@ async function start() {
   initEfficiency();
   initRatings();
   initFollowUps();
+  initVideo();
 
   followLive(connectStream());
   const departments = getJSON('/v1/departments')
@@ -158,7 +161,7 @@ async function start() {
     .catch((error) => showError('map-error', error));
   await Promise.all([departments, geo]);
   markRefreshed();
-  await Promise.all([loadMap(), loadDay(), loadAlerts(), loadEfficiency(), loadFees(), loadRatings(), loadFollowUps()]);
+  await Promise.all([loadMap(), loadDay(), loadAlerts(), loadEfficiency(), loadFees(), loadRatings(), loadFollowUps(), loadVideo()]);
   renderAll();
   document.body.dataset.ready = 'true';
 }

@@ -112,7 +112,8 @@ function cameraForm(existing, windows, again) {
   const id = el('input', { type: 'text', name: 'id', value: existing?.id ?? '', readonly: !!existing, class: 'mono', autocomplete: 'off' });
   const window = el(
     'select',
-    { name: 'windowCode' },
+    // A camera records one window: at another it is registered anew (the API refuses a move).
+    { name: 'windowCode', disabled: !!existing },
     windows.map((w) => el('option', { value: w.code, selected: w.code === existing?.windowCode }, `${w.name}（${w.code}）`)),
   );
   const name = el('input', { type: 'text', name: 'name', value: existing?.name ?? '' });
