@@ -30,9 +30,10 @@ export function createFollowUpActivities({ db }: { db: Db }) {
         // This opening's row: a row left from an earlier opening (closed, or opened at another instant)
         // means this request's own write rolled back.
         if (!row || row.stage === 'closed' || Date.parse(row.openedAt) !== Date.parse(input.openedAt)) return { found: false } as const;
+        // In the transaction: the embedded database has one connection, which it holds.
         const leaders =
           input.kind === 'bad_rating' && input.department
-            ? (await listOfficers(db, { centre: input.centreCode, department: input.department, role: 'department_leader' })).map((o) => ({ id: o.id, name: o.name }))
+            ? (await listOfficers(tx, { centre: input.centreCode, department: input.department, role: 'department_leader' })).map((o) => ({ id: o.id, name: o.name }))
             : [];
         const [{ lastSeq }] = await tx
           .select({ lastSeq: sql<number>`coalesce(max(${followUpSteps.seq}), 0)::int` })

@@ -1,7 +1,7 @@
 /** Queries of the organisation and the item catalogue, and the plan an item gives an application. */
 import { and, asc, eq, ilike, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { Db } from './client.js';
+import type { Db, Tx } from './client.js';
 import { DEFAULT_WARNING_DAYS, itemDepartments, type ItemDefinition, requiredMaterials } from './item-definition.js';
 import { applications, centres, departments, itemVersions, items, officers, windows } from './schema/index.js';
 import { centrePrefix } from '../workflows/rules/authority.js';
@@ -170,7 +170,7 @@ export async function listWindows(db: Db, filter: { centre?: string; department?
     .orderBy(asc(windows.code));
 }
 
-export async function listOfficers(db: Db, filter: { centre?: string; department?: string; role?: string; window?: string }) {
+export async function listOfficers(db: Db | Tx, filter: { centre?: string; department?: string; role?: string; window?: string }) {
   return db
     .select()
     .from(officers)

@@ -258,6 +258,16 @@ describe('npm start, end to end', () => {
         expect(timeline.status, timeline.text).toBe(200);
         expect(timeline.json.timeline.at(-1).what).toBe('workflow completed');
 
+        // A bad rating opens its follow-up, whose first activity reads inside a transaction: on the embedded
+        // database's one connection, a read beside the transaction once waited for it for ever.
+        const rated = await http(base, 'POST', `/v1/applications/${no}/ratings`, integrator, { event: 'intake', level: 'very_dissatisfied', comment: '等候太久' });
+        expect(rated.status, rated.text).toBe(201);
+        const supervisor = await staff('450000-supervisor');
+        await expect
+          .poll(async () => (await http(base, 'GET', `/v1/follow-ups/R-${no}-intake`, supervisor)).json.assignee?.length ?? 0, { timeout: 30_000, interval: POLL_MS })
+          .toBeGreaterThan(0);
+        expect((await http(base, 'GET', '/v1/centres/450000', {})).status).toBe(200);
+
         // A revoked key is refused at once.
         const revoked = await http(base, 'DELETE', `/v1/integrators/${keyId}`, admin);
         expect(revoked.status, revoked.text).toBe(200);
