@@ -20,6 +20,14 @@
  * The applicant rates each intake (好差评; about one in twelve badly, which opens a follow-up) and one
  * in twenty-five complains about the window (投诉).
  *
+ * With `--cameras` (`--cameras N`, 4 by default) it also runs synthetic cameras (issue 23): an RTSP
+ * server on loopback (scripts/video/synthetic-cameras.ts, a free port) with a test pattern for each of
+ * the first N windows of the centres it works with (the region's, or with `--demo-only` the demo
+ * centres'), registered through the API as the regional system administrator (450000-admin) with ids
+ * `sim-<window>`: created, or changed to this run's URL and enabled when they exist. `npm start`
+ * records every registered camera, so those windows' video records while the simulator runs; on exit
+ * the cameras stop and are disabled (their recordings stay).
+ *
  * It signs in as the officers each step needs, with tokens signed by the same secret as the API
  * (AUTH_JWT_SECRET, or the one `npm start` keeps in the data folder), and submits as an integrator
  * whose key it asks the regional security administrator for (or ONEWINDOW_API_KEY, when set).
@@ -31,9 +39,17 @@ import { type DemoCentre, demoCentres, demoStaffing } from '../db/demo.js';
 import { type ItemDefinition, requiredMaterials } from '../db/item-definition.js';
 import { loadConfig } from '../server/config.js';
 import { authConfig } from '../server/runtime.js';
+import { freePort } from '../server/temporal.js';
 import { apiBase, unreachableMessage } from './simulate-api.js';
+import { type SyntheticCameras, startSyntheticCameras } from './video/synthetic-cameras.js';
+
+/** `--cameras` takes an optional count: alone (last, or before another option) it means 4. */
+const DEFAULT_CAMERAS = 4;
+const argv = process.argv.slice(2);
+const args = argv.map((arg, i) => (arg === '--cameras' && !/^\d+$/.test(argv[i + 1] ?? '') ? `--cameras=${DEFAULT_CAMERAS}` : arg));
 
 const { values } = parseArgs({
+  args,
   options: {
     api: { type: 'string' },
     applications: { type: 'string', default: '120' },
@@ -45,8 +61,14 @@ const { values } = parseArgs({
     'day-minutes': { type: 'string', default: '1' },
     'demo-minutes': { type: 'string', default: '10' },
     payments: { type: 'string' },
+    cameras: { type: 'string' },
   },
 });
+const cameraCount = values.cameras === undefined ? 0 : Number(values.cameras);
+if (!Number.isInteger(cameraCount) || cameraCount < 0) {
+  console.error(`simulate: --cameras takes a number of cameras, not ${values.cameras}`);
+  process.exit(1);
+}
 const paymentsUrl = values.payments ?? `http://127.0.0.1:${loadConfig().payments.simulatorPort}`;
 const api = apiBase(values.api);
 const total = Number(values.applications);
@@ -162,6 +184,8 @@ async function live(centre: Centre, item: Item, n: number): Promise<string> {
         { decision: reject ? 'reject' : 'approve', reason: reject ? '材料与实际情况不符' : undefined },
         officer(review.centreCode, review.department, 'leader'),
       );
+      // A rejection closes the application: the other reviews are withdrawn, nothing more to decide.
+      if (application.stage !== 'in_review') break;
     }
   }
   if (application.stage === 'completed') {
@@ -318,6 +342,69 @@ async function runDemo(): Promise<void> {
   console.log('demo: done (the applications left open keep turning red at their limits)');
 }
 
+// ---- Synthetic cameras (--cameras): the windows' video, recorded by `npm start` ------------------------
+
+let cameraServer: SyntheticCameras | undefined;
+const registeredCameras: { id: string; body: Record<string, unknown> }[] = [];
+
+/** Creates the camera, or points it at this run's URL (the port changes each run) and enables it. */
+async function registerCamera(id: string, body: Record<string, unknown>): Promise<void> {
+  try {
+    await call('PUT', `/v1/cameras/${id}`, body, admin);
+  } catch (err) {
+    if (!String(err).includes(': 404 ')) throw err;
+    await call('POST', '/v1/cameras', { id, ...body }, admin);
+  }
+}
+
+/** Serves a test pattern for each of the first `count` windows of these centres and registers a camera for each. */
+async function startCameras(count: number, centreCodes: string[]): Promise<void> {
+  const { windows } = await call<{ windows: { code: string; centreCode: string; name: string }[] }>('GET', '/v1/windows');
+  const chosen = windows.filter((w) => centreCodes.includes(w.centreCode)).slice(0, count);
+  if (chosen.length === 0) throw new Error(`no windows at centres ${centreCodes.join(', ')} for the cameras`);
+  const port = await freePort();
+  cameraServer = await startSyntheticCameras({ port, mounts: chosen.map((w) => `/${w.code}`) });
+  for (const w of chosen) {
+    const id = `sim-${w.code}`;
+    const body = { windowCode: w.code, name: `${w.name}模拟摄像机`, rtspUrl: cameraServer.url(`/${w.code}`), enabled: true };
+    await registerCamera(id, body);
+    registeredCameras.push({ id, body });
+  }
+  console.log(`cameras: ${chosen.length} synthetic cameras on rtsp://127.0.0.1:${port}, registered as ${registeredCameras.map((c) => c.id).join(', ')}`);
+}
+
+/** Disables the cameras (the recorder stops asking for them; what it recorded stays) and stops their server. */
+async function stopCameras(): Promise<void> {
+  const server = cameraServer;
+  cameraServer = undefined;
+  if (!server) return;
+  const disabled = Promise.all(registeredCameras.map(({ id, body }) => call('PUT', `/v1/cameras/${id}`, { ...body, enabled: false }, admin))).then(
+    () => 'and disabled them',
+    (err: unknown) => `but could not disable them (${String(err)})`,
+  );
+  const outcome = await Promise.race([disabled, sleep(5_000).then(() => 'but could not disable them (the API did not answer within 5 s)')]);
+  await server.stop();
+  console.log(`cameras: stopped ${registeredCameras.map((c) => c.id).join(', ')} ${outcome}`);
+}
+
+if (cameraCount > 0) {
+  // Whatever ends the simulator, the camera server does not outlive it.
+  process.once('exit', () => {
+    const pid = cameraServer?.pid();
+    try {
+      if (pid) process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => void stopCameras().finally(() => process.exit(code)));
+  }
+  // With --demo-only, the demo centres' windows (created first); else the region's.
+  if (values['demo-only']) await ensureDemoCentres(demoCentres(Number(values['day-minutes'])));
+  await startCameras(cameraCount, values['demo-only'] ? DEMO_PLAN.map((p) => p.centre) : centres.map((c) => c.code));
+}
+
 let next = 0;
 let done = 0;
 const outcomes: Record<string, number> = {};
@@ -344,3 +431,4 @@ if (!values['demo-only']) {
   console.log(`simulated ${done} applications:`, JSON.stringify(outcomes));
 }
 await demo;
+await stopCameras();
