@@ -7,7 +7,10 @@
  */
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parse, stringify, types } from 'hls-parser';
+import { parse, setOptions, stringify, types } from 'hls-parser';
+
+// A playlist cut short (ffmpeg killed while writing one) is read for what it lists, without a console warning.
+setOptions({ silent: true });
 
 export interface RecordedSegment {
   cameraId: string;

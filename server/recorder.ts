@@ -152,8 +152,9 @@ class CameraRecorder {
       if (this.child !== child || this.stopping) return;
       if (this.retiring) {
         // The next run failed during a rotation: the current one goes on.
-        ({ child: this.child, runDir: this.runDir, started: this.runStarted } = this.retiring);
+        ({ child: this.child, runDir: this.runDir } = this.retiring);
         this.retiring = undefined;
+        this.runStarted = Date.now(); // the next rotation is tried a run's length later, not at the next check
         return;
       }
       this.child = undefined;
@@ -174,17 +175,21 @@ class CameraRecorder {
     if (this.stopping) return;
     // Only while ffmpeg runs: it writes the playlist once more as it exits, which is no new picture.
     if (this.runDir && this.child && this.child.exitCode === null && this.child.signalCode === null) {
-      const written = await stat(path.join(this.runDir, 'index.m3u8')).then((s) => s.mtimeMs, () => undefined);
+      // During a rotation the current run's segments count as much as the next one's.
+      const times = await Promise.all(this.activeDirs.map((dir) => stat(path.join(dir, 'index.m3u8')).then((s) => s.mtimeMs, () => 0)));
+      const written = Math.max(...times) || undefined;
       if (written !== undefined && written > (this.lastSegmentAt ?? 0) && written >= this.runStarted) {
         this.lastSegmentAt = written;
         this.online = true;
         this.offlineSince = undefined;
         this.backoffMs = 1_000;
-        if (this.retiring) void stopChild(this.retiring.child);
+        const next = await stat(path.join(this.runDir, 'index.m3u8')).then((s) => s.mtimeMs, () => 0);
+        if (this.retiring && next >= this.runStarted) void stopChild(this.retiring.child);
       }
     }
     const silentMs = now - (this.lastSegmentAt ?? this.runStarted);
-    if (this.online && silentMs > this.options.segmentSeconds * 3_000 + 5_000) this.markOffline(now);
+    // Segments are cut at key frames: a camera sending one every 10 s writes a segment every 10 s.
+    if (this.online && silentMs > this.options.segmentSeconds * 3_000 + 15_000) this.markOffline(now);
     if (this.child && this.online && !this.retiring && now - this.runStarted > this.options.runMinutes * 60_000) await this.rotate();
   }
 
@@ -209,7 +214,7 @@ class CameraRecorder {
       this.retiring = { child: next, runDir: this.runDir!, started: this.runStarted };
       this.child = current.child;
       this.runDir = current.runDir;
-      this.runStarted = current.started;
+      this.runStarted = Date.now(); // the next rotation is tried a run's length later, not at the next check
       void stopChild(next);
     }, this.options.segmentSeconds * 1_000 + 15_000).unref();
   }

@@ -232,6 +232,32 @@ describe('bookmarks and playback', () => {
     expect(recorder.status().find((s) => s.cameraId === 'yj-1')!.restarts).toBeGreaterThanOrEqual(1);
   });
 
+  it('rotates a run without losing a second: the next run starts before the last stops', { timeout: 60_000 }, async () => {
+    // A recorder of its own at 靖西市 (451081), rotating every 6 s.
+    const root = await mkdtemp(path.join(tmpdir(), 'onewindow-rotation-'));
+    const url = new URL(cameras.url('/window-1'));
+    url.username = encodeURIComponent(USER);
+    url.password = encodeURIComponent(PASSWORD);
+    ok(await stack.as(adminOf('451081'))({ method: 'POST', url: '/v1/cameras', payload: { id: 'jx-1', windowCode: '451081-market_regulation', name: '轮换', rtspUrl: url.toString() } }), 201);
+    const rotating = await startRecorder({ db: stack.db, root, logger: pino({ level: 'silent' }), segmentSeconds: 1, runMinutes: 0.1, refreshMs: 500, pruneEveryMs: 3_600_000, centres: ['451081'] });
+    try {
+      await expect.poll(async () => (await readdir(path.join(root, 'jx-1'))).length, { timeout: 40_000, interval: 1_000 }).toBeGreaterThanOrEqual(3);
+      // From the first segment to the last written: a segment still being cut is no gap.
+      const all = await segmentsIn(root, 'jx-1', { from: 0, to: Date.now() });
+      const span = { from: all[0].start, to: Math.max(...all.map((s) => s.end)) };
+      const recorded = await segmentsIn(root, 'jx-1', span);
+      expect(new Set(recorded.map((s) => s.run)).size).toBeGreaterThanOrEqual(2);
+      const gaps = coverage(recorded, span).gaps;
+      expect(gaps, JSON.stringify({ gaps, around: recorded.filter((s) => gaps.some((g) => Math.abs(s.end - g.from) < 5000 || Math.abs(s.start - g.to) < 5000)).map((s) => [s.run, s.file, s.start, s.end]) })).toEqual([]);
+      // At most one ffmpeg besides a run being handed over.
+      expect(rotating.status()[0].runDirs.length).toBeLessThanOrEqual(2);
+    } finally {
+      await rotating.close();
+      ok(await stack.as(adminOf('451081'))({ method: 'PUT', url: '/v1/cameras/jx-1', payload: { windowCode: '451081-market_regulation', name: '轮换', rtspUrl: cameras.url('/window-1'), enabled: false } }));
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   it('stops recording a camera that is disabled', { timeout: 30_000 }, async () => {
     ok(await stack.as(adminOf(CENTRE))({ method: 'PUT', url: '/v1/cameras/yj-2', payload: { windowCode: WINDOW, name: '全景', rtspUrl: cameras.url('/window-2'), enabled: false } }));
     await recorder.refresh();
