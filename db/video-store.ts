@@ -46,7 +46,8 @@ export async function newRunDir(root: string, cameraId: string, now = new Date()
   return dir;
 }
 
-const runStart = (run: string) => {
+/** When a run began, from its folder's name (`<start>Z-<n>`); undefined for a folder that is no run. */
+export const runStart = (run: string) => {
   const m = RUN_NAME.exec(run);
   if (!m) return undefined;
   const s = m[1];

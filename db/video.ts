@@ -3,7 +3,7 @@
  * recorder), their health as the recorders report it, the views supervisors open, and the bookmarks
  * an application's window actions leave: the window and the instant of each.
  */
-import { and, asc, eq, isNotNull, like, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, like, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { cameraHealth, cameras, consultations, events, videoViews, windows } from './schema/index.js';
 import { centrePrefix } from '../workflows/rules/authority.js';
@@ -100,7 +100,7 @@ export async function bookmarksOf(db: Db, applicationNo: string, consultationId:
       .select({ at: consultations.at, officer: consultations.officer, windowCode: consultationWindow, windowName: windows.name, department: windows.departmentCode })
       .from(consultations)
       .leftJoin(windows, eq(windows.code, consultationWindow))
-      .where(and(eq(consultations.id, consultationId), or(isNotNull(consultationWindow))));
+      .where(and(eq(consultations.id, consultationId), isNotNull(consultationWindow)));
     if (c) marks.unshift({ type: 'consultation', at: new Date(c.at).toISOString(), windowCode: c.windowCode, windowName: c.windowName, officer: { id: c.officer.id, name: c.officer.name ?? null }, department: c.department });
   }
   return marks;

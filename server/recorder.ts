@@ -66,7 +66,7 @@ class CameraRecorder {
   private runDir?: string;
   private runStarted = 0;
   /** The run being replaced during a rotation, stopped once the new one has its first segment. */
-  private retiring?: { child: ChildProcess; runDir: string; started: number };
+  private retiring?: { child: ChildProcess; runDir: string };
   private backoffMs = 1_000;
   private restartTimer?: NodeJS.Timeout;
   private starting?: Promise<void>;
@@ -198,7 +198,7 @@ class CameraRecorder {
    * (in check). A next run with no segment in time is given up and the current one goes on.
    */
   private async rotate(): Promise<void> {
-    const current = { child: this.child!, runDir: this.runDir!, started: this.runStarted };
+    const current = { child: this.child!, runDir: this.runDir! };
     try {
       await this.startRun();
     } catch (err) {
@@ -211,7 +211,7 @@ class CameraRecorder {
     setTimeout(() => {
       if (this.retiring?.child !== current.child || this.stopping) return;
       // The next run has no segment yet: it is the one given up.
-      this.retiring = { child: next, runDir: this.runDir!, started: this.runStarted };
+      this.retiring = { child: next, runDir: this.runDir! };
       this.child = current.child;
       this.runDir = current.runDir;
       this.runStarted = Date.now(); // the next rotation is tried a run's length later, not at the next check

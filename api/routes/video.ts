@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { findApplication } from '../../db/queries.js';
 import { cameras, videoViews } from '../../db/schema/index.js';
 import { type CameraView, type VideoViewRow, bookmarksOf, findCamera, findView, findWindow, listCameras } from '../../db/video.js';
-import { coverage, newestSegments, playlistOf, segmentPath, segmentsIn, type RecordedSegment } from '../../db/video-store.js';
+import { coverage, newestSegments, playlistOf, runStart, segmentPath, segmentsIn, type RecordedSegment } from '../../db/video-store.js';
 import { requireSight } from '../application-access.js';
 import { SYSTEM_ADMINISTRATORS, forbidden, requireCentre, scopeCentre, staffOf } from '../auth.js';
 import { HttpError, errorBody, invalid, notFound } from '../errors.js';
@@ -424,7 +424,7 @@ export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
       const segments = await segmentsOf(view, cameraId);
       // Live: numbered within the newest run from its start, and each run its own discontinuity, so a
       // player that saw the last run knows the next one's timestamps begin again.
-      const runSecond = segments.length ? Math.floor(Date.parse(runStartIso(segments[0].run)) / 1000) : 0;
+      const runSecond = segments.length ? Math.floor(runStart(segments[0].run)! / 1000) : 0;
       const sequence = view.live && segments.length ? runSecond + segmentIndex(segments[0].file) : 0;
       const text = playlistOf(segments, (s) => `segments/${s.run}/${s.file}`, { live: view.live, mediaSequence: sequence, discontinuitySequence: 0 });
       return reply.header('cache-control', 'no-store').type('application/vnd.apple.mpegurl').send(text);
@@ -455,8 +455,4 @@ export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 };
 
-const runStartIso = (run: string) => {
-  const s = run.slice(0, run.indexOf('Z'));
-  return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(9, 11)}:${s.slice(11, 13)}:${s.slice(13, 15)}Z`;
-};
 const segmentIndex = (file: string) => Number(/\d+/.exec(file)![0]);
