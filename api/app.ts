@@ -57,6 +57,7 @@ import { attachmentRoutes } from './routes/attachments.js';
 import { workstationRoutes } from './routes/workstation.js';
 import { adminRoutes } from './routes/admin.js';
 import { videoRoutes } from './routes/video.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export interface AppDeps {
   database: Database;
@@ -92,6 +93,8 @@ export interface AppDeps {
   ratings?: RatingSettings;
   /** Where the windows' recordings are (VIDEO_DIR; server/recorder.ts writes them); unset: no playback here. */
   video?: { dir: string };
+  /** Webhook endpoints: whether a plain http:// URL may be registered (https only unless told). */
+  webhooks?: { allowHttp: boolean };
 }
 
 declare module 'fastify' {
@@ -182,6 +185,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(satisfactionRoutes, { prefix: '/v1' });
   await app.register(followUpRoutes, { prefix: '/v1' });
   await app.register(videoRoutes, { prefix: '/v1' });
+  await app.register(webhookRoutes, { prefix: '/v1' });
   await app.register(ratingPageRoutes);
   await app.register(publicComplaintRoutes);
   // Only where a payment platform is configured does it have anything to notify.

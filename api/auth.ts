@@ -7,12 +7,12 @@
  * may touch within that (their centre, their department) is checked by the route with the helpers below.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type JWTPayload, type JWTVerifyGetKey, SignJWT, createRemoteJWKSet, decodeJwt, errors as joseErrors, importSPKI, jwtVerify } from 'jose';
 import type { Db } from '../db/client.js';
 import { findOfficer } from '../db/catalogue.js';
-import { OFFICER_ROLES, type OfficerRole, apiKeys } from '../db/schema/index.js';
+import { OFFICER_ROLES, type OfficerRole, apiKeys, webhookEndpoints } from '../db/schema/index.js';
 import { WINDOW_ROLES, centrePrefix, withinCentre } from '../workflows/rules/authority.js';
 import type { Officer } from '../workflows/messages.js';
 import { HttpError } from './errors.js';
@@ -44,7 +44,7 @@ export type StaffOfficer = Required<Pick<Officer, 'id' | 'name' | 'role' | 'cent
 };
 export type Identity =
   | { kind: 'staff'; id: string; officer: StaffOfficer }
-  | { kind: 'integrator'; id: string; key: { id: string; name: string; centres: string[] } };
+  | { kind: 'integrator'; id: string; key: { id: string; name: string; centres: string[] }; pausedEndpoints?: string[] };
 
 export type Role = OfficerRole | 'integrator';
 /** Who may call a route: anyone, or the listed roles (each then checked for scope by the route). */
@@ -146,13 +146,18 @@ export function newApiKey(): { id: string; key: string; secretHash: string } {
 async function integratorFor(db: Db, key: string): Promise<Identity> {
   const match = /^ow_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/.exec(key);
   if (!match) throw unauthorized('X-API-Key is not a OneWindow key (ow_<id>_<secret>)');
-  const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.id, match[1]), isNull(apiKeys.revokedAt)));
+  // With the key, its paused webhook endpoints: every answer tells the integrator of them (below).
+  const paused = sql<string[]>`(select coalesce(json_agg(e.id order by e.id), '[]'::json) from ${webhookEndpoints} e where e.key_id = ${apiKeys}.id and e.status = 'paused')`;
+  const [row] = await db
+    .select({ id: apiKeys.id, name: apiKeys.name, centres: apiKeys.centres, secretHash: apiKeys.secretHash, pausedEndpoints: paused })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, match[1]), isNull(apiKeys.revokedAt)));
   const expected = Buffer.from(row?.secretHash ?? '0'.repeat(64), 'hex');
   // Compared in constant time, also when the key id is unknown.
   if (!timingSafeEqual(expected, Buffer.from(sha256(match[2]), 'hex')) || !row) {
     throw unauthorized('The API key is unknown or has been revoked');
   }
-  return { kind: 'integrator', id: `integrator:${row.id}`, key: { id: row.id, name: row.name, centres: row.centres } };
+  return { kind: 'integrator', id: `integrator:${row.id}`, key: { id: row.id, name: row.name, centres: row.centres }, pausedEndpoints: row.pausedEndpoints };
 }
 
 async function staffFor(db: Db, verify: (token: string) => Promise<{ sub: string }>, token: string): Promise<Identity> {
@@ -220,6 +225,13 @@ export async function registerAuth(
       const who = `Who: ${access.map((r) => r.replace('_', ' ')).join(', ')}.`;
       route.schema = { ...route.schema, security: schemes, description: [route.schema.description, who].filter(Boolean).join('\n\n') };
     }
+  });
+
+  // An integrator whose webhook endpoint was paused (it failed for days) hears of it in every answer.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const paused = request.identity?.kind === 'integrator' ? request.identity.pausedEndpoints : undefined;
+    if (paused?.length) reply.header('OneWindow-Webhooks-Paused', `${paused.join(', ')}; see GET /v1/webhooks/endpoints, resume with POST /v1/webhooks/endpoints/{id}/resume`);
+    return payload;
   });
 
   app.addHook('onRequest', async (request) => {

@@ -155,17 +155,18 @@ export async function allocateNumber(tx: Tx, centreCode: string, year: number, s
  * Issues the documents these transitions call for, each once. Call only with a write whose
  * transitions the workflow has committed (an ordinary activity's), inside its transaction.
  */
-export async function issueDocuments(tx: Tx, state: ApplicationState, transitionEvents: TransitionEvent[], settings: DocumentSettings = DEFAULT_SETTINGS): Promise<void> {
+export async function issueDocuments(tx: Tx, state: ApplicationState, transitionEvents: TransitionEvent[], settings: DocumentSettings = DEFAULT_SETTINGS): Promise<IssuedDocument[]> {
   const causes = transitionEvents.flatMap((event) => {
     const kind = ISSUED_BY.get(event.type);
     return kind ? [{ event, kind }] : [];
   });
-  if (causes.length === 0) return;
+  const issuedNow: IssuedDocument[] = [];
+  if (causes.length === 0) return issuedNow;
   // Holding the application's row, a concurrent try of the same write waits here and then finds the
   // documents. NO KEY UPDATE, the lock the write's own UPDATE of the row takes: a stronger one would
   // wait for another write's foreign-key lock on the row while that write waits for this one's update.
   const [app] = await tx.select().from(applications).where(eq(applications.applicationNo, state.applicationNo)).for('no key update');
-  if (!app) return;
+  if (!app) return issuedNow;
   let context: Awaited<ReturnType<typeof loadContext>> | undefined;
   for (const { event, kind } of causes) {
     const [issued] = await tx
@@ -196,21 +197,35 @@ export async function issueDocuments(tx: Tx, state: ApplicationState, transition
       ...(rating ? { rating } : {}),
     };
     const fields = documentFields(kind, common, state, event, context.department, licenceNo, app);
-    await tx.insert(documents).values({
-      applicationNo: app.applicationNo,
-      kind,
-      causeSeq: event.seq,
-      title: common.title,
-      centreCode: app.centreCode,
-      year,
-      series,
-      serialNo,
-      number,
-      licenceNo: licenceNo ?? null,
-      issuedAt: common.issuedAt,
-      fields,
-    });
+    const [row] = await tx
+      .insert(documents)
+      .values({
+        applicationNo: app.applicationNo,
+        kind,
+        causeSeq: event.seq,
+        title: common.title,
+        centreCode: app.centreCode,
+        year,
+        series,
+        serialNo,
+        number,
+        licenceNo: licenceNo ?? null,
+        issuedAt: common.issuedAt,
+        fields,
+      })
+      .returning({ id: documents.id });
+    issuedNow.push({ id: row.id, kind, number, causeSeq: event.seq, issuedAt: common.issuedAt });
   }
+  return issuedNow;
+}
+
+/** A document this write issued, for the webhooks of its application (db/webhooks.ts). */
+export interface IssuedDocument {
+  id: number;
+  kind: DocumentKind;
+  number: string;
+  causeSeq: number;
+  issuedAt: string;
 }
 
 type ApplicationRow = typeof applications.$inferSelect;

@@ -10,6 +10,7 @@ import type { Db, Tx } from './client.js';
 import { accountabilityCases, alerts, applications, events, feeNotices, feeRefunds, reviews } from './schema/index.js';
 import { alertRow, applicationColumns, applicationRow, caseRow, eventRow, feeNoticeRows, feeRefundRows, isAlert, reviewRow } from './read-model-rows.js';
 import { type DocumentSettings, issueDocuments } from './documents.js';
+import { documentDrafts, enqueueWebhooks, eventDrafts } from './webhooks.js';
 import { type ApplicationInput, type ApplicationState, type TransitionEvent, submittedEvent } from '../workflows/messages.js';
 
 /** What one write of the workflow's recorder carries: the state after it and the events that led there. */
@@ -22,7 +23,8 @@ export async function writeSubmission(db: Db, input: ApplicationInput): Promise<
   await db.transaction(async (tx) => {
     await tx.insert(applications).values(applicationRow(input)).onConflictDoNothing();
     const first = { applicationNo: input.applicationNo, centreCode: input.centreCode, itemCode: input.item.code };
-    await insertEvents(tx, first, [submittedEvent(input)]);
+    const inserted = await insertEvents(tx, first, [submittedEvent(input)]);
+    if (inserted.length > 0) await enqueueWebhooks(tx, input.applicationNo, [{ type: 'application.submitted', seq: 1, position: 0, at: input.submittedAt, data: { stage: 'submitted' } }]);
   });
 }
 
@@ -38,7 +40,7 @@ export async function writeTransition(
 ): Promise<void> {
   const applicationNo = state.applicationNo;
   await db.transaction(async (tx) => {
-    await insertEvents(tx, state, transitionEvents);
+    const inserted = await insertEvents(tx, state, transitionEvents);
     await advanceApplication(tx, state);
     const raised = transitionEvents.filter(isAlert);
     if (raised.length > 0) await insertAlerts(tx, applicationNo, raised);
@@ -47,16 +49,22 @@ export async function writeTransition(
     if (raised.some((e) => !e.department) || transitionEvents.some((e) => e.type === 'decided')) await countOwnAlerts(tx, applicationNo);
     await writeReviews(tx, state, transitionEvents);
     if (transitionEvents.some((e) => e.type.startsWith('fee_'))) await writeFeeNotices(tx, state);
-    if (committed) await issueDocuments(tx, state, transitionEvents, documents);
+    const issued = committed ? await issueDocuments(tx, state, transitionEvents, documents) : [];
+    // The integrator's webhooks, in this transaction: only what this write added for the first time.
+    await enqueueWebhooks(tx, applicationNo, [...eventDrafts(inserted, state), ...documentDrafts(applicationNo, issued)]);
   });
 }
 
-/** The events, each once: a repeated write finds them keyed by (application, seq) and adds nothing. */
-async function insertEvents(tx: Tx, application: Pick<ApplicationState, 'applicationNo' | 'centreCode' | 'itemCode'>, transitionEvents: TransitionEvent[]) {
-  await tx
+/** The events, each once: a repeated write finds them keyed by (application, seq) and adds nothing. Returns those it added. */
+async function insertEvents(tx: Tx, application: Pick<ApplicationState, 'applicationNo' | 'centreCode' | 'itemCode'>, transitionEvents: TransitionEvent[]): Promise<TransitionEvent[]> {
+  if (transitionEvents.length === 0) return [];
+  const added = await tx
     .insert(events)
     .values(transitionEvents.map((e) => eventRow(application, e)))
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ seq: events.seq });
+  const seqs = new Set(added.map((e) => e.seq));
+  return transitionEvents.filter((e) => seqs.has(e.seq));
 }
 
 /** The application's row moves forward only: a late write of an older transition changes nothing. */

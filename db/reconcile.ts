@@ -9,6 +9,7 @@ import type { Db } from './client.js';
 import { appendAudit } from './audit.js';
 import { accountabilityCases, alerts, applications, caseSteps, events, feeNotices, feeRefunds, reviews } from './schema/index.js';
 import { alertCounts, alertRow, applicationColumns, applicationRow, caseRow, eventRow, feeNoticeRows, feeRefundRows, isAlert, reviewRow } from './read-model-rows.js';
+import { enqueueWebhooks, eventDrafts } from './webhooks.js';
 import { type ApplicationRecord, CLOSED_STAGES, STAGES } from '../workflows/messages.js';
 
 /** What the read model should hold of one application. */
@@ -33,6 +34,8 @@ export function expectedRows({ input, state, events: transitions }: ApplicationR
     feeNotices: feeNoticeRows(state),
     feeRefunds: feeRefundRows(state),
     first,
+    /** The webhooks its events make: queued for the events a rewrite adds (db/webhooks.ts). */
+    webhooks: eventDrafts(transitions, state),
   };
 }
 type Expected = ReturnType<typeof expectedRows>;
@@ -113,8 +116,11 @@ export async function rewriteRows(db: Db, expected: Expected): Promise<boolean> 
     const [row] = await tx.select({ lastSeq: applications.lastSeq }).from(applications).where(eq(applications.applicationNo, no)).for('update');
     if (row.lastSeq > expected.application.lastSeq) return false;
     await tx.update(applications).set(expected.application).where(eq(applications.applicationNo, no));
+    const present = new Set((await tx.select({ seq: events.seq }).from(events).where(eq(events.applicationNo, no))).map((e) => e.seq));
     for (const table of [events, reviews, alerts]) await tx.delete(table).where(eq(table.applicationNo, no));
     if (expected.events.length > 0) await tx.insert(events).values(expected.events);
+    // The integrator's webhooks of the events it adds, which their lost write never queued.
+    await enqueueWebhooks(tx, no, expected.webhooks.filter((draft) => !present.has(draft.seq)));
     if (expected.reviews.length > 0) await tx.insert(reviews).values(expected.reviews);
     if (expected.alerts.length > 0) await tx.insert(alerts).values(expected.alerts);
     // Refunds name their notice: out first, in last.

@@ -26,6 +26,11 @@
  * fee_paid or fee_refunded event), every notification acknowledged, and none answered anything but 200,
  * or 503 while a dependency was out of reach (scripts/faults/payments.ts).
  *
+ * The run also listens (issue 24): a webhook endpoint of the windows' integrator, for every type, whose
+ * receiver in this process is stopped for a while as one more fault. Afterwards every message queued
+ * for it must have arrived, each application's in order, signed, and none be left pending or failed
+ * (repeats are counted: delivery is at least once; scripts/faults/webhooks.ts).
+ *
  * `--cluster` runs it as production runs: a real Temporal server (go.temporal.io/server, built once by
  * scripts/ensure-temporal-server.sh) persisting to the same PostgreSQL cluster as the read model, so
  * that stopping PostgreSQL takes both away; two worker processes and two API processes at once, the
@@ -55,6 +60,7 @@ import { createCluster } from './faults/postgres.js';
 import { processEnv, supervise } from './faults/processes.js';
 import { openWindows } from './faults/windows.js';
 import { checkPayments, openPayments } from './faults/payments.js';
+import { FAULT_RUN_WEBHOOK_ENV, openWebhooks } from './faults/webhooks.js';
 
 const { values } = parseArgs({
   options: {
@@ -194,6 +200,7 @@ const env = processEnv({
   bundlePath,
   payments: payments?.env,
 });
+Object.assign(env, FAULT_RUN_WEBHOOK_ENV);
 
 // On the cluster, two of each: the first worker is the one killed, the second carries on meanwhile.
 const workers = Array.from({ length: onCluster ? 2 : 1 }, (_, i) => supervise(`worker${onCluster ? `-${i + 1}` : ''}`, 'server/worker.ts', env, dir));
@@ -222,12 +229,20 @@ const windows = await openWindows({
   fees: payments?.fees(feeEvery),
 });
 const { expectations, statuses } = windows;
+// Every change of the windows' integrator's applications goes to a webhook receiver in this process.
+const webhooks = await openWebhooks({ call: windows.call, integrator: windows.integrator, log });
 
 // ---- Load and faults, at the same time.
 
 const faults: string[] = [];
 loadStarted = Date.now();
 const load = windows.load(total, loadMs);
+
+const receiverOutage = (async () => {
+  await sleep(loadMs / 4);
+  await webhooks.down(short ? 10_000 : 20_000);
+  faults.push(`webhook receiver down ${short ? 10 : 20} s`);
+})();
 
 const schedule = (async () => {
   const step = loadMs / (workerKills + 3);
@@ -274,7 +289,7 @@ const schedule = (async () => {
   log('PostgreSQL started again');
 })();
 
-await Promise.all([load, schedule]);
+await Promise.all([load, schedule, receiverOutage]);
 log(`load done: ${expectations.length} applications; waiting for every workflow to finish`);
 
 // ---- Checks: every workflow finished as without faults, and the read model says the same, once.
@@ -283,6 +298,8 @@ const checked = await checkApplications({ client, db: database.db, expectations,
 mismatches.push(...checked.mismatches);
 const paid = payments && (await checkPayments({ client, db: database.db, payments, expectations }));
 mismatches.push(...(paid?.mismatches ?? []));
+const hooked = await webhooks.check(database.db);
+mismatches.push(...hooked.mismatches);
 
 if (during.outage === 0) mismatches.push('no request was answered 503 while a dependency was down: the outage went unnoticed');
 
@@ -299,6 +316,7 @@ console.log(
     `  rows compared:     ${checked.compared} applications, ${checked.differing} differing from their workflow`,
     `  reconcile command: ${checked.reconciled}`,
     ...(paid ? [`  ${paid.summary}`, `  pickups refused:   ${windows.unpaidPickups()} × fee_unpaid, until paid`] : []),
+    `  ${hooked.summary}`,
     `  mismatches:        ${mismatches.length}`,
     ...mismatches.slice(0, 30).map((m) => `    - ${m}`),
     '',

@@ -34,6 +34,7 @@ await runProcess(async () => {
       attachments: { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes },
       ratings: config.ratings,
       video: { dir: config.video.dir },
+      webhooks: { allowHttp: config.webhooks.allowHttp },
       metrics,
       tracer: tracing?.tracer,
       temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl: config.temporal.uiUrl },

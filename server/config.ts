@@ -137,6 +137,17 @@ const env = z.object({
   VIDEO_CENTRES: optional.transform((v) => v?.split(',').map((c) => c.trim()).filter(Boolean)),
   /** `npm start` records the registered cameras unless this is false. */
   VIDEO_RECORD: z.enum(['true', 'false']).default('true'),
+  WEBHOOK_SEND: z.enum(['true', 'false']).default('true'),
+  WEBHOOK_RETRY_SCHEDULE: optional.pipe(
+    z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'must be whole seconds separated by commas, e.g. 5,60,300')
+      .transform((v) => v.split(',').map(Number))
+      .optional(),
+  ),
+  WEBHOOK_PAUSE_AFTER_HOURS: optional.pipe(wholeNumber(1, 720)).transform((v) => v ?? 48),
+  WEBHOOK_TIMEOUT_SECONDS: optional.pipe(wholeNumber(1, 120)).transform((v) => v ?? 15),
+  WEBHOOK_ALLOW_HTTP: z.enum(['true', 'false']).optional(),
   RECORDER_METRICS_ADDRESS: optional.pipe(z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional()),
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
   /** Where applicants reach the public pages: the notices' QR codes open <PUBLIC_BASE_URL>/rate/<code>. */
@@ -232,6 +243,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       record: e.VIDEO_RECORD === 'true',
       metricsAddress: e.RECORDER_METRICS_ADDRESS,
       ffmpegPath: e.FFMPEG_PATH,
+    },
+    /**
+     * Webhooks (server/webhook-sender.ts): every worker sends them unless told not to; the retry schedule in
+     * seconds, the pause of an endpoint without a success, a request's timeout; plain http endpoints only
+     * where allowed (always for `npm start`'s embedded database).
+     */
+    webhooks: {
+      send: e.WEBHOOK_SEND === 'true',
+      retrySchedule: e.WEBHOOK_RETRY_SCHEDULE,
+      pauseAfterMs: e.WEBHOOK_PAUSE_AFTER_HOURS * 3_600_000,
+      timeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      allowHttp: e.WEBHOOK_ALLOW_HTTP ? e.WEBHOOK_ALLOW_HTTP === 'true' : !e.DATABASE_URL,
     },
     /** What the documents' issue needs besides the database: where their QR codes point, how long their rating codes last. */
     documents: {

@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { paymentPlatformClient } from '../activities/payment-platform.js';
 import { startPaymentPlatform } from './payment-platform.js';
 import { startRecorder } from './recorder.js';
+import { startWebhookSender } from './webhook-sender.js';
 import { apiPayments, authConfig, bundleWorkflows, createLogger, createWorker, installTemporalRuntime, runProcess, temporalClient } from './runtime.js';
 import { dataConverter, payloadKeys } from './payload-codec.js';
 import { findTemporalCli, prepareTemporal, startDevServer } from './temporal.js';
@@ -122,6 +123,7 @@ await runProcess(async (started) => {
       attachments: { store: openBlobStore(database.db, config.attachments.storeUrl), maxBytes: config.attachments.maxBytes },
       ratings: config.ratings,
       video: { dir: config.video.dir },
+      webhooks: { allowHttp: config.webhooks.allowHttp },
       temporal: { ...temporal, taskQueue: config.temporal.taskQueue, uiUrl },
       tracer: tracing?.tracer,
     },
@@ -133,6 +135,9 @@ await runProcess(async (started) => {
   const recorder = config.video.record
     ? await startRecorder({ db: database.db, logger, root: config.video.dir, ...config.video })
     : undefined;
+
+  // The integrators' webhooks, sent from here as a worker sends them in production.
+  const webhooks = config.webhooks.send ? startWebhookSender({ db: database.db, logger, ...config.webhooks }) : undefined;
 
   const base = `http://localhost:${config.port}`;
   console.log(
@@ -146,6 +151,7 @@ await runProcess(async (started) => {
       `  Temporal UI: ${uiUrl ?? '(not started here)'}`,
       `  Video:       ${recorder ? `recording the registered cameras into ${config.video.dir} (none yet? npm run simulate -- --cameras)` : 'not recording (VIDEO_RECORD=false)'}`,
       `  Payments:    ${simulatedPayments ? `the local payment platform simulator ${simulatedPayments.url} (pay a code: curl -X POST ${simulatedPayments.url}/sim/pay -H 'content-type: application/json' -d '{"paymentCode":"…"}')` : config.payments.platformUrl ?? 'none configured'}`,
+      `  Webhooks:    ${webhooks ? 'sent from here to the endpoints integrators register (POST /v1/webhooks/endpoints)' : 'not sent (WEBHOOK_SEND=false)'}`,
       `  Temporal:    ${address} (namespace ${config.temporal.namespace})`,
       `  Database:    ${database.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
       `  Sign in:     ${base}/auth/login?returnTo=/supervision   (${localIdp ? `local identity provider ${localIdp.issuer}: pick an officer` : `identity provider ${signIn.issuerUrl}`})`,
@@ -167,6 +173,7 @@ await runProcess(async (started) => {
   return [
     async () => void simulator?.kill(),
     async () => recorder?.close(),
+    async () => webhooks?.close(),
     () => app.close(),
     async () => {
       worker.shutdown();

@@ -8,6 +8,7 @@ import { loadConfig } from './config.js';
 import { dataConverter, payloadKeys } from './payload-codec.js';
 import { bundleWorkflows, createLogger, createWorker, installTemporalRuntime, paymentPlatformOf, runProcess } from './runtime.js';
 import { startTracing } from './tracing.js';
+import { startWebhookSender } from './webhook-sender.js';
 
 /** Compiled (dist/server/worker.js), the bundle `npm run build` made beside it; from the sources, none. */
 function builtBundle(): string | undefined {
@@ -45,7 +46,10 @@ await runProcess(async () => {
     process.kill(process.pid, 'SIGTERM');
   });
   logger.info({ address, taskQueue: config.temporal.taskQueue }, 'worker polling');
+  // Each worker sends the integrators' webhooks too: the senders share the outbox without sending anything twice at once.
+  const webhooks = config.webhooks.send ? startWebhookSender({ db: database.db, logger, ...config.webhooks }) : undefined;
   return [
+    async () => webhooks?.close(),
     async () => {
       worker.shutdown(); // finishes the tasks in hand, takes no new ones
       await running.catch(() => {});

@@ -13,3 +13,4 @@ export * from './fees.js';
 export * from './ratings.js';
 export * from './follow-ups.js';
 export * from './video.js';
+export * from './webhooks.js';

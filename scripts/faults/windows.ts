@@ -258,5 +258,5 @@ export async function openWindows(options: WindowsOptions) {
     await Promise.all(running);
   }
 
-  return { call, waitForApi, application, load, expectations, statuses, unpaidPickups: () => unpaidPickups };
+  return { call, integrator, waitForApi, application, load, expectations, statuses, unpaidPickups: () => unpaidPickups };
 }

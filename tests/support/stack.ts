@@ -204,6 +204,7 @@ export async function startStack(
     payments: platform && { platform, callbackSecret: TEST_PAYMENT_SECRET },
     temporal: { ...temporal, taskQueue, uiUrl: 'http://localhost:8233' },
     video: options.videoDir ? { dir: options.videoDir } : undefined,
+    webhooks: { allowHttp: true },
   });
   if (port) await app.listen({ port, host: '127.0.0.1' });
   const tokens = new Map<string, Promise<string>>();
