@@ -21,6 +21,25 @@ export const itemView = z
   })
   .meta({ id: 'ItemVersion' });
 
+/**
+ * What PUT /v1/items/{code} takes: the definition, or the item exactly as GET returns it, edited. Its
+ * definition is the change; version, createdAt, createdBy and ownerCentre are the server's and ignored.
+ */
+export const itemChange = z.union([item, itemView]);
+
+/** A change to the catalogue, the organisation or the calendar, as recorded: who, when, before and after. */
+export const catalogueChange = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.object({ id: z.string(), name: z.string().nullish() }),
+  entity: z.enum(['centre', 'department', 'window', 'officer', 'item', 'calendar']),
+  key: z.string().describe('The code or id of what changed; a calendar’s is CN/<year>, <region>/<year> or a centre’s code'),
+  action: z.enum(['create', 'update', 'import']),
+  before: z.unknown().describe('The record before the change; null when it was created'),
+  after: z.unknown().describe('The record after the change'),
+  requestId: z.string().nullable().describe('The request that made it, as the log and the audit trail name it'),
+});
+
 export const itemListQuery = z.object({
   department: z.string().optional(),
   kind: z.enum(ITEM_KINDS).optional(),

@@ -7,11 +7,11 @@
 import { readdirSync } from 'node:fs';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq, like } from 'drizzle-orm';
+import { count, eq, like } from 'drizzle-orm';
 import { buildApp } from '../api/app.js';
 import { paymentHeaders } from '../api/payment-signature.js';
 import { auditKeys } from '../db/audit-keys.js';
-import { applications, attachments, cameras, followUpLimits, followUps, ratingTokens, ratings, videoViews } from '../db/schema/index.js';
+import { applications, attachments, cameras, followUpLimits, followUps, ratingTokens, ratings, videoViews, webhookEndpoints } from '../db/schema/index.js';
 import { supplementUpdate } from '../workflows/messages.js';
 import {
   type Inject,
@@ -202,6 +202,12 @@ const itemBody = async (code: string) => {
   return { ...current, code, name: `安全测试事项 ${code}`, nameEn: `Security test item ${code}` };
 };
 const itemState = async (code: string) => (await as.anonymous(`/v1/items/${code}`)).statusCode;
+
+/** Any integrator manages its own endpoints; another's are not found (404), never shown. */
+const INTEGRATORS = ['integrator', 'otherIntegrator'] as const;
+const webhookEndpoint = async () =>
+  (await stack.integrator({ method: 'POST', url: '/v1/webhooks/endpoints', payload: { url: 'https://portal.example/security', eventTypes: ['application.accepted'] } })).json().id as string;
+const endpointState = async (id: string) => (await stack.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)))[0];
 
 const TABLE: Row[] = [
   // Applications.
@@ -575,6 +581,32 @@ const TABLE: Row[] = [
     allowed: PUBLIC,
     body: () => ({ type: 'payment', paymentId: `P-${run}`, noticeNo: '450100-20990101-000001-F1', paymentCode: '1', amountFen: 1, paidAt: new Date().toISOString(), receiptNo: '1' }),
     headers: (payload) => ({ 'content-type': 'application/json', ...paymentHeaders(TEST_PAYMENT_SECRET, payload) }),
+  },
+  // Webhooks: the integrator's own endpoints only (another key's are not found).
+  { method: 'GET', route: '/v1/webhooks/event-types', allowed: INTEGRATORS },
+  {
+    method: 'POST',
+    route: '/v1/webhooks/endpoints',
+    allowed: INTEGRATORS,
+    body: () => ({ url: 'https://portal.example/security-test', eventTypes: ['application.accepted'] }),
+    state: async () => (await stack.db.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.keyId, stack.integrator.keyId)))[0].n,
+  },
+  { method: 'GET', route: '/v1/webhooks/endpoints', allowed: INTEGRATORS },
+  { method: 'GET', route: '/v1/webhooks/endpoints/:id', allowed: INTEGRATORS, fixture: webhookEndpoint },
+  { method: 'PUT', route: '/v1/webhooks/endpoints/:id', allowed: INTEGRATORS, fixture: webhookEndpoint, body: () => ({ url: 'https://portal.example/changed', eventTypes: ['fee.paid'] }), state: endpointState },
+  { method: 'DELETE', route: '/v1/webhooks/endpoints/:id', allowed: INTEGRATORS, fixture: webhookEndpoint, state: endpointState },
+  { method: 'POST', route: '/v1/webhooks/endpoints/:id/rotate-secret', allowed: INTEGRATORS, fixture: webhookEndpoint, body: () => ({ keepOldHours: 1 }), state: endpointState },
+  { method: 'POST', route: '/v1/webhooks/endpoints/:id/pause', allowed: INTEGRATORS, fixture: webhookEndpoint, state: endpointState },
+  { method: 'POST', route: '/v1/webhooks/endpoints/:id/resume', allowed: INTEGRATORS, fixture: webhookEndpoint, state: endpointState },
+  { method: 'GET', route: '/v1/webhooks/endpoints/:id/deliveries', allowed: INTEGRATORS, fixture: webhookEndpoint },
+  { method: 'GET', route: '/v1/webhooks/endpoints/:id/deliveries/:deliveryId', allowed: INTEGRATORS, fixture: webhookEndpoint, url: (id) => `/v1/webhooks/endpoints/${id}/deliveries/1` },
+  {
+    method: 'POST',
+    route: '/v1/webhooks/endpoints/:id/replay',
+    allowed: INTEGRATORS,
+    fixture: webhookEndpoint,
+    body: () => ({ since: '2026-01-01T00:00:00Z' }),
+    state: endpointState,
   },
   { method: 'GET', route: '/healthz', allowed: PUBLIC },
   { method: 'GET', route: '/readyz', allowed: PUBLIC },

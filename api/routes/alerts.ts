@@ -8,6 +8,7 @@ import { errorBody } from '../errors.js';
 import { OVERSIGHT, scopeCentre } from '../auth.js';
 import { alert } from '../schemas.js';
 import { alertView } from '../views.js';
+import { alertsExamples, flagsExamples } from '../examples/supervision.js';
 
 const alertWithCase = alert.extend({ caseId: z.string().nullable().describe('The accountability case opened from it (a red alert opens one by itself); null if none') });
 
@@ -25,7 +26,8 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
         response: { 200: z.object({ alerts: z.array(alertWithCase) }), 400: errorBody, 401: errorBody, 403: errorBody, 503: errorBody },
-      }, config: { access: OVERSIGHT },
+      },
+      config: { access: OVERSIGHT, examples: alertsExamples },
     },
     async (request) => {
       const centre = scopeCentre(request, request.query.centre, 'read alerts');
@@ -49,7 +51,8 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
             ),
           }),
         },
-      }, config: { access: OVERSIGHT },
+      },
+      config: { access: OVERSIGHT, examples: flagsExamples },
     },
     async (request) => ({ flags: await repeatedSupplements(app.deps.database.db, scopeCentre(request, request.query.centre, 'read flags')) }),
   );

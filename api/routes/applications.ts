@@ -12,6 +12,7 @@ import { application, applicationNoParams, applicationPage, listQuery, liveState
 import { submitApplication } from '../submissions.js';
 import { applicationListing, applicationUrl, applicationView, reviewDecision, submittedView } from '../views.js';
 import { z } from 'zod';
+import { getApplicationExamples, listApplicationsExamples, submitExamples } from '../examples/applications.js';
 
 export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database, temporal } = app.deps;
@@ -26,7 +27,7 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
         body: submission,
         response: { 201: application, ...refusals, 409: errorBody, 503: errorBody },
       },
-      config: { access: ['integrator', ...WINDOW_STAFF] },
+      config: { access: ['integrator', ...WINDOW_STAFF], examples: submitExamples },
     },
     async (request, reply) => {
       const identity = request.identity!;
@@ -63,7 +64,7 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: z.object({ live: z.enum(['0', '1', 'true', 'false']).optional() }),
         response: { 200: z.union([application, liveState]), ...refusals, 404: errorBody, 503: errorBody },
       },
-      config: { access: ['integrator', ...STAFF] },
+      config: { access: ['integrator', ...STAFF], examples: getApplicationExamples },
     },
     async (request) => {
       const { no } = request.params;
@@ -92,7 +93,7 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: listQuery,
         response: { 200: applicationPage, ...refusals, 503: errorBody },
       },
-      config: { access: ['integrator', ...STAFF] },
+      config: { access: ['integrator', ...STAFF], examples: listApplicationsExamples },
     },
     async (request) => {
       const { limit, cursor, within, ...filters } = request.query;

@@ -16,6 +16,7 @@ import { ALLOWED_NAMES, detectMaterialType } from '../attachment-types.js';
 import { STAFF, WINDOW_STAFF, actorOf, forbidden } from '../auth.js';
 import { HttpError, errorBody, invalid, notFound } from '../errors.js';
 import { applicationNoParams } from '../schemas.js';
+import { listAttachmentsExamples, uploadAttachmentExamples } from '../examples/application-records.js';
 
 export const DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
 
@@ -91,7 +92,7 @@ export const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
         body: uploadForm,
         response: { 200: attachment, 201: attachment, ...refusals },
       },
-      config: { access: ['integrator', ...WINDOW_STAFF] },
+      config: { access: ['integrator', ...WINDOW_STAFF], examples: uploadAttachmentExamples },
     },
     async (request, reply) => {
       const { no } = request.params;
@@ -131,7 +132,7 @@ export const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
     '/applications/:no/attachments',
     {
       schema: { tags, summary: 'The application’s attachments, in upload order', params: applicationNoParams, response: { 200: z.object({ attachments: z.array(attachment) }), ...refusals } },
-      config: { access: ['integrator', ...STAFF] },
+      config: { access: ['integrator', ...STAFF], examples: listAttachmentsExamples },
     },
     async (request) => {
       await visibleApplication(request, request.params.no);

@@ -16,6 +16,7 @@ import { staffOf } from '../auth.js';
 import { HttpError, errorBody, invalid, notFound, refused } from '../errors.js';
 import { iso } from '../views.js';
 import { AUDIT_READERS, auditEntry } from './audit.js';
+import * as examples from '../examples/audit-proofs.js';
 
 const tags = ['supervision'];
 const treeSize = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -39,7 +40,7 @@ export const auditProofRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'The latest signed checkpoint of the audit log (its size and Merkle root, signed with Ed25519), as text',
         response: { 200: z.string().describe('The signed note, text/plain (C2SP tlog-checkpoint)'), ...errors },
       },
-      config: { access: AUDIT_READERS },
+      config: { access: AUDIT_READERS, examples: examples.latestCheckpointExamples },
     },
     async (_request, reply) => {
       const latest = latestCheckpoint();
@@ -56,7 +57,7 @@ export const auditProofRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Signs a checkpoint now, after proving the log extends the latest one; 409 naming why if it does not',
         response: { 200: checkpointView, 201: checkpointView, 409: errorBody, ...errors },
       },
-      config: { access: AUDIT_READERS },
+      config: { access: AUDIT_READERS, examples: examples.makeCheckpointExamples },
     },
     async (_request, reply) => {
       try {
@@ -79,7 +80,7 @@ export const auditProofRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'The key that checks the audit log’s checkpoints: PEM, and the signed-note verifier key',
         response: { 200: z.object({ origin: z.string(), publicKey: z.string(), verifierKey: z.string() }), ...errors },
       },
-      config: { access: AUDIT_READERS },
+      config: { access: AUDIT_READERS, examples: examples.publicKeyExamples },
     },
     async () => {
       const { origin, publicKey } = auditKeys();
@@ -105,7 +106,7 @@ export const auditProofRoutes: FastifyPluginAsyncZod = async (app) => {
           ...errors,
         },
       },
-      config: { access: AUDIT_READERS },
+      config: { access: AUDIT_READERS, examples: examples.inclusionExamples },
     },
     async (request) => {
       const { id, size } = request.query;
@@ -130,7 +131,7 @@ export const auditProofRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: z.object({ from: treeSize, to: treeSize }),
         response: { 200: z.object({ from: z.number(), to: z.number(), proof: z.array(z.string()).describe('Base64 hashes') }), ...errors },
       },
-      config: { access: AUDIT_READERS },
+      config: { access: AUDIT_READERS, examples: examples.consistencyExamples },
     },
     async (request) => {
       const { from, to } = request.query;

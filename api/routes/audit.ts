@@ -7,6 +7,7 @@ import { type Role, staffOf } from '../auth.js';
 import { centrePrefix } from '../../workflows/rules/authority.js';
 import { errorBody } from '../errors.js';
 import { iso } from '../views.js';
+import { auditExamples } from '../examples/supervision.js';
 
 /**
  * Who reads the audit trail, its checkpoints and its proofs, each for their centre and those below it:
@@ -42,7 +43,8 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
           400: errorBody,
           403: errorBody,
         },
-      }, config: { access: AUDIT_READERS },
+      },
+      config: { access: AUDIT_READERS, examples: auditExamples },
     },
     async (request) => {
       const scope = centrePrefix(staffOf(request).centreCode);

@@ -24,6 +24,7 @@ import { WorkingCalendar, chinaDate, spanFor } from '../../workflows/rules/worki
 import { centrePrefix } from '../../workflows/rules/authority.js';
 import { SYSTEM_ADMINISTRATORS, recordedActor, requireCentre, requireRegion } from '../auth.js';
 import { errorBody, invalid, notFound } from '../errors.js';
+import { calendarExamples, daysOffExamples, dueExamples, nationalYearExamples, regionalNoticeExamples } from '../examples/calendar.js';
 
 const tags = ['calendar'];
 const day = z.iso.date();
@@ -89,7 +90,8 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
           }),
           400: errorBody,
         },
-      }, config: { access: 'public' },
+      },
+      config: { access: 'public', examples: dueExamples },
     },
     async (request) => {
       const { from, workingDays, centre } = request.query;
@@ -118,7 +120,8 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
               .describe('The regional notices loaded for the year (with ?centre=, its region’s)'),
           }),
         },
-      }, config: { access: 'public' },
+      },
+      config: { access: 'public', examples: calendarExamples },
     },
     async (request) => ({ year: request.params.year, ...(await listCalendar(db, request.params.year, request.query.centre)) }),
   );
@@ -148,7 +151,8 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
           400: errorBody,
           403: errorBody,
         },
-      }, config: { access: SYSTEM_ADMINISTRATORS },
+      },
+      config: { access: SYSTEM_ADMINISTRATORS, examples: nationalYearExamples },
     },
     async (request) => {
       requireRegion(request, 'load the national calendar');
@@ -197,7 +201,8 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
           403: errorBody,
           404: errorBody,
         },
-      }, config: { access: SYSTEM_ADMINISTRATORS },
+      },
+      config: { access: SYSTEM_ADMINISTRATORS, examples: regionalNoticeExamples },
     },
     async (request) => {
       const { region, year } = request.params;
@@ -240,7 +245,8 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
         params: z.object({ code: z.string() }),
         body: z.object({ source: z.string().trim().min(1).max(500), days: days(30, 1) }),
         response: { 200: z.object({ centre: z.string(), added: z.number(), recalculated: recalculatedAnswer }), 400: errorBody, 403: errorBody, 404: errorBody },
-      }, config: { access: SYSTEM_ADMINISTRATORS },
+      },
+      config: { access: SYSTEM_ADMINISTRATORS, examples: daysOffExamples },
     },
     async (request) => {
       const { code } = request.params;

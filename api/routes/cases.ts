@@ -11,6 +11,7 @@ import { OVERSIGHT, recordedActor, requireCentre, scopeCentre } from '../auth.js
 import { HttpError, errorBody, notFound } from '../errors.js';
 import { applicationUrl, iso } from '../views.js';
 import { ALERT_LEVELS } from '../../workflows/messages.js';
+import { caseStepExamples, getCaseExamples, listCasesExamples, openCaseExamples } from '../examples/supervision.js';
 
 const officer = z.object({ id: z.string(), name: z.string().optional() });
 const step = z.object({ at: z.string(), actor: officer, status: z.enum(CASE_STATUSES), note: z.string(), outcome: z.string().nullable() });
@@ -56,7 +57,8 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
           application: z.string().optional().describe('The cases of one application'),
         }),
         response: { 200: z.object({ cases: z.array(caseView) }), 400: errorBody },
-      }, config: { access: OVERSIGHT },
+      },
+      config: { access: OVERSIGHT, examples: listCasesExamples },
     },
     async (request) => {
       const centre = scopeCentre(request, request.query.centre, 'read accountability cases');
@@ -76,7 +78,8 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
           note: z.string().trim().min(1).max(4000).describe('Why the case is opened'),
         }),
         response: { 201: caseView, 400: errorBody, 403: errorBody, 404: errorBody, 409: errorBody },
-      }, config: { access: ['supervisor'] },
+      },
+      config: { access: ['supervisor'], examples: openCaseExamples },
     },
     async (request, reply) => {
       const actor = recordedActor(request);
@@ -100,7 +103,10 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/cases/:id',
-    { schema: { tags: ['supervision'], params: z.object({ id: z.string() }), response: { 200: caseView, 404: errorBody } }, config: { access: OVERSIGHT } },
+    {
+      schema: { tags: ['supervision'], params: z.object({ id: z.string() }), response: { 200: caseView, 404: errorBody } },
+      config: { access: OVERSIGHT, examples: getCaseExamples },
+    },
     async (request) => {
       const row = await findCase(db, request.params.id);
       if (!row) throw notFound(`Case ${request.params.id}`);
@@ -125,7 +131,8 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
           })
           .refine((b) => b.status !== 'closed' || !!b.outcome, { path: ['outcome'], message: 'closing a case needs an outcome' }),
         response: { 200: caseView, 400: errorBody, 403: errorBody, 404: errorBody, 409: errorBody },
-      }, config: { access: ['supervisor'] },
+      },
+      config: { access: ['supervisor'], examples: caseStepExamples },
     },
     async (request) => {
       const actor = recordedActor(request);

@@ -12,6 +12,7 @@ import { sightOf } from '../application-access.js';
 import { STAFF } from '../auth.js';
 import { errorBody } from '../errors.js';
 import { decodePayloads, encodePayloads, maskPayload, payloadValue } from '../temporal-payloads.js';
+import { decodeExamples, encodeExamples } from '../examples/operations.js';
 
 const payloads = z
   .object({
@@ -59,7 +60,7 @@ export const codecRoutes: FastifyPluginAsyncZod = async (app) => {
         body: payloads,
         response: { 200: payloads, 401: errorBody, 403: errorBody },
       },
-      config: routeConfig,
+      config: { ...routeConfig, examples: encodeExamples },
     },
     async (request) => ({ payloads: await encodePayloads(app.deps.temporal.client, request.body.payloads) }),
   );
@@ -74,7 +75,7 @@ export const codecRoutes: FastifyPluginAsyncZod = async (app) => {
         body: payloads,
         response: { 200: payloads, 401: errorBody, 403: errorBody },
       },
-      config: routeConfig,
+      config: { ...routeConfig, examples: decodeExamples },
     },
     async (request) => {
       const decoded = await decodePayloads(app.deps.temporal.client, request.body.payloads);

@@ -14,6 +14,7 @@ import { OVERSIGHT, STAFF, WINDOW_STAFF, forbidden, scopeCentre, staffOf } from 
 import { centrePrefix } from '../../workflows/rules/authority.js';
 import { officer } from '../schemas.js';
 import { iso } from '../views.js';
+import { listConsultationsExamples, recordConsultationExamples } from '../examples/window.js';
 
 const consultation = z
   .object({
@@ -38,7 +39,8 @@ export const consultationRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Record a consultation and the officer who first received it (首问负责制)',
         body: consultation,
         response: { 201: consultationView, 400: errorBody, 401: errorBody, 403: errorBody },
-      }, config: { access: WINDOW_STAFF },
+      },
+      config: { access: WINDOW_STAFF, examples: recordConsultationExamples },
     },
     async (request, reply) => {
       if (!(await findCentre(db, request.body.centreCode))) throw invalid('body.centreCode', `unknown centre ${request.body.centreCode}`);
@@ -58,7 +60,8 @@ export const consultationRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Consultations of a centre, newest first',
         querystring: z.object({ centre: z.string().optional() }),
         response: { 200: z.object({ consultations: z.array(consultationView) }) },
-      }, config: { access: STAFF },
+      },
+      config: { access: STAFF, examples: listConsultationsExamples },
     },
     async (request) => ({
       consultations: (

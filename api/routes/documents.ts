@@ -13,6 +13,7 @@ import { requireSight } from '../application-access.js';
 import { errorBody, notFound } from '../errors.js';
 import { applicationNoParams } from '../schemas.js';
 import { applicationUrl, iso } from '../views.js';
+import { listDocumentsExamples } from '../examples/application-records.js';
 
 export const documentSummary = z
   .object({
@@ -50,7 +51,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         params: applicationNoParams,
         response: { 200: z.object({ documents: z.array(documentSummary) }), ...refusals },
       },
-      config: { access: ['integrator', ...STAFF] },
+      config: { access: ['integrator', ...STAFF], examples: listDocumentsExamples },
     },
     async (request) => {
       const { no } = request.params;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { FEE_GROUPINGS, feeFigures, unpaidPastDeadline } from '../../db/fee-statistics.js';
 import { OVERSIGHT, scopeCentre } from '../auth.js';
 import { errorBody, invalid } from '../errors.js';
+import { feeFiguresExamples, unpaidExamples } from '../examples/fees.js';
 
 const fen = (what: string) => z.number().int().describe(`${what}, in fen (分)`);
 const count = (what: string) => z.number().int().describe(`How many notices ${what}`);
@@ -76,7 +77,7 @@ export const feeStatisticsRoutes: FastifyPluginAsyncZod = async (app) => {
           503: errorBody,
         },
       },
-      config: { access: OVERSIGHT },
+      config: { access: OVERSIGHT, examples: feeFiguresExamples },
     },
     async (request) => {
       const { groupBy, from, to } = request.query;
@@ -98,7 +99,7 @@ export const feeStatisticsRoutes: FastifyPluginAsyncZod = async (app) => {
         }),
         response: { 200: z.object({ centre: z.string(), notices: z.array(unpaid) }).meta({ id: 'UnpaidFeeNotices' }), 400: errorBody, 401: errorBody, 403: errorBody, 503: errorBody },
       },
-      config: { access: OVERSIGHT },
+      config: { access: OVERSIGHT, examples: unpaidExamples },
     },
     async (request) => {
       const scope = scopeCentre(request, request.query.centre, 'list unpaid fees');

@@ -23,6 +23,7 @@ import { requireSight } from '../application-access.js';
 import { HttpError, errorBody, invalid, notFound, refused } from '../errors.js';
 import { applicationNoParams } from '../schemas.js';
 import { executeUpdate } from './window.js';
+import * as examples from '../examples/fees.js';
 
 const notice = z
   .object({
@@ -105,7 +106,7 @@ export const feeRoutes: FastifyPluginAsyncZod = async (app) => {
     '/applications/:no/fees',
     {
       schema: { tags: ['fees'], summary: 'What the application owes and has paid: its payment notices with their payment codes, deadlines and receipts', params: applicationNoParams, response: responses },
-      config: { access: ['integrator', ...WINDOW_STAFF, ...OVERSIGHT] },
+      config: { access: ['integrator', ...WINDOW_STAFF, ...OVERSIGHT], examples: examples.feesExamples },
     },
     async (request) => {
       const { found, schedule } = await feeContext(app, request, request.params.no);
@@ -123,7 +124,7 @@ export const feeRoutes: FastifyPluginAsyncZod = async (app) => {
         body: assessment,
         response: responses,
       },
-      config: { access: WINDOW_STAFF },
+      config: { access: WINDOW_STAFF, examples: examples.assessmentExamples },
     },
     async (request) => {
       const { found, schedule } = await feeContext(app, request, request.params.no);
@@ -146,7 +147,7 @@ export const feeRoutes: FastifyPluginAsyncZod = async (app) => {
         body: adjustment,
         response: responses,
       },
-      config: { access: ['department_leader'] },
+      config: { access: ['department_leader'], examples: examples.adjustmentExamples },
     },
     async (request) => {
       const { found, schedule } = await feeContext(app, request, request.params.no);
@@ -171,7 +172,7 @@ export const feeRoutes: FastifyPluginAsyncZod = async (app) => {
     '/applications/:no/fees/refunds',
     {
       schema: { tags: ['fees'], summary: 'The lead window asks for a refund (退费) of a paid fee, with a reason; a leader approves it', params: applicationNoParams, body: refundRequest, response: responses },
-      config: { access: WINDOW_STAFF },
+      config: { access: WINDOW_STAFF, examples: examples.refundRequestExamples },
     },
     async (request) => {
       const { found, schedule } = await feeContext(app, request, request.params.no);
@@ -190,7 +191,7 @@ export const feeRoutes: FastifyPluginAsyncZod = async (app) => {
         body: refundDecision,
         response: responses,
       },
-      config: { access: ['department_leader'] },
+      config: { access: ['department_leader'], examples: examples.refundDecisionExamples },
     },
     async (request) => {
       const { found, schedule } = await feeContext(app, request, request.params.no);
@@ -234,7 +235,7 @@ export const feeReconciliationRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: z.object({ centre: z.string().regex(/^\d{6}$/).optional(), limit: z.coerce.number().int().min(1).max(366).default(30) }),
         response: { 200: z.object({ reconciliations: z.array(reconciliation) }), 400: errorBody, 401: errorBody, 403: errorBody },
       },
-      config: { access: OVERSIGHT },
+      config: { access: OVERSIGHT, examples: examples.reconciliationExamples },
     },
     async (request) => {
       const scope = scopeCentre(request, request.query.centre, 'read reconciliations');

@@ -34,6 +34,8 @@ import { actOnFollowUp, startFollowUp } from '../follow-ups.js';
 import { iso } from '../views.js';
 import { withinCentre } from '../../workflows/rules/authority.js';
 import { RATING_LEVELS } from '../../workflows/rules/ratings.js';
+import * as examples from '../examples/follow-ups.js';
+import type { RouteExamples } from '../openapi.js';
 
 const officer = z.object({ id: z.string(), name: z.string().optional() });
 const clock = z.object({ warnAt: z.string().optional(), due: z.string() });
@@ -236,7 +238,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
         }),
         response: { 200: z.object({ followUps: z.array(followUpView) }), ...refusals },
       },
-      config: { access: readers },
+      config: { access: readers, examples: examples.listExamples },
     },
     async (request) => {
       const officer = staffOf(request);
@@ -259,7 +261,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: z.object({ centre: z.string().regex(/^\d{6}$/).optional() }),
         response: { 200: z.object({ centre: z.string(), badRatings: counts, complaints: counts }), ...refusals },
       },
-      config: { access: [...OVERSIGHT] },
+      config: { access: [...OVERSIGHT], examples: examples.summaryExamples },
     },
     async (request) => {
       const centre = scopeCentre(request, request.query.centre, 'read the follow-ups');
@@ -278,7 +280,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
     '/follow-ups/:id',
     {
       schema: { tags: ['follow-ups'], summary: 'One follow-up with every step, and the complainant’s contact for the supervisors', params: idParams, response: { 200: followUpView.extend({ complainant: z.object({ name: z.string(), phone: z.string().optional() }).nullable() }), ...refusals } },
-      config: { access: readers },
+      config: { access: readers, examples: examples.detailExamples },
     },
     async (request) => {
       const row = await found(request, request.params.id);
@@ -297,14 +299,14 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
     await actOnFollowUp(app, row.id, await command({ id: officer.id, name: officer.name, role: officer.role, centreCode: officer.centreCode, departmentCode: officer.departmentCode }));
     return followUpOf((await findFollowUp(db, row.id))!);
   };
-  const action = (summary: string, body: z.ZodType, access: readonly string[]) => ({
+  const action = (summary: string, body: z.ZodType, access: readonly string[], shown: RouteExamples) => ({
     schema: { tags: ['follow-ups'], summary, params: idParams, body, response: { 200: followUpView, ...refusals } },
-    config: { access: access as typeof readers },
+    config: { access: access as typeof readers, examples: shown },
   });
 
   app.post(
     '/follow-ups/:id/contact',
-    action('A leader records the contact back (回访) of a bad rating: what the applicant said', z.object({ note }).meta({ id: 'FollowUpContact' }), readers),
+    action('A leader records the contact back (回访) of a bad rating: what the applicant said', z.object({ note }).meta({ id: 'FollowUpContact' }), readers, examples.contactExamples),
     async (request) => act(request, request.params.id, (officer) => ({ action: 'contact', officer, note: (request.body as { note: string }).note })),
   );
 
@@ -314,6 +316,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
       'A leader concludes a bad rating: rectified (已整改), explained (情况说明), or disputed (申诉, for a supervisor to review)',
       z.object({ outcome: z.enum(['rectified', 'explained', 'disputed']), note }).meta({ id: 'FollowUpConclusion' }),
       readers,
+      examples.conclusionExamples,
     ),
     async (request) => {
       const body = request.body as { outcome: 'rectified' | 'explained' | 'disputed'; note: string };
@@ -327,6 +330,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
       'A supervisor decides a disputed bad rating (申诉复核): upheld, it no longer counts; dismissed, back to rectification with its limit moved by the days the dispute waited',
       z.object({ upheld: z.boolean(), note }).meta({ id: 'DisputeReview' }),
       OVERSIGHT,
+      examples.disputeReviewExamples,
     ),
     async (request) => {
       const body = request.body as { upheld: boolean; note: string };
@@ -340,6 +344,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
       'A supervisor accepts a complaint (受理) and investigates it, or does not accept it with the reason the complainant is told',
       z.object({ accepted: z.boolean(), note }).meta({ id: 'ComplaintAcceptance' }),
       OVERSIGHT,
+      examples.acceptanceExamples,
     ),
     async (request) => {
       const body = request.body as { accepted: boolean; note: string };
@@ -360,6 +365,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
         })
         .meta({ id: 'ComplaintFindings' }),
       OVERSIGHT,
+      examples.findingsExamples,
     ),
     async (request) => {
       const body = request.body as { substantiated: boolean; findings: string; reply: string; responsible?: string[] };
@@ -381,7 +387,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
         body: complaintBody.extend({ reference: z.string().trim().min(1).max(100).optional().describe('The integrator’s own id of it: a retry sends it again') }),
         response: { 200: followUpView, 201: followUpView, ...refusals },
       },
-      config: { access: ['integrator', ...WINDOW_STAFF] },
+      config: { access: ['integrator', ...WINDOW_STAFF], examples: examples.complaintExamples },
     },
     async (request, reply) => {
       const identity = request.identity!;
@@ -410,7 +416,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
     '/complaints/:id',
     {
       schema: { tags: ['follow-ups'], summary: 'A complaint as the integrator that sent it sees it: its stage, outcome and the reply', params: idParams, response: { 200: followUpView, ...refusals } },
-      config: { access: ['integrator'] },
+      config: { access: ['integrator'], examples: examples.integratorComplaintExamples },
     },
     async (request) => {
       const row = await findFollowUp(db, request.params.id);
@@ -426,7 +432,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
     '/follow-up-limits/:centre',
     {
       schema: { tags: ['follow-ups'], summary: 'The follow-up limits in working days that apply at a centre', params: z.object({ centre: z.string().regex(/^\d{6}$/) }), response: { 200: limitsView, ...refusals } },
-      config: { access: [...OVERSIGHT] },
+      config: { access: [...OVERSIGHT], examples: examples.limitsExamples },
     },
     async (request) => {
       const centre = scopeCentre(request, request.params.centre, 'read the follow-up limits');
@@ -446,7 +452,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
         body: z.object({ contactDays: days, rectifyDays: days, acceptDays: days, investigateDays: days }).meta({ id: 'FollowUpLimits' }),
         response: { 200: limitsView, ...refusals },
       },
-      config: { access: SYSTEM_ADMINISTRATORS },
+      config: { access: SYSTEM_ADMINISTRATORS, examples: examples.setLimitsExamples },
     },
     async (request) => {
       const centre = request.params.centre;
@@ -462,7 +468,9 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/follow-up-limits',
-    { schema: { tags: ['follow-ups'], summary: 'The regions that set their own follow-up limits', response: { 200: z.object({ limits: z.array(limitsView) }), ...refusals } }, config: { access: [...OVERSIGHT] } },
+    { schema: { tags: ['follow-ups'], summary: 'The regions that set their own follow-up limits', response: { 200: z.object({ limits: z.array(limitsView) }), ...refusals } },
+      config: { access: [...OVERSIGHT], examples: examples.limitListExamples },
+    },
     async () => ({ limits: (await listLimits(db)).map((r) => ({ centreCode: r.centreCode, contactDays: r.contactDays, rectifyDays: r.rectifyDays, acceptDays: r.acceptDays, investigateDays: r.investigateDays, setAt: r.centreCode })) }),
   );
 };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError, errorBody } from '../errors.js';
 import { type Problem, readinessProblems } from '../readiness.js';
+import { healthExamples, readyExamples } from '../examples/operations.js';
 
 const ok = z.object({ status: z.literal('ok') });
 
@@ -10,7 +11,7 @@ const CACHE_MS = 2_000;
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   // Probes are never rate limited: a load balancer's or orchestrator's, often many a minute from one address.
-  app.get('/healthz', { schema: { tags: ['operations'], response: { 200: ok } }, config: { access: 'public', rateLimit: false } }, async () => ({ status: 'ok' as const }));
+  app.get('/healthz', { schema: { tags: ['operations'], response: { 200: ok } }, config: { access: 'public', rateLimit: false, examples: healthExamples } }, async () => ({ status: 'ok' as const }));
 
   let last: { at: number; problems: Promise<Problem[]> } | undefined;
 
@@ -28,7 +29,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
           'Ready to take writes: PostgreSQL answers, the Temporal namespace exists, and OneWindow’s search attributes are registered and usable in it. Otherwise 503 `unavailable`, each reason in `details` (field `database` or `temporal`).',
         response: { 200: ok, 503: errorBody },
       },
-      config: { access: 'public', rateLimit: false },
+      config: { access: 'public', rateLimit: false, examples: readyExamples },
     },
     async (_request, reply) => {
       const { database, temporal } = app.deps;

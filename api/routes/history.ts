@@ -14,6 +14,7 @@ import { requireSight } from '../application-access.js';
 import { decodeHistory } from '../temporal-payloads.js';
 import { DEADLINE_ALERTS, TIMELINE_KINDS, timeline } from '../history.js';
 import { applicationNoParams } from '../schemas.js';
+import { historyExamples } from '../examples/application-records.js';
 
 /** One line of the timeline: what happened (`kind` and its details, for a page to say in its language), and `what` in Temporal's words. */
 const timelineEntry = z.object({
@@ -77,7 +78,8 @@ export const historyRoutes: FastifyPluginAsyncZod = async (app) => {
           404: errorBody,
           503: errorBody,
         },
-      }, config: { access: STAFF },
+      },
+      config: { access: STAFF, examples: historyExamples },
     },
     async (request) => {
       const { no } = request.params;

@@ -6,6 +6,7 @@ import { errorBody } from '../errors.js';
 import { WINDOW_STAFF, forbidden, scopeCentre, staffOf } from '../auth.js';
 import { inboxTask } from '../schemas.js';
 import { applicationUrl, iso } from '../views.js';
+import { inboxExamples } from '../examples/window.js';
 
 export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -17,7 +18,8 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
         params: z.object({ department: z.string().min(1).max(64) }),
         querystring: z.object({ centre: z.string().min(1).max(64).optional() }),
         response: { 200: z.object({ tasks: z.array(inboxTask) }), 400: errorBody, 503: errorBody },
-      }, config: { access: [...WINDOW_STAFF, 'supervisor'] },
+      },
+      config: { access: [...WINDOW_STAFF, 'supervisor'], examples: inboxExamples },
     },
     async (request) => {
       const officer = staffOf(request);

@@ -7,11 +7,13 @@ import { desc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findCentre } from '../../db/catalogue.js';
-import { apiKeys } from '../../db/schema/index.js';
+import { apiKeys, webhookEndpoints } from '../../db/schema/index.js';
+import { disableEndpoints } from '../../db/webhooks.js';
 import { withinCentre } from '../../workflows/rules/authority.js';
 import { SECURITY_ADMINISTRATORS, actorOf, newApiKey, requireCentre, staffOf } from '../auth.js';
 import { errorBody, invalid, notFound, refused } from '../errors.js';
 import { iso } from '../views.js';
+import { createIntegratorExamples, listIntegratorsExamples, revokeIntegratorExamples } from '../examples/operations.js';
 
 const keyView = z
   .object({
@@ -43,7 +45,7 @@ export const integratorRoutes: FastifyPluginAsyncZod = async (app) => {
         }),
         response: { 201: keyView.extend({ key: z.string().describe('Send as X-API-Key; it cannot be shown again') }), ...refusals },
       },
-      config: admins,
+      config: { ...admins, examples: createIntegratorExamples },
     },
     async (request, reply) => {
       const { name, centres } = request.body;
@@ -69,7 +71,7 @@ export const integratorRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'The integrators’ keys bound within the administrator’s centre (never the keys themselves)',
         response: { 200: z.object({ keys: z.array(keyView) }), ...refusals },
       },
-      config: admins,
+      config: { ...admins, examples: listIntegratorsExamples },
     },
     async (request) => {
       const scope = staffOf(request).centreCode;
@@ -83,11 +85,11 @@ export const integratorRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['integrators'],
-        summary: 'Revoke a key: every request with it is refused from now on',
+        summary: 'Revoke a key: every request with it is refused from now on, and its webhook endpoints are disabled',
         params: z.object({ id: z.string() }),
         response: { 200: keyView, ...refusals, 404: errorBody, 409: errorBody },
       },
-      config: admins,
+      config: { ...admins, examples: revokeIntegratorExamples },
     },
     async (request) => {
       const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, request.params.id));
@@ -97,7 +99,12 @@ export const integratorRoutes: FastifyPluginAsyncZod = async (app) => {
       request.auditTarget = `key ${row.id} of ${row.name} revoked`;
       if (row.revokedAt) throw refused(`Key ${row.id} was already revoked on ${iso(row.revokedAt)}`, 'already_revoked');
       const { id, name } = actorOf(request);
-      const [revoked] = await db.update(apiKeys).set({ revokedAt: new Date().toISOString(), revokedBy: { id, name } }).where(eq(apiKeys.id, row.id)).returning();
+      // Its webhook endpoints go with it: nothing more is sent to where a leaked key may have pointed them.
+      const revoked = await db.transaction(async (tx) => {
+        const [key] = await tx.update(apiKeys).set({ revokedAt: new Date().toISOString(), revokedBy: { id, name } }).where(eq(apiKeys.id, row.id)).returning();
+        await disableEndpoints(tx, eq(webhookEndpoints.keyId, row.id), 'the key was revoked');
+        return key;
+      });
       return view(revoked);
     },
   );

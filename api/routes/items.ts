@@ -1,5 +1,5 @@
 /** The item catalogue: search, versions, administrators' edits, import and export. */
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import { and, desc, eq, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { findCentre, findItemVersion, listDepartments, listItems, listItemVersions } from '../../db/catalogue.js';
@@ -8,12 +8,23 @@ import { type ItemDefinition, unknownDepartments } from '../../db/item-definitio
 import { catalogueChanges } from '../../db/schema/index.js';
 import { CHANGE_LOG_READERS, SYSTEM_ADMINISTRATORS, recordedActor, requireCentre, requireRegion, staffOf } from '../auth.js';
 import { csvToRawItems, itemsToCsv, validateImport } from '../catalogue-io.js';
-import { item, itemListQuery, itemView, ownerCentre } from '../catalogue-schemas.js';
+import { catalogueChange, item, itemChange, itemListQuery, itemView, ownerCentre } from '../catalogue-schemas.js';
 import { HttpError, errorBody, invalid, notFound } from '../errors.js';
 import { iso } from '../views.js';
 import { ITEM_CATEGORIES } from '../../workflows/messages.js';
 import { centrePrefix } from '../../workflows/rules/authority.js';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import {
+  changeItemExamples,
+  changesExamples,
+  createItemExamples,
+  exportExamples,
+  getItemExamples,
+  importExamples,
+  itemVersionExamples,
+  itemVersionsExamples,
+  listItemsExamples,
+} from '../examples/catalogue.js';
 
 const tags = ['catalogue'];
 const codeParams = z.object({ code: z.string().min(1).max(100) });
@@ -34,6 +45,21 @@ const summary = z.object({
 
 const LEVEL_RANK = { region: 0, city: 1, county: 2 } as const;
 
+/** An item change sent as GET returns the item: its definition inside. */
+const isItemVersion = (body: unknown): body is { definition: unknown } => typeof body === 'object' && body !== null && 'definition' in body;
+
+/**
+ * Checks an item change as the form that was sent, so that a mistake is named by its field
+ * (body.promisedLimitDays, or body.definition.promisedLimitDays) as for POST: checked as the union of
+ * both forms, a wrong type could only be told as "fits neither".
+ */
+const itemChangeValidator: FastifySchemaCompiler<unknown> = (route) => {
+  if (route.httpPart !== 'body') return validatorCompiler({ ...route, schema: route.schema as z.ZodType });
+  const asDefinition = validatorCompiler({ ...route, schema: item });
+  const asReturned = validatorCompiler({ ...route, schema: itemView });
+  return (body: unknown) => (isItemVersion(body) ? asReturned : asDefinition)(body);
+};
+
 export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.deps.database.db;
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
@@ -48,7 +74,10 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/items',
-    { schema: { tags, summary: 'Items, filtered and searched by code or name; with ?centre= those offered there', querystring: itemListQuery, response: { 200: z.object({ items: z.array(summary) }) } }, config: { access: 'public' } },
+    {
+      schema: { tags, summary: 'Items, filtered and searched by code or name; with ?centre= those offered there', querystring: itemListQuery, response: { 200: z.object({ items: z.array(summary) }) } },
+      config: { access: 'public', examples: listItemsExamples },
+    },
     async (request) => ({
       items: (await listItems(db, request.query)).map(({ item: row, definition }) => ({ ...row, levels: definition.levels })),
     }),
@@ -56,7 +85,10 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/items/:code',
-    { schema: { tags, summary: 'The current version of an item', params: codeParams, response: { 200: itemView, 404: errorBody } }, config: { access: 'public' } },
+    {
+      schema: { tags, summary: 'The current version of an item: PUT takes it back, edited', params: codeParams, response: { 200: itemView, 404: errorBody } },
+      config: { access: 'public', examples: getItemExamples },
+    },
     async (request) => {
       const found = await findItemVersion(db, request.params.code);
       if (!found) throw notFound(`Item ${request.params.code}`);
@@ -66,7 +98,10 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/items/:code/versions',
-    { schema: { tags, summary: 'Every version of an item', params: codeParams, response: { 200: z.object({ versions: z.array(itemView.omit({ definition: true, ownerCentre: true })) }), 404: errorBody } }, config: { access: 'public' } },
+    {
+      schema: { tags, summary: 'Every version of an item', params: codeParams, response: { 200: z.object({ versions: z.array(itemView.omit({ definition: true, ownerCentre: true })) }), 404: errorBody } },
+      config: { access: 'public', examples: itemVersionsExamples },
+    },
     async (request) => {
       const versions = await listItemVersions(db, request.params.code);
       if (versions.length === 0) throw notFound(`Item ${request.params.code}`);
@@ -82,7 +117,8 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'One version of an item: the rules an application submitted under it runs by',
         params: codeParams.extend({ version: z.coerce.number().int().min(1).max(2_147_483_647) }),
         response: { 200: itemView, 404: errorBody },
-      }, config: { access: 'public' },
+      },
+      config: { access: 'public', examples: itemVersionExamples },
     },
     async (request) => {
       const found = await findItemVersion(db, request.params.code, request.params.version);
@@ -100,7 +136,7 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
         body: item,
         response: { 201: itemView, 400: errorBody, 403: errorBody, 409: errorBody },
       },
-      config: { access: SYSTEM_ADMINISTRATORS },
+      config: { access: SYSTEM_ADMINISTRATORS, examples: createItemExamples },
     },
     async (request, reply) => {
       const owner = ownerFor(request);
@@ -123,12 +159,19 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Change an item: a new version; running applications keep theirs (system administrators)',
+        description:
+          'Takes the definition, or the item exactly as `GET /v1/items/{code}` returns it, edited: its `definition` is the change, ' +
+          'and `version`, `createdAt`, `createdBy` and `ownerCentre` are the server’s, ignored. A definition equal to the current one makes no new version.',
         params: codeParams,
-        body: item,
+        body: itemChange,
         response: { 200: itemView, 400: errorBody, 403: errorBody, 404: errorBody },
-      }, config: { access: SYSTEM_ADMINISTRATORS },
+      },
+      validatorCompiler: itemChangeValidator,
+      config: { access: SYSTEM_ADMINISTRATORS, examples: changeItemExamples },
     },
     async (request) => {
+      const sent = request.body;
+      const [definition, at] = isItemVersion(sent) ? [sent.definition, 'body.definition'] : [sent, 'body'];
       const current = await findItemVersion(db, request.params.code);
       if (!current) {
         requireRegion(request, 'change the catalogue');
@@ -140,10 +183,10 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
         request.auditCentre = current.ownerCentre;
       } else requireRegion(request, 'change the regional catalogue');
       const actor = recordedActor(request);
-      if (request.body.code !== request.params.code) throw invalid('body.code', `must equal the code in the path (${request.params.code})`);
-      if (current.ownerCentre) await checkLocalLevels(request.body, current.ownerCentre);
-      await checkDepartments(request.body);
-      await db.transaction((tx) => saveItem(tx, request.body, actor, 'update'));
+      if (definition.code !== request.params.code) throw invalid(`${at}.code`, `must equal the code in the path (${request.params.code})`);
+      if (current.ownerCentre) await checkLocalLevels(definition, current.ownerCentre, at);
+      await checkDepartments(definition, at);
+      await db.transaction((tx) => saveItem(tx, definition, actor, 'update'));
       return versionView((await findItemVersion(db, request.params.code))!);
     },
   );
@@ -155,7 +198,8 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'The whole catalogue (current versions) as JSON or CSV',
         querystring: z.object({ format: z.enum(['json', 'csv']).default('json') }),
-      }, config: { access: 'public' },
+      },
+      config: { access: 'public', examples: exportExamples },
     },
     async (request, reply) => {
       // The regional catalogue: an import is the region's, and would make a local item regional.
@@ -181,7 +225,8 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
           400: errorBody,
           403: errorBody,
         },
-      }, config: { access: SYSTEM_ADMINISTRATORS },
+      },
+      config: { access: SYSTEM_ADMINISTRATORS, examples: importExamples },
     },
     async (request) => {
       requireRegion(request, 'change the catalogue');
@@ -215,10 +260,12 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
           key: z.string().optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
+        response: { 200: z.object({ changes: z.array(catalogueChange) }) },
         description:
           'Scoped like the organisation it records: the changes that concern the caller’s centre or a centre below it ' +
           '(also a window or officer moved away from one); at the regional centre also the regional catalogue, departments and national calendar.',
-      }, config: { access: CHANGE_LOG_READERS },
+      },
+      config: { access: CHANGE_LOG_READERS, examples: changesExamples },
     },
     async (request) => {
       const { entity, key, limit } = request.query;
@@ -228,7 +275,7 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
         .where(and(changesWithin(staffOf(request).centreCode), entity ? eq(catalogueChanges.entity, entity) : undefined, key ? eq(catalogueChanges.key, key) : undefined))
         .orderBy(desc(catalogueChanges.id))
         .limit(limit);
-      return { changes: rows.map((row) => ({ ...row, at: iso(row.at) })) };
+      return { changes: rows.map((row) => ({ ...row, at: iso(row.at)! })) };
     },
   );
 
@@ -256,19 +303,19 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
   }
 
   /** A local item is taken in at its centre's level or below: a city's at city and county centres, a county's at its own. */
-  async function checkLocalLevels(definition: ItemDefinition, owner: string) {
+  async function checkLocalLevels(definition: ItemDefinition, owner: string, at = 'body') {
     const centre = await findCentre(db, owner);
     if (!centre) throw notFound(`Centre ${owner}`);
     const above = definition.levels.filter((level) => LEVEL_RANK[level] < LEVEL_RANK[centre.level]);
     if (above.length > 0) {
-      throw invalid('body.levels', `a local item of ${centre.level} centre ${owner} is not taken in at a ${above.join(' or ')} centre`);
+      throw invalid(`${at}.levels`, `a local item of ${centre.level} centre ${owner} is not taken in at a ${above.join(' or ')} centre`);
     }
   }
 
   /** The schema cannot know the departments: they are data. */
-  async function checkDepartments(definition: ItemDefinition) {
+  async function checkDepartments(definition: ItemDefinition, at = 'body') {
     const known = new Set((await listDepartments(db)).map((d) => d.code));
-    const details = unknownDepartments(definition, known).map((p) => ({ field: ['body', ...p.path].join('.'), message: p.message }));
+    const details = unknownDepartments(definition, known).map((p) => ({ field: [at, ...p.path].join('.'), message: p.message }));
     if (details.length > 0) {
       throw new HttpError(400, 'validation_failed', details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
     }

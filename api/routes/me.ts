@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { OFFICER_ROLES } from '../../db/schema/index.js';
 import { STAFF } from '../auth.js';
 import { errorBody } from '../errors.js';
+import { meExamples } from '../examples/operations.js';
 
 export const meRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -23,7 +24,7 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
           401: errorBody,
         },
       },
-      config: { access: ['integrator', ...STAFF] },
+      config: { access: ['integrator', ...STAFF], examples: meExamples },
     },
     async (request) => {
       const identity = request.identity!;

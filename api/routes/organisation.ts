@@ -18,9 +18,22 @@ import { centre, department, officer, window } from '../catalogue-schemas.js';
 import { departmentNames } from '../../db/department-names.js';
 import { isDemoCentreCode } from '../../db/demo.js';
 import { errorBody, invalid, notFound } from '../errors.js';
+import type { RouteExamples } from '../openapi.js';
+import {
+  centreExamples,
+  centresExamples,
+  departmentsExamples,
+  officersExamples,
+  putCentreExamples,
+  putDepartmentExamples,
+  putOfficerExamples,
+  putWindowExamples,
+  windowsExamples,
+} from '../examples/organisation.js';
 
 type CentreNode = z.output<typeof centre> & { children: CentreNode[] };
-const centreNode: z.ZodType<CentreNode> = z.lazy(() => centre.extend({ children: z.array(centreNode) }));
+// Named, so that /docs can refer to the tree by its name: a recursive schema has no other way there.
+const centreNode: z.ZodType<CentreNode> = z.lazy(() => centre.extend({ children: z.array(centreNode) })).meta({ id: 'CentreNode' });
 const tags = ['organisation'];
 const codeParams = z.object({ code: z.string().min(1).max(100) });
 
@@ -40,7 +53,8 @@ export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Every centre: as a tree under the regional centre, or a flat list with ?flat=1',
         querystring: z.object({ flat: z.enum(['0', '1']).optional() }),
         response: { 200: z.object({ centres: z.array(z.union([centreNode, centre])) }) },
-      }, config: { access: 'public' },
+      },
+      config: { access: 'public', examples: centresExamples },
     },
     async (request) => {
       const rows = await listCentres(db);
@@ -54,13 +68,15 @@ export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/centres/:code',
-    { schema: { tags, params: codeParams, response: { 200: centre, 404: errorBody } }, config: { access: 'public' } },
+    { schema: { tags, params: codeParams, response: { 200: centre, 404: errorBody } }, config: { access: 'public', examples: centreExamples } },
     async (request) => (await findCentre(db, request.params.code)) ?? Promise.reject(notFound(`Centre ${request.params.code}`)),
   );
 
-  app.get('/departments', { schema: { tags, response: { 200: z.object({ departments: z.array(departmentWithNames) }) } }, config: { access: 'public' } }, async () => ({
-    departments: (await listDepartments(db)).map((d) => ({ ...d, names: departmentNames(d) })),
-  }));
+  app.get(
+    '/departments',
+    { schema: { tags, response: { 200: z.object({ departments: z.array(departmentWithNames) }) } }, config: { access: 'public', examples: departmentsExamples } },
+    async () => ({ departments: (await listDepartments(db)).map((d) => ({ ...d, names: departmentNames(d) })) }),
+  );
 
   app.get(
     '/windows',
@@ -69,7 +85,8 @@ export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         querystring: z.object({ centre: z.string().optional(), department: z.string().optional() }),
         response: { 200: z.object({ windows: z.array(window) }) },
-      }, config: { access: 'public' },
+      },
+      config: { access: 'public', examples: windowsExamples },
     },
     async (request) => ({ windows: await listWindows(db, request.query) }),
   );
@@ -86,19 +103,20 @@ export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
           role: z.enum(OFFICER_ROLES).optional(),
         }),
         response: { 200: z.object({ officers: z.array(officer) }) },
-      }, config: { access: STAFF },
+      },
+      config: { access: STAFF, examples: officersExamples },
     },
     async (request) => ({ officers: await listOfficers(db, request.query) }),
   );
 
-  putRoute(app, 'centre', '/centres/:code', centre);
-  putRoute(app, 'department', '/departments/:code', department);
-  putRoute(app, 'window', '/windows/:code', window);
-  putRoute(app, 'officer', '/officers/:code', officer);
+  putRoute(app, 'centre', '/centres/:code', centre, putCentreExamples);
+  putRoute(app, 'department', '/departments/:code', department, putDepartmentExamples);
+  putRoute(app, 'window', '/windows/:code', window, putWindowExamples);
+  putRoute(app, 'officer', '/officers/:code', officer, putOfficerExamples);
 };
 
 /** PUT creates or replaces a record; the key in the path must match the body's. */
-function putRoute(app: FastifyInstance, entity: OrganisationEntity, url: string, body: z.ZodObject) {
+function putRoute(app: FastifyInstance, entity: OrganisationEntity, url: string, body: z.ZodObject, examples: RouteExamples) {
   app.withTypeProvider<ZodTypeProvider>().put(
     url,
     {
@@ -109,7 +127,7 @@ function putRoute(app: FastifyInstance, entity: OrganisationEntity, url: string,
         body,
         response: { 200: body, 201: body, 400: errorBody, 401: errorBody, 403: errorBody },
       },
-      config: { access: entity === 'officer' ? SECURITY_ADMINISTRATORS : SYSTEM_ADMINISTRATORS },
+      config: { access: entity === 'officer' ? SECURITY_ADMINISTRATORS : SYSTEM_ADMINISTRATORS, examples },
     },
     async (request, reply) => {
       const values = request.body as Record<string, unknown>;

@@ -15,6 +15,7 @@ import { paymentUpdate, refundedUpdate } from '../../workflows/messages.js';
 import { verifyPayment } from '../payment-signature.js';
 import { HttpError, errorBody } from '../errors.js';
 import { executeUpdate } from './window.js';
+import { paymentNotificationExamples } from '../examples/operations.js';
 
 const noticeNumber = z.string().regex(/^\d{6}-\d{8}-\d+-F\d+$/, 'must be a OneWindow notice number');
 
@@ -66,9 +67,13 @@ export const paymentRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['fees'],
         summary: 'The non-tax payment platform notifies a payment, signed (X-Payment-Timestamp, X-Payment-Nonce, X-Payment-Signature: HMAC-SHA256 over "<timestamp>.<nonce>.<body>")',
+        // Documents the notification for OpenAPI: the handler parses the raw body itself, once its signature is checked.
+        body: notification,
         response: { 200: received, 400: errorBody, 401: errorBody, 409: errorBody, 422: errorBody, 503: errorBody },
       },
-      config: { access: 'public', auditRefusals: true, csrf: false },
+      // Nothing is validated before the handler: the body is kept raw (above) and refused, audited, only there.
+      validatorCompiler: () => (data) => ({ value: data }),
+      config: { access: 'public', auditRefusals: true, csrf: false, examples: paymentNotificationExamples },
     },
     async (request) => {
       request.auditActor = { id: 'payment-platform', kind: 'payment_platform' as const, ip: request.ip };

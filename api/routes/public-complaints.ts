@@ -25,6 +25,7 @@ import { HttpError, errorBody, invalid } from '../errors.js';
 import { ratingSettings } from '../ratings.js';
 import { iso } from '../views.js';
 import { complaintBody, fileComplaint, placeComplaint } from './follow-ups.js';
+import { complaintSubjectExamples, publicComplaintExamples, trackingExamples } from '../examples/follow-ups.js';
 
 const refusals = { 400: errorBody, 404: errorBody, 429: errorBody, 503: errorBody };
 
@@ -81,7 +82,7 @@ const complaintApiRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: filed, ...refusals },
       },
       // Anyone; a staff member's session cookie in the same browser asks for no CSRF token here.
-      config: { access: 'public', csrf: false, rateLimit: limit('complaint') },
+      config: { access: 'public', csrf: false, rateLimit: limit('complaint'), examples: publicComplaintExamples },
     },
     async (request, reply) => {
       const body = request.body;
@@ -108,7 +109,7 @@ const complaintApiRoutes: FastifyPluginAsyncZod = async (app) => {
         params: codeParams,
         response: { 200: tracking, ...refusals },
       },
-      config: { access: 'public', rateLimit: limit('complaint-tracking') },
+      config: { access: 'public', rateLimit: limit('complaint-tracking'), examples: trackingExamples },
     },
     async (request, reply) => {
       const row = await findByTrackingCode(db, request.params.code);
@@ -138,7 +139,7 @@ const complaintApiRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: z.object({ centre: z.string().regex(/^\d{6}$/).optional().describe('A centre’s code: its windows too') }),
         response: { 200: subjects, ...refusals },
       },
-      config: { access: 'public', rateLimit: limit('complaint-subjects') },
+      config: { access: 'public', rateLimit: limit('complaint-subjects'), examples: complaintSubjectExamples },
     },
     async (request) => {
       const centres = (await listCentres(db)).map((c) => ({ code: c.code, name: c.name, nameEn: c.nameEn, parentCode: c.parentCode }));

@@ -16,6 +16,7 @@ import { centres, items } from '../../db/schema/index.js';
 import { LEVEL_NAMES, RATED_EVENTS, RATING_LEVELS, RATING_TAGS, eventsLeft } from '../../workflows/rules/ratings.js';
 import { HttpError, errorBody, invalid } from '../errors.js';
 import { applicationOf, rating, ratingSettings, ratingView, refusals, served, servedOrRefused, store, view } from '../ratings.js';
+import { publicRateExamples, rateableExamples } from '../examples/ratings.js';
 
 const tokenParams = z.object({ token: z.string().min(1).max(128).describe('The one-time code printed on the notice') });
 
@@ -53,7 +54,7 @@ export const publicRatingRoutes: FastifyPluginAsyncZod = async (app) => {
         params: tokenParams,
         response: { 200: rateable, ...refusals, 410: errorBody },
       },
-      config: { access: 'public', rateLimit: publicLimit },
+      config: { access: 'public', rateLimit: publicLimit, examples: rateableExamples },
     },
     async (request) => {
       const token = await usableToken(app, request.params.token);
@@ -94,7 +95,7 @@ export const publicRatingRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       // Anyone holding the code; a staff member's session cookie in the same browser asks for no CSRF token here.
       // Refusals are not audited: the trail would name the code, which is in the path.
-      config: { access: 'public', csrf: false, rateLimit: publicLimit },
+      config: { access: 'public', csrf: false, rateLimit: publicLimit, examples: publicRateExamples },
     },
     async (request, reply) => {
       const token = await usableToken(app, request.params.token);

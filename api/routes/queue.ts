@@ -15,6 +15,7 @@ import { STAGES } from '../../workflows/messages.js';
 import { WINDOW_STAFF, staffOf } from '../auth.js';
 import { errorBody } from '../errors.js';
 import { applicationUrl, iso } from '../views.js';
+import { queueExamples } from '../examples/window.js';
 
 /**
  * Administrative Licensing Law art. 32: incomplete materials are named, all at once, on the spot or
@@ -59,7 +60,7 @@ export const queueRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'The window’s queue: what its department takes in, awaits a supplement for, restarts or hands over at its centre, the nearest due instant first',
         response: { 200: z.object({ department: z.string(), centreCode: z.string(), items: z.array(queueItem) }), 401: errorBody, 403: errorBody, 503: errorBody },
       },
-      config: { access: WINDOW_STAFF },
+      config: { access: WINDOW_STAFF, examples: queueExamples },
     },
     async (request) => {
       const officer = staffOf(request);

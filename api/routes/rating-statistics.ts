@@ -9,6 +9,7 @@ import { SATISFACTION_GROUPINGS, satisfactionFigures, windowRanking } from '../.
 import { RATING_LEVELS } from '../../workflows/rules/ratings.js';
 import { OVERSIGHT, scopeCentre } from '../auth.js';
 import { errorBody, invalid } from '../errors.js';
+import { rankingExamples, satisfactionExamples } from '../examples/ratings.js';
 
 const levels = z.object(Object.fromEntries(RATING_LEVELS.map((level) => [level, z.number().int()])) as Record<(typeof RATING_LEVELS)[number], z.ZodNumber>);
 
@@ -62,7 +63,7 @@ export const satisfactionRoutes: FastifyPluginAsyncZod = async (app) => {
           ...refusals,
         },
       },
-      config: { access: OVERSIGHT },
+      config: { access: OVERSIGHT, examples: satisfactionExamples },
     },
     async (request) => {
       const { groupBy, from, to } = request.query;
@@ -99,7 +100,7 @@ export const satisfactionRoutes: FastifyPluginAsyncZod = async (app) => {
           ...refusals,
         },
       },
-      config: { access: OVERSIGHT },
+      config: { access: OVERSIGHT, examples: rankingExamples },
     },
     async (request) => {
       const { minRatings } = request.query;

@@ -18,6 +18,7 @@ import { WINDOW_STAFF, forbidden } from '../auth.js';
 import { notFound, refused } from '../errors.js';
 import { rating, ratingSettings, ratingView, refusals, servedOrRefused, store, view } from '../ratings.js';
 import { applicationNoParams } from '../schemas.js';
+import { rateExamples, ratingTokenExamples } from '../examples/ratings.js';
 
 const issued = z
   .object({
@@ -42,7 +43,7 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
         body: rating,
         response: { 200: ratingView, 201: ratingView, ...refusals },
       },
-      config: { access: ['integrator'] },
+      config: { access: ['integrator'], examples: rateExamples },
     },
     async (request, reply) => {
       const { row, served: events } = await ratedApplication(app, request, request.params.no);
@@ -68,7 +69,7 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
         body: z.object({ for: z.enum(['acceptance', 'pickup']).describe('acceptance: the consultation and intake; pickup: the decision and pickup') }).meta({ id: 'RatingTokenRequest' }),
         response: { 201: issued, ...refusals },
       },
-      config: { access: ['integrator', ...WINDOW_STAFF] },
+      config: { access: ['integrator', ...WINDOW_STAFF], examples: ratingTokenExamples },
     },
     async (request, reply) => {
       const { row, served: events } = await ratedApplication(app, request, request.params.no);

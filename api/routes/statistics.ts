@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { GROUPINGS, efficiency } from '../../db/statistics.js';
 import { errorBody } from '../errors.js';
 import { ITEM_CATEGORIES, ITEM_KINDS } from '../../workflows/messages.js';
+import { efficiencyExamples } from '../examples/supervision.js';
 
 const row = z
   .object({
@@ -48,7 +49,8 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
           to: z.iso.date().optional().describe('Day after the last acceptance day'),
         }),
         response: { 200: z.object({ groupBy: z.enum(GROUPINGS), rows: z.array(row) }), 400: errorBody, 503: errorBody },
-      }, config: { access: OVERSIGHT },
+      },
+      config: { access: OVERSIGHT, examples: efficiencyExamples },
     },
     async (request) => ({
       groupBy: request.query.groupBy,

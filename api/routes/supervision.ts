@@ -13,6 +13,7 @@ import { centreMap, dayBusiness, lastChange } from '../../db/supervision.js';
 import { ChangeFeed } from '../change-feed.js';
 import { errorBody } from '../errors.js';
 import { ITEM_CATEGORIES } from '../../workflows/messages.js';
+import { dayExamples, mapExamples } from '../examples/supervision-centre.js';
 
 const require = createRequire(import.meta.url);
 const pageRoot = path.resolve(import.meta.dirname, '../../web/supervision');
@@ -80,7 +81,8 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['supervision'],
         summary: 'Every centre at its position, coloured by the worst state of its open applications',
         response: { 200: z.object({ generatedAt: z.string(), centres: z.array(mapCentre) }), 503: errorBody },
-      }, config: { access: OVERSIGHT },
+      },
+      config: { access: OVERSIGHT, examples: mapExamples },
     },
     async (request) => {
       // The supervisor's own centre and those below it.
@@ -106,7 +108,8 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
             .describe('Only items of this category as the catalogue has it now: `licensing` (行政许可), `other_power` (其他行政权力), `public_service` (公共服务)'),
         }),
         response: { 200: z.object({ date: z.string(), centre: z.string(), rows: z.array(dayRow) }), 400: errorBody, 503: errorBody },
-      }, config: { access: OVERSIGHT },
+      },
+      config: { access: OVERSIGHT, examples: dayExamples },
     },
     async (request) => {
       const day = request.query.date ?? chinaToday();

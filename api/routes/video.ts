@@ -19,6 +19,7 @@ import { coverage, newestSegments, playlistOf, runStart, segmentPath, segmentsIn
 import { requireSight } from '../application-access.js';
 import { SYSTEM_ADMINISTRATORS, forbidden, requireCentre, scopeCentre, staffOf } from '../auth.js';
 import { HttpError, errorBody, invalid, notFound } from '../errors.js';
+import * as examples from '../examples/video.js';
 
 const refusals = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 503: errorBody };
 const SUPERVISORS = ['supervisor'] as const;
@@ -178,7 +179,7 @@ export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: z.object({ centre: z.string().regex(/^\d{6}$/).optional(), window: z.string().max(64).optional() }),
         response: { 200: z.object({ cameras: z.array(camera) }), ...refusals },
       },
-      config: { access: CAMERA_READERS },
+      config: { access: CAMERA_READERS, examples: examples.cameraListExamples },
     },
     async (request) => {
       const centre = scopeCentre(request, request.query.centre, 'read the cameras');
@@ -190,7 +191,7 @@ export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
     '/cameras',
     {
       schema: { tags: ['video'], summary: 'Register a window’s camera (system administrators of its centre or above)', body: cameraBody, response: { 201: camera, ...refusals } },
-      config: { access: SYSTEM_ADMINISTRATORS },
+      config: { access: SYSTEM_ADMINISTRATORS, examples: examples.registerCameraExamples },
     },
     async (request, reply) => {
       const { id, windowCode, name, gbDeviceId, gbChannelId, enabled } = request.body;
@@ -218,7 +219,7 @@ export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
         body: cameraUpdate,
         response: { 200: camera, ...refusals },
       },
-      config: { access: SYSTEM_ADMINISTRATORS },
+      config: { access: SYSTEM_ADMINISTRATORS, examples: examples.changeCameraExamples },
     },
     async (request) => {
       const existing = await findCamera(db, request.params.id);
@@ -280,7 +281,7 @@ export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
           ...refusals,
         },
       },
-      config: { access: SUPERVISORS },
+      config: { access: SUPERVISORS, examples: examples.bookmarkExamples },
     },
     async (request) => {
       const found = await findApplication(db, request.params.no);
@@ -312,7 +313,7 @@ export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
           .strict(),
         response: { 201: viewAnswer, ...refusals },
       },
-      config: { access: SUPERVISORS },
+      config: { access: SUPERVISORS, examples: examples.viewExamples },
     },
     async (request, reply) => {
       const officer = staffOf(request);
@@ -417,7 +418,7 @@ export const videoRoutes: FastifyPluginAsyncZod = async (app) => {
         params: viewParams,
         response: { 200: z.string(), ...playlistRefusals },
       },
-      config: { access: SUPERVISORS },
+      config: { access: SUPERVISORS, examples: examples.playlistExamples },
     },
     async (request, reply) => {
       const { view, cameraId } = await viewFor(request, request.params);

@@ -40,6 +40,15 @@ import {
   supplement,
 } from '../schemas.js';
 import { applicationView } from '../views.js';
+import {
+  clockResumeExamples,
+  clockStopExamples,
+  decisionExamples,
+  extensionExamples,
+  intakeExamples,
+  pickupExamples,
+  supplementExamples,
+} from '../examples/applications.js';
 
 const responses = { 200: application, 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 503: errorBody };
 
@@ -48,7 +57,7 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
     '/applications/:no/intake',
     {
       schema: { tags: ['window'], summary: 'Intake: accept, not accept, or ask for supplementary materials (the lead department’s window)', params: applicationNoParams, body: intake, response: responses },
-      config: { access: WINDOW_STAFF },
+      config: { access: WINDOW_STAFF, examples: intakeExamples },
     },
     async (request) =>
       sendUpdate(app, request, request.params.no, intakeUpdate, (found, officer) => {
@@ -61,7 +70,7 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
     '/applications/:no/supplements',
     {
       schema: { tags: ['window'], summary: 'The applicant’s supplementary materials, from the submitting integrator or the lead department’s window; returns the application to intake', params: applicationNoParams, body: supplement, response: responses },
-      config: { access: ['integrator', ...WINDOW_STAFF] },
+      config: { access: ['integrator', ...WINDOW_STAFF], examples: supplementExamples },
     },
     async (request) =>
       sendUpdate(app, request, request.params.no, supplementUpdate, (found, officer) => {
@@ -75,7 +84,7 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
     '/applications/:no/reviews/:department/decision',
     {
       schema: { tags: ['window'], summary: 'A department’s decision: approve, or reject with a reason (its chief representative; a leader for a major item)', params: decisionParams, body: decision, response: responses },
-      config: { access: ['chief_representative', 'department_leader'] },
+      config: { access: ['chief_representative', 'department_leader'], examples: decisionExamples },
     },
     async (request) =>
       sendUpdate(app, request, request.params.no, decisionUpdate, (found, officer) => {
@@ -94,7 +103,7 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
         body: clockStop,
         response: responses,
       },
-      config: { access: WINDOW_STAFF },
+      config: { access: WINDOW_STAFF, examples: clockStopExamples },
     },
     async (request) =>
       sendUpdate(app, request, request.params.no, stopClockUpdate, (found, officer) => ({
@@ -113,7 +122,7 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
         body: clockResume,
         response: responses,
       },
-      config: { access: WINDOW_STAFF },
+      config: { access: WINDOW_STAFF, examples: clockResumeExamples },
     },
     async (request) =>
       sendUpdate(app, request, request.params.no, resumeClockUpdate, (found, officer) => ({
@@ -132,7 +141,7 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
         body: extension,
         response: responses,
       },
-      config: { access: ['department_leader'] },
+      config: { access: ['department_leader'], examples: extensionExamples },
     },
     async (request) =>
       sendUpdate(app, request, request.params.no, extendUpdate, (found, officer) => {
@@ -151,7 +160,7 @@ export const windowRoutes: FastifyPluginAsyncZod = async (app) => {
         body: pickup,
         response: responses,
       },
-      config: { access: WINDOW_STAFF },
+      config: { access: WINDOW_STAFF, examples: pickupExamples },
     },
     async (request) =>
       sendUpdate(app, request, request.params.no, pickupUpdate, async (found, officer) => {
