@@ -7,7 +7,8 @@
  * `--short` is the bounded run CI does; `--max-examples N` sets the depth.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../api/app.js';
@@ -42,7 +43,17 @@ if (!existsSync(st)) {
 const server = process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 const scratch = await createScratchDatabase(server, `onewindow_fuzz_${process.pid}`);
 const secret = `fuzz-${process.pid}-0123456789abcdefghijklmnopqrstuv`;
-const config = loadConfig({ ...process.env, DATABASE_URL: scratch.url, AUTH_JWT_SECRET: secret, PAYLOAD_KEYS: freshKeyList(), LOG_LEVEL: 'silent', ...freshAuditKeys() });
+// The run's own audit keys sign the run's own checkpoints: one left in ./data by `npm start` does not verify with them.
+const checkpointDir = mkdtempSync(path.join(os.tmpdir(), 'onewindow-fuzz-checkpoints-'));
+const config = loadConfig({
+  ...process.env,
+  DATABASE_URL: scratch.url,
+  AUTH_JWT_SECRET: secret,
+  PAYLOAD_KEYS: freshKeyList(),
+  LOG_LEVEL: 'silent',
+  ...freshAuditKeys(),
+  AUDIT_CHECKPOINT_DIR: checkpointDir,
+});
 useAuditKeys(config, { local: 'none' });
 const converter = dataConverter(payloadKeys(config, { localKeyFile: false }));
 const database = await openDatabase({ url: config.databaseUrl, dataDir: '' });
@@ -120,6 +131,7 @@ await temporal.connection.close();
 await database.close();
 await devServer.stop();
 await scratch.drop();
+rmSync(checkpointDir, { recursive: true, force: true });
 console.log(['', 'Schemathesis summary (no 5xx, every answer matches its schema):', ...results, ''].join('\n'));
 process.exit(failed === 0 ? 0 : 1);
 
