@@ -24,6 +24,7 @@ export const WEBHOOK_EVENT_TYPES = {
   'application.picked_up': ['The applicant collected the result (取件)', '已取件'],
   'alert.raised': ['A clock reached yellow, red or the statutory limit (电子监察)', '预警'],
   'fee.assessed': ['A fee was assessed and its payment notice issued (缴款通知书)', '收费核定'],
+  'fee.adjusted': ['A leader reduced or waived the fee: a new payment notice replaces the old one (its code: GET /v1/applications/{no}/fees)', '减免'],
   'fee.paid': ['The fee was paid (the payment platform confirmed it)', '已缴费'],
   'fee.refunded': ['A refund was paid back', '已退费'],
   'document.issued': ['A notice or decision was issued (受理通知书, 不予许可决定书 …), with its number', '文书签发'],
@@ -57,6 +58,9 @@ function typesOf(event: TransitionEvent): WebhookEventType[] {
       return ['application.picked_up'];
     case 'fee_assessed':
       return ['fee.assessed'];
+    case 'fee_reduced':
+    case 'fee_waived':
+      return ['fee.adjusted'];
     case 'fee_paid':
       return ['fee.paid'];
     case 'fee_refunded':
@@ -98,6 +102,8 @@ function detailsOf(type: WebhookEventType, event: TransitionEvent, state: Applic
       return { step: event.step, department: event.department, ...pick(data, ['level']) };
     case 'fee.assessed':
       return pick(data, ['noticeNo', 'amountFen', 'paymentCode', 'dueAt']);
+    case 'fee.adjusted':
+      return { waived: event.type === 'fee_waived', ...pick(data, ['fromFen', 'toFen', 'reason', 'noticeNo']) };
     case 'fee.paid':
       return pick(data, ['noticeNo', 'amountFen', 'receiptNo', 'paidAt']);
     case 'fee.refunded':

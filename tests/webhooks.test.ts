@@ -338,8 +338,9 @@ describe('a dead endpoint', () => {
       expect(dead.got).toEqual([]); // paused: not tried
 
       dead.status = 204;
-      const resumed = ok<{ status: string }>(await portal({ method: 'POST', url: `/v1/webhooks/endpoints/${created.id}/resume` }));
-      expect(resumed.status).toBe('active');
+      const resuming = await portal({ method: 'POST', url: `/v1/webhooks/endpoints/${created.id}/resume` });
+      expect(ok<{ status: string }>(resuming).status).toBe('active');
+      expect(resuming.headers['onewindow-webhooks-paused']).toBeUndefined();
       await expect.poll(() => dead.got.map((r) => r.type), { timeout: 20_000 }).toEqual(['application.submitted', 'application.accepted']);
       expect((await portal('/v1/webhooks/endpoints')).headers['onewindow-webhooks-paused']).toBeUndefined();
       expect(keyId).toBeTruthy();
@@ -366,6 +367,27 @@ describe('senders', () => {
     await second.close();
     const got = receiver.of(endpoint.path).slice(before);
     expect(got.map((r) => r.applicationNo).sort()).toEqual([...nos].sort());
+  });
+});
+
+describe('what a message says', () => {
+  it('makes a fee reduction or waiver a fee.adjusted message, and a rejection both a decision and the rejection', () => {
+    const state = { applicationNo: 'x', centreCode: '450100', itemCode: 'i', stage: 'rejected' } as ApplicationState;
+    const drafts = eventDrafts(
+      [
+        { seq: 7, type: 'fee_waived', at: '2026-03-18T02:00:00.000Z', data: { fromFen: 9000, toFen: 0, reason: '困难群众', noticeNo: 'x-F2' } },
+        { seq: 8, type: 'review_rejected', at: '2026-03-18T03:00:00.000Z', department: 'taxation', step: 0, data: { reason: '材料不实' } },
+        { seq: 9, type: 'review_withdrawn', at: '2026-03-18T03:00:00.000Z', department: 'public_security', step: 0 },
+      ],
+      state,
+    );
+    expect(drafts.map((d) => [d.seq, d.position, d.type])).toEqual([
+      [7, 0, 'fee.adjusted'],
+      [8, 0, 'review.decided'],
+      [8, 1, 'application.rejected'],
+    ]);
+    expect(drafts[0].data).toMatchObject({ waived: true, fromFen: 9000, toFen: 0, noticeNo: 'x-F2' });
+    expect(drafts[2].data).toMatchObject({ cause: 'review', department: 'taxation', reason: '材料不实', stage: 'rejected' });
   });
 });
 

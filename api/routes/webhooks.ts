@@ -315,6 +315,8 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const row = live(await ownEndpoint(request, request.params.id));
       await db.transaction((tx) => resumeEndpoint(tx, row.id));
+      // This very answer no longer names it as paused.
+      if (request.identity?.kind === 'integrator') request.identity.pausedEndpoints = request.identity.pausedEndpoints?.filter((id) => id !== row.id);
       return endpointOf(await ownEndpoint(request, row.id));
     },
   );
