@@ -6,7 +6,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { listOfficers } from '../db/catalogue.js';
 import type { Db } from '../db/client.js';
-import { findFollowUp, limitsFor, lockFollowUp, openFollowUpCase, ratingIsBad, writeFollowUp } from '../db/follow-ups.js';
+import { findFollowUp, limitsFor, lockFollowUp, openFollowUpCase, ratingIsBad, withdrawFollowUp, writeFollowUp } from '../db/follow-ups.js';
 import { followUpSteps } from '../db/schema/index.js';
 import type { Officer } from '../workflows/messages.js';
 import type { FollowUpInput, FollowUpLimits, FollowUpState, FollowUpStep } from '../workflows/rules/follow-ups.js';
@@ -52,7 +52,15 @@ export function createFollowUpActivities({ db }: { db: Db }) {
       return openFollowUpCase(db, source);
     },
 
-    /** Whether the rating is still bad (a change to good withdraws the follow-up only once it has committed). */
+    /**
+     * Closes the follow-up as withdrawn (`state` as it is once closed) if its rating is good, checked in
+     * the transaction that writes it: a change back to bad meanwhile keeps it open. True when withdrawn.
+     */
+    async withdrawFollowUp({ state, steps, rating }: { state: FollowUpState; steps: FollowUpStep[]; rating: { applicationNo: string; event: string } }): Promise<boolean> {
+      return withdrawFollowUp(db, state, steps, rating);
+    },
+
+    /** Whether the rating is still bad: the check of runs from before withdrawFollowUp (its writes apart, a change back to bad could be missed). */
     async ratingStillBad({ applicationNo, event }: { applicationNo: string; event: string }): Promise<boolean> {
       return ratingIsBad(db, applicationNo, event);
     },

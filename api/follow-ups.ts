@@ -8,7 +8,7 @@
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { Tx } from '../db/client.js';
-import { type FollowUpInsert, lockFollowUp, ratingFollowUpId, storeRatingFollowUp } from '../db/follow-ups.js';
+import { type FollowUpInsert, lockFollowUp, ratingFollowUpId, refreshRatingFollowUp, storeRatingFollowUp } from '../db/follow-ups.js';
 import type { RatingRow } from '../db/ratings.js';
 import { followUps } from '../db/schema/index.js';
 import { type FollowUpCommand, followUpUpdate, followUpWorkflow, followUpWorkflowId, withdrawRatingSignal } from '../workflows/follow-up.js';
@@ -42,13 +42,15 @@ export async function startFollowUp(
 
 /**
  * A rating's follow-up, in the rating's transaction: a new bad rating (or one changed from good to bad)
- * opens one; a bad rating changed to a good one within the change window withdraws it (the workflow
+ * opens one; a bad one changed but still bad shows the rating as it now is; a bad rating changed to a good one within the change window withdraws it (the workflow
  * checks the change committed).
  */
 export async function followUpRatings(app: FastifyInstance, tx: Tx, stored: { row: RatingRow; changed: boolean; wasBad: boolean }[]): Promise<void> {
   for (const { row, changed, wasBad } of stored) {
     if (row.bad && (!changed || !wasBad)) {
       await openRatingFollowUp(app, tx, row);
+    } else if (row.bad) {
+      await refreshRatingFollowUp(tx, ratingFollowUpId(row.applicationNo, row.event), row);
     } else if (!row.bad && wasBad) {
       await app.deps.temporal.client.workflow
         .getHandle(followUpWorkflowId(ratingFollowUpId(row.applicationNo, row.event)))

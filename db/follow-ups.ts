@@ -69,7 +69,7 @@ export const stepsOfFollowUp = (db: Db, id: string) => db.select().from(followUp
 /**
  * A bad rating's follow-up row, stored in the rating's transaction. One closed earlier (withdrawn when
  * the rating was changed to good, then back to bad within the change window) opens again; one still
- * open is left to its workflow. True when it wrote the row.
+ * open is left to its workflow, showing the rating as it now is. True when it wrote the row.
  */
 export async function storeRatingFollowUp(tx: Tx, row: FollowUpInsert): Promise<boolean> {
   const written = await tx
@@ -94,7 +94,9 @@ export async function storeRatingFollowUp(tx: Tx, row: FollowUpInsert): Promise<
       setWhere: eq(followUps.stage, 'closed'),
     })
     .returning({ id: followUps.id });
-  return written.length === 1;
+  if (written.length === 1) return true;
+  await refreshRatingFollowUp(tx, row.id, { level: row.ratingLevel ?? null, comment: row.content ?? null });
+  return false;
 }
 
 /** The limits of the region a centre lies in: the row of the longest prefix of its code, else the defaults. */
@@ -122,39 +124,71 @@ export const listLimits = (db: Db) => db.select().from(followUpLimits).orderBy(a
  * once each. An upheld dispute takes the rating out of the satisfaction figures.
  */
 export async function writeFollowUp(db: Db, state: FollowUpState, steps: FollowUpStep[]): Promise<void> {
+  await db.transaction((tx) => writeFollowUpIn(tx, state, steps));
+}
+
+async function writeFollowUpIn(tx: Tx, state: FollowUpState, steps: FollowUpStep[]): Promise<void> {
   const running = state.stage === 'closed' ? undefined : state.clocks[({ contacting: 'contact', rectifying: 'rectify', received: 'accept', investigating: 'investigate' } as const)[state.stage as 'contacting']];
-  await db.transaction(async (tx) => {
-    await tx
-      .update(followUps)
-      .set({
-        stage: state.stage,
-        level: state.level,
-        assignee: state.assignee,
-        responsible: state.responsible,
-        clocks: state.clocks,
-        dueAt: running?.due ?? null,
-        outcome: state.outcome ?? null,
-        findings: state.findings ?? null,
-        reply: state.reply ?? null,
-        caseId: state.caseId ?? null,
-        contactedAt: state.contactedAt ?? null,
-        acceptedAt: state.acceptedAt ?? null,
-        closedAt: state.closedAt ?? null,
-        version: state.version,
-        updatedAt: sql`now()`,
-      })
-      .where(and(eq(followUps.id, state.id), lt(followUps.version, state.version)));
-    if (steps.length > 0) await tx.insert(followUpSteps).values(steps.map((s) => ({ ...s, followUpId: state.id }))).onConflictDoNothing();
-    if (state.kind === 'bad_rating' && state.outcome === 'dispute_upheld') {
-      const row = await findFollowUp(tx, state.id);
-      if (row?.applicationNo && row.ratingEvent) {
-        await tx
-          .update(ratings)
-          .set({ disputeUpheld: true })
-          .where(and(eq(ratings.applicationNo, row.applicationNo), eq(ratings.event, row.ratingEvent as 'intake')));
-      }
+  await tx
+    .update(followUps)
+    .set({
+      stage: state.stage,
+      level: state.level,
+      assignee: state.assignee,
+      responsible: state.responsible,
+      clocks: state.clocks,
+      dueAt: running?.due ?? null,
+      outcome: state.outcome ?? null,
+      findings: state.findings ?? null,
+      reply: state.reply ?? null,
+      caseId: state.caseId ?? null,
+      contactedAt: state.contactedAt ?? null,
+      acceptedAt: state.acceptedAt ?? null,
+      closedAt: state.closedAt ?? null,
+      version: state.version,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(followUps.id, state.id), lt(followUps.version, state.version)));
+  if (steps.length > 0) await tx.insert(followUpSteps).values(steps.map((s) => ({ ...s, followUpId: state.id }))).onConflictDoNothing();
+  if (state.kind === 'bad_rating' && state.outcome === 'dispute_upheld') {
+    const row = await findFollowUp(tx, state.id);
+    if (row?.applicationNo && row.ratingEvent) {
+      await tx
+        .update(ratings)
+        .set({ disputeUpheld: true })
+        .where(and(eq(ratings.applicationNo, row.applicationNo), eq(ratings.event, row.ratingEvent as 'intake')));
     }
+  }
+}
+
+/**
+ * Closes a bad rating's follow-up as withdrawn, `closing` being its state once closed, only if the rating
+ * is good when this transaction reads it, and in the same transaction. The rating's row is read first
+ * (waiting for a change being written) and then the follow-up's lock is taken, the order a change of
+ * the rating takes them: a change back to bad either commits first, and the rating is found bad, or
+ * finds the follow-up closed and opens it again. True when it is withdrawn (a retry of a withdrawal
+ * that committed included).
+ */
+export async function withdrawFollowUp(db: Db, closing: FollowUpState, steps: FollowUpStep[], rating: { applicationNo: string; event: string }): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const bad = await ratingIsBad(tx, rating.applicationNo, rating.event);
+    await lockFollowUp(tx, closing.id);
+    const row = await findFollowUp(tx, closing.id);
+    // Another opening's row (it closed and was opened again meanwhile): not this run's to close.
+    if (!row || Date.parse(row.openedAt) !== Date.parse(closing.openedAt)) return false;
+    if (row.outcome === 'withdrawn' && row.version >= closing.version) return true;
+    if (bad || row.stage === 'closed') return false;
+    await writeFollowUpIn(tx, closing, steps);
+    return true;
   });
+}
+
+/** A bad rating changed but still bad (不满意 ↔ 非常不满意, a new comment): its open follow-up shows the rating as it now is. */
+export async function refreshRatingFollowUp(tx: Tx, id: string, rating: { level: FollowUpRow['ratingLevel']; comment: string | null }): Promise<void> {
+  await tx
+    .update(followUps)
+    .set({ ratingLevel: rating.level, content: rating.comment, updatedAt: sql`now()` })
+    .where(and(eq(followUps.id, id), ne(followUps.stage, 'closed')));
 }
 
 /** The case a follow-up opens (a limit passed, a complaint substantiated): once, whatever the retries (its id is the key). */
@@ -185,7 +219,7 @@ export async function openFollowUpCase(
 }
 
 /** Waits for a change still being written (its transaction holds the row): the signal comes before the commit. */
-export async function ratingIsBad(db: Db, applicationNo: string, event: string): Promise<boolean> {
+export async function ratingIsBad(db: Db | Tx, applicationNo: string, event: string): Promise<boolean> {
   const [row] = await db
     .select({ bad: ratings.bad })
     .from(ratings)

@@ -54,6 +54,8 @@ const MINUTE = 60_000;
 
 /** The writes of a follow-up held back while the test does something in between (the workflow is still running then). */
 const held = new Map<string, Promise<void>>();
+/** The follow-ups whose write has been scheduled (and reached the worker) since the test last cleared it. */
+const entered = new Set<string>();
 
 /** The API as startFollowUp, followUpRatings and actOnFollowUp see it: the time-skipping server's client and the worker's queue. */
 let app: FastifyInstance;
@@ -72,8 +74,14 @@ beforeAll(async () => {
       ...createActivities({ db: database.db }),
       ...followUpActivities,
       async recordFollowUp(args: Parameters<typeof followUpActivities.recordFollowUp>[0]) {
+        entered.add(args.state.id);
         await held.get(args.state.id);
         return followUpActivities.recordFollowUp(args);
+      },
+      async withdrawFollowUp(args: Parameters<typeof followUpActivities.withdrawFollowUp>[0]) {
+        entered.add(args.state.id);
+        await held.get(args.state.id);
+        return followUpActivities.withdrawFollowUp(args);
       },
     },
   });
@@ -392,6 +400,7 @@ describe('a bad rating (差评)', () => {
     expect([row.stage, row.outcome, row.dueAt]).toEqual(['closed', 'withdrawn', null]);
     expect(await stepNames(id)).toEqual(['opened', 'withdrawn']);
     expect(await casesOf(id)).toEqual([]);
+    await recordHistory(handle, 'follow-up-withdrawn');
     const rating = await ratingRow(applicationNo);
     expect([rating.level, rating.bad]).toEqual(['satisfied', false]);
 
@@ -417,6 +426,47 @@ describe('a bad rating (差评)', () => {
     expect((await reopened.result()).outcome).toBe('explained');
   });
 
+  it('changed to good and back to bad while the withdrawal is being written: the follow-up stays open', { timeout: 120_000 }, async () => {
+    const { id, handle, applicationNo } = await badRating();
+    const served = (await servedEvents(db(), (await findApplication(db(), applicationNo))!.row, [])).intake!;
+    const before = await handle.query(followUpQuery);
+    const recordsBefore = await completed(handle, 'recordFollowUp');
+    let release!: () => void;
+    held.set(id, new Promise<void>((resolve) => (release = resolve)));
+    entered.delete(id);
+    try {
+      // To good: committed, so the workflow finds the rating good and goes to write the withdrawal…
+      await db().transaction(async (tx) => {
+        const stored = await rate(tx, applicationNo, [{ rating: { event: 'intake', level: 'satisfied' }, served }], { channel: 'api', ratedBy: 'integrator:tests', changeMinutes: DEFAULT_CHANGE_MINUTES });
+        await followUpRatings(app, tx, stored);
+      });
+      await expect.poll(() => entered.has(id), { timeout: 20_000 }).toBe(true);
+      // …and back to bad before that write lands: the follow-up is still open, so the change leaves it to its run.
+      await db().transaction(async (tx) => {
+        const stored = await rate(tx, applicationNo, [{ rating: { event: 'intake', level: 'dissatisfied', comment: '还是不行' }, served }], { channel: 'api', ratedBy: 'integrator:tests', changeMinutes: DEFAULT_CHANGE_MINUTES });
+        expect(stored.map((r) => [r.changed, r.wasBad, r.row.bad])).toEqual([[true, false, true]]);
+        await followUpRatings(app, tx, stored);
+      });
+    } finally {
+      held.delete(id);
+      release();
+    }
+    // The held write has landed (the withdrawal's, or a run's check and then its write, as before the patch).
+    const writes = async () => (await completed(handle, 'withdrawFollowUp')) + (await completed(handle, 'recordFollowUp'));
+    await expect.poll(writes, { timeout: 20_000 }).toBe(recordsBefore + 1);
+
+    // The rating is bad, so its follow-up is open, under the run that opened it, showing the rating as it now is.
+    expect((await ratingRow(applicationNo)).bad).toBe(true);
+    const after = await handle.query(followUpQuery);
+    expect([after.stage, after.outcome, after.version]).toEqual(['contacting', undefined, before.version]);
+    const row = await followUpRow(id);
+    expect([row.stage, row.outcome, row.closedAt, row.ratingLevel, row.content]).toEqual(['contacting', null, null, 'dissatisfied', '还是不行']);
+    expect(await stepNames(id)).toEqual(['opened']);
+    await act(handle, { action: 'contact', officer: leader(), note: '已回访' });
+    await act(handle, { action: 'conclude', officer: leader(), outcome: 'rectified', note: '已整改' });
+    expect((await handle.result()).outcome).toBe('rectified');
+  });
+
   it('a rating still bad (a change that rolled back, or none at all): the signal changes nothing', { timeout: 120_000 }, async () => {
     const { id, handle, applicationNo } = await badRating();
     const served = (await servedEvents(db(), (await findApplication(db(), applicationNo))!.row, [])).intake!;
@@ -424,7 +474,7 @@ describe('a bad rating (差评)', () => {
 
     // The signal without any change.
     await handle.signal(withdrawRatingSignal);
-    await expect.poll(() => completed(handle, 'ratingStillBad')).toBe(1);
+    await expect.poll(() => completed(handle, 'withdrawFollowUp')).toBe(1);
     // A change whose transaction fails after the signal was sent.
     await expect(
       db().transaction(async (tx) => {
@@ -434,7 +484,7 @@ describe('a bad rating (差评)', () => {
         throw new Error('the request failed');
       }),
     ).rejects.toThrow('the request failed');
-    await expect.poll(() => completed(handle, 'ratingStillBad'), { timeout: 20_000 }).toBe(2);
+    await expect.poll(() => completed(handle, 'withdrawFollowUp'), { timeout: 20_000 }).toBe(2);
 
     const after = await handle.query(followUpQuery);
     expect([after.stage, after.outcome, after.version]).toEqual(['contacting', undefined, before.version]);

@@ -5,7 +5,7 @@
  * to the read model by an ordinary activity, keyed so that a retry writes nothing twice. A red limit
  * opens an accountability case, and so does a substantiated complaint.
  */
-import { allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { FollowUpActivities } from '../activities/follow-ups.js';
 import type { Officer } from './messages.js';
@@ -41,7 +41,7 @@ export const followUpUpdate = defineUpdate<FollowUpState, [FollowUpCommand]>('fo
 export const withdrawRatingSignal = defineSignal('withdrawRating');
 export const followUpQuery = defineQuery<FollowUpState>('followUp');
 
-const { openFollowUp, recordFollowUp, openFollowUpCase, ratingStillBad } = proxyActivities<FollowUpActivities>({
+const { openFollowUp, recordFollowUp, openFollowUpCase, ratingStillBad, withdrawFollowUp } = proxyActivities<FollowUpActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -51,6 +51,9 @@ const { calendarSnapshot } = proxyActivities<Pick<Activities, 'calendarSnapshot'
 });
 
 export const followUpWorkflowId = (id: string) => `follow-up-${id}`;
+
+/** Runs from this patch on check the rating and write the withdrawal in one transaction (withdrawFollowUp). */
+export const ATOMIC_WITHDRAWAL_PATCH = 'follow-up-atomic-withdrawal';
 
 export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpState> {
   // Registered before the first await: an update sent while the follow-up opens waits for it and is
@@ -214,8 +217,23 @@ export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpSt
     if (withdrawals !== checked) {
       checked = withdrawals;
       await exclusively(async () => {
+        const note = 'the applicant changed the rating to a good one';
+        if (patched(ATOMIC_WITHDRAWAL_PATCH)) {
+          if (state.stage === 'closed') return;
+          // Checked and written in one transaction: a change back to bad after the check would otherwise
+          // find the follow-up still open, leave it to this run, and see it closed as withdrawn.
+          const at = now();
+          const closing: FollowUpState = { ...state, stage: 'closed', outcome: 'withdrawn', closedAt: at, version: state.version + 1 };
+          const closingSteps = [...steps, { seq: seq + 1, at, step: 'withdrawn', actor: null, note }];
+          if (await withdrawFollowUp({ state: closing, steps: closingSteps, rating: input.rating! })) {
+            Object.assign(state, closing);
+            seq += 1;
+            steps = [];
+          }
+          return;
+        }
         if (!(await ratingStillBad(input.rating!)) && state.stage !== 'closed') {
-          close('withdrawn', null, 'the applicant changed the rating to a good one');
+          close('withdrawn', null, note);
           await record();
         }
       });
