@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, inArray, like, lt, ne, sql } from 'drizzle-orm';
-import { centrePrefix } from './catalogue.js';
+import { centrePrefix, listOfficers } from './catalogue.js';
 import type { Db, Tx } from './client.js';
 import { accountabilityCases, caseSteps, complaintNumbers, followUpLimits, followUpSteps, followUps, ratings } from './schema/index.js';
 import type { Officer } from '../workflows/messages.js';
@@ -191,12 +191,18 @@ export async function refreshRatingFollowUp(tx: Tx, id: string, rating: { level:
     .where(and(eq(followUps.id, id), ne(followUps.stage, 'closed')));
 }
 
-/** The case a follow-up opens (a limit passed, a complaint substantiated): once, whatever the retries (its id is the key). */
+/**
+ * The case a follow-up opens (a limit passed, a complaint substantiated): once, whatever the retries (its
+ * id is the key). Naming nobody (no leader of the department at the centre, a complaint nobody accepted),
+ * it names the centre's supervisors, who answer for a follow-up nobody else was given.
+ */
 export async function openFollowUpCase(
   db: Db,
   source: { id: string; followUpId: string; centreCode: string; department: string | null; applicationNo: string | null; responsible: Officer[]; reason: string },
 ): Promise<string> {
   await db.transaction(async (tx) => {
+    const responsible =
+      source.responsible.length > 0 ? source.responsible : (await listOfficers(tx, { centre: source.centreCode, role: 'supervisor' })).map((o) => ({ id: o.id, name: o.name }));
     const [row] = await tx
       .insert(accountabilityCases)
       .values({
@@ -206,7 +212,7 @@ export async function openFollowUpCase(
         level: 'red',
         centreCode: source.centreCode,
         department: source.department,
-        responsible: source.responsible,
+        responsible,
         status: 'open',
         openedBy: null,
         openedAt: new Date().toISOString(),

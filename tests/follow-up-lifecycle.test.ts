@@ -325,7 +325,8 @@ describe('a bad rating (差评)', () => {
     expect((await handle.result()).outcome).toBe('explained');
     expect(await stepNames(id)).toEqual(['opened', 'contacted', 'disputed', 'dispute_dismissed', 'yellow', 'explained']);
     expect((await stepsOf(id)).find((s) => s.step === 'dispute_dismissed')!.actor?.id).toBe(supervisorOf(CENTRE));
-    expect(await casesOf(id)).toEqual([]);    await recordHistory(handle, 'follow-up-disputed');
+    expect(await casesOf(id)).toEqual([]);
+    await recordHistory(handle, 'follow-up-disputed');
   });
 
   it('disputed and upheld by a supervisor: closed dispute_upheld, and the rating no longer counts', async () => {
@@ -581,7 +582,7 @@ describe('a complaint (投诉)', () => {
     expect(await casesOf(id)).toEqual([]);
   });
 
-  it('accepted and left past the investigation limit: red and a case naming the investigating supervisor; one never accepted shows red without a case', { timeout: 180_000 }, async () => {
+  it('accepted and left past the investigation limit: red and a case naming the investigating supervisor; one never accepted, red and a case naming the centre’s supervisors', { timeout: 180_000 }, async () => {
     const investigated = await complaint({ channel: 'api' });
     const unaccepted = await complaint({ channel: 'window', subject: { kind: 'centre', centreCode: CENTRE } });
     const accepted = await act(investigated.handle, { action: 'accept', officer: supervisor(), accepted: true, note: '予以受理' });
@@ -607,10 +608,14 @@ describe('a complaint (投诉)', () => {
       [investigated.id, unaccepted.id].sort(),
     );
 
-    // Never accepted: its acceptance limit passed long ago, red without a case (nobody was assigned).
+    // Never accepted: its acceptance limit passed long ago, red, and a case naming the centre's supervisors, who had to accept it (有诉必查).
     const waiting = await unaccepted.handle.query(followUpQuery);
-    expect([waiting.stage, waiting.level, waiting.raised, waiting.caseId]).toEqual(['received', 'red', ['accept:yellow', 'accept:red'], undefined]);
-    expect([(await followUpRow(unaccepted.id)).level, await casesOf(unaccepted.id)]).toEqual(['red', []]);
+    const unacceptedCase = lateCaseId({ id: unaccepted.id, kind: 'complaint' });
+    expect([waiting.stage, waiting.level, waiting.raised, waiting.caseId]).toEqual(['received', 'red', ['accept:yellow', 'accept:red'], unacceptedCase]);
+    const supervisors = (await listOfficers(db(), { centre: CENTRE, role: 'supervisor' })).map((o) => o.id);
+    expect(supervisors).toContain(supervisorOf(CENTRE));
+    expect((await followUpRow(unaccepted.id)).level).toBe('red');
+    expect((await casesOf(unaccepted.id)).map((c) => [c.id, c.status, c.responsible.map((o) => o.id)])).toEqual([[unacceptedCase, 'open', supervisors]]);
 
     // Substantiated late: its own case names the officer; the late one stays.
     const window = await officerRow(windowOf(DEPARTMENT));
@@ -623,7 +628,9 @@ describe('a complaint (投诉)', () => {
       ].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
     );
     await act(unaccepted.handle, { action: 'accept', officer: supervisor(), accepted: false, note: '重复投诉' });
-    expect((await unaccepted.handle.result()).outcome).toBe('not_accepted');    await recordHistory(investigated.handle, 'follow-up-complaint-late');
+    expect((await unaccepted.handle.result()).outcome).toBe('not_accepted');
+    await recordHistory(investigated.handle, 'follow-up-complaint-late');
+    await recordHistory(unaccepted.handle, 'follow-up-complaint-unaccepted');
   });
 });
 

@@ -54,6 +54,8 @@ export const followUpWorkflowId = (id: string) => `follow-up-${id}`;
 
 /** Runs from this patch on check the rating and write the withdrawal in one transaction (withdrawFollowUp). */
 export const ATOMIC_WITHDRAWAL_PATCH = 'follow-up-atomic-withdrawal';
+/** Runs from this patch on open a case when a complaint is left unaccepted past its limit (有诉必查), naming the centre's supervisors. */
+export const LATE_ACCEPTANCE_CASE_PATCH = 'follow-up-late-acceptance-case';
 
 export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpState> {
   // Registered before the first await: an update sent while the follow-up opens waits for it and is
@@ -247,7 +249,7 @@ export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpSt
       state.raised.push(`${mark.clock}:${mark.level}`);
       state.level = worseLevel(state.level, mark.level);
       step(mark.level, null, `the ${mark.clock} limit ${mark.level === 'red' ? 'has passed' : 'ends in a working day'} (${mark.at})`);
-      if (mark.level === 'red' && redOpensCase(mark.clock)) await openCase(lateCaseId(state), `the ${mark.clock} limit of ${state.id} passed at ${mark.at}`, state.assignee);
+      if (mark.level === 'red' && (redOpensCase(mark.clock) || patched(LATE_ACCEPTANCE_CASE_PATCH))) await openCase(lateCaseId(state), `the ${mark.clock} limit of ${state.id} passed at ${mark.at}`, state.assignee);
       await record();
     });
   }

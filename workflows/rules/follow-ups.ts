@@ -160,7 +160,11 @@ export function nextMark(state: FollowUpState): { clock: ClockName; level: 'yell
   return undefined;
 }
 
-/** A red mark opens a case, except a complaint not yet accepted (nobody was assigned: it shows red on the page). */
+/**
+ * A red mark opens a case, except a complaint not yet accepted: runs before the patch
+ * follow-up-late-acceptance-case (workflows/follow-up.ts) only showed it red; runs since open a case
+ * naming the centre's supervisors, who had to accept it.
+ */
 export const redOpensCase = (clock: ClockName) => clock !== 'accept';
 
 /**
