@@ -101,6 +101,9 @@ export async function store(
   }
 }
 
+/** Until when a rating may be changed (by whoever gave it): `changeMinutes` after it was first given (ratingStep's rule). */
+export const changeableUntil = (row: Pick<RatingRow, 'ratedAt'>, changeMinutes: number): string => new Date(new Date(row.ratedAt).getTime() + changeMinutes * 60_000).toISOString();
+
 export function view(row: RatingRow): z.infer<typeof ratingView> {
   return {
     applicationNo: row.applicationNo,

@@ -1,8 +1,9 @@
 /**
  * Ratings (好差评) and the one-time rating codes of the notices. A rating is stored with who served the
  * event as the read model names them then; one per event, changed only within the change window
- * (workflows/rules/ratings.ts). Every write of one request runs in one transaction: a refusal of any
- * rating in it stores none and leaves its code unused.
+ * (workflows/rules/ratings.ts) and only by whoever gave it (its ratedBy: the integrator's key, or the
+ * code it was given with). Every write of one request runs in one transaction: a refusal of any rating
+ * in it stores none and leaves its code unused.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
@@ -34,7 +35,8 @@ export class RatingRefusal extends Error {
 
 /**
  * Stores the ratings of one application, each of an event that was served: a new one, or a change of
- * one given less than `changeMinutes` ago; anything else refuses the whole lot (the caller's transaction).
+ * one the same rater (`ratedBy`) gave less than `changeMinutes` ago; anything else refuses the whole lot
+ * (the caller's transaction).
  */
 export async function rate(
   tx: Tx,
@@ -49,6 +51,8 @@ export async function rate(
       .from(ratings)
       .where(and(eq(ratings.applicationNo, applicationNo), eq(ratings.event, rating.event)))
       .for('update');
+    // Only whoever gave it may change it: the integrator cannot overwrite what the applicant said through a code, nor the reverse.
+    if (existing && existing.ratedBy !== by.ratedBy) throw ratedElsewhere(rating.event, existing.channel, by.channel);
     const now = new Date().toISOString();
     const step = ratingStep(existing && { ratedAt: new Date(existing.ratedAt).toISOString() }, now, by.changeMinutes);
     if (step === 'already_rated') throw alreadyRated(rating.event, by.changeMinutes);
@@ -91,6 +95,21 @@ export async function rate(
 
 const alreadyRated = (event: RatedEvent, changeMinutes: number) =>
   new RatingRefusal('already_rated', event, `The ${event} has been rated already; a rating may be changed only within ${changeMinutes} minutes of it (一事一评)`);
+
+/** A change by someone other than who gave the rating: the message says which way it was given, nothing more. */
+function ratedElsewhere(event: RatedEvent, given: RatingRow['channel'], asked: RatingRow['channel']) {
+  const via = given === 'qr' ? (asked === 'qr' ? 'another rating code' : 'the QR code of a notice') : asked === 'api' ? 'another integrator key' : 'the integrator’s API';
+  return new RatingRefusal('already_rated', event, `The ${event} has been rated already through another channel (${via}): only whoever gave a rating may change it (一事一评)`);
+}
+
+/** The ratings of an application given by one rater (`integrator:<key id>`, or a code's `token:<id>`), in the order given. */
+export async function ratingsBy(tx: Db | Tx, applicationNo: string, ratedBy: string): Promise<RatingRow[]> {
+  return tx
+    .select()
+    .from(ratings)
+    .where(and(eq(ratings.applicationNo, applicationNo), eq(ratings.ratedBy, ratedBy)))
+    .orderBy(ratings.id);
+}
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 

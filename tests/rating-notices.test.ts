@@ -7,7 +7,7 @@
  * back; the base URL the QR codes point at is PUBLIC_BASE_URL.
  */
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DocumentFields, issueDocuments } from '../db/documents.js';
 import { findApplication } from '../db/queries.js';
@@ -109,9 +109,10 @@ describe('the QR codes on the notices', () => {
     const stored = await publicPost(token, { ratings: [{ event: 'intake', level: 'very_satisfied', tags: ['one_visit'] }] });
     expect(ok(stored, 201)).toMatchObject({ ratings: [{ event: 'intake', level: 'very_satisfied', channel: 'qr', officer: { id: windowOf(LEAD) } }] });
     expect((await ratingsOf(no)).map((r) => [r.event, r.channel, r.ratedBy])).toEqual([['intake', 'qr', `token:${row.id}`]]);
-    // Everything it names had happened: the code is used (the consultation left unrated is given up).
+    // Everything it names had happened: the code is used (the consultation left unrated is given up); the intake it may still change, for a while.
     expect((await tokenRow(token)).usedAt).not.toBeNull();
-    const again = await publicGet(token);
+    expect(ok(await publicGet(token))).toMatchObject({ events: [], changeable: [{ event: 'intake', level: 'very_satisfied' }] });
+    const again = await publicPost(token, { ratings: [{ event: 'consultation', level: 'satisfied' }] });
     expect([again.statusCode, codeOf(again)]).toEqual([410, 'token_used']);
   });
 
@@ -145,18 +146,24 @@ describe('the QR codes on the notices', () => {
     ok(await publicPost(token, { ratings: [{ event: 'decision', level: 'satisfied' }] }), 201);
     expect(await tokenRow(token)).toMatchObject({ events: ['pickup'], usedAt: null });
     expect(ok<{ events: { event: string }[] }>(await publicGet(token)).events.map((e) => e.event)).toEqual(['pickup']);
-    const twice = await publicPost(token, { ratings: [{ event: 'decision', level: 'very_dissatisfied' }] });
-    expect(twice.statusCode).toBe(400);
+    // Rated again within the change window: changed, the code still open for the pickup.
+    const twice = await publicPost(token, { ratings: [{ event: 'decision', level: 'very_satisfied' }] });
+    expect(twice.statusCode).toBe(200);
+    expect(await tokenRow(token)).toMatchObject({ events: ['pickup'], usedAt: null });
 
     ok(await act.pickup(no));
     await servedIn(no, 'pickup');
     ok(await publicPost(token, { ratings: [{ event: 'pickup', level: 'basically_satisfied' }] }), 201);
     expect((await ratingsOf(no)).map((r) => [r.event, r.level, r.channel]).sort()).toEqual([
-      ['decision', 'satisfied', 'qr'],
+      ['decision', 'very_satisfied', 'qr'],
       ['pickup', 'basically_satisfied', 'qr'],
     ]);
     expect((await tokenRow(token)).usedAt).not.toBeNull();
-    const used = await publicPost(token, { ratings: [{ event: 'pickup', level: 'dissatisfied' }] });
+    // Past the change window the ratings stand (409), and the used code shows nothing more (410).
+    await stack.db.update(ratings).set({ ratedAt: sql`now() - interval '31 minutes'` }).where(eq(ratings.applicationNo, no));
+    const late = await publicPost(token, { ratings: [{ event: 'pickup', level: 'dissatisfied' }] });
+    expect([late.statusCode, codeOf(late)]).toEqual([409, 'already_rated']);
+    const used = await publicGet(token);
     expect([used.statusCode, codeOf(used)]).toEqual([410, 'token_used']);
     // One code per document: the acceptance notice's and the decision's.
     expect((await codesOf(no)).map((c) => c.notice).sort()).toEqual(['acceptance', 'pickup']);

@@ -2,12 +2,14 @@
  * The public rating page (好差评) at /rate/<token>, in a real browser (Debian's Chromium through
  * playwright-core) against the real stack: the code of a pickup notice opens it without sign-in; the
  * applicant chooses a level for the decision and for the pickup, a tag and a comment, submits, and is
- * thanked; the ratings are stored through the code. Opened again, the page says the code was used; an
+ * thanked; the ratings are stored through the code. Opened again within the change window, the page
+ * shows the ratings as given and until when they may be changed, and changes one (sending only what
+ * changed); past the window it refuses the change, and opened again says the code was used; an
  * unknown code is told apart. A decision's code names the pickup before it happens: the page shows it
  * disabled with a note. Every control has an accessible name.
  */
 import type { AddressInfo } from 'node:net';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findApplication } from '../db/queries.js';
@@ -65,7 +67,7 @@ async function pickedUp(): Promise<string> {
 }
 
 describe('the public rating page', () => {
-  it('rates the decision and the pickup from the pickup notice’s code, once', { timeout: 90_000 }, async () => {
+  it('rates the decision and the pickup from the pickup notice’s code once, and changes a rating within the change window', { timeout: 90_000 }, async () => {
     const no = await pickedUp();
     const { url } = ok<{ url: string }>(await stack.as(windowOf(LEAD))({ method: 'POST', url: `/v1/applications/${no}/rating-token`, payload: { for: 'pickup' } }), 201);
     const page = await phone(url);
@@ -95,7 +97,47 @@ describe('the public rating page', () => {
       ['pickup', 'dissatisfied', true, 'qr', ['repeated_visits'], '取件排队时间长'],
     ]);
 
-    // The same code again: the page says it was used, and offers nothing to rate.
+    // The same code again, within the change window: both ratings as given, each with until when it may be changed.
+    await page.reload();
+    await expect.poll(() => testid(page, 'current-pickup').isVisible()).toBe(true);
+    expect(await testid(page, 'status').textContent()).toContain('您已评价，可在规定时间内修改评价');
+    for (const event of ['decision', 'pickup']) {
+      expect(await testid(page, `event-${event}`).getAttribute('data-rated')).toBe('true');
+      expect(await testid(page, `current-${event}`).textContent()).toMatch(/可在 .*\d{2}:\d{2} 前修改/);
+    }
+    expect(await testid(page, 'current-pickup').textContent()).toContain('您已评价：不满意');
+    expect(await testid(page, 'level-decision-very_satisfied').isChecked()).toBe(true);
+    expect(await testid(page, 'level-pickup-dissatisfied').isChecked()).toBe(true);
+    expect(await testid(page, 'tag-pickup-repeated_visits').isChecked()).toBe(true);
+    expect(await testid(page, 'comment-pickup').inputValue()).toBe('取件排队时间长');
+    expect(await unnamedControls(page)).toEqual([]);
+    expect(await overflows(page)).toBe(false);
+    // Nothing changed: nothing is sent.
+    await testid(page, 'submit').click();
+    await expect.poll(() => testid(page, 'form-error').textContent()).toContain('您未修改评价');
+
+    // The pickup changed to 满意 without the tag: only the pickup is sent, and changed in place.
+    const pickupAgain = page.getByRole('group', { name: /取件/ });
+    await pickupAgain.getByRole('radio', { name: /^满意/ }).check();
+    await pickupAgain.getByRole('checkbox', { name: /多次跑动/ }).uncheck();
+    await testid(page, 'submit').click();
+    await expect.poll(() => testid(page, 'status').textContent()).toContain('您的评价已修改');
+    const changed = await stack.db.select().from(ratings).where(eq(ratings.applicationNo, no));
+    expect(changed.map((r) => [r.event, r.level, r.bad, r.tags, r.comment, r.changedAt !== null]).sort()).toEqual([
+      ['decision', 'very_satisfied', false, [], null, false],
+      ['pickup', 'satisfied', false, [], '取件排队时间长', true],
+    ]);
+
+    // Open while the window closes: the change is refused, nothing stored.
+    await page.reload();
+    await expect.poll(() => testid(page, 'current-decision').isVisible()).toBe(true);
+    await stack.db.update(ratings).set({ ratedAt: sql`now() - interval '31 minutes'` }).where(eq(ratings.applicationNo, no));
+    await page.getByRole('group', { name: /办结/ }).getByRole('radio', { name: /^基本满意/ }).check();
+    await testid(page, 'submit').click();
+    await expect.poll(() => testid(page, 'form-error').textContent()).toContain('不能再修改');
+    expect(await stack.db.select().from(ratings).where(eq(ratings.applicationNo, no))).toEqual(changed.map((r) => ({ ...r, ratedAt: expect.any(String) })));
+
+    // Past the window: the page says the code was used, and offers nothing to rate.
     await page.reload();
     await expect.poll(() => testid(page, 'status').getAttribute('data-code')).toBe('token_used');
     expect(await testid(page, 'status').textContent()).toContain('已使用');
@@ -129,6 +171,13 @@ describe('the public rating page', () => {
     await testid(page, 'submit').click();
     await expect.poll(() => testid(page, 'status').textContent()).toContain('取件后可再次扫码评价');
     expect((await stack.db.select().from(ratings).where(eq(ratings.applicationNo, no))).map((r) => [r.event, r.level])).toEqual([['decision', 'satisfied']]);
+
+    // Opened again: the decision as rated, to be changed for a while; the pickup still to come.
+    await page.reload();
+    await expect.poll(() => testid(page, 'current-decision').isVisible()).toBe(true);
+    expect(await testid(page, 'level-decision-satisfied').isChecked()).toBe(true);
+    expect(await testid(page, 'event-pickup').getAttribute('data-happened')).toBe('false');
+    expect(await testid(page, 'status').textContent()).toContain('您已评价，可在规定时间内修改评价');
     expect(errors).toEqual([]);
   });
 

@@ -1,9 +1,10 @@
 /**
  * Ratings of government services (好差评, issue 22) against the real API, worker, Temporal and
  * PostgreSQL: an application driven from a consultation through intake, decision and pickup, each event
- * rated with who served it; one rating per event, changed only within the change window; someone
- * else's application, an event not yet served, bad input, a forged, used or expired code refused with
- * nothing stored; the public routes' limit per address. The satisfaction statistics run against a
+ * rated with who served it; one rating per event, changed only within the change window and only by
+ * whoever gave it (the integrator, or the code it was given with, used or not); someone else's
+ * application, an event not yet served, bad input, a forged, used or expired code refused with nothing
+ * stored; the public routes' limit per address. The satisfaction statistics run against a
  * database of their own, with ratings of known levels, windows, officers and months.
  */
 import { createHash } from 'node:crypto';
@@ -11,7 +12,7 @@ import { and, count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../api/app.js';
 import { findApplication } from '../db/queries.js';
-import { auditLog, applications, ratingTokens, ratings } from '../db/schema/index.js';
+import { auditLog, applications, documents, followUps, ratingTokens, ratings } from '../db/schema/index.js';
 import { type ScratchDatabase, createScratchDatabase } from '../db/scratch.js';
 import { servedEvents } from '../db/served-events.js';
 import { loadConfig } from '../server/config.js';
@@ -221,11 +222,19 @@ describe('rating codes on the notices, rated on the public page without sign-in'
     expect(audited.some((a) => a.target === `${no}/ratings/intake by rating token ${row.id}`)).toBe(true);
     expect(audited.every((a) => !a.target.includes(issued.token))).toBe(true);
 
-    // Used: refused both ways, nothing more stored.
-    for (const res of [await publicPost(issued.token, { ratings: [{ event: 'intake', level: 'very_dissatisfied' }] }), await publicGet(issued.token)]) {
-      expect([res.statusCode, codeOf(res)]).toEqual([410, 'token_used']);
-    }
-    expect(await ratingCount(no)).toBe(1);
+    // Used: it rates nothing new; what it rated it may change within the change window (below), and the page is told until when.
+    const ratedAt = (await ratingsOf(no))[0].ratedAt;
+    expect(ok(await publicGet(issued.token))).toMatchObject({
+      events: [],
+      changeable: [{ event: 'intake', level: 'satisfied', tags: ['efficient'], channel: 'qr', changeableUntil: new Date(new Date(ratedAt).getTime() + 30 * 60_000).toISOString() }],
+    });
+    // Past the window: refused both ways, nothing more stored.
+    await stack.db.update(ratings).set({ ratedAt: sql`now() - interval '31 minutes'` }).where(eq(ratings.applicationNo, no));
+    const late = await publicPost(issued.token, { ratings: [{ event: 'intake', level: 'very_dissatisfied' }] });
+    expect([late.statusCode, codeOf(late)]).toEqual([409, 'already_rated']);
+    const shownLate = await publicGet(issued.token);
+    expect([shownLate.statusCode, codeOf(shownLate)]).toEqual([410, 'token_used']);
+    expect((await ratingsOf(no)).map((r) => [r.event, r.level, r.changedAt])).toEqual([['intake', 'satisfied', null]]);
   });
 
   it('refuses a forged code (404 unknown_token) and an expired one (410 token_expired), storing nothing', async () => {
@@ -288,6 +297,141 @@ describe('rating codes on the notices, rated on the public page without sign-in'
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('changing a rating: within the change window, by whoever gave it', () => {
+  const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+  const issue = (no: string, notice: 'acceptance' | 'pickup') => stack.as(windowOf(LEAD))({ method: 'POST', url: `/v1/applications/${no}/rating-token`, payload: { for: notice } });
+  const anonymous = () => caller(stack.app, async () => ({}));
+  const publicGet = (token: string) => anonymous()({ url: `/v1/public/ratings/${token}` });
+  const publicPost = (token: string, payload: object) => anonymous()({ method: 'POST', url: `/v1/public/ratings/${token}`, payload });
+  const tokenRow = async (token: string) => (await stack.db.select().from(ratingTokens).where(eq(ratingTokens.tokenHash, sha256(token))))[0];
+  const followUpOf = async (no: string, event: RatedEvent) => (await stack.db.select().from(followUps).where(eq(followUps.id, `R-${no}-${event}`)))[0];
+  const issued = async (no: string, notice: 'acceptance' | 'pickup') => {
+    const { token } = ok<{ token: string }>(await issue(no, notice), 201);
+    return { token, row: await tokenRow(token) };
+  };
+
+  it('changes a rating given through the QR page within the window, even with the code used (audited, followed up), and refuses it after with 409', { timeout: 90_000 }, async () => {
+    const no = await application('accepted');
+    const { token, row: code } = await issued(no, 'acceptance');
+    expect(ok(await publicPost(token, { ratings: [{ event: 'intake', level: 'very_dissatisfied', comment: '排队太久' }] }), 201)).toMatchObject({ ratings: [{ bad: true }] });
+    const used = await tokenRow(token);
+    expect(used.usedAt).not.toBeNull();
+    // The bad rating opened its follow-up.
+    await expect.poll(async () => (await followUpOf(no, 'intake'))?.dueAt ?? null, { timeout: 20_000 }).not.toBeNull();
+
+    const changed = await publicPost(token, { ratings: [{ event: 'intake', level: 'satisfied', tags: ['efficient'] }] });
+    expect(ok(changed, 200)).toMatchObject({ ratings: [{ event: 'intake', level: 'satisfied', bad: false, tags: ['efficient'], comment: null, channel: 'qr', changedAt: expect.any(String) }] });
+    const rows = await ratingsOf(no);
+    expect(rows.map((r) => [r.event, r.level, r.bad, r.channel, r.ratedBy])).toEqual([['intake', 'satisfied', false, 'qr', `token:${code.id}`]]);
+    expect(rows[0].changedAt).not.toBeNull();
+    // The code is as it was; the change is audited as the integrator's is.
+    expect(await tokenRow(token)).toEqual(used);
+    const audited = await stack.db.select().from(auditLog).where(eq(auditLog.target, `${no}/ratings/intake changed by rating token ${code.id}`));
+    expect(audited).toMatchObject([{ action: 'POST /v1/public/ratings/:token', status: 200 }]);
+    // Bad to good: the follow-up is withdrawn, as for a change through the integrator.
+    await expect.poll(async () => (await followUpOf(no, 'intake'))?.outcome, { timeout: 20_000 }).toBe('withdrawn');
+
+    // Past the change window it stands: 409, unchanged; the page is told the code is used.
+    await stack.db.update(ratings).set({ ratedAt: sql`now() - interval '31 minutes'` }).where(eq(ratings.applicationNo, no));
+    const before = await ratingsOf(no);
+    const late = await publicPost(token, { ratings: [{ event: 'intake', level: 'very_dissatisfied' }] });
+    expect(late.statusCode).toBe(409);
+    expect(late.json()).toMatchObject({ error: { code: 'already_rated', message: expect.stringContaining('30 minutes') } });
+    expect(await ratingsOf(no)).toEqual(before);
+    const shown = await publicGet(token);
+    expect([shown.statusCode, codeOf(shown)]).toEqual([410, 'token_used']);
+    expect(await tokenRow(token)).toEqual(used);
+  });
+
+  it('keeps a used code from rating an event it did not rate (410 token_used), storing nothing, and a code kept for the pickup changes the decision', { timeout: 90_000 }, async () => {
+    const no = await application('picked_up');
+    const { token, row: code } = await issued(no, 'pickup');
+    expect(code.events).toEqual(['decision', 'pickup']);
+    ok(await publicPost(token, { ratings: [{ event: 'decision', level: 'satisfied' }] }), 201);
+    // The pickup had happened and was left unrated: given up, the code is used.
+    const used = await tokenRow(token);
+    expect(used.usedAt).not.toBeNull();
+    for (const ratingsSent of [[{ event: 'pickup', level: 'very_satisfied' }], [{ event: 'decision', level: 'dissatisfied' }, { event: 'pickup', level: 'very_satisfied' }]]) {
+      const res = await publicPost(token, { ratings: ratingsSent });
+      expect([res.statusCode, codeOf(res)], JSON.stringify(ratingsSent)).toEqual([410, 'token_used']);
+    }
+    expect((await ratingsOf(no)).map((r) => [r.event, r.level, r.changedAt])).toEqual([['decision', 'satisfied', null]]);
+    expect(await tokenRow(token)).toEqual(used);
+    expect(ok(await publicGet(token))).toMatchObject({ events: [], changeable: [{ event: 'decision', level: 'satisfied' }] });
+
+    // A decision's code rated before the pickup stays open for it: it changes the decision meanwhile, and rates the pickup with a change of the decision later.
+    const early = await application('decided');
+    // The code the decision prints names the pickup to come.
+    let url: string | undefined;
+    await expect
+      .poll(async () => {
+        const [document] = await stack.db.select().from(documents).where(and(eq(documents.applicationNo, early), eq(documents.kind, 'approval_decision')));
+        url = document?.fields?.rating?.url;
+        return url;
+      }, { timeout: 20_000 })
+      .toBeDefined();
+    const kept = new URL(url!).pathname.split('/').pop()!;
+    expect(await tokenRow(kept)).toMatchObject({ events: ['decision', 'pickup'], usedAt: null });
+    ok(await publicPost(kept, { ratings: [{ event: 'decision', level: 'dissatisfied' }] }), 201);
+    expect(await tokenRow(kept)).toMatchObject({ events: ['pickup'], usedAt: null });
+    expect(ok(await publicGet(kept))).toMatchObject({ events: [{ event: 'pickup', happened: false }], changeable: [{ event: 'decision', level: 'dissatisfied' }] });
+    ok(await publicPost(kept, { ratings: [{ event: 'decision', level: 'basically_satisfied' }] }), 200);
+    expect(await tokenRow(kept)).toMatchObject({ events: ['pickup'], usedAt: null });
+    ok(await act.pickup(early));
+    await servedIn(early, 'pickup');
+    const both = ok<{ ratings: { event: string; changedAt: string | null }[] }>(
+      await publicPost(kept, { ratings: [{ event: 'pickup', level: 'very_satisfied' }, { event: 'decision', level: 'satisfied' }] }),
+      201,
+    );
+    expect(both.ratings.map((r) => [r.event, r.changedAt !== null])).toEqual([
+      ['pickup', false],
+      ['decision', true],
+    ]);
+    expect((await tokenRow(kept)).usedAt).not.toBeNull();
+    expect((await ratingsOf(early)).map((r) => [r.event, r.level]).sort()).toEqual([
+      ['decision', 'satisfied'],
+      ['pickup', 'very_satisfied'],
+    ]);
+  });
+
+  it('lets no one change a rating given another way: the integrator a code’s, a code the integrator’s or another code’s (409), nothing stored', { timeout: 90_000 }, async () => {
+    const no = await application('picked_up');
+    ok(await rateByApi(no, { event: 'decision', level: 'satisfied' }), 201);
+    const { token, row: code } = await issued(no, 'pickup');
+
+    // The code tries the integrator's rating of the decision, within its window: refused, the code as it was.
+    const overApi = await publicPost(token, { ratings: [{ event: 'decision', level: 'very_dissatisfied' }] });
+    expect(overApi.statusCode).toBe(409);
+    expect(overApi.json()).toMatchObject({ error: { code: 'already_rated', message: expect.stringContaining('another channel') } });
+    expect(await tokenRow(token)).toEqual(code);
+
+    ok(await publicPost(token, { ratings: [{ event: 'pickup', level: 'very_dissatisfied', comment: '取件等了一小时' }] }), 201);
+    const before = await ratingsOf(no);
+    expect(before.map((r) => [r.event, r.level, r.ratedBy]).sort()).toEqual([
+      ['decision', 'satisfied', `integrator:${stack.integrator.keyId}`],
+      ['pickup', 'very_dissatisfied', `token:${code.id}`],
+    ]);
+
+    // The integrator tries the code's rating of the pickup, within its window.
+    const overCode = await rateByApi(no, { event: 'pickup', level: 'very_satisfied' });
+    expect(overCode.statusCode).toBe(409);
+    expect(overCode.json()).toMatchObject({ error: { code: 'already_rated', message: expect.stringContaining('another channel') } });
+    // The used code tries the integrator's rating: it did not rate the decision.
+    const used = await publicPost(token, { ratings: [{ event: 'decision', level: 'dissatisfied' }] });
+    expect([used.statusCode, codeOf(used)]).toEqual([410, 'token_used']);
+    // Another code of the same notice tries the first code's rating.
+    const { token: other, row: otherCode } = await issued(no, 'pickup');
+    const overOther = await publicPost(other, { ratings: [{ event: 'pickup', level: 'satisfied' }] });
+    expect([overOther.statusCode, codeOf(overOther)]).toEqual([409, 'already_rated']);
+    expect(await tokenRow(other)).toEqual(otherCode);
+
+    expect(await ratingsOf(no)).toEqual(before);
+    // The bad rating's follow-up was never withdrawn.
+    await expect.poll(async () => (await followUpOf(no, 'pickup'))?.dueAt ?? null, { timeout: 20_000 }).not.toBeNull();
+    expect((await followUpOf(no, 'pickup')).outcome).toBeNull();
   });
 });
 

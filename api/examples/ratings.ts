@@ -135,6 +135,25 @@ export const rateableExamples: RouteExamples = {
             { event: 'decision', happened: true, at: '2026-03-04T07:30:00.000Z', window: WINDOW, officer: CHIEF },
             { event: 'pickup', happened: false, at: null, window: null, officer: null },
           ],
+          changeable: [],
+          levels: LEVELS,
+          tags: TAGS,
+          expiresAt: '2026-04-03T07:30:12.000Z',
+        },
+      },
+      changeable: {
+        summary: 'The same code read again ten minutes after the decision was rated with it: the decision’s rating may be changed until 08:32, the pickup rated once it has happened',
+        value: {
+          applicationNo: APPLICATION_NO,
+          item: { name: '个体工商户设立登记', nameEn: 'Sole proprietorship (individual business) registration' },
+          centre: CENTRE,
+          events: [{ event: 'pickup', happened: false, at: null, window: null, officer: null }],
+          changeable: [
+            {
+              ...shown({ channel: 'qr', event: 'decision', level: 'satisfied', levelZh: '满意', bad: false, tags: ['efficient'], ratedAt: '2026-03-04T08:02:10.000Z', officer: CHIEF }),
+              changeableUntil: '2026-03-04T08:32:10.000Z',
+            },
+          ],
           levels: LEVELS,
           tags: TAGS,
           expiresAt: '2026-04-03T07:30:12.000Z',
@@ -165,6 +184,11 @@ export const publicRateExamples: RouteExamples = {
       summary: 'A bad rating (差评) with tags, from the QR code',
       value: { ratings: [{ event: 'decision', level: 'very_dissatisfied', tags: ['slow', 'discourteous'], comment: '超过承诺时限才办结，电话询问时态度也不好' }] },
     },
+    change: {
+      summary: 'The decision rated again with the same code within the change window (30 minutes): a change',
+      description: 'Only what this code rated; the code may be used already. A rating given through the integrator is not changed here (409 already_rated)',
+      value: { ratings: [{ event: 'decision', level: 'basically_satisfied', tags: [], comment: '后来电话说明了原因' }] },
+    },
   },
   responses: {
     201: {
@@ -193,6 +217,25 @@ export const publicRateExamples: RouteExamples = {
               tags: ['slow', 'discourteous'],
               comment: '超过承诺时限才办结，电话询问时态度也不好',
               ratedAt: '2026-03-04T08:02:10.000Z',
+              officer: CHIEF,
+            }),
+          ],
+        },
+      },
+    },
+    200: {
+      change: {
+        summary: 'The decision’s rating, changed (a bad rating changed to a good one withdraws its follow-up)',
+        value: {
+          ratings: [
+            byCode({
+              event: 'decision',
+              level: 'basically_satisfied',
+              levelZh: '基本满意',
+              bad: false,
+              comment: '后来电话说明了原因',
+              ratedAt: '2026-03-04T08:02:10.000Z',
+              changedAt: '2026-03-04T08:15:42.000Z',
               officer: CHIEF,
             }),
           ],
