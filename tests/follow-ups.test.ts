@@ -7,7 +7,7 @@
  * Temporal out of reach stores nothing. Everything happens at a county no other test file uses (八步区,
  * Hezhou), so the lists and figures asked for are this file's alone.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../api/app.js';
 import { findApplication } from '../db/queries.js';
@@ -24,6 +24,7 @@ import {
   chiefOf,
   createKey,
   leaderOf,
+  securityOf,
   startStack,
   supervisorOf,
   testConfig,
@@ -77,6 +78,11 @@ interface FollowUp {
   closedAt: string | null;
   steps?: { seq: number; step: string; actor: { id: string } | null; note: string | null }[];
   complainant?: { name: string; phone?: string } | null;
+  /** A complaint taken down at a window, in its first answer only. */
+  trackingCode?: string;
+  trackingUrl?: string;
+  /** In GET /v1/complaints. */
+  updatedAt?: string;
 }
 
 const codeOf = (res: { json(): unknown }) => (res.json() as { error: { code: string } }).error.code;
@@ -270,6 +276,19 @@ describe('complaints (投诉)', () => {
   const aboutOfficer = { kind: 'officer', officerId: windowOf(LEAD, CENTRE) };
   let fromIntegrator: FollowUp;
   let atWindow: FollowUp;
+  /** The tracking code the window's answer gave for atWindow. */
+  let windowCode: string;
+  /** The complaints rows at the county: a refused complaint stores none. */
+  const stored = async () => (await stack.db.select({ n: count() }).from(followUps).where(eq(followUps.centreCode, CENTRE)))[0].n;
+  /** A key made by a security administrator through the API, and a caller with it. */
+  const keyOf = async (centres: string[], complaintsAbout?: 'own' | 'centres', by = securityOf(CITY)) => {
+    const made = ok<{ id: string; key: string; complaintsAbout: string }>(
+      await stack.as(by)({ method: 'POST', url: '/v1/integrators', payload: { name: `12345热线 ${run} ${centres.join(',')} ${complaintsAbout ?? ''}`, centres, ...(complaintsAbout ? { complaintsAbout } : {}) } }),
+      201,
+    );
+    expect(made.complaintsAbout).toBe(complaintsAbout ?? 'own');
+    return caller(stack.app, async () => ({ 'x-api-key': made.key }));
+  };
 
   it('takes one from an integrator about an officer, once per reference, and shows it to that integrator alone', async () => {
     const payload = { subject: aboutOfficer, content: '窗口人员办事推诿，多次让我回去补材料', complainant: { name: '李先生', phone: '13800000000' }, reference: `12345-${run}-1` };
@@ -311,10 +330,147 @@ describe('complaints (投诉)', () => {
     const payload = { subject: { kind: 'window', windowCode: `${CENTRE}-${LEAD}` }, content: `群众口述：窗口午休时间无人值守 ${run}` };
     atWindow = ok<FollowUp>(await complain(payload, stack.as(windowOf(LEAD, CENTRE))), 201);
     expect(atWindow).toMatchObject({ kind: 'complaint', stage: 'received', anonymous: true, channel: 'window', centreCode: CENTRE, department: LEAD });
+    // A tracking code for the complainant, as the public page's: shown this once, only its hash kept.
+    windowCode = atWindow.trackingCode!;
+    expect(windowCode).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(atWindow.trackingUrl).toBe(`/complain/track/${windowCode}`);
+    const [row] = await stack.db.select().from(followUps).where(eq(followUps.id, atWindow.id));
+    expect(row.trackingHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(row)).not.toContain(windowCode);
+    // The code opens the complaint on the public tracking route, as a public page's complaint.
+    expect(ok(await stack.app.inject(`/v1/public/complaints/${windowCode}`))).toEqual({
+      id: atWindow.id,
+      stage: 'received',
+      openedAt: atWindow.openedAt,
+      acceptedAt: null,
+      closedAt: null,
+      outcome: null,
+      reply: null,
+    });
+    // An integrator's complaint carries none: the integrator follows it through the API.
+    expect(fromIntegrator.trackingCode).toBeUndefined();
     expect(ok<FollowUp & { complainant: unknown }>(await followUp(atWindow.id)).complainant).toBeNull();
     const elsewhere = await complain({ ...payload, content: `${payload.content}（外地）` }, stack.as(windowOf(LEAD, '451103')));
     expect([elsewhere.statusCode, codeOf(elsewhere)]).toEqual([403, 'forbidden']);
     expect(await stack.db.select().from(followUps).where(eq(followUps.content, `${payload.content}（外地）`))).toEqual([]);
+  });
+
+  it('gives a window’s complaint sent again with the same reference no new code', async () => {
+    const window = stack.as(windowOf(LEAD, CENTRE));
+    const payload = { subject: { kind: 'centre', centreCode: CENTRE }, content: `窗口登记，网络重发 ${run}`, complainant: { name: '陈女士' }, reference: `window-${run}` };
+    const first = ok<FollowUp>(await complain(payload, window), 201);
+    expect(first.trackingCode).toEqual(expect.any(String));
+    const again = ok<FollowUp>(await complain(payload, window), 200);
+    expect(again).toMatchObject({ id: first.id });
+    expect(again.trackingCode).toBeUndefined();
+    expect(again.trackingUrl).toBeUndefined();
+    // The first code is still the one that opens it.
+    expect(ok(await stack.app.inject(`/v1/public/complaints/${first.trackingCode}`))).toMatchObject({ id: first.id, stage: 'received' });
+  });
+
+  describe('about an application another integrator submitted', () => {
+    let no: string;
+    beforeAll(async () => {
+      // Submitted by the stack's integrator at the county.
+      no = await act.submit({ itemCode, centreCode: CENTRE });
+    });
+    const about = (by: Inject, content: string) => complain({ subject: { kind: 'application', applicationNo: no }, content: `${content} ${run}`, complainant: { name: '周先生', phone: '13907711234' } }, by);
+
+    it('is refused to a key that may complain about its own applications only, storing nothing', async () => {
+      const own = await keyOf([CITY]);
+      const before = await stored();
+      const res = await about(own, '来电反映办件无人处理');
+      expect([res.statusCode, codeOf(res), fieldsOf(res)]).toEqual([400, 'validation_failed', ['body.subject.applicationNo']]);
+      // Said as for a number that does not exist: the key learns nothing of the application.
+      expect(res.json().error.details[0].message).toBe(`no application ${no}`);
+      expect(await stored()).toBe(before);
+    });
+
+    it('is taken from a hotline’s key for its centres’ applications, which sees nothing of the applicant', async () => {
+      const hotline = await keyOf([CITY], 'centres');
+      const before = await stored();
+      const taken = ok<FollowUp>(await about(hotline, '来电反映办件超期无人答复'), 201);
+      expect(taken).toMatchObject({ kind: 'complaint', channel: 'api', centreCode: CENTRE, applicationNo: no, subject: { kind: 'application', applicationNo: no }, anonymous: false });
+      expect(taken.trackingCode).toBeUndefined();
+      expect(await stored()).toBe(before + 1);
+      const found = (await findApplication(stack.db, no))!;
+      const shown = JSON.stringify(ok(await hotline(`/v1/complaints/${taken.id}`)));
+      for (const personal of [found.row.applicant.name, found.row.applicant.idNumber]) expect(shown).not.toContain(personal);
+      // The application's own integrator does not read the hotline's complaint.
+      expect((await stack.integrator(`/v1/complaints/${taken.id}`)).statusCode).toBe(404);
+    });
+
+    it('is refused to a hotline’s key for other centres, storing nothing', async () => {
+      const elsewhere = await keyOf(['450200'], 'centres', securityOf('450000'));
+      const before = await stored();
+      const res = await about(elsewhere, '来电反映外地办件');
+      expect([res.statusCode, fieldsOf(res)]).toEqual([400, ['body.subject.applicationNo']]);
+      expect(res.json().error.details[0].message).toBe(`no application ${no}`);
+      expect(await stored()).toBe(before);
+    });
+  });
+
+  it('lists an integrator’s own complaints, the last changed first, by page and since an instant: the outcome and the reply once answered', { timeout: 120_000 }, async () => {
+    const hotline = await keyOf([CITY], 'centres');
+    const filed: string[] = [];
+    for (const [n, subject] of [{ kind: 'centre', centreCode: CENTRE }, { kind: 'window', windowCode: `${CENTRE}-${LEAD}` }, aboutOfficer].entries()) {
+      filed.push(ok<FollowUp>(await complain({ subject, content: `热线来电 ${n} ${run}`, complainant: { name: '吴女士' }, reference: `12345-list-${run}-${n}` }, hotline), 201).id);
+    }
+    const list = (query = '', by: Inject = hotline) => by(`/v1/complaints${query}`);
+    const page = (res: { json(): unknown }) => res.json() as { complaints: FollowUp[]; nextCursor: string | null };
+    // Once each workflow has opened its complaint (its clocks written), nothing changes them for a while.
+    await expect.poll(async () => page(await list()).complaints.filter((c) => c.dueAt !== null).length, { timeout: 20_000 }).toBe(3);
+
+    const all = ok<{ complaints: FollowUp[]; nextCursor: string | null }>(await list());
+    expect(all.nextCursor).toBeNull();
+    expect(all.complaints.map((c) => c.id).sort()).toEqual([...filed].sort());
+    const times = all.complaints.map((c) => Date.parse(c.updatedAt!));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    // As GET /v1/complaints/:id shows each, with when it last changed.
+    for (const c of all.complaints) {
+      const { updatedAt, ...rest } = c;
+      expect(updatedAt).toEqual(expect.any(String));
+      expect(rest).toEqual(ok(await hotline(`/v1/complaints/${c.id}`)));
+      expect(c).toMatchObject({ findings: null, responsible: [], caseId: null });
+    }
+
+    // A page at a time, by the cursor: the same complaints in the same order, each once.
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const one: { complaints: FollowUp[]; nextCursor: string | null } = ok(await list(`?limit=1${cursor ? `&cursor=${cursor}` : ''}`));
+      expect(one.complaints.length).toBeLessThanOrEqual(1);
+      paged.push(...one.complaints.map((c) => c.id));
+      cursor = one.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(all.complaints.map((c) => c.id));
+
+    // Nothing changed since now; then one accepted and answered: it alone, with the outcome and the reply.
+    const since = new Date().toISOString();
+    expect(ok<{ complaints: FollowUp[] }>(await list(`?since=${encodeURIComponent(since)}`)).complaints).toEqual([]);
+    const answered = filed[0];
+    ok(await post(answered, 'acceptance', { accepted: true, note: '受理' }, supervisor()));
+    expect(ok<{ complaints: FollowUp[] }>(await list(`?since=${encodeURIComponent(since)}`)).complaints.map((c) => [c.id, c.stage])).toEqual([[answered, 'investigating']]);
+    ok(await post(answered, 'findings', { substantiated: false, findings: '经核查大厅秩序正常', reply: '经核查，当日大厅秩序正常，感谢您的监督。' }, supervisor()));
+    const changed = ok<{ complaints: FollowUp[] }>(await list(`?since=${encodeURIComponent(since)}`)).complaints;
+    expect(changed).toHaveLength(1);
+    expect(changed[0]).toMatchObject({ id: answered, stage: 'closed', outcome: 'unsubstantiated', findings: null, reply: { text: '经核查，当日大厅秩序正常，感谢您的监督。', via: 'integrator' } });
+    // The newest change first.
+    expect(ok<{ complaints: FollowUp[] }>(await list()).complaints[0].id).toBe(answered);
+
+    // Another integrator's list holds none of them; nonsense is refused by its field.
+    const others = ok<{ complaints: FollowUp[] }>(await list('?limit=200', stack.integrator)).complaints.map((c) => c.id);
+    expect(others.filter((id) => filed.includes(id))).toEqual([]);
+    expect(others).toContain(fromIntegrator.id);
+    for (const [query, field] of [
+      ['?cursor=not-a-cursor', 'querystring.cursor'],
+      ['?limit=201', 'querystring.limit'],
+      ['?since=yesterday', 'querystring.since'],
+    ]) {
+      const res = await list(query);
+      expect([res.statusCode, fieldsOf(res)], query).toEqual([400, [field]]);
+    }
+    expect((await list('', supervisor())).statusCode).toBe(403);
   });
 
   it('refuses bad input with 400 naming the field, storing nothing', async () => {
@@ -406,12 +562,19 @@ describe('complaints (投诉)', () => {
     expect([findings.statusCode, codeOf(findings)]).toEqual([409, 'wrong_kind']);
   });
 
-  it('is found unsubstantiated without a case; an anonymous one is told nobody; one not accepted is closed with the reason', async () => {
+  it('is found unsubstantiated without a case; an anonymous one taken at the window is told through its receipt’s tracking code; one not accepted is closed with the reason', async () => {
     ok(await post(atWindow.id, 'acceptance', { accepted: true, note: '受理' }, stack.as(supervisorOf(CITY))));
     const closed = ok<FollowUp>(await post(atWindow.id, 'findings', { substantiated: false, findings: '午休时段有轮值人员', reply: '经核查不属实' }, stack.as(supervisorOf(CITY))));
-    expect(closed).toMatchObject({ stage: 'closed', outcome: 'unsubstantiated', caseId: null, responsible: [], reply: { via: 'none' } });
+    expect(closed).toMatchObject({ stage: 'closed', outcome: 'unsubstantiated', caseId: null, responsible: [], reply: { via: 'tracking_code' } });
     const cases = ok<{ cases: { id: string; followUpId: string | null }[] }>(await supervisor()(`/v1/cases?centre=${CENTRE}`)).cases;
     expect(cases.filter((c) => c.id === atWindow.id || c.followUpId === atWindow.id)).toEqual([]);
+    // The complainant at the window reads the reply by the receipt's code, though they left no name.
+    expect(ok(await stack.app.inject(`/v1/public/complaints/${windowCode}`))).toMatchObject({
+      id: atWindow.id,
+      stage: 'closed',
+      outcome: 'unsubstantiated',
+      reply: { text: '经核查不属实', at: expect.any(String) },
+    });
 
     const aboutCentre = ok<FollowUp>(await complain({ subject: { kind: 'centre', centreCode: CENTRE }, content: `大厅空调坏了没人修 ${run}`, complainant: { name: '王女士' } }), 201);
     expect(aboutCentre).toMatchObject({ centreCode: CENTRE, department: null });

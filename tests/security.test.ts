@@ -518,6 +518,8 @@ const TABLE: Row[] = [
     body: () => ({ subject: { kind: 'centre', centreCode: '450100' }, content: `安全测试投诉 ${run}` }),
     state: async () => (await stack.db.select().from(followUps).where(eq(followUps.content, `安全测试投诉 ${run}`))).length,
   },
+  // An integrator lists its own complaints (another's are not in its list).
+  { method: 'GET', route: '/v1/complaints', allowed: ['integrator', 'otherIntegrator'] },
   { method: 'GET', route: '/v1/complaints/:id', allowed: ['integrator', 'otherIntegrator'], url: () => '/v1/complaints/C-no-such-complaint' },
   // The public's complaints (no sign-in): about an application they are refused with 400 before anything
   // is looked up or stored; an unknown tracking code is 404.

@@ -5,8 +5,9 @@
  * sees it among their follow-ups with its limit, records the contact back, concludes it rectified, and
  * the API shows it closed (an action sent from a page left behind is refused as the workstation
  * refuses); a window officer, who has no follow-ups to see, takes down an anonymous complaint about
- * their window and sees its number, an empty content and a wrong phone or application number shown by
- * their fields.
+ * their window and sees its number and its receipt (投诉回执) to print, with the tracking code that opens
+ * the public tracking page, which shows the reply once a supervisor has answered; an empty content and a
+ * wrong phone or application number are shown by their fields.
  */
 import { eq } from 'drizzle-orm';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -206,7 +207,7 @@ describe('bad ratings to follow up at the workstation', () => {
 });
 
 describe('taking down a complaint at the window', () => {
-  it('takes down an anonymous complaint about the window and shows its number; refusals by their fields', { timeout: 120_000 }, async () => {
+  it('takes down an anonymous complaint about the window and shows its number and a receipt with the tracking code; refusals by their fields', { timeout: 120_000 }, async () => {
     const page = await desk.open(windowOf(LEAD), '#/complaint');
     await page.getByRole('heading', { name: '登记投诉', level: 2 }).waitFor();
     expect(await page.getByRole('link', { name: '登记投诉' }).getAttribute('aria-current')).toBe('page');
@@ -231,6 +232,7 @@ describe('taking down a complaint at the window', () => {
     expect(await hasFocus(content)).toBe(true);
     expect(await testid(page, 'complaint-error').locator('strong').textContent()).toBe('请更正标出的内容：');
     expect(await testid(page, 'complaint-no').count()).toBe(0);
+    expect(await testid(page, 'complaint-receipt').count()).toBe(0);
 
     const what = '窗口工作人员午休提前离岗，群众等候四十分钟';
     await content.fill(what);
@@ -240,16 +242,64 @@ describe('taking down a complaint at the window', () => {
     expect(sent).toEqual([400, 201]);
     const complaintNo = (await number.textContent())!;
     expect(complaintNo).toMatch(/^C-\d{8}-\d+$/);
-    expect(await testid(page, 'complaint-recorded').textContent()).toBe(`已登记投诉 ${complaintNo}（匿名），监察人员将受理调查。`);
+    expect(await testid(page, 'complaint-recorded').textContent()).toBe(`已登记投诉 ${complaintNo}（匿名），监察人员将受理调查。请打印投诉回执交给投诉人，凭查询码查看答复。`);
     expect(await form.locator('[data-testid="field-error"]').count()).toBe(0);
     expect(await testid(page, 'complaint-error').isHidden()).toBe(true);
     expect(await content.inputValue()).toBe('');
+
+    // The receipt (投诉回执): the number, the tracking code shown this once, and the page that follows it.
+    const receipt = testid(page, 'complaint-receipt');
+    await receipt.waitFor();
+    expect(await receipt.getByRole('heading', { name: '投诉回执', level: 3 }).count()).toBe(1);
+    expect(await testid(page, 'receipt-no').textContent()).toBe(complaintNo);
+    const code = (await testid(page, 'receipt-code').textContent())!;
+    expect(code).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    const trackingUrl = `${stack.baseUrl}/complain/track/${code}`;
+    expect(await testid(page, 'receipt-url').textContent()).toBe(trackingUrl);
+    expect(await testid(page, 'receipt-url').getAttribute('href')).toBe(trackingUrl);
+    expect(await receipt.locator('dt').allTextContents()).toEqual(['投诉编号', '登记时间', '登记中心', '查询码', '查询网址']);
+    expect(await unnamedControls(page)).toEqual([]);
+    expect(await overflows(page)).toBe(false);
     await screenshot(page, 'complaint');
+
+    // 打印回执: the browser's print, with the rest of the page left off the paper while it prints.
+    await page.evaluate(() => {
+      const w = globalThis as unknown as { print: () => void; printed: boolean[]; document: { body: { classList: { contains(c: string): boolean } } } };
+      w.printed = [];
+      w.print = () => w.printed.push(w.document.body.classList.contains('print-receipt'));
+    });
+    await receipt.getByRole('button', { name: '打印回执' }).click();
+    expect(await page.evaluate(() => (globalThis as unknown as { printed: boolean[] }).printed)).toEqual([true]);
+    await expect.poll(() => page.locator('body.print-receipt').count()).toBe(0);
+    await page.evaluate(() => (globalThis as unknown as { document: { body: { classList: { add(c: string): void } } } }).document.body.classList.add('print-receipt'));
+    await page.emulateMedia({ media: 'print' });
+    expect([await form.isVisible(), await page.locator('#nav').isVisible(), await receipt.isVisible(), await testid(page, 'receipt-print').isVisible()]).toEqual([false, false, true, false]);
+    expect(await testid(page, 'receipt-code').isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+    await page.evaluate(() => (globalThis as unknown as { document: { body: { classList: { remove(c: string): void } } } }).document.body.classList.remove('print-receipt'));
+    expect(await form.isVisible()).toBe(true);
+
+    // The code opens the public tracking page, as the complainant will; it shows the reply once answered.
+    const publicContext = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    desk.contexts.push(publicContext);
+    const tracking = await publicContext.newPage();
+    tracking.on('pageerror', (e) => desk.errors.push(e.message));
+    await tracking.goto(trackingUrl);
+    await expect.poll(() => testid(tracking, 'stage').getAttribute('data-stage')).toBe('received');
+    expect(await testid(tracking, 'complaint-id').textContent()).toBe(complaintNo);
+    expect(await testid(tracking, 'reply').isVisible()).toBe(false);
+    const answer = '经调取窗口视频核查，当日午休时段确有人员提前离岗，已责令整改并调整午休轮值。';
+    ok(await stack.as(supervisorOf())({ method: 'POST', url: `/v1/follow-ups/${complaintNo}/acceptance`, payload: { accepted: true, note: '受理' } }));
+    ok(await stack.as(supervisorOf())({ method: 'POST', url: `/v1/follow-ups/${complaintNo}/findings`, payload: { substantiated: true, findings: '视频显示提前离岗属实', reply: answer } }));
+    await tracking.reload();
+    await expect.poll(() => testid(tracking, 'stage').getAttribute('data-stage')).toBe('closed');
+    expect(await testid(tracking, 'outcome').getAttribute('data-outcome')).toBe('substantiated');
+    expect(await testid(tracking, 'reply').textContent()).toBe(answer);
 
     const complaint = await followUpOf(complaintNo, supervisorOf());
     expect(complaint).toMatchObject({
       kind: 'complaint',
-      stage: 'received',
+      stage: 'closed',
       anonymous: true,
       channel: 'window',
       complainant: null,
@@ -272,11 +322,18 @@ describe('taking down a complaint at the window', () => {
     expect(await phoneError.textContent()).toBe('格式不对');
     expect(await form.locator('[data-testid="field-error"]').count()).toBe(1);
     expect(await testid(page, 'complaint-recorded').textContent()).toBe('');
+    // The last receipt stays until the next complaint is taken down: its code cannot be had again.
+    expect(await testid(page, 'receipt-code').textContent()).toBe(code);
 
     await form.getByRole('textbox', { name: '联系电话（可选）' }).fill('0771-5551234');
     await form.getByRole('button', { name: '登记投诉' }).click();
     await expect.poll(() => testid(page, 'complaint-no').textContent()).not.toBe(complaintNo);
-    const named = await followUpOf((await testid(page, 'complaint-no').textContent())!, supervisorOf());
+    const namedNo = (await testid(page, 'complaint-no').textContent())!;
+    expect(await testid(page, 'receipt-no').textContent()).toBe(namedNo);
+    const namedCode = (await testid(page, 'receipt-code').textContent())!;
+    expect(namedCode).not.toBe(code);
+    expect(ok<{ id: string }>(await stack.app.inject(`/v1/public/complaints/${namedCode}`)).id).toBe(namedNo);
+    const named = await followUpOf(namedNo, supervisorOf());
     expect(named).toMatchObject({ anonymous: false, subject: { kind: 'officer', officerId: windowOf(LEAD) }, complainant: { name: '黄先生', phone: '0771-5551234' } });
 
     // An application number nobody knows: shown by the number.
@@ -295,6 +352,9 @@ describe('taking down a complaint at the window', () => {
     await testid(page, 'lang-switch').click();
     await page.getByRole('heading', { name: 'Take down a complaint', level: 2 }).waitFor();
     expect(await testid(page, 'complaint').getByRole('radio', { name: 'This window', exact: true }).isChecked()).toBe(true);
+    // The receipt is still there, in English: a change of language does not lose the code.
+    expect(await testid(page, 'complaint-receipt').getByRole('heading', { name: 'Complaint receipt', level: 3 }).count()).toBe(1);
+    expect(await testid(page, 'receipt-code').textContent()).toBe(namedCode);
     expect(await overflows(page)).toBe(false);
     expect(desk.errors).toEqual([]);
   });

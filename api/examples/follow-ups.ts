@@ -264,6 +264,20 @@ export const findingsExamples: RouteExamples = {
 };
 
 const HOTLINE_CONTENT = complaint.content;
+const WINDOW_TRACKING_CODE = 'q7Xb2LmN9pRt4VwYz8AcE1Gh';
+const ABOUT_APPLICATION = '来电人反映：办件超过承诺时限仍未办结，多次打电话询问无人答复。';
+
+/** The hotline's complaint about an application another portal submitted (its key: complaintsAbout centres). */
+const aboutApplication = {
+  ...complaint,
+  id: 'C-20260310-0006',
+  centreCode: '450102',
+  department: DEPARTMENT,
+  applicationNo: APPLICATION_NO,
+  subject: { kind: 'application', applicationNo: APPLICATION_NO },
+  content: ABOUT_APPLICATION,
+  openedAt: '2026-03-10T08:10:00.000Z',
+};
 
 export const complaintExamples: RouteExamples = {
   body: {
@@ -279,8 +293,19 @@ export const complaintExamples: RouteExamples = {
     },
     anonymous: {
       summary: 'Anonymous (匿名), about a centre, taken down at a window',
-      description: 'Investigated all the same, but nobody is told the outcome',
+      description: 'Investigated all the same; the complainant follows it with the tracking code the answer carries (a receipt, 投诉回执, printed at the window)',
       value: { subject: { kind: 'centre', centreCode: '450102' }, content: '大厅取号机经常故障，上午排队一个多小时，没有人维持秩序。' },
+    },
+    hotlineApplication: {
+      summary: 'From the 12345 hotline, about an application another portal submitted',
+      description:
+        'A key whose security administrator set complaintsAbout: centres may name any application of its centres; any other key only those it submitted (another, or one outside its centres: 400 body.subject.applicationNo, as an unknown number)',
+      value: {
+        subject: { kind: 'application', applicationNo: APPLICATION_NO },
+        content: ABOUT_APPLICATION,
+        complainant: { name: '李四', phone: '13907715678' },
+        reference: '12345-GX-20260310-004233',
+      },
     },
     application: {
       summary: 'From the portal that submitted the application, about that application',
@@ -296,7 +321,7 @@ export const complaintExamples: RouteExamples = {
     201: {
       hotline: { summary: 'Received: the supervisors of the centre accept it within 2 working days', value: complaint },
       anonymous: {
-        summary: 'An anonymous one, received',
+        summary: 'An anonymous one taken down at a window, received: with the tracking code (查询码) for the complainant, shown this once',
         value: {
           ...complaint,
           id: 'C-20260310-0004',
@@ -307,8 +332,11 @@ export const complaintExamples: RouteExamples = {
           anonymous: true,
           channel: 'window',
           openedAt: '2026-03-10T06:45:00.000Z',
+          trackingCode: WINDOW_TRACKING_CODE,
+          trackingUrl: `/complain/track/${WINDOW_TRACKING_CODE}`,
         },
       },
+      hotlineApplication: { summary: 'About an application, received: its centre and lead department, nothing of the applicant', value: aboutApplication },
     },
     200: {
       replayed: { summary: 'The same reference sent again: the complaint it made then', value: complaint },
@@ -324,6 +352,27 @@ export const integratorComplaintExamples: RouteExamples = {
         value: { ...substantiated, findings: null, responsible: [], caseId: null },
       },
       received: { summary: 'Still waiting to be accepted', value: complaint },
+    },
+  },
+};
+
+export const integratorComplaintListExamples: RouteExamples = {
+  querystring: {
+    since: { summary: 'What changed since the last poll (its newest updatedAt, less a minute)', value: { since: '2026-03-20T07:00:00.000Z' } },
+    page: { summary: 'The next page', value: { limit: 50, cursor: 'WyIyMDI2LTAzLTIwIDA3OjMwOjAwLjEyMzQ1NiswMCIsIkMtMjAyNjAzMTAtMDAwMyJd' } },
+  },
+  responses: {
+    200: {
+      changed: {
+        summary: 'Closed since: the outcome and the reply to pass on (no findings, officers or case); one still waiting',
+        value: {
+          complaints: [
+            { ...substantiated, findings: null, responsible: [], caseId: null, updatedAt: '2026-03-20T07:30:00.123Z' },
+            { ...aboutApplication, updatedAt: '2026-03-10T08:10:00.412Z' },
+          ],
+          nextCursor: null,
+        },
+      },
     },
   },
 };

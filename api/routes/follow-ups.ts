@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { findApplication as findApplicationRow, responsibleFor } from '../../db/cases.js';
 import {
@@ -23,12 +23,13 @@ import {
   nextComplaintId,
   setLimits,
   stepsOfFollowUp,
+  trackingCode,
 } from '../../db/follow-ups.js';
-import { centres, officers, windows } from '../../db/schema/index.js';
+import { apiKeys, centres, followUps, officers, windows } from '../../db/schema/index.js';
 import type { Officer } from '../../workflows/messages.js';
 import { FOLLOW_UP_KINDS, FOLLOW_UP_LEVELS, FOLLOW_UP_OUTCOMES, FOLLOW_UP_STAGES, type ComplaintSubject, type FollowUpInput, stageRefusal } from '../../workflows/rules/follow-ups.js';
 import { sightOf } from '../application-access.js';
-import { OVERSIGHT, SYSTEM_ADMINISTRATORS, WINDOW_STAFF, forbidden, requireCentre, scopeCentre, staffOf } from '../auth.js';
+import { type Identity, OVERSIGHT, SYSTEM_ADMINISTRATORS, WINDOW_STAFF, forbidden, requireCentre, scopeCentre, staffOf } from '../auth.js';
 import { HttpError, errorBody, invalid, notFound, refused } from '../errors.js';
 import { actOnFollowUp, startFollowUp } from '../follow-ups.js';
 import { iso } from '../views.js';
@@ -126,6 +127,22 @@ export function followUpOf(row: FollowUpRow) {
   };
 }
 
+/** A complaint taken down at a window, as its first answer shows it: with the tracking code for the complainant. */
+const complaintReceived = followUpView
+  .extend({
+    trackingCode: z.string().optional().describe('Taken down at a window: the tracking code (查询码) for the complainant, shown this once (only its hash is kept; a replay answers without it)'),
+    trackingUrl: z.string().optional().describe('The page that shows the complaint’s stage and the reply by the code, /complain/track/<code>'),
+  })
+  .meta({ id: 'ComplaintReceived' });
+
+/** An integrator's complaints, the last changed first. */
+const complaintPage = z
+  .object({
+    complaints: z.array(followUpView.extend({ updatedAt: z.string().describe('When it last changed: the next poll’s ?since=, less a minute') })),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'ComplaintPage' });
+
 const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{3,100}$/).describe('R-<application>-<event> or C-<yyyymmdd>-<n>') });
 const note = z.string().trim().min(1).max(2000);
 
@@ -175,7 +192,7 @@ export async function fileComplaint(
   const id = await db
     .transaction(async (tx) => {
       const id = await nextComplaintId(tx, openedAt);
-      const input: FollowUpInput = { id, kind: 'complaint', ...place, openedAt, complaint: { anonymous: !body.complainant, channel: from.channel } };
+      const input: FollowUpInput = { id, kind: 'complaint', ...place, openedAt, complaint: { anonymous: !body.complainant, channel: from.channel, tracked: from.trackingHash !== undefined } };
       const row: FollowUpInsert = {
         id,
         kind: 'complaint',
@@ -205,8 +222,43 @@ export async function fileComplaint(
   return { row, replayed: row.openedAt !== null && Date.parse(row.openedAt) !== Date.parse(openedAt) };
 }
 
-/** A complaint as whoever sent it sees it: its stage, outcome and reply, not the findings, whom they name or the case. */
+/**
+ * A complaint as whoever sent it sees it: its stage, outcome and reply, not the findings, whom they name
+ * or the case. About an application it names the number (which the sender gave), its centre and lead
+ * department, and nothing of the applicant: a hotline's key that complains about an application another
+ * integrator submitted (complaintsAbout 'centres') learns no more of it than that.
+ */
 const integratorView = (row: FollowUpRow) => ({ ...followUpOf(row), findings: null, responsible: [], caseId: null });
+
+/** The complaint an integrator lists: as GET /v1/complaints/:id shows it, with when it last changed. */
+const listedComplaint = (row: FollowUpRow) => ({ ...integratorView(row), updatedAt: iso(row.updatedAt)! });
+
+/** The list's position: the last row of the previous page, its updatedAt exactly as stored (microseconds) and its id. */
+function encodeCursor(row: FollowUpRow): string {
+  return Buffer.from(JSON.stringify([row.updatedAt, row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): { updatedAt: string; id: string } | undefined {
+  if (!cursor) return undefined;
+  try {
+    const [updatedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof updatedAt === 'string' && !Number.isNaN(Date.parse(updatedAt)) && typeof id === 'string') return { updatedAt, id };
+  } catch {
+    // fall through to the error below
+  }
+  throw invalid('querystring.cursor', 'is not a cursor this API returned');
+}
+
+/**
+ * Whether an integrator's key may complain about an application: the one that submitted it always; a
+ * key the security administrator made for complaints about its centres' applications (a 12345 hotline),
+ * any whose centre is within the key's centres. Read from the key's row: a change to it counts at once.
+ */
+async function mayComplainAbout(app: FastifyInstance, identity: Extract<Identity, { kind: 'integrator' }>, application: { applicationNo: string; centreCode: string; leadDepartment: string; submittedBy: string | null }): Promise<boolean> {
+  if (sightOf(identity, application, []) === 'whole') return true;
+  const [key] = await app.deps.database.db.select({ complaintsAbout: apiKeys.complaintsAbout }).from(apiKeys).where(eq(apiKeys.id, identity.key.id));
+  return key?.complaintsAbout === 'centres' && identity.key.centres.some((c) => withinCentre(c, application.centreCode));
+}
 
 const isUniqueViolation = (err: unknown): boolean => {
   const e = err as { code?: string; cause?: { code?: string } };
@@ -385,7 +437,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['follow-ups'],
         summary: 'A complaint (投诉, 有诉必查) from an integrator (the 12345 hotline, a portal) or taken down at a window; the same reference again answers the same complaint',
         body: complaintBody.extend({ reference: z.string().trim().min(1).max(100).optional().describe('The integrator’s own id of it: a retry sends it again') }),
-        response: { 200: followUpView, 201: followUpView, ...refusals },
+        response: { 200: followUpView, 201: complaintReceived, ...refusals },
       },
       config: { access: ['integrator', ...WINDOW_STAFF], examples: examples.complaintExamples },
     },
@@ -395,8 +447,9 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
       if (identity.kind === 'integrator') {
         if (request.body.subject.kind === 'application') {
           const application = await findApplicationRow(db, place.applicationNo!);
-          // Only the integrator that submitted it may complain about an application through its key.
-          if (sightOf(identity, application!, []) !== 'whole') throw invalid('body.subject.applicationNo', `no application ${place.applicationNo}`);
+          // The integrator that submitted it, or a key for its centres' applications (a hotline); to any
+          // other the application is unknown, as one that does not exist.
+          if (!(await mayComplainAbout(app, identity, application!))) throw invalid('body.subject.applicationNo', `no application ${place.applicationNo}`);
         } else if (!identity.key.centres.some((c) => withinCentre(c, place.centreCode))) {
           throw forbidden(`Key ${identity.key.id} (${identity.key.name}) serves ${identity.key.centres.join(', ')}, not centre ${place.centreCode}`);
         }
@@ -404,11 +457,55 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
         requireCentre(request, place.centreCode, 'take down a complaint');
       }
       const channel = identity.kind === 'integrator' ? 'api' : 'window';
-      const { row, replayed } = await fileComplaint(app, request.body, { channel, submittedBy: identity.id, reference: request.body.reference }, place);
+      // Taken down at a window: a tracking code (查询码) for the complainant, as the public page's, shown
+      // in this answer once (only its hash is kept); a replay answers without it.
+      const tracking = channel === 'window' ? trackingCode() : undefined;
+      const { row, replayed } = await fileComplaint(app, request.body, { channel, submittedBy: identity.id, reference: request.body.reference, trackingHash: tracking?.hash }, place);
       request.auditTarget = `complaint ${row.id}${replayed ? ' (replayed)' : ''}`;
       request.auditCentre = row.centreCode;
       reply.status(replayed ? 200 : 201);
-      return integratorView(row);
+      if (!tracking || replayed) return integratorView(row);
+      reply.header('cache-control', 'no-store');
+      return { ...integratorView(row), trackingCode: tracking.code, trackingUrl: `/complain/track/${tracking.code}` };
+    },
+  );
+
+  app.get(
+    '/complaints',
+    {
+      schema: {
+        tags: ['follow-ups'],
+        summary:
+          'The integrator’s own complaints, the last changed first, as GET /v1/complaints/{id} shows each (stage, outcome, reply) with when it last changed; page with nextCursor. ' +
+          'To learn of outcomes, poll with ?since= the newest updatedAt seen less a minute (a change being written as you read shows with the instant its write began): repeats are harmless',
+        querystring: z.object({
+          since: z.iso.datetime({ offset: true }).optional().describe('Only complaints changed at or after this instant'),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+          cursor: z.string().max(500).optional().describe('nextCursor of the previous page'),
+        }),
+        response: { 200: complaintPage, ...refusals },
+      },
+      config: { access: ['integrator'], examples: examples.integratorComplaintListExamples },
+    },
+    async (request) => {
+      const { since, limit, cursor } = request.query;
+      const after = decodeCursor(cursor);
+      const rows = await db
+        .select()
+        .from(followUps)
+        .where(
+          and(
+            eq(followUps.submittedBy, request.identity!.id),
+            eq(followUps.kind, 'complaint'),
+            since ? gte(followUps.updatedAt, new Date(since).toISOString()) : undefined,
+            after ? sql`(${followUps.updatedAt}, ${followUps.id}) < (${after.updatedAt}::timestamptz, ${after.id})` : undefined,
+          ),
+        )
+        .orderBy(desc(followUps.updatedAt), desc(followUps.id))
+        .limit(limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return { complaints: page.map(listedComplaint), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
     },
   );
 

@@ -70,7 +70,7 @@ export interface FollowUpInput {
   /** A bad rating's application and event. */
   rating?: { applicationNo: string; event: string };
   /** A complaint: was a way back to the complainant given (anonymous: none). */
-  complaint?: { anonymous: boolean; channel: FollowUpChannel };
+  complaint?: { anonymous: boolean; channel: FollowUpChannel; tracked?: boolean };
 }
 
 export interface FollowUpClock {
@@ -229,8 +229,13 @@ export function movedRectifyClock(state: FollowUpState, calendar: WorkingCalenda
   return { clock: clockOf(calendar, state.openedAt, state.limits.rectifyDays + stoppedDays), stoppedDays };
 }
 
-/** How the complainant hears the outcome: through the integrator that sent it, the tracking code of the public page, the window; an anonymous one not at all. */
+/**
+ * How the complainant hears the outcome: the tracking code (the public page's, or the receipt's of a
+ * complaint taken at a window, named or anonymous), the integrator that sent it, the window (taken
+ * before window complaints had codes); an anonymous one without a code not at all.
+ */
 export function replyChannel(complaint: NonNullable<FollowUpInput['complaint']>): NonNullable<FollowUpState['reply']>['via'] {
+  if (complaint.tracked) return 'tracking_code';
   if (complaint.anonymous && complaint.channel !== 'public') return 'none';
   return complaint.channel === 'api' ? 'integrator' : complaint.channel === 'public' ? 'tracking_code' : 'window';
 }

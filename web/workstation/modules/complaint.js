@@ -1,13 +1,17 @@
 // Taking down a complaint (登记投诉, 有诉必查) at the window (POST /v1/complaints): about this window, an
 // officer at it, the centre, or an application by its number; what happened; the complainant's name and
-// phone, or anonymous (investigated all the same, but nobody is told the outcome). The complaint's
-// number is shown once taken down; a 400's details appear by the fields they name, anything else as
-// the workstation shows every refusal.
+// phone, or anonymous (investigated all the same). The complaint's number is shown once taken down, with
+// a receipt (投诉回执) to print and hand over: the number, the tracking code (查询码) and the address of
+// the public page that shows the complaint's stage and the reply by it. The code is in the API's answer
+// this once (only its hash is kept), so the receipt stays on the screen until the next complaint is
+// taken down, through a change of language or a visit to another screen (in this page's memory only,
+// for the officer who took it down). A 400's details appear by the fields they name, anything else as the workstation shows
+// every refusal.
 
 import { getJSON, postJSON } from './api.js';
 import { showRefusal, statusLine, textArea, textInput } from './forms.js';
 import { t } from './i18n.js';
-import { el, field, localName, officerName } from './helpers.js';
+import { el, facts, field, formatInstant, localName, officerName } from './helpers.js';
 import { screenHeader } from './parts.js';
 import { ROLES, state } from './state.js';
 
@@ -76,6 +80,41 @@ function showFieldErrors(form, summary, error) {
   summary.dataset.code = error.code ?? '';
   summary.hidden = false;
   return first;
+}
+
+/** The last complaint taken down here with its code, and by whom: its receipt is shown again when the screen is. */
+let lastReceipt = null;
+
+/** Prints the receipt alone: the rest of the page is left off the paper while it prints (style.css). */
+function printReceipt() {
+  document.body.classList.add('print-receipt');
+  const done = () => document.body.classList.remove('print-receipt');
+  window.addEventListener('afterprint', done, { once: true });
+  try {
+    window.print();
+  } finally {
+    // Browsers that print without blocking send afterprint later; those that block have printed by now.
+    setTimeout(done, 0);
+  }
+}
+
+/** The receipt (投诉回执) of a complaint just taken down: its number, the tracking code and where to follow it. */
+function receiptOf(complaint, centreName) {
+  const url = new URL(complaint.trackingUrl, window.location.origin).href;
+  return el(
+    'section',
+    { class: 'card receipt', testid: 'complaint-receipt', dataset: { id: complaint.id }, 'aria-labelledby': 'complaint-receipt-title' },
+    el('h3', { id: 'complaint-receipt-title' }, t('cpReceipt')),
+    facts([
+      [t('cpReceiptNo'), el('span', { class: 'mono', testid: 'receipt-no' }, complaint.id)],
+      [t('cpReceiptAt'), formatInstant(complaint.openedAt)],
+      [t('cpReceiptCentre'), centreName],
+      [t('cpReceiptCode'), el('code', { class: 'mono receipt-code', testid: 'receipt-code' }, complaint.trackingCode)],
+      [t('cpReceiptUrl'), el('a', { class: 'mono', href: url, target: '_blank', rel: 'noopener noreferrer', testid: 'receipt-url' }, url)],
+    ]),
+    el('p', { class: 'hint' }, t('cpReceiptHow')),
+    el('div', { class: 'actions no-print' }, el('button', { type: 'button', class: 'primary', testid: 'receipt-print', onclick: printReceipt }, t('cpReceiptPrint'))),
+  );
 }
 
 export async function renderComplaint(main) {
@@ -148,6 +187,9 @@ export async function renderComplaint(main) {
 
   const error = el('div', { class: 'form-error', role: 'alert', testid: 'complaint-error', tabindex: '-1', hidden: true });
   const recorded = statusLine('', 'complaint-recorded');
+  // The last complaint's receipt: kept until the next one is taken down, as its code cannot be had again.
+  const receipt = el('div', { class: 'receipt-holder', testid: 'complaint-receipt-holder' });
+  if (lastReceipt && lastReceipt.officerId === state.officer.id) receipt.append(receiptOf(lastReceipt.complaint, centreName));
   const button = el('button', { type: 'submit', class: 'primary', testid: 'complaint-submit' }, t('cpSubmit'));
   const form = el(
     'form',
@@ -194,6 +236,8 @@ export async function renderComplaint(main) {
         el('span', { class: 'mono', testid: 'complaint-no' }, complaint.id),
         t(complaint.anonymous ? 'cpRecordedAnonymous' : 'cpRecordedNamed'),
       );
+      lastReceipt = complaint.trackingCode ? { officerId: state.officer.id, complaint } : null;
+      receipt.replaceChildren(complaint.trackingCode ? receiptOf(complaint, centreName) : '');
       content.value = '';
       applicationNo.value = '';
       name.value = '';
@@ -210,6 +254,6 @@ export async function renderComplaint(main) {
     }
   });
 
-  main.replaceChildren(screenHeader(t('cpTitle')), recorded, el('div', { class: 'columns' }, form));
+  main.replaceChildren(screenHeader(t('cpTitle')), recorded, receipt, el('div', { class: 'columns' }, form));
   state.screen = 'complaint';
 }

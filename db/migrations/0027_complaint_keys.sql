@@ -1,0 +1,1 @@
+ALTER TABLE "api_keys" ADD COLUMN "complaints_about" text DEFAULT 'own' NOT NULL;
