@@ -11,6 +11,7 @@ import { accountabilityCases, caseSteps, complaintNumbers, followUpLimits, follo
 import type { Officer } from '../workflows/messages.js';
 import { DEFAULT_FOLLOW_UP_LIMITS, type FollowUpLimits, type FollowUpState, type FollowUpStep } from '../workflows/rules/follow-ups.js';
 import { chinaDate } from '../workflows/rules/working-days.js';
+import { enqueueComplaintWebhooks } from './webhooks.js';
 
 export type FollowUpRow = typeof followUps.$inferSelect;
 export type FollowUpInsert = typeof followUps.$inferInsert;
@@ -121,7 +122,8 @@ export const listLimits = (db: Db) => db.select().from(followUpLimits).orderBy(a
 
 /**
  * The workflow's write: the row as of `state` unless a newer version is there already, and its steps
- * once each. An upheld dispute takes the rating out of the satisfaction figures.
+ * once each, with the messages of a complaint's new steps to the integrator that filed it. An upheld
+ * dispute takes the rating out of the satisfaction figures.
  */
 export async function writeFollowUp(db: Db, state: FollowUpState, steps: FollowUpStep[]): Promise<void> {
   await db.transaction((tx) => writeFollowUpIn(tx, state, steps));
@@ -149,7 +151,14 @@ async function writeFollowUpIn(tx: Tx, state: FollowUpState, steps: FollowUpStep
       updatedAt: sql`now()`,
     })
     .where(and(eq(followUps.id, state.id), lt(followUps.version, state.version)));
-  if (steps.length > 0) await tx.insert(followUpSteps).values(steps.map((s) => ({ ...s, followUpId: state.id }))).onConflictDoNothing();
+  const added = steps.length > 0 ? await tx.insert(followUpSteps).values(steps.map((s) => ({ ...s, followUpId: state.id }))).onConflictDoNothing().returning() : [];
+  if (state.kind === 'complaint' && added.length > 0) {
+    const row = await findFollowUp(tx, state.id);
+    if (row) {
+      const complaint = { ...row, outcome: state.outcome ?? null, reply: state.reply ?? null, dueAt: state.clocks.investigate?.due ?? null };
+      await enqueueComplaintWebhooks(tx, complaint, added);
+    }
+  }
   if (state.kind === 'bad_rating' && state.outcome === 'dispute_upheld') {
     const row = await findFollowUp(tx, state.id);
     if (row?.applicationNo && row.ratingEvent) {

@@ -28,6 +28,9 @@ export const WEBHOOK_EVENT_TYPES = {
   'fee.paid': ['The fee was paid (the payment platform confirmed it)', '已缴费'],
   'fee.refunded': ['A refund was paid back', '已退费'],
   'document.issued': ['A notice or decision was issued (受理通知书, 不予许可决定书 …), with its number', '文书签发'],
+  'complaint.accepted': ['A complaint the key filed was accepted (受理) and is being investigated, with its limit', '投诉受理'],
+  'complaint.not_accepted': ['A complaint the key filed was not accepted (不予受理), with the reason the complainant is told', '投诉不予受理'],
+  'complaint.answered': ['A complaint the key filed was answered (办结): substantiated or not, with the reply (答复) the complainant is told', '投诉答复'],
 } as const satisfies Record<string, readonly [string, string]>;
 export type WebhookEventType = keyof typeof WEBHOOK_EVENT_TYPES;
 export const WEBHOOK_TYPES = Object.keys(WEBHOOK_EVENT_TYPES) as [WebhookEventType, ...WebhookEventType[]];
@@ -144,6 +147,9 @@ export function expectedMessageIds(applicationNo: string, events: { seq: number;
   return drafts.map((draft) => messageId(applicationNo, draft));
 }
 
+/** The key an application or complaint was submitted with (`integrator:<key>`), if any. */
+const keyOf = (submittedBy: string | null | undefined) => (submittedBy?.startsWith('integrator:') ? submittedBy.slice('integrator:'.length) : undefined);
+
 /**
  * Queues the messages for every endpoint of the application's integrator that asked for their type
  * (paused ones too: they wait, nothing is dropped). An application submitted at a window has none.
@@ -154,25 +160,57 @@ export async function enqueueWebhooks(tx: Tx, applicationNo: string, drafts: Dra
     .select({ submittedBy: applications.submittedBy, clientReference: applications.clientReference, centreCode: applications.centreCode, itemCode: applications.itemCode })
     .from(applications)
     .where(eq(applications.applicationNo, applicationNo));
-  const keyId = app?.submittedBy?.startsWith('integrator:') ? app.submittedBy.slice('integrator:'.length) : undefined;
+  const keyId = keyOf(app?.submittedBy);
   if (!keyId) return;
+  await queueMessages(tx, keyId, applicationNo, { applicationNo, clientReference: app.clientReference ?? undefined, centreCode: app.centreCode, itemCode: app.itemCode }, drafts);
+}
+
+/** A complaint's steps that tell the integrator who filed it, and what each says (no complainant's data). */
+const COMPLAINT_STEPS: Record<string, WebhookEventType> = { accepted: 'complaint.accepted', not_accepted: 'complaint.not_accepted', substantiated: 'complaint.answered', unsubstantiated: 'complaint.answered' };
+
+/**
+ * Queues a complaint's messages to the integrator that filed it (the 12345 hotline's system, a portal),
+ * in the transaction that writes its steps: acceptance or not, and the answer. Ordered by the step's
+ * number under the complaint's id; a step written again (a retried write) queues nothing twice.
+ */
+export async function enqueueComplaintWebhooks(
+  tx: Tx,
+  complaint: { id: string; submittedBy: string; reference: string | null; centreCode: string; outcome: string | null; reply: { text: string } | null; dueAt: string | null },
+  steps: { seq: number; at: string; step: string; note: string | null }[],
+): Promise<void> {
+  const keyId = keyOf(complaint.submittedBy);
+  if (!keyId) return;
+  const drafts = steps.flatMap((step): Draft[] => {
+    const type = COMPLAINT_STEPS[step.step];
+    if (!type) return [];
+    const data =
+      type === 'complaint.accepted'
+        ? { stage: 'investigating', investigationDue: complaint.dueAt }
+        : { stage: 'closed', outcome: type === 'complaint.answered' ? complaint.outcome : 'not_accepted', reply: complaint.reply?.text ?? step.note };
+    return [{ type, seq: step.seq, position: 0, at: step.at, data }];
+  });
+  if (drafts.length === 0) return;
+  await queueMessages(tx, keyId, complaint.id, { complaintId: complaint.id, reference: complaint.reference ?? undefined, centreCode: complaint.centreCode }, drafts);
+}
+
+/** Inserts the messages (and one delivery per endpoint of the key that chose their type), each once. */
+async function queueMessages(tx: Tx, keyId: string, orderKey: string, about: Record<string, unknown>, drafts: Draft[]): Promise<void> {
   const endpoints = await tx
     .select({ id: webhookEndpoints.id, eventTypes: webhookEndpoints.eventTypes })
     .from(webhookEndpoints)
     .where(and(eq(webhookEndpoints.keyId, keyId), ne(webhookEndpoints.status, 'disabled')));
   const wanted = drafts.flatMap((draft) => {
     const to = endpoints.filter((e) => e.eventTypes.includes(draft.type));
-    return to.length > 0 ? [{ draft, id: messageId(applicationNo, draft), to }] : [];
+    return to.length > 0 ? [{ draft, id: messageId(orderKey, draft), to }] : [];
   });
   if (wanted.length === 0) return;
-  const about = { applicationNo, clientReference: app.clientReference ?? undefined, centreCode: app.centreCode, itemCode: app.itemCode };
   await tx
     .insert(webhookMessages)
     .values(
       wanted.map(({ draft, id }) => ({
         id,
         keyId,
-        applicationNo,
+        applicationNo: orderKey,
         seq: draft.seq,
         position: draft.position,
         type: draft.type,
@@ -182,7 +220,7 @@ export async function enqueueWebhooks(tx: Tx, applicationNo: string, drafts: Dra
     .onConflictDoNothing();
   await tx
     .insert(webhookDeliveries)
-    .values(wanted.flatMap(({ draft, id, to }) => to.map((e) => ({ endpointId: e.id, messageId: id, applicationNo, seq: draft.seq, position: draft.position }))))
+    .values(wanted.flatMap(({ draft, id, to }) => to.map((e) => ({ endpointId: e.id, messageId: id, applicationNo: orderKey, seq: draft.seq, position: draft.position }))))
     .onConflictDoNothing();
 }
 

@@ -76,8 +76,9 @@ export function startWebhookSender(options: WebhookSenderOptions) {
             lte(d.nextAttemptAt, sql`now()`),
             or(isNull(d.leaseUntil), lt(d.leaseUntil, sql`now()`)),
             // Every earlier event of the application is in the read model (and so is its message): decisions
-            // taken at once may be written in two writes, the later numbers first.
-            sql`(select count(*) from ${events} where ${events.applicationNo} = ${d.applicationNo} and ${events.seq} < ${d.seq}) = ${d.seq} - 1`,
+            // taken at once may be written in two writes, the later numbers first. A complaint's (C-…) are
+            // written one step at a time, in order.
+            sql`(${d.applicationNo} like 'C-%' or (select count(*) from ${events} where ${events.applicationNo} = ${d.applicationNo} and ${events.seq} < ${d.seq}) = ${d.seq} - 1)`,
             notExists(
               tx
                 .select({ one: sql`1` })

@@ -370,6 +370,52 @@ describe('senders', () => {
   });
 });
 
+describe('complaints', () => {
+  it('tells the integrator that filed a complaint its acceptance and its answer, in order, and no one else', { timeout: 60_000 }, async () => {
+    const types = ['complaint.accepted', 'complaint.not_accepted', 'complaint.answered'];
+    const mine = await register(types);
+    const otherKey = caller(stack.app, async () => ({ 'x-api-key': (await createKey(stack.db, ['450000'], 'Another portal')).key }));
+    const otherPath = receiver.newPath();
+    const other = ok<{ id: string; secret: string }>(await otherKey({ method: 'POST', url: '/v1/webhooks/endpoints', payload: { url: receiver.url(otherPath), eventTypes: types } }), 201);
+    receiver.secrets.set(otherPath, [other.secret]);
+    const reference = `12345-${Date.now()}`;
+    const complaint = ok<{ id: string }>(
+      await stack.integrator({
+        method: 'POST',
+        url: '/v1/complaints',
+        payload: { subject: { kind: 'centre', centreCode: '450100' }, content: '窗口排队两小时无人引导', complainant: { name: '赵六', phone: '13900000000' }, reference },
+      }),
+      201,
+    );
+    const supervisor = stack.as('450100-supervisor');
+    ok(await supervisor({ method: 'POST', url: `/v1/follow-ups/${complaint.id}/acceptance`, payload: { accepted: true, note: '予以受理' } }));
+    const officer = '450100-market_regulation-officer';
+    ok(
+      await supervisor({
+        method: 'POST',
+        url: `/v1/follow-ups/${complaint.id}/findings`,
+        payload: { substantiated: true, findings: '现场无引导员属实', reply: '情况属实，已增设引导岗，感谢监督', responsible: [officer] },
+      }),
+    );
+    await expect.poll(() => receiver.of(mine.path).map((r) => r.type), { timeout: 20_000 }).toEqual(['complaint.accepted', 'complaint.answered']);
+    const bodies = (await messagesOf(mine.id)).map((m) => m.id);
+    expect(bodies).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^msg_${complaint.id}_\\d+_complaint.accepted$`))]));
+    const [accepted, answered] = await stack.db
+      .select({ payload: webhookMessages.payload })
+      .from(webhookMessages)
+      .where(eq(webhookMessages.applicationNo, complaint.id))
+      .orderBy(webhookMessages.seq);
+    expect(accepted.payload.data).toMatchObject({ complaintId: complaint.id, reference, centreCode: '450100', stage: 'investigating' });
+    expect(typeof accepted.payload.data.investigationDue).toBe('string');
+    expect(answered.payload.data).toMatchObject({ complaintId: complaint.id, reference, stage: 'closed', outcome: 'substantiated', reply: '情况属实，已增设引导岗，感谢监督' });
+    // Nothing about the complainant, nor the officers found responsible.
+    for (const { payload } of [accepted, answered]) expect(JSON.stringify(payload)).not.toMatch(/赵六|13900000000|market_regulation-officer|引导员属实/);
+    // Another integrator's endpoint with the same types hears nothing of it.
+    expect(receiver.of(otherPath)).toEqual([]);
+    expect(await messagesOf(other.id)).toEqual([]);
+  });
+});
+
 describe('what a message says', () => {
   it('makes a fee reduction or waiver a fee.adjusted message, and a rejection both a decision and the rejection', () => {
     const state = { applicationNo: 'x', centreCode: '450100', itemCode: 'i', stage: 'rejected' } as ApplicationState;

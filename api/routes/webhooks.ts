@@ -57,7 +57,7 @@ const deliveryView = z
     id: z.number(),
     messageId: z.string().describe('The webhook-id header: the same for every attempt and replay of this message'),
     type: z.string(),
-    applicationNo: z.string(),
+    applicationNo: z.string().describe('The application the message is of, or the complaint (C-…) for complaint.* messages'),
     seq: z.number(),
     status: z.enum(WEBHOOK_DELIVERY_STATUSES),
     attempts: z.number(),

@@ -54,6 +54,7 @@ export const webhookMessages = pgTable(
   {
     id: text().primaryKey(),
     keyId: text().notNull(),
+    /** The application's number, or a complaint's id (C-…): what the messages are ordered under. */
     applicationNo: text().notNull(),
     /** The event's number in its application, and the order of messages of one event: they are delivered in this order. */
     seq: integer().notNull(),
