@@ -468,6 +468,22 @@ describe('a bad rating (差评)', () => {
     expect((await handle.result()).outcome).toBe('rectified');
   });
 
+  it('changed but still bad: the open follow-up shows the new level and comment, and carries on', { timeout: 120_000 }, async () => {
+    const { id, handle, applicationNo } = await badRating(CENTRE, 'very_dissatisfied');
+    const served = (await servedEvents(db(), (await findApplication(db(), applicationNo))!.row, [])).intake!;
+    const before = await handle.query(followUpQuery);
+    await db().transaction(async (tx) => {
+      const stored = await rate(tx, applicationNo, [{ rating: { event: 'intake', level: 'dissatisfied', comment: '态度有改善，但仍需排队' }, served }], { channel: 'api', ratedBy: 'integrator:tests', changeMinutes: DEFAULT_CHANGE_MINUTES });
+      expect(stored.map((r) => [r.changed, r.wasBad, r.row.bad])).toEqual([[true, true, true]]);
+      await followUpRatings(app, tx, stored);
+    });
+    const row = await followUpRow(id);
+    expect([row.stage, row.ratingLevel, row.content, row.version]).toEqual(['contacting', 'dissatisfied', '态度有改善，但仍需排队', before.version]);
+    expect(await completed(handle, 'withdrawFollowUp')).toBe(0);
+    await act(handle, { action: 'contact', officer: leader(), note: '已回访' });
+    expect((await followUpRow(id)).stage).toBe('rectifying');
+  });
+
   it('a rating still bad (a change that rolled back, or none at all): the signal changes nothing', { timeout: 120_000 }, async () => {
     const { id, handle, applicationNo } = await badRating();
     const served = (await servedEvents(db(), (await findApplication(db(), applicationNo))!.row, [])).intake!;
