@@ -48,7 +48,8 @@ export function createFollowUpActivities({ db }: { db: Db }) {
       await writeFollowUp(db, state, steps);
     },
 
-    async openFollowUpCase(source: Parameters<typeof openFollowUpCase>[1]): Promise<string> {
+    /** The case and whom it names (the centre's supervisors when it was given nobody). */
+    async openFollowUpCase(source: Parameters<typeof openFollowUpCase>[1]): Promise<{ id: string; responsible: Officer[] }> {
       return openFollowUpCase(db, source);
     },
 

@@ -130,6 +130,9 @@ export async function writeFollowUp(db: Db, state: FollowUpState, steps: FollowU
 }
 
 async function writeFollowUpIn(tx: Tx, state: FollowUpState, steps: FollowUpStep[]): Promise<void> {
+  const upheld = state.kind === 'bad_rating' && state.outcome === 'dispute_upheld' ? await findFollowUp(tx, state.id) : undefined;
+  // The rating's row before the follow-up's, the order a change of the rating takes them.
+  if (upheld?.applicationNo && upheld.ratingEvent) await ratingIsBad(tx, upheld.applicationNo, upheld.ratingEvent, 'update');
   const running = state.stage === 'closed' ? undefined : state.clocks[({ contacting: 'contact', rectifying: 'rectify', received: 'accept', investigating: 'investigate' } as const)[state.stage as 'contacting']];
   await tx
     .update(followUps)
@@ -159,14 +162,11 @@ async function writeFollowUpIn(tx: Tx, state: FollowUpState, steps: FollowUpStep
       await enqueueComplaintWebhooks(tx, complaint, added);
     }
   }
-  if (state.kind === 'bad_rating' && state.outcome === 'dispute_upheld') {
-    const row = await findFollowUp(tx, state.id);
-    if (row?.applicationNo && row.ratingEvent) {
-      await tx
-        .update(ratings)
-        .set({ disputeUpheld: true })
-        .where(and(eq(ratings.applicationNo, row.applicationNo), eq(ratings.event, row.ratingEvent as 'intake')));
-    }
+  if (upheld?.applicationNo && upheld.ratingEvent) {
+    await tx
+      .update(ratings)
+      .set({ disputeUpheld: true })
+      .where(and(eq(ratings.applicationNo, upheld.applicationNo), eq(ratings.event, upheld.ratingEvent as 'intake')));
   }
 }
 
@@ -208,8 +208,8 @@ export async function refreshRatingFollowUp(tx: Tx, id: string, rating: { level:
 export async function openFollowUpCase(
   db: Db,
   source: { id: string; followUpId: string; centreCode: string; department: string | null; applicationNo: string | null; responsible: Officer[]; reason: string },
-): Promise<string> {
-  await db.transaction(async (tx) => {
+): Promise<{ id: string; responsible: Officer[] }> {
+  return db.transaction(async (tx) => {
     const responsible =
       source.responsible.length > 0 ? source.responsible : (await listOfficers(tx, { centre: source.centreCode, role: 'supervisor' })).map((o) => ({ id: o.id, name: o.name }));
     const [row] = await tx
@@ -229,17 +229,19 @@ export async function openFollowUpCase(
       .onConflictDoNothing()
       .returning({ id: accountabilityCases.id });
     if (row) await tx.insert(caseSteps).values({ caseId: source.id, actor: ONEWINDOW, status: 'open', note: source.reason, outcome: null });
+    // A retry names whom the case it opened named.
+    const [named] = await tx.select({ responsible: accountabilityCases.responsible }).from(accountabilityCases).where(eq(accountabilityCases.id, source.id));
+    return { id: source.id, responsible: named?.responsible ?? responsible };
   });
-  return source.id;
 }
 
 /** Waits for a change still being written (its transaction holds the row): the signal comes before the commit. */
-export async function ratingIsBad(db: Db | Tx, applicationNo: string, event: string): Promise<boolean> {
+export async function ratingIsBad(db: Db | Tx, applicationNo: string, event: string, lock: 'share' | 'update' = 'share'): Promise<boolean> {
   const [row] = await db
     .select({ bad: ratings.bad })
     .from(ratings)
     .where(and(eq(ratings.applicationNo, applicationNo), eq(ratings.event, event as 'intake')))
-    .for('share');
+    .for(lock);
   return row?.bad ?? false;
 }
 

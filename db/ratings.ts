@@ -45,7 +45,10 @@ export async function rate(
   by: { channel: 'api' | 'qr'; ratedBy: string; changeMinutes: number },
 ): Promise<{ row: RatingRow; changed: boolean; wasBad: boolean }[]> {
   const stored: { row: RatingRow; changed: boolean; wasBad: boolean }[] = [];
-  for (const { rating, served } of given) {
+  // One order, whatever the request's: two requests naming the same events the other way round would
+  // each hold a row the other waits for.
+  const ordered = [...given].sort((a, b) => (a.rating.event < b.rating.event ? -1 : a.rating.event > b.rating.event ? 1 : 0));
+  for (const { rating, served } of ordered) {
     const [existing] = await tx
       .select()
       .from(ratings)
@@ -90,7 +93,8 @@ export async function rate(
     if (!row) throw alreadyRated(rating.event, by.changeMinutes);
     stored.push({ row, changed: false, wasBad: false });
   }
-  return stored;
+  // Answered in the request's order.
+  return given.map(({ rating }) => stored.find((s) => s.row.event === rating.event)!);
 }
 
 const alreadyRated = (event: RatedEvent, changeMinutes: number) =>

@@ -32,7 +32,7 @@ import { servedEvents } from '../db/served-events.js';
 import { applicationWorkflow } from '../workflows/application.js';
 import { type FollowUpCommand, followUpQuery, followUpUpdate, followUpWorkflow, followUpWorkflowId, withdrawRatingSignal } from '../workflows/follow-up.js';
 import { type Officer, intakeUpdate } from '../workflows/messages.js';
-import { type ComplaintSubject, DEFAULT_FOLLOW_UP_LIMITS, type FollowUpChannel, type FollowUpInput, type FollowUpState, lateCaseId } from '../workflows/rules/follow-ups.js';
+import { type ComplaintSubject, DEFAULT_FOLLOW_UP_LIMITS, type FollowUpChannel, type FollowUpInput, type FollowUpState, lateAcceptanceCaseId, lateCaseId } from '../workflows/rules/follow-ups.js';
 import { DEFAULT_CHANGE_MINUTES, type RatingLevel } from '../workflows/rules/ratings.js';
 import { WorkingCalendar, chinaDate } from '../workflows/rules/working-days.js';
 import { applicationInput, saveTestItem, startTimeSkipping } from './support/items.js';
@@ -598,7 +598,7 @@ describe('a complaint (投诉)', () => {
     expect(await casesOf(id)).toEqual([]);
   });
 
-  it('accepted and left past the investigation limit: red and a case naming the investigating supervisor; one never accepted, red and a case naming the centre’s supervisors', { timeout: 180_000 }, async () => {
+  it('accepted and left past the investigation limit: red and a case naming the investigating supervisor; one never accepted, red and a case naming the centre’s supervisors, and a second when accepted late and investigated late', { timeout: 180_000 }, async () => {
     const investigated = await complaint({ channel: 'api' });
     const unaccepted = await complaint({ channel: 'window', subject: { kind: 'centre', centreCode: CENTRE } });
     const accepted = await act(investigated.handle, { action: 'accept', officer: supervisor(), accepted: true, note: '予以受理' });
@@ -626,12 +626,13 @@ describe('a complaint (投诉)', () => {
 
     // Never accepted: its acceptance limit passed long ago, red, and a case naming the centre's supervisors, who had to accept it (有诉必查).
     const waiting = await unaccepted.handle.query(followUpQuery);
-    const unacceptedCase = lateCaseId({ id: unaccepted.id, kind: 'complaint' });
+    const unacceptedCase = lateAcceptanceCaseId({ id: unaccepted.id });
     expect([waiting.stage, waiting.level, waiting.raised, waiting.caseId]).toEqual(['received', 'red', ['accept:yellow', 'accept:red'], unacceptedCase]);
     const supervisors = (await listOfficers(db(), { centre: CENTRE, role: 'supervisor' })).map((o) => o.id);
     expect(supervisors).toContain(supervisorOf(CENTRE));
     expect((await followUpRow(unaccepted.id)).level).toBe('red');
     expect((await casesOf(unaccepted.id)).map((c) => [c.id, c.status, c.responsible.map((o) => o.id)])).toEqual([[unacceptedCase, 'open', supervisors]]);
+    expect(waiting.responsible.map((o) => o.id)).toEqual(supervisors);
 
     // Substantiated late: its own case names the officer; the late one stays.
     const window = await officerRow(windowOf(DEPARTMENT));
@@ -643,10 +644,22 @@ describe('a complaint (投诉)', () => {
         [lateCase, [supervisorOf(CENTRE)]],
       ].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
     );
-    await act(unaccepted.handle, { action: 'accept', officer: supervisor(), accepted: false, note: '重复投诉' });
-    expect((await unaccepted.handle.result()).outcome).toBe('not_accepted');
+    // Accepted late, and then investigated late too: a second case, naming the supervisor who accepted it.
+    const late = await act(unaccepted.handle, { action: 'accept', officer: supervisor(), accepted: true, note: '逾期受理' });
+    await skipTo(late.clocks.investigate!.due, MINUTE);
+    const investigationCase = lateCaseId({ id: unaccepted.id, kind: 'complaint' });
+    await expect.poll(async () => (await casesOf(unaccepted.id)).map((c) => c.id)).toEqual([unacceptedCase, investigationCase].sort());
+    const bothCases = await casesOf(unaccepted.id);
+    expect(bothCases.map((c) => [c.id, c.responsible.map((o) => o.id)])).toEqual(
+      [
+        [unacceptedCase, supervisors],
+        [investigationCase, [supervisorOf(CENTRE)]],
+      ].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+    );
+    await act(unaccepted.handle, { action: 'findings', officer: supervisor(), substantiated: false, findings: '不属实', reply: '经核查不属实', responsible: [] });
+    expect((await unaccepted.handle.result()).outcome).toBe('unsubstantiated');
     await recordHistory(investigated.handle, 'follow-up-complaint-late');
-    await recordHistory(unaccepted.handle, 'follow-up-complaint-unaccepted');
+    await recordHistory(unaccepted.handle, 'follow-up-complaint-late-twice');
   });
 });
 

@@ -355,17 +355,20 @@ describe('complaints (投诉)', () => {
     expect(await stack.db.select().from(followUps).where(eq(followUps.content, `${payload.content}（外地）`))).toEqual([]);
   });
 
-  it('gives a window’s complaint sent again with the same reference no new code', async () => {
+  it('gives a window’s complaint sent again with the same reference (its answer lost) a new code, the old one no longer opening it', async () => {
     const window = stack.as(windowOf(LEAD, CENTRE));
     const payload = { subject: { kind: 'centre', centreCode: CENTRE }, content: `窗口登记，网络重发 ${run}`, complainant: { name: '陈女士' }, reference: `window-${run}` };
     const first = ok<FollowUp>(await complain(payload, window), 201);
     expect(first.trackingCode).toEqual(expect.any(String));
     const again = ok<FollowUp>(await complain(payload, window), 200);
     expect(again).toMatchObject({ id: first.id });
-    expect(again.trackingCode).toBeUndefined();
-    expect(again.trackingUrl).toBeUndefined();
-    // The first code is still the one that opens it.
-    expect(ok(await stack.app.inject(`/v1/public/complaints/${first.trackingCode}`))).toMatchObject({ id: first.id, stage: 'received' });
+    expect(again.trackingCode).toEqual(expect.any(String));
+    expect(again.trackingCode).not.toBe(first.trackingCode);
+    expect(again.trackingUrl).toBe(`/complain/track/${again.trackingCode}`);
+    expect(await stack.db.select({ id: followUps.id }).from(followUps).where(eq(followUps.reference, payload.reference))).toEqual([{ id: first.id }]);
+    // The new code opens it; the one whose answer was lost no longer does.
+    expect(ok(await stack.app.inject(`/v1/public/complaints/${again.trackingCode}`))).toMatchObject({ id: first.id, stage: 'received' });
+    expect((await stack.app.inject(`/v1/public/complaints/${first.trackingCode}`)).statusCode).toBe(404);
   });
 
   describe('about an application another integrator submitted', () => {

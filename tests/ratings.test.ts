@@ -576,3 +576,22 @@ describe('satisfaction statistics', () => {
     expect((await own.as(windowOf(LEAD, CITY))('/v1/statistics/satisfaction')).statusCode).toBe(403);
   });
 });
+
+describe('two changes at once', () => {
+  it('of one code naming the same events in opposite orders: both answered, no deadlock (rows are locked in one order)', { timeout: 120_000 }, async () => {
+    const no = await application('picked_up');
+    await servedIn(no, 'pickup');
+    const { token } = ok<{ token: string }>(await stack.as(windowOf(LEAD))({ method: 'POST', url: `/v1/applications/${no}/rating-token`, payload: { for: 'pickup' } }), 201);
+    let address = 0;
+    const post = (payload: object) => stack.app.inject({ method: 'POST', url: `/v1/public/ratings/${token}`, payload, remoteAddress: `10.77.0.${++address}` });
+    ok(await post({ ratings: [{ event: 'decision', level: 'satisfied' }, { event: 'pickup', level: 'satisfied' }] }), 201);
+    for (let i = 0; i < 5; i++) {
+      const answers = await Promise.all([
+        post({ ratings: [{ event: 'decision', level: 'very_satisfied' }, { event: 'pickup', level: 'very_satisfied' }] }),
+        post({ ratings: [{ event: 'pickup', level: 'basically_satisfied' }, { event: 'decision', level: 'basically_satisfied' }] }),
+      ]);
+      expect(answers.map((a) => a.statusCode)).toEqual([200, 200]);
+    }
+    expect(await ratingCount(no)).toBe(2);
+  });
+});

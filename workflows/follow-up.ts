@@ -20,6 +20,7 @@ import {
   movedRectifyClock,
   nextMark,
   openingClocks,
+  lateAcceptanceCaseId,
   lateCaseId,
   redOpensCase,
   replyChannel,
@@ -137,7 +138,18 @@ export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpSt
     if (state.cases.includes(caseId)) return;
     state.cases.push(caseId);
     state.responsible = responsible;
-    state.caseId = await openFollowUpCase({ id: caseId, followUpId: state.id, centreCode: state.centreCode, department: state.department, applicationNo: input.rating?.applicationNo ?? found.applicationNo, responsible, reason });
+    const opened: string | { id: string; responsible: Officer[] } = await openFollowUpCase({
+      id: caseId,
+      followUpId: state.id,
+      centreCode: state.centreCode,
+      department: state.department,
+      applicationNo: input.rating?.applicationNo ?? found.applicationNo,
+      responsible,
+      reason,
+    });
+    // Workers before the case named the supervisors for nobody answered its id alone.
+    state.caseId = typeof opened === 'string' ? opened : opened.id;
+    if (typeof opened !== 'string') state.responsible = opened.responsible;
     step('case_opened', null, `${state.caseId}: ${reason}`);
   }
 
@@ -249,7 +261,11 @@ export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpSt
       state.raised.push(`${mark.clock}:${mark.level}`);
       state.level = worseLevel(state.level, mark.level);
       step(mark.level, null, `the ${mark.clock} limit ${mark.level === 'red' ? 'has passed' : 'ends in a working day'} (${mark.at})`);
-      if (mark.level === 'red' && (redOpensCase(mark.clock) || patched(LATE_ACCEPTANCE_CASE_PATCH))) await openCase(lateCaseId(state), `the ${mark.clock} limit of ${state.id} passed at ${mark.at}`, state.assignee);
+      if (mark.level === 'red' && (redOpensCase(mark.clock) || patched(LATE_ACCEPTANCE_CASE_PATCH))) {
+        // Accepted late and then investigated late are two cases, naming those who let each limit pass.
+        const caseId = mark.clock === 'accept' ? lateAcceptanceCaseId(state) : lateCaseId(state);
+        await openCase(caseId, `the ${mark.clock} limit of ${state.id} passed at ${mark.at}`, state.assignee);
+      }
       await record();
     });
   }

@@ -130,7 +130,7 @@ export function followUpOf(row: FollowUpRow) {
 /** A complaint taken down at a window, as its first answer shows it: with the tracking code for the complainant. */
 const complaintReceived = followUpView
   .extend({
-    trackingCode: z.string().optional().describe('Taken down at a window: the tracking code (查询码) for the complainant, shown this once (only its hash is kept; a replay answers without it)'),
+    trackingCode: z.string().optional().describe('Taken down at a window: the tracking code (查询码) for the complainant, shown this once (only its hash is kept); the same officer’s replay of the reference gets a new one, the earlier no longer opening it'),
     trackingUrl: z.string().optional().describe('The page that shows the complaint’s stage and the reply by the code, /complain/track/<code>'),
   })
   .meta({ id: 'ComplaintReceived' });
@@ -437,7 +437,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['follow-ups'],
         summary: 'A complaint (投诉, 有诉必查) from an integrator (the 12345 hotline, a portal) or taken down at a window; the same reference again answers the same complaint',
         body: complaintBody.extend({ reference: z.string().trim().min(1).max(100).optional().describe('The integrator’s own id of it: a retry sends it again') }),
-        response: { 200: followUpView, 201: complaintReceived, ...refusals },
+        response: { 200: complaintReceived, 201: complaintReceived, ...refusals },
       },
       config: { access: ['integrator', ...WINDOW_STAFF], examples: examples.complaintExamples },
     },
@@ -458,13 +458,15 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       const channel = identity.kind === 'integrator' ? 'api' : 'window';
       // Taken down at a window: a tracking code (查询码) for the complainant, as the public page's, shown
-      // in this answer once (only its hash is kept); a replay answers without it.
+      // in this answer once (only its hash is kept). The officer's retry of the same reference (its answer
+      // was lost) gets a new code, the one nobody saw no longer opening it.
       const tracking = channel === 'window' ? trackingCode() : undefined;
       const { row, replayed } = await fileComplaint(app, request.body, { channel, submittedBy: identity.id, reference: request.body.reference, trackingHash: tracking?.hash }, place);
       request.auditTarget = `complaint ${row.id}${replayed ? ' (replayed)' : ''}`;
       request.auditCentre = row.centreCode;
       reply.status(replayed ? 200 : 201);
-      if (!tracking || replayed) return integratorView(row);
+      if (!tracking || (replayed && !row.trackingHash)) return integratorView(row);
+      if (replayed) await db.update(followUps).set({ trackingHash: tracking.hash }).where(eq(followUps.id, row.id));
       reply.header('cache-control', 'no-store');
       return { ...integratorView(row), trackingCode: tracking.code, trackingUrl: `/complain/track/${tracking.code}` };
     },

@@ -28,6 +28,7 @@ import {
   type FollowUpState,
   authorityRefusal,
   clockOf,
+  lateAcceptanceCaseId,
   lateCaseId,
   movedRectifyClock,
   nextMark,
@@ -374,7 +375,7 @@ describe('worseLevel: the worse of two levels, green < yellow < red', () => {
   ])('%s and %s: %s', (a, b, worse) => expect(worseLevel(a, b)).toBe(worse));
 });
 
-describe('redOpensCase: every passed limit opens a case except a complaint’s acceptance (nobody was assigned yet)', () => {
+describe('redOpensCase: every passed limit opens a case; a complaint’s acceptance only in runs from the patch follow-up-late-acceptance-case (workflows/follow-up.ts), which opens its own lateAcceptanceCaseId', () => {
   it.each<[ClockName, boolean]>([
     ['contact', true],
     ['rectify', true],
@@ -393,4 +394,11 @@ describe('lateCaseId: a bad rating’s late case has its id; a complaint’s `<i
     expect(lateCaseId(followUp('bad_rating', 'contacting'))).toBe('FU-1');
     expect(lateCaseId(followUp('bad_rating', 'rectifying'))).toBe('FU-1');
   });
+
+describe('lateAcceptanceCaseId: a complaint left unaccepted has a case of its own, apart from the late investigation’s', () => {
+  it('is `<id>/late-accept`', () => {
+    expect(lateAcceptanceCaseId({ id: 'C-20260529-1' })).toBe('C-20260529-1/late-accept');
+    expect(lateAcceptanceCaseId({ id: 'C-20260529-1' })).not.toBe(lateCaseId({ id: 'C-20260529-1', kind: 'complaint' }));
+  });
+});
 });

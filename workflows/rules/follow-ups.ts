@@ -173,6 +173,9 @@ export const redOpensCase = (clock: ClockName) => clock !== 'accept';
  */
 export const lateCaseId = (state: Pick<FollowUpState, 'id' | 'kind'>) => (state.kind === 'bad_rating' ? state.id : `${state.id}/late`);
 
+/** The case of a complaint left unaccepted past its limit (runs since follow-up-late-acceptance-case): one of its own, beside the investigation's. */
+export const lateAcceptanceCaseId = (state: Pick<FollowUpState, 'id'>) => `${state.id}/late-accept`;
+
 export const worseLevel = (a: FollowUpLevel, b: FollowUpLevel): FollowUpLevel => (FOLLOW_UP_LEVELS.indexOf(a) >= FOLLOW_UP_LEVELS.indexOf(b) ? a : b);
 
 /** Why an action is refused (409 with the code; 403 for `not_authorised`). */

@@ -217,6 +217,7 @@ export async function renderComplaint(main) {
     error,
   );
 
+  let reference = newReference();
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearFieldErrors(form);
@@ -226,6 +227,8 @@ export async function renderComplaint(main) {
     form.setAttribute('aria-busy', 'true');
     try {
       const body = {
+        // The same reference until it is recorded: a retry after a lost answer is the same complaint, with a new code.
+        reference,
         subject: subject(),
         content: content.value,
         ...(anonymous.checked ? {} : { complainant: { name: name.value.trim(), ...(phone.value.trim() ? { phone: phone.value.trim() } : {}) } }),
@@ -238,6 +241,7 @@ export async function renderComplaint(main) {
       );
       lastReceipt = complaint.trackingCode ? { officerId: state.officer.id, complaint } : null;
       receipt.replaceChildren(complaint.trackingCode ? receiptOf(complaint, centreName) : '');
+      reference = newReference();
       content.value = '';
       applicationNo.value = '';
       name.value = '';
@@ -256,4 +260,10 @@ export async function renderComplaint(main) {
 
   main.replaceChildren(screenHeader(t('cpTitle')), recorded, receipt, el('div', { class: 'columns' }, form));
   state.screen = 'complaint';
+}
+
+/** A reference for one complaint being taken down (crypto.getRandomValues works on a plain-http intranet address too). */
+function newReference() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `window-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
