@@ -42,6 +42,7 @@ import { publicRatingRoutes } from './routes/public-ratings.js';
 import { satisfactionRoutes } from './routes/rating-statistics.js';
 import { ratingPageRoutes } from './routes/rating-page.js';
 import { publicComplaintRoutes } from './routes/public-complaints.js';
+import { publicSatisfactionRoutes } from './routes/public-satisfaction.js';
 import { followUpRoutes } from './routes/follow-ups.js';
 import { supervisionRoutes } from './routes/supervision.js';
 import { calendarRoutes } from './routes/calendar.js';
@@ -188,6 +189,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = { 
   await app.register(webhookRoutes, { prefix: '/v1' });
   await app.register(ratingPageRoutes);
   await app.register(publicComplaintRoutes);
+  await app.register(publicSatisfactionRoutes);
   // Only where a payment platform is configured does it have anything to notify.
   if (deps.payments) await app.register(paymentRoutes, { prefix: '/v1' });
   if (deps.signIn) await app.register(signInRoutes, { config: deps.signIn });

@@ -532,6 +532,8 @@ const TABLE: Row[] = [
   },
   { method: 'GET', route: '/v1/public/complaints/:code', allowed: PUBLIC, url: () => `/v1/public/complaints/${'D'.repeat(24)}` },
   { method: 'GET', route: '/v1/public/complaint-subjects', allowed: PUBLIC, url: () => '/v1/public/complaint-subjects?centre=450100' },
+  // The month's satisfaction figures and the windows' ranking (好差评公示): public, a finished month only.
+  { method: 'GET', route: '/v1/public/satisfaction', allowed: PUBLIC, url: () => '/v1/public/satisfaction?centre=450100&month=2026-01' },
   { method: 'GET', route: '/v1/follow-up-limits', allowed: OVERSIGHT },
   // A centre's limits for those of it and above (Liuzhou's supervisor and administrator: 403).
   { method: 'GET', route: '/v1/follow-up-limits/:centre', allowed: ['supervisor', 'admin'], url: () => '/v1/follow-up-limits/450100' },
