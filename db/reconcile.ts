@@ -2,15 +2,18 @@
  * The read model against the workflow: what PostgreSQL holds of an application (its row, events,
  * review tasks, alerts, accountability cases, fee notices and refunds) compared with what the workflow committed, every
  * difference named, and on request the rows rewritten from the workflow. The workflow is the truth.
+ * The same for each follow-up (督办) of a bad rating or a complaint against its own workflow.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { and, eq, gte, inArray, isNull, notInArray } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, ne, notInArray, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { appendAudit } from './audit.js';
-import { accountabilityCases, alerts, applications, caseSteps, events, feeNotices, feeRefunds, reviews } from './schema/index.js';
+import { writeFollowUp } from './follow-ups.js';
+import { accountabilityCases, alerts, applications, caseSteps, events, feeNotices, feeRefunds, followUpSteps, followUps, reviews } from './schema/index.js';
 import { alertCounts, alertRow, applicationColumns, applicationRow, caseRow, eventRow, feeNoticeRows, feeRefundRows, isAlert, reviewRow } from './read-model-rows.js';
 import { enqueueWebhooks, eventDrafts } from './webhooks.js';
 import { type ApplicationRecord, CLOSED_STAGES, STAGES } from '../workflows/messages.js';
+import { CLOCK_OF, type FollowUpState } from '../workflows/rules/follow-ups.js';
 
 /** What the read model should hold of one application. */
 export function expectedRows({ input, state, events: transitions }: ApplicationRecord) {
@@ -238,13 +241,18 @@ export async function reconcile(
       return;
     }
   }
-  const queue = [...applicationNos];
+  await eachOf(applicationNos, options.concurrency ?? 8, one);
+  return report;
+}
+
+/** `one` for each of `items`, at most `concurrency` at a time. */
+async function eachOf(items: string[], concurrency: number, one: (item: string) => Promise<void>): Promise<void> {
+  const queue = [...items];
   await Promise.all(
-    Array.from({ length: Math.min(options.concurrency ?? 8, queue.length) }, async () => {
+    Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) await one(next);
     }),
   );
-  return report;
 }
 
 /** The applications the read model holds as open, and those submitted since an instant. */
@@ -261,6 +269,208 @@ export async function applicationsToReconcile(db: Db, options: { open?: boolean;
   return [...found];
 }
 const OPEN_STAGES = STAGES.filter((stage) => !CLOSED_STAGES.includes(stage));
+
+// Follow-ups (督办): each row of follow_ups and its steps against its workflow (`follow-up-<id>`), which
+// writes them through writeFollowUp (db/follow-ups.ts): the row as of the state, by version.
+
+/** What a follow-up's workflow says of it, as the reconciler's caller read it from Temporal. */
+export interface FollowUpRecord {
+  /** Its state: the query's answer while it runs, its result once closed. */
+  state: FollowUpState;
+  /**
+   * Nothing of it under way: closed, or running with no activity and no workflow task pending and no
+   * event added while it was read. A change is made in the state before the activity that writes it,
+   * so a running workflow that is not settled may be ahead of its row for a moment.
+   */
+  settled: boolean;
+}
+
+/** The columns of a follow-up's row that its workflow decides, as writeFollowUp writes them from the state. */
+export function followUpColumns(state: FollowUpState) {
+  const running = CLOCK_OF[state.stage];
+  return {
+    stage: state.stage,
+    level: state.level,
+    assignee: state.assignee,
+    responsible: state.responsible,
+    clocks: state.clocks,
+    dueAt: (running && state.clocks[running]?.due) ?? null,
+    outcome: state.outcome ?? null,
+    findings: state.findings ?? null,
+    reply: state.reply ?? null,
+    caseId: state.caseId ?? null,
+    contactedAt: state.contactedAt ?? null,
+    acceptedAt: state.acceptedAt ?? null,
+    closedAt: state.closedAt ?? null,
+    version: state.version,
+  };
+}
+
+export async function storedFollowUp(db: Db, id: string) {
+  const [row] = await db.select().from(followUps).where(eq(followUps.id, id));
+  const steps = await db.select({ seq: followUpSteps.seq, step: followUpSteps.step }).from(followUpSteps).where(eq(followUpSteps.followUpId, id)).orderBy(asc(followUpSteps.seq));
+  return { row, steps };
+}
+type StoredFollowUp = Awaited<ReturnType<typeof storedFollowUp>>;
+
+/** Said of a step the read model lacks: the state does not hold the steps, only the workflow's history does. */
+export const STEP_NOT_REWRITTEN = 'not rewritten: only the workflow history holds the steps';
+
+/**
+ * The steps a state implies, each by name with how many at least: the opening (once written), the
+ * contact back, the acceptance, a dispute, each yellow and red mark raised, each case opened, the
+ * outcome. A follow-up opened again keeps the steps of its earlier openings: so at least, not exactly.
+ */
+function impliedSteps(state: FollowUpState): Map<string, number> {
+  const implied = new Map<string, number>();
+  const add = (step: string, n = 1) => n > 0 && implied.set(step, (implied.get(step) ?? 0) + n);
+  if (state.version > 0) add('opened');
+  if (state.contactedAt) add('contacted');
+  if (state.acceptedAt) add('accepted');
+  if (state.disputedAt) add('disputed');
+  for (const level of ['yellow', 'red']) add(level, state.raised.filter((mark) => mark.endsWith(`:${level}`)).length);
+  add('case_opened', state.cases.length);
+  if (state.stage === 'closed' && state.outcome) add(state.outcome);
+  return implied;
+}
+
+/**
+ * Every difference between a follow-up's rows and its workflow's state, one line each, in the
+ * applications' format; none when they agree. The row's columns are compared with what writeFollowUp
+ * would write of the state (its version included); the steps, which the state does not hold, as far
+ * as the state tells of them (those it implies, and no number missing between the first and the last).
+ */
+export function followUpDifferences(state: FollowUpState, stored: StoredFollowUp): string[] {
+  const id = state.id;
+  if (!stored.row) return [`${id}: no follow-up row (not rewritten: the row holds what the request stored, which the workflow does not)`];
+  const found: string[] = [];
+  for (const [column, value] of Object.entries(followUpColumns(state))) {
+    const actual = (stored.row as Record<string, unknown>)[column];
+    if (canonical(actual) !== canonical(value)) found.push(`${id} follow-up.${column}: read model ${show(actual)}, workflow ${show(value)}`);
+  }
+  for (const [step, least] of impliedSteps(state)) {
+    const have = stored.steps.filter((s) => s.step === step).length;
+    if (have < least) found.push(`${id} steps "${step}": read model ${have}, workflow at least ${least} (${STEP_NOT_REWRITTEN})`);
+  }
+  const seqs = new Set(stored.steps.map((s) => s.seq));
+  for (let seq = 1; seq < Math.max(0, ...seqs); seq += 1) {
+    if (!seqs.has(seq)) found.push(`${id} step ${seq}: missing from the read model (${STEP_NOT_REWRITTEN})`);
+  }
+  return found;
+}
+
+/**
+ * Writes a follow-up's row from its workflow's state whatever the versions, in one transaction that
+ * holds the row: unless the row was written since the reconciler read it at `seenVersion` (then
+ * nothing is done and false returned; run it again). For a row whose version equals the state's but
+ * whose columns do not, or whose version is ahead of it, which writeFollowUp leaves as they are.
+ */
+export async function rewriteFollowUpRow(db: Db, state: FollowUpState, seenVersion: number): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select({ version: followUps.version }).from(followUps).where(eq(followUps.id, state.id)).for('update');
+    if (!row || (row.version !== seenVersion && row.version !== state.version)) return false;
+    await tx
+      .update(followUps)
+      .set({ ...followUpColumns(state), updatedAt: sql`now()` })
+      .where(eq(followUps.id, state.id));
+    return true;
+  });
+}
+
+/**
+ * Rewrites a follow-up's row from its workflow's state: first as the workflow writes it (writeFollowUp,
+ * which also takes an upheld dispute's rating out of the figures), then column by column whatever the
+ * versions; the trail keeps the rewrite. False when it was written meanwhile (run it again).
+ */
+export async function repairFollowUp(db: Db, state: FollowUpState, seenVersion: number): Promise<boolean> {
+  if (seenVersion < state.version) await writeFollowUp(db, state, []);
+  if (!(await rewriteFollowUpRow(db, state, seenVersion))) return false;
+  await appendAudit(db, {
+    at: new Date().toISOString(),
+    actor: { id: 'read-model-reconcile', name: 'npm run read-model:reconcile' },
+    action: 'read-model:reconcile --fix',
+    target: state.id,
+    status: 200,
+    centreCode: state.centreCode,
+    requestId: `reconcile-${state.id}`,
+  });
+  return true;
+}
+
+export interface FollowUpReconcileReport {
+  checked: number;
+  /** Follow-ups whose rows differ from their workflow's state, with every difference. */
+  differing: { id: string; differences: string[] }[];
+  /** Rewritten from the workflow, nothing left (with `fix`). */
+  fixed: string[];
+  /** Their row rewritten (with `fix`), but a difference left that the state cannot mend: a step, a missing row. */
+  partlyFixed: string[];
+  /** Still being written by their workflow: checked again later. */
+  writing: string[];
+  /** No workflow to compare with: closed past the namespace's retention, or never started. */
+  noWorkflow: string[];
+}
+
+/**
+ * Compares each follow-up's rows with its workflow's state; with `fix`, rewrites the row of those that
+ * differ. The rule is the applications': a running workflow with a change under way (its write in
+ * flight, or waiting for a database that is down) is given a few seconds, then reported as still
+ * writing and left alone. The state is read before and after the rows: a change meanwhile reads again.
+ */
+export async function reconcileFollowUps(
+  db: Db,
+  ids: string[],
+  recordOf: (id: string, openedAt?: string) => Promise<FollowUpRecord | undefined>,
+  options: { fix?: boolean; concurrency?: number; settleMs?: number } = {},
+): Promise<FollowUpReconcileReport> {
+  const report: FollowUpReconcileReport = { checked: 0, differing: [], fixed: [], partlyFixed: [], writing: [], noWorkflow: [] };
+  const settleMs = options.settleMs ?? 10_000;
+  async function one(id: string) {
+    for (const started = Date.now(); ; await sleep(250)) {
+      let record: FollowUpRecord | undefined;
+      let stored: StoredFollowUp;
+      let settled: boolean;
+      try {
+        const [row] = await db.select({ openedAt: followUps.openedAt }).from(followUps).where(eq(followUps.id, id));
+        record = await recordOf(id, row?.openedAt);
+        if (!record) return void report.noWorkflow.push(id);
+        stored = await storedFollowUp(db, id);
+        const again = await recordOf(id, row?.openedAt);
+        settled = record.settled && again !== undefined && again.settled && canonical(again.state) === canonical(record.state);
+      } catch (err) {
+        report.checked += 1;
+        return void report.differing.push({ id, differences: [`${id}: its workflow cannot be read: ${(err as Error).message}`] });
+      }
+      const found = followUpDifferences(record.state, stored);
+      if (found.length > 0 && !settled && Date.now() - started < settleMs) continue;
+      report.checked += 1;
+      if (found.length === 0) return;
+      if (!settled) return void report.writing.push(id);
+      report.differing.push({ id, differences: found });
+      if (!options.fix || !stored.row) return;
+      const rowDiffers = found.some((line) => line.startsWith(`${id} follow-up.`));
+      if (rowDiffers && !(await repairFollowUp(db, record.state, stored.row.version))) return;
+      if (found.every((line) => line.startsWith(`${id} follow-up.`))) report.fixed.push(id);
+      else if (rowDiffers) report.partlyFixed.push(id);
+      return;
+    }
+  }
+  await eachOf(ids, options.concurrency ?? 8, one);
+  return report;
+}
+
+/**
+ * The follow-ups to compare, chosen as the applications are: those the read model holds as open,
+ * those opened since an instant, and those of the applications named.
+ */
+export async function followUpsToReconcile(db: Db, options: { open?: boolean; since?: string; applicationNos?: string[] }): Promise<string[]> {
+  const found = new Set<string>();
+  const add = (rows: { id: string }[]) => rows.forEach(({ id }) => found.add(id));
+  if (options.open) add(await db.select({ id: followUps.id }).from(followUps).where(ne(followUps.stage, 'closed')));
+  if (options.since) add(await db.select({ id: followUps.id }).from(followUps).where(gte(followUps.openedAt, options.since)));
+  if (options.applicationNos?.length) add(await db.select({ id: followUps.id }).from(followUps).where(inArray(followUps.applicationNo, options.applicationNos)));
+  return [...found];
+}
 
 /** A value as comparable text: instants as ISO-8601 in UTC, objects with sorted keys and no empty ones, absent as null. */
 function canonical(value: unknown): string {
