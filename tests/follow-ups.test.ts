@@ -507,7 +507,7 @@ describe('complaints (投诉)', () => {
     const investigating = ok<FollowUp>(await post(id, 'acceptance', { accepted: true, note: '予以受理，调取窗口录像' }, supervisor()));
     expect(investigating).toMatchObject({ stage: 'investigating', acceptedAt: expect.any(String), assignee: [{ id: supervisorOf() }] });
     expect(investigating.dueAt).toBe(investigating.clocks.investigate.due);
-    expect(ok<FollowUp>(await stack.integrator(`/v1/complaints/${id}`))).toMatchObject({ stage: 'investigating', reply: null });
+    expect(ok<FollowUp>(await stack.integrator(`/v1/complaints/${id}`))).toMatchObject({ stage: 'investigating', reply: null, assignee: [] });
 
     const closed = ok<FollowUp>(
       await post(id, 'findings', { substantiated: true, findings: '经调取录像，窗口人员确有推诿', reply: '经核查投诉属实，已对相关人员问责并整改' }, supervisor()),

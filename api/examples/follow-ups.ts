@@ -349,7 +349,7 @@ export const integratorComplaintExamples: RouteExamples = {
     200: {
       closed: {
         summary: 'Closed as substantiated, with the reply to pass on (no findings, officers or case)',
-        value: { ...substantiated, findings: null, responsible: [], caseId: null },
+        value: { ...substantiated, assignee: [], findings: null, responsible: [], caseId: null },
       },
       received: { summary: 'Still waiting to be accepted', value: complaint },
     },
@@ -367,7 +367,7 @@ export const integratorComplaintListExamples: RouteExamples = {
         summary: 'Closed since: the outcome and the reply to pass on (no findings, officers or case); one still waiting',
         value: {
           complaints: [
-            { ...substantiated, findings: null, responsible: [], caseId: null, updatedAt: '2026-03-20T07:30:00.123Z' },
+            { ...substantiated, assignee: [], findings: null, responsible: [], caseId: null, updatedAt: '2026-03-20T07:30:00.123Z' },
             { ...aboutApplication, updatedAt: '2026-03-10T08:10:00.412Z' },
           ],
           nextCursor: null,

@@ -228,7 +228,8 @@ export async function fileComplaint(
  * department, and nothing of the applicant: a hotline's key that complains about an application another
  * integrator submitted (complaintsAbout 'centres') learns no more of it than that.
  */
-const integratorView = (row: FollowUpRow) => ({ ...followUpOf(row), findings: null, responsible: [], caseId: null });
+/** What the one who filed a complaint sees of it: its stage, limits and the reply; no officer (who handles it, who answers for it), no findings or case. */
+const integratorView = (row: FollowUpRow) => ({ ...followUpOf(row), assignee: [], findings: null, responsible: [], caseId: null });
 
 /** The complaint an integrator lists: as GET /v1/complaints/:id shows it, with when it last changed. */
 const listedComplaint = (row: FollowUpRow) => ({ ...integratorView(row), updatedAt: iso(row.updatedAt)! });
