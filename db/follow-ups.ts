@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, inArray, like, lt, ne, sql } from 'drizzle-orm';
 import { centrePrefix, listOfficers } from './catalogue.js';
 import type { Db, Tx } from './client.js';
-import { accountabilityCases, caseSteps, complaintNumbers, followUpLimits, followUpSteps, followUps, ratings } from './schema/index.js';
+import { accountabilityCases, caseSteps, centres, complaintNumbers, followUpLimits, followUpSteps, followUps, ratings } from './schema/index.js';
 import type { Officer } from '../workflows/messages.js';
 import { DEFAULT_FOLLOW_UP_LIMITS, type FollowUpLimits, type FollowUpState, type FollowUpStep } from '../workflows/rules/follow-ups.js';
 import { chinaDate } from '../workflows/rules/working-days.js';
@@ -203,15 +203,21 @@ export async function refreshRatingFollowUp(tx: Tx, id: string, rating: { level:
 /**
  * The case a follow-up opens (a limit passed, a complaint substantiated): once, whatever the retries (its
  * id is the key). Naming nobody (no leader of the department at the centre, a complaint nobody accepted),
- * it names the centre's supervisors, who answer for a follow-up nobody else was given.
+ * it names the centre's supervisors (or the nearest centre's above it that has any), who answer for a
+ * follow-up nobody else was given.
  */
 export async function openFollowUpCase(
   db: Db,
   source: { id: string; followUpId: string; centreCode: string; department: string | null; applicationNo: string | null; responsible: Officer[]; reason: string },
 ): Promise<{ id: string; responsible: Officer[] }> {
   return db.transaction(async (tx) => {
-    const responsible =
-      source.responsible.length > 0 ? source.responsible : (await listOfficers(tx, { centre: source.centreCode, role: 'supervisor' })).map((o) => ({ id: o.id, name: o.name }));
+    // Nobody given: the supervisors of the centre, or of the nearest centre above it that has any.
+    let responsible = source.responsible;
+    for (let centre: string | null = source.centreCode; responsible.length === 0 && centre; ) {
+      responsible = (await listOfficers(tx, { centre, role: 'supervisor' })).map((o) => ({ id: o.id, name: o.name }));
+      const [above]: { parent: string | null }[] = await tx.select({ parent: centres.parentCode }).from(centres).where(eq(centres.code, centre));
+      centre = above?.parent ?? null;
+    }
     const [row] = await tx
       .insert(accountabilityCases)
       .values({

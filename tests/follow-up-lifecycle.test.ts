@@ -15,7 +15,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { ApplicationFailure, WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { and, asc, eq } from 'drizzle-orm';
+import { TransactionRollbackError, and, asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../activities/index.js';
@@ -24,10 +24,10 @@ import { actOnFollowUp, followUpRatings, openRatingFollowUp, startFollowUp } fro
 import { calendarSnapshot } from '../db/calendar.js';
 import { listOfficers } from '../db/catalogue.js';
 import { type Database, openDatabase } from '../db/client.js';
-import { type FollowUpInsert, listFollowUps, setLimits } from '../db/follow-ups.js';
+import { type FollowUpInsert, listFollowUps, openFollowUpCase, setLimits } from '../db/follow-ups.js';
 import { findApplication } from '../db/queries.js';
 import { rate } from '../db/ratings.js';
-import { accountabilityCases, caseSteps, followUpLimits, followUpSteps, followUps, officers, ratings } from '../db/schema/index.js';
+import { accountabilityCases, caseSteps, centres, followUpLimits, followUpSteps, followUps, officers, ratings } from '../db/schema/index.js';
 import { servedEvents } from '../db/served-events.js';
 import { applicationWorkflow } from '../workflows/application.js';
 import { type FollowUpCommand, followUpQuery, followUpUpdate, followUpWorkflow, followUpWorkflowId, withdrawRatingSignal } from '../workflows/follow-up.js';
@@ -660,6 +660,27 @@ describe('a complaint (投诉)', () => {
     expect((await unaccepted.handle.result()).outcome).toBe('unsubstantiated');
     await recordHistory(investigated.handle, 'follow-up-complaint-late');
     await recordHistory(unaccepted.handle, 'follow-up-complaint-late-twice');
+  });
+});
+
+describe('a case given nobody', () => {
+  it('names the supervisors of the nearest centre above that has any', async () => {
+    let named: Officer[] = [];
+    // In a transaction rolled back at the end: a county of its own below the city, with no officer at all.
+    await db()
+      .transaction(async (tx) => {
+        await tx.insert(centres).values({ code: '450199', name: '测试县', nameEn: 'Test county', division: '测试县', parentCode: CENTRE, level: 'county', longitude: 108.3, latitude: 22.8 });
+        const source = { id: `C-T${randomUUID().slice(0, 8)}/late-accept`, followUpId: 'C-T', centreCode: '450199', department: null, applicationNo: null, responsible: [], reason: 'test' };
+        named = (await openFollowUpCase(tx as unknown as Database['db'], source)).responsible;
+        tx.rollback();
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof TransactionRollbackError)) throw err;
+      });
+    const supervisors = (await listOfficers(db(), { centre: CENTRE, role: 'supervisor' })).map((o) => o.id);
+    expect(supervisors.length).toBeGreaterThan(0);
+    expect(named.map((o) => o.id)).toEqual(supervisors);
+    expect(await db().select().from(centres).where(eq(centres.code, '450199'))).toEqual([]);
   });
 });
 
