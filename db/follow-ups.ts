@@ -9,7 +9,7 @@ import { centrePrefix, listOfficers } from './catalogue.js';
 import type { Db, Tx } from './client.js';
 import { accountabilityCases, caseSteps, centres, complaintNumbers, followUpLimits, followUpSteps, followUps, ratings } from './schema/index.js';
 import type { Officer } from '../workflows/messages.js';
-import { DEFAULT_FOLLOW_UP_LIMITS, type FollowUpLimits, type FollowUpState, type FollowUpStep } from '../workflows/rules/follow-ups.js';
+import { CLOCK_OF, DEFAULT_FOLLOW_UP_LIMITS, type FollowUpLimits, type FollowUpState, type FollowUpStep } from '../workflows/rules/follow-ups.js';
 import { chinaDate } from '../workflows/rules/working-days.js';
 import { enqueueComplaintWebhooks } from './webhooks.js';
 
@@ -120,6 +120,27 @@ export async function setLimits(db: Db, centreCode: string, limits: FollowUpLimi
 
 export const listLimits = (db: Db) => db.select().from(followUpLimits).orderBy(asc(followUpLimits.centreCode));
 
+/** The columns of a follow-up's row that its workflow decides, as writeFollowUp writes them from the state. */
+export function followUpColumns(state: FollowUpState) {
+  const running = CLOCK_OF[state.stage];
+  return {
+    stage: state.stage,
+    level: state.level,
+    assignee: state.assignee,
+    responsible: state.responsible,
+    clocks: state.clocks,
+    dueAt: (running && state.clocks[running]?.due) ?? null,
+    outcome: state.outcome ?? null,
+    findings: state.findings ?? null,
+    reply: state.reply ?? null,
+    caseId: state.caseId ?? null,
+    contactedAt: state.contactedAt ?? null,
+    acceptedAt: state.acceptedAt ?? null,
+    closedAt: state.closedAt ?? null,
+    version: state.version,
+  };
+}
+
 /**
  * The workflow's write: the row as of `state` unless a newer version is there already, and its steps
  * once each, with the messages of a complaint's new steps to the integrator that filed it. An upheld
@@ -133,26 +154,9 @@ async function writeFollowUpIn(tx: Tx, state: FollowUpState, steps: FollowUpStep
   const upheld = state.kind === 'bad_rating' && state.outcome === 'dispute_upheld' ? await findFollowUp(tx, state.id) : undefined;
   // The rating's row before the follow-up's, the order a change of the rating takes them.
   if (upheld?.applicationNo && upheld.ratingEvent) await ratingIsBad(tx, upheld.applicationNo, upheld.ratingEvent, 'update');
-  const running = state.stage === 'closed' ? undefined : state.clocks[({ contacting: 'contact', rectifying: 'rectify', received: 'accept', investigating: 'investigate' } as const)[state.stage as 'contacting']];
   await tx
     .update(followUps)
-    .set({
-      stage: state.stage,
-      level: state.level,
-      assignee: state.assignee,
-      responsible: state.responsible,
-      clocks: state.clocks,
-      dueAt: running?.due ?? null,
-      outcome: state.outcome ?? null,
-      findings: state.findings ?? null,
-      reply: state.reply ?? null,
-      caseId: state.caseId ?? null,
-      contactedAt: state.contactedAt ?? null,
-      acceptedAt: state.acceptedAt ?? null,
-      closedAt: state.closedAt ?? null,
-      version: state.version,
-      updatedAt: sql`now()`,
-    })
+    .set({ ...followUpColumns(state), updatedAt: sql`now()` })
     .where(and(eq(followUps.id, state.id), lt(followUps.version, state.version)));
   const added = steps.length > 0 ? await tx.insert(followUpSteps).values(steps.map((s) => ({ ...s, followUpId: state.id }))).onConflictDoNothing().returning() : [];
   if (state.kind === 'complaint' && added.length > 0) {

@@ -8,12 +8,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { and, asc, eq, gte, inArray, isNull, ne, notInArray, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { appendAudit } from './audit.js';
-import { writeFollowUp } from './follow-ups.js';
+import { followUpColumns, writeFollowUp } from './follow-ups.js';
 import { accountabilityCases, alerts, applications, caseSteps, events, feeNotices, feeRefunds, followUpSteps, followUps, reviews } from './schema/index.js';
 import { alertCounts, alertRow, applicationColumns, applicationRow, caseRow, eventRow, feeNoticeRows, feeRefundRows, isAlert, reviewRow } from './read-model-rows.js';
 import { enqueueWebhooks, eventDrafts } from './webhooks.js';
 import { type ApplicationRecord, CLOSED_STAGES, STAGES } from '../workflows/messages.js';
-import { CLOCK_OF, type FollowUpState } from '../workflows/rules/follow-ups.js';
+import type { FollowUpState } from '../workflows/rules/follow-ups.js';
 
 /** What the read model should hold of one application. */
 export function expectedRows({ input, state, events: transitions }: ApplicationRecord) {
@@ -283,27 +283,6 @@ export interface FollowUpRecord {
    * so a running workflow that is not settled may be ahead of its row for a moment.
    */
   settled: boolean;
-}
-
-/** The columns of a follow-up's row that its workflow decides, as writeFollowUp writes them from the state. */
-export function followUpColumns(state: FollowUpState) {
-  const running = CLOCK_OF[state.stage];
-  return {
-    stage: state.stage,
-    level: state.level,
-    assignee: state.assignee,
-    responsible: state.responsible,
-    clocks: state.clocks,
-    dueAt: (running && state.clocks[running]?.due) ?? null,
-    outcome: state.outcome ?? null,
-    findings: state.findings ?? null,
-    reply: state.reply ?? null,
-    caseId: state.caseId ?? null,
-    contactedAt: state.contactedAt ?? null,
-    acceptedAt: state.acceptedAt ?? null,
-    closedAt: state.closedAt ?? null,
-    version: state.version,
-  };
 }
 
 export async function storedFollowUp(db: Db, id: string) {
