@@ -150,7 +150,7 @@ export async function writeFollowUp(db: Db, state: FollowUpState, steps: FollowU
   await db.transaction((tx) => writeFollowUpIn(tx, state, steps));
 }
 
-async function writeFollowUpIn(tx: Tx, state: FollowUpState, steps: FollowUpStep[]): Promise<void> {
+export async function writeFollowUpIn(tx: Tx, state: FollowUpState, steps: FollowUpStep[]): Promise<void> {
   const upheld = state.kind === 'bad_rating' && state.outcome === 'dispute_upheld' ? await findFollowUp(tx, state.id) : undefined;
   // The rating's row before the follow-up's, the order a change of the rating takes them.
   if (upheld?.applicationNo && upheld.ratingEvent) await ratingIsBad(tx, upheld.applicationNo, upheld.ratingEvent, 'update');
@@ -217,7 +217,9 @@ export async function openFollowUpCase(
   return db.transaction(async (tx) => {
     // Nobody given: the supervisors of the centre, or of the nearest centre above it that has any.
     let responsible = source.responsible;
-    for (let centre: string | null = source.centreCode; responsible.length === 0 && centre; ) {
+    const seen = new Set<string>();
+    for (let centre: string | null = source.centreCode; responsible.length === 0 && centre && !seen.has(centre); ) {
+      seen.add(centre);
       responsible = (await listOfficers(tx, { centre, role: 'supervisor' })).map((o) => ({ id: o.id, name: o.name }));
       const [above]: { parent: string | null }[] = await tx.select({ parent: centres.parentCode }).from(centres).where(eq(centres.code, centre));
       centre = above?.parent ?? null;

@@ -8,7 +8,7 @@ import { type SQL, and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { RATING_LEVELS, type RatingLevel, isBad, satisfactionRate } from '../workflows/rules/ratings.js';
 import { inCentre } from './catalogue.js';
-import type { Db } from './client.js';
+import type { Db, Tx } from './client.js';
 import { centres, ratings } from './schema/index.js';
 
 export const SATISFACTION_GROUPINGS = ['centre', 'window', 'officer', 'month'] as const;
@@ -56,7 +56,7 @@ const figuresOf = (row: CountedRow) => {
   return { levels, total: row.total, bad: row.bad, satisfactionRate: satisfactionRate(levels) };
 };
 
-export async function satisfactionFigures(db: Db, filter: SatisfactionFilter): Promise<SatisfactionFigures[]> {
+export async function satisfactionFigures(db: Db | Tx, filter: SatisfactionFilter): Promise<SatisfactionFigures[]> {
   const keys: Record<SatisfactionGrouping, { key: SQL<string> | AnyPgColumn; name: SQL<string | null> }> = {
     centre: { key: ratings.centreCode, name: sql`(select ${centres.name} from ${centres} where ${centres.code} = ${ratings.centreCode})` },
     window: { key: sql`coalesce(${ratings.windowCode}, 'none')`, name: sql`max(${ratings.windowName})` },
@@ -115,7 +115,7 @@ function nextMonth(month: string): string {
  * ranked ones, in the same order, unranked: a rate of one or two ratings says little. Ratings of an
  * event served at no known window are no window's and are left out.
  */
-export async function windowRanking(db: Db, filter: WindowRankingFilter): Promise<RankedWindow[]> {
+export async function windowRanking(db: Db | Tx, filter: WindowRankingFilter): Promise<RankedWindow[]> {
   const rows = await db
     .select({
       windowCode: sql<string>`${ratings.windowCode}`,

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { and, asc, eq, gte, inArray, isNull, ne, notInArray, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { appendAudit } from './audit.js';
-import { followUpColumns, writeFollowUp } from './follow-ups.js';
+import { followUpColumns, lockFollowUp, writeFollowUpIn } from './follow-ups.js';
 import { accountabilityCases, alerts, applications, caseSteps, events, feeNotices, feeRefunds, followUpSteps, followUps, reviews } from './schema/index.js';
 import { alertCounts, alertRow, applicationColumns, applicationRow, caseRow, eventRow, feeNoticeRows, feeRefundRows, isAlert, reviewRow } from './read-model-rows.js';
 import { enqueueWebhooks, eventDrafts } from './webhooks.js';
@@ -339,31 +339,25 @@ export function followUpDifferences(state: FollowUpState, stored: StoredFollowUp
 }
 
 /**
- * Writes a follow-up's row from its workflow's state whatever the versions, in one transaction that
- * holds the row: unless the row was written since the reconciler read it at `seenVersion` (then
- * nothing is done and false returned; run it again). For a row whose version equals the state's but
- * whose columns do not, or whose version is ahead of it, which writeFollowUp leaves as they are.
+ * Rewrites a follow-up's row from its workflow's state, in one transaction holding the follow-up's lock
+ * (the one a request that opens it again takes): first as the workflow writes it (writeFollowUpIn, which
+ * also takes an upheld dispute's rating out of the figures), then column by column whatever the
+ * versions. Not if the row was written meanwhile (its version moved) or belongs to another opening
+ * (opened again since, or a state of an earlier run): false, run it again. The trail keeps the rewrite.
  */
-export async function rewriteFollowUpRow(db: Db, state: FollowUpState, seenVersion: number): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx.select({ version: followUps.version }).from(followUps).where(eq(followUps.id, state.id)).for('update');
-    if (!row || (row.version !== seenVersion && row.version !== state.version)) return false;
+export async function repairFollowUp(db: Db, state: FollowUpState, seenVersion: number): Promise<boolean> {
+  const rewritten = await db.transaction(async (tx) => {
+    await lockFollowUp(tx, state.id);
+    const [row] = await tx.select({ version: followUps.version, openedAt: followUps.openedAt }).from(followUps).where(eq(followUps.id, state.id)).for('update');
+    if (!row || row.version !== seenVersion || Date.parse(row.openedAt) !== Date.parse(state.openedAt)) return false;
+    await writeFollowUpIn(tx, state, []);
     await tx
       .update(followUps)
       .set({ ...followUpColumns(state), updatedAt: sql`now()` })
       .where(eq(followUps.id, state.id));
     return true;
   });
-}
-
-/**
- * Rewrites a follow-up's row from its workflow's state: first as the workflow writes it (writeFollowUp,
- * which also takes an upheld dispute's rating out of the figures), then column by column whatever the
- * versions; the trail keeps the rewrite. False when it was written meanwhile (run it again).
- */
-export async function repairFollowUp(db: Db, state: FollowUpState, seenVersion: number): Promise<boolean> {
-  if (seenVersion < state.version) await writeFollowUp(db, state, []);
-  if (!(await rewriteFollowUpRow(db, state, seenVersion))) return false;
+  if (!rewritten) return false;
   await appendAudit(db, {
     at: new Date().toISOString(),
     actor: { id: 'read-model-reconcile', name: 'npm run read-model:reconcile' },
@@ -417,6 +411,8 @@ export async function reconcileFollowUps(
         const again = await recordOf(id, row?.openedAt);
         settled = record.settled && again !== undefined && again.settled && canonical(again.state) === canonical(record.state);
       } catch (err) {
+        // Just opened (its query answers once its first activity has run), or a worker restarting: a few seconds.
+        if (Date.now() - started < settleMs) continue;
         report.checked += 1;
         return void report.differing.push({ id, differences: [`${id}: its workflow cannot be read: ${(err as Error).message}`] });
       }
@@ -434,7 +430,10 @@ export async function reconcileFollowUps(
       return;
     }
   }
-  await eachOf(ids, options.concurrency ?? 8, one);
+  // One follow-up's failure (a repair the database refused) is its own line, not the end of the report.
+  await eachOf(ids, options.concurrency ?? 8, (id) =>
+    one(id).catch((err: unknown) => void report.differing.push({ id, differences: [`${id}: could not be compared or repaired: ${(err as Error).message}`] })),
+  );
   return report;
 }
 

@@ -49,7 +49,8 @@ const { client, connection } = temporalClient(config.temporal, config.temporal.a
  * pending or happened while it was read), its result once it completed (a run ended otherwise, by
  * termination say, answers the query). A run of another opening than the row's (the latest run is
  * void, its request having rolled back) gives way to the run of the row's, found by the workflow id's
- * list. Undefined when Temporal has none: closed past retention, or never started.
+ * list. Undefined when Temporal has none of the row's opening: closed past retention, never started,
+ * or not listed yet.
  */
 async function followUpRecord(id: string, openedAt?: string): Promise<FollowUpRecord | undefined> {
   const workflowId = followUpWorkflowId(id);
@@ -61,7 +62,8 @@ async function followUpRecord(id: string, openedAt?: string): Promise<FollowUpRe
       const earlier = await stateOf(client.workflow.getHandle(workflowId, run.runId)).catch(() => undefined);
       if (earlier && Date.parse(earlier.state.openedAt) === Date.parse(openedAt)) return earlier;
     }
-    return latest;
+    // No run of the row's opening to compare with (not listed yet, or past retention): never the void one.
+    return undefined;
   } catch (err) {
     if (isWorkflowGone(err)) return undefined;
     throw err;

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findApplication } from '../db/queries.js';
+import { repairFollowUp } from '../db/reconcile.js';
 import { auditLog, followUpSteps, followUps } from '../db/schema/index.js';
 import { servedEvents } from '../db/served-events.js';
 import { followUpQuery } from '../workflows/follow-up.js';
@@ -126,6 +127,25 @@ describe('npm run read-model:reconcile over follow-ups', () => {
     expect(ahead.out).toContain(`${id}: 2 difference(s) (fixed)`);
     expect(await decided(id)).toEqual(before);
     expect((await reconcileCommand('--follow-up', id)).out).toContain('1 follow-ups checked, 0 with differences');
+  });
+
+  it('never rewrites a row of another opening than the state’s (opened again meanwhile), nor one written since it was read', { timeout: 120_000 }, async () => {
+    const { id } = await badRating();
+    const state = await stack.client.workflow.getHandle(`follow-up-${id}`).query(followUpQuery);
+    const seen = await row(id);
+    // Opened again by a request since the state was read: a new opening, the version unchanged.
+    const reopenedAt = new Date(Date.parse(seen.openedAt) + 60_000).toISOString();
+    await stack.db.update(followUps).set({ openedAt: reopenedAt, stage: 'contacting', level: 'yellow' }).where(eq(followUps.id, id));
+    expect(await repairFollowUp(stack.db, state, seen.version)).toBe(false);
+    expect(await row(id)).toMatchObject({ level: 'yellow', version: seen.version });
+    expect(Date.parse((await row(id)).openedAt)).toBe(Date.parse(reopenedAt));
+    // The same opening, written since it was read (its version moved): left alone too.
+    await stack.db.update(followUps).set({ openedAt: seen.openedAt, version: seen.version + 1 }).where(eq(followUps.id, id));
+    expect(await repairFollowUp(stack.db, state, seen.version)).toBe(false);
+    expect(await row(id)).toMatchObject({ level: 'yellow', version: seen.version + 1 });
+    // Read again, it is repaired.
+    expect(await repairFollowUp(stack.db, state, seen.version + 1)).toBe(true);
+    expect(await row(id)).toMatchObject({ level: state.level, version: state.version });
   });
 
   it('compares a closed follow-up with its workflow’s result', { timeout: 120_000 }, async () => {

@@ -467,7 +467,15 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
       request.auditCentre = row.centreCode;
       reply.status(replayed ? 200 : 201);
       if (!tracking || (replayed && !row.trackingHash)) return integratorView(row);
-      if (replayed) await db.update(followUps).set({ trackingHash: tracking.hash }).where(eq(followUps.id, row.id));
+      if (replayed) {
+        // Only over the code this replay saw: of two replays at once, one code opens it, and only that one is shown.
+        const rotated = await db
+          .update(followUps)
+          .set({ trackingHash: tracking.hash })
+          .where(and(eq(followUps.id, row.id), eq(followUps.trackingHash, row.trackingHash!)))
+          .returning({ id: followUps.id });
+        if (rotated.length === 0) return integratorView(row);
+      }
       reply.header('cache-control', 'no-store');
       return { ...integratorView(row), trackingCode: tracking.code, trackingUrl: `/complain/track/${tracking.code}` };
     },

@@ -17,7 +17,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type SQL, and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { findCentre, inCentre } from '../../db/catalogue.js';
-import type { Db } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import { satisfactionFigures, windowRanking } from '../../db/rating-statistics.js';
 import { centres, followUps, ratings } from '../../db/schema/index.js';
 import { RATING_LEVELS, type RatingLevel, satisfactionRate } from '../../workflows/rules/ratings.js';
@@ -106,7 +106,7 @@ const count = (where: SQL) => sql<number>`(count(*) filter (where ${where}))::in
  * stands now: those counted in the figures (no dispute upheld) closed as rectified or explained, and
  * those whose dispute was upheld, which the figures leave out.
  */
-async function followUpsByCentre(db: Db, centre: string, month: string) {
+async function followUpsByCentre(db: Tx, centre: string, month: string) {
   const counted = eq(ratings.disputeUpheld, false);
   const closedAs = (outcome: 'rectified' | 'explained') => count(sql`${counted} and ${followUps.stage} = 'closed' and ${followUps.outcome} = ${outcome}`);
   return db
@@ -132,18 +132,25 @@ async function followUpsByCentre(db: Db, centre: string, month: string) {
 type Counts = { levels: Record<RatingLevel, number>; total: number; bad: number };
 const noLevels = () => Object.fromEntries(RATING_LEVELS.map((level) => [level, 0])) as Record<RatingLevel, number>;
 
-/** The month's figures of a centre and those below it: each centre's, all together, and the windows' ranking. */
+/**
+ * The month's figures of a centre and those below it: each centre's, all together, and the windows'
+ * ranking. Read one after another in one read-only transaction: one connection, and one snapshot (the
+ * follow-ups counted against the same bad ratings).
+ */
 async function publish(db: Db, centre: { code: string; name: string }, month: string, minRatings: number) {
-  const [figures, handled, ranking, listed] = await Promise.all([
-    satisfactionFigures(db, { centre: centre.code, from: `${month}-01`, to: nextMonthDay(month), groupBy: 'centre' }),
-    followUpsByCentre(db, centre.code, month),
-    windowRanking(db, { centre: centre.code, month, minRatings }),
-    db
-      .select({ code: centres.code, name: centres.name, parentCode: centres.parentCode })
-      .from(centres)
-      .where(inCentre(centres.code, centre.code))
-      .orderBy(asc(centres.code)),
-  ]);
+  const { figures, handled, ranking, listed } = await db.transaction(
+    async (tx) => ({
+      figures: await satisfactionFigures(tx, { centre: centre.code, from: `${month}-01`, to: nextMonthDay(month), groupBy: 'centre' }),
+      handled: await followUpsByCentre(tx, centre.code, month),
+      ranking: await windowRanking(tx, { centre: centre.code, month, minRatings }),
+      listed: await tx
+        .select({ code: centres.code, name: centres.name, parentCode: centres.parentCode })
+        .from(centres)
+        .where(inCentre(centres.code, centre.code))
+        .orderBy(asc(centres.code)),
+    }),
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
   // The chosen centre first, then those below it; a rating at a centre no longer listed keeps a row of its own.
   const rows = [...listed.filter((c) => c.code === centre.code), ...listed.filter((c) => c.code !== centre.code)];
   for (const f of figures) if (!rows.some((c) => c.code === f.key)) rows.push({ code: f.key, name: f.name ?? f.key, parentCode: null });
@@ -198,6 +205,21 @@ async function publish(db: Db, centre: { code: string; name: string }, month: st
   };
 }
 
+/** How many publications are computed at once in a process (each holds one connection); the others wait their turn. */
+const PUBLISHING_AT_ONCE = 2;
+let publishing = 0;
+const waiting: (() => void)[] = [];
+async function oneOf<T>(most: number, work: () => Promise<T>): Promise<T> {
+  while (publishing >= most) await new Promise<void>((resolve) => waiting.push(resolve));
+  publishing += 1;
+  try {
+    return await work();
+  } finally {
+    publishing -= 1;
+    waiting.shift()?.();
+  }
+}
+
 const satisfactionApiRoutes: FastifyPluginAsyncZod = async (app) => {
   const settings = ratingSettings(app);
   const db = app.deps.database.db;
@@ -227,9 +249,11 @@ const satisfactionApiRoutes: FastifyPluginAsyncZod = async (app) => {
       const code = request.query.centre ?? (await regionalCentre(db));
       const centre = code === undefined ? undefined : await findCentre(db, code);
       if (!centre) throw notFound(`Centre ${code ?? '(the regional centre)'}`);
-      // A finished month's figures move only as its bad ratings' follow-ups close.
+      // Anyone may ask: a few at a time, so that the public cannot take the connections the staff need.
+      const body = await oneOf(PUBLISHING_AT_ONCE, () => publish(db, { code: centre.code, name: centre.name }, asked, request.query.minRatings));
+      // A finished month's figures move only as its bad ratings' follow-ups close (set on an answer only: never on an error).
       reply.header('cache-control', 'public, max-age=300');
-      return publish(db, { code: centre.code, name: centre.name }, asked, request.query.minRatings);
+      return body;
     },
   );
 };

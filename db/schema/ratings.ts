@@ -46,6 +46,8 @@ export const ratings = pgTable(
   (t) => [
     uniqueIndex('ratings_application_event_uq').on(t.applicationNo, t.event),
     index('ratings_centre_rated_idx').on(t.centreCode, t.ratedAt),
+    // A month's ratings, at a region whose code prefix (LIKE '45%') the index above cannot narrow.
+    index('ratings_rated_idx').on(t.ratedAt),
     check('ratings_event_check', sql`${t.event} in (${listed(RATED_EVENTS)})`),
     check('ratings_level_check', sql`${t.level} in (${listed(RATING_LEVELS)})`),
   ],

@@ -161,7 +161,8 @@ async function load() {
   if (body.events.some((event) => event.happened)) show('ready', '请对本次服务作出评价。', 'Please rate the service you received.');
   else if (changeable.length > 0) show('ready', '您已评价，可在规定时间内修改评价。', 'You have rated this service: you may change your rating for a short while.');
   else show('ready', '该事项尚未办理，办理后即可评价。', 'Not served yet: you can rate it once it has been.');
-  $('rating-form').hidden = false;
+  // Nothing to rate or change yet: the message alone.
+  $('rating-form').hidden = !body.events.some((event) => event.happened) && changeable.length === 0;
 }
 
 async function submit(event) {

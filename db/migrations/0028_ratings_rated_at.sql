@@ -1,0 +1,1 @@
+CREATE INDEX "ratings_rated_idx" ON "ratings" USING btree ("rated_at");
