@@ -31,6 +31,15 @@
  * for it must have arrived, each application's in order, signed, and none be left pending or failed
  * (repeats are counted: delivery is at least once; scripts/faults/webhooks.ts).
  *
+ * The run also follows up bad ratings (督办, issue 22): every `--follow-up-every`-th application (3 unless
+ * told; 0: none), once its intake is accepted and while the faults happen, is rated very dissatisfied
+ * (差评) by its applicant through the windows' integrator, which opens a follow-up for the lead
+ * department's leader; the leader contacts the applicant back and concludes it rectified, each call
+ * retried until done (a retry of one that landed hears 200 changed, or 409 and sees the follow-up moved
+ * on). Afterwards each follow-up must be closed rectified in the read model and in its workflow's result,
+ * its steps each once, no accountability case opened, its history replayed, and the reconcile command
+ * must have compared it (scripts/faults/follow-ups.ts).
+ *
  * `--cluster` runs it as production runs: a real Temporal server (go.temporal.io/server, built once by
  * scripts/ensure-temporal-server.sh) persisting to the same PostgreSQL cluster as the read model, so
  * that stopping PostgreSQL takes both away; two worker processes and two API processes at once, the
@@ -61,6 +70,7 @@ import { processEnv, supervise } from './faults/processes.js';
 import { openWindows } from './faults/windows.js';
 import { checkPayments, openPayments } from './faults/payments.js';
 import { FAULT_RUN_WEBHOOK_ENV, openWebhooks } from './faults/webhooks.js';
+import { openFollowUps } from './faults/follow-ups.js';
 
 const { values } = parseArgs({
   options: {
@@ -72,6 +82,7 @@ const { values } = parseArgs({
     cluster: { type: 'boolean', default: false },
     'temporal-address': { type: 'string' },
     'fee-every': { type: 'string' },
+    'follow-up-every': { type: 'string' },
   },
 });
 const short = values.short!;
@@ -84,6 +95,7 @@ const total = Number(values.applications ?? (short ? 24 : 120));
 const outageMs = Number(values['pg-outage-s'] ?? 30) * 1000;
 const workerKills = Number(values['worker-kills'] ?? (short ? 2 : 4));
 const feeEvery = Number(values['fee-every'] ?? 4);
+const followUpEvery = Number(values['follow-up-every'] ?? 3);
 const dir = path.join(os.tmpdir(), `onewindow-faults-${process.pid}`);
 const secret = `faults-${process.pid}-0123456789abcdefghijklmnop`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -218,15 +230,19 @@ function contend() {
 const mismatches: string[] = [];
 let dependencyDown = false;
 const during = { outage: 0, outageOther: 0 };
+// Every `followUpEvery`-th application's intake is rated bad once accepted, and its follow-up closed by the leader.
+const followUps = openFollowUps({ every: followUpEvery, mismatches, log });
 const windows = await openWindows({
   bases: apiPorts.map((port) => `http://127.0.0.1:${port}`),
   secret,
   prefix: 'faults',
   mismatches,
-  onAnswer: (status) => {
+  onAnswer: (status, method, url) => {
+    followUps.answered(status, method, url);
     if (dependencyDown && status !== 0) during[status === 503 ? 'outage' : 'outageOther'] += status >= 500 ? 1 : 0;
   },
   fees: payments?.fees(feeEvery),
+  onAccepted: (n, no, callers) => followUps.follow(n, no, callers),
 });
 const { expectations, statuses } = windows;
 // Every change of the windows' integrator's applications goes to a webhook receiver in this process.
@@ -300,6 +316,8 @@ const paid = payments && (await checkPayments({ client, db: database.db, payment
 mismatches.push(...(paid?.mismatches ?? []));
 const hooked = await webhooks.check(database.db);
 mismatches.push(...hooked.mismatches);
+const followedUp = await followUps.check({ client, db: database.db, reconciled: checked.reconciled, workflowBundle });
+mismatches.push(...followedUp.mismatches);
 
 if (during.outage === 0) mismatches.push('no request was answered 503 while a dependency was down: the outage went unnoticed');
 
@@ -317,6 +335,7 @@ console.log(
     `  reconcile command: ${checked.reconciled}`,
     ...(paid ? [`  ${paid.summary}`, `  pickups refused:   ${windows.unpaidPickups()} × fee_unpaid, until paid`] : []),
     `  ${hooked.summary}`,
+    ...followedUp.summary.map((line) => `  ${line}`),
     `  mismatches:        ${mismatches.length}`,
     ...mismatches.slice(0, 30).map((m) => `    - ${m}`),
     '',

@@ -51,15 +51,28 @@ export interface WindowsOptions {
   prefix: string;
   /** Where every wrong answer is named. */
   mismatches: string[];
-  /** Called with every answer's status (0: none). */
-  onAnswer?: (status: number) => void;
+  /** Called with every answer's status (0: none), and the call's method and URL. */
+  onAnswer?: (status: number, method: string, url: string) => void;
   /** Called when a submission is answered 201, with its number. */
   onSubmitted?: (n: number, applicationNo: string) => void;
+  /**
+   * Called once the intake is answered (accepted), with the windows' calls, the integrator and the lead
+   * department's leader; the application's life ends once what it returns has (the fault run's follow-ups).
+   */
+  onAccepted?: (n: number, applicationNo: string, callers: { call: Call; integrator: Record<string, string>; leader: Record<string, string> }) => Promise<void> | undefined;
   /** A share of the load pays a fee. */
   fees?: FeeOptions;
 }
 
 export type Windows = Awaited<ReturnType<typeof openWindows>>;
+
+/** A call of the windows: retried until answered (not 503, 429 or nothing), then the status and the JSON body. */
+export type Call = (
+  method: string,
+  url: string,
+  credentials: Record<string, string>,
+  body?: unknown,
+) => Promise<{ status: number; json: { error?: { code: string; message: string } } & Record<string, unknown> }>;
 
 /** Waits for every API to be ready, registers an integrator and reads the item's checklist. */
 export async function openWindows(options: WindowsOptions) {
@@ -70,7 +83,7 @@ export async function openWindows(options: WindowsOptions) {
   let unpaidPickups = 0;
   const expectations: Expectation[] = [];
 
-  async function call(method: string, url: string, credentials: Record<string, string>, body?: unknown) {
+  const call: Call = async (method, url, credentials, body) => {
     for (let attempt = 0; ; attempt++) {
       let status = 0;
       let json: { error?: { code: string; message: string } } & Record<string, unknown> = {};
@@ -88,7 +101,7 @@ export async function openWindows(options: WindowsOptions) {
         status = 0; // not answered: the process is restarting, or the answer was lost
       }
       statuses[status] = (statuses[status] ?? 0) + 1;
-      options.onAnswer?.(status);
+      options.onAnswer?.(status, method, url);
       if (status >= 500 && status !== 503) mismatches.push(`${method} ${url}: ${status} ${json.error?.message ?? ''}`);
       // As a window would: a review task still being opened is decided once it appears.
       const notYet = status === 409 && json.error?.code === 'review_not_open';
@@ -96,7 +109,7 @@ export async function openWindows(options: WindowsOptions) {
       if (attempt > 400) throw new Error(`${method} ${url}: no answer after ${attempt} tries`);
       await sleep(Math.min(2000, 250 * (attempt + 1)));
     }
-  }
+  };
 
   async function waitForApi(timeoutMs = 120_000) {
     for (const base of bases) {
@@ -190,7 +203,10 @@ export async function openWindows(options: WindowsOptions) {
     expectations.push(expectation);
     const intake = await call('POST', `/v1/applications/${no}/intake`, window, { decision: 'accept', department: 'market_regulation' });
     // A retried intake whose first try landed hears wrong_stage: the application is in review all the same.
-    if (intake.status !== 200 && intake.json.error?.code !== 'wrong_stage') mismatches.push(`${no} intake: ${intake.status}`);
+    const accepted = intake.status === 200 || intake.json.error?.code === 'wrong_stage';
+    if (!accepted) mismatches.push(`${no} intake: ${intake.status}`);
+    // Accepted: what the run does alongside the reviews (a bad rating of the intake and its follow-up).
+    const alongside = accepted ? options.onAccepted?.(n, no, { call, integrator, leader: leaders.market_regulation }) : undefined;
     // The fee is assessed by the rule at intake: the applicant pays while the departments review.
     const paying = charged
       ? payFee(no).catch((err: unknown) => {
@@ -246,6 +262,7 @@ export async function openWindows(options: WindowsOptions) {
     }
     // Refused after its fee was paid (the payment raced the refusal): the payment is refunded.
     if ((await paying) && after.json.stage === 'rejected') await approveRefund(no);
+    await alongside;
   }
 
   /** `total` applications started evenly over `loadMs`, each then living its life; resolves when all have. */
